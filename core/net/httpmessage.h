@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrlQuery>
+
+namespace exeserver {
+
+// Header names compared case-insensitively, order and duplicates kept (HTTP/1.1 semantics).
+class HttpHeaders
+{
+public:
+    void add(const QByteArray &name, const QByteArray &value);
+    void set(const QByteArray &name, const QByteArray &value); // replaces every header of that name
+    QByteArray value(const QByteArray &name, const QByteArray &fallback = {}) const;
+    bool contains(const QByteArray &name) const;
+    void remove(const QByteArray &name);
+    const QList<QPair<QByteArray, QByteArray>> &all() const { return m_headers; }
+
+private:
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+};
+
+// A parsed HTTP/1.1 request as received by LocalHttpServer. `body` is the raw bytes, untouched, so a
+// webhook signature can be checked over exactly what the sender signed.
+struct HttpRequest
+{
+    QByteArray method; // upper case, e.g. "POST"
+    QByteArray target; // raw request target, e.g. "/repos/o/r/actions/runs?per_page=5"
+    QString path;      // decoded path without query, e.g. "/repos/o/r/actions/runs"
+    QUrlQuery query;
+    HttpHeaders headers;
+    QByteArray body;
+    QString peerAddress;
+};
+
+struct HttpResponse
+{
+    int status = 200;
+    HttpHeaders headers;
+    QByteArray body;
+
+    static HttpResponse json(int status, const QByteArray &body);
+    static HttpResponse text(int status, const QByteArray &body);
+    static QByteArray reasonPhrase(int status);
+    // Serialises status line, headers (adds Content-Length and Connection when missing) and body.
+    QByteArray serialize(bool keepAlive) const;
+};
+
+} // namespace exeserver
