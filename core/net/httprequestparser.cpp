@@ -151,7 +151,8 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
         if (!ok || chunkSize < 0 || sizeField.trimmed().size() > 15)
             return fail(400, QStringLiteral("malformed chunk size"));
         if (m_request.body.size() + chunkSize > m_limits.maxBodyBytes)
-            return fail(413, QStringLiteral("request body exceeds the %1-byte limit").arg(m_limits.maxBodyBytes));
+            return fail(413,
+                        QStringLiteral("request body exceeds the %1-byte limit").arg(m_limits.maxBodyBytes));
 
         if (chunkSize == 0) {
             // Last chunk: skip optional trailers up to the empty line.

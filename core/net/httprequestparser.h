@@ -10,7 +10,8 @@ namespace exeserver {
 class HttpRequestParser
 {
 public:
-    enum class State {
+    enum class State
+    {
         NeedMore, // feed more bytes
         Complete, // request() holds a whole request; takeRequest() then continue feeding
         Error     // errorStatus() says which HTTP status to answer (400, 413, 431, 501, 505)
@@ -23,7 +24,10 @@ public:
     };
 
     HttpRequestParser() = default;
-    explicit HttpRequestParser(Limits limits) : m_limits(limits) {}
+    explicit HttpRequestParser(Limits limits)
+        : m_limits(limits)
+    {
+    }
 
     // Appends data and advances. Call again with empty data after takeRequest() to parse pipelined bytes.
     State feed(const QByteArray &data);

@@ -97,9 +97,9 @@ void LocalHttpServer::serve(QTcpSocket *socket)
         }
         if (guard && parser->state() == HttpRequestParser::State::Error) {
             Q_EMIT parseErrorOccurred(parser->errorStatus(), parser->errorMessage());
-            HttpResponse response = HttpResponse::json(
-                parser->errorStatus(),
-                QByteArray(R"({"message":")") + parser->errorMessage().toUtf8() + R"("})");
+            HttpResponse response =
+                HttpResponse::json(parser->errorStatus(),
+                                   QByteArray(R"({"message":")") + parser->errorMessage().toUtf8() + R"("})");
             guard->write(response.serialize(false));
             guard->disconnectFromHost();
         }

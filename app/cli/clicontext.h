@@ -1,0 +1,41 @@
+#pragma once
+
+#include "config/settings.h"
+
+#include <QTextStream>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace exeserver::cli {
+
+// Exit codes of exeserver-cli, as scripts rely on them.
+enum ExitCode : int
+{
+    ExitOk = 0,
+    ExitRefused = 1, // GitHub (or another service) refused, or the operation failed
+    ExitUsage = 2,   // unknown command or option, missing argument
+};
+
+// What a command gets to work with: the effective settings (secrets loaded), output streams and the
+// shared network access. Commands may block at their top level (the CLI is not a GUI thread).
+class CliContext
+{
+public:
+    CliContext(Settings &settings, QTextStream &out, QTextStream &err);
+    ~CliContext();
+
+    Settings &settings() { return m_settings; }
+    QTextStream &out() { return m_out; }
+    QTextStream &err() { return m_err; }
+    QNetworkAccessManager &network();
+
+private:
+    Settings &m_settings;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+};
+
+} // namespace exeserver::cli

@@ -1,0 +1,143 @@
+#include "commandtable.h"
+
+#include "blocking.h"
+#include "config/credentialloader.h"
+#include "config/ghclitokensource.h"
+#include "config/globaloptions.h"
+#include "config/logging.h"
+#include "config/secretstore.h"
+#include "exeserver/version.h"
+
+#include <QCoreApplication>
+#include <QDir>
+
+namespace exeserver::cli {
+
+namespace {
+
+QString commandName(const Command &command)
+{
+    return command.words.join(QLatin1Char(' '));
+}
+
+QString commandHelp(const Command &command, QCommandLineParser &parser)
+{
+    QString text = QStringLiteral("Usage: exeserver-cli %1 %2\n%3\n")
+                       .arg(commandName(command), command.synopsis, command.summary);
+    // QCommandLineParser::helpText() starts with its own "Usage:" line; keep only the option list.
+    const QString options = parser.helpText();
+    if (const qsizetype at = options.indexOf(QStringLiteral("Options:")); at >= 0)
+        text += QLatin1Char('\n') + options.mid(at);
+    return text;
+}
+
+} // namespace
+
+void CommandTable::add(Command command)
+{
+    m_commands.append(std::move(command));
+}
+
+const Command *CommandTable::match(const QStringList &positional) const
+{
+    const Command *best = nullptr;
+    for (const Command &command : m_commands) {
+        if (command.words.size() > positional.size())
+            continue;
+        if (positional.mid(0, command.words.size()) != command.words)
+            continue;
+        if (!best || command.words.size() > best->words.size())
+            best = &command;
+    }
+    return best;
+}
+
+QString CommandTable::usage() const
+{
+    QString text = QStringLiteral("Usage: exeserver-cli [--data-dir DIR] [--api-url URL] COMMAND [ARGS...]\n"
+                                  "       exeserver-cli --help | --version\n\nCommands:\n");
+    qsizetype width = 0;
+    for (const Command &command : m_commands)
+        width = std::max(width, commandName(command).size());
+    for (const Command &command : m_commands)
+        text += QStringLiteral("  %1  %2\n").arg(commandName(command).leftJustified(width), command.summary);
+    text += QStringLiteral("\nRun `exeserver-cli COMMAND --help` for a command's arguments and options.\n");
+    return text;
+}
+
+int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStream &err) const
+{
+    GlobalOptions globals;
+    QCommandLineParser globalParser;
+    globalParser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    globalParser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    globals.addTo(globalParser);
+    if (!globalParser.parse(arguments)) {
+        err << "exeserver-cli: " << globalParser.errorText() << "\n\n" << usage();
+        return ExitUsage;
+    }
+    globals.readFrom(globalParser);
+    const QStringList positional = globalParser.positionalArguments();
+    if (globals.versionRequested() && positional.isEmpty()) {
+        out << "exeserver-cli " << kVersion << " (Qt " << qVersion() << ")\n";
+        return ExitOk;
+    }
+    if (positional.isEmpty()) {
+        if (globals.helpRequested()) {
+            out << usage();
+            return ExitOk;
+        }
+        err << "exeserver-cli: no command given\n\n" << usage();
+        return ExitUsage;
+    }
+
+    const Command *command = match(positional);
+    if (!command) {
+        err << "exeserver-cli: unknown command '" << positional.join(QLatin1Char(' ')) << "'\n\n" << usage();
+        return ExitUsage;
+    }
+
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    globals.addTo(parser);
+    if (command->addOptions)
+        command->addOptions(parser);
+    QStringList commandArguments{arguments.value(0, QStringLiteral("exeserver-cli"))};
+    commandArguments += positional.mid(command->words.size());
+    if (!parser.parse(commandArguments)) {
+        err << "exeserver-cli " << commandName(*command) << ": " << parser.errorText() << "\n\n"
+            << commandHelp(*command, parser);
+        return ExitUsage;
+    }
+    globals.readFrom(parser);
+    if (globals.helpRequested()) {
+        out << commandHelp(*command, parser);
+        return ExitOk;
+    }
+
+    Settings settings(QProcessEnvironment::systemEnvironment(), globals.settingOverrides());
+    if (const auto fileError = settings.fileError())
+        err << "exeserver-cli: " << fileError->message << '\n';
+    if (QDir().mkpath(settings.dataDir()))
+        LogFile::install(settings.dataDir(),
+                         {.echoToPreviousHandler = qEnvironmentVariableIsSet("EXESERVER_LOG_STDERR")});
+
+    SecretStore secrets(SecretStore::systemBackend());
+    GhCliTokenSource ghCli;
+    runBlocking([&](std::function<void()> finished) { loadCredentials(settings, secrets, ghCli, finished); });
+
+    CliContext context(settings, out, err);
+    const int code = command->run(context, parser);
+    out.flush();
+    err.flush();
+    return code;
+}
+
+CommandTable buildCommandTable()
+{
+    CommandTable table;
+    registerConfigCommands(table);
+    return table;
+}
+
+} // namespace exeserver::cli

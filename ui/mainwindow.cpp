@@ -1,0 +1,82 @@
+#include "mainwindow.h"
+
+#include "config/settings.h"
+#include "exeserver/version.h"
+#include "welcomepage.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace exeserver {
+
+MainWindow::MainWindow(Settings &settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+{
+    setWindowTitle(QStringLiteral("ExeServer"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
+    setObjectName(QStringLiteral("MainWindow"));
+    resize(1100, 720);
+
+    m_welcome = new WelcomePage(settings, this);
+    setCentralWidget(m_welcome);
+
+    m_tokenStatus = new QLabel(this);
+    m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
+    m_tokenStatus->setAccessibleName(tr("GitHub token status"));
+    statusBar()->addPermanentWidget(m_tokenStatus, 1);
+
+    createMenus();
+    refreshCredentials();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About ExeServer"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QString MainWindow::tokenStatusText() const
+{
+    const SettingValue token = m_settings.value(setting::GitHubToken);
+    if (token.value.isEmpty())
+        return tr("GitHub token: not configured — set GITHUB_TOKEN, store one with "
+                  "\"exeserver-cli config set-secret github.token\", or log in with \"gh auth login\"");
+    const QString where = token.origin.isEmpty()
+                              ? toString(token.source)
+                              : QStringLiteral("%1, %2").arg(toString(token.source), token.origin);
+    return tr("GitHub token: configured (%1) · %2").arg(where, m_settings.gitHubApiUrl().host());
+}
+
+void MainWindow::refreshCredentials()
+{
+    m_tokenStatus->setText(tokenStatusText());
+    m_welcome->refresh();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About ExeServer"),
+        tr("<h3>ExeServer %1</h3>"
+           "<p>A desktop automation desk for GitHub: triggers, workflows, runs and an event log.</p>"
+           "<p>Built with Qt %2, running on Qt %3.</p>"
+           "<p>ExeServer is licensed under the Apache License 2.0. It uses Qt (LGPL-3.0), QtKeychain "
+           "(BSD-3-Clause), SQLite (public domain) and yaml-cpp (MIT).</p>")
+            .arg(QString::fromLatin1(kVersion), QStringLiteral(QT_VERSION_STR),
+                 QString::fromLatin1(qVersion())));
+}
+
+} // namespace exeserver

@@ -1,0 +1,67 @@
+#include "welcomepage.h"
+
+#include "config/secretredactor.h"
+#include "config/settings.h"
+
+#include <QDir>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
+    : QWidget(parent)
+    , m_settings(settings)
+{
+    auto *title = new QLabel(tr("Connect ExeServer to GitHub"), this);
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+
+    auto *explanation = new QLabel(this);
+    explanation->setWordWrap(true);
+    explanation->setTextFormat(Qt::RichText);
+    explanation->setOpenExternalLinks(true);
+    explanation->setText(
+        tr("<p>ExeServer needs a GitHub token to read your repositories and workflows and to act on them.</p>"
+           "<p><b>Fine-grained token</b> (recommended), with access to the repositories you want to automate:"
+           "<ul><li>Actions: read and write</li><li>Contents: read</li><li>Pull requests: read and write</li>"
+           "<li>Metadata: read</li></ul></p>"
+           "<p><b>Classic token</b>: scopes <code>repo</code> and <code>workflow</code>.</p>"
+           "<p>ExeServer looks for the token in this order: the <code>GITHUB_TOKEN</code> or "
+           "<code>GH_TOKEN</code> environment variable, the operating system's keychain "
+           "(<code>exeserver-cli config set-secret github.token</code>), then the GitHub CLI's login "
+           "(<code>gh auth login</code>). The token is never written to the settings file or the logs.</p>"));
+
+    m_state = new QLabel(this);
+    m_state->setWordWrap(true);
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state->setAccessibleName(tr("Connection state"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(32, 24, 32, 24);
+    layout->setSpacing(12);
+    layout->addWidget(title);
+    layout->addWidget(explanation);
+    layout->addWidget(m_state);
+    layout->addStretch(1);
+    refresh();
+}
+
+void WelcomePage::refresh()
+{
+    const SettingValue token = m_settings.value(setting::GitHubToken);
+    const QString api = m_settings.gitHubApiUrl().toString();
+    QString tokenLine =
+        token.value.isEmpty()
+            ? tr("<b>No token found yet.</b>")
+            : tr("<b>Token found</b> (%1, from %2).")
+                  .arg(SecretRedactor::mask(token.value).toHtmlEscaped(),
+                       (token.origin.isEmpty() ? toString(token.source) : token.origin).toHtmlEscaped());
+    m_state->setText(tr("<p>%1</p><p>GitHub API: <code>%2</code><br>Data folder: <code>%3</code></p>")
+                         .arg(tokenLine, api.toHtmlEscaped(),
+                              QDir::toNativeSeparators(m_settings.dataDir()).toHtmlEscaped()));
+}
+
+} // namespace exeserver
