@@ -21,6 +21,7 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
 
     auto *explanation = new QLabel(this);
     explanation->setWordWrap(true);
+    explanation->setMaximumWidth(760);
     explanation->setTextFormat(Qt::RichText);
     explanation->setOpenExternalLinks(true);
     explanation->setText(
