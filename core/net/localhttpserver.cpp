@@ -123,6 +123,11 @@ void LocalHttpServer::serve(QTcpSocket *socket)
                 connection->busy = false;
                 if (!guard)
                     return;
+                if (response.status == 0) {
+                    connection->closing = true;
+                    guard->abort();
+                    return;
+                }
                 guard->write(response.serialize(keepAlive));
                 if (!keepAlive) {
                     connection->closing = true;

@@ -257,3 +257,18 @@ TEST_CASE("LocalHttpServer can be destroyed with requests in flight", "[net][ser
     pending(HttpResponse::text(200, "nobody listens")); // must not crash
     REQUIRE(QTest::qWaitFor([&]() { return client.state() == QAbstractSocket::UnconnectedState; }, 5000));
 }
+
+TEST_CASE("LocalHttpServer drops the connection when answered with status 0", "[net][server]")
+{
+    LocalHttpServer server([](const HttpRequest &, LocalHttpServer::Responder respond) {
+        HttpResponse drop;
+        drop.status = 0;
+        respond(drop);
+    });
+    REQUIRE(server.listen());
+    QNetworkAccessManager nam;
+    std::unique_ptr<QNetworkReply> reply(nam.get(QNetworkRequest(urlFor(server, QStringLiteral("/gone")))));
+    REQUIRE(QTest::qWaitFor([&]() { return reply->isFinished(); }, 10000));
+    CHECK(reply->error() != QNetworkReply::NoError);
+    CHECK(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isNull());
+}
