@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QMap>
+#include <QRegularExpression>
 #include <QTimer>
 
 #include <algorithm>

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -162,12 +161,12 @@ public:
 
     // --- Authentication and rate limit
     void setToken(const QString &token); // accepted as "Bearer <token>" or "token <token>"
-    void setOAuthScopes(
-        const QString &scopes);   // X-OAuth-Scopes, default "repo, workflow, notifications, read:org"
-    void setRateLimit(int limit); // default 5000 per hour
+    // X-OAuth-Scopes on every answer; default "repo, workflow, notifications, read:org".
+    void setOAuthScopes(const QString &scopes);
+    void setRateLimit(int limit);              // default 5000 per hour
     void setRateLimitRemaining(int remaining); // 0: every authenticated request gets the primary 403
     int rateLimitRemaining() const;
-    int rateLimitUsed() const; // units charged since start(): authenticated answers other than 304
+    int rateLimitUsed() const; // units charged so far: authenticated answers other than 304
     QDateTime rateLimitReset() const;
 
     // --- Data model
@@ -189,7 +188,7 @@ public:
     void addEvent(const QString &repo, const QString &type, const QJsonObject &payload); // newest first
     void setFileContent(const QString &repo, const QString &path, const QByteArray &text);
     QList<FakeDispatch> dispatches() const;
-    void setDispatchReturnsRunDetails(bool enabled); // false: always 204, like GHES before 3.19
+    void setDispatchReturnsRunDetails(bool enabled); // false: always 204, like older GHES
     void clearData(); // drops the seed, keeping user octocat; rate limit and recorded requests untouched
 
     // --- Failure injection. Patterns are regular expressions matched against the whole path without
