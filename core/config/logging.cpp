@@ -9,15 +9,15 @@
 
 namespace exeserver {
 
-Q_LOGGING_CATEGORY(lcApp, "exeserver.app")
-Q_LOGGING_CATEGORY(lcConfig, "exeserver.config")
-Q_LOGGING_CATEGORY(lcGitHub, "exeserver.github")
-Q_LOGGING_CATEGORY(lcEvents, "exeserver.events")
-Q_LOGGING_CATEGORY(lcStore, "exeserver.store")
-Q_LOGGING_CATEGORY(lcTriggers, "exeserver.triggers")
-Q_LOGGING_CATEGORY(lcSync, "exeserver.sync")
-Q_LOGGING_CATEGORY(lcAssistant, "exeserver.assistant")
-Q_LOGGING_CATEGORY(lcUi, "exeserver.ui")
+Q_LOGGING_CATEGORY(lcApp, "exeserver.app", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcConfig, "exeserver.config", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcGitHub, "exeserver.github", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcEvents, "exeserver.events", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcStore, "exeserver.store", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTriggers, "exeserver.triggers", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSync, "exeserver.sync", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcAssistant, "exeserver.assistant", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUi, "exeserver.ui", QtInfoMsg)
 
 namespace {
 
