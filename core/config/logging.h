@@ -5,8 +5,9 @@
 
 namespace exeserver {
 
-// One category per module (debug off by default), so `QT_LOGGING_RULES="exeserver.github.debug=true"` shows a module's requests
-// without a rebuild. Log a request's method, path and status — never its headers or a token.
+// One category per module (debug off by default), so `QT_LOGGING_RULES="exeserver.github.debug=true"` shows a
+// module's requests without a rebuild. Log a request's method, path and status — never its headers or a
+// token.
 Q_DECLARE_LOGGING_CATEGORY(lcApp)
 Q_DECLARE_LOGGING_CATEGORY(lcConfig)
 Q_DECLARE_LOGGING_CATEGORY(lcGitHub)
