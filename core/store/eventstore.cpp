@@ -32,6 +32,12 @@ constexpr int kSqliteNotADb = 26;
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
 
+// Qt binds a null QString as SQL NULL; NOT NULL text columns want ''.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 qint64 toMs(const QDateTime &when)
 {
     return when.isValid() ? when.toMSecsSinceEpoch() : 0;
@@ -356,14 +362,14 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
         insert.bindValue(0, event.id);
         insert.bindValue(1, event.type);
-        insert.bindValue(2, event.action);
-        insert.bindValue(3, event.repository);
-        insert.bindValue(4, event.sender);
+        insert.bindValue(2, text(event.action));
+        insert.bindValue(3, text(event.repository));
+        insert.bindValue(4, text(event.sender));
         insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
         insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
         insert.bindValue(7, received);
         insert.bindValue(8, prepared[i].blob);
-        insert.bindValue(9, prepared[i].searchText);
+        insert.bindValue(9, text(prepared[i].searchText));
         if (!insert.exec()) {
             const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
             db.rollback();
@@ -507,7 +513,7 @@ Result<QString> EventStore::beginAction(const ActionRequest &request)
     query.addBindValue(request.triggerId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
                                                    : request.triggerId);
     query.addBindValue(toString(request.kind));
-    query.addBindValue(SecretRedactor::redact(request.target));
+    query.addBindValue(text(SecretRedactor::redact(request.target)));
     query.addBindValue(toString(request.startNow ? ActionStatus::Running : ActionStatus::Queued));
     query.addBindValue(m_sessionId);
     query.addBindValue(now);
@@ -551,8 +557,8 @@ Status EventStore::finishAction(const QString &id, const ActionOutcome &outcome)
     query.addBindValue(toVariant(outcome.exitCode));
     query.addBindValue(toVariant(outcome.httpStatus));
     // Redact before capping: a secret cut in half by the cap would no longer be recognised.
-    query.addBindValue(capOutput(SecretRedactor::redact(outcome.output)));
-    query.addBindValue(capOutput(SecretRedactor::redact(outcome.error)));
+    query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.output))));
+    query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.error))));
     query.addBindValue(id);
     if (!query.exec())
         return sqlError(query.lastError(), QStringLiteral("record an action's outcome"));
@@ -676,7 +682,7 @@ Status EventStore::saveTrigger(const StoredTrigger &trigger)
     query.addBindValue(trigger.id);
     query.addBindValue(trigger.name);
     query.addBindValue(trigger.enabled ? 1 : 0);
-    query.addBindValue(trigger.definition);
+    query.addBindValue(text(trigger.definition));
     query.addBindValue(trigger.createdAt.isValid() ? toMs(trigger.createdAt) : now);
     query.addBindValue(now);
     if (!query.exec())

@@ -148,7 +148,8 @@ Status step3(QSqlDatabase &db)
         const Result<QByteArray> json = PayloadCodec::decode(select.value(1).toByteArray());
         if (!json)
             continue;
-        update.bindValue(0, searchTextOf(QJsonDocument::fromJson(*json).object()));
+        update.bindValue(0,
+                         QString(searchTextOf(QJsonDocument::fromJson(*json).object()) + QStringLiteral("")));
         update.bindValue(1, select.value(0));
         if (!update.exec())
             return Error{QStringLiteral("migration"), update.lastError().text()};
