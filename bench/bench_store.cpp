@@ -1,0 +1,427 @@
+// Event store and sync benchmark: ingest of real webhook payloads, database size per million events,
+// newest-100 filtered queries over a million rows, sync throughput to PostgreSQL.
+//
+// Payloads: the npm package @octokit/webhooks-examples (set EXESERVER_WEBHOOK_EXAMPLES to its
+// api.github.com/index.json, or `npm install @octokit/webhooks-examples` in the source dir); without it,
+// generated payloads of similar shape. Each event gets its own id, and owner/repository names are varied
+// (20 owners x 50 repositories) so compression cannot lean on one repeated name.
+// PostgreSQL: EXESERVER_TEST_PG_URL (scripts/test.d/20-postgres.sh starts one).
+#include "events/webhookevent.h"
+#include "store/eventstore.h"
+#include "store/payloadcodec.h"
+#include "store/searchtext.h"
+#include "sync/postgrestarget.h"
+#include "sync/syncengine.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QUuid>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace exeserver;
+
+namespace {
+
+struct Example
+{
+    QString type;
+    QByteArray payload;
+};
+
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+void say(const QString &line)
+{
+    std::printf("%s\n", line.toUtf8().constData());
+    std::fflush(stdout);
+}
+
+QList<Example> loadExamples(QString *origin)
+{
+    QStringList candidates{
+        qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES"),
+        QStringLiteral(EXESERVER_SOURCE_DIR
+                       "/node_modules/@octokit/webhooks-examples/api.github.com/index.json")};
+    for (const QString &path : candidates) {
+        QFile file(path);
+        if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+            continue;
+        QList<Example> examples;
+        for (const QJsonValue &group : QJsonDocument::fromJson(file.readAll()).array()) {
+            const QString name = group.toObject().value(QStringLiteral("name")).toString();
+            for (const QJsonValue &example : group.toObject().value(QStringLiteral("examples")).toArray())
+                examples.append({name, QJsonDocument(example.toObject()).toJson(QJsonDocument::Compact)});
+        }
+        if (!examples.isEmpty()) {
+            *origin = QStringLiteral("@octokit/webhooks-examples (%1 payloads)").arg(examples.size());
+            return examples;
+        }
+    }
+    // Fallback: payloads shaped like GitHub's (repository and sender objects with their URL templates).
+    QList<Example> examples;
+    for (int n = 0; n < 200; ++n) {
+        QJsonObject repo{{QStringLiteral("id"), 1000 + n},
+                         {QStringLiteral("full_name"), QStringLiteral("Codertocat/Hello-World")},
+                         {QStringLiteral("name"), QStringLiteral("Hello-World")}};
+        for (const char *key :
+             {"forks",       "keys",       "collaborators", "teams",      "hooks",         "issue_events",
+              "events",      "assignees",  "branches",      "tags",       "blobs",         "git_tags",
+              "git_refs",    "trees",      "statuses",      "languages",  "stargazers",    "contributors",
+              "subscribers", "commits",    "contents",      "compare",    "merges",        "archive",
+              "downloads",   "issues",     "pulls",         "milestones", "notifications", "labels",
+              "releases",    "deployments"})
+            repo.insert(QLatin1String(key) + QStringLiteral("_url"),
+                        QStringLiteral("https://api.github.com/repos/Codertocat/Hello-World/%1")
+                            .arg(QLatin1String(key)));
+        const QJsonObject payload{
+            {QStringLiteral("action"), n % 2 ? QStringLiteral("opened") : QStringLiteral("completed")},
+            {QStringLiteral("number"), n},
+            {QStringLiteral("pull_request"),
+             QJsonObject{{QStringLiteral("title"), QStringLiteral("Fix flaky test %1").arg(n)},
+                         {QStringLiteral("body"),
+                          QStringLiteral("This changes %1 lines in module %2").arg(n * 7).arg(n % 13)},
+                         {QStringLiteral("updated_at"),
+                          QStringLiteral("2025-06-01T10:%1:00Z").arg(n % 60, 2, 10, QLatin1Char('0'))}}},
+            {QStringLiteral("repository"), repo},
+            {QStringLiteral("sender"),
+             QJsonObject{{QStringLiteral("login"), QStringLiteral("Codertocat")},
+                         {QStringLiteral("avatar_url"),
+                          QStringLiteral("https://avatars.githubusercontent.com/u/21031067?v=4")}}}};
+        examples.append({n % 2 ? QStringLiteral("pull_request") : QStringLiteral("workflow_run"),
+                         QJsonDocument(payload).toJson(QJsonDocument::Compact)});
+    }
+    *origin = QStringLiteral("generated (%1 payloads; npm @octokit/webhooks-examples not found)")
+                  .arg(examples.size());
+    return examples;
+}
+
+// Variants with other owner and repository names, built once so the timed loop only stores.
+QList<Event> makeVariants(const QList<Example> &examples, int count)
+{
+    QList<Event> variants;
+    const QDateTime received = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < count; ++i) {
+        const Example &example = examples[i % examples.size()];
+        QByteArray payload = example.payload;
+        payload.replace("Codertocat", QStringLiteral("owner%1").arg(i % 20).toUtf8());
+        payload.replace("Hello-World", QStringLiteral("project-%1").arg(i % 50).toUtf8());
+        Result<Event> event = eventFromWebhook(example.type, QString(), payload, received);
+        if (event)
+            variants.append(*event);
+    }
+    return variants;
+}
+
+qint64 fileSize(const QString &path)
+{
+    return QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const int ingestCount = qEnvironmentVariableIntValue("EXESERVER_BENCH_INGEST") > 0
+                                ? qEnvironmentVariableIntValue("EXESERVER_BENCH_INGEST")
+                                : 200000;
+    constexpr int kBatch = 1000;
+    constexpr qint64 kMillion = 1000000;
+
+    QString origin;
+    const QList<Example> examples = loadExamples(&origin);
+    qint64 rawBytes = 0;
+    for (const Example &example : examples)
+        rawBytes += example.payload.size();
+    const QList<Event> variants = makeVariants(examples, 4000);
+
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/exeserver-bench-XXXXXX"));
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("bench.db"));
+    EventStore store;
+    if (!store.open(path).ok())
+        return 1;
+    {
+        QSqlQuery version(store.database());
+        version.exec(QStringLiteral("SELECT sqlite_version()"));
+        version.next();
+        say(QStringLiteral("machine: %1, %2 cores; Qt %3; SQLite %4; FTS5 %5")
+                .arg(QSysInfo::prettyProductName())
+                .arg(QThread::idealThreadCount())
+                .arg(QString::fromLatin1(qVersion()), version.value(0).toString(),
+                     store.hasFullTextSearch() ? QStringLiteral("yes") : QStringLiteral("no")));
+    }
+    say(QStringLiteral("payloads: %1, mean %2 bytes of JSON").arg(origin).arg(rawBytes / examples.size()));
+
+    // 0. Where an event's time goes before SQLite: parse (for validation and search text), search text,
+    // compression.
+    {
+        QElapsedTimer timer;
+        timer.start();
+        QList<QJsonDocument> documents;
+        for (const Event &event : variants)
+            documents.append(QJsonDocument::fromJson(event.payload));
+        const double parseUs = timer.nsecsElapsed() / 1e3 / variants.size();
+        timer.restart();
+        qsizetype chars = 0;
+        for (const QJsonDocument &document : std::as_const(documents))
+            chars += searchTextOf(document.object()).size();
+        const double searchUs = timer.nsecsElapsed() / 1e3 / variants.size();
+        timer.restart();
+        qsizetype bytes = 0;
+        for (const Event &event : variants)
+            bytes += PayloadCodec::encode(event.payload).size();
+        const double encodeUs = timer.nsecsElapsed() / 1e3 / variants.size();
+        say(QStringLiteral("per event before SQLite: JSON parse %1 us, search text %2 us, compress %3 us "
+                           "(%4 bytes/payload)")
+                .arg(parseUs, 0, 'f', 1)
+                .arg(searchUs, 0, 'f', 1)
+                .arg(encodeUs, 0, 'f', 1)
+                .arg(bytes / variants.size()));
+        Q_UNUSED(chars);
+    }
+    const bool syncOnly = qEnvironmentVariableIsSet("EXESERVER_BENCH_SYNC_ONLY");
+    if (!syncOnly) {
+        // 1. Ingest in batches of 1000 (one transaction each), every event with a new id.
+        QList<double> rates;
+        QElapsedTimer total;
+        total.start();
+        for (int done = 0; done < ingestCount; done += kBatch) {
+            QList<Event> batch;
+            batch.reserve(kBatch);
+            for (int i = 0; i < kBatch; ++i) {
+                Event event = variants[(done + i) % variants.size()];
+                event.id = QStringLiteral("bench-%1").arg(done + i);
+                event.occurredAt = event.occurredAt.addSecs(done + i);
+                batch.append(std::move(event));
+            }
+            QElapsedTimer timer;
+            timer.start();
+            const Result<int> added = store.addEvents(batch);
+            const double seconds = timer.nsecsElapsed() / 1e9;
+            if (!added || *added != kBatch) {
+                say(QStringLiteral("ingest failed: %1")
+                        .arg(added ? QStringLiteral("duplicates") : added.error().message));
+                return 1;
+            }
+            rates.append(kBatch / seconds);
+        }
+        const double wall = total.nsecsElapsed() / 1e9;
+        QSqlQuery(store.database()).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        const qint64 size = fileSize(path);
+        say(QStringLiteral(
+                "ingest: %1 events in batches of %2: median %3 events/s per batch, %4 events/s overall")
+                .arg(ingestCount)
+                .arg(kBatch)
+                .arg(qRound(median(rates)))
+                .arg(qRound(ingestCount / wall)));
+        say(QStringLiteral("size: %1 MB for %2 events = %3 bytes/event -> %4 GB per 1M events (goal <= 1.5)")
+                .arg(size / 1e6, 0, 'f', 1)
+                .arg(ingestCount)
+                .arg(size / ingestCount)
+                .arg(double(size) / ingestCount * kMillion / 1e9, 0, 'f', 2));
+        {
+            QSqlQuery parts(store.database());
+            if (parts.exec(
+                    QStringLiteral("SELECT avg(length(payload)), avg(length(search_text)) FROM events")) &&
+                parts.next())
+                say(QStringLiteral("  of which: payload blob %1 bytes/event, search text %2 chars/event")
+                        .arg(qRound(parts.value(0).toDouble()))
+                        .arg(qRound(parts.value(1).toDouble())));
+        }
+
+        // 2. Grow to a million rows by copying the ingested rows with new ids and times (same payload blobs),
+        // then time the views' queries.
+        QElapsedTimer grow;
+        grow.start();
+        for (int copy = 1; qint64(ingestCount) * (copy + 1) <= kMillion; ++copy) {
+            QSqlQuery copyQuery(store.database());
+            copyQuery.exec(QStringLiteral("BEGIN"));
+            if (!copyQuery.exec(
+                    QStringLiteral(
+                        "INSERT INTO events (id, type, action, repository, sender, source, occurred_at, "
+                        "received_at, "
+                        "payload, search_text) SELECT id || '-c%1', type, action, repository, sender, "
+                        "source, "
+                        "occurred_at - %1 * 86400000, received_at, payload, search_text FROM events WHERE id "
+                        "NOT "
+                        "LIKE '%-c%'")
+                        .arg(copy))) {
+                say(QStringLiteral("grow failed: %1").arg(copyQuery.lastError().text()));
+                return 1;
+            }
+            copyQuery.exec(QStringLiteral("COMMIT"));
+        }
+        QSqlQuery(store.database()).exec(QStringLiteral("ANALYZE"));
+        const qint64 rows = *store.eventCount();
+        say(QStringLiteral("grown to %1 rows in %2 s; file %3 MB")
+                .arg(rows)
+                .arg(grow.elapsed() / 1000.0, 0, 'f', 1)
+                .arg(fileSize(path) / 1e6, 0, 'f', 0));
+
+        struct Case
+        {
+            const char *name;
+            EventQuery query;
+        };
+        QList<Case> cases;
+        cases.append(Case{"newest 100, no filter", EventQuery{}});
+        EventQuery byType;
+        byType.type = QStringLiteral("workflow_run");
+        cases.append(Case{"type=workflow_run", byType});
+        EventQuery byRepo;
+        byRepo.repository = QStringLiteral("owner3/project-3");
+        cases.append(Case{"repository", byRepo});
+        EventQuery byTypeAction;
+        byTypeAction.type = QStringLiteral("pull_request");
+        byTypeAction.action = QStringLiteral("closed");
+        cases.append(Case{"type+action", byTypeAction});
+        EventQuery bySender;
+        bySender.sender = QStringLiteral("owner7");
+        cases.append(Case{"sender", bySender});
+        EventQuery byTime;
+        byTime.type = QStringLiteral("push");
+        byTime.since = QDateTime::currentDateTimeUtc().addDays(-30);
+        cases.append(Case{"type+since", byTime});
+        EventQuery byText;
+        byText.text = QStringLiteral("project-7");
+        cases.append(Case{"text search (FTS5)", byText});
+        EventQuery withPayload;
+        withPayload.includePayload = true;
+        cases.append(Case{"newest 100 with payloads", withPayload});
+        for (Case &c : cases) {
+            c.query.limit = 100;
+            QList<double> times;
+            int found = 0;
+            for (int run = 0; run < 15; ++run) {
+                QElapsedTimer timer;
+                timer.start();
+                const Result<EventPage> page = store.events(c.query);
+                times.append(timer.nsecsElapsed() / 1e6);
+                found = page ? int(page->events.size()) : -1;
+            }
+            say(QStringLiteral("query over %1 rows, %2: median %3 ms (%4 rows)")
+                    .arg(rows)
+                    .arg(QLatin1String(c.name))
+                    .arg(median(times), 0, 'f', 2)
+                    .arg(found));
+        }
+        {
+            // Deep paging: the 50th page costs what the first does.
+            EventQuery paging;
+            paging.limit = 100;
+            for (int page = 0; page < 49; ++page)
+                paging.after = store.events(paging)->next;
+            QList<double> times;
+            for (int run = 0; run < 15; ++run) {
+                QElapsedTimer timer;
+                timer.start();
+                (void)store.events(paging);
+                times.append(timer.nsecsElapsed() / 1e6);
+            }
+            say(QStringLiteral("query, page 50 by keyset cursor: median %1 ms")
+                    .arg(median(times), 0, 'f', 2));
+        }
+    }
+    store.close();
+
+    // 3. Sync throughput to a real PostgreSQL.
+    const QString pgUrl = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
+    if (pgUrl.isEmpty()) {
+        say(QStringLiteral("sync: skipped (EXESERVER_TEST_PG_URL not set)"));
+        return 0;
+    }
+    Result<PostgresAddress> address = PostgresAddress::fromUrl(pgUrl);
+    if (!address)
+        return 1;
+    const QString database =
+        QStringLiteral("exeserver_bench_") + QUuid::createUuid().toString(QUuid::Id128).left(8);
+    {
+        QSqlDatabase admin =
+            QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("bench-admin"));
+        admin.setHostName(address->host);
+        admin.setPort(address->port);
+        admin.setUserName(address->user);
+        admin.setDatabaseName(address->database);
+        if (!admin.open() || !QSqlQuery(admin).exec(QStringLiteral("CREATE DATABASE ") + database))
+            return 1;
+        admin.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("bench-admin"));
+    address.value().database = database;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("bench-schema"));
+        db.setHostName(address->host);
+        db.setPort(address->port);
+        db.setUserName(address->user);
+        db.setDatabaseName(database);
+        QFile schema(QStringLiteral(EXESERVER_SOURCE_DIR "/packaging/supabase/schema.sql"));
+        if (!db.open() || !schema.open(QIODevice::ReadOnly) ||
+            !QSqlQuery(db).exec(QString::fromUtf8(schema.readAll())))
+            return 1;
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("bench-schema"));
+
+    constexpr int kSyncRows = 20000;
+    EventStore source;
+    if (!source.open(QDir(dir.path()).filePath(QStringLiteral("sync.db"))).ok())
+        return 1;
+    for (int done = 0; done < kSyncRows; done += kBatch) {
+        QList<Event> batch;
+        for (int i = 0; i < kBatch; ++i) {
+            Event event = variants[(done + i) % variants.size()];
+            event.id = QStringLiteral("sync-%1").arg(done + i);
+            batch.append(event);
+        }
+        source.addEvents(batch);
+    }
+    PostgresTarget target(*address);
+    for (const int batchSize : {100, 500}) {
+        QSqlQuery(source.database()).exec(QStringLiteral("DELETE FROM outbox"));
+        QSqlQuery(source.database())
+            .exec(QStringLiteral("DELETE FROM store_state WHERE key = 'sync_enabled'"));
+        SyncEngine::Options options;
+        options.batchSize = batchSize;
+        SyncEngine engine(source, target, SystemClock::instance(), options);
+        engine.enable();
+        QElapsedTimer timer;
+        timer.start();
+        SyncRun result;
+        bool finished = false;
+        engine.drain([&](SyncRun run) {
+            result = run;
+            finished = true;
+        });
+        while (!finished)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        const double seconds = timer.nsecsElapsed() / 1e9;
+        say(QStringLiteral(
+                "sync to PostgreSQL (local socket), batches of %1: %2 events in %3 s = %4 rows/s%5")
+                .arg(batchSize)
+                .arg(result.stored)
+                .arg(seconds, 0, 'f', 2)
+                .arg(qRound(result.stored / seconds))
+                .arg(result.error.isEmpty() ? QString() : QStringLiteral(" (error: %1)").arg(result.error)));
+    }
+    return 0;
+}

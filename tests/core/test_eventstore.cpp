@@ -1,0 +1,443 @@
+#include "catch.h"
+#include "storetestutil.h"
+
+#include "config/secretredactor.h"
+#include "store/eventstore.h"
+#include "store/migrations.h"
+#include "store/outbox.h"
+#include "store/payloadcodec.h"
+#include "store/sqliteresponsecache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <unistd.h>
+
+using namespace exeserver;
+using exeserver::test::sampleEvent;
+
+namespace {
+
+QString dbPath(const QTemporaryDir &dir)
+{
+    return QDir(dir.path()).filePath(QStringLiteral("exeserver.db"));
+}
+
+QStringList tables(const EventStore &store)
+{
+    QSqlQuery query(store.database());
+    query.exec(
+        QStringLiteral("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name"));
+    QStringList names;
+    while (query.next())
+        names.append(query.value(0).toString());
+    return names;
+}
+
+QString pragma(const EventStore &store, const QString &name)
+{
+    QSqlQuery query(store.database());
+    query.exec(QStringLiteral("PRAGMA ") + name);
+    query.next();
+    return query.value(0).toString();
+}
+
+} // namespace
+
+TEST_CASE("EventStore: a new database gets the latest schema, WAL and foreign keys", "[store]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    CHECK(store.schemaVersion() == migrations::kLatest);
+    CHECK(pragma(store, QStringLiteral("journal_mode")) == QLatin1String("wal"));
+    CHECK(pragma(store, QStringLiteral("foreign_keys")) == QLatin1String("1"));
+    CHECK(pragma(store, QStringLiteral("synchronous")) == QLatin1String("1")); // NORMAL
+    const QStringList names = tables(store);
+    for (const char *table : {"events", "actions", "http_cache", "outbox", "triggers", "trigger_firings"})
+        CHECK(names.contains(QLatin1String(table)));
+    CHECK(store.hasFullTextSearch() == migrations::fts5Available(store.database()));
+}
+
+TEST_CASE("EventStore: upgrades a database from every earlier schema version", "[store][migrations]")
+{
+    for (int from = 1; from < migrations::kLatest; ++from) {
+        INFO("from version " << from);
+        QTemporaryDir dir;
+        {
+            EventStore old;
+            EventStore::Options options;
+            options.migrateTo = from;
+            REQUIRE(old.open(dbPath(dir), options).ok());
+            REQUIRE(old.schemaVersion() == from);
+            // Write rows the way that version's code did: raw SQL against its columns only.
+            QSqlQuery insert(old.database());
+            for (int n = 0; n < 20; ++n) {
+                const Event event = sampleEvent(n);
+                insert.prepare(QStringLiteral("INSERT INTO events (id, type, action, repository, sender, "
+                                              "source, occurred_at, received_at, "
+                                              "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                for (const QVariant &value :
+                     {QVariant(event.id), QVariant(event.type), QVariant(event.action),
+                      QVariant(event.repository), QVariant(event.sender), QVariant(event.source),
+                      QVariant(event.occurredAt.toMSecsSinceEpoch()),
+                      QVariant(event.receivedAt.toMSecsSinceEpoch()),
+                      QVariant(PayloadCodec::encode(event.payload))})
+                    insert.addBindValue(value);
+                REQUIRE(insert.exec());
+            }
+            REQUIRE(insert.exec(QStringLiteral("INSERT INTO actions (id, kind, status, requested_at, owner) "
+                                               "VALUES ('a1', 'dispatch', 'success', 1, '')")));
+        }
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        CHECK(store.schemaVersion() == migrations::kLatest);
+        CHECK(*store.eventCount() == 20);
+        const Result<std::optional<Event>> event = store.event(QStringLiteral("delivery-7"));
+        REQUIRE(event.ok());
+        REQUIRE(event->has_value());
+        CHECK((*event)->payload == sampleEvent(7).payload);
+        // The search text was backfilled from old payloads.
+        EventQuery query;
+        query.text = QStringLiteral("number 7 fixes");
+        CHECK(store.events(query)->events.size() == 1);
+        CHECK(store.action(QStringLiteral("a1"))->has_value());
+        CHECK(store.checkIntegrity().ok());
+    }
+}
+
+TEST_CASE("EventStore: refuses a database from a newer ExeServer", "[store][migrations]")
+{
+    QTemporaryDir dir;
+    {
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        QSqlQuery(store.database()).exec(QStringLiteral("PRAGMA user_version = 99"));
+    }
+    EventStore store;
+    const Status opened = store.open(dbPath(dir));
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.error().kind == QLatin1String("too_new"));
+}
+
+TEST_CASE("EventStore: the same id is stored once, and invalid events are refused", "[store]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    CHECK(*store.addEvent(sampleEvent(1)) == true);
+    CHECK(*store.addEvent(sampleEvent(1)) == false);
+    CHECK(*store.addEvents({sampleEvent(1), sampleEvent(2), sampleEvent(2), sampleEvent(3)}) == 2);
+    CHECK(*store.eventCount() == 3);
+
+    Event broken = sampleEvent(9);
+    broken.payload = "{not json";
+    const Result<int> refused = store.addEvents({sampleEvent(8), broken});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == QLatin1String("invalid_payload"));
+    CHECK(*store.eventCount() == 3); // the whole batch was refused
+}
+
+TEST_CASE("EventStore: filters, text search and keyset pages, newest first", "[store][query]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    QList<Event> events;
+    for (int n = 0; n < 250; ++n)
+        events.append(sampleEvent(n, n % 2 ? QStringLiteral("pull_request") : QStringLiteral("issues"),
+                                  n % 3 ? QStringLiteral("opened") : QStringLiteral("closed")));
+    REQUIRE(*store.addEvents(events) == 250);
+
+    EventQuery all;
+    all.limit = 100;
+    QStringList seen;
+    EventPage page = *store.events(all);
+    CHECK(page.events.first().id == QLatin1String("delivery-249"));
+    while (true) {
+        for (const Event &event : page.events)
+            seen.append(event.id);
+        if (page.next.isNull())
+            break;
+        all.after = page.next;
+        page = *store.events(all);
+    }
+    CHECK(seen.size() == 250);
+    CHECK(seen.last() == QLatin1String("delivery-0"));
+    CHECK(QSet<QString>(seen.begin(), seen.end()).size() == 250);
+
+    EventQuery filtered;
+    filtered.type = QStringLiteral("pull_request");
+    filtered.action = QStringLiteral("closed");
+    filtered.repository = QStringLiteral("acme/service-3");
+    const EventPage matches = *store.events(filtered);
+    REQUIRE_FALSE(matches.events.isEmpty());
+    for (const Event &event : matches.events) {
+        CHECK(event.type == QLatin1String("pull_request"));
+        CHECK(event.action == QLatin1String("closed"));
+        CHECK(event.repository == QLatin1String("acme/service-3"));
+        CHECK(event.payload.isEmpty()); // lists skip payloads unless asked
+    }
+
+    EventQuery bySender;
+    bySender.sender = QStringLiteral("dev4");
+    bySender.since = sampleEvent(100).occurredAt;
+    bySender.until = sampleEvent(200).occurredAt;
+    CHECK(store.events(bySender)->events.size() == 20);
+
+    EventQuery text;
+    text.text = QStringLiteral("number 123 fixes");
+    text.includePayload = true;
+    const EventPage found = *store.events(text);
+    REQUIRE(found.events.size() == 1);
+    CHECK(found.events.first().id == QLatin1String("delivery-123"));
+    CHECK(found.events.first().payload ==
+          sampleEvent(123, QStringLiteral("pull_request"), QStringLiteral("closed")).payload);
+
+    EventQuery quotes; // FTS syntax in user text is taken literally, not as an error
+    quotes.text = QStringLiteral("\"widget1 OR NEAR(");
+    CHECK(store.events(quotes).ok());
+}
+
+TEST_CASE("EventStore: the action log records start, outcome, redacted capped text", "[store][actions]")
+{
+    QTemporaryDir dir;
+    ManualClock clock;
+    EventStore store(&clock);
+    REQUIRE(store.open(dbPath(dir)).ok());
+    REQUIRE(store.addEvent(sampleEvent(1)).ok());
+    SecretRedactor::add(QStringLiteral("ghp_topsecretvalue123"));
+
+    const Result<QString> id = store.beginAction({ActionKind::CodeFile, QStringLiteral("scripts/deploy.sh"),
+                                                  QStringLiteral("delivery-1"), QStringLiteral("t1")});
+    REQUIRE(id.ok());
+    CHECK((*store.action(*id))->status == ActionStatus::Running);
+    clock.advance(1500);
+    const QString longOutput =
+        QStringLiteral("token=ghp_topsecretvalue123 ") + QString(100000, QLatin1Char('x'));
+    REQUIRE(store
+                .finishAction(*id, {ActionStatus::Failure, 3, std::nullopt, longOutput,
+                                    QStringLiteral("failed with ghp_topsecretvalue123")})
+                .ok());
+    const ActionRecord record = **store.action(*id);
+    CHECK(record.status == ActionStatus::Failure);
+    CHECK(record.exitCode == 3);
+    CHECK_FALSE(record.httpStatus.has_value());
+    CHECK(record.startedAt.msecsTo(record.finishedAt) == 1500);
+    CHECK(record.output.size() <= EventStore::kOutputCap + 100);
+    CHECK_FALSE(record.output.contains(QLatin1String("ghp_topsecretvalue123")));
+    CHECK_FALSE(record.error.contains(QLatin1String("ghp_topsecretvalue123")));
+    CHECK(record.error.contains(QLatin1String("***")));
+    SecretRedactor::remove(QStringLiteral("ghp_topsecretvalue123"));
+
+    const Result<QString> queued =
+        store.beginAction({ActionKind::Dispatch, QStringLiteral("acme/x:ci.yml"), {}, {}, false});
+    CHECK((*store.action(*queued))->status == ActionStatus::Queued);
+    REQUIRE(store.startAction(*queued).ok());
+    REQUIRE(store.finishAction(*queued, {ActionStatus::Success, std::nullopt, 204, {}, {}}).ok());
+    CHECK((*store.action(*queued))->httpStatus == 204);
+
+    ActionQuery failures;
+    failures.status = ActionStatus::Failure;
+    CHECK(store.actions(failures)->size() == 1);
+    CHECK(store.actions({})->size() == 2);
+    CHECK_FALSE(store.finishAction(QStringLiteral("nope"), {}).ok());
+}
+
+TEST_CASE("EventStore: recoverInterrupted marks only actions of processes that are gone", "[store][actions]")
+{
+    QTemporaryDir dir;
+    QString deadRunning;
+    QString deadQueued;
+    {
+        EventStore crashed;
+        REQUIRE(crashed.open(dbPath(dir)).ok());
+        deadRunning = *crashed.beginAction({ActionKind::Comment, QStringLiteral("acme/x#1"), {}, {}});
+        deadQueued = *crashed.beginAction({ActionKind::Rerun, QStringLiteral("acme/x run 5"), {}, {}, false});
+    } // closing releases its session lock, as process death does
+    EventStore alive;
+    REQUIRE(alive.open(dbPath(dir)).ok());
+    const QString liveRunning =
+        *alive.beginAction({ActionKind::Dispatch, QStringLiteral("acme/x:ci.yml"), {}, {}});
+
+    EventStore next;
+    REQUIRE(next.open(dbPath(dir)).ok());
+    const RecoveryReport report = *next.recoverInterrupted();
+    CHECK(report.interrupted == 1);
+    CHECK(report.skipped == 1);
+    CHECK((*next.action(deadRunning))->status == ActionStatus::Interrupted);
+    CHECK((*next.action(deadQueued))->status == ActionStatus::Skipped);
+    CHECK((*next.action(liveRunning))->status == ActionStatus::Running); // its process still holds its lock
+    CHECK(next.recoverInterrupted()->interrupted == 0);
+}
+
+TEST_CASE("EventStore: one decision per event and trigger", "[store][triggers]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    REQUIRE(store.addEvent(sampleEvent(1)).ok());
+    REQUIRE(
+        store
+            .saveTrigger(
+                {QStringLiteral("t1"), QStringLiteral("Deploy"), true, QStringLiteral("on: push"), {}, {}})
+            .ok());
+    CHECK(store.triggers()->size() == 1);
+    CHECK(*store.recordFiring(QStringLiteral("delivery-1"), QStringLiteral("t1"), QStringLiteral("fired")) ==
+          true);
+    CHECK(*store.recordFiring(QStringLiteral("delivery-1"), QStringLiteral("t1"), QStringLiteral("fired")) ==
+          false);
+    EventStore other; // another process deciding the same event
+    REQUIRE(other.open(dbPath(dir)).ok());
+    CHECK(*other.recordFiring(QStringLiteral("delivery-1"), QStringLiteral("t1"), QStringLiteral("fired")) ==
+          false);
+    CHECK(*other.recordFiring(QStringLiteral("delivery-1"), QStringLiteral("t2"),
+                              QStringLiteral("skipped")) == true);
+}
+
+TEST_CASE("EventStore: prune by age and count, backup with VACUUM INTO", "[store][retention]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    QList<Event> events;
+    for (int n = 0; n < 100; ++n)
+        events.append(sampleEvent(n));
+    REQUIRE(store.addEvents(events).ok());
+    const QString backupFile = QDir(dir.path()).filePath(QStringLiteral("backup.db"));
+    REQUIRE(store.backup(backupFile).ok());
+    CHECK(store.backup(backupFile).error().kind == QLatin1String("exists"));
+
+    PruneOptions byAge;
+    byAge.olderThan = sampleEvent(40).occurredAt;
+    CHECK(store.prune(byAge)->events == 40);
+    PruneOptions byCount;
+    byCount.keepNewestEvents = 10;
+    CHECK(store.prune(byCount)->events == 50);
+    CHECK(*store.eventCount() == 10);
+    EventQuery search;
+    search.text = QStringLiteral("number 50 fixes");
+    CHECK(store.events(search)->events.isEmpty()); // the text index followed the delete
+
+    EventStore restored;
+    REQUIRE(restored.open(backupFile).ok());
+    CHECK(*restored.eventCount() == 100);
+    CHECK(restored.checkIntegrity().ok());
+}
+
+TEST_CASE("EventStore: a full disk and a read-only folder give clear errors", "[store][errors]")
+{
+    QTemporaryDir dir;
+    {
+        EventStore store;
+        EventStore::Options options;
+        options.maxPageCount = 60; // a tiny "disk"
+        REQUIRE(store.open(dbPath(dir), options).ok());
+        Status last = success();
+        for (int batch = 0; batch < 200 && last.ok(); ++batch) {
+            QList<Event> events;
+            for (int n = 0; n < 50; ++n)
+                events.append(sampleEvent(batch * 50 + n));
+            const Result<int> added = store.addEvents(events);
+            last = added.ok() ? success() : Status(added.error());
+        }
+        REQUIRE_FALSE(last.ok());
+        CHECK(last.error().kind == QLatin1String("disk_full"));
+        CHECK(last.error().message.contains(QLatin1String("full")));
+        CHECK(store.checkIntegrity().ok());
+        const qint64 count = *store.eventCount();
+        CHECK(count % 50 == 0); // no half batch
+    }
+    if (::geteuid() == 0) {
+        WARN("running as root: permissions do not stop root, skipping the read-only folder check");
+        return;
+    }
+    QTemporaryDir locked;
+    QFile::setPermissions(locked.path(), QFile::ReadOwner | QFile::ExeOwner);
+    EventStore store;
+    const Status opened = store.open(QDir(locked.path()).filePath(QStringLiteral("sub/exeserver.db")));
+    QFile::setPermissions(locked.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.error().kind == QLatin1String("read_only"));
+}
+
+TEST_CASE("EventStore: a read-only database file gives a clear error", "[store][errors]")
+{
+    QTemporaryDir dir;
+    {
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+    }
+    // Read-only even for root: the file is opened read-only through a URI.
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    QSqlQuery(store.database()).exec(QStringLiteral("PRAGMA query_only = ON"));
+    const Result<bool> added = store.addEvent(sampleEvent(1));
+    REQUIRE_FALSE(added.ok());
+    CHECK(added.error().kind == QLatin1String("read_only"));
+    CHECK(added.error().message.contains(QLatin1String("cannot be written")));
+}
+
+TEST_CASE("PayloadCodec: round trips and shrinks real-looking payloads", "[store][codec]")
+{
+    const QByteArray json = sampleEvent(5).payload;
+    const QByteArray blob = PayloadCodec::encode(json);
+    CHECK(blob.size() < json.size());
+    CHECK(*PayloadCodec::decode(blob) == json);
+    CHECK(*PayloadCodec::decode(PayloadCodec::encode("{}")) == "{}");
+    CHECK_FALSE(PayloadCodec::decode(QByteArray("\x07garbage")).ok());
+    CHECK_FALSE(PayloadCodec::decode(QByteArray("\x01garbage")).ok());
+}
+
+TEST_CASE("SqliteResponseCache: keeps ETags across reopen", "[store][cache]")
+{
+    QTemporaryDir dir;
+    {
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        SqliteResponseCache cache(store);
+        cache.store(
+            QStringLiteral("https://api.github.com/repos/a/b/actions/runs?per_page=5"),
+            {"\"etag1\"", "Wed, 21 Oct 2015 07:28:00 GMT", "[{\"id\":1}]", "<next>; rel=\"next\"", {}});
+    }
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    SqliteResponseCache cache(store);
+    const auto found = cache.find(QStringLiteral("https://api.github.com/repos/a/b/actions/runs?per_page=5"));
+    REQUIRE(found.has_value());
+    CHECK(found->etag == "\"etag1\"");
+    CHECK(found->body == "[{\"id\":1}]");
+    CHECK(found->linkHeader == "<next>; rel=\"next\"");
+    cache.remove(QStringLiteral("https://api.github.com/repos/a/b/actions/runs?per_page=5"));
+    CHECK_FALSE(
+        cache.find(QStringLiteral("https://api.github.com/repos/a/b/actions/runs?per_page=5")).has_value());
+}
+
+TEST_CASE("Outbox: filled only once sync is enabled, then with the whole history", "[store][outbox]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    Outbox outbox(store);
+    REQUIRE(store.addEvent(sampleEvent(1)).ok());
+    CHECK(outbox.stats()->pending == 0);
+    REQUIRE(outbox.setEnabled(true).ok());
+    CHECK(outbox.stats()->pending == 1);
+    REQUIRE(store.addEvent(sampleEvent(2)).ok());
+    const QString action = *store.beginAction({ActionKind::Notify, QStringLiteral("desktop"), {}, {}});
+    CHECK(outbox.stats()->pending == 3);
+    const QList<OutboxItem> items = *outbox.next(10);
+    REQUIRE(items.size() == 2); // one table per batch
+    CHECK(items.first().table == Outbox::kEventsTable);
+    const QJsonObject row = QJsonDocument::fromJson(items.first().row).object();
+    CHECK(row.value(QStringLiteral("id")).toString() == QLatin1String("delivery-1"));
+    CHECK(row.value(QStringLiteral("payload")).toObject().value(QStringLiteral("number")).toInt() == 1);
+    REQUIRE(outbox.complete({items[0].seq, items[1].seq}).ok());
+    // An update while queued keeps one outbox row per action.
+    REQUIRE(store.finishAction(action, {}).ok());
+    CHECK(outbox.stats()->pending == 1);
+}

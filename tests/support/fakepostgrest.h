@@ -1,0 +1,42 @@
+#pragma once
+
+#include "net/localhttpserver.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+
+#include <memory>
+
+namespace exeserver::test {
+
+// A local stand-in for Supabase's PostgREST, following its documentation for bulk inserts:
+// POST /rest/v1/<table>[?on_conflict=col] with a JSON array; 201 Created (no body with return=minimal);
+// the whole request is one transaction; a duplicate key without `Prefer: resolution=merge-duplicates` is
+// 409 with code 23505; a wrong apikey is 401; an unknown table is 404 (42P01); a bad value is 400 (22P02).
+class FakePostgrest
+{
+public:
+    explicit FakePostgrest(QString apiKey);
+
+    QString url() const;
+    QHash<QString, QJsonObject> &table(const QString &name) { return m_tables[name]; }
+    int requests() const { return m_requests; }
+    QList<HttpRequest> received;
+
+    int failNext = 0;    // answer this many requests with 503
+    int dropAnswers = 0; // store the next batches, then close the connection without answering
+    QString poisonId;    // a row with this id is refused with 400
+
+    LocalHttpServer &server() { return *m_server; }
+
+private:
+    void handle(const HttpRequest &request, LocalHttpServer::Responder respond);
+
+    QString m_apiKey;
+    QHash<QString, QHash<QString, QJsonObject>> m_tables;
+    int m_requests = 0;
+    std::unique_ptr<LocalHttpServer> m_server;
+};
+
+} // namespace exeserver::test

@@ -1,0 +1,31 @@
+// A writer for the crash test: records a running action, then stores events in batches forever and says
+// so on stdout after each commit, until the test kills it with SIGKILL.
+#include "storetestutil.h"
+
+#include "store/eventstore.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc != 2)
+        return 2;
+    exeserver::EventStore store;
+    if (!store.open(QString::fromLocal8Bit(argv[1])).ok())
+        return 1;
+    if (!store.beginAction({exeserver::ActionKind::CodeFile, QStringLiteral("long-job.sh"), {}, {}}).ok())
+        return 1;
+    constexpr int kBatch = 500;
+    for (int batch = 0;; ++batch) {
+        QList<exeserver::Event> events;
+        for (int n = 0; n < kBatch; ++n)
+            events.append(exeserver::test::sampleEvent(batch * kBatch + n));
+        if (!store.addEvents(events).ok())
+            return 1;
+        std::printf("committed %d\n", (batch + 1) * kBatch);
+        std::fflush(stdout);
+    }
+}
