@@ -1,0 +1,454 @@
+// `exeserver-cli events|actions|sync|db …`: the event store and its sync from the command line.
+#include "blocking.h"
+#include "commandtable.h"
+#include "events/webhookevent.h"
+#include "store/eventstore.h"
+#include "store/outbox.h"
+#include "sync/postgrestarget.h"
+#include "sync/postgresttarget.h"
+#include "sync/syncengine.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QThread>
+
+#include <memory>
+
+namespace exeserver::cli {
+
+namespace {
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of a table."));
+const QCommandLineOption kType(QStringLiteral("type"),
+                               QStringLiteral("Only events of this type (push, ...)."), QStringLiteral("T"));
+const QCommandLineOption kRepo(QStringLiteral("repo"), QStringLiteral("Only events of this repository."),
+                               QStringLiteral("OWNER/REPO"));
+const QCommandLineOption kSince(QStringLiteral("since"), QStringLiteral("Only events at or after this time."),
+                                QStringLiteral("ISO"));
+const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N rows (default 50)."),
+                                QStringLiteral("N"), QStringLiteral("50"));
+const QCommandLineOption kText(QStringLiteral("search"),
+                               QStringLiteral("Only events whose text has these words."),
+                               QStringLiteral("WORDS"));
+const QCommandLineOption kEvent(QStringLiteral("event"),
+                                QStringLiteral("The webhook event name (X-GitHub-Event)."),
+                                QStringLiteral("TYPE"));
+const QCommandLineOption
+    kDelivery(QStringLiteral("delivery"),
+              QStringLiteral("The delivery id (X-GitHub-Delivery); default: a content hash."),
+              QStringLiteral("ID"));
+const QCommandLineOption kStatus(QStringLiteral("status"),
+                                 QStringLiteral("Only actions with this status (queued, running, success, "
+                                                "failure, interrupted, skipped)."),
+                                 QStringLiteral("S"));
+const QCommandLineOption kOnce(QStringLiteral("once"),
+                               QStringLiteral("Send what is pending, then exit (default: keep syncing)."));
+const QCommandLineOption kOlderThan(QStringLiteral("older-than"),
+                                    QStringLiteral("Delete events and finished actions older than this "
+                                                   "(e.g. 90d, 12h)."),
+                                    QStringLiteral("AGE"));
+const QCommandLineOption kKeep(QStringLiteral("keep"), QStringLiteral("Keep only the newest N events."),
+                               QStringLiteral("N"));
+
+QString isoOrDash(const QDateTime &when)
+{
+    return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QStringLiteral("-");
+}
+
+// Opens the store in the data directory and settles actions left by processes that died.
+std::unique_ptr<EventStore> openStore(CliContext &context)
+{
+    auto store = std::make_unique<EventStore>();
+    if (const Status opened = store->open(EventStore::defaultPath(context.settings())); !opened) {
+        context.err() << "exeserver-cli: " << opened.error().message << '\n';
+        return nullptr;
+    }
+    store->recoverInterrupted();
+    return store;
+}
+
+int fail(CliContext &context, const Error &error)
+{
+    context.err() << "exeserver-cli: " << error.message << '\n';
+    return ExitRefused;
+}
+
+QJsonObject eventJson(const Event &event)
+{
+    return {{QStringLiteral("id"), event.id},
+            {QStringLiteral("type"), event.type},
+            {QStringLiteral("action"), event.action},
+            {QStringLiteral("repository"), event.repository},
+            {QStringLiteral("sender"), event.sender},
+            {QStringLiteral("source"), event.source},
+            {QStringLiteral("occurred_at"), isoOrDash(event.occurredAt)},
+            {QStringLiteral("received_at"), isoOrDash(event.receivedAt)}};
+}
+
+QJsonObject actionJson(const ActionRecord &record)
+{
+    QJsonObject object{{QStringLiteral("id"), record.id},
+                       {QStringLiteral("seq"), record.seq},
+                       {QStringLiteral("kind"), toString(record.kind)},
+                       {QStringLiteral("status"), toString(record.status)},
+                       {QStringLiteral("target"), record.target},
+                       {QStringLiteral("event_id"), record.eventId},
+                       {QStringLiteral("trigger_id"), record.triggerId},
+                       {QStringLiteral("requested_at"), isoOrDash(record.requestedAt)},
+                       {QStringLiteral("started_at"), isoOrDash(record.startedAt)},
+                       {QStringLiteral("finished_at"), isoOrDash(record.finishedAt)},
+                       {QStringLiteral("output"), record.output},
+                       {QStringLiteral("error"), record.error}};
+    object.insert(QStringLiteral("exit_code"), record.exitCode ? QJsonValue(*record.exitCode) : QJsonValue());
+    object.insert(QStringLiteral("http_status"),
+                  record.httpStatus ? QJsonValue(*record.httpStatus) : QJsonValue());
+    return object;
+}
+
+int listEvents(CliContext &context, const QCommandLineParser &parser)
+{
+    EventQuery query;
+    query.type = parser.value(kType);
+    query.repository = parser.value(kRepo);
+    query.text = parser.value(kText);
+    bool ok = false;
+    query.limit = parser.value(kLimit).toInt(&ok);
+    if (!ok || query.limit < 1) {
+        context.err() << "exeserver-cli events list: --limit takes a positive number\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(kSince)) {
+        query.since = QDateTime::fromString(parser.value(kSince), Qt::ISODate);
+        if (!query.since.isValid()) {
+            context.err()
+                << "exeserver-cli events list: --since takes an ISO 8601 time, e.g. 2025-01-31T12:00:00Z\n";
+            return ExitUsage;
+        }
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<EventPage> page = store->events(query);
+    if (!page)
+        return fail(context, page.error());
+    if (parser.isSet(kJson)) {
+        QJsonArray rows;
+        for (const Event &event : page->events)
+            rows.append(eventJson(event));
+        context.out() << QJsonDocument(rows).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    for (const Event &event : page->events) {
+        const QString type =
+            event.action.isEmpty() ? event.type : event.type + QLatin1Char('.') + event.action;
+        context.out() << isoOrDash(event.occurredAt) << "  " << type.leftJustified(28) << "  "
+                      << event.repository.leftJustified(30) << "  " << event.sender.leftJustified(16) << "  "
+                      << event.id << '\n';
+    }
+    if (page->events.isEmpty())
+        context.out() << "No events.\n";
+    return ExitOk;
+}
+
+int showEvent(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1) {
+        context.err() << "Usage: exeserver-cli events show ID\n";
+        return ExitUsage;
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<std::optional<Event>> event = store->event(parser.positionalArguments().first());
+    if (!event)
+        return fail(context, event.error());
+    if (!event->has_value()) {
+        context.err() << "exeserver-cli: no event " << parser.positionalArguments().first() << '\n';
+        return ExitRefused;
+    }
+    QJsonObject object = eventJson(**event);
+    object.insert(QStringLiteral("payload"), QJsonDocument::fromJson((*event)->payload).object());
+    context.out() << QJsonDocument(object).toJson(QJsonDocument::Indented);
+    return ExitOk;
+}
+
+int ingestEvent(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(kEvent)) {
+        context.err() << "Usage: exeserver-cli events ingest FILE --event TYPE [--delivery ID]\n";
+        return ExitUsage;
+    }
+    const QString path = parser.positionalArguments().first();
+    QFile file(path);
+    if (path != QLatin1String("-") && !file.open(QIODevice::ReadOnly)) {
+        context.err() << "exeserver-cli: cannot read " << path << ": " << file.errorString() << '\n';
+        return ExitRefused;
+    }
+    if (path == QLatin1String("-"))
+        file.open(stdin, QIODevice::ReadOnly);
+    const Result<Event> event =
+        eventFromWebhook(parser.value(kEvent), parser.value(kDelivery), file.readAll(),
+                         QDateTime::currentDateTimeUtc(), eventsource::Manual);
+    if (!event)
+        return fail(context, event.error());
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<bool> added = store->addEvent(*event);
+    if (!added)
+        return fail(context, added.error());
+    // The trigger engine hooks in here once it exists.
+    context.out() << (*added ? "stored " : "already stored ") << event->id << '\n';
+    return ExitOk;
+}
+
+int listActions(CliContext &context, const QCommandLineParser &parser)
+{
+    ActionQuery query;
+    if (parser.isSet(kStatus)) {
+        query.status = actionStatusFromString(parser.value(kStatus));
+        if (!query.status) {
+            context.err() << "exeserver-cli actions list: unknown status '" << parser.value(kStatus)
+                          << "' (queued, running, success, failure, interrupted, skipped)\n";
+            return ExitUsage;
+        }
+    }
+    query.limit = parser.value(kLimit).toInt();
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<QList<ActionRecord>> records = store->actions(query);
+    if (!records)
+        return fail(context, records.error());
+    if (parser.isSet(kJson)) {
+        QJsonArray rows;
+        for (const ActionRecord &record : *records)
+            rows.append(actionJson(record));
+        context.out() << QJsonDocument(rows).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    for (const ActionRecord &record : *records) {
+        QString outcome;
+        if (record.exitCode)
+            outcome = QStringLiteral("exit %1").arg(*record.exitCode);
+        else if (record.httpStatus)
+            outcome = QStringLiteral("HTTP %1").arg(*record.httpStatus);
+        context.out() << QString::number(record.seq).rightJustified(6) << "  "
+                      << isoOrDash(record.requestedAt) << "  " << toString(record.kind).leftJustified(16)
+                      << "  " << toString(record.status).leftJustified(11) << "  " << outcome.leftJustified(8)
+                      << "  " << record.target << '\n';
+    }
+    if (records->isEmpty())
+        context.out() << "No actions.\n";
+    return ExitOk;
+}
+
+int showAction(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1) {
+        context.err() << "Usage: exeserver-cli actions show ID\n";
+        return ExitUsage;
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<std::optional<ActionRecord>> record = store->action(parser.positionalArguments().first());
+    if (!record)
+        return fail(context, record.error());
+    if (!record->has_value()) {
+        context.err() << "exeserver-cli: no action " << parser.positionalArguments().first() << '\n';
+        return ExitRefused;
+    }
+    context.out() << QJsonDocument(actionJson(**record)).toJson(QJsonDocument::Indented);
+    return ExitOk;
+}
+
+// Chooses the shared database from the settings: PostgreSQL directly wins over Supabase.
+std::unique_ptr<SyncTarget> syncTarget(CliContext &context, QString *problem)
+{
+    const Settings &settings = context.settings();
+    if (settings.isSet(setting::DatabaseUrl)) {
+        const Result<PostgresAddress> address = PostgresAddress::fromUrl(settings.get(setting::DatabaseUrl));
+        if (!address) {
+            *problem = address.error().message;
+            return nullptr;
+        }
+        return std::make_unique<PostgresTarget>(*address);
+    }
+    if (settings.isSet(setting::SupabaseUrl) && settings.isSet(setting::SupabaseAnonKey))
+        return std::make_unique<PostgrestTarget>(context.network(), QUrl(settings.get(setting::SupabaseUrl)),
+                                                 settings.get(setting::SupabaseAnonKey));
+    *problem = QStringLiteral("Sync is not configured: set SUPABASE_URL and SUPABASE_ANON_KEY, or "
+                              "EXESERVER_DATABASE_URL.");
+    return nullptr;
+}
+
+void printStatus(CliContext &context, const SyncTarget &target, const SyncRun &run, const SyncStatus &status)
+{
+    context.out() << target.describe() << ": sent " << run.stored << ", parked " << run.parked << "; pending "
+                  << status.pending << ", parked in total " << status.parked << ", lag "
+                  << status.lagMs / 1000 << " s\n";
+    context.out().flush();
+}
+
+int runSync(CliContext &context, const QCommandLineParser &parser)
+{
+    QString problem;
+    const std::unique_ptr<SyncTarget> target = syncTarget(context, &problem);
+    if (!target) {
+        context.err() << "exeserver-cli: " << problem << '\n';
+        return ExitRefused;
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    SyncEngine engine(*store, *target, SystemClock::instance());
+    if (const Status enabled = engine.enable(); !enabled)
+        return fail(context, enabled.error());
+    while (true) {
+        SyncRun run;
+        runBlocking([&](std::function<void()> finished) {
+            engine.drain([&, finished](SyncRun result) {
+                run = result;
+                finished();
+            });
+        });
+        const SyncStatus status = engine.status();
+        printStatus(context, *target, run, status);
+        if (parser.isSet(kOnce)) {
+            if (!run.error.isEmpty()) {
+                context.err() << "exeserver-cli: " << run.error << '\n';
+                return ExitRefused;
+            }
+            return ExitOk;
+        }
+        // Poll for new rows every few seconds, or wait out the backoff.
+        qint64 wait = 5000;
+        if (status.nextAttemptAt.isValid())
+            wait = std::max<qint64>(wait, QDateTime::currentDateTimeUtc().msecsTo(status.nextAttemptAt));
+        QThread::msleep(static_cast<unsigned long>(wait));
+    }
+}
+
+int backupDatabase(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1) {
+        context.err() << "Usage: exeserver-cli db backup FILE\n";
+        return ExitUsage;
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    if (const Status done = store->backup(parser.positionalArguments().first()); !done)
+        return fail(context, done.error());
+    context.out() << "Backup written to " << parser.positionalArguments().first() << '\n';
+    return ExitOk;
+}
+
+// "90d", "12h", "30m", "45s".
+std::optional<qint64> parseAgeMs(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d+)([dhms])$"));
+    const QRegularExpressionMatch match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return std::nullopt;
+    const qint64 amount = match.captured(1).toLongLong();
+    const QChar unit = match.captured(2).at(0);
+    const qint64 factor = unit == QLatin1Char('d')   ? 86400000
+                          : unit == QLatin1Char('h') ? 3600000
+                          : unit == QLatin1Char('m') ? 60000
+                                                     : 1000;
+    return amount * factor;
+}
+
+int pruneDatabase(CliContext &context, const QCommandLineParser &parser)
+{
+    PruneOptions options;
+    if (parser.isSet(kOlderThan)) {
+        const std::optional<qint64> age = parseAgeMs(parser.value(kOlderThan));
+        if (!age) {
+            context.err() << "exeserver-cli db prune: --older-than takes an age like 90d, 12h or 30m\n";
+            return ExitUsage;
+        }
+        options.olderThan = QDateTime::currentDateTimeUtc().addMSecs(-*age);
+    }
+    if (parser.isSet(kKeep)) {
+        bool ok = false;
+        options.keepNewestEvents = parser.value(kKeep).toLongLong(&ok);
+        if (!ok || options.keepNewestEvents < 0) {
+            context.err() << "exeserver-cli db prune: --keep takes a number\n";
+            return ExitUsage;
+        }
+    }
+    if (!options.olderThan.isValid() && options.keepNewestEvents < 0) {
+        context.err() << "Usage: exeserver-cli db prune --older-than AGE | --keep N\n";
+        return ExitUsage;
+    }
+    const auto store = openStore(context);
+    if (!store)
+        return ExitRefused;
+    const Result<PruneReport> report = store->prune(options);
+    if (!report)
+        return fail(context, report.error());
+    context.out() << "Deleted " << report->events << " events and " << report->actions << " actions.\n";
+    return ExitOk;
+}
+
+} // namespace
+
+void registerStoreCommands(CommandTable &table)
+{
+    table.add({{QStringLiteral("events"), QStringLiteral("list")},
+               QStringLiteral("[--type T] [--repo R] [--since ISO] [--search WORDS] [--limit N] [--json]"),
+               QStringLiteral("List stored events, newest first."),
+               [](QCommandLineParser &parser) {
+                   parser.addOptions({kType, kRepo, kSince, kText, kLimit, kJson});
+               },
+               listEvents});
+    table.add({{QStringLiteral("events"), QStringLiteral("show")},
+               QStringLiteral("ID"),
+               QStringLiteral("Print one event with its payload."),
+               {},
+               showEvent});
+    table.add({{QStringLiteral("events"), QStringLiteral("ingest")},
+               QStringLiteral("FILE --event TYPE [--delivery ID]"),
+               QStringLiteral("Store a webhook payload as if GitHub had delivered it (FILE - reads stdin)."),
+               [](QCommandLineParser &parser) {
+                   parser.addOptions({kEvent, kDelivery});
+               },
+               ingestEvent});
+    table.add({{QStringLiteral("actions"), QStringLiteral("list")},
+               QStringLiteral("[--status S] [--limit N] [--json]"),
+               QStringLiteral("List the action log, newest first."),
+               [](QCommandLineParser &parser) {
+                   parser.addOptions({kStatus, kLimit, kJson});
+               },
+               listActions});
+    table.add({{QStringLiteral("actions"), QStringLiteral("show")},
+               QStringLiteral("ID"),
+               QStringLiteral("Print one action with its output and error."),
+               {},
+               showAction});
+    table.add({{QStringLiteral("sync")},
+               QStringLiteral("[--once]"),
+               QStringLiteral("Copy events and actions to Supabase or PostgreSQL."),
+               [](QCommandLineParser &parser) { parser.addOption(kOnce); },
+               runSync});
+    table.add({{QStringLiteral("db"), QStringLiteral("backup")},
+               QStringLiteral("FILE"),
+               QStringLiteral("Write a consistent copy of the event database (VACUUM INTO)."),
+               {},
+               backupDatabase});
+    table.add({{QStringLiteral("db"), QStringLiteral("prune")},
+               QStringLiteral("--older-than AGE | --keep N"),
+               QStringLiteral("Delete old events and finished actions (everything is kept by default)."),
+               [](QCommandLineParser &parser) {
+                   parser.addOptions({kOlderThan, kKeep});
+               },
+               pruneDatabase});
+}
+
+} // namespace exeserver::cli

@@ -1,0 +1,802 @@
+#include "store/eventstore.h"
+
+#include "config/logging.h"
+#include "config/secretredactor.h"
+#include "config/settings.h"
+#include "store/migrations.h"
+#include "store/payloadcodec.h"
+#include "store/searchtext.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace exeserver {
+
+namespace {
+
+// SQLite primary result codes we explain to people.
+constexpr int kSqliteBusy = 5;
+constexpr int kSqliteReadOnly = 8;
+constexpr int kSqliteCorrupt = 11;
+constexpr int kSqliteFull = 13;
+constexpr int kSqliteCantOpen = 14;
+constexpr int kSqliteNotADb = 26;
+
+const QString kEventColumns =
+    QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
+
+// Qt binds a null QString as SQL NULL; NOT NULL text columns want ''.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+qint64 toMs(const QDateTime &when)
+{
+    return when.isValid() ? when.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), QTimeZone::utc());
+}
+
+std::optional<int> optionalInt(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
+}
+
+QVariant toVariant(const std::optional<int> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
+}
+
+// Keeps the start and the end of long output: the command line and the failure are what matter.
+QString capOutput(const QString &text)
+{
+    const qsizetype cap = EventStore::kOutputCap;
+    if (text.size() <= cap)
+        return text;
+    const qsizetype head = cap / 4;
+    const qsizetype tail = cap - head;
+    return text.left(head) +
+           QStringLiteral("\n… [%1 characters omitted] …\n").arg(text.size() - head - tail) +
+           text.right(tail);
+}
+
+// FTS5 query: every word quoted, so user text cannot inject FTS syntax; words are ANDed.
+QString ftsQuery(const QString &text)
+{
+    QStringList terms;
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        QString quoted = word;
+        quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        terms.append(QLatin1Char('"') + quoted + QLatin1Char('"'));
+    }
+    return terms.join(QLatin1Char(' '));
+}
+
+QString likePattern(const QString &word)
+{
+    QString escaped = word;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+Event eventFromRow(const QSqlQuery &query)
+{
+    Event event;
+    event.id = query.value(1).toString();
+    event.type = query.value(2).toString();
+    event.action = query.value(3).toString();
+    event.repository = query.value(4).toString();
+    event.sender = query.value(5).toString();
+    event.source = query.value(6).toString();
+    event.occurredAt = fromMs(query.value(7));
+    event.receivedAt = fromMs(query.value(8));
+    return event;
+}
+
+const QString kActionColumns = QStringLiteral(
+    "seq, id, kind, status, target, event_id, trigger_id, requested_at, started_at, finished_at, exit_code, "
+    "http_status, output, error");
+
+ActionRecord actionFromRow(const QSqlQuery &query)
+{
+    ActionRecord record;
+    record.seq = query.value(0).toLongLong();
+    record.id = query.value(1).toString();
+    record.kind = actionKindFromString(query.value(2).toString()).value_or(ActionKind::Notify);
+    record.status = actionStatusFromString(query.value(3).toString()).value_or(ActionStatus::Failure);
+    record.target = query.value(4).toString();
+    record.eventId = query.value(5).toString();
+    record.triggerId = query.value(6).toString();
+    record.requestedAt = fromMs(query.value(7));
+    record.startedAt = fromMs(query.value(8));
+    record.finishedAt = fromMs(query.value(9));
+    record.exitCode = optionalInt(query.value(10));
+    record.httpStatus = optionalInt(query.value(11));
+    record.output = query.value(12).toString();
+    record.error = query.value(13).toString();
+    return record;
+}
+
+QString sessionLockDir(const QString &dbPath)
+{
+    return dbPath + QStringLiteral(".sessions");
+}
+
+} // namespace
+
+EventStore::EventStore(Clock *clock)
+    : m_clock(clock ? clock : SystemClock::instance())
+{
+    static QAtomicInteger<quint64> counter;
+    m_connectionName = QStringLiteral("exeserver-store-%1").arg(counter.fetchAndAddRelaxed(1));
+    m_sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+EventStore::~EventStore()
+{
+    close();
+}
+
+QString EventStore::defaultPath(const Settings &settings)
+{
+    return QDir(settings.dataDir()).filePath(QStringLiteral("exeserver.db"));
+}
+
+QSqlDatabase EventStore::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool EventStore::isOpen() const
+{
+    return QSqlDatabase::contains(m_connectionName) && database().isOpen();
+}
+
+void EventStore::close()
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        {
+            QSqlDatabase db = database();
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_sessionLock.reset();
+}
+
+Error EventStore::sqlError(const QSqlError &error, const QString &doing) const
+{
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    const QString detail = SecretRedactor::redact(error.text());
+    switch (code) {
+    case kSqliteFull:
+        return {QStringLiteral("disk_full"),
+                QStringLiteral("Cannot %1: the event database is full (no space left on the disk or its size "
+                               "limit reached): %2. Free some space, or prune old events with "
+                               "`exeserver-cli db prune`.")
+                    .arg(doing, m_path)};
+    case kSqliteReadOnly:
+    case kSqliteCantOpen:
+        return {QStringLiteral("read_only"),
+                QStringLiteral("Cannot %1: the event database %2 (or its folder) cannot be written (%3). "
+                               "Check its permissions or choose another --data-dir.")
+                    .arg(doing, m_path, detail)};
+    case kSqliteBusy:
+        return {QStringLiteral("busy"),
+                QStringLiteral("Cannot %1: another ExeServer process kept the event database locked (%2).")
+                    .arg(doing, detail)};
+    case kSqliteCorrupt:
+    case kSqliteNotADb:
+        return {QStringLiteral("corrupt"),
+                QStringLiteral("Cannot %1: %2 is damaged or not an ExeServer database (%3). Restore a backup "
+                               "(`exeserver-cli db backup` makes them).")
+                    .arg(doing, m_path, detail)};
+    default:
+        return {QStringLiteral("io"), QStringLiteral("Cannot %1: %2").arg(doing, detail)};
+    }
+}
+
+Status EventStore::exec(const QString &sql, const QString &doing) const
+{
+    QSqlQuery query(database());
+    if (!query.exec(sql))
+        return sqlError(query.lastError(), doing);
+    return success();
+}
+
+Status EventStore::acquireSessionLock()
+{
+    // Held while this instance is open; recoverInterrupted() treats actions whose owner still holds its
+    // lock as alive (the GUI and the CLI may run side by side).
+    const QString dir = sessionLockDir(m_path);
+    if (!QDir().mkpath(dir))
+        return Error{QStringLiteral("read_only"),
+                     QStringLiteral("Cannot create %1: the data directory is not writable.").arg(dir)};
+    m_sessionLock = std::make_unique<QLockFile>(QDir(dir).filePath(m_sessionId + QStringLiteral(".lock")));
+    m_sessionLock->setStaleLockTime(0);
+    if (!m_sessionLock->tryLock(0))
+        return Error{QStringLiteral("read_only"),
+                     QStringLiteral("Cannot create a session lock in %1.").arg(dir)};
+    return success();
+}
+
+Status EventStore::open(const QString &path, const Options &options)
+{
+    close();
+    m_path = QFileInfo(path).absoluteFilePath();
+    const QString dir = QFileInfo(m_path).absolutePath();
+    if (!QDir().mkpath(dir))
+        return Error{QStringLiteral("read_only"),
+                     QStringLiteral("Cannot create the folder %1 for the event database.").arg(dir)};
+
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        if (!db.isValid())
+            return Error{
+                QStringLiteral("no_driver"),
+                QStringLiteral("Qt's SQLite driver (QSQLITE) is missing; install libqt6sql6-sqlite.")};
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs));
+        if (!db.open()) {
+            const Error error = sqlError(db.lastError(), QStringLiteral("open the event database"));
+            close();
+            return error;
+        }
+    }
+    const QStringList pragmas{
+        QStringLiteral("PRAGMA journal_mode = WAL"),
+        QStringLiteral("PRAGMA synchronous = NORMAL"),
+        QStringLiteral("PRAGMA foreign_keys = ON"),
+        QStringLiteral("PRAGMA busy_timeout = %1").arg(options.busyTimeoutMs),
+        QStringLiteral("PRAGMA temp_store = MEMORY"),
+    };
+    for (const QString &pragma : pragmas) {
+        QSqlQuery query(database());
+        if (!query.exec(pragma)) {
+            const Error error = sqlError(query.lastError(), QStringLiteral("open the event database"));
+            close();
+            return error;
+        }
+    }
+    {
+        // journal_mode answers with the mode it got; a read-only file stays in its old mode.
+        QSqlQuery query(database());
+        if (query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next() &&
+            query.value(0).toString() != QLatin1String("wal"))
+            qCWarning(lcStore) << "event database is not in WAL mode:" << query.value(0).toString();
+    }
+    if (options.maxPageCount > 0)
+        exec(QStringLiteral("PRAGMA max_page_count = %1").arg(options.maxPageCount), QStringLiteral("limit"));
+
+    QSqlDatabase db = database();
+    if (const Status migrated =
+            migrations::migrate(db, options.migrateTo > 0 ? options.migrateTo : migrations::kLatest);
+        !migrated) {
+        Error error = migrated.error();
+        if (error.message.contains(QLatin1String("readonly")) ||
+            error.message.contains(QLatin1String("read-only")))
+            error = Error{QStringLiteral("read_only"),
+                          QStringLiteral("Cannot prepare the event database %1: it is read-only (%2).")
+                              .arg(m_path, error.message)};
+        close();
+        return error;
+    }
+    {
+        QSqlQuery query(database());
+        m_fts = query.exec(QStringLiteral("SELECT 1 FROM sqlite_master WHERE name = 'events_fts'")) &&
+                query.next();
+    }
+    if (const Status locked = acquireSessionLock(); !locked) {
+        close();
+        return locked;
+    }
+    qCDebug(lcStore) << "opened" << m_path << "schema" << schemaVersion() << (m_fts ? "fts5" : "like");
+    return success();
+}
+
+int EventStore::schemaVersion() const
+{
+    return migrations::version(database());
+}
+
+// --- events ----------------------------------------------------------------------------------------------
+
+Result<bool> EventStore::addEvent(const Event &event)
+{
+    const Result<int> added = addEvents({event});
+    if (!added)
+        return added.error();
+    return *added == 1;
+}
+
+Result<int> EventStore::addEvents(const QList<Event> &events)
+{
+    // Validate and encode before the transaction, so the write lock is held only for the inserts.
+    struct Prepared
+    {
+        QByteArray blob;
+        QString searchText;
+    };
+    QList<Prepared> prepared;
+    prepared.reserve(events.size());
+    for (const Event &event : events) {
+        if (event.id.isEmpty() || event.type.isEmpty())
+            return Error{QStringLiteral("invalid_event"), QStringLiteral("An event needs an id and a type.")};
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(event.payload, &parseError);
+        if (document.isNull())
+            return Error{QStringLiteral("invalid_payload"),
+                         QStringLiteral("The payload of event %1 is not JSON: %2")
+                             .arg(event.id, parseError.errorString())};
+        prepared.append({PayloadCodec::encode(event.payload), searchTextOf(document.object())});
+    }
+
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return sqlError(db.lastError(), QStringLiteral("store events"));
+    QSqlQuery insert(db);
+    insert.prepare(
+        QStringLiteral("INSERT INTO events (id, type, action, repository, sender, source, occurred_at, "
+                       "received_at, payload, "
+                       "search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"));
+    int added = 0;
+    const qint64 now = m_clock->nowMSecs();
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const Event &event = events[i];
+        const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
+        insert.bindValue(0, event.id);
+        insert.bindValue(1, event.type);
+        insert.bindValue(2, text(event.action));
+        insert.bindValue(3, text(event.repository));
+        insert.bindValue(4, text(event.sender));
+        insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
+        insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
+        insert.bindValue(7, received);
+        insert.bindValue(8, prepared[i].blob);
+        insert.bindValue(9, text(prepared[i].searchText));
+        if (!insert.exec()) {
+            const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
+            db.rollback();
+            return error;
+        }
+        added += insert.numRowsAffected() > 0 ? 1 : 0;
+    }
+    if (!db.commit()) {
+        const Error error = sqlError(db.lastError(), QStringLiteral("store events"));
+        db.rollback();
+        return error;
+    }
+    return added;
+}
+
+Result<std::optional<Event>> EventStore::event(const QString &id) const
+{
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT %1, payload FROM events WHERE id = ?").arg(kEventColumns));
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("read an event"));
+    if (!query.next())
+        return std::optional<Event>();
+    Event event = eventFromRow(query);
+    Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
+    if (!payload)
+        return payload.error();
+    event.payload = std::move(payload).value();
+    return std::optional<Event>(std::move(event));
+}
+
+Result<EventPage> EventStore::events(const EventQuery &request) const
+{
+    QStringList where;
+    QVariantList values;
+    const auto equals = [&](const char *column, const QString &value) {
+        if (value.isEmpty())
+            return;
+        where.append(QLatin1String(column) + QStringLiteral(" = ?"));
+        values.append(value);
+    };
+    equals("type", request.type);
+    equals("action", request.action);
+    equals("repository", request.repository);
+    equals("sender", request.sender);
+    equals("source", request.source);
+    if (request.since.isValid()) {
+        where.append(QStringLiteral("occurred_at >= ?"));
+        values.append(toMs(request.since));
+    }
+    if (request.until.isValid()) {
+        where.append(QStringLiteral("occurred_at < ?"));
+        values.append(toMs(request.until));
+    }
+    if (!request.after.isNull()) {
+        where.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
+        values.append(request.after.occurredAtMs);
+        values.append(request.after.seq);
+    }
+    if (const QString text = request.text.simplified(); !text.isEmpty()) {
+        if (m_fts) {
+            where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+            values.append(ftsQuery(text));
+        } else {
+            for (const QString &word : text.split(QLatin1Char(' '))) {
+                where.append(QStringLiteral("search_text LIKE ? ESCAPE '\\'"));
+                values.append(likePattern(word));
+            }
+        }
+    }
+    const int limit = std::clamp(request.limit, 1, 10000);
+    const QString sql =
+        QStringLiteral("SELECT %1%2 FROM events %3 ORDER BY occurred_at DESC, seq DESC LIMIT %4")
+            .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(),
+                 where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")))
+            .arg(limit + 1);
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values[i]);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("query events"));
+    EventPage page;
+    qint64 lastSeq = 0;
+    qint64 lastOccurred = 0;
+    while (query.next()) {
+        if (page.events.size() == limit) {
+            page.next = {lastOccurred, lastSeq};
+            break;
+        }
+        Event event = eventFromRow(query);
+        if (request.includePayload) {
+            Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
+            if (!payload)
+                return payload.error();
+            event.payload = std::move(payload).value();
+        }
+        lastSeq = query.value(0).toLongLong();
+        lastOccurred = query.value(7).toLongLong();
+        page.events.append(std::move(event));
+    }
+    return page;
+}
+
+Result<qint64> EventStore::eventCount() const
+{
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT count(*) FROM events")) || !query.next())
+        return sqlError(query.lastError(), QStringLiteral("count events"));
+    return query.value(0).toLongLong();
+}
+
+QString EventCursor::toString() const
+{
+    return isNull() ? QString() : QStringLiteral("%1:%2").arg(occurredAtMs).arg(seq);
+}
+
+EventCursor EventCursor::fromString(const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char(':'));
+    if (parts.size() != 2)
+        return {};
+    return {parts[0].toLongLong(), parts[1].toLongLong()};
+}
+
+// --- actions ---------------------------------------------------------------------------------------------
+
+Result<QString> EventStore::beginAction(const ActionRequest &request)
+{
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const qint64 now = m_clock->nowMSecs();
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("INSERT INTO actions (id, event_id, trigger_id, kind, target, status, "
+                                 "owner, requested_at, started_at, "
+                                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(id);
+    query.addBindValue(request.eventId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                 : request.eventId);
+    query.addBindValue(request.triggerId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                   : request.triggerId);
+    query.addBindValue(toString(request.kind));
+    query.addBindValue(text(SecretRedactor::redact(request.target)));
+    query.addBindValue(toString(request.startNow ? ActionStatus::Running : ActionStatus::Queued));
+    query.addBindValue(m_sessionId);
+    query.addBindValue(now);
+    query.addBindValue(request.startNow ? QVariant(now) : QVariant(QMetaType::fromType<qint64>()));
+    query.addBindValue(now);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("record an action"));
+    return id;
+}
+
+Status EventStore::startAction(const QString &id)
+{
+    const qint64 now = m_clock->nowMSecs();
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("UPDATE actions SET status = 'running', started_at = ?, updated_at = ? "
+                                 "WHERE id = ? AND status = 'queued'"));
+    query.addBindValue(now);
+    query.addBindValue(now);
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("start an action"));
+    if (query.numRowsAffected() != 1)
+        return Error{QStringLiteral("not_found"), QStringLiteral("No queued action %1.").arg(id)};
+    return success();
+}
+
+Status EventStore::finishAction(const QString &id, const ActionOutcome &outcome)
+{
+    if (!isFinished(outcome.status))
+        return Error{QStringLiteral("invalid_status"),
+                     QStringLiteral("An action cannot finish as %1.").arg(toString(outcome.status))};
+    const qint64 now = m_clock->nowMSecs();
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("UPDATE actions SET status = ?, finished_at = ?, updated_at = ?, started_at "
+                                 "= COALESCE(started_at, ?), "
+                                 "exit_code = ?, http_status = ?, output = ?, error = ? WHERE id = ?"));
+    query.addBindValue(toString(outcome.status));
+    query.addBindValue(now);
+    query.addBindValue(now);
+    query.addBindValue(now);
+    query.addBindValue(toVariant(outcome.exitCode));
+    query.addBindValue(toVariant(outcome.httpStatus));
+    // Redact before capping: a secret cut in half by the cap would no longer be recognised.
+    query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.output))));
+    query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.error))));
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("record an action's outcome"));
+    if (query.numRowsAffected() != 1)
+        return Error{QStringLiteral("not_found"), QStringLiteral("No action %1.").arg(id)};
+    return success();
+}
+
+Result<RecoveryReport> EventStore::recoverInterrupted()
+{
+    QSqlQuery owners(database());
+    if (!owners.exec(
+            QStringLiteral("SELECT DISTINCT owner FROM actions WHERE status IN ('running', 'queued')")))
+        return sqlError(owners.lastError(), QStringLiteral("look for interrupted actions"));
+    QStringList gone;
+    while (owners.next()) {
+        const QString owner = owners.value(0).toString();
+        if (owner == m_sessionId)
+            continue;
+        // A session's lock is held while its process lives; taking it means the process is gone.
+        QLockFile lock(QDir(sessionLockDir(m_path)).filePath(owner + QStringLiteral(".lock")));
+        lock.setStaleLockTime(0);
+        if (owner.isEmpty() || lock.tryLock(0)) {
+            gone.append(owner);
+            lock.unlock();
+        }
+    }
+    RecoveryReport report;
+    const qint64 now = m_clock->nowMSecs();
+    for (const QString &owner : std::as_const(gone)) {
+        QSqlQuery update(database());
+        update.prepare(QStringLiteral(
+            "UPDATE actions SET status = 'interrupted', finished_at = ?, updated_at = ?, error = CASE WHEN "
+            "error = '' THEN 'ExeServer stopped while this action was running; its outcome is unknown.' "
+            "ELSE error END WHERE status = 'running' AND owner = ?"));
+        update.addBindValue(now);
+        update.addBindValue(now);
+        update.addBindValue(owner);
+        if (!update.exec())
+            return sqlError(update.lastError(), QStringLiteral("mark interrupted actions"));
+        report.interrupted += update.numRowsAffected();
+        update.prepare(QStringLiteral(
+            "UPDATE actions SET status = 'skipped', finished_at = ?, updated_at = ?, error = "
+            "'ExeServer stopped before this queued action started.' WHERE status = 'queued' AND owner = ?"));
+        update.addBindValue(now);
+        update.addBindValue(now);
+        update.addBindValue(owner);
+        if (!update.exec())
+            return sqlError(update.lastError(), QStringLiteral("mark interrupted actions"));
+        report.skipped += update.numRowsAffected();
+    }
+    if (report.interrupted || report.skipped)
+        qCInfo(lcStore) << "marked" << report.interrupted << "actions interrupted and" << report.skipped
+                        << "skipped after an earlier stop";
+    return report;
+}
+
+Result<std::optional<ActionRecord>> EventStore::action(const QString &id) const
+{
+    QSqlQuery query(database());
+    bool isNumber = false;
+    const qint64 seq = id.toLongLong(&isNumber);
+    query.prepare(QStringLiteral("SELECT %1 FROM actions WHERE %2 = ?")
+                      .arg(kActionColumns, isNumber ? QStringLiteral("seq") : QStringLiteral("id")));
+    query.addBindValue(isNumber ? QVariant(seq) : QVariant(id));
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("read an action"));
+    if (!query.next())
+        return std::optional<ActionRecord>();
+    return std::optional<ActionRecord>(actionFromRow(query));
+}
+
+Result<QList<ActionRecord>> EventStore::actions(const ActionQuery &request) const
+{
+    QStringList where;
+    QVariantList values;
+    if (request.status) {
+        where.append(QStringLiteral("status = ?"));
+        values.append(toString(*request.status));
+    }
+    if (request.kind) {
+        where.append(QStringLiteral("kind = ?"));
+        values.append(toString(*request.kind));
+    }
+    if (!request.eventId.isEmpty()) {
+        where.append(QStringLiteral("event_id = ?"));
+        values.append(request.eventId);
+    }
+    if (request.beforeSeq > 0) {
+        where.append(QStringLiteral("seq < ?"));
+        values.append(request.beforeSeq);
+    }
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM actions %2 ORDER BY seq DESC LIMIT %3")
+            .arg(kActionColumns,
+                 where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")))
+            .arg(std::clamp(request.limit, 1, 10000)));
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values[i]);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("query actions"));
+    QList<ActionRecord> records;
+    while (query.next())
+        records.append(actionFromRow(query));
+    return records;
+}
+
+// --- triggers --------------------------------------------------------------------------------------------
+
+Status EventStore::saveTrigger(const StoredTrigger &trigger)
+{
+    const qint64 now = m_clock->nowMSecs();
+    QSqlQuery query(database());
+    query.prepare(
+        QStringLiteral("INSERT INTO triggers (id, name, enabled, definition, created_at, updated_at) VALUES "
+                       "(?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, "
+                       "definition = excluded.definition, updated_at = excluded.updated_at"));
+    query.addBindValue(trigger.id);
+    query.addBindValue(trigger.name);
+    query.addBindValue(trigger.enabled ? 1 : 0);
+    query.addBindValue(text(trigger.definition));
+    query.addBindValue(trigger.createdAt.isValid() ? toMs(trigger.createdAt) : now);
+    query.addBindValue(now);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("save a trigger"));
+    return success();
+}
+
+Result<QList<StoredTrigger>> EventStore::triggers() const
+{
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral(
+            "SELECT id, name, enabled, definition, created_at, updated_at FROM triggers ORDER BY name, id")))
+        return sqlError(query.lastError(), QStringLiteral("read triggers"));
+    QList<StoredTrigger> result;
+    while (query.next())
+        result.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toBool(),
+                       query.value(3).toString(), fromMs(query.value(4)), fromMs(query.value(5))});
+    return result;
+}
+
+Status EventStore::removeTrigger(const QString &id)
+{
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("DELETE FROM triggers WHERE id = ?"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("remove a trigger"));
+    return success();
+}
+
+Result<bool> EventStore::recordFiring(const QString &eventId, const QString &triggerId,
+                                      const QString &decision, const QString &actionId)
+{
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("INSERT INTO trigger_firings (event_id, trigger_id, decision, action_id, "
+                                 "decided_at) VALUES (?, ?, ?, ?, ?) "
+                                 "ON CONFLICT (event_id, trigger_id) DO NOTHING"));
+    query.addBindValue(eventId);
+    query.addBindValue(triggerId);
+    query.addBindValue(decision);
+    query.addBindValue(actionId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : actionId);
+    query.addBindValue(m_clock->nowMSecs());
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("record a trigger decision"));
+    return query.numRowsAffected() == 1;
+}
+
+// --- retention -------------------------------------------------------------------------------------------
+
+Result<PruneReport> EventStore::prune(const PruneOptions &options)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return sqlError(db.lastError(), QStringLiteral("prune"));
+    PruneReport report;
+    QSqlQuery query(db);
+    const auto fail = [&](const QSqlQuery &failed) {
+        const Error error = sqlError(failed.lastError(), QStringLiteral("prune"));
+        db.rollback();
+        return error;
+    };
+    if (options.olderThan.isValid()) {
+        query.prepare(QStringLiteral("DELETE FROM events WHERE occurred_at < ?"));
+        query.addBindValue(toMs(options.olderThan));
+        if (!query.exec())
+            return fail(query);
+        report.events += query.numRowsAffected();
+        query.prepare(QStringLiteral(
+            "DELETE FROM actions WHERE finished_at < ? AND status NOT IN ('queued', 'running')"));
+        query.addBindValue(toMs(options.olderThan));
+        if (!query.exec())
+            return fail(query);
+        report.actions += query.numRowsAffected();
+    }
+    if (options.keepNewestEvents >= 0) {
+        query.prepare(QStringLiteral("DELETE FROM events WHERE seq NOT IN "
+                                     "(SELECT seq FROM events ORDER BY occurred_at DESC, seq DESC LIMIT ?)"));
+        query.addBindValue(options.keepNewestEvents);
+        if (!query.exec())
+            return fail(query);
+        report.events += query.numRowsAffected();
+    }
+    if (!db.commit())
+        return sqlError(db.lastError(), QStringLiteral("prune"));
+    return report;
+}
+
+Status EventStore::backup(const QString &file) const
+{
+    const QString target = QFileInfo(file).absoluteFilePath();
+    if (QFileInfo::exists(target))
+        return Error{QStringLiteral("exists"),
+                     QStringLiteral("%1 already exists; choose a new file for the backup.").arg(target)};
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("VACUUM INTO ?"));
+    query.addBindValue(target);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("write the backup %1").arg(target));
+    return success();
+}
+
+Status EventStore::checkIntegrity() const
+{
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("PRAGMA integrity_check")))
+        return sqlError(query.lastError(), QStringLiteral("check the database"));
+    QStringList problems;
+    while (query.next())
+        if (query.value(0).toString() != QLatin1String("ok"))
+            problems.append(query.value(0).toString());
+    if (!problems.isEmpty())
+        return Error{QStringLiteral("corrupt"), QStringLiteral("The event database is damaged: %1")
+                                                    .arg(problems.mid(0, 5).join(QStringLiteral("; ")))};
+    return success();
+}
+
+} // namespace exeserver

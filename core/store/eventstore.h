@@ -1,0 +1,128 @@
+#pragma once
+
+#include "events/event.h"
+#include "store/actionrecord.h"
+#include "store/eventquery.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QLockFile;
+
+namespace exeserver {
+
+class Settings;
+
+// A trigger definition as the trigger engine stores it; the definition text is the engine's business.
+struct StoredTrigger
+{
+    QString id;
+    QString name;
+    bool enabled = true;
+    QString definition;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+};
+
+struct PruneOptions
+{
+    QDateTime olderThan;          // events that occurred, and actions that finished, before this
+    qint64 keepNewestEvents = -1; // keep at most this many events (newest); -1: no count limit
+};
+
+struct PruneReport
+{
+    qint64 events = 0;
+    qint64 actions = 0;
+};
+
+struct RecoveryReport
+{
+    int interrupted = 0; // were running: the outcome is unknown
+    int skipped = 0;     // were queued: never started
+};
+
+// Every event and every action, in one SQLite file: the app's memory and the source of the views and of
+// sync. One connection per instance, used from the thread that opened it. WAL lets the GUI, the CLI and
+// a sync run share the file; a killed writer leaves only whole transactions behind.
+class EventStore
+{
+public:
+    struct Options
+    {
+        int busyTimeoutMs = 5000;
+        qint64 maxPageCount = 0; // > 0 caps the file (tests simulate a full disk with it)
+        int migrateTo = -1;      // tests: stop the migration ladder at this version
+    };
+
+    explicit EventStore(Clock *clock = SystemClock::instance());
+    ~EventStore();
+    EventStore(const EventStore &) = delete;
+    EventStore &operator=(const EventStore &) = delete;
+
+    static QString defaultPath(const Settings &settings); // <dataDir>/exeserver.db
+
+    // Opens (creating it and its folder) and migrates to the latest schema.
+    Status open(const QString &path, const Options &options);
+    Status open(const QString &path) { return open(path, Options{}); }
+    void close();
+    bool isOpen() const;
+    QString path() const { return m_path; }
+    int schemaVersion() const;
+    bool hasFullTextSearch() const { return m_fts; }
+    Clock *clock() const { return m_clock; }
+    // For the other store classes (SqliteResponseCache, Outbox) that share this connection.
+    QSqlDatabase database() const;
+
+    // Events. Stored once per id: a second copy is ignored. Invalid events (no id, no type, a payload that
+    // is not JSON) are refused whole.
+    Result<bool> addEvent(const Event &event);
+    Result<int> addEvents(const QList<Event> &events); // one transaction; returns how many were new
+    Result<std::optional<Event>> event(const QString &id) const;
+    Result<EventPage> events(const EventQuery &query) const;
+    Result<qint64> eventCount() const;
+
+    // The action log. Every action is written before it starts and updated when it ends.
+    Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
+    Status startAction(const QString &id);                     // queued -> running
+    Status finishAction(const QString &id, const ActionOutcome &outcome);
+    // Marks actions of processes that are gone: running -> interrupted, queued -> skipped. Call at startup.
+    Result<RecoveryReport> recoverInterrupted();
+    Result<std::optional<ActionRecord>> action(const QString &id) const; // id, or its local seq number
+    Result<QList<ActionRecord>> actions(const ActionQuery &query) const;
+
+    // Triggers and the once-per-(event, trigger) decision the trigger engine relies on.
+    Status saveTrigger(const StoredTrigger &trigger);
+    Result<QList<StoredTrigger>> triggers() const;
+    Status removeTrigger(const QString &id);
+    // True when this call made the decision; false when one was already recorded (another process, an
+    // earlier run, a replay) — then the caller must not act.
+    Result<bool> recordFiring(const QString &eventId, const QString &triggerId, const QString &decision,
+                              const QString &actionId = {});
+
+    // Retention and backup. Everything is kept unless pruned on request.
+    Result<PruneReport> prune(const PruneOptions &options);
+    Status backup(const QString &file) const; // VACUUM INTO: a consistent copy while others write
+    Status checkIntegrity() const;
+
+    static constexpr qsizetype kOutputCap = 16 * 1024; // characters of output kept per action
+
+private:
+    Error sqlError(const QSqlError &error, const QString &doing) const;
+    Status exec(const QString &sql, const QString &doing) const;
+    Status acquireSessionLock();
+
+    Clock *m_clock;
+    QString m_connectionName;
+    QString m_path;
+    QString m_sessionId;
+    std::unique_ptr<QLockFile> m_sessionLock;
+    bool m_fts = false;
+};
+
+} // namespace exeserver

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QSqlDatabase>
+
+namespace exeserver::migrations {
+
+// The schema's version ladder, kept in SQLite's user_version. Each step runs in one transaction with its
+// version bump, so a crash mid-migration leaves the previous version intact. Steps are never edited once
+// shipped; a change is a new step.
+//   1  events, actions
+//   2  sender index, action updated_at, http_cache, sync outbox and the triggers that fill it
+//   3  triggers, trigger_firings, events.search_text (+ events_fts when SQLite has FTS5)
+constexpr int kLatest = 3;
+
+int version(const QSqlDatabase &db);
+// Runs every step above the current version up to `target` (kLatest by default). Refuses a database
+// newer than this build understands.
+Status migrate(QSqlDatabase &db, int target = kLatest);
+// Whether this SQLite can create FTS5 tables (Qt's bundled SQLite and Debian's both can; some can't).
+bool fts5Available(const QSqlDatabase &db);
+
+} // namespace exeserver::migrations
