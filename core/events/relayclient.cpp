@@ -152,9 +152,9 @@ void RelayClient::stop()
 {
     m_running = false;
     m_reconnectTimer->stop();
-    if (m_reply) {
-        QNetworkReply *reply = m_reply;
-        m_reply = nullptr;
+    QNetworkReply *reply = m_reply.data();
+    m_reply.clear();
+    if (reply) {
         reply->disconnect(this);
         reply->abort();
         reply->deleteLater();
