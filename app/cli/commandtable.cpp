@@ -138,6 +138,7 @@ CommandTable buildCommandTable()
     CommandTable table;
     registerConfigCommands(table);
     registerStoreCommands(table);
+    registerEventCommands(table);
     return table;
 }
 

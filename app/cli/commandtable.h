@@ -43,6 +43,7 @@ private:
 // Each module's commands; defined in its own file.
 void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
+void registerEventCommands(CommandTable &table);
 
 // The table with every module's commands.
 CommandTable buildCommandTable();

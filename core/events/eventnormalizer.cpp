@@ -1,0 +1,300 @@
+#include "events/eventnormalizer.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QUrlQuery>
+
+namespace exeserver {
+
+namespace {
+
+QString stringAt(const QJsonObject &object, QLatin1StringView key)
+{
+    return object.value(key).toString();
+}
+
+QString idText(const QJsonValue &value)
+{
+    // GitHub ids are integers (sometimes beyond 2^53 in newer objects), node ids are strings.
+    if (value.isDouble())
+        return QString::number(value.toInteger());
+    return value.toString();
+}
+
+QDateTime parseTime(const QJsonValue &value)
+{
+    if (!value.isString())
+        return {};
+    QDateTime when = QDateTime::fromString(value.toString(), Qt::ISODate);
+    return when.isValid() ? when.toUTC() : QDateTime();
+}
+
+// The object a webhook is about, in order of specificity: a comment on a pull request names both, and the
+// comment is what happened.
+const char *const kSubjectKeys[] = {
+    "comment",      "review",           "pull_request", "issue",          "release",           "discussion",
+    "workflow_run", "workflow_job",     "check_run",    "check_suite",    "deployment_status", "deployment",
+    "alert",        "milestone",        "project_card", "project_column", "project",           "package",
+    "merge_group",  "projects_v2_item", "forkee",       "sponsorship",
+};
+
+QDateTime occurredAt(const QJsonObject &payload)
+{
+    // A push says when its head commit was made; star when it was starred.
+    if (QDateTime when = parseTime(
+            payload.value(QLatin1StringView("head_commit")).toObject().value(QLatin1StringView("timestamp")));
+        when.isValid())
+        return when;
+    if (QDateTime when = parseTime(payload.value(QLatin1StringView("starred_at"))); when.isValid())
+        return when;
+    for (const char *key : kSubjectKeys) {
+        const QJsonObject subject = payload.value(QLatin1StringView(key)).toObject();
+        if (subject.isEmpty())
+            continue;
+        for (const char *field : {"updated_at", "completed_at", "started_at", "submitted_at", "created_at"}) {
+            if (QDateTime when = parseTime(subject.value(QLatin1StringView(field))); when.isValid())
+                return when;
+        }
+    }
+    return {};
+}
+
+// GitHub's documented correspondence of Events API types to webhook names, where the general rule
+// (drop "Event", CamelCase to snake_case) would give something else. WatchEvent is the `watch` webhook
+// (action "started", sent when someone stars a repository), not the newer `star` webhook.
+QString convertCamelCase(const QString &type)
+{
+    QString base = type;
+    if (base.endsWith(QLatin1StringView("Event")) && base.size() > 5)
+        base.chop(5);
+    QString out;
+    for (qsizetype i = 0; i < base.size(); ++i) {
+        const QChar c = base.at(i);
+        if (c.isUpper()) {
+            if (i > 0)
+                out += QLatin1Char('_');
+            out += c.toLower();
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+QJsonObject repositoryFromEventsApi(const QJsonObject &repo)
+{
+    // The Events API's `repo` is {id, name: "owner/name", url}; a webhook's `repository` has full_name,
+    // name and owner.login. Fill what can be derived; the rest is not in the item.
+    const QString fullName = stringAt(repo, QLatin1StringView("name"));
+    const QString owner = fullName.section(QLatin1Char('/'), 0, 0);
+    QJsonObject repository{{QStringLiteral("id"), repo.value(QLatin1StringView("id"))},
+                           {QStringLiteral("full_name"), fullName},
+                           {QStringLiteral("name"), fullName.section(QLatin1Char('/'), 1)},
+                           {QStringLiteral("url"), repo.value(QLatin1StringView("url"))}};
+    if (!owner.isEmpty())
+        repository.insert(QStringLiteral("owner"), QJsonObject{{QStringLiteral("login"), owner}});
+    return repository;
+}
+
+QJsonObject senderFromEventsApi(const QJsonObject &actor)
+{
+    QJsonObject sender;
+    for (const char *key : {"login", "id", "node_id", "avatar_url", "gravatar_id", "url", "type"}) {
+        const QJsonValue value = actor.value(QLatin1StringView(key));
+        if (!value.isUndefined())
+            sender.insert(QLatin1StringView(key), value);
+    }
+    return sender;
+}
+
+// Reshapes an Events API payload onto the webhook payload of the same event, where the two differ.
+void reshapePayload(const QString &name, QJsonObject &payload)
+{
+    if (name == QLatin1StringView("push")) {
+        // Events API: `head`; webhook: `after`. Commits carry `sha` instead of `id`.
+        if (!payload.contains(QLatin1StringView("after")) && payload.contains(QLatin1StringView("head")))
+            payload.insert(QStringLiteral("after"), payload.value(QLatin1StringView("head")));
+        QJsonArray commits = payload.value(QLatin1StringView("commits")).toArray();
+        for (qsizetype i = 0; i < commits.size(); ++i) {
+            QJsonObject commit = commits.at(i).toObject();
+            if (!commit.contains(QLatin1StringView("id")) && commit.contains(QLatin1StringView("sha")))
+                commit.insert(QStringLiteral("id"), commit.value(QLatin1StringView("sha")));
+            commits.replace(i, commit);
+        }
+        if (!commits.isEmpty())
+            payload.insert(QStringLiteral("commits"), commits);
+    } else if (name == QLatin1StringView("pull_request_review")) {
+        // The Events API reports a submitted review as "created"; the webhook says "submitted".
+        if (stringAt(payload, QLatin1StringView("action")) == QLatin1StringView("created"))
+            payload.insert(QStringLiteral("action"), QStringLiteral("submitted"));
+    }
+}
+
+QString repositoryOf(const QJsonObject &payload)
+{
+    return stringAt(payload.value(QLatin1StringView("repository")).toObject(),
+                    QLatin1StringView("full_name"));
+}
+
+} // namespace
+
+QString EventNormalizer::webhookNameForEventsApiType(const QString &type)
+{
+    return convertCamelCase(type);
+}
+
+QString EventNormalizer::contentHashId(const QString &eventName, const QByteArray &payload)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(eventName.toUtf8());
+    hash.addData(QByteArrayView("\n"));
+    hash.addData(payload);
+    return QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
+}
+
+QString EventNormalizer::dedupeKey(const QString &eventName, const QJsonObject &payload)
+{
+    const QString repository = repositoryOf(payload);
+    const QString action = stringAt(payload, QLatin1StringView("action"));
+    auto key = [&](const QStringList &parts) -> QString {
+        for (const QString &part : parts) {
+            if (part.isEmpty())
+                return {};
+        }
+        return eventName + QLatin1Char(':') + repository + QLatin1Char(':') + parts.join(QLatin1Char(':'));
+    };
+    if (repository.isEmpty())
+        return {};
+    auto object = [&](const char *name) { return payload.value(QLatin1StringView(name)).toObject(); };
+    auto updated = [](const QJsonObject &o) { return stringAt(o, QLatin1StringView("updated_at")); };
+    auto id = [](const QJsonObject &o) { return idText(o.value(QLatin1StringView("id"))); };
+
+    // A push is identified by the ref it moved and the commits it moved it from and to; the same
+    // (ref, before, after) cannot happen twice without a force-push back and forth, which the before
+    // sha distinguishes too except in a cycle — documented.
+    if (eventName == QLatin1StringView("push"))
+        return key({stringAt(payload, QLatin1StringView("ref")),
+                    stringAt(payload, QLatin1StringView("before")),
+                    stringAt(payload, QLatin1StringView("after"))});
+    // Pull requests and issues: their id, the action and updated_at — but only for actions that cannot
+    // happen twice within updated_at's one-second resolution. Adding two labels in one request sends two
+    // `labeled` deliveries with the same updated_at, so those carry the label (or assignee) as well, and
+    // without it get no key.
+    if (eventName == QLatin1StringView("pull_request") || eventName == QLatin1StringView("issues")) {
+        const QJsonObject subject =
+            object(eventName == QLatin1StringView("issues") ? "issue" : "pull_request");
+        QStringList parts{id(subject), action, updated(subject)};
+        if (action == QLatin1StringView("labeled") || action == QLatin1StringView("unlabeled"))
+            parts << stringAt(object("label"), QLatin1StringView("name"));
+        else if (action == QLatin1StringView("assigned") || action == QLatin1StringView("unassigned"))
+            parts << stringAt(object("assignee"), QLatin1StringView("login"));
+        else if (action != QLatin1StringView("opened") && action != QLatin1StringView("closed") &&
+                 action != QLatin1StringView("reopened"))
+            return {};
+        return key(parts);
+    }
+    // Comments are created and deleted once; edits can repeat within a second, so they get no key.
+    if ((eventName == QLatin1StringView("issue_comment") ||
+         eventName == QLatin1StringView("pull_request_review_comment")) &&
+        (action == QLatin1StringView("created") || action == QLatin1StringView("deleted")))
+        return key({id(object("comment")), action});
+    // Objects created once, with an action that happens once per object.
+    if (eventName == QLatin1StringView("commit_comment") && action == QLatin1StringView("created"))
+        return key({id(object("comment")), action});
+    if (eventName == QLatin1StringView("pull_request_review") && action == QLatin1StringView("submitted"))
+        return key({id(object("review")), action});
+    if (eventName == QLatin1StringView("release") && action == QLatin1StringView("published"))
+        return key({id(object("release")), action});
+    if (eventName == QLatin1StringView("fork"))
+        return key({id(object("forkee"))});
+    return {};
+}
+
+void EventNormalizer::fillCommonFields(NormalizedEvent &event, const QJsonObject &payload)
+{
+    event.action = stringAt(payload, QLatin1StringView("action"));
+    event.repository = repositoryOf(payload);
+    event.sender =
+        stringAt(payload.value(QLatin1StringView("sender")).toObject(), QLatin1StringView("login"));
+    event.dedupeKey = dedupeKey(event.name, payload);
+}
+
+Result<NormalizedEvent> EventNormalizer::fromWebhook(const QString &eventName, const QString &deliveryId,
+                                                     const QByteArray &body, const QDateTime &receivedAt,
+                                                     const QByteArray &contentType)
+{
+    if (eventName.trimmed().isEmpty())
+        return Error{
+            QStringLiteral("missing_event"),
+            QStringLiteral("The delivery has no X-GitHub-Event header, so its event type is unknown."), 400};
+    QByteArray json = body;
+    if (contentType.trimmed().toLower().startsWith("application/x-www-form-urlencoded")) {
+        // GitHub's "application/x-www-form-urlencoded" content type sends the JSON as the `payload` field.
+        const QUrlQuery form(QString::fromUtf8(body));
+        json = form.queryItemValue(QStringLiteral("payload"), QUrl::FullyDecoded).toUtf8();
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return Error{QStringLiteral("malformed_json"),
+                     parseError.error != QJsonParseError::NoError
+                         ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
+                               .arg(parseError.errorString())
+                               .arg(parseError.offset)
+                         : QStringLiteral("The body is JSON but not an object."),
+                     400};
+    const QJsonObject payload = document.object();
+
+    NormalizedEvent event;
+    event.name = eventName.trimmed();
+    event.source = EventSource::Webhook;
+    event.payload = json;
+    event.receivedAt = receivedAt.toUTC();
+    event.occurredAt = occurredAt(payload);
+    event.id = deliveryId.trimmed().isEmpty() ? contentHashId(event.name, json) : deliveryId.trimmed();
+    fillCommonFields(event, payload);
+    return event;
+}
+
+Result<NormalizedEvent> EventNormalizer::fromEventsApi(const QJsonObject &item, const QDateTime &receivedAt)
+{
+    const QString type = stringAt(item, QLatin1StringView("type"));
+    const QString itemId = idText(item.value(QLatin1StringView("id")));
+    if (type.isEmpty() || itemId.isEmpty())
+        return Error{QStringLiteral("malformed_event"),
+                     QStringLiteral("The Events API item has no type or id."), 0};
+
+    NormalizedEvent event;
+    event.name = webhookNameForEventsApiType(type);
+    QJsonObject payload = item.value(QLatin1StringView("payload")).toObject();
+    reshapePayload(event.name, payload);
+    payload.insert(QStringLiteral("repository"),
+                   repositoryFromEventsApi(item.value(QLatin1StringView("repo")).toObject()));
+    payload.insert(QStringLiteral("sender"),
+                   senderFromEventsApi(item.value(QLatin1StringView("actor")).toObject()));
+    if (const QJsonObject org = item.value(QLatin1StringView("org")).toObject(); !org.isEmpty())
+        payload.insert(QStringLiteral("organization"), org);
+
+    event.id = QStringLiteral("events-api:") + itemId;
+    event.source = EventSource::EventsApi;
+    event.receivedAt = receivedAt.toUTC();
+    event.occurredAt = parseTime(item.value(QLatin1StringView("created_at")));
+    if (!event.occurredAt.isValid())
+        event.occurredAt = occurredAt(payload);
+    event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    fillCommonFields(event, payload);
+    return event;
+}
+
+Result<NormalizedEvent> EventNormalizer::fromManual(const QString &eventName, const QByteArray &payload,
+                                                    const QDateTime &receivedAt)
+{
+    Result<NormalizedEvent> event = fromWebhook(eventName, QString(), payload, receivedAt);
+    if (event)
+        event.value().source = EventSource::Manual;
+    return event;
+}
+
+} // namespace exeserver

@@ -1,0 +1,52 @@
+#include "events/storeeventsink.h"
+
+#include "store/eventstore.h"
+
+namespace exeserver {
+
+Event toEvent(const NormalizedEvent &event)
+{
+    Event stored;
+    stored.id = event.id;
+    stored.type = event.name;
+    stored.action = event.action;
+    stored.repository = event.repository;
+    stored.sender = event.sender;
+    switch (event.source) {
+    case EventSource::Webhook:
+        stored.source = eventsource::Webhook;
+        break;
+    case EventSource::Relay:
+        stored.source = eventsource::Relay;
+        break;
+    case EventSource::EventsApi:
+        stored.source = eventsource::Poll;
+        break;
+    case EventSource::Manual:
+        stored.source = eventsource::Manual;
+        break;
+    }
+    stored.receivedAt = event.receivedAt;
+    stored.occurredAt = event.occurredAt.isValid() ? event.occurredAt : event.receivedAt;
+    stored.payload = event.payload;
+    return stored;
+}
+
+StoreEventSink::StoreEventSink(EventStore &store)
+    : m_store(store)
+{
+}
+
+Result<EventSink::Outcome> StoreEventSink::accept(const NormalizedEvent &event)
+{
+    if (!event.dedupeKey.isEmpty() && m_dedupeKeys.contains(event.dedupeKey))
+        return Outcome::Duplicate;
+    const Result<bool> added = m_store.addEvent(toEvent(event));
+    if (!added)
+        return added.error();
+    if (!event.dedupeKey.isEmpty())
+        m_dedupeKeys.insert(event.dedupeKey);
+    return *added ? Outcome::Stored : Outcome::Duplicate;
+}
+
+} // namespace exeserver

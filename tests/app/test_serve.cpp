@@ -1,0 +1,131 @@
+// `exeserver-cli serve` as a real process: it listens, stores a signed webhook once, and exits 0 on SIGTERM.
+#include "catch.h"
+
+#include "events/webhooksignature.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+namespace {
+
+const QByteArray kSecret = "serve-test-secret";
+
+QProcessEnvironment cleanEnvironment()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    env.insert(QStringLiteral("HOME"), QDir::tempPath());
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    return env;
+}
+
+int postSigned(QNetworkAccessManager &network, const QUrl &url, const QByteArray &delivery,
+               const QByteArray &body, const QByteArray &secret = kSecret)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-GitHub-Event", "issues");
+    request.setRawHeader("X-GitHub-Delivery", delivery);
+    request.setRawHeader("X-Hub-Signature-256", exeserver::WebhookSignature::sign(secret, body));
+    QNetworkReply *reply = network.post(request, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+} // namespace
+
+TEST_CASE("serve: receives a signed webhook once and exits 0 on SIGTERM", "[cli][serve]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QString::fromUtf8(kSecret));
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
+                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                 QStringLiteral("--webhook-port"), QStringLiteral("0"), QStringLiteral("--no-poll")});
+    REQUIRE(serve.waitForStarted());
+    QString out;
+    const QRegularExpression listening(
+        QStringLiteral("Listening for GitHub webhooks on http://127\\.0\\.0\\.1:(\\d+)"));
+    QRegularExpressionMatch match;
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            out += QString::fromUtf8(serve.readAllStandardOutput());
+            match = listening.match(out);
+            return match.hasMatch();
+        },
+        15000));
+    CHECK(out.contains(QLatin1StringView("Polling: off (--no-poll)")));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/github_webhooks").arg(match.captured(1)));
+
+    const QByteArray body =
+        R"({"action":"opened","issue":{"id":1},"repository":{"full_name":"octo/serve"},"sender":{"login":"octocat"}})";
+    QNetworkAccessManager network;
+    CHECK(postSigned(network, url, "serve-1", body) == 202);
+    CHECK(postSigned(network, url, "serve-1", body) == 200);
+    CHECK(postSigned(network, url, "serve-2", body, "wrong secret") == 401);
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            out += QString::fromUtf8(serve.readAllStandardOutput());
+            return out.contains(QLatin1StringView("event issues opened octo/serve (webhook, serve-1)"));
+        },
+        10000));
+
+    serve.terminate(); // SIGTERM
+    REQUIRE(serve.waitForFinished(15000));
+    out += QString::fromUtf8(serve.readAllStandardOutput());
+    CHECK(serve.exitStatus() == QProcess::NormalExit);
+    CHECK(serve.exitCode() == 0);
+    CHECK(out.contains(QLatin1StringView("Stopped (SIGTERM): 1 stored, 1 duplicates, 1 rejected.")));
+    CHECK(out.count(QLatin1StringView("event issues opened")) == 1);
+
+    // The event is in the store, once.
+    QProcess list;
+    list.setProcessEnvironment(cleanEnvironment());
+    list.start(QStringLiteral(EXESERVER_CLI_PATH),
+               {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("events"), QStringLiteral("list")});
+    REQUIRE(list.waitForFinished(15000));
+    const QString listed = QString::fromUtf8(list.readAllStandardOutput());
+    CHECK(list.exitCode() == 0);
+    CHECK(listed.count(QLatin1StringView("serve-1")) == 1);
+}
+
+TEST_CASE("serve: refuses a public address without a webhook secret", "[cli][serve]")
+{
+    QTemporaryDir dir;
+    QProcess serve;
+    serve.setProcessEnvironment(cleanEnvironment());
+    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
+                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                 QStringLiteral("--in-memory"), QStringLiteral("--webhook-port"), QStringLiteral("0"),
+                 QStringLiteral("--webhook-bind"), QStringLiteral("0.0.0.0")});
+    REQUIRE(serve.waitForFinished(15000));
+    CHECK(serve.exitCode() == 1);
+    CHECK(
+        QString::fromUtf8(serve.readAllStandardError()).contains(QLatin1StringView("GITHUB_WEBHOOK_SECRET")));
+}
+
+TEST_CASE("serve: rejects a bad port or address as a usage error", "[cli][serve]")
+{
+    QProcess serve;
+    serve.setProcessEnvironment(cleanEnvironment());
+    QTemporaryDir dir;
+    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
+                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                 QStringLiteral("--webhook-port"), QStringLiteral("70000")});
+    REQUIRE(serve.waitForFinished(15000));
+    CHECK(serve.exitCode() == 2);
+}

@@ -1,0 +1,40 @@
+#include "catch.h"
+
+#include "events/webhooksignature.h"
+
+using exeserver::WebhookSignature;
+
+TEST_CASE("WebhookSignature: matches GitHub's documented example", "[events][signature]")
+{
+    // From GitHub's "Validating webhook deliveries" documentation.
+    const QByteArray signature = WebhookSignature::sign("It's a Secret to Everybody", "Hello, World!");
+    CHECK(signature == "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+    CHECK(WebhookSignature::verify("It's a Secret to Everybody", "Hello, World!", signature));
+}
+
+TEST_CASE("WebhookSignature: rejects wrong, truncated, missing and unprefixed signatures",
+          "[events][signature]")
+{
+    const QByteArray secret = "s3cret";
+    const QByteArray body = R"({"zen":"Keep it logically awesome."})";
+    const QByteArray good = WebhookSignature::sign(secret, body);
+    CHECK(WebhookSignature::verify(secret, body, good));
+    CHECK(WebhookSignature::verify(secret, body, good.toUpper().replace("SHA256=", "sha256=")));
+    CHECK_FALSE(WebhookSignature::verify(secret, body + " ", good));
+    CHECK_FALSE(WebhookSignature::verify("other", body, good));
+    CHECK_FALSE(WebhookSignature::verify(secret, body, good.left(good.size() - 1)));
+    CHECK_FALSE(WebhookSignature::verify(secret, body, good.mid(7)));
+    CHECK_FALSE(WebhookSignature::verify(secret, body, {}));
+    CHECK_FALSE(WebhookSignature::verify({}, body, WebhookSignature::sign({}, body)));
+    QByteArray flipped = good;
+    flipped[flipped.size() - 1] = flipped.back() == '0' ? '1' : '0';
+    CHECK_FALSE(WebhookSignature::verify(secret, body, flipped));
+}
+
+TEST_CASE("WebhookSignature: constant-time comparison is a plain equality", "[events][signature]")
+{
+    CHECK(WebhookSignature::constantTimeEquals("abc", "abc"));
+    CHECK_FALSE(WebhookSignature::constantTimeEquals("abc", "abd"));
+    CHECK_FALSE(WebhookSignature::constantTimeEquals("abc", "ab"));
+    CHECK(WebhookSignature::constantTimeEquals({}, {}));
+}
