@@ -83,6 +83,7 @@ HttpRequestParser::State HttpRequestParser::parseHead()
         return fail(505, QStringLiteral("unsupported HTTP version"));
 
     m_request.method = requestLine[0].toUpper();
+    m_request.version = version;
     m_request.target = requestLine[1];
     if (!m_request.target.startsWith('/'))
         return fail(400, QStringLiteral("request target must be an absolute path"));
@@ -102,17 +103,27 @@ HttpRequestParser::State HttpRequestParser::parseHead()
         m_request.headers.add(line.left(colon), line.mid(colon + 1).trimmed());
     }
 
-    const QByteArray transferEncoding = m_request.headers.value("Transfer-Encoding").trimmed().toLower();
-    const bool hasLength = m_request.headers.contains("Content-Length");
-    if (!transferEncoding.isEmpty()) {
-        if (transferEncoding != "chunked")
+    // Every copy of a framing header counts: honouring only the first one would let a front end that
+    // reads another copy see a different request boundary (request smuggling, RFC 9112 §6.1 and §6.3).
+    QByteArrayList transferCodings;
+    QByteArrayList lengths;
+    for (const auto &[name, value] : m_request.headers.all()) {
+        if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0)
+            transferCodings.append(value.trimmed().toLower());
+        else if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            lengths.append(value.trimmed());
+    }
+    if (!transferCodings.isEmpty()) {
+        if (transferCodings != QByteArrayList{"chunked"})
             return fail(501, QStringLiteral("unsupported transfer encoding"));
-        if (hasLength) // request smuggling guard (RFC 9112 §6.3)
+        if (!lengths.isEmpty())
             return fail(400, QStringLiteral("both Content-Length and Transfer-Encoding given"));
         m_chunked = true;
-    } else if (hasLength) {
+    } else if (!lengths.isEmpty()) {
+        const QByteArray raw = lengths.first();
+        if (lengths.count(raw) != lengths.size())
+            return fail(400, QStringLiteral("conflicting Content-Length headers"));
         bool ok = false;
-        const QByteArray raw = m_request.headers.value("Content-Length").trimmed();
         m_contentLength = raw.toLongLong(&ok);
         if (!ok || m_contentLength < 0 || raw.startsWith('+') || raw.startsWith('-'))
             return fail(400, QStringLiteral("malformed Content-Length"));

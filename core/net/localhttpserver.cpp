@@ -1,10 +1,35 @@
 #include "net/localhttpserver.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
 namespace exeserver {
+
+namespace {
+
+// HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0 closes it unless asked to keep it.
+bool wantsKeepAlive(const HttpRequest &request)
+{
+    bool close = false;
+    bool keepAlive = false;
+    for (const auto &[name, value] : request.headers.all()) {
+        if (name.compare("Connection", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &token : value.split(',')) {
+            const QByteArray option = token.trimmed().toLower();
+            close = close || option == "close";
+            keepAlive = keepAlive || option == "keep-alive";
+        }
+    }
+    if (close)
+        return false;
+    return request.version != "HTTP/1.0" || keepAlive;
+}
+
+} // namespace
 
 LocalHttpServer::LocalHttpServer(Handler handler, QObject *parent)
     : QObject(parent)
@@ -64,54 +89,78 @@ void LocalHttpServer::acceptConnections()
 
 void LocalHttpServer::serve(QTcpSocket *socket)
 {
-    // One parser per connection; requests on a keep-alive connection are answered in order, one at a time.
-    auto parser = std::make_shared<HttpRequestParser>(m_limits);
-    auto busy = std::make_shared<bool>(false);
+    // Requests on a keep-alive connection are answered in order, one at a time.
+    struct Connection
+    {
+        explicit Connection(HttpRequestParser::Limits limits)
+            : parser(limits)
+        {
+        }
+        HttpRequestParser parser;
+        bool busy = false;       // a request is with the handler
+        bool processing = false; // inside processBuffered(), so a synchronous answer need not recurse
+        bool closing = false;    // the last answer went out; nothing more is read or written
+    };
+    auto connection = std::make_shared<Connection>(m_limits);
     QPointer<QTcpSocket> guard(socket);
 
+    // Owned by the readyRead connection below, so it dies with the socket; responders hold it weakly.
     auto processBuffered = std::make_shared<std::function<void()>>();
-    *processBuffered = [this, parser, busy, guard, processBuffered]() {
-        while (guard && !*busy && parser->state() == HttpRequestParser::State::Complete) {
-            HttpRequest request = parser->takeRequest();
+    std::weak_ptr<std::function<void()>> weakProcess = processBuffered;
+    *processBuffered = [this, connection, guard, weakProcess]() {
+        Connection &c = *connection;
+        const bool nested = std::exchange(c.processing, true);
+        while (guard && !c.busy && !c.closing && c.parser.state() == HttpRequestParser::State::Complete) {
+            HttpRequest request = c.parser.takeRequest();
             request.peerAddress = guard->peerAddress().toString();
-            const bool keepAlive = request.headers.value("Connection").toLower() != "close";
-            *busy = true;
+            const bool keepAlive = wantsKeepAlive(request);
+            c.busy = true;
             Q_EMIT requestReceived(request);
             auto answered = std::make_shared<bool>(false);
-            std::weak_ptr<std::function<void()>> next = processBuffered;
-            m_handler(request, [guard, busy, keepAlive, answered, next](HttpResponse response) {
-                if (*answered)
+            m_handler(request, [guard, connection, keepAlive, answered, weakProcess](HttpResponse response) {
+                if (std::exchange(*answered, true))
                     return;
-                *answered = true;
-                *busy = false;
+                connection->busy = false;
                 if (!guard)
                     return;
+                if (response.status == 0) {
+                    connection->closing = true;
+                    guard->abort();
+                    return;
+                }
                 guard->write(response.serialize(keepAlive));
                 if (!keepAlive) {
+                    connection->closing = true;
                     guard->disconnectFromHost();
                     return;
                 }
-                if (auto resume = next.lock())
+                if (auto resume = weakProcess.lock(); resume && !connection->processing)
                     (*resume)();
             });
         }
-        if (guard && parser->state() == HttpRequestParser::State::Error) {
-            Q_EMIT parseErrorOccurred(parser->errorStatus(), parser->errorMessage());
-            HttpResponse response =
-                HttpResponse::json(parser->errorStatus(),
-                                   QByteArray(R"({"message":")") + parser->errorMessage().toUtf8() + R"("})");
+        // A parse error is answered only after every earlier request, so responses stay in order.
+        if (guard && !c.busy && !c.closing && c.parser.state() == HttpRequestParser::State::Error) {
+            c.closing = true;
+            Q_EMIT parseErrorOccurred(c.parser.errorStatus(), c.parser.errorMessage());
+            const HttpResponse response = HttpResponse::json(
+                c.parser.errorStatus(),
+                QJsonDocument(QJsonObject{{QStringLiteral("message"), c.parser.errorMessage()}})
+                    .toJson(QJsonDocument::Compact));
             guard->write(response.serialize(false));
             guard->disconnectFromHost();
         }
+        c.processing = nested;
     };
 
-    connect(socket, &QTcpSocket::readyRead, this, [socket, parser, processBuffered]() {
-        parser->feed(socket->readAll());
+    connect(socket, &QTcpSocket::readyRead, socket, [socket, connection, processBuffered]() {
+        if (connection->closing) {
+            socket->readAll(); // the answer is out; what the client still sends is dropped
+            return;
+        }
+        connection->parser.feed(socket->readAll());
         (*processBuffered)();
     });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    // The lambda chain holds itself through `processBuffered`; break the cycle when the socket goes.
-    connect(socket, &QObject::destroyed, this, [processBuffered]() { *processBuffered = nullptr; });
 }
 
 } // namespace exeserver

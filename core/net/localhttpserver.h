@@ -22,7 +22,8 @@ class LocalHttpServer : public QObject
     Q_OBJECT
 public:
     // Answers a request. Call `respond` exactly once, now or later (it is safe to call after the client
-    // went away). Handlers run on the server's thread.
+    // went away). A response with status 0 closes the connection without answering (tests use it to
+    // simulate a dropped connection). Handlers run on the server's thread.
     using Responder = std::function<void(HttpResponse)>;
     using Handler = std::function<void(const HttpRequest &, Responder respond)>;
 
