@@ -401,14 +401,4 @@ void GitHubClient::createCommentReaction(const QString &repo, qint64 commentId, 
     sendForStatus(std::move(request), std::move(done));
 }
 
-void GitHubClient::createIssueReaction(const QString &repo, int number, const QString &content,
-                                       StatusCallback done)
-{
-    GitHubRequest request =
-        GitHubRequest::withBody("POST", repoPath(repo, QStringLiteral("/issues/%1/reactions").arg(number)),
-                                QJsonObject{{QStringLiteral("content"), content}});
-    request.contentCreating = true;
-    sendForStatus(std::move(request), std::move(done));
-}
-
 } // namespace exeserver

@@ -99,7 +99,6 @@ public:
     // `content` is one of +1, -1, laugh, confused, heart, hooray, rocket, eyes.
     void createCommentReaction(const QString &repo, qint64 commentId, const QString &content,
                                StatusCallback done);
-    void createIssueReaction(const QString &repo, int number, const QString &content, StatusCallback done);
 
 private:
     template <typename T>
