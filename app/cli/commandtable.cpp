@@ -137,6 +137,7 @@ CommandTable buildCommandTable()
 {
     CommandTable table;
     registerConfigCommands(table);
+    registerGitHubCommands(table);
     return table;
 }
 

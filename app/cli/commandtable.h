@@ -42,6 +42,7 @@ private:
 
 // Each module's commands; defined in its own file.
 void registerConfigCommands(CommandTable &table);
+void registerGitHubCommands(CommandTable &table);
 
 // The table with every module's commands.
 CommandTable buildCommandTable();

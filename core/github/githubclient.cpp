@@ -247,14 +247,14 @@ void GitHubClient::dispatchWorkflow(const QString &repo, const QString &workflow
             }
             if (!self)
                 return;
-            // 204 (GHES before 3.19): the run is the first one created for this workflow and ref after the
-            // dispatch. The server's own Date avoids trusting the local clock; a second of slack covers its
-            // whole-second resolution.
+            // 204 (GHES before 3.19): the run is the first one created for this workflow and ref at or after
+            // the server's Date of the answer (the server's clock, not ours; GitHub creates the run after it
+            // answers). Runs created in the same second are told apart by the highest id, the latest
+            // dispatch.
             QDateTime after = parseHttpDate(response->header("date"));
             if (!after.isValid())
                 after = sentAt;
-            self->findDispatchedRun(repo, workflow, ref, after.addSecs(-1),
-                                    self->m_options.dispatchLookupAttempts, done);
+            self->findDispatchedRun(repo, workflow, ref, after, self->m_options.dispatchLookupAttempts, done);
         });
 }
 
@@ -274,7 +274,7 @@ void GitHubClient::findDispatchedRun(const QString &repo, const QString &workflo
         const WorkflowRun *first = nullptr;
         for (const WorkflowRun &run : *runs)
             if (run.createdAt >= after && (!first || run.createdAt < first->createdAt ||
-                                           (run.createdAt == first->createdAt && run.id < first->id)))
+                                           (run.createdAt == first->createdAt && run.id > first->id)))
                 first = &run;
         if (first)
             return done(DispatchResult{first->id, first->url, first->htmlUrl, false});
