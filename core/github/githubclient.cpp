@@ -265,7 +265,8 @@ void GitHubClient::findDispatchedRun(const QString &repo, const QString &workflo
     filter.workflow = workflow;
     filter.branch = ref;
     filter.event = QStringLiteral("workflow_dispatch");
-    filter.created = QStringLiteral(">=") + after.toUTC().toString(Qt::ISODate);
+    // Filtered by creation time here rather than with `created=>=…`: that range syntax is GitHub's search
+    // grammar, which the OpenAPI description (format date-time) and strict proxies reject.
     filter.limit = 20;
     QPointer<GitHubClient> self(this);
     listRuns(repo, filter, [=](Result<QList<WorkflowRun>> runs) {

@@ -347,7 +347,12 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
     }
     response.body = std::move(body);
 
-    const QUrl next = nextPage(link, call->url);
+    QUrl next = nextPage(link, call->url);
+    if (next.isValid() && !sameOriginAsApi(next)) {
+        // A page on another host would receive the token: stop here rather than follow it.
+        qCWarning(lcGitHub).noquote() << what << "links its next page to another host; not followed";
+        next = QUrl();
+    }
     if (next.isValid() && response.pages < call->request.maxPages) {
         call->url = next;
         call->sendToken = true;
