@@ -185,6 +185,9 @@ int authStatus(CliContext &context, const QCommandLineParser &parser)
                              {QStringLiteral("remaining"), rate.remaining},
                              {QStringLiteral("used"), rate.used},
                              {QStringLiteral("resource"), rate.resource},
+                             {QStringLiteral("rate_limited_until"),
+                              rate.isBlocked(now) ? QJsonValue(rate.blockedUntil.toString(Qt::ISODate))
+                                                  : QJsonValue()},
                              {QStringLiteral("reset"), rate.reset.isValid()
                                                            ? QJsonValue(rate.reset.toString(Qt::ISODate))
                                                            : QJsonValue()}}}});

@@ -295,3 +295,15 @@ TEST_CASE("CLI: a token from the environment appears neither in the log file nor
     CHECK_FALSE(run.err.contains(QLatin1String("TopSecret")));
     CHECK_FALSE(run.out.contains(QLatin1String("TopSecret")));
 }
+
+TEST_CASE("CLI: a spent rate limit fails at once with the time it ends, exit 1", "[cli][github]")
+{
+    CliHarness h;
+    h.server.setRateLimitRemaining(0);
+    const CliRun run = h.run(args({"repos", "list"}));
+    CHECK(run.exitCode == 1);
+    CHECK(run.err.contains(QLatin1String("rate limited until ")));
+    CHECK(run.err.contains(
+        h.server.rateLimitReset().addSecs(1).toLocalTime().toString(QStringLiteral("HH:mm"))));
+    CHECK(h.server.requests().size() == 1);
+}
