@@ -139,6 +139,7 @@ CommandTable buildCommandTable()
     registerConfigCommands(table);
     registerStoreCommands(table);
     registerEventCommands(table);
+    registerGitHubCommands(table);
     return table;
 }
 

@@ -44,6 +44,7 @@ private:
 void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
 void registerEventCommands(CommandTable &table);
+void registerGitHubCommands(CommandTable &table);
 
 // The table with every module's commands.
 CommandTable buildCommandTable();

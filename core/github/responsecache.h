@@ -39,7 +39,10 @@ public:
         const auto it = m_entries.constFind(url);
         return it == m_entries.constEnd() ? std::nullopt : std::optional<CachedResponse>(*it);
     }
-    void store(const QString &url, const CachedResponse &response) override { m_entries.insert(url, response); }
+    void store(const QString &url, const CachedResponse &response) override
+    {
+        m_entries.insert(url, response);
+    }
     void remove(const QString &url) override { m_entries.remove(url); }
 
 private:

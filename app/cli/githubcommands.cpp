@@ -1,0 +1,617 @@
+// `exeserver-cli auth|repos|workflows|runs|prs|comment …`: the GitHub calls the GUI makes, from a shell.
+#include "blocking.h"
+#include "commandtable.h"
+#include "config/secretredactor.h"
+#include "github/githubclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace exeserver::cli {
+
+namespace {
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption kOrg(QStringLiteral("org"), QStringLiteral("List an organisation's repositories."),
+                              QStringLiteral("ORG"));
+const QCommandLineOption kRef(QStringLiteral("ref"), QStringLiteral("Branch or tag to run on."),
+                              QStringLiteral("REF"));
+const QCommandLineOption kInput(QStringLiteral("input"), QStringLiteral("A workflow input (repeatable)."),
+                                QStringLiteral("KEY=VALUE"));
+const QCommandLineOption kWorkflow(QStringLiteral("workflow"), QStringLiteral("Only runs of this workflow."),
+                                   QStringLiteral("WF"));
+const QCommandLineOption kBranch(QStringLiteral("branch"), QStringLiteral("Only runs on this branch."),
+                                 QStringLiteral("B"));
+const QCommandLineOption kStatus(QStringLiteral("status"),
+                                 QStringLiteral("Only runs with this status or conclusion."),
+                                 QStringLiteral("S"));
+const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N runs (default 30)."),
+                                QStringLiteral("N"), QStringLiteral("30"));
+const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
+                              QStringLiteral("JOB_ID"));
+const QCommandLineOption kFailed(QStringLiteral("failed"), QStringLiteral("Re-run only the failed jobs."));
+const QCommandLineOption kForce(QStringLiteral("force"),
+                                QStringLiteral("Force-cancel a run that does not stop."));
+const QCommandLineOption kState(QStringLiteral("state"),
+                                QStringLiteral("open, closed or all (default open)."),
+                                QStringLiteral("STATE"), QStringLiteral("open"));
+const QCommandLineOption kBody(QStringLiteral("body"), QStringLiteral("The comment text."),
+                               QStringLiteral("TEXT"));
+
+class Arguments
+{
+public:
+    Arguments(CliContext &context, const QCommandLineParser &parser, QString synopsis)
+        : m_context(context)
+        , m_parser(parser)
+        , m_synopsis(std::move(synopsis))
+    {
+    }
+
+    bool expect(int count)
+    {
+        if (m_parser.positionalArguments().size() == count)
+            return true;
+        return usage(QStringLiteral("expected %1 argument(s), got %2")
+                         .arg(count)
+                         .arg(m_parser.positionalArguments().size()));
+    }
+
+    QString repo(int index)
+    {
+        const QString value = m_parser.positionalArguments().value(index);
+        static const QRegularExpression pattern(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
+        if (!pattern.match(value).hasMatch()) {
+            usage(QStringLiteral("\"%1\" is not OWNER/REPO").arg(value));
+            return {};
+        }
+        return value;
+    }
+
+    qint64 id(int index, const QString &what)
+    {
+        bool ok = false;
+        const qint64 value = m_parser.positionalArguments().value(index).toLongLong(&ok);
+        if (!ok || value <= 0) {
+            usage(QStringLiteral("%1 must be a positive number").arg(what));
+            return 0;
+        }
+        return value;
+    }
+
+    bool usage(const QString &message)
+    {
+        if (m_failed)
+            return false;
+        m_failed = true;
+        m_context.err() << "exeserver-cli: " << message << "\nUsage: exeserver-cli " << m_synopsis << '\n';
+        return false;
+    }
+
+    bool failed() const { return m_failed; }
+
+private:
+    CliContext &m_context;
+    const QCommandLineParser &m_parser;
+    QString m_synopsis;
+    bool m_failed = false;
+};
+
+std::unique_ptr<GitHubClient> makeClient(CliContext &context)
+{
+    GitHubClient::Options options = GitHubClient::optionsFrom(context.settings(), &context.network());
+    // A shell user would rather hear "rate limited until 14:32" than wait an hour in silence.
+    options.connection.maxRateLimitWaitSecs = 90;
+    return std::make_unique<GitHubClient>(options);
+}
+
+// Runs one client call to completion (the CLI may block at its top level).
+template <typename T, typename Start>
+Result<T> call(Start start)
+{
+    std::optional<Result<T>> result;
+    runBlocking([&](std::function<void()> finished) {
+        start([&result, finished](Result<T> value) {
+            result.emplace(std::move(value));
+            finished();
+        });
+    });
+    return std::move(*result);
+}
+
+int refused(CliContext &context, const Error &error)
+{
+    context.err() << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
+    return ExitRefused;
+}
+
+void printJson(CliContext &context, const QJsonValue &value)
+{
+    context.out() << (value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject()))
+                         .toJson(QJsonDocument::Indented);
+}
+
+template <typename T>
+QJsonArray toJsonArray(const QList<T> &items)
+{
+    QJsonArray array;
+    for (const T &item : items)
+        array.append(item.toJson());
+    return array;
+}
+
+QString outcome(const QString &status, const QString &conclusion)
+{
+    return conclusion.isEmpty() ? status : conclusion;
+}
+
+QString when(const QDateTime &time)
+{
+    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                          : QStringLiteral("-");
+}
+
+// --- auth
+
+int authStatus(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("auth status [--json]"));
+    if (!args.expect(0))
+        return ExitUsage;
+    auto client = makeClient(context);
+    const SettingValue token = context.settings().value(setting::GitHubToken);
+    const auto user = call<AuthenticatedUser>([&](auto done) { client->currentUser(done); });
+    if (!user)
+        return refused(context, user.error());
+    const QString source =
+        token.value.isEmpty()
+            ? QStringLiteral("none")
+            : toString(token.source) +
+                  (token.origin.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(token.origin));
+    const RateLimitState rate = client->rateLimit();
+    const QDateTime now = client->connection().clock().now();
+    if (parser.isSet(kJson)) {
+        printJson(
+            context,
+            QJsonObject{
+                {QStringLiteral("api_url"), context.settings().gitHubApiUrl().toString()},
+                {QStringLiteral("user"), user->user.toJson()},
+                {QStringLiteral("token_source"), source},
+                {QStringLiteral("scopes"), user->scopesReported ? QJsonValue(user->scopes) : QJsonValue()},
+                {QStringLiteral("rate_limit"),
+                 QJsonObject{{QStringLiteral("limit"), rate.limit},
+                             {QStringLiteral("remaining"), rate.remaining},
+                             {QStringLiteral("used"), rate.used},
+                             {QStringLiteral("resource"), rate.resource},
+                             {QStringLiteral("rate_limited_until"),
+                              rate.isBlocked(now) ? QJsonValue(rate.blockedUntil.toString(Qt::ISODate))
+                                                  : QJsonValue()},
+                             {QStringLiteral("reset"), rate.reset.isValid()
+                                                           ? QJsonValue(rate.reset.toString(Qt::ISODate))
+                                                           : QJsonValue()}}}});
+        return ExitOk;
+    }
+    context.out() << "Logged in to " << context.settings().gitHubApiUrl().toString() << " as "
+                  << user->user.login;
+    if (!user->user.name.isEmpty())
+        context.out() << " (" << user->user.name << ')';
+    context.out() << "\nToken: " << source;
+    if (!token.value.isEmpty())
+        context.out() << ", " << SecretRedactor::mask(token.value);
+    context.out() << "\nScopes: "
+                  << (user->scopesReported
+                          ? (user->scopes.isEmpty() ? QStringLiteral("(none)") : user->scopes)
+                          : QStringLiteral("not reported (fine-grained token or GitHub App: "
+                                           "permissions are checked per request)"))
+                  << "\nRate limit: " << rate.describe(now) << '\n';
+    return ExitOk;
+}
+
+// --- repos
+
+int reposList(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("repos list [--org ORG] [--json]"));
+    if (!args.expect(0))
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto repos = call<QList<Repository>>([&](auto done) {
+        if (parser.isSet(kOrg))
+            client->listOrganizationRepositories(parser.value(kOrg), done);
+        else
+            client->listRepositories(done);
+    });
+    if (!repos)
+        return refused(context, repos.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*repos));
+        return ExitOk;
+    }
+    for (const Repository &repo : *repos)
+        context.out() << repo.fullName << (repo.isPrivate ? "  (private)" : "")
+                      << (repo.archived ? "  (archived)" : "")
+                      << (repo.description.isEmpty() ? QString() : QStringLiteral("  ") + repo.description)
+                      << '\n';
+    return ExitOk;
+}
+
+// --- workflows
+
+int workflowsList(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("workflows list OWNER/REPO [--json]"));
+    if (!args.expect(1))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(repo, done); });
+    if (!workflows)
+        return refused(context, workflows.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*workflows));
+        return ExitOk;
+    }
+    for (const Workflow &w : *workflows)
+        context.out() << w.id << "  " << w.fileName() << "  " << w.name << "  " << w.state << '\n';
+    return ExitOk;
+}
+
+int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser,
+                   QStringLiteral("workflows inputs OWNER/REPO WORKFLOW [--ref REF] [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    if (args.failed())
+        return ExitUsage;
+    const QString workflow = parser.positionalArguments().at(1);
+    auto client = makeClient(context);
+    const auto inputs = call<QList<DispatchInput>>(
+        [&](auto done) { client->workflowInputs(repo, workflow, parser.value(kRef), done); });
+    if (!inputs)
+        return refused(context, inputs.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*inputs));
+        return ExitOk;
+    }
+    if (inputs->isEmpty())
+        context.out() << workflow << " takes no inputs.\n";
+    for (const DispatchInput &input : *inputs) {
+        context.out() << input.name << "  " << DispatchInput::typeName(input.type)
+                      << (input.required ? "  required" : "  optional");
+        if (input.hasDefault)
+            context.out() << "  default=" << input.defaultValue;
+        if (!input.options.isEmpty())
+            context.out() << "  options=" << input.options.join(QLatin1Char('|'));
+        if (!input.description.isEmpty())
+            context.out() << "  " << input.description;
+        context.out() << '\n';
+    }
+    return ExitOk;
+}
+
+int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool enable)
+{
+    Arguments args(context, parser,
+                   QStringLiteral("workflows %1 OWNER/REPO WORKFLOW")
+                       .arg(enable ? QStringLiteral("enable") : QStringLiteral("disable")));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    if (args.failed())
+        return ExitUsage;
+    const QString workflow = parser.positionalArguments().at(1);
+    auto client = makeClient(context);
+    const auto status =
+        call<Done>([&](auto done) { client->setWorkflowEnabled(repo, workflow, enable, done); });
+    if (!status)
+        return refused(context, status.error());
+    context.out() << workflow << (enable ? " enabled" : " disabled") << " in " << repo << ".\n";
+    return ExitOk;
+}
+
+int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(
+        context, parser,
+        QStringLiteral("workflows dispatch OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    if (args.failed())
+        return ExitUsage;
+    if (!parser.isSet(kRef)) {
+        args.usage(QStringLiteral("--ref is required"));
+        return ExitUsage;
+    }
+    QJsonObject inputs;
+    for (const QString &input : parser.values(kInput)) {
+        const qsizetype eq = input.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            args.usage(QStringLiteral("--input \"%1\" is not KEY=VALUE").arg(input));
+            return ExitUsage;
+        }
+        inputs.insert(input.left(eq), input.mid(eq + 1));
+    }
+    const QString workflow = parser.positionalArguments().at(1);
+    auto client = makeClient(context);
+    const auto result = call<DispatchResult>(
+        [&](auto done) { client->dispatchWorkflow(repo, workflow, parser.value(kRef), inputs, done); });
+    if (!result)
+        return refused(context, result.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, result->toJson());
+        return ExitOk;
+    }
+    if (result->runId == 0) {
+        context.out() << "Dispatched " << workflow << " on " << parser.value(kRef)
+                      << "; the run is not visible yet (this server does not return run details).\n";
+        return ExitOk;
+    }
+    context.out() << "Dispatched " << workflow << " on " << parser.value(kRef) << ": run " << result->runId
+                  << '\n'
+                  << (result->htmlUrl.isEmpty() ? result->runUrl : result->htmlUrl) << '\n';
+    return ExitOk;
+}
+
+// --- runs
+
+int runsList(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(
+        context, parser,
+        QStringLiteral(
+            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"));
+    if (!args.expect(1))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    bool ok = false;
+    RunFilter filter;
+    filter.limit = parser.value(kLimit).toInt(&ok);
+    if (!ok || filter.limit <= 0 || filter.limit > 1000)
+        args.usage(QStringLiteral("--limit must be a number from 1 to 1000"));
+    if (args.failed())
+        return ExitUsage;
+    filter.workflow = parser.value(kWorkflow);
+    filter.branch = parser.value(kBranch);
+    filter.status = parser.value(kStatus);
+    auto client = makeClient(context);
+    const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
+    if (!runs)
+        return refused(context, runs.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*runs));
+        return ExitOk;
+    }
+    for (const WorkflowRun &run : *runs)
+        context.out() << run.id << "  " << outcome(run.status, run.conclusion).leftJustified(11) << "  "
+                      << run.name << "  " << run.headBranch << "  " << run.event << "  "
+                      << when(run.createdAt) << "  " << run.displayTitle << '\n';
+    return ExitOk;
+}
+
+int runsShow(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs show OWNER/REPO RUN_ID [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
+    if (!run)
+        return refused(context, run.error());
+    const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
+    if (!jobs)
+        return refused(context, jobs.error());
+    if (parser.isSet(kJson)) {
+        QJsonObject json = run->toJson();
+        json.insert(QStringLiteral("jobs"), toJsonArray(*jobs));
+        printJson(context, json);
+        return ExitOk;
+    }
+    context.out() << "Run " << run->id << " #" << run->runNumber << "  " << run->name << "  "
+                  << outcome(run->status, run->conclusion) << '\n'
+                  << "  " << run->displayTitle << '\n'
+                  << "  " << run->event << " on " << run->headBranch << " (" << run->headSha.left(7)
+                  << ") by " << run->actor << ", " << when(run->createdAt) << '\n'
+                  << "  " << run->htmlUrl << '\n';
+    for (const Job &job : *jobs) {
+        context.out() << "\nJob " << job.id << "  " << job.name << "  " << outcome(job.status, job.conclusion)
+                      << '\n';
+        for (const Step &step : job.steps)
+            context.out() << "  " << QString::number(step.number).rightJustified(2) << ". "
+                          << outcome(step.status, step.conclusion).leftJustified(11) << "  " << step.name
+                          << '\n';
+    }
+    return ExitOk;
+}
+
+int runsLogs(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    qint64 jobId = 0;
+    if (parser.isSet(kJob)) {
+        bool ok = false;
+        jobId = parser.value(kJob).toLongLong(&ok);
+        if (!ok || jobId <= 0)
+            args.usage(QStringLiteral("--job must be a job id"));
+    }
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    QList<Job> jobs;
+    if (jobId) {
+        Job only;
+        only.id = jobId;
+        jobs.append(only);
+    } else {
+        const auto listed = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
+        if (!listed)
+            return refused(context, listed.error());
+        jobs = *listed;
+    }
+    for (const Job &job : jobs) {
+        const auto log = call<QByteArray>([&](auto done) { client->jobLogs(repo, job.id, done); });
+        if (!log)
+            return refused(context, log.error());
+        if (!jobId)
+            context.out() << "==> " << job.name << " (job " << job.id << ") <==\n";
+        context.out() << QString::fromUtf8(*log);
+        if (!log->endsWith('\n'))
+            context.out() << '\n';
+    }
+    return ExitOk;
+}
+
+int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun)
+{
+    Arguments args(context, parser,
+                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed]")
+                         : QStringLiteral("runs cancel OWNER/REPO RUN_ID [--force]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto status = call<Done>([&](auto done) {
+        if (rerun)
+            client->rerunRun(repo, runId, parser.isSet(kFailed), done);
+        else
+            client->cancelRun(repo, runId, parser.isSet(kForce), done);
+    });
+    if (!status)
+        return refused(context, status.error());
+    if (rerun)
+        context.out() << "Re-running " << (parser.isSet(kFailed) ? "the failed jobs of " : "") << "run "
+                      << runId << ".\n";
+    else
+        context.out() << (parser.isSet(kForce) ? "Force-cancelling" : "Cancelling") << " run " << runId
+                      << ".\n";
+    return ExitOk;
+}
+
+// --- pull requests and comments
+
+int prsList(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("prs list OWNER/REPO [--state STATE] [--json]"));
+    if (!args.expect(1))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto pulls = call<QList<PullRequest>>(
+        [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
+    if (!pulls)
+        return refused(context, pulls.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*pulls));
+        return ExitOk;
+    }
+    for (const PullRequest &pr : *pulls)
+        context.out() << '#' << pr.number << "  " << pr.title << "  " << pr.headRef << " -> " << pr.baseRef
+                      << "  " << pr.author << (pr.draft ? "  (draft)" : "") << '\n';
+    return ExitOk;
+}
+
+int comment(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("comment OWNER/REPO PR_NUMBER --body TEXT [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 number = args.id(1, QStringLiteral("PR_NUMBER"));
+    if (!args.failed() && parser.value(kBody).trimmed().isEmpty())
+        args.usage(QStringLiteral("--body TEXT is required"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto created = call<Comment>(
+        [&](auto done) { client->createIssueComment(repo, int(number), parser.value(kBody), done); });
+    if (!created)
+        return refused(context, created.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, created->toJson());
+        return ExitOk;
+    }
+    context.out() << "Commented on " << repo << '#' << number << ": " << created->htmlUrl << '\n';
+    return ExitOk;
+}
+
+std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
+{
+    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
+}
+
+} // namespace
+
+void registerGitHubCommands(CommandTable &table)
+{
+    const auto words = [](const char *a, const char *b = nullptr) {
+        QStringList list{QString::fromLatin1(a)};
+        if (b)
+            list.append(QString::fromLatin1(b));
+        return list;
+    };
+    table.add(
+        {words("auth", "status"), QStringLiteral("[--json]"),
+         QStringLiteral("Show who the token belongs to, where it came from, its scopes and the rate limit."),
+         options({kJson}), authStatus});
+    table.add({words("repos", "list"), QStringLiteral("[--org ORG] [--json]"),
+               QStringLiteral("List your repositories (owned, collaborator, organisation member)."),
+               options({kOrg, kJson}), reposList});
+    table.add({words("workflows", "list"), QStringLiteral("OWNER/REPO [--json]"),
+               QStringLiteral("List a repository's workflows."), options({kJson}), workflowsList});
+    table.add({words("workflows", "inputs"), QStringLiteral("OWNER/REPO WORKFLOW [--ref REF] [--json]"),
+               QStringLiteral("Show a workflow's workflow_dispatch inputs."), options({kRef, kJson}),
+               workflowsInputs});
+    table.add({words("workflows", "enable"),
+               QStringLiteral("OWNER/REPO WORKFLOW"),
+               QStringLiteral("Enable a workflow."),
+               {},
+               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, true); }});
+    table.add({words("workflows", "disable"),
+               QStringLiteral("OWNER/REPO WORKFLOW"),
+               QStringLiteral("Disable a workflow."),
+               {},
+               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, false); }});
+    table.add({words("workflows", "dispatch"),
+               QStringLiteral("OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"),
+               QStringLiteral("Run a workflow by hand; prints the run id and URL."),
+               options({kRef, kInput, kJson}), workflowsDispatch});
+    table.add({words("runs", "list"),
+               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"),
+               QStringLiteral("List workflow runs, newest first."),
+               options({kWorkflow, kBranch, kStatus, kLimit, kJson}), runsList});
+    table.add({words("runs", "show"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
+               QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
+    table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),
+               QStringLiteral("Print a run's job logs."), options({kJob}), runsLogs});
+    table.add({words("runs", "rerun"), QStringLiteral("OWNER/REPO RUN_ID [--failed]"),
+               QStringLiteral("Re-run a run."), options({kFailed}),
+               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); }});
+    table.add({words("runs", "cancel"), QStringLiteral("OWNER/REPO RUN_ID [--force]"),
+               QStringLiteral("Cancel a run."), options({kForce}),
+               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, false); }});
+    table.add({words("prs", "list"), QStringLiteral("OWNER/REPO [--state STATE] [--json]"),
+               QStringLiteral("List pull requests."), options({kState, kJson}), prsList});
+    table.add({words("comment"), QStringLiteral("OWNER/REPO PR_NUMBER --body TEXT [--json]"),
+               QStringLiteral("Comment on a pull request or issue."), options({kBody, kJson}), comment});
+}
+
+} // namespace exeserver::cli

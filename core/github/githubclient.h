@@ -1,0 +1,116 @@
+#pragma once
+
+#include "github/githubconnection.h"
+#include "github/githubtypes.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace exeserver {
+
+class Settings;
+
+// What `GET /user` says about the token's owner, plus what the token may do.
+struct AuthenticatedUser
+{
+    User user;
+    QString scopes; // X-OAuth-Scopes of a classic token; empty for fine-grained tokens and apps
+    bool scopesReported = false;
+};
+
+struct NotificationsPage
+{
+    QList<Notification> notifications;
+    bool changed = true;       // false: GitHub answered 304, nothing new since the last poll
+    int pollIntervalSecs = 60; // X-Poll-Interval: do not poll more often than this
+};
+
+// Filters of `GET .../actions/runs`; empty fields are not sent.
+struct RunFilter
+{
+    QString workflow; // file name or id; empty: every workflow of the repository
+    QString branch;
+    QString event;
+    QString status; // a status or a conclusion (GitHub accepts both)
+    QString actor;
+    QString created; // GitHub's date syntax, e.g. ">=2026-03-01T10:00:00Z"
+    int limit = 30;
+};
+
+// Every GitHub call ExeServer makes. Each function builds one GitHubRequest and parses the answer; the
+// transport (headers, cache, pagination, limits, retries, errors) is GitHubConnection's. Results arrive
+// through the callback, later, on the thread that owns the client. `repo` is "owner/name"; `workflow`
+// is a file name ("ci.yml") or a numeric id.
+class GitHubClient : public QObject
+{
+    Q_OBJECT
+public:
+    template <typename T>
+    using Callback = std::function<void(Result<T>)>;
+    using StatusCallback = std::function<void(Status)>;
+
+    struct Options
+    {
+        GitHubConnection::Options connection;
+        int maxPages = 10;              // page cap for list calls (100 items a page)
+        int dispatchLookupAttempts = 5; // after a 204 dispatch, look for the run this many times
+        int dispatchLookupDelayMs = 2000;
+    };
+
+    explicit GitHubClient(Options options, QObject *parent = nullptr);
+    // Base URL and token from the settings; the rest from `options`.
+    static Options optionsFrom(const Settings &settings, QNetworkAccessManager *network);
+
+    GitHubConnection &connection() { return *m_connection; }
+    RateLimitState rateLimit() const { return m_connection->rateLimit(); }
+
+    void currentUser(Callback<AuthenticatedUser> done);
+    void listRepositories(Callback<QList<Repository>> done); // owner, collaborator, organisation member
+    void listOrganizationRepositories(const QString &org, Callback<QList<Repository>> done);
+    void listRepositoryEvents(const QString &repo, Callback<QList<RepositoryEvent>> done);
+
+    void listNotifications(bool participatingOnly, Callback<NotificationsPage> done);
+    void markNotificationRead(const QString &threadId, StatusCallback done);
+
+    void listWorkflows(const QString &repo, Callback<QList<Workflow>> done);
+    void getWorkflow(const QString &repo, const QString &workflow, Callback<Workflow> done);
+    void getFileContent(const QString &repo, const QString &path, const QString &ref,
+                        Callback<QByteArray> done);
+    // The workflow's `workflow_dispatch` inputs, read from its file on `ref` (empty: default branch).
+    void workflowInputs(const QString &repo, const QString &workflow, const QString &ref,
+                        Callback<QList<DispatchInput>> done);
+    void setWorkflowEnabled(const QString &repo, const QString &workflow, bool enabled, StatusCallback done);
+    // Asks for the run's details (return_run_details); a server answering 204 instead gets its run looked up.
+    void dispatchWorkflow(const QString &repo, const QString &workflow, const QString &ref,
+                          const QJsonObject &inputs, Callback<DispatchResult> done);
+
+    void listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done);
+    void getRun(const QString &repo, qint64 runId, Callback<WorkflowRun> done);
+    void listJobs(const QString &repo, qint64 runId, Callback<QList<Job>> done);
+    void jobLogs(const QString &repo, qint64 jobId, Callback<QByteArray> done);
+    void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done);
+    void cancelRun(const QString &repo, qint64 runId, bool force, StatusCallback done);
+
+    void listPullRequests(const QString &repo, const QString &state, Callback<QList<PullRequest>> done);
+    void getPullRequest(const QString &repo, int number, Callback<PullRequest> done);
+    void listIssueComments(const QString &repo, int number, Callback<QList<Comment>> done);
+    void createIssueComment(const QString &repo, int number, const QString &body, Callback<Comment> done);
+    // `content` is one of +1, -1, laugh, confused, heart, hooray, rocket, eyes.
+    void createCommentReaction(const QString &repo, qint64 commentId, const QString &content,
+                               StatusCallback done);
+
+private:
+    template <typename T>
+    void fetchList(GitHubRequest request, Callback<QList<T>> done);
+    template <typename T>
+    void fetchOne(GitHubRequest request, Callback<T> done);
+    void sendForStatus(GitHubRequest request, StatusCallback done);
+    void findDispatchedRun(const QString &repo, const QString &workflow, const QString &ref,
+                           const QDateTime &after, int attemptsLeft, Callback<DispatchResult> done);
+
+    Options m_options;
+    GitHubConnection *m_connection;
+};
+
+} // namespace exeserver

@@ -1,0 +1,353 @@
+#include "github/githubtypes.h"
+
+#include <QJsonArray>
+
+namespace exeserver {
+
+namespace {
+
+QString str(const QJsonObject &json, const char *key)
+{
+    return json.value(QLatin1String(key)).toString();
+}
+
+qint64 integer(const QJsonObject &json, const char *key)
+{
+    return json.value(QLatin1String(key)).toInteger();
+}
+
+QDateTime date(const QJsonObject &json, const char *key)
+{
+    return QDateTime::fromString(str(json, key), Qt::ISODate);
+}
+
+QJsonValue dateJson(const QDateTime &when)
+{
+    return when.isValid() ? QJsonValue(when.toUTC().toString(Qt::ISODate)) : QJsonValue();
+}
+
+QJsonValue orNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QString login(const QJsonObject &json, const char *key)
+{
+    return json.value(QLatin1String(key)).toObject().value(QLatin1String("login")).toString();
+}
+
+} // namespace
+
+User User::fromJson(const QJsonObject &json)
+{
+    return {integer(json, "id"), str(json, "login"), str(json, "name"), str(json, "type"),
+            str(json, "html_url")};
+}
+
+QJsonObject User::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("login"), login},
+            {QStringLiteral("name"), orNull(name)},
+            {QStringLiteral("type"), type},
+            {QStringLiteral("html_url"), htmlUrl}};
+}
+
+Repository Repository::fromJson(const QJsonObject &json)
+{
+    Repository r;
+    r.id = integer(json, "id");
+    r.fullName = str(json, "full_name");
+    r.owner = login(json, "owner");
+    r.name = str(json, "name");
+    if (r.owner.isEmpty())
+        r.owner = r.fullName.section(QLatin1Char('/'), 0, 0);
+    if (r.name.isEmpty())
+        r.name = r.fullName.section(QLatin1Char('/'), 1);
+    r.description = str(json, "description");
+    r.defaultBranch = str(json, "default_branch");
+    r.htmlUrl = str(json, "html_url");
+    r.isPrivate = json.value(QLatin1String("private")).toBool();
+    r.archived = json.value(QLatin1String("archived")).toBool();
+    r.fork = json.value(QLatin1String("fork")).toBool();
+    r.pushedAt = date(json, "pushed_at");
+    r.updatedAt = date(json, "updated_at");
+    return r;
+}
+
+QJsonObject Repository::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("full_name"), fullName},
+            {QStringLiteral("description"), orNull(description)},
+            {QStringLiteral("default_branch"), defaultBranch},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("private"), isPrivate},
+            {QStringLiteral("archived"), archived},
+            {QStringLiteral("fork"), fork},
+            {QStringLiteral("pushed_at"), dateJson(pushedAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+QString Workflow::fileName() const
+{
+    return path.section(QLatin1Char('/'), -1);
+}
+
+Workflow Workflow::fromJson(const QJsonObject &json)
+{
+    Workflow w;
+    w.id = integer(json, "id");
+    w.name = str(json, "name");
+    w.path = str(json, "path");
+    w.state = str(json, "state");
+    w.htmlUrl = str(json, "html_url");
+    w.badgeUrl = str(json, "badge_url");
+    w.createdAt = date(json, "created_at");
+    w.updatedAt = date(json, "updated_at");
+    return w;
+}
+
+QJsonObject Workflow::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("path"), path},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+WorkflowRun WorkflowRun::fromJson(const QJsonObject &json)
+{
+    WorkflowRun r;
+    r.id = integer(json, "id");
+    r.workflowId = integer(json, "workflow_id");
+    r.name = str(json, "name");
+    r.displayTitle = str(json, "display_title");
+    r.status = str(json, "status");
+    r.conclusion = str(json, "conclusion");
+    r.headBranch = str(json, "head_branch");
+    r.headSha = str(json, "head_sha");
+    r.event = str(json, "event");
+    r.actor = login(json, "actor");
+    if (r.actor.isEmpty())
+        r.actor = login(json, "triggering_actor");
+    r.htmlUrl = str(json, "html_url");
+    r.url = str(json, "url");
+    r.runNumber = json.value(QLatin1String("run_number")).toInt();
+    r.runAttempt = json.value(QLatin1String("run_attempt")).toInt();
+    r.createdAt = date(json, "created_at");
+    r.updatedAt = date(json, "updated_at");
+    r.runStartedAt = date(json, "run_started_at");
+    return r;
+}
+
+QJsonObject WorkflowRun::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("workflow_id"), workflowId},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("display_title"), displayTitle},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("conclusion"), orNull(conclusion)},
+            {QStringLiteral("head_branch"), headBranch},
+            {QStringLiteral("head_sha"), headSha},
+            {QStringLiteral("event"), event},
+            {QStringLiteral("actor"), actor},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("run_number"), runNumber},
+            {QStringLiteral("run_attempt"), runAttempt},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+Step Step::fromJson(const QJsonObject &json)
+{
+    return {json.value(QLatin1String("number")).toInt(),
+            str(json, "name"),
+            str(json, "status"),
+            str(json, "conclusion"),
+            date(json, "started_at"),
+            date(json, "completed_at")};
+}
+
+QJsonObject Step::toJson() const
+{
+    return {{QStringLiteral("number"), number},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("conclusion"), orNull(conclusion)},
+            {QStringLiteral("started_at"), dateJson(startedAt)},
+            {QStringLiteral("completed_at"), dateJson(completedAt)}};
+}
+
+Job Job::fromJson(const QJsonObject &json)
+{
+    Job j;
+    j.id = integer(json, "id");
+    j.runId = integer(json, "run_id");
+    j.name = str(json, "name");
+    j.status = str(json, "status");
+    j.conclusion = str(json, "conclusion");
+    j.htmlUrl = str(json, "html_url");
+    j.runnerName = str(json, "runner_name");
+    j.startedAt = date(json, "started_at");
+    j.completedAt = date(json, "completed_at");
+    const QJsonArray steps = json.value(QLatin1String("steps")).toArray();
+    for (const QJsonValue &step : steps)
+        j.steps.append(Step::fromJson(step.toObject()));
+    return j;
+}
+
+QJsonObject Job::toJson() const
+{
+    QJsonArray steps;
+    for (const Step &step : this->steps)
+        steps.append(step.toJson());
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("run_id"), runId},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("conclusion"), orNull(conclusion)},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("started_at"), dateJson(startedAt)},
+            {QStringLiteral("completed_at"), dateJson(completedAt)},
+            {QStringLiteral("steps"), steps}};
+}
+
+PullRequest PullRequest::fromJson(const QJsonObject &json)
+{
+    PullRequest p;
+    p.id = integer(json, "id");
+    p.number = json.value(QLatin1String("number")).toInt();
+    p.title = str(json, "title");
+    p.body = str(json, "body");
+    p.state = str(json, "state");
+    p.author = login(json, "user");
+    const QJsonObject head = json.value(QLatin1String("head")).toObject();
+    p.headRef = str(head, "ref");
+    p.headSha = str(head, "sha");
+    p.baseRef = str(json.value(QLatin1String("base")).toObject(), "ref");
+    p.htmlUrl = str(json, "html_url");
+    p.draft = json.value(QLatin1String("draft")).toBool();
+    p.merged = json.value(QLatin1String("merged")).toBool() || !str(json, "merged_at").isEmpty();
+    p.createdAt = date(json, "created_at");
+    p.updatedAt = date(json, "updated_at");
+    return p;
+}
+
+QJsonObject PullRequest::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("number"), number},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("author"), author},
+            {QStringLiteral("head_ref"), headRef},
+            {QStringLiteral("head_sha"), headSha},
+            {QStringLiteral("base_ref"), baseRef},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("draft"), draft},
+            {QStringLiteral("merged"), merged},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+Comment Comment::fromJson(const QJsonObject &json)
+{
+    return {integer(json, "id"),   str(json, "body"),        login(json, "user"),
+            str(json, "html_url"), date(json, "created_at"), date(json, "updated_at")};
+}
+
+QJsonObject Comment::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("body"), body},
+            {QStringLiteral("author"), author},
+            {QStringLiteral("html_url"), htmlUrl},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+QString DispatchInput::typeName(Type type)
+{
+    switch (type) {
+    case Type::String:
+        return QStringLiteral("string");
+    case Type::Choice:
+        return QStringLiteral("choice");
+    case Type::Boolean:
+        return QStringLiteral("boolean");
+    case Type::Number:
+        return QStringLiteral("number");
+    case Type::Environment:
+        return QStringLiteral("environment");
+    }
+    return QStringLiteral("string");
+}
+
+QJsonObject DispatchInput::toJson() const
+{
+    QJsonObject json{{QStringLiteral("name"), name},
+                     {QStringLiteral("type"), typeName(type)},
+                     {QStringLiteral("description"), orNull(description)},
+                     {QStringLiteral("required"), required},
+                     {QStringLiteral("default"), hasDefault ? QJsonValue(defaultValue) : QJsonValue()}};
+    if (type == Type::Choice)
+        json.insert(QStringLiteral("options"), QJsonArray::fromStringList(options));
+    return json;
+}
+
+RepositoryEvent RepositoryEvent::fromJson(const QJsonObject &json)
+{
+    return {str(json, "id"),
+            str(json, "type"),
+            login(json, "actor"),
+            str(json.value(QLatin1String("repo")).toObject(), "name"),
+            json.value(QLatin1String("payload")).toObject(),
+            date(json, "created_at")};
+}
+
+QJsonObject RepositoryEvent::toJson() const
+{
+    return {{QStringLiteral("id"), id},           {QStringLiteral("type"), type},
+            {QStringLiteral("actor"), actor},     {QStringLiteral("repo"), repo},
+            {QStringLiteral("payload"), payload}, {QStringLiteral("created_at"), dateJson(createdAt)}};
+}
+
+Notification Notification::fromJson(const QJsonObject &json)
+{
+    const QJsonObject subject = json.value(QLatin1String("subject")).toObject();
+    return {str(json, "id"),
+            str(json, "reason"),
+            json.value(QLatin1String("unread")).toBool(),
+            str(subject, "title"),
+            str(subject, "type"),
+            str(subject, "url"),
+            str(json.value(QLatin1String("repository")).toObject(), "full_name"),
+            date(json, "updated_at")};
+}
+
+QJsonObject Notification::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("reason"), reason},
+            {QStringLiteral("unread"), unread},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("type"), subjectType},
+            {QStringLiteral("url"), orNull(subjectUrl)},
+            {QStringLiteral("repository"), repo},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+QJsonObject DispatchResult::toJson() const
+{
+    return {{QStringLiteral("workflow_run_id"), runId ? QJsonValue(runId) : QJsonValue()},
+            {QStringLiteral("run_url"), orNull(runUrl)},
+            {QStringLiteral("html_url"), orNull(htmlUrl)},
+            {QStringLiteral("reported_by_github"), reportedByGitHub}};
+}
+
+} // namespace exeserver

@@ -1,0 +1,214 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// GitHub's REST resources as ExeServer uses them. Each type reads only the fields it needs, ignores the
+// rest and leaves missing optional fields at their defaults, so new or absent fields never break parsing
+// (GitHub adds fields without notice; GitHub Enterprise Server lags behind api.github.com).
+namespace exeserver {
+
+struct User
+{
+    qint64 id = 0;
+    QString login;
+    QString name;
+    QString type; // "User", "Organization", "Bot"
+    QString htmlUrl;
+
+    static User fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Repository
+{
+    qint64 id = 0;
+    QString fullName; // "owner/name"
+    QString owner;
+    QString name;
+    QString description;
+    QString defaultBranch;
+    QString htmlUrl;
+    bool isPrivate = false;
+    bool archived = false;
+    bool fork = false;
+    QDateTime pushedAt;
+    QDateTime updatedAt;
+
+    static Repository fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Workflow
+{
+    qint64 id = 0;
+    QString name;
+    QString path;  // ".github/workflows/ci.yml"
+    QString state; // "active", "disabled_manually", "disabled_inactivity", ...
+    QString htmlUrl;
+    QString badgeUrl;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    bool isActive() const { return state == QLatin1String("active"); }
+    QString fileName() const; // "ci.yml"
+    static Workflow fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct WorkflowRun
+{
+    qint64 id = 0;
+    qint64 workflowId = 0;
+    QString name;
+    QString displayTitle;
+    QString status;     // queued, in_progress, completed, waiting, requested, pending
+    QString conclusion; // success, failure, cancelled, skipped, timed_out, ... (empty until completed)
+    QString headBranch;
+    QString headSha;
+    QString event;
+    QString actor;
+    QString htmlUrl;
+    QString url; // API URL
+    int runNumber = 0;
+    int runAttempt = 0;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QDateTime runStartedAt;
+
+    static WorkflowRun fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Step
+{
+    int number = 0;
+    QString name;
+    QString status;
+    QString conclusion;
+    QDateTime startedAt;
+    QDateTime completedAt;
+
+    static Step fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Job
+{
+    qint64 id = 0;
+    qint64 runId = 0;
+    QString name;
+    QString status;
+    QString conclusion;
+    QString htmlUrl;
+    QString runnerName;
+    QDateTime startedAt;
+    QDateTime completedAt;
+    QList<Step> steps;
+
+    static Job fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct PullRequest
+{
+    qint64 id = 0;
+    int number = 0;
+    QString title;
+    QString body;
+    QString state; // open, closed
+    QString author;
+    QString headRef;
+    QString headSha;
+    QString baseRef;
+    QString htmlUrl;
+    bool draft = false;
+    bool merged = false;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    static PullRequest fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Comment
+{
+    qint64 id = 0;
+    QString body;
+    QString author;
+    QString htmlUrl;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    static Comment fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// One `workflow_dispatch` input of a workflow file.
+struct DispatchInput
+{
+    enum class Type
+    {
+        String,
+        Choice,
+        Boolean,
+        Number,
+        Environment
+    };
+
+    QString name;
+    Type type = Type::String;
+    QString description;
+    bool required = false;
+    QString defaultValue; // as written in the file; booleans as "true"/"false"
+    bool hasDefault = false;
+    QStringList options; // choice only
+
+    static QString typeName(Type type);
+    QJsonObject toJson() const;
+};
+
+// An entry of the repository events feed; the events module maps it onto its own Event type.
+struct RepositoryEvent
+{
+    QString id;
+    QString type; // Events API name, e.g. "PushEvent"
+    QString actor;
+    QString repo;
+    QJsonObject payload;
+    QDateTime createdAt;
+
+    static RepositoryEvent fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+struct Notification
+{
+    QString id; // thread id
+    QString reason;
+    bool unread = false;
+    QString title;
+    QString subjectType; // Issue, PullRequest, CheckSuite, ...
+    QString subjectUrl;
+    QString repo;
+    QDateTime updatedAt;
+
+    static Notification fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// What a dispatch produced. `runId` is 0 when GitHub answered 204 and the run could not be found yet.
+struct DispatchResult
+{
+    qint64 runId = 0;
+    QString runUrl;
+    QString htmlUrl;
+    bool reportedByGitHub = false; // true: from the 200 answer; false: found among the runs (or not at all)
+
+    QJsonObject toJson() const;
+};
+
+} // namespace exeserver

@@ -1,0 +1,311 @@
+// exeserver-cli's GitHub commands end to end: the real binary against the fake GitHub server.
+#include "catch.h"
+#include "fakegithubserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace exeserver::test;
+
+namespace {
+
+const QString kRepo = QStringLiteral("octocat/Hello-World");
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+
+    QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
+};
+
+// The fake lives in this process, so the CLI runs while the event loop keeps serving it.
+struct CliHarness
+{
+    FakeGitHubServer server;
+    QTemporaryDir dataDir;
+    QString token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+
+    CliHarness() { REQUIRE(server.start()); }
+
+    CliRun run(QStringList arguments, const QProcessEnvironment &extra = {})
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+        env.insert(QStringLiteral("HOME"), dataDir.path());
+        env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+        if (!token.isEmpty())
+            env.insert(QStringLiteral("GITHUB_TOKEN"), token);
+        for (const QString &key : extra.keys())
+            env.insert(key, extra.value(key));
+        arguments.prepend(server.baseUrl().toString());
+        arguments.prepend(QStringLiteral("--api-url"));
+        arguments.prepend(dataDir.path());
+        arguments.prepend(QStringLiteral("--data-dir"));
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(EXESERVER_CLI_PATH), arguments);
+        REQUIRE(process.waitForStarted());
+        process.closeWriteChannel();
+        REQUIRE(QTest::qWaitFor([&]() { return process.state() == QProcess::NotRunning; }, 30000));
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+};
+
+QStringList args(std::initializer_list<const char *> words)
+{
+    QStringList list;
+    for (const char *word : words)
+        list.append(QString::fromUtf8(word));
+    return list;
+}
+
+} // namespace
+
+TEST_CASE("CLI auth status: login, token source, scopes and rate limit", "[cli][github]")
+{
+    CliHarness h;
+    const CliRun run = h.run(args({"auth", "status"}));
+    INFO(run.err.toStdString());
+    REQUIRE(run.exitCode == 0);
+    CHECK(run.out.contains(QLatin1String("as octocat")));
+    CHECK(run.out.contains(QLatin1String("environment (GITHUB_TOKEN)")));
+    CHECK(run.out.contains(QLatin1String("repo, workflow")));
+    CHECK(run.out.contains(QLatin1String("of 5000 left (core)")));
+    CHECK_FALSE(run.out.contains(h.token));
+    const CliRun json = h.run(args({"auth", "status", "--json"}));
+    REQUIRE(json.exitCode == 0);
+    CHECK(json.json()
+              .object()
+              .value(QLatin1String("user"))
+              .toObject()
+              .value(QLatin1String("login"))
+              .toString() == QLatin1String("octocat"));
+    CHECK(json.json()
+              .object()
+              .value(QLatin1String("rate_limit"))
+              .toObject()
+              .value(QLatin1String("limit"))
+              .toInt() == 5000);
+}
+
+TEST_CASE("CLI repos, workflows, runs and prs: text and --json", "[cli][github]")
+{
+    CliHarness h;
+    const CliRun repos = h.run(args({"repos", "list"}));
+    REQUIRE(repos.exitCode == 0);
+    CHECK(repos.out.contains(QLatin1String("octocat/Hello-World")));
+    CHECK(repos.out.contains(QLatin1String("octo-org/octo-repo  (private)")));
+    CHECK(h.run(args({"repos", "list", "--json"})).json().array().size() == 3);
+    CHECK(h.run(args({"repos", "list", "--org", "octo-org", "--json"})).json().array().size() == 1);
+
+    const CliRun workflows = h.run({QStringLiteral("workflows"), QStringLiteral("list"), kRepo});
+    REQUIRE(workflows.exitCode == 0);
+    CHECK(workflows.out.contains(QLatin1String("161335  ci.yml  CI  active")));
+    CHECK(h.run({QStringLiteral("workflows"), QStringLiteral("list"), kRepo, QStringLiteral("--json")})
+              .json()
+              .array()
+              .size() == 2);
+
+    const CliRun inputs =
+        h.run({QStringLiteral("workflows"), QStringLiteral("inputs"), kRepo, QStringLiteral("ci.yml")});
+    REQUIRE(inputs.exitCode == 0);
+    CHECK(inputs.out.contains(
+        QLatin1String("environment  choice  required  default=staging  options=staging|production")));
+    CHECK(inputs.out.contains(QLatin1String("dry_run  boolean  optional  default=false")));
+    const QJsonArray inputsJson = h.run({QStringLiteral("workflows"), QStringLiteral("inputs"), kRepo,
+                                         QStringLiteral("161335"), QStringLiteral("--json")})
+                                      .json()
+                                      .array();
+    REQUIRE(inputsJson.size() == 2);
+    CHECK(inputsJson[0].toObject().value(QLatin1String("options")).toArray().size() == 2);
+
+    const CliRun runs = h.run({QStringLiteral("runs"), QStringLiteral("list"), kRepo,
+                               QStringLiteral("--limit"), QStringLiteral("2")});
+    REQUIRE(runs.exitCode == 0);
+    CHECK(runs.out.count(QLatin1Char('\n')) == 2);
+    const QJsonArray failed =
+        h.run({QStringLiteral("runs"), QStringLiteral("list"), kRepo, QStringLiteral("--workflow"),
+               QStringLiteral("ci.yml"), QStringLiteral("--branch"), QStringLiteral("new-topic"),
+               QStringLiteral("--status"), QStringLiteral("failure"), QStringLiteral("--json")})
+            .json()
+            .array();
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].toObject().value(QLatin1String("conclusion")).toString() == QLatin1String("failure"));
+
+    const CliRun show =
+        h.run({QStringLiteral("runs"), QStringLiteral("show"), kRepo, QStringLiteral("30433642")});
+    REQUIRE(show.exitCode == 0);
+    CHECK(show.out.contains(QLatin1String("Run 30433642")));
+    CHECK(show.out.contains(QLatin1String("Job ")));
+    CHECK(show.out.contains(QLatin1String(" 1. success")));
+    const QJsonObject showJson = h.run({QStringLiteral("runs"), QStringLiteral("show"), kRepo,
+                                        QStringLiteral("30433642"), QStringLiteral("--json")})
+                                     .json()
+                                     .object();
+    CHECK(showJson.value(QLatin1String("id")).toInteger() == 30433642);
+    REQUIRE(showJson.value(QLatin1String("jobs")).toArray().size() == 1);
+    const qint64 jobId =
+        showJson.value(QLatin1String("jobs")).toArray()[0].toObject().value(QLatin1String("id")).toInteger();
+
+    const CliRun logs =
+        h.run({QStringLiteral("runs"), QStringLiteral("logs"), kRepo, QStringLiteral("30433642")});
+    REQUIRE(logs.exitCode == 0);
+    CHECK(logs.out.startsWith(QLatin1String("==> build (job ")));
+    const CliRun jobLog =
+        h.run({QStringLiteral("runs"), QStringLiteral("logs"), kRepo, QStringLiteral("30433642"),
+               QStringLiteral("--job"), QString::number(jobId)});
+    REQUIRE(jobLog.exitCode == 0);
+    CHECK_FALSE(jobLog.out.isEmpty());
+    const QList<RecordedRequest> blobs = h.server.requestsTo(QStringLiteral("/_logs/.*"));
+    REQUIRE(blobs.size() == 2);
+    for (const RecordedRequest &blob : blobs)
+        CHECK(blob.header("Authorization").isEmpty());
+
+    const CliRun prs = h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo});
+    REQUIRE(prs.exitCode == 0);
+    CHECK(prs.out.contains(QLatin1String("#1347  Amazing new feature  new-topic -> main  octocat")));
+    CHECK(h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo, QStringLiteral("--json")})
+              .json()
+              .array()
+              .size() == 1);
+}
+
+TEST_CASE("CLI actions: enable, disable, dispatch, rerun, cancel, comment", "[cli][github]")
+{
+    CliHarness h;
+    REQUIRE(h.run({QStringLiteral("workflows"), QStringLiteral("disable"), kRepo, QStringLiteral("ci.yml")})
+                .exitCode == 0);
+    CHECK(h.server.workflow(161335)->state == QLatin1String("disabled_manually"));
+    REQUIRE(h.run({QStringLiteral("workflows"), QStringLiteral("enable"), kRepo, QStringLiteral("ci.yml")})
+                .exitCode == 0);
+    CHECK(h.server.workflow(161335)->state == QLatin1String("active"));
+
+    const CliRun dispatch = h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo,
+                                   QStringLiteral("ci.yml"), QStringLiteral("--ref"), QStringLiteral("main"),
+                                   QStringLiteral("--input"), QStringLiteral("environment=production"),
+                                   QStringLiteral("--input"), QStringLiteral("dry_run=true")});
+    INFO(dispatch.err.toStdString());
+    REQUIRE(dispatch.exitCode == 0);
+    REQUIRE(h.server.dispatches().size() == 1);
+    const FakeDispatch sent = h.server.dispatches().constFirst();
+    CHECK(dispatch.out.contains(QStringLiteral("run %1").arg(sent.runId)));
+    CHECK(dispatch.out.contains(QLatin1String("http")));
+    CHECK(
+        sent.body.value(QLatin1String("inputs")).toObject().value(QLatin1String("environment")).toString() ==
+        QLatin1String("production"));
+
+    h.server.setDispatchReturnsRunDetails(false);
+    const CliRun older =
+        h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo, QStringLiteral("ci.yml"),
+               QStringLiteral("--ref"), QStringLiteral("main"), QStringLiteral("--json")});
+    REQUIRE(older.exitCode == 0);
+    REQUIRE(h.server.dispatches().size() == 2);
+    CHECK(older.json().object().value(QLatin1String("workflow_run_id")).toInteger() ==
+          h.server.dispatches().constLast().runId);
+    CHECK_FALSE(older.json().object().value(QLatin1String("reported_by_github")).toBool());
+
+    const qint64 failedRun = h.server.addRun({.repo = kRepo, .conclusion = QStringLiteral("failure")});
+    const CliRun rerun = h.run({QStringLiteral("runs"), QStringLiteral("rerun"), kRepo,
+                                QString::number(failedRun), QStringLiteral("--failed")});
+    REQUIRE(rerun.exitCode == 0);
+    CHECK(h.server.requestsTo(QStringLiteral(".*/rerun-failed-jobs"), "POST").size() == 1);
+
+    const qint64 running =
+        h.server.addRun({.repo = kRepo, .status = QStringLiteral("in_progress"), .conclusion = {}});
+    REQUIRE(
+        h.run({QStringLiteral("runs"), QStringLiteral("cancel"), kRepo, QString::number(running)}).exitCode ==
+        0);
+    CHECK(h.server.requestsTo(QStringLiteral(".*/cancel"), "POST").size() == 1);
+
+    const CliRun comment = h.run({QStringLiteral("comment"), kRepo, QStringLiteral("1347"),
+                                  QStringLiteral("--body"), QStringLiteral("Deployed to staging")});
+    REQUIRE(comment.exitCode == 0);
+    CHECK(comment.out.startsWith(QLatin1String("Commented on octocat/Hello-World#1347: http")));
+    CHECK(h.server.comments(kRepo, 1347).constLast().body == QLatin1String("Deployed to staging"));
+}
+
+TEST_CASE("CLI exit codes: 1 with GitHub's message when refused, 2 on usage errors", "[cli][github]")
+{
+    CliHarness h;
+    const CliRun missing = h.run(args({"workflows", "list", "octocat/no-such-repo"}));
+    CHECK(missing.exitCode == 1);
+    CHECK(missing.err.contains(QLatin1String("404")));
+    CHECK(missing.err.contains(QLatin1String("cannot see it")));
+    CHECK(missing.out.isEmpty());
+
+    h.server.failNext("POST", QStringLiteral(".*/dispatches"), 422, 1, {},
+                      R"({"message":"Required input 'environment' not provided"})");
+    const CliRun invalid = h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo,
+                                  QStringLiteral("ci.yml"), QStringLiteral("--ref"), QStringLiteral("main")});
+    CHECK(invalid.exitCode == 1);
+    CHECK(invalid.err.contains(QLatin1String("Required input 'environment' not provided")));
+
+    CHECK(h.run(args({"workflows", "list"})).exitCode == 2);
+    CHECK(h.run(args({"workflows", "list", "not-a-repo"})).exitCode == 2);
+    const CliRun noRef =
+        h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo, QStringLiteral("ci.yml")});
+    CHECK(noRef.exitCode == 2);
+    CHECK(noRef.err.contains(QLatin1String("--ref is required")));
+    CHECK(h.run({QStringLiteral("runs"), QStringLiteral("show"), kRepo, QStringLiteral("abc")}).exitCode ==
+          2);
+    CHECK(h.run({QStringLiteral("runs"), QStringLiteral("list"), kRepo, QStringLiteral("--limit"),
+                 QStringLiteral("0")})
+              .exitCode == 2);
+    CHECK(h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo, QStringLiteral("ci.yml"),
+                 QStringLiteral("--ref"), QStringLiteral("main"), QStringLiteral("--input"),
+                 QStringLiteral("novalue")})
+              .exitCode == 2);
+    CHECK(h.run({QStringLiteral("comment"), kRepo, QStringLiteral("1347")}).exitCode == 2);
+    CHECK(h.run({QStringLiteral("runs"), QStringLiteral("cancel"), kRepo, QStringLiteral("1"),
+                 QStringLiteral("--bogus")})
+              .exitCode == 2);
+    CHECK(h.server.requestsTo(QStringLiteral(".*"), "POST").size() == 1); // only the refused dispatch
+}
+
+TEST_CASE("CLI: a token from the environment appears neither in the log file nor on stderr after a 401",
+          "[cli][github][security]")
+{
+    CliHarness h;
+    h.token = QStringLiteral("ghp_TopSecretValueThatMustNotLeak1234");
+    QProcessEnvironment verbose;
+    verbose.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("exeserver.*.debug=true"));
+    verbose.insert(QStringLiteral("EXESERVER_LOG_STDERR"), QStringLiteral("1"));
+    const CliRun run = h.run(args({"auth", "status"}), verbose);
+    CHECK(run.exitCode == 1);
+    CHECK(run.err.contains(QLatin1String("401")));
+    CHECK(run.err.contains(QLatin1String("invalid or has expired")));
+    CHECK(h.server.requests().constLast().header("Authorization") == "Bearer " + h.token.toUtf8());
+
+    QFile log(QDir(h.dataDir.path()).filePath(QStringLiteral("logs/exeserver.log")));
+    REQUIRE(log.open(QIODevice::ReadOnly));
+    const QByteArray logText = log.readAll();
+    CHECK(logText.contains("GET /user"));
+    CHECK_FALSE(logText.contains(h.token.toUtf8()));
+    CHECK_FALSE(logText.contains("TopSecret"));
+    CHECK_FALSE(run.err.contains(h.token));
+    CHECK_FALSE(run.err.contains(QLatin1String("TopSecret")));
+    CHECK_FALSE(run.out.contains(QLatin1String("TopSecret")));
+}
+
+TEST_CASE("CLI: a spent rate limit fails at once with the time it ends, exit 1", "[cli][github]")
+{
+    CliHarness h;
+    h.server.setRateLimitRemaining(0);
+    const CliRun run = h.run(args({"repos", "list"}));
+    CHECK(run.exitCode == 1);
+    CHECK(run.err.contains(QLatin1String("rate limited until ")));
+    // The client waits until one second after the reset; either minute may be printed at a minute boundary.
+    const QDateTime reset = h.server.rateLimitReset().toLocalTime();
+    CHECK((run.err.contains(reset.toString(QStringLiteral("HH:mm"))) ||
+           run.err.contains(reset.addSecs(1).toString(QStringLiteral("HH:mm")))));
+    CHECK(h.server.requests().size() == 1);
+}
