@@ -2,7 +2,7 @@
 // newest-100 filtered queries over a million rows, sync throughput to PostgreSQL.
 //
 // Payloads: the npm package @octokit/webhooks-examples (set EXESERVER_WEBHOOK_EXAMPLES to its
-// api.github.com/index.json, or `npm install @octokit/webhooks-examples` in the source dir); without it,
+// api.github.com/index.json, or `npm ci` in tests/contract, as scripts/test does); without it,
 // generated payloads of similar shape. Each event gets its own id, and owner/repository names are varied
 // (20 owners x 50 repositories) so compression cannot lean on one repeated name.
 // PostgreSQL: EXESERVER_TEST_PG_URL (scripts/test.d/20-postgres.sh starts one).
@@ -61,7 +61,7 @@ QList<Example> loadExamples(QString *origin)
     QStringList candidates{
         qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES"),
         QStringLiteral(EXESERVER_SOURCE_DIR
-                       "/node_modules/@octokit/webhooks-examples/api.github.com/index.json")};
+                       "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json")};
     for (const QString &path : candidates) {
         QFile file(path);
         if (path.isEmpty() || !file.open(QIODevice::ReadOnly))

@@ -112,9 +112,7 @@ QString webhookExamplesPath()
         candidates << fromEnv;
     candidates << QStringLiteral(
                       EXESERVER_SOURCE_DIR
-                      "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json")
-               << QStringLiteral(
-                      "/tmp/npmlab/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
+                      "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
     for (const QString &candidate : candidates) {
         if (QFile::exists(candidate))
             return candidate;
