@@ -1,5 +1,7 @@
 #include "clicontext.h"
 
+#include "store/eventstore.h"
+
 #include <QNetworkAccessManager>
 
 namespace exeserver::cli {
@@ -18,6 +20,21 @@ QNetworkAccessManager &CliContext::network()
     if (!m_network)
         m_network = std::make_unique<QNetworkAccessManager>();
     return *m_network;
+}
+
+EventStore *CliContext::store()
+{
+    if (m_store || m_storeFailed)
+        return m_store.get();
+    auto store = std::make_unique<EventStore>();
+    if (const Status opened = store->open(EventStore::defaultPath(m_settings)); !opened) {
+        m_err << "exeserver-cli: " << opened.error().message << '\n';
+        m_storeFailed = true;
+        return nullptr;
+    }
+    store->recoverInterrupted();
+    m_store = std::move(store);
+    return m_store.get();
 }
 
 } // namespace exeserver::cli

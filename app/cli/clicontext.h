@@ -8,6 +8,10 @@
 
 class QNetworkAccessManager;
 
+namespace exeserver {
+class EventStore;
+}
+
 namespace exeserver::cli {
 
 // Exit codes of exeserver-cli, as scripts rely on them.
@@ -30,12 +34,17 @@ public:
     QTextStream &out() { return m_out; }
     QTextStream &err() { return m_err; }
     QNetworkAccessManager &network();
+    // The event store in the data dir, opened on first use; actions left running by processes that died
+    // are settled then. nullptr, with the reason on stderr, when it cannot be opened.
+    EventStore *store();
 
 private:
     Settings &m_settings;
     QTextStream &m_out;
     QTextStream &m_err;
     std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<EventStore> m_store;
+    bool m_storeFailed = false;
 };
 
 } // namespace exeserver::cli

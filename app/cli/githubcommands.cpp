@@ -3,6 +3,8 @@
 #include "commandtable.h"
 #include "config/secretredactor.h"
 #include "github/githubclient.h"
+#include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -99,12 +101,25 @@ private:
     bool m_failed = false;
 };
 
-std::unique_ptr<GitHubClient> makeClient(CliContext &context)
+// A client whose ETag cache lives in the event store, so a second command in a minute costs no quota.
+struct ConnectedClient
 {
+    std::unique_ptr<ResponseCache> cache; // declared first: outlives the client
+    std::unique_ptr<GitHubClient> client;
+    GitHubClient *operator->() const { return client.get(); }
+};
+
+ConnectedClient makeClient(CliContext &context)
+{
+    ConnectedClient connected;
+    if (EventStore *store = context.store())
+        connected.cache = std::make_unique<SqliteResponseCache>(*store);
     GitHubClient::Options options = GitHubClient::optionsFrom(context.settings(), &context.network());
+    options.connection.cache = connected.cache.get(); // null: an in-memory cache for this command
     // A shell user would rather hear "rate limited until 14:32" than wait an hour in silence.
     options.connection.maxRateLimitWaitSecs = 90;
-    return std::make_unique<GitHubClient>(options);
+    connected.client = std::make_unique<GitHubClient>(options);
+    return connected;
 }
 
 // Runs one client call to completion (the CLI may block at its top level).
@@ -119,6 +134,39 @@ Result<T> call(Start start)
         });
     });
     return std::move(*result);
+}
+
+// A call that changes something on GitHub: written to the action log before it starts and updated with its
+// outcome, as every action the app takes is. Without a writable log nothing is sent.
+template <typename T, typename Start>
+Result<T> recordedCall(CliContext &context, ActionKind kind, const QString &target, Start start)
+{
+    EventStore *store = context.store();
+    if (!store)
+        return Error{QStringLiteral("action_log"),
+                     QStringLiteral("Nothing was sent: the action log (event store) could not be opened.")};
+    const Result<QString> actionId = store->beginAction({kind, target, {}, {}, true});
+    if (!actionId)
+        return Error{actionId.error().kind,
+                     QStringLiteral("Nothing was sent: %1").arg(actionId.error().message)};
+    Result<T> result = call<T>(std::move(start));
+    ActionOutcome outcome;
+    if (result) {
+        outcome.status = ActionStatus::Success;
+        if constexpr (std::is_same_v<T, DispatchResult>) {
+            if (result->runId != 0)
+                outcome.output = QStringLiteral("run %1 %2").arg(result->runId).arg(result->htmlUrl);
+        }
+    } else {
+        outcome.status = ActionStatus::Failure;
+        if (result.error().httpStatus > 0)
+            outcome.httpStatus = result.error().httpStatus;
+        outcome.error = result.error().message;
+    }
+    if (const Status finished = store->finishAction(*actionId, outcome); !finished)
+        context.err() << "exeserver-cli: the action ran but its outcome could not be logged: "
+                      << finished.error().message << '\n';
+    return result;
 }
 
 int refused(CliContext &context, const Error &error)
@@ -308,7 +356,9 @@ int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool 
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
     const auto status =
-        call<Done>([&](auto done) { client->setWorkflowEnabled(repo, workflow, enable, done); });
+        recordedCall<Done>(context, enable ? ActionKind::EnableWorkflow : ActionKind::DisableWorkflow,
+                           QStringLiteral("%1:%2").arg(repo, workflow),
+                           [&](auto done) { client->setWorkflowEnabled(repo, workflow, enable, done); });
     if (!status)
         return refused(context, status.error());
     context.out() << workflow << (enable ? " enabled" : " disabled") << " in " << repo << ".\n";
@@ -340,7 +390,8 @@ int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
     }
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
-    const auto result = call<DispatchResult>(
+    const auto result = recordedCall<DispatchResult>(
+        context, ActionKind::Dispatch, QStringLiteral("%1:%2@%3").arg(repo, workflow, parser.value(kRef)),
         [&](auto done) { client->dispatchWorkflow(repo, workflow, parser.value(kRef), inputs, done); });
     if (!result)
         return refused(context, result.error());
@@ -487,12 +538,14 @@ int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun
     if (args.failed())
         return ExitUsage;
     auto client = makeClient(context);
-    const auto status = call<Done>([&](auto done) {
-        if (rerun)
-            client->rerunRun(repo, runId, parser.isSet(kFailed), done);
-        else
-            client->cancelRun(repo, runId, parser.isSet(kForce), done);
-    });
+    const auto status =
+        recordedCall<Done>(context, rerun ? ActionKind::Rerun : ActionKind::Cancel,
+                           QStringLiteral("%1/actions/runs/%2").arg(repo).arg(runId), [&](auto done) {
+                               if (rerun)
+                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done);
+                               else
+                                   client->cancelRun(repo, runId, parser.isSet(kForce), done);
+                           });
     if (!status)
         return refused(context, status.error());
     if (rerun)
@@ -541,7 +594,8 @@ int comment(CliContext &context, const QCommandLineParser &parser)
     if (args.failed())
         return ExitUsage;
     auto client = makeClient(context);
-    const auto created = call<Comment>(
+    const auto created = recordedCall<Comment>(
+        context, ActionKind::Comment, QStringLiteral("%1#%2").arg(repo).arg(number),
         [&](auto done) { client->createIssueComment(repo, int(number), parser.value(kBody), done); });
     if (!created)
         return refused(context, created.error());

@@ -58,18 +58,6 @@ QString isoOrDash(const QDateTime &when)
     return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QStringLiteral("-");
 }
 
-// Opens the store in the data directory and settles actions left by processes that died.
-std::unique_ptr<EventStore> openStore(CliContext &context)
-{
-    auto store = std::make_unique<EventStore>();
-    if (const Status opened = store->open(EventStore::defaultPath(context.settings())); !opened) {
-        context.err() << "exeserver-cli: " << opened.error().message << '\n';
-        return nullptr;
-    }
-    store->recoverInterrupted();
-    return store;
-}
-
 int fail(CliContext &context, const Error &error)
 {
     context.err() << "exeserver-cli: " << error.message << '\n';
@@ -128,7 +116,7 @@ int listEvents(CliContext &context, const QCommandLineParser &parser)
             return ExitUsage;
         }
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<EventPage> page = store->events(query);
@@ -159,7 +147,7 @@ int showEvent(CliContext &context, const QCommandLineParser &parser)
         context.err() << "Usage: exeserver-cli events show ID\n";
         return ExitUsage;
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<std::optional<Event>> event = store->event(parser.positionalArguments().first());
@@ -194,7 +182,7 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
                          QDateTime::currentDateTimeUtc(), eventsource::Manual);
     if (!event)
         return fail(context, event.error());
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<bool> added = store->addEvent(*event);
@@ -217,7 +205,7 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
         }
     }
     query.limit = parser.value(kLimit).toInt();
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<QList<ActionRecord>> records = store->actions(query);
@@ -252,7 +240,7 @@ int showAction(CliContext &context, const QCommandLineParser &parser)
         context.err() << "Usage: exeserver-cli actions show ID\n";
         return ExitUsage;
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<std::optional<ActionRecord>> record = store->action(parser.positionalArguments().first());
@@ -302,7 +290,7 @@ int runSync(CliContext &context, const QCommandLineParser &parser)
         context.err() << "exeserver-cli: " << problem << '\n';
         return ExitRefused;
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     SyncEngine engine(*store, *target, SystemClock::instance());
@@ -339,7 +327,7 @@ int backupDatabase(CliContext &context, const QCommandLineParser &parser)
         context.err() << "Usage: exeserver-cli db backup FILE\n";
         return ExitUsage;
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     if (const Status done = store->backup(parser.positionalArguments().first()); !done)
@@ -387,7 +375,7 @@ int pruneDatabase(CliContext &context, const QCommandLineParser &parser)
         context.err() << "Usage: exeserver-cli db prune --older-than AGE | --keep N\n";
         return ExitUsage;
     }
-    const auto store = openStore(context);
+    EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<PruneReport> report = store->prune(options);

@@ -309,3 +309,54 @@ TEST_CASE("CLI: a spent rate limit fails at once with the time it ends, exit 1",
            run.err.contains(reset.addSecs(1).toString(QStringLiteral("HH:mm")))));
     CHECK(h.server.requests().size() == 1);
 }
+
+TEST_CASE("CLI: every change on GitHub is in the action log, with its outcome", "[cli][github][actions]")
+{
+    CliHarness h;
+    REQUIRE(h.run(args({"workflows", "dispatch", "octocat/Hello-World", "deploy.yml", "--ref", "main",
+                        "--input", "environment=staging"}))
+                .exitCode == 0);
+    REQUIRE(h.run(args({"comment", "octocat/Hello-World", "1347", "--body", "/review"})).exitCode == 0);
+    h.server.failNext("POST", QStringLiteral(".*/cancel"), 409);
+    const qint64 runId = h.server.runs(kRepo).first().id;
+    CHECK(h.run({QStringLiteral("runs"), QStringLiteral("cancel"), kRepo, QString::number(runId)}).exitCode ==
+          1);
+
+    const CliRun listed = h.run(args({"actions", "list", "--json"}));
+    INFO(listed.err.toStdString());
+    REQUIRE(listed.exitCode == 0);
+    const QJsonArray actions = listed.json().isArray()
+                                   ? listed.json().array()
+                                   : listed.json().object().value(QStringLiteral("actions")).toArray();
+    REQUIRE(actions.size() == 3);
+    QMap<QString, QJsonObject> byKind;
+    for (const QJsonValue &action : actions)
+        byKind.insert(action.toObject().value(QStringLiteral("kind")).toString(), action.toObject());
+    REQUIRE(byKind.contains(QStringLiteral("dispatch")));
+    CHECK(byKind[QStringLiteral("dispatch")].value(QStringLiteral("status")).toString() ==
+          QStringLiteral("success"));
+    CHECK(byKind[QStringLiteral("dispatch")].value(QStringLiteral("target")).toString() ==
+          QStringLiteral("octocat/Hello-World:deploy.yml@main"));
+    CHECK(byKind[QStringLiteral("dispatch")]
+              .value(QStringLiteral("output"))
+              .toString()
+              .startsWith(QStringLiteral("run ")));
+    REQUIRE(byKind.contains(QStringLiteral("comment")));
+    CHECK(byKind[QStringLiteral("comment")].value(QStringLiteral("target")).toString() ==
+          QStringLiteral("octocat/Hello-World#1347"));
+    REQUIRE(byKind.contains(QStringLiteral("cancel")));
+    CHECK(byKind[QStringLiteral("cancel")].value(QStringLiteral("status")).toString() ==
+          QStringLiteral("failure"));
+    CHECK(byKind[QStringLiteral("cancel")].value(QStringLiteral("http_status")).toInt() == 409);
+}
+
+TEST_CASE("CLI: the ETag cache persists in the event store between commands", "[cli][github]")
+{
+    CliHarness h;
+    REQUIRE(h.run(args({"workflows", "list", "octocat/Hello-World"})).exitCode == 0);
+    const int spent = h.server.rateLimitUsed();
+    h.server.clearRequests();
+    REQUIRE(h.run(args({"workflows", "list", "octocat/Hello-World"})).exitCode == 0);
+    CHECK(h.server.count304() >= 1);
+    CHECK(h.server.rateLimitUsed() == spent);
+}
