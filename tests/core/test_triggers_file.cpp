@@ -247,6 +247,35 @@ TEST_CASE("TriggerFile survives malformed and hostile input", "[triggers][file][
     CHECK(TriggerFile::load(u"/nonexistent/triggers.yaml"_s).error().kind == u"io");
 }
 
+TEST_CASE("TriggerFile survives every truncation and thousands of byte mutations", "[triggers][file][fuzz]")
+{
+    const QByteArray example(kIssueExample);
+    const QByteArray json = TriggerFile::toJson(parseTriggers(kIssueExample));
+    int accepted = 0;
+    for (const QByteArray &source : {example, json}) {
+        for (qsizetype cut = 0; cut < source.size(); cut += 3)
+            accepted += TriggerFile::parse(source.left(cut)).ok() ? 1 : 0;
+        // A fixed-seed generator keeps failures reproducible.
+        quint32 state = 12345;
+        auto next = [&state] {
+            state = state * 1664525u + 1013904223u;
+            return state >> 8;
+        };
+        const char alphabet[] = "{}[]:,-\"'*&!|>#\n\t ?%@`0a";
+        for (int i = 0; i < 3000; ++i) {
+            QByteArray mutated = source;
+            for (int k = 0; k < 3; ++k)
+                mutated[qsizetype(next() % quint32(mutated.size()))] =
+                    alphabet[next() % (sizeof(alphabet) - 1)];
+            auto r = TriggerFile::parse(mutated);
+            accepted += r.ok() ? 1 : 0;
+            if (!r.ok())
+                REQUIRE_FALSE(r.error().message.isEmpty());
+        }
+    }
+    CHECK(accepted > 0);
+}
+
 // Every example payload of @octokit/webhooks-examples through a set of triggers: no crash, sane results.
 TEST_CASE("All webhook example payloads run through a set of triggers", "[triggers][examples]")
 {
