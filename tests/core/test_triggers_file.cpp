@@ -166,6 +166,9 @@ TEST_CASE("TriggerFile errors name the trigger, the field and the position", "[t
         CHECK(e.contains(u"conditions.all[0].value"));
         CHECK(e.contains(u"position 6"));
         CHECK(e.contains(u"line 8"));
+        CHECK(e ==
+              u"trigger \"broken\" (#2): conditions.all[0].value: invalid regular expression \"^(feat\": "
+              "missing closing parenthesis at position 6 (line 8, column 50)"_s);
     }
     SECTION("field-level mistakes")
     {
