@@ -68,6 +68,26 @@ QString TemplateEngine::render(QStringView text, const QJsonObject &context, QSt
     return out;
 }
 
+std::optional<QString> TemplateEngine::validate(QStringView text)
+{
+    qsizetype pos = 0;
+    while (true) {
+        const qsizetype open = text.indexOf(u"{{", pos);
+        if (open < 0)
+            return std::nullopt;
+        const qsizetype close = text.indexOf(u"}}", open + 2);
+        if (close < 0)
+            return std::nullopt;
+        const QString expression = text.mid(open + 2, close - open - 2).trimmed().toString();
+        if (auto path = FieldPath::parse(expression); !path)
+            return QStringLiteral("placeholder {{ %1 }} at position %2 is not a field path (%3)")
+                .arg(expression)
+                .arg(open + 1)
+                .arg(path.error().message);
+        pos = close + 2;
+    }
+}
+
 QJsonObject TemplateEngine::context(const EventContext &event, const QString &triggerName,
                                     const std::optional<CommentCommand> &command)
 {

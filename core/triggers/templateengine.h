@@ -21,6 +21,10 @@ class TemplateEngine
 public:
     static QString render(QStringView text, const QJsonObject &context, QStringList *warnings = nullptr);
 
+    // Why a template can never render (a placeholder that is not a field path), or nothing. Used when a
+    // trigger is loaded, so a typo is reported then rather than as an empty value at run time.
+    static std::optional<QString> validate(QStringView text);
+
     // The names templates see: `event` (the payload), `event_name`, `event_id`, `action`, `repository`,
     // `sender`, `trigger.name`, `command.name` / `command.args` / `command.argv` (when a comment_command
     // matched) and `args` (a comment action's args, for presets such as /ask).

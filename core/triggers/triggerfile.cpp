@@ -1,5 +1,7 @@
 #include "triggers/triggerfile.h"
 
+#include "triggers/templateengine.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -409,7 +411,48 @@ public:
         return rules;
     }
 
+    // Placeholders must be field paths; checked here so a typo is reported when the trigger is loaded.
     Result<TriggerAction> action(const QJsonValue &value, const QString &path) const
+    {
+        auto parsed = parseAction(value, path);
+        if (!parsed)
+            return parsed;
+        const QString where = join(path, actionKind(*parsed));
+        std::optional<Error> bad;
+        const auto check = [&](const char *field, const QString &text) {
+            if (bad)
+                return;
+            if (auto problem = TemplateEngine::validate(text))
+                bad = error(join(where, QString::fromLatin1(field)), *problem);
+        };
+        if (const auto *a = std::get_if<CodefileAction>(&*parsed)) {
+            for (const QString &arg : a->args)
+                check("args", arg);
+            check("workdir", a->workdir);
+        } else if (const auto *w = std::get_if<WorkflowAction>(&*parsed)) {
+            check("repository", w->repository);
+            check("workflow", w->workflow);
+            check("ref", w->ref);
+            for (auto it = w->inputs.cbegin(); it != w->inputs.cend(); ++it)
+                check("inputs", it.value());
+        } else if (const auto *c = std::get_if<CommentAction>(&*parsed)) {
+            check("body", c->body);
+            check("args", c->args);
+            check("pr", c->pr);
+        } else if (const auto *n = std::get_if<NotifyAction>(&*parsed)) {
+            check("title", n->title);
+            check("body", n->body);
+        } else if (const auto *r = std::get_if<RerunFailedAction>(&*parsed)) {
+            check("run", r->run);
+        } else if (const auto *x = std::get_if<CancelRunAction>(&*parsed)) {
+            check("run", x->run);
+        }
+        if (bad)
+            return *bad;
+        return parsed;
+    }
+
+    Result<TriggerAction> parseAction(const QJsonValue &value, const QString &path) const
     {
         if (!value.isObject() || value.toObject().size() != 1)
             return error(path, QStringLiteral("expected one action: codefile, workflow, comment, notify, "

@@ -207,6 +207,8 @@ TEST_CASE("TriggerFile errors name the trigger, the field and the position", "[t
             {"triggers:\n  - {name: a, event: push, ignore: {titles: [\"(\"]}}\n", "ignore.titles[0]"},
             {"triggers:\n  - {name: a, event: push, rate_limit: 5}\n", "rate_limit"},
             {"triggers: 5\n", "expected a list of triggers"},
+            {"triggers:\n  - {name: a, event: push, run: [{notify: {title: \"PR {{ event..number }}\"}}]}\n",
+             "run[0].notify.title: placeholder {{ event..number }} at position 4 is not a field path"},
             {"- 1\n- 2\n", "trigger #1"},
             {"hello\n", "expected \"triggers:\""},
             {"triggers:\n  - {name: a, name: b, event: push}\n", "appears twice"},
