@@ -285,6 +285,14 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
         if (auto run = m_running.value(id))
             capture(*run, run->process->readAllStandardError());
     });
+    // started() only once exec succeeded, so a run that fails to start never reports both.
+    connect(process, &QProcess::started, this, [this, id] {
+        if (auto run = m_running.value(id)) {
+            qCInfo(lcTriggers).noquote() << "code file run" << id << "started:" << run->invocation.program
+                                         << "pid" << run->pid << "for trigger" << run->request.triggerName;
+            Q_EMIT started(id, run->pid);
+        }
+    });
     connect(process, &QProcess::finished, this, [this, id] { onFinished(id); });
     connect(process, &QProcess::errorOccurred, this, [this, id](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
@@ -320,11 +328,9 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
     process->start();
     if (process->state() == QProcess::NotRunning && !m_running.contains(id))
         return; // errorOccurred(FailedToStart) already reported it
+    // Known right after fork, so a timeout can signal the group even before exec has been confirmed.
     run->pid = process->processId();
     run->timeout->start(std::max(1, timeoutMs));
-    qCInfo(lcTriggers).noquote() << "code file run" << id << "started:" << inv->program << "pid" << run->pid
-                                 << "for trigger" << run->request.triggerName;
-    Q_EMIT started(id, run->pid);
 }
 
 void CodefileRunner::capture(Run &run, const QByteArray &bytes)

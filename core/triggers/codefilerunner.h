@@ -80,8 +80,8 @@ public:
     explicit CodefileRunner(Options options, QObject *parent = nullptr);
     ~CodefileRunner() override;
 
-    // Queues a run and returns its id; started() and finished() follow (finished() also for runs that could
-    // not start). Never emits from inside submit().
+    // Queues a run and returns its id; started() (once the program is executing) and finished() follow
+    // (finished() also for runs that could not start). Never emits from inside submit().
     quint64 submit(CodefileRequest request);
     int runningCount() const { return int(m_running.size()); }
     int queuedCount() const { return int(m_queue.size()); }
