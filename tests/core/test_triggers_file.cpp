@@ -235,6 +235,11 @@ TEST_CASE("TriggerFile survives malformed and hostile input", "[triggers][file][
         "!!binary abc",
         "triggers:\n  - {name: a, event: push, conditions: {not: {not: {not: {field: x, op: exists}}}}}\n",
         QByteArray(200, '[') + QByteArray(200, ']'),
+        QByteArray(100000, '['),
+        QByteArray(100000, '{'),
+        "triggers: " + QByteArray(100000, '['),
+        "triggers: " + QByteArray(100000, '{').replace("{", "{a: "),
+        "triggers:\n" + QByteArray(50000, '-').replace("-", "- "),
         QByteArray("triggers:\n  - {name: a, event: push, conditions: ") + QByteArray(100, '[') +
             QByteArray(100, ']') + "}\n",
         QByteArray("\xff\xfe\x00garbage", 10),
