@@ -245,7 +245,7 @@ TEST_CASE("Code files that cannot run fail clearly and start nothing", "[trigger
     CHECK(failed.output.contains(u"something broke"));
 }
 
-TEST_CASE("Interpreters follow the extension; executables run directly", "[triggers][codefile]")
+TEST_CASE("Interpreters follow the extension and executables run directly", "[triggers][codefile]")
 {
     QTemporaryDir dir;
     CodefileRunner runner;

@@ -62,7 +62,7 @@ TEST_CASE("FieldPath parses dotted paths with indexes and wildcards", "[triggers
     }
 }
 
-TEST_CASE("GlobPattern matches *, ? and character classes", "[triggers][glob]")
+TEST_CASE("GlobPattern matches stars and question marks and character classes", "[triggers][glob]")
 {
     CHECK(GlobPattern(QStringLiteral("octo-org/*")).matches(u"octo-org/engine"));
     CHECK_FALSE(GlobPattern(QStringLiteral("octo-org/*")).matches(u"other/engine"));
@@ -184,7 +184,7 @@ TEST_CASE("comment_command parses a PR-Agent style /command with arguments", "[t
     CHECK_FALSE(Condition::leaf(u""_s, Op::Equals, u"x"_s).ok());
 }
 
-TEST_CASE("all / any / not combine conditions; explain traces every node", "[triggers][tree]")
+TEST_CASE("all / any / not combine conditions and explain traces every node", "[triggers][tree]")
 {
     std::vector<Condition> anyOf;
     anyOf.push_back(leaf("pull_request.labels[*].name", Op::Equals, u"docs"_s));
@@ -218,7 +218,7 @@ TEST_CASE("all / any / not combine conditions; explain traces every node", "[tri
     CHECK_FALSE(Condition::any({}).matches(QJsonObject()));
 }
 
-TEST_CASE("TriggerMatcher checks event, actions, repositories, ignore rules, conditions",
+TEST_CASE("TriggerMatcher checks event type and actions and repositories and ignore rules and conditions",
           "[triggers][matcher]")
 {
     auto triggers = parseTriggers(R"(

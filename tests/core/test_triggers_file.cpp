@@ -139,7 +139,7 @@ TEST_CASE("TriggerFile accepts JSON of the same shape", "[triggers][file]")
     CHECK(TriggerFile::parse("triggers:\n").ok());
 }
 
-TEST_CASE("TriggerFile errors name the trigger, the field and the position", "[triggers][file][errors]")
+TEST_CASE("TriggerFile errors name the trigger and the field and the position", "[triggers][file][errors]")
 {
     SECTION("YAML syntax error with line and column")
     {

@@ -81,7 +81,7 @@ triggers:
     }
 }
 
-TEST_CASE("PresetStore: built-ins, user presets, rendering", "[triggers][presets]")
+TEST_CASE("PresetStore keeps built-in and user presets and renders them", "[triggers][presets]")
 {
     QTemporaryDir dir;
     PresetStore store(dir.filePath(u"data"_s));
