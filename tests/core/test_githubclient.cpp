@@ -368,7 +368,7 @@ TEST_CASE("Secondary rate limit: retry-after is honoured, without it the wait st
     }
 }
 
-TEST_CASE("At most 8 requests run at once; the rest wait in the queue", "[github]")
+TEST_CASE("At most 8 requests run at once, the rest wait in the queue", "[github]")
 {
     GitHubHarness h;
     h.server.setDelay(150);

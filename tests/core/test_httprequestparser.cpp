@@ -62,7 +62,7 @@ TEST_CASE("Bytes arriving while a request waits to be taken are kept for the nex
     CHECK(parser.takeRequest().path == QStringLiteral("/b"));
 }
 
-TEST_CASE("Chunked bodies are reassembled; extensions and trailers are skipped", "[net]")
+TEST_CASE("Chunked bodies are reassembled, extensions and trailers skipped", "[net]")
 {
     HttpRequestParser parser;
     const QByteArray bytes = "POST /hook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"

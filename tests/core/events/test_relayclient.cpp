@@ -171,7 +171,7 @@ TEST_CASE("RelayClient: the body to verify comes from the message as received", 
     CHECK_FALSE(RelayClient::bodyFromMessage(R"({"x-github-event":"push"})").has_value());
 }
 
-TEST_CASE("RelayClient: deliveries through the relay are verified and stored; ready and ping are ignored",
+TEST_CASE("RelayClient: deliveries through the relay are verified and stored, ready and ping ignored",
           "[events][relay]")
 {
     RelayFixture f;

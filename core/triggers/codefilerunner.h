@@ -1,0 +1,119 @@
+#pragma once
+
+#include "triggers/eventcontext.h"
+#include "triggers/trigger.h"
+#include "util/result.h"
+
+#include <QHash>
+#include <QMetaType>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+namespace exeserver {
+
+// One code file run as the trigger engine asks for it. `action` should already be rendered by
+// TemplateEngine (its args are passed as separate arguments, never through a shell).
+struct CodefileRequest
+{
+    CodefileAction action;
+    QString triggerName;
+    EventContext event;
+    QString token;                // exported as GITHUB_TOKEN / GH_TOKEN only when action.passToken
+    QString logFilePath;          // full stdout + stderr; empty: not kept
+    std::optional<int> timeoutMs; // overrides action.timeoutSeconds (tests, CLI)
+};
+
+struct CodefileResult
+{
+    quint64 id = 0;
+    bool started = false; // false: nothing ran (missing file, no interpreter, ...); see error
+    bool success = false; // started, exited with 0, not timed out
+    int exitCode = -1;
+    bool timedOut = false;
+    bool crashed = false; // killed by a signal
+    Error error;          // when !success: a sentence for the action log
+    QString program;
+    QStringList arguments;
+    QString output; // the last `excerptBytes` of stdout + stderr, as they arrived
+    qint64 outputBytes = 0;
+    QString logFilePath;
+    qint64 durationMs = 0;
+};
+
+// Runs code files for triggers (PR-Agent's run_action, locally), the way GitHub Actions would run a step:
+// the payload in a temporary JSON file named by GITHUB_EVENT_PATH, GITHUB_* variables, the token only on
+// request. Program + argument list only, never a shell. The interpreter follows the extension (.py python3,
+// .sh bash or sh, .ps1 pwsh or powershell, .js node; anything else must be executable itself).
+//
+// At most `maxConcurrent` run at once; the rest wait in a FIFO queue. On Unix each run gets its own session
+// and process group, so a timeout (SIGTERM to the group, SIGKILL after a grace period) also ends the
+// children a script started; whatever is left of the group when the script exits is killed too, as Actions
+// does at the end of a job.
+class CodefileRunner : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int maxConcurrent = 2;
+        qint64 excerptBytes = 16 * 1024;
+        int killGraceMs = 3000;
+        QString tempDir; // for the event JSON files; empty: QDir::tempPath()
+        // The environment runs inherit (secrets such as GITHUB_TOKEN are always removed from it).
+        std::optional<QProcessEnvironment> baseEnvironment;
+    };
+
+    struct Invocation
+    {
+        QString program;
+        QStringList arguments;
+        QString workdir;
+    };
+
+    explicit CodefileRunner(QObject *parent = nullptr);
+    explicit CodefileRunner(Options options, QObject *parent = nullptr);
+    ~CodefileRunner() override;
+
+    // Queues a run and returns its id; started() (once the program is executing) and finished() follow
+    // (finished() also for runs that could not start). Never emits from inside submit().
+    quint64 submit(CodefileRequest request);
+    int runningCount() const { return int(m_running.size()); }
+    int queuedCount() const { return int(m_queue.size()); }
+
+    // What would be executed for an action, or why it cannot run (missing file, not executable, no
+    // interpreter, bad working folder). Nothing is started.
+    static Result<Invocation> resolve(const CodefileAction &action);
+    // The environment of a run: `base` minus secrets, plus the GITHUB_* and EXESERVER_* variables.
+    static QProcessEnvironment environment(const CodefileRequest &request, const QString &eventPath,
+                                           const QProcessEnvironment &base);
+
+Q_SIGNALS:
+    void started(quint64 id, qint64 pid);
+    void finished(quint64 id, const exeserver::CodefileResult &result);
+
+private:
+    struct Run;
+
+    void startNext();
+    void startRun(quint64 id, CodefileRequest request);
+    void capture(Run &run, const QByteArray &bytes);
+    void onTimeout(quint64 id);
+    void onFinished(quint64 id);
+    void fail(quint64 id, Error error, const CodefileRequest &request);
+
+    Options m_options;
+    quint64 m_nextId = 1;
+    std::deque<std::pair<quint64, CodefileRequest>> m_queue;
+    QHash<quint64, std::shared_ptr<Run>> m_running;
+    bool m_startScheduled = false;
+};
+
+} // namespace exeserver
+
+Q_DECLARE_METATYPE(exeserver::CodefileResult)

@@ -1,0 +1,333 @@
+#include "catch.h"
+#include "triggers_testutil.h"
+
+#include "triggers/codefilerunner.h"
+#include "triggers/templateengine.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace exeserver;
+using namespace exeserver::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString writeScript(const QTemporaryDir &dir, const QString &name, const QByteArray &content,
+                    bool executable = true)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    QFile::Permissions perms = QFile::ReadOwner | QFile::WriteOwner;
+    if (executable)
+        perms |= QFile::ExeOwner;
+    REQUIRE(file.setPermissions(perms));
+    return path;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+CodefileRequest request(const QString &path, QStringList args = {},
+                        const char *eventFile = "pull_request.opened.json")
+{
+    CodefileRequest r;
+    r.action.path = path;
+    r.action.args = std::move(args);
+    r.triggerName = u"my-trigger"_s;
+    r.event = webhookEvent("pull_request", eventFile);
+    r.event.id = u"delivery-42"_s;
+    return r;
+}
+
+CodefileAction action(const QString &path, const QStringList &args)
+{
+    CodefileAction a;
+    a.path = path;
+    a.args = args;
+    return a;
+}
+
+// Collects finished() results by id.
+struct Results
+{
+    explicit Results(CodefileRunner &runner)
+    {
+        QObject::connect(&runner, &CodefileRunner::finished,
+                         [this](quint64 id, const CodefileResult &result) { byId.insert(id, result); });
+    }
+    CodefileResult wait(quint64 id, int timeoutMs = 20000)
+    {
+        REQUIRE(QTest::qWaitFor([&] { return byId.contains(id); }, timeoutMs));
+        return byId.value(id);
+    }
+    QHash<quint64, CodefileResult> byId;
+};
+
+bool processGone(qint64 pid)
+{
+    // A killed child re-parented to a PID 1 that does not reap may linger as a zombie: that is dead too.
+    const QByteArray stat = readAll(u"/proc/%1/stat"_s.arg(pid));
+    if (stat.isEmpty())
+        return true;
+    const qsizetype close = stat.lastIndexOf(')');
+    return close > 0 && close + 2 < stat.size() && stat.at(close + 2) == 'Z';
+}
+
+} // namespace
+
+TEST_CASE("Code files see the Actions environment and the event JSON file", "[triggers][codefile]")
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(u"out"_s);
+    const QString script = writeScript(dir, u"env.sh"_s, R"SH(#!/bin/sh
+{
+  echo "name=$GITHUB_EVENT_NAME"
+  echo "repo=$GITHUB_REPOSITORY"
+  echo "actor=$GITHUB_ACTOR"
+  echo "ref=$GITHUB_REF"
+  echo "sha=$GITHUB_SHA"
+  echo "trigger=$EXESERVER_TRIGGER"
+  echo "event=$EXESERVER_EVENT_ID"
+  echo "token=${GITHUB_TOKEN:-none}"
+  echo "other=${OPENAI_API_KEY:-none}"
+  echo "pwd=$(pwd)"
+  echo "args=$#:$1:$2"
+} > "$1"
+cp "$GITHUB_EVENT_PATH" "$1.json"
+echo "to stdout"; echo "to stderr" >&2
+)SH");
+    QProcessEnvironment base = QProcessEnvironment::systemEnvironment();
+    base.insert(u"GITHUB_TOKEN"_s, u"ghp_from_the_app"_s);
+    base.insert(u"OPENAI_API_KEY"_s, u"sk-secret"_s);
+    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), base});
+    Results results(runner);
+
+    CodefileRequest r = request(script, {out, u"two words"_s});
+    r.token = u"ghp_trigger_token"_s;
+    r.logFilePath = dir.filePath(u"logs/run-1.log"_s);
+    const CodefileResult result = results.wait(runner.submit(r));
+    INFO(result.error.message.toStdString());
+    REQUIRE(result.success);
+    CHECK(result.started);
+    CHECK(result.exitCode == 0);
+    CHECK(result.output.contains(u"to stdout"));
+    CHECK(result.output.contains(u"to stderr"));
+    CHECK(readAll(r.logFilePath).contains("to stderr"));
+
+    const QString env = QString::fromUtf8(readAll(out));
+    INFO(env.toStdString());
+    CHECK(env.contains(u"name=pull_request\n"));
+    CHECK(env.contains(u"repo="_s + r.event.repository + u'\n'));
+    CHECK(env.contains(u"actor="_s + r.event.sender + u'\n'));
+    CHECK(env.contains(u"ref=refs/pull/"));
+    CHECK(env.contains(u"sha="_s + r.event.sha));
+    CHECK(env.contains(u"trigger=my-trigger\n"));
+    CHECK(env.contains(u"event=delivery-42\n"));
+    CHECK(env.contains(u"token=none\n")); // the app's token does not leak without pass_token
+    CHECK(env.contains(u"other=none\n"));
+    CHECK(env.contains(u"pwd="_s + QDir(dir.path()).canonicalPath()));
+    CHECK(env.contains(u"args=2:"_s + out + u":two words\n"_s));
+    CHECK(QJsonDocument::fromJson(readAll(out + u".json"_s)).object() == r.event.payload);
+    // The event file is temporary.
+    CHECK(QDir(dir.path()).entryList({u"exeserver-event-*"_s}).isEmpty());
+
+    r.action.passToken = true;
+    REQUIRE(results.wait(runner.submit(r)).success);
+    CHECK(readAll(out).contains("token=ghp_trigger_token\n"));
+}
+
+TEST_CASE("A hostile PR title reaches the script only as data", "[triggers][codefile][security]")
+{
+    QTemporaryDir dir;
+    const QString marker = dir.filePath(u"PWNED"_s);
+    const QString out = dir.filePath(u"title.txt"_s);
+    const QString script = writeScript(dir, u"echo.sh"_s, "#!/bin/sh\nprintf '%s' \"$2\" > \"$1\"\n");
+
+    EventContext e = webhookEvent("pull_request", "pull_request.opened.json");
+    QJsonObject payload = e.payload;
+    QJsonObject pr = payload[u"pull_request"_s].toObject();
+    const QString title =
+        u"feat: $(touch %1) `touch %1`; touch %1 && touch %1 | touch %1 > x '\" {{ event.action }}"_s.arg(
+            marker);
+    pr.insert(u"title"_s, title);
+    payload.insert(u"pull_request"_s, pr);
+    e = EventContext::fromPayload(e.type, payload, u"evil"_s);
+
+    CodefileAction action;
+    action.path = script;
+    action.args = {out, u"{{ event.pull_request.title }}"_s};
+    CodefileRequest r;
+    r.action = std::get<CodefileAction>(
+        TemplateEngine::renderAction(action, TemplateEngine::context(e, u"t"_s, std::nullopt)));
+    r.event = e;
+    CodefileRunner runner;
+    Results results(runner);
+    REQUIRE(results.wait(runner.submit(r)).success);
+    CHECK(QString::fromUtf8(readAll(out)) == title);
+    CHECK_FALSE(QFile::exists(marker));
+    CHECK_FALSE(QFile::exists(dir.filePath(u"x"_s)));
+}
+
+TEST_CASE("A sleeping script and its children are killed at the timeout", "[triggers][codefile][timeout]")
+{
+    QTemporaryDir dir;
+    const QString childPid = dir.filePath(u"child.pid"_s);
+    // The child ignores SIGTERM, so only the SIGKILL to the process group can end it.
+    const QString script = writeScript(dir, u"sleepy.sh"_s, R"SH(#!/bin/bash
+(trap '' TERM; exec sleep 60) &
+echo $! > "$1"
+echo started
+sleep 60
+)SH");
+    CodefileRunner runner(CodefileRunner::Options{1, 16 * 1024, 300, {}, {}});
+    Results results(runner);
+    CodefileRequest r = request(script, {childPid});
+    r.timeoutMs = 700;
+    QElapsedTimer timer;
+    timer.start();
+    const CodefileResult result = results.wait(runner.submit(r), 15000);
+    CHECK(timer.elapsed() < 10000);
+    CHECK(result.started);
+    CHECK_FALSE(result.success);
+    CHECK(result.timedOut);
+    CHECK(result.error.kind == u"timeout");
+    CHECK(result.output.contains(u"started"));
+    const qint64 child = readAll(childPid).trimmed().toLongLong();
+    REQUIRE(child > 0);
+    CHECK(QTest::qWaitFor([&] { return processGone(child); }, 5000));
+}
+
+TEST_CASE("Code files that cannot run fail clearly and start nothing", "[triggers][codefile][errors]")
+{
+    QTemporaryDir dir;
+    CodefileRunner runner;
+    Results results(runner);
+    int startedCount = 0;
+    QObject::connect(&runner, &CodefileRunner::started, [&] { ++startedCount; });
+
+    const CodefileResult missing = results.wait(runner.submit(request(dir.filePath(u"nope.sh"_s))));
+    CHECK_FALSE(missing.started);
+    CHECK(missing.error.kind == u"not_found");
+    CHECK(missing.error.message.contains(dir.filePath(u"nope.sh"_s)));
+
+    const QString plain = writeScript(dir, u"tool"_s, "#!/bin/sh\ntouch ran\n", false);
+    const CodefileResult notExecutable = results.wait(runner.submit(request(plain)));
+    CHECK_FALSE(notExecutable.started);
+    CHECK(notExecutable.error.kind == u"not_executable");
+    CHECK(notExecutable.error.message.contains(u"chmod +x"));
+
+    CHECK(results.wait(runner.submit(request(u"relative.sh"_s))).error.message.contains(u"absolute"));
+    CHECK(results.wait(runner.submit(request(dir.path()))).error.kind == u"invalid");
+    CodefileRequest badWorkdir = request(writeScript(dir, u"ok.sh"_s, "exit 0\n"));
+    badWorkdir.action.workdir = dir.filePath(u"missing-dir"_s);
+    CHECK(results.wait(runner.submit(badWorkdir)).error.message.contains(u"working folder"));
+    CHECK(startedCount == 0);
+    CHECK_FALSE(QFile::exists(dir.filePath(u"ran"_s)));
+
+    // A script that runs and fails reports its exit code and output.
+    const QString failing = writeScript(dir, u"fail.sh"_s, "echo something broke >&2\nexit 3\n", false);
+    const CodefileResult failed = results.wait(runner.submit(request(failing)));
+    CHECK(failed.started);
+    CHECK(failed.exitCode == 3);
+    CHECK(failed.error.kind == u"exit_code");
+    CHECK(failed.output.contains(u"something broke"));
+}
+
+TEST_CASE("Interpreters follow the extension and executables run directly", "[triggers][codefile]")
+{
+    QTemporaryDir dir;
+    CodefileRunner runner;
+    Results results(runner);
+    auto sh = CodefileRunner::resolve(action(writeScript(dir, u"a.sh"_s, "exit 0\n", false), {u"x"_s}));
+    REQUIRE(sh.ok());
+    CHECK((sh->program.endsWith(u"/bash") || sh->program.endsWith(u"/sh")));
+    CHECK(sh->arguments == QStringList{dir.filePath(u"a.sh"_s), u"x"_s});
+
+    const QString exe = writeScript(dir, u"direct"_s, "#!/bin/sh\necho \"direct:$1\"\n");
+    auto direct = CodefileRunner::resolve(action(exe, {u"y"_s}));
+    REQUIRE(direct.ok());
+    CHECK(direct->program == exe);
+    CHECK(results.wait(runner.submit(request(exe, {u"y z"_s}))).output == u"direct:y z\n");
+
+    if (!QStandardPaths::findExecutable(u"python3"_s).isEmpty()) {
+        const QString py = writeScript(dir, u"p.py"_s,
+                                       "import json, os, sys\nprint(sys.argv[1:], "
+                                       "json.load(open(os.environ['GITHUB_EVENT_PATH']))['action'])\n",
+                                       false);
+        const CodefileResult r = results.wait(runner.submit(request(py, {u"a b"_s, u"$HOME"_s})));
+        INFO(r.output.toStdString());
+        CHECK(r.output.trimmed() == u"['a b', '$HOME'] opened");
+    }
+    if (!QStandardPaths::findExecutable(u"node"_s).isEmpty()) {
+        const QString js =
+            writeScript(dir, u"n.js"_s, "console.log(process.argv.slice(2).join('|'))\n", false);
+        CHECK(results.wait(runner.submit(request(js, {u"a"_s, u";b"_s}))).output.trimmed() == u"a|;b");
+    }
+}
+
+TEST_CASE("The concurrency limit queues runs in order", "[triggers][codefile][queue]")
+{
+    QTemporaryDir dir;
+    const QString journal = dir.filePath(u"journal"_s);
+    const QString script = writeScript(
+        dir, u"slow.sh"_s, "#!/bin/sh\necho \"start $1\" >> \"$2\"\nsleep 0.2\necho \"end $1\" >> \"$2\"\n");
+    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, {}, {}});
+    Results results(runner);
+    int maxRunning = 0;
+    QObject::connect(&runner, &CodefileRunner::started,
+                     [&] { maxRunning = std::max(maxRunning, runner.runningCount()); });
+    QList<quint64> ids;
+    for (int i = 1; i <= 5; ++i)
+        ids.append(runner.submit(request(script, {QString::number(i), journal})));
+    CHECK(runner.queuedCount() == 5);
+    CHECK(runner.runningCount() == 0); // nothing starts inside submit()
+    for (quint64 id : ids)
+        CHECK(results.wait(id).success);
+    CHECK(maxRunning == 2);
+    CHECK(runner.runningCount() == 0);
+    CHECK(runner.queuedCount() == 0);
+
+    // With one slot, runs never overlap and keep their order.
+    QFile::remove(journal);
+    CodefileRunner serial(CodefileRunner::Options{1, 16 * 1024, 1000, {}, {}});
+    Results serialResults(serial);
+    ids.clear();
+    for (int i = 1; i <= 3; ++i)
+        ids.append(serial.submit(request(script, {QString::number(i), journal})));
+    for (quint64 id : ids)
+        REQUIRE(serialResults.wait(id).success);
+    CHECK(readAll(journal) == "start 1\nend 1\nstart 2\nend 2\nstart 3\nend 3\n");
+}
+
+TEST_CASE("Output is capped in the result and kept whole in the run log", "[triggers][codefile]")
+{
+    QTemporaryDir dir;
+    const QString script = writeScript(dir, u"loud.sh"_s,
+                                       "#!/bin/sh\ni=0\nwhile [ $i -lt 3000 ]; do echo \"line $i "
+                                       "........................\"; i=$((i+1)); done\necho LAST\n");
+    CodefileRunner runner(CodefileRunner::Options{1, 4096, 1000, {}, {}});
+    Results results(runner);
+    CodefileRequest r = request(script);
+    r.logFilePath = dir.filePath(u"run.log"_s);
+    const CodefileResult result = results.wait(runner.submit(r));
+    REQUIRE(result.success);
+    CHECK(result.outputBytes > 90000);
+    CHECK(result.output.size() < 4096 + 100);
+    CHECK(result.output.startsWith(u"[… "));
+    CHECK(result.output.endsWith(u"LAST\n"));
+    const QByteArray log = readAll(r.logFilePath);
+    CHECK(log.size() == result.outputBytes);
+    CHECK(log.startsWith("line 0 "));
+}
