@@ -146,6 +146,12 @@ QDateTime Poller::later(int secs, int pollIntervalSecs) const
     return m_clock->now().addSecs(std::max(secs, pollIntervalSecs));
 }
 
+QDateTime Poller::retryAt(const Error &error, int secs) const
+{
+    // Offline: the round's backoff pause decides when to try again, for every endpoint alike.
+    return isOffline(error) ? m_clock->now() : later(secs, 0);
+}
+
 void Poller::pollOnce(std::function<void(Status)> done)
 {
     if (m_roundRunning) {
@@ -245,7 +251,7 @@ void Poller::pollEvents(RepoState &state, const std::shared_ptr<Round> &round)
         const int idle = std::max(self->m_options.idleIntervalSecs, state.runsIdleIntervalSecs);
         if (!response) {
             self->noteFailure(*round, response.error());
-            state.eventsDueAt = self->later(idle, 60);
+            state.eventsDueAt = self->retryAt(response.error(), idle);
         } else {
             state.eventsDueAt = self->later(idle, pollIntervalOf(*response, 60));
             const bool baseline = !state.eventsPrimed && !self->m_options.ingestFirstPage;
@@ -296,7 +302,7 @@ void Poller::pollRuns(RepoState &state, const std::shared_ptr<Round> &round)
         const Options &options = self->m_options;
         if (!response) {
             self->noteFailure(*round, response.error());
-            state.runsDueAt = self->later(options.idleIntervalSecs, 0);
+            state.runsDueAt = self->retryAt(response.error(), options.idleIntervalSecs);
         } else {
             const bool baseline = !state.runsPrimed && !options.ingestFirstPage;
             state.runsPrimed = true;
@@ -377,7 +383,7 @@ void Poller::pollNotifications(const std::shared_ptr<Round> &round)
             return;
         if (!page) {
             self->noteFailure(*round, page.error());
-            self->m_notificationsDueAt = self->later(self->m_options.idleIntervalSecs, 60);
+            self->m_notificationsDueAt = self->retryAt(page.error(), self->m_options.idleIntervalSecs);
         } else {
             self->m_notificationsDueAt = self->later(1, page->pollIntervalSecs);
             self->handleNotifications(*page, round);

@@ -100,6 +100,7 @@ private:
     bool noteFailure(Round &round, const Error &error); // true: the endpoint should be retried later
     bool store(const NormalizedEvent &event, Round &round);
     QDateTime later(int secs, int pollIntervalSecs) const;
+    QDateTime retryAt(const Error &error, int secs) const;
     void scheduleNext();
     QDateTime rateLimitResumeAt() const;
 

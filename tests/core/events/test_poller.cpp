@@ -170,3 +170,48 @@ TEST_CASE("Poller: no request goes out before X-Poll-Interval has passed", "[pol
     CHECK(h.server.requestsTo(QStringLiteral("/notifications")).size() == 1);
     CHECK(h.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/events")).size() == 1);
 }
+
+TEST_CASE("Poller: pauses while offline and resumes with backoff", "[poller]")
+{
+    GitHubHarness h([](GitHubClient::Options &options) { options.connection.maxRetries = 0; });
+    MemoryEventSink sink;
+    Poller poller(*h.client, sink, &h.clock, {kRepo});
+    REQUIRE(pollRound(poller).ok());
+    h.server.stop(); // connection refused: a network error
+    h.clock.advance(3600 * 1000);
+    const Status offline = pollRound(poller);
+    REQUIRE_FALSE(offline.ok());
+    CHECK(offline.error().kind == QStringLiteral("network"));
+    const QDateTime firstRetry = poller.nextPollAt();
+    CHECK(firstRetry > h.clock.now());
+
+    CHECK(h.clock.now().msecsTo(firstRetry) == 5000);
+
+    h.clock.advance(1000); // still paused: no request, no error
+    CHECK(pollRound(poller).ok());
+
+    h.clock.set(firstRetry);
+    CHECK_FALSE(pollRound(poller).ok());
+    CHECK(h.clock.now().msecsTo(poller.nextPollAt()) == 10000); // doubled
+
+    h.clock.advance(10000);
+    CHECK(poller.nextPollAt() <= h.clock.now());
+}
+
+TEST_CASE("Poller: waits out a rate limit instead of polling", "[poller]")
+{
+    GitHubHarness h;
+    MemoryEventSink sink;
+    Poller poller(*h.client, sink, &h.clock, {kRepo});
+    REQUIRE(pollRound(poller).ok());
+    h.server.setRateLimitRemaining(10); // under the poller's reserve of 50
+    h.clock.advance(61 * 1000);
+    REQUIRE(pollRound(poller).ok()); // this round reads the low remaining count
+    REQUIRE(h.client->rateLimit().remaining < 50);
+    REQUIRE(h.server.rateLimitReset() > h.clock.now().addSecs(61));
+    h.server.clearRequests();
+    h.clock.advance(61 * 1000);
+    REQUIRE(pollRound(poller).ok());
+    CHECK(h.server.requests().isEmpty());
+    CHECK(poller.nextPollAt() > h.clock.now());
+}
