@@ -64,7 +64,8 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
-    // One round: every endpoint whose interval has passed (none when they are all waiting). `done` gets
+    // One round: every endpoint whose interval has passed (none when they are all waiting, or while paused
+    // offline or rate limited: then `done` gets success at once). Otherwise `done` gets
     // the round's first error, after every request has finished. A round already running is an error.
     void pollOnce(std::function<void(Status)> done = {});
 
