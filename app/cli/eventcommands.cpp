@@ -3,11 +3,14 @@
 #include "config/logging.h"
 #include "events/eventintake.h"
 #include "events/memoryeventsink.h"
+#include "events/poller.h"
 #include "events/relayclient.h"
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
+#include "github/githubclient.h"
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
 #include "util/clock.h"
 
 #include <QCoreApplication>
@@ -32,6 +35,11 @@ const QCommandLineOption kRelay(QStringLiteral("relay"),
                                 QStringLiteral("Receive webhooks through this smee.io-style relay channel "
                                                "(default: EXESERVER_RELAY_URL)."),
                                 QStringLiteral("URL"));
+const QCommandLineOption
+    kRepo(QStringLiteral("repo"),
+          QStringLiteral("Poll this repository (repeatable): its events, Actions runs and "
+                         "the notifications about it."),
+          QStringLiteral("OWNER/REPO"));
 const QCommandLineOption kInMemory(QStringLiteral("in-memory"),
                                    QStringLiteral("Keep events in memory instead of the event store."));
 
@@ -110,11 +118,48 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         out << "Receiving webhooks through the relay " << relayUrl.toDisplayString(QUrl::RemoveUserInfo)
             << '\n';
     }
-    if (parser.isSet(kNoPoll))
+    // The poller: what webhooks would bring, fetched with conditional requests.
+    std::unique_ptr<ResponseCache> cache; // outlives the client
+    std::unique_ptr<GitHubClient> client;
+    std::unique_ptr<Poller> poller;
+    const QStringList repos = parser.values(kRepo);
+    for (const QString &repo : repos) {
+        if (repo.count(QLatin1Char('/')) != 1 || repo.startsWith(QLatin1Char('/')) ||
+            repo.endsWith(QLatin1Char('/'))) {
+            err << "exeserver-cli serve: --repo needs OWNER/REPO, not '" << repo << "'\n";
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(kNoPoll)) {
         out << "Polling: off (--no-poll).\n";
-    else
-        out << "Polling: not enabled yet (the GitHub poller is not part of this build); only webhooks and "
-               "the relay deliver events.\n";
+    } else if (repos.isEmpty()) {
+        out << "Polling: off (no --repo OWNER/REPO given).\n";
+    } else {
+        if (store)
+            cache = std::make_unique<SqliteResponseCache>(*store);
+        GitHubClient::Options options = GitHubClient::optionsFrom(settings, &context.network());
+        options.connection.cache = cache.get();
+        client = std::make_unique<GitHubClient>(options);
+        poller = std::make_unique<Poller>(*client, *sink, SystemClock::instance(), repos);
+        QObject::connect(poller.get(), &Poller::eventPolled, poller.get(),
+                         [&out](const NormalizedEvent &event) {
+                             out << "event " << event.name;
+                             if (!event.action.isEmpty())
+                                 out << ' ' << event.action;
+                             if (!event.repository.isEmpty())
+                                 out << ' ' << event.repository;
+                             out << " (poll, " << event.id << ")\n";
+                             out.flush();
+                         });
+        QObject::connect(poller.get(), &Poller::pollFailed, poller.get(), [&err](const QString &message) {
+            err << "Poll failed: " << message << '\n';
+            err.flush();
+        });
+        out << "Polling GitHub (" << options.connection.apiUrl.toDisplayString() << ") for "
+            << repos.join(QStringLiteral(", "))
+            << ": events, Actions runs and notifications (marked read once stored).\n";
+        poller->start();
+    }
 
     QObject::connect(&intake, &EventIntake::eventAccepted, &intake, [&out](const NormalizedEvent &event) {
         out << "event " << event.name;
@@ -138,12 +183,17 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     loop.exec();
 
     // Drain: stop taking new deliveries, then let queued announcements run before the store closes.
+    if (poller)
+        poller->stop();
     if (relay)
         relay->stop();
     receiver.close();
     QCoreApplication::processEvents(QEventLoop::AllEvents, 200);
     out << "Stopped (" << stoppedBy << "): " << intake.storedCount() << " stored, " << intake.duplicateCount()
-        << " duplicates, " << intake.rejectedCount() << " rejected.\n";
+        << " duplicates, " << intake.rejectedCount() << " rejected";
+    if (poller)
+        out << "; " << poller->storedCount() << " polled";
+    out << ".\n";
     return ExitOk;
 }
 
@@ -151,17 +201,20 @@ int serve(CliContext &context, const QCommandLineParser &parser)
 
 void registerEventCommands(CommandTable &table)
 {
-    table.add({{QStringLiteral("serve")},
-               QStringLiteral("[--webhook-port N] [--webhook-bind ADDR] [--no-poll] [--relay URL]"),
-               QStringLiteral("Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
-               [](QCommandLineParser &parser) {
-                   parser.addOption(kWebhookPort);
-                   parser.addOption(kWebhookBind);
-                   parser.addOption(kNoPoll);
-                   parser.addOption(kRelay);
-                   parser.addOption(kInMemory);
-               },
-               serve});
+    table.add(
+        {{QStringLiteral("serve")},
+         QStringLiteral(
+             "[--webhook-port N] [--webhook-bind ADDR] [--repo OWNER/REPO]... [--no-poll] [--relay URL]"),
+         QStringLiteral("Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
+         [](QCommandLineParser &parser) {
+             parser.addOption(kWebhookPort);
+             parser.addOption(kWebhookBind);
+             parser.addOption(kNoPoll);
+             parser.addOption(kRelay);
+             parser.addOption(kRepo);
+             parser.addOption(kInMemory);
+         },
+         serve});
 }
 
 } // namespace exeserver::cli

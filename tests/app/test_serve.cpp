@@ -2,6 +2,7 @@
 #include "catch.h"
 
 #include "events/webhooksignature.h"
+#include "fakegithubserver.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -128,4 +129,37 @@ TEST_CASE("serve: rejects a bad port or address as a usage error", "[cli][serve]
                  QStringLiteral("--webhook-port"), QStringLiteral("70000")});
     REQUIRE(serve.waitForFinished(15000));
     CHECK(serve.exitCode() == 2);
+}
+
+TEST_CASE("serve: polls the repositories given with --repo and says so", "[cli][serve]")
+{
+    exeserver::test::FakeGitHubServer github;
+    REQUIRE(github.start());
+    QTemporaryDir dir;
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("GITHUB_API_URL"), github.baseUrl().toString());
+    env.insert(QStringLiteral("GITHUB_TOKEN"),
+               QString::fromLatin1(exeserver::test::FakeGitHubServer::DefaultToken));
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
+                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                 QStringLiteral("--in-memory"), QStringLiteral("--webhook-port"), QStringLiteral("0"),
+                 QStringLiteral("--repo"), QStringLiteral("octocat/Hello-World")});
+    REQUIRE(serve.waitForStarted());
+    QString out;
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            out += QString::fromUtf8(serve.readAllStandardOutput());
+            return !github.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs")).isEmpty() &&
+                   !github.requestsTo(QStringLiteral("/repos/octocat/Hello-World/events")).isEmpty() &&
+                   !github.requestsTo(QStringLiteral("/notifications")).isEmpty();
+        },
+        15000));
+    serve.terminate();
+    REQUIRE(serve.waitForFinished(15000));
+    out += QString::fromUtf8(serve.readAllStandardOutput());
+    CHECK(serve.exitCode() == 0);
+    CHECK(out.contains(QLatin1StringView("Polling GitHub")));
+    CHECK(out.contains(QLatin1StringView("octocat/Hello-World")));
 }
