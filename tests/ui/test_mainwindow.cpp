@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -113,4 +114,10 @@ TEST_CASE("Main window: About names the version, the Qt version and the licences
     CHECK(aboutText.contains(QString::fromLatin1(qVersion())));
     CHECK(aboutText.contains(QStringLiteral("Apache License 2.0")));
     CHECK(aboutText.contains(QStringLiteral("LGPL")));
+}
+
+TEST_CASE("Main window: the application icon is compiled in", "[ui]")
+{
+    // Resources in a static library are dropped by the linker unless linked as an object library.
+    CHECK(QFile::exists(QStringLiteral(":/icons/exeserver.svg")));
 }
