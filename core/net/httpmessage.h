@@ -27,10 +27,10 @@ private:
 // webhook signature can be checked over exactly what the sender signed.
 struct HttpRequest
 {
-    QByteArray method; // upper case, e.g. "POST"
+    QByteArray method;  // upper case, e.g. "POST"
     QByteArray version; // "HTTP/1.1" or "HTTP/1.0"
-    QByteArray target; // raw request target, e.g. "/repos/o/r/actions/runs?per_page=5"
-    QString path;      // decoded path without query, e.g. "/repos/o/r/actions/runs"
+    QByteArray target;  // raw request target, e.g. "/repos/o/r/actions/runs?per_page=5"
+    QString path;       // decoded path without query, e.g. "/repos/o/r/actions/runs"
     QUrlQuery query;
     HttpHeaders headers;
     QByteArray body;

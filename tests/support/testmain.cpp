@@ -24,9 +24,10 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     qputenv("EXESERVER_NO_KEYCHAIN", "1");
     // Nothing from the developer's own shell may leak into a test's settings.
-    for (const char *name : {"GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_WEBHOOK_SECRET", "SUPABASE_URL",
-                             "SUPABASE_ANON_KEY", "EXESERVER_DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-                             "EXESERVER_LLM_MODEL", "EXESERVER_DATA_DIR", "EXESERVER_RELAY_URL"})
+    for (const char *name :
+         {"GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_WEBHOOK_SECRET", "SUPABASE_URL",
+          "SUPABASE_ANON_KEY", "EXESERVER_DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+          "EXESERVER_LLM_MODEL", "EXESERVER_DATA_DIR", "EXESERVER_RELAY_URL"})
         qunsetenv(name);
 
     QTemporaryDir home;

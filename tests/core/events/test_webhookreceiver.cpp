@@ -111,8 +111,8 @@ QString webhookExamplesPath()
     if (const QString fromEnv = qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES"); !fromEnv.isEmpty())
         candidates << fromEnv;
     candidates << QStringLiteral(
-                      EXESERVER_SOURCE_DIR
-                      "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
+        EXESERVER_SOURCE_DIR
+        "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
     for (const QString &candidate : candidates) {
         if (QFile::exists(candidate))
             return candidate;
