@@ -233,6 +233,13 @@ void Poller::finishRound(Round &round)
         round.done(round.firstError ? Status(*round.firstError) : success());
 }
 
+Poller::RepoState *Poller::stateFor(const QString &repo)
+{
+    const auto it = std::find_if(m_states.begin(), m_states.end(),
+                                 [&repo](const RepoState &state) { return state.repo == repo; });
+    return it == m_states.end() ? nullptr : &*it;
+}
+
 void Poller::pollEvents(RepoState &state, const std::shared_ptr<Round> &round)
 {
     QUrlQuery query;
@@ -243,11 +250,10 @@ void Poller::pollEvents(RepoState &state, const std::shared_ptr<Round> &round)
     const QString repo = state.repo;
     QPointer<Poller> self(this);
     m_client.connection().send(std::move(request), [self, repo, round](Result<GitHubResponse> response) {
-        if (!self)
+        RepoState *const found = self ? self->stateFor(repo) : nullptr;
+        if (!found)
             return;
-        auto it = std::find_if(self->m_states.begin(), self->m_states.end(),
-                               [&repo](const RepoState &s) { return s.repo == repo; });
-        RepoState &state = *it;
+        RepoState &state = *found;
         const int idle = std::max(self->m_options.idleIntervalSecs, state.runsIdleIntervalSecs);
         if (!response) {
             self->noteFailure(*round, response.error());
@@ -294,11 +300,10 @@ void Poller::pollRuns(RepoState &state, const std::shared_ptr<Round> &round)
     const QString repo = state.repo;
     QPointer<Poller> self(this);
     m_client.connection().send(std::move(request), [self, repo, round](Result<GitHubResponse> response) {
-        if (!self)
+        RepoState *const found = self ? self->stateFor(repo) : nullptr;
+        if (!found)
             return;
-        auto it = std::find_if(self->m_states.begin(), self->m_states.end(),
-                               [&repo](const RepoState &s) { return s.repo == repo; });
-        RepoState &state = *it;
+        RepoState &state = *found;
         const Options &options = self->m_options;
         if (!response) {
             self->noteFailure(*round, response.error());

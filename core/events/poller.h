@@ -93,6 +93,7 @@ private:
     };
     struct Round;
 
+    RepoState *stateFor(const QString &repo); // nullptr for a repository no longer polled
     void pollEvents(RepoState &state, const std::shared_ptr<Round> &round);
     void pollRuns(RepoState &state, const std::shared_ptr<Round> &round);
     void pollNotifications(const std::shared_ptr<Round> &round);
