@@ -190,6 +190,22 @@ QJsonArray toJsonArray(const QList<T> &items)
     return array;
 }
 
+// The common end of every list command: GitHub's refusal (exit 1), or the items as --json or one line each.
+template <typename T, typename PrintItem>
+int printList(CliContext &context, const QCommandLineParser &parser, const Result<QList<T>> &items,
+              PrintItem printItem)
+{
+    if (!items)
+        return refused(context, items.error());
+    if (parser.isSet(kJson)) {
+        printJson(context, toJsonArray(*items));
+        return ExitOk;
+    }
+    for (const T &item : *items)
+        printItem(item);
+    return ExitOk;
+}
+
 QString outcome(const QString &status, const QString &conclusion)
 {
     return conclusion.isEmpty() ? status : conclusion;
@@ -271,18 +287,12 @@ int reposList(CliContext &context, const QCommandLineParser &parser)
         else
             client->listRepositories(done);
     });
-    if (!repos)
-        return refused(context, repos.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*repos));
-        return ExitOk;
-    }
-    for (const Repository &repo : *repos)
+    return printList(context, parser, repos, [&](const Repository &repo) {
         context.out() << repo.fullName << (repo.isPrivate ? "  (private)" : "")
                       << (repo.archived ? "  (archived)" : "")
                       << (repo.description.isEmpty() ? QString() : QStringLiteral("  ") + repo.description)
                       << '\n';
-    return ExitOk;
+    });
 }
 
 // --- workflows
@@ -297,15 +307,9 @@ int workflowsList(CliContext &context, const QCommandLineParser &parser)
         return ExitUsage;
     auto client = makeClient(context);
     const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(repo, done); });
-    if (!workflows)
-        return refused(context, workflows.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*workflows));
-        return ExitOk;
-    }
-    for (const Workflow &w : *workflows)
+    return printList(context, parser, workflows, [&](const Workflow &w) {
         context.out() << w.id << "  " << w.fileName() << "  " << w.name << "  " << w.state << '\n';
-    return ExitOk;
+    });
 }
 
 int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
@@ -321,15 +325,9 @@ int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
     auto client = makeClient(context);
     const auto inputs = call<QList<DispatchInput>>(
         [&](auto done) { client->workflowInputs(repo, workflow, parser.value(kRef), done); });
-    if (!inputs)
-        return refused(context, inputs.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*inputs));
-        return ExitOk;
-    }
-    if (inputs->isEmpty())
+    if (inputs && inputs->isEmpty() && !parser.isSet(kJson))
         context.out() << workflow << " takes no inputs.\n";
-    for (const DispatchInput &input : *inputs) {
+    return printList(context, parser, inputs, [&](const DispatchInput &input) {
         context.out() << input.name << "  " << DispatchInput::typeName(input.type)
                       << (input.required ? "  required" : "  optional");
         if (input.hasDefault)
@@ -339,8 +337,7 @@ int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
         if (!input.description.isEmpty())
             context.out() << "  " << input.description;
         context.out() << '\n';
-    }
-    return ExitOk;
+    });
 }
 
 int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool enable)
@@ -433,17 +430,11 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     filter.status = parser.value(kStatus);
     auto client = makeClient(context);
     const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
-    if (!runs)
-        return refused(context, runs.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*runs));
-        return ExitOk;
-    }
-    for (const WorkflowRun &run : *runs)
+    return printList(context, parser, runs, [&](const WorkflowRun &run) {
         context.out() << run.id << "  " << outcome(run.status, run.conclusion).leftJustified(11) << "  "
                       << run.name << "  " << run.headBranch << "  " << run.event << "  "
                       << when(run.createdAt) << "  " << run.displayTitle << '\n';
-    return ExitOk;
+    });
 }
 
 int runsShow(CliContext &context, const QCommandLineParser &parser)
@@ -570,16 +561,10 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
     auto client = makeClient(context);
     const auto pulls = call<QList<PullRequest>>(
         [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
-    if (!pulls)
-        return refused(context, pulls.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*pulls));
-        return ExitOk;
-    }
-    for (const PullRequest &pr : *pulls)
+    return printList(context, parser, pulls, [&](const PullRequest &pr) {
         context.out() << '#' << pr.number << "  " << pr.title << "  " << pr.headRef << " -> " << pr.baseRef
                       << "  " << pr.author << (pr.draft ? "  (draft)" : "") << '\n';
-    return ExitOk;
+    });
 }
 
 int comment(CliContext &context, const QCommandLineParser &parser)
