@@ -6,7 +6,8 @@
 // generated payloads of similar shape. Each event gets its own id, and owner/repository names are varied
 // (20 owners x 50 repositories) so compression cannot lean on one repeated name.
 // PostgreSQL: EXESERVER_TEST_PG_URL (scripts/test.d/20-postgres.sh starts one).
-#include "events/webhookevent.h"
+#include "events/eventnormalizer.h"
+#include "events/storeeventsink.h"
 #include "store/eventstore.h"
 #include "store/payloadcodec.h"
 #include "store/searchtext.h"
@@ -125,9 +126,10 @@ QList<Event> makeVariants(const QList<Example> &examples, int count)
         QByteArray payload = example.payload;
         payload.replace("Codertocat", QStringLiteral("owner%1").arg(i % 20).toUtf8());
         payload.replace("Hello-World", QStringLiteral("project-%1").arg(i % 50).toUtf8());
-        Result<Event> event = eventFromWebhook(example.type, QString(), payload, received);
+        const Result<NormalizedEvent> event =
+            EventNormalizer::fromWebhook(example.type, QString(), payload, received);
         if (event)
-            variants.append(*event);
+            variants.append(toEvent(*event));
     }
     return variants;
 }

@@ -1,7 +1,8 @@
 // `exeserver-cli events|actions|sync|db …`: the event store and its sync from the command line.
 #include "blocking.h"
 #include "commandtable.h"
-#include "events/webhookevent.h"
+#include "events/eventnormalizer.h"
+#include "events/storeeventsink.h"
 #include "store/eventstore.h"
 #include "store/outbox.h"
 #include "sync/postgrestarget.h"
@@ -177,19 +178,21 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
     }
     if (path == QLatin1String("-"))
         file.open(stdin, QIODevice::ReadOnly);
-    const Result<Event> event =
-        eventFromWebhook(parser.value(kEvent), parser.value(kDelivery), file.readAll(),
-                         QDateTime::currentDateTimeUtc(), eventsource::Manual);
-    if (!event)
-        return fail(context, event.error());
+    // The same normaliser as the webhook receiver, so an ingested file is stored as its delivery would be.
+    Result<NormalizedEvent> normalized = EventNormalizer::fromWebhook(
+        parser.value(kEvent), parser.value(kDelivery), file.readAll(), QDateTime::currentDateTimeUtc());
+    if (!normalized)
+        return fail(context, normalized.error());
+    normalized.value().source = EventSource::Manual;
+    const Event event = toEvent(*normalized);
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
-    const Result<bool> added = store->addEvent(*event);
+    const Result<bool> added = store->addEvent(event);
     if (!added)
         return fail(context, added.error());
     // The trigger engine hooks in here once it exists.
-    context.out() << (*added ? "stored " : "already stored ") << event->id << '\n';
+    context.out() << (*added ? "stored " : "already stored ") << event.id << '\n';
     return ExitOk;
 }
 
