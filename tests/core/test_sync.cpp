@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "fakepostgrest.h"
 #include "storetestutil.h"
+#include "synctestutil.h"
 
 #include "store/eventstore.h"
 #include "store/outbox.h"
@@ -16,24 +17,13 @@
 #include <QTest>
 
 using namespace exeserver;
+using exeserver::test::drainNow;
 using exeserver::test::FakePostgrest;
 using exeserver::test::sampleEvent;
 
 namespace {
 
 const QString kKey = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.test-anon-key");
-
-SyncRun drainNow(SyncEngine &engine)
-{
-    SyncRun result;
-    bool finished = false;
-    engine.drain([&](SyncRun run) {
-        result = run;
-        finished = true;
-    });
-    REQUIRE(QTest::qWaitFor([&]() { return finished; }, 20000));
-    return result;
-}
 
 struct Fixture
 {

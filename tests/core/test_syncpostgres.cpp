@@ -1,5 +1,6 @@
 #include "catch.h"
 #include "storetestutil.h"
+#include "synctestutil.h"
 
 #include "store/eventstore.h"
 #include "sync/postgrestarget.h"
@@ -15,9 +16,13 @@
 #include <QUuid>
 
 using namespace exeserver;
+using exeserver::test::drainNow;
 using exeserver::test::sampleEvent;
 
 namespace {
+
+// A real server over a socket is slower than the in-process fake; its drains get a longer limit.
+constexpr int kDrainTimeoutMs = 60000;
 
 // Tests run against the private server scripts/test starts (scripts/test.d/20-postgres.sh). In CI a missing
 // server is a failure, not a skip: the issue asks for a real PostgreSQL.
@@ -89,18 +94,6 @@ struct ScratchDatabase
     }
 };
 
-SyncRun drainNow(SyncEngine &engine)
-{
-    SyncRun result;
-    bool finished = false;
-    engine.drain([&](SyncRun run) {
-        result = run;
-        finished = true;
-    });
-    REQUIRE(QTest::qWaitFor([&]() { return finished; }, 60000));
-    return result;
-}
-
 // Passes every batch on, but "loses the answer" of the N-th: the rows are in PostgreSQL, yet the engine
 // sees a failure — what a crash or a dropped connection between commit and reply looks like.
 class LossyTarget final : public SyncTarget
@@ -157,7 +150,7 @@ TEST_CASE("Sync to PostgreSQL: rows arrive exactly once across lost answers and 
         options.batchSize = 50;
         SyncEngine engine(store, lossy, &clock, options);
         REQUIRE(engine.enable().ok());
-        const SyncRun first = drainNow(engine);
+        const SyncRun first = drainNow(engine, kDrainTimeoutMs);
         CHECK(first.stored == 50);
         CHECK(first.backingOff);
         CHECK(remote.scalar(QStringLiteral("SELECT count(*) FROM exeserver_events")) == 100);
@@ -173,7 +166,7 @@ TEST_CASE("Sync to PostgreSQL: rows arrive exactly once across lost answers and 
         SyncEngine::Options options;
         options.batchSize = 50;
         SyncEngine engine(store, postgres, &clock, options);
-        const SyncRun second = drainNow(engine);
+        const SyncRun second = drainNow(engine, kDrainTimeoutMs);
         INFO(second.error.toStdString());
         CHECK(second.error.isEmpty());
         CHECK(engine.status().pending == 0);
@@ -214,14 +207,14 @@ TEST_CASE("Sync to PostgreSQL: a refused row is parked, an unreachable server ba
         PostgresTarget down(unreachable);
         SyncEngine engine(store, down, &clock);
         REQUIRE(engine.enable().ok());
-        const SyncRun run = drainNow(engine);
+        const SyncRun run = drainNow(engine, kDrainTimeoutMs);
         CHECK(run.backingOff);
         CHECK(engine.status().parked == 0);
         CHECK(engine.status().pending == 12);
     }
     PostgresTarget postgres(remote.address);
     SyncEngine engine(store, postgres, &clock);
-    const SyncRun run = drainNow(engine);
+    const SyncRun run = drainNow(engine, kDrainTimeoutMs);
     CHECK(run.parked == 1);
     CHECK(run.stored == 11);
     CHECK(engine.status().parked == 1);
