@@ -14,6 +14,7 @@
 #include "util/clock.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
 
 #include <memory>
@@ -140,7 +141,11 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         GitHubClient::Options options = GitHubClient::optionsFrom(settings, &context.network());
         options.connection.cache = cache.get();
         client = std::make_unique<GitHubClient>(options);
-        poller = std::make_unique<Poller>(*client, *sink, SystemClock::instance(), repos);
+        Poller::Options pollerOptions;
+        // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
+        if (store)
+            pollerOptions.statePath = QDir(settings.dataDir()).filePath(QStringLiteral("poller-state.json"));
+        poller = std::make_unique<Poller>(*client, *sink, SystemClock::instance(), repos, pollerOptions);
         QObject::connect(poller.get(), &Poller::eventPolled, poller.get(),
                          [&out](const NormalizedEvent &event) {
                              out << "event " << event.name;

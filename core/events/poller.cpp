@@ -3,9 +3,11 @@
 #include "events/eventnormalizer.h"
 #include "github/githubclient.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSaveFile>
 #include <QTimer>
 
 #include <algorithm>
@@ -13,7 +15,7 @@
 
 namespace exeserver {
 
-Q_LOGGING_CATEGORY(lcPoller, "exeserver.poller")
+Q_LOGGING_CATEGORY(lcPoller, "exeserver.poller", QtInfoMsg)
 
 namespace {
 
@@ -78,6 +80,7 @@ Poller::Poller(GitHubClient &client, EventSink &sink, const Clock *clock, QStrin
         state.repo = repo;
         m_states.append(std::move(state));
     }
+    loadState();
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this,
             [this]() { pollOnce([this](const Status &) { scheduleNext(); }); });
@@ -228,9 +231,73 @@ void Poller::finishRound(Round &round)
         m_pausedUntil = resume.isValid() ? resume : now.addSecs(m_options.idleIntervalSecs);
     }
     m_roundRunning = false;
+    saveState();
     Q_EMIT roundFinished();
     if (round.done)
         round.done(round.firstError ? Status(*round.firstError) : success());
+}
+
+void Poller::loadState()
+{
+    if (m_options.statePath.isEmpty())
+        return;
+    QFile file(m_options.statePath);
+    if (!file.exists())
+        return;
+    QJsonParseError error;
+    const QJsonDocument document =
+        file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll(), &error) : QJsonDocument();
+    if (!document.isObject()) {
+        // Starting from a baseline again loses nothing that is already stored; it only misses what happened
+        // while we were down, so say so.
+        qCWarning(lcPoller).noquote() << QStringLiteral("Ignoring unreadable poller state %1; polling starts "
+                                                        "from a fresh baseline.")
+                                             .arg(m_options.statePath);
+        return;
+    }
+    const QJsonObject root = document.object();
+    const QJsonObject repos = root.value(QLatin1StringView("repositories")).toObject();
+    for (RepoState &state : m_states) {
+        const QJsonObject saved = repos.value(state.repo).toObject();
+        if (saved.isEmpty())
+            continue; // a newly added repository starts with a baseline
+        state.eventsPrimed = saved.value(QLatin1StringView("events_primed")).toBool();
+        for (const QJsonValue &id : saved.value(QLatin1StringView("seen_event_ids")).toArray())
+            state.seenEventIds.insert(id.toString());
+        state.runsPrimed = saved.value(QLatin1StringView("runs_primed")).toBool();
+        const QJsonObject runKeys = saved.value(QLatin1StringView("run_keys")).toObject();
+        for (auto it = runKeys.begin(); it != runKeys.end(); ++it)
+            state.runKeys.insert(it.key().toLongLong(), it.value().toString());
+    }
+    m_notificationsPrimed = root.value(QLatin1StringView("notifications_primed")).toBool();
+    for (const QJsonValue &thread : root.value(QLatin1StringView("handled_threads")).toArray())
+        m_handledThreads.insert(thread.toString());
+}
+
+void Poller::saveState() const
+{
+    if (m_options.statePath.isEmpty())
+        return;
+    QJsonObject repos;
+    for (const RepoState &state : m_states) {
+        QJsonObject runKeys;
+        for (auto it = state.runKeys.begin(); it != state.runKeys.end(); ++it)
+            runKeys.insert(QString::number(it.key()), it.value());
+        repos.insert(state.repo, QJsonObject{{QStringLiteral("events_primed"), state.eventsPrimed},
+                                             {QStringLiteral("seen_event_ids"),
+                                              QJsonArray::fromStringList(state.seenEventIds.values())},
+                                             {QStringLiteral("runs_primed"), state.runsPrimed},
+                                             {QStringLiteral("run_keys"), runKeys}});
+    }
+    const QJsonObject root{
+        {QStringLiteral("repositories"), repos},
+        {QStringLiteral("notifications_primed"), m_notificationsPrimed},
+        {QStringLiteral("handled_threads"), QJsonArray::fromStringList(m_handledThreads.values())}};
+    QSaveFile file(m_options.statePath);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0 || !file.commit())
+        qCWarning(lcPoller).noquote() << QStringLiteral("Cannot save poller state to %1: %2")
+                                             .arg(m_options.statePath, file.errorString());
 }
 
 Poller::RepoState *Poller::stateFor(const QString &repo)

@@ -51,6 +51,10 @@ public:
         int offlineInitialBackoffSecs = 5; // after a network error; doubles up to maxOfflineBackoffSecs
         int maxOfflineBackoffSecs = 300;
         int minRemainingRateLimit = 50; // fewer units left: wait for the reset
+        // A JSON file remembering what was seen (event ids, run transitions, handled threads) across
+        // restarts, so what happened while ExeServer was down is stored on the next start instead of being
+        // taken as the baseline. Empty: remembered in memory only.
+        QString statePath;
     };
 
     Poller(GitHubClient &client, EventSink &sink, const Clock *clock, QStringList repositories,
@@ -94,6 +98,8 @@ private:
     struct Round;
 
     RepoState *stateFor(const QString &repo); // nullptr for a repository no longer polled
+    void loadState();
+    void saveState() const;
     void pollEvents(RepoState &state, const std::shared_ptr<Round> &round);
     void pollRuns(RepoState &state, const std::shared_ptr<Round> &round);
     void pollNotifications(const std::shared_ptr<Round> &round);

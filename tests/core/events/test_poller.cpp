@@ -2,8 +2,10 @@
 #include "events/poller.h"
 #include "githubtesting.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 
 using namespace exeserver;
 using namespace exeserver::test;
@@ -214,4 +216,57 @@ TEST_CASE("Poller: waits out a rate limit instead of polling", "[poller]")
     REQUIRE(pollRound(poller).ok());
     CHECK(h.server.requests().isEmpty());
     CHECK(poller.nextPollAt() > h.clock.now());
+}
+
+TEST_CASE("Poller: what happened while ExeServer was down is stored on the next start", "[poller]")
+{
+    GitHubHarness h;
+    QTemporaryDir dir;
+    Poller::Options options;
+    options.statePath = dir.filePath(QStringLiteral("poller-state.json"));
+    MemoryEventSink sink(MemoryEventSink::Matching::IdOnly);
+    const qint64 runId =
+        h.server.addRun({.repo = kRepo, .status = QStringLiteral("queued"), .conclusion = {}});
+    {
+        Poller first(*h.client, sink, &h.clock, {kRepo}, options);
+        REQUIRE(pollRound(first).ok()); // baseline: the queued run and the seeded events are remembered
+    }
+    REQUIRE(sink.size() == 0);
+
+    // Downtime: a push happens and the run finishes.
+    h.server.addEvent(kRepo, QStringLiteral("PushEvent"),
+                      QJsonObject{{QStringLiteral("ref"), QStringLiteral("refs/heads/main")}});
+    h.server.setRunStatus(runId, QStringLiteral("completed"), QStringLiteral("success"));
+    h.clock.advance(3600 * 1000);
+
+    Poller second(*h.client, sink, &h.clock, {kRepo}, options);
+    REQUIRE(pollRound(second).ok());
+    CHECK(named(sink, QStringLiteral("push")).size() == 1);
+    const QList<NormalizedEvent> runs = named(sink, QStringLiteral("workflow_run"));
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].id == QStringLiteral("poll:workflow_run:%1:completed:1").arg(runId));
+
+    // Without a state file the same restart would have taken everything as a new baseline.
+    MemoryEventSink fresh(MemoryEventSink::Matching::IdOnly);
+    Poller forgetful(*h.client, fresh, &h.clock, {kRepo});
+    REQUIRE(pollRound(forgetful).ok());
+    CHECK(fresh.size() == 0);
+}
+
+TEST_CASE("Poller: an unreadable state file falls back to a fresh baseline", "[poller]")
+{
+    GitHubHarness h;
+    QTemporaryDir dir;
+    Poller::Options options;
+    options.statePath = dir.filePath(QStringLiteral("poller-state.json"));
+    QFile broken(options.statePath);
+    REQUIRE(broken.open(QIODevice::WriteOnly));
+    broken.write("{not json");
+    broken.close();
+    MemoryEventSink sink(MemoryEventSink::Matching::IdOnly);
+    Poller poller(*h.client, sink, &h.clock, {kRepo}, options);
+    REQUIRE(pollRound(poller).ok());
+    CHECK(sink.size() == 0);
+    REQUIRE(broken.open(QIODevice::ReadOnly));
+    CHECK(QJsonDocument::fromJson(broken.readAll()).isObject()); // rewritten after the round
 }
