@@ -7,9 +7,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <csignal>
 
@@ -241,4 +245,128 @@ triggers:
     actions = actionsJson(h);
     REQUIRE(actions.size() == 2);
     CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("success"));
+}
+
+namespace {
+
+// A running `serve` on port 0; its webhook URL once it listens.
+struct Server
+{
+    QProcess process;
+    QString out;
+    QUrl url;
+
+    void start(const CliHarness &h, const QString &dataDir, const QString &databaseUrl)
+    {
+        h.prepare(process, {QStringLiteral("serve"), QStringLiteral("--webhook-port"), QStringLiteral("0"),
+                            QStringLiteral("--no-poll")});
+        QStringList arguments = process.arguments();
+        arguments[1] = dataDir; // --data-dir
+        process.setArguments(arguments);
+        QProcessEnvironment env = process.processEnvironment();
+        if (!databaseUrl.isEmpty())
+            env.insert(QStringLiteral("EXESERVER_DATABASE_URL"), databaseUrl);
+        process.setProcessEnvironment(env);
+        process.start();
+        REQUIRE(process.waitForStarted());
+        const QRegularExpression listening(
+            QStringLiteral("Listening for GitHub webhooks on (http://127\\.0\\.0\\.1:\\d+)"));
+        REQUIRE(QTest::qWaitFor(
+            [&]() {
+                out += QString::fromUtf8(process.readAllStandardOutput());
+                const auto match = listening.match(out);
+                if (match.hasMatch())
+                    url = QUrl(match.captured(1) + QStringLiteral("/api/v1/github_webhooks"));
+                return match.hasMatch();
+            },
+            15000));
+    }
+
+    bool waitFor(const QString &text, int timeoutMs = 15000)
+    {
+        return QTest::qWaitFor(
+            [&]() {
+                out += QString::fromUtf8(process.readAllStandardOutput());
+                return out.contains(text);
+            },
+            timeoutMs);
+    }
+
+    void stop()
+    {
+        process.terminate();
+        REQUIRE(process.waitForFinished(15000));
+        out += QString::fromUtf8(process.readAllStandardOutput());
+    }
+};
+
+int post(QNetworkAccessManager &network, const QUrl &url, const QByteArray &delivery, const QByteArray &body)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-GitHub-Event", "pull_request");
+    request.setRawHeader("X-GitHub-Delivery", delivery);
+    QNetworkReply *reply = network.post(request, body);
+    REQUIRE(QTest::qWaitFor([reply]() { return reply->isFinished(); }, 10000));
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+} // namespace
+
+TEST_CASE("CLI: serve runs triggers for accepted events, and two serves on one PostgreSQL fire once",
+          "[cli][triggers][serve][postgres]")
+{
+    const QString databaseUrl = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
+    if (databaseUrl.isEmpty()) {
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            FAIL("EXESERVER_TEST_PG_URL is not set: run the tests through scripts/test, which starts "
+                 "PostgreSQL");
+        WARN("EXESERVER_TEST_PG_URL is not set; only one serve runs (scripts/test sets it for team mode)");
+    }
+    CliHarness h;
+    const QString script =
+        h.write(QStringLiteral("mark.sh"), "#!/bin/sh\necho \"$EXESERVER_EVENT_ID\" >> \"$MARKS\"\n", true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: mark
+    event: pull_request
+    run: [{codefile: {path: "%1"}}, {notify: {title: "marked {{ event.number }}"}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    for (const char *data : {"data-a", "data-b"}) {
+        QProcess import;
+        h.prepare(import, args({"triggers", "import"}) << h.path(QStringLiteral("t.yml")));
+        QStringList arguments = import.arguments();
+        arguments[1] = h.path(QString::fromLatin1(data));
+        import.setArguments(arguments);
+        import.start();
+        REQUIRE(import.waitForFinished(15000));
+        REQUIRE(import.exitCode() == 0);
+    }
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    const QByteArray body = source.readAll();
+    const QByteArray delivery = "team-" + QUuid::createUuid().toByteArray(QUuid::Id128);
+
+    Server a;
+    a.start(h, h.path(QStringLiteral("data-a")), databaseUrl);
+    QNetworkAccessManager network;
+    CHECK(post(network, a.url, delivery, body) == 202);
+    CHECK(post(network, a.url, delivery, body) == 200); // a redelivery is stored and fired once
+    REQUIRE(a.waitFor(QStringLiteral("notify: marked 2")));
+    if (!databaseUrl.isEmpty()) {
+        Server b;
+        b.start(h, h.path(QStringLiteral("data-b")), databaseUrl);
+        CHECK(post(network, b.url, delivery, body) == 202); // its own store: new there
+        REQUIRE(b.waitFor(QStringLiteral("event pull_request opened")));
+        QTest::qWait(300);
+        b.stop();
+        CHECK_FALSE(b.out.contains(QLatin1String("fired")));
+    }
+    a.stop();
+    CHECK(a.out.count(QLatin1String("trigger mark fired")) == 1);
+    CHECK(h.marks() == 1);
 }

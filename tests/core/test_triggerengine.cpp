@@ -372,7 +372,11 @@ triggers:
     QJsonObject issue = payload.value(QLatin1String("issue")).toObject();
     issue.insert(QStringLiteral("number"), 1347);
     payload.insert(QStringLiteral("issue"), issue);
+    const qint64 triggeringId = gh.server.addComment({.repo = QStringLiteral("octocat/Hello-World"),
+                                                      .issueNumber = 1347,
+                                                      .body = QStringLiteral("/ask ...")});
     QJsonObject comment = payload.value(QLatin1String("comment")).toObject();
+    comment.insert(QStringLiteral("id"), double(triggeringId));
     comment.insert(QStringLiteral("body"), QStringLiteral("/ask why is $(this) `slow`; really?"));
     payload.insert(QStringLiteral("comment"), comment);
     const qint64 commentId = qint64(comment.value(QLatin1String("id")).toDouble());
