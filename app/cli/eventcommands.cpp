@@ -187,9 +187,12 @@ int serve(CliContext &context, const QCommandLineParser &parser)
                 const Result<ProcessReport> report = engine->engine().process(event.id);
                 if (!report)
                     err << "Triggers not run for " << event.id << ": " << report.error().message << '\n';
-                else
+                else {
                     for (const QString &name : report->fired)
                         out << "trigger " << name << " fired for " << event.id << '\n';
+                    for (const QString &error : report->errors)
+                        err << "Trigger not run for " << event.id << ": " << error << '\n';
+                }
                 err.flush();
             }
             out.flush();

@@ -208,6 +208,8 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
         context.out() << "trigger " << name << " already fired for this event\n";
     for (const QString &name : report->suppressed)
         context.out() << "trigger " << name << " suppressed by its rate limit\n";
+    for (const QString &error : report->errors)
+        context.err() << "exeserver-cli: trigger not run: " << error << '\n';
     for (const QString &name : report->deferred)
         context.out() << "trigger " << name << " debounced; not fired by a one-shot ingest\n";
     context.out().flush();

@@ -242,8 +242,13 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
             scheduleGate();
             continue;
         }
-        if (const Status fired = fire(trigger, event, report); !fired)
-            return fired.error();
+        // One trigger that cannot be decided (the team database is down) does not hold up the others;
+        // nothing is recorded for it, so a replay of the event can still fire it.
+        if (const Status fired = fire(trigger, event, report); !fired) {
+            qCWarning(lcTriggers) << "trigger" << trigger.name << "not decided for" << event.id << ":"
+                                  << fired.error().message;
+            report.errors.append(QStringLiteral("%1: %2").arg(trigger.name, fired.error().message));
+        }
     }
     return report;
 }

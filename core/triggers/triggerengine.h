@@ -44,6 +44,7 @@ struct ProcessReport
     QStringList deferred;       // held by a debounce; fire later unless superseded
     QStringList suppressed;     // matched, refused by the rate guard
     QStringList actionIds;      // the queued actions, in order
+    QStringList errors;         // triggers that could not be decided (team database unreachable, ...)
 };
 
 // Ties stored events to triggers and runs their actions exactly once: parse the payload once, match every

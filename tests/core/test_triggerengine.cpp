@@ -476,3 +476,59 @@ triggers:
     CHECK(second.alreadyDecided == QStringList{QStringLiteral("team")});
     CHECK(a.notifications.size() + b.notifications.size() == 1);
 }
+
+TEST_CASE("Engine: a failed workflow run gets its failed jobs re-run", "[engine][rerun]")
+{
+    GitHubHarness gh;
+    gh.server.setRunStatus(30433642, QStringLiteral("completed"), QStringLiteral("failure"));
+    EngineHarness h(gh.client.get());
+    h.addTriggers(R"(
+triggers:
+  - name: rerun
+    event: workflow_run
+    actions: [completed]
+    conditions: {field: workflow_run.conclusion, op: equals, value: failure}
+    run: [{rerun_failed: }]
+)");
+    QJsonObject payload = webhookPayload("workflow_run.completed.json");
+    QJsonObject repository = payload.value(QLatin1String("repository")).toObject();
+    repository.insert(QStringLiteral("full_name"), QStringLiteral("octocat/Hello-World"));
+    payload.insert(QStringLiteral("repository"), repository);
+    QJsonObject run = payload.value(QLatin1String("workflow_run")).toObject();
+    run.insert(QStringLiteral("id"), 30433642);
+    run.insert(QStringLiteral("conclusion"), QStringLiteral("failure"));
+    payload.insert(QStringLiteral("workflow_run"), run);
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-rerun"), QStringLiteral("workflow_run"), payload));
+    REQUIRE(report.actionIds.size() == 1);
+    h.waitIdle();
+    const ActionRecord record = h.action(report.actionIds[0]);
+    INFO(record.error.toStdString());
+    CHECK(record.status == ActionStatus::Success);
+    CHECK(record.target == QLatin1String("octocat/Hello-World run 30433642"));
+    CHECK(gh.server.requestsTo(QStringLiteral(".*/runs/30433642/rerun-failed-jobs"), "POST").size() == 1);
+}
+
+TEST_CASE("Engine: an unreachable team database leaves the trigger undecided and the others run",
+          "[engine][postgres]")
+{
+    const Result<PostgresAddress> address =
+        PostgresAddress::fromUrl(QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
+    REQUIRE(address.ok());
+    TriggerClaims claims(*address, QStringLiteral("a"));
+    EngineHarness h(nullptr, &claims);
+    h.addTriggers(R"(
+triggers:
+  - name: team
+    event: pull_request
+    run: [{notify: {title: fired}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-nodb"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    const ProcessReport report = h.ingest(event);
+    CHECK(report.fired.isEmpty());
+    REQUIRE(report.errors.size() == 1);
+    CHECK(report.errors[0].contains(QLatin1String("team database")));
+    // Nothing recorded: once the database is back, the event can still fire.
+    CHECK(h.store.recordFiring(event.id, QStringLiteral("team"), QStringLiteral("probe")).value());
+}
