@@ -3,8 +3,11 @@
 //
 //   bench_triggers [--repeat N] [--examples PATH/TO/webhooks-examples/api.github.com/index.json]
 
+#include "store/eventstore.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
+#include "triggers/presetstore.h"
+#include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "triggers/triggermatcher.h"
 
@@ -275,5 +278,62 @@ triggers:
     std::printf("  p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", latencies[latencies.size() / 2],
                 latencies[latencies.size() * 9 / 10], latencies[latencies.size() * 99 / 100],
                 latencies.back());
+
+    // --- 4. Event arrival -> code file started, through the engine ----------------------------------------
+    // What the issue asks for: the event is written to the store (as EventIntake does before announcing it),
+    // the engine loads triggers, parses the payload once, matches, records the decision and the queued
+    // action in one transaction, starts the action, and the runner starts the process.
+    {
+        EventStore store;
+        if (!store.open(dir.filePath(QStringLiteral("bench.db"))).ok()) {
+            std::fprintf(stderr, "cannot open the bench store\n");
+            return 2;
+        }
+        const QList<Trigger> engineTriggers = parseOrDie(QStringLiteral(R"yaml(
+triggers:
+  - name: run-on-pr
+    event: pull_request
+    conditions: {field: pull_request.title, op: regex, value: "^(feat|fix|Update)"}
+    run: [{codefile: {path: "%1"}}]
+)yaml")
+                                                             .arg(script)
+                                                             .toUtf8());
+        store.saveTrigger(toStoredTrigger(engineTriggers[0]));
+        PresetStore presets(dir.path());
+        TriggerEngine engine(store, nullptr, runner, presets, SystemClock::instance(), {});
+        std::vector<double> arrival;
+        QElapsedTimer sinceArrival;
+        bool started = false;
+        const auto connection = QObject::connect(&runner, &CodefileRunner::started, [&](quint64, qint64) {
+            arrival.push_back(sinceArrival.nsecsElapsed() / 1e6);
+            started = true;
+        });
+        for (int i = 0; i < kRuns; ++i) {
+            Event stored;
+            stored.id = QStringLiteral("bench-%1").arg(i);
+            stored.type = QStringLiteral("pull_request");
+            stored.action = QStringLiteral("synchronize");
+            stored.repository = QStringLiteral("Codertocat/Hello-World");
+            stored.source = QStringLiteral("webhook");
+            stored.receivedAt = QDateTime::currentDateTimeUtc();
+            stored.occurredAt = stored.receivedAt;
+            stored.payload = payload;
+            started = false;
+            sinceArrival.start();
+            if (!store.addEvent(stored).ok() || !engine.process(stored.id).ok()) {
+                std::fprintf(stderr, "the engine refused the bench event\n");
+                return 2;
+            }
+            while (!started || engine.busyCount() > 0)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        }
+        QObject::disconnect(connection);
+        std::sort(arrival.begin(), arrival.end());
+        std::printf("\nevent arrival -> code file started (store write + engine + runner, %d events)\n",
+                    kRuns);
+        std::printf("  p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (goal: p99 <= 20 ms)\n",
+                    arrival[arrival.size() / 2], arrival[arrival.size() * 9 / 10],
+                    arrival[arrival.size() * 99 / 100], arrival.back());
+    }
     return 0;
 }

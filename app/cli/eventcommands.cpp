@@ -1,6 +1,7 @@
 // `exeserver-cli serve`: run headless, receiving GitHub events (webhooks, relay) until SIGINT/SIGTERM.
 #include "commandtable.h"
 #include "config/logging.h"
+#include "enginesession.h"
 #include "events/eventintake.h"
 #include "events/memoryeventsink.h"
 #include "events/poller.h"
@@ -11,6 +12,7 @@
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "triggers/triggerengine.h"
 #include "util/clock.h"
 
 #include <QCoreApplication>
@@ -166,15 +168,40 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         poller->start();
     }
 
-    QObject::connect(&intake, &EventIntake::eventAccepted, &intake, [&out](const NormalizedEvent &event) {
-        out << "event " << event.name;
-        if (!event.action.isEmpty())
-            out << ' ' << event.action;
-        if (!event.repository.isEmpty())
-            out << ' ' << event.repository;
-        out << " (" << toString(event.source) << ", " << event.id << ")\n";
-        out.flush();
-    });
+    // Triggers run for stored events only: with --in-memory there is no action log to run them through.
+    std::unique_ptr<EngineSession> engine;
+    if (store) {
+        engine = std::make_unique<EngineSession>(context, *store);
+        if (engine->failed())
+            return ExitRefused;
+        const Result<int> interrupted = engine->engine().recoverInterrupted();
+        if (interrupted && *interrupted > 0)
+            out << *interrupted
+                << " action(s) were running when ExeServer last stopped; marked interrupted "
+                   "(not run again; see exeserver-cli actions list --status interrupted).\n";
+    }
+    QObject::connect(
+        &intake, &EventIntake::eventAccepted, &intake, [&out, &err, &engine](const NormalizedEvent &event) {
+            out << "event " << event.name;
+            if (!event.action.isEmpty())
+                out << ' ' << event.action;
+            if (!event.repository.isEmpty())
+                out << ' ' << event.repository;
+            out << " (" << toString(event.source) << ", " << event.id << ")\n";
+            if (engine) {
+                const Result<ProcessReport> report = engine->engine().process(event.id);
+                if (!report)
+                    err << "Triggers not run for " << event.id << ": " << report.error().message << '\n';
+                else {
+                    for (const QString &name : report->fired)
+                        out << "trigger " << name << " fired for " << event.id << '\n';
+                    for (const QString &error : report->errors)
+                        err << "Trigger not run for " << event.id << ": " << error << '\n';
+                }
+                err.flush();
+            }
+            out.flush();
+        });
 
     QEventLoop loop;
     ShutdownSignals shutdown;

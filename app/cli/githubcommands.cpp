@@ -5,6 +5,7 @@
 #include "github/githubclient.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "triggers/presetstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +41,13 @@ const QCommandLineOption kState(QStringLiteral("state"),
                                 QStringLiteral("open, closed or all (default open)."),
                                 QStringLiteral("STATE"), QStringLiteral("open"));
 const QCommandLineOption kBody(QStringLiteral("body"), QStringLiteral("The comment text."),
+                               QStringLiteral("TEXT"));
+const QCommandLineOption
+    kPreset(QStringLiteral("preset"),
+            QStringLiteral("Post a comment preset instead of --body (see presets list)."),
+            QStringLiteral("NAME"));
+const QCommandLineOption kArgs(QStringLiteral("args"),
+                               QStringLiteral("The preset's {{ args }} (e.g. /ask's question)."),
                                QStringLiteral("TEXT"));
 
 class Arguments
@@ -569,19 +577,39 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
 
 int comment(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("comment OWNER/REPO PR_NUMBER --body TEXT [--json]"));
+    Arguments args(
+        context, parser,
+        QStringLiteral("comment OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"));
     if (!args.expect(2))
         return ExitUsage;
     const QString repo = args.repo(0);
     const qint64 number = args.id(1, QStringLiteral("PR_NUMBER"));
-    if (!args.failed() && parser.value(kBody).trimmed().isEmpty())
-        args.usage(QStringLiteral("--body TEXT is required"));
+    const bool hasBody = !parser.value(kBody).trimmed().isEmpty();
+    if (!args.failed() && hasBody == parser.isSet(kPreset))
+        args.usage(QStringLiteral("give either --body TEXT or --preset NAME"));
     if (args.failed())
         return ExitUsage;
+    QString body = parser.value(kBody);
+    if (parser.isSet(kPreset)) {
+        // Rendered as a trigger would, with what is known without an event: the repository and the number.
+        const PresetStore presets(context.settings().dataDir());
+        CommentAction action;
+        action.preset = parser.value(kPreset);
+        action.args = parser.value(kArgs);
+        QJsonObject templateContext{
+            {QStringLiteral("repository"), repo},
+            {QStringLiteral("event"),
+             QJsonObject{{QStringLiteral("number"), double(number)},
+                         {QStringLiteral("repository"), QJsonObject{{QStringLiteral("full_name"), repo}}}}}};
+        const Result<QString> rendered = presets.renderComment(action, templateContext);
+        if (!rendered)
+            return refused(context, rendered.error());
+        body = *rendered;
+    }
     auto client = makeClient(context);
-    const auto created = recordedCall<Comment>(
-        context, ActionKind::Comment, QStringLiteral("%1#%2").arg(repo).arg(number),
-        [&](auto done) { client->createIssueComment(repo, int(number), parser.value(kBody), done); });
+    const auto created =
+        recordedCall<Comment>(context, ActionKind::Comment, QStringLiteral("%1#%2").arg(repo).arg(number),
+                              [&](auto done) { client->createIssueComment(repo, int(number), body, done); });
     if (!created)
         return refused(context, created.error());
     if (parser.isSet(kJson)) {
@@ -649,8 +677,10 @@ void registerGitHubCommands(CommandTable &table)
                [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, false); }});
     table.add({words("prs", "list"), QStringLiteral("OWNER/REPO [--state STATE] [--json]"),
                QStringLiteral("List pull requests."), options({kState, kJson}), prsList});
-    table.add({words("comment"), QStringLiteral("OWNER/REPO PR_NUMBER --body TEXT [--json]"),
-               QStringLiteral("Comment on a pull request or issue."), options({kBody, kJson}), comment});
+    table.add({words("comment"),
+               QStringLiteral("OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"),
+               QStringLiteral("Comment on a pull request or issue (text, or a preset)."),
+               options({kBody, kPreset, kArgs, kJson}), comment});
 }
 
 } // namespace exeserver::cli

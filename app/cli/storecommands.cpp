@@ -1,6 +1,7 @@
 // `exeserver-cli events|actions|sync|db …`: the event store and its sync from the command line.
 #include "blocking.h"
 #include "commandtable.h"
+#include "enginesession.h"
 #include "events/eventnormalizer.h"
 #include "events/storeeventsink.h"
 #include "store/eventstore.h"
@@ -8,6 +9,7 @@
 #include "sync/postgrestarget.h"
 #include "sync/postgresttarget.h"
 #include "sync/syncengine.h"
+#include "triggers/triggerengine.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -191,8 +193,27 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
     const Result<bool> added = store->addEvent(event);
     if (!added)
         return fail(context, added.error());
-    // The trigger engine hooks in here once it exists.
     context.out() << (*added ? "stored " : "already stored ") << event.id << '\n';
+    // Matching triggers fire (once per event, so a second ingest of the same event fires nothing) and the
+    // command waits for their actions.
+    EngineSession session(context, *store);
+    if (session.failed())
+        return ExitRefused;
+    const Result<ProcessReport> report = session.engine().process(event);
+    if (!report)
+        return fail(context, report.error());
+    for (const QString &name : report->fired)
+        context.out() << "trigger " << name << " fired\n";
+    for (const QString &name : report->alreadyDecided)
+        context.out() << "trigger " << name << " already fired for this event\n";
+    for (const QString &name : report->suppressed)
+        context.out() << "trigger " << name << " suppressed by its rate limit\n";
+    for (const QString &error : report->errors)
+        context.err() << "exeserver-cli: trigger not run: " << error << '\n';
+    for (const QString &name : report->deferred)
+        context.out() << "trigger " << name << " debounced; not fired by a one-shot ingest\n";
+    context.out().flush();
+    session.waitUntilIdle();
     return ExitOk;
 }
 

@@ -730,6 +730,38 @@ Result<bool> EventStore::recordFiring(const QString &eventId, const QString &tri
     return query.numRowsAffected() == 1;
 }
 
+Result<std::optional<QStringList>> EventStore::recordFiringWithActions(const QString &eventId,
+                                                                       const QString &triggerId,
+                                                                       const QString &decision,
+                                                                       const QList<ActionRequest> &actions)
+{
+    QSqlDatabase db = database();
+    if (!db.transaction())
+        return sqlError(db.lastError(), QStringLiteral("record a trigger decision"));
+    const auto rollback = [&db](auto value) {
+        db.rollback();
+        return value;
+    };
+    QStringList ids;
+    for (const ActionRequest &request : actions) {
+        ActionRequest queued = request;
+        queued.startNow = false;
+        const Result<QString> id = beginAction(queued);
+        if (!id)
+            return rollback(Result<std::optional<QStringList>>(id.error()));
+        ids.append(*id);
+    }
+    const Result<bool> decided = recordFiring(eventId, triggerId, decision, ids.value(0));
+    if (!decided)
+        return rollback(Result<std::optional<QStringList>>(decided.error()));
+    if (!*decided)
+        return rollback(Result<std::optional<QStringList>>(std::optional<QStringList>()));
+    if (!db.commit())
+        return rollback(Result<std::optional<QStringList>>(
+            sqlError(db.lastError(), QStringLiteral("record a trigger decision"))));
+    return std::optional<QStringList>(ids);
+}
+
 // --- retention -------------------------------------------------------------------------------------------
 
 Result<PruneReport> EventStore::prune(const PruneOptions &options)

@@ -104,6 +104,12 @@ public:
     // earlier run, a replay) — then the caller must not act.
     Result<bool> recordFiring(const QString &eventId, const QString &triggerId, const QString &decision,
                               const QString &actionId = {});
+    // The decision and its actions (written as queued) in one transaction, so a crash leaves both or
+    // neither. The new actions' ids in order, or nullopt when a decision already existed (nothing written).
+    Result<std::optional<QStringList>> recordFiringWithActions(const QString &eventId,
+                                                               const QString &triggerId,
+                                                               const QString &decision,
+                                                               const QList<ActionRequest> &actions);
 
     // Retention and backup. Everything is kept unless pruned on request.
     Result<PruneReport> prune(const PruneOptions &options);

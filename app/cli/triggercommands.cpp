@@ -1,0 +1,346 @@
+// `exeserver-cli triggers|presets …` and `actions retry`: the trigger engine's model, dry runs and retries.
+#include "commandtable.h"
+#include "enginesession.h"
+#include "store/eventstore.h"
+#include "triggers/eventcontext.h"
+#include "triggers/presetstore.h"
+#include "triggers/templateengine.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+#include "triggers/triggermatcher.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace exeserver::cli {
+
+namespace {
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption kEvent(QStringLiteral("event"), QStringLiteral("The stored event to test against."),
+                                QStringLiteral("EVENT_ID"));
+const QCommandLineOption kBody(QStringLiteral("body"), QStringLiteral("The preset's text (a template)."),
+                               QStringLiteral("TEXT"));
+const QCommandLineOption kDescription(QStringLiteral("description"),
+                                      QStringLiteral("What the preset is for."), QStringLiteral("TEXT"));
+const QCommandLineOption kReplace(QStringLiteral("replace"),
+                                  QStringLiteral("Replace a preset of that name."));
+
+int fail(CliContext &context, const Error &error)
+{
+    context.err() << "exeserver-cli: " << error.message << '\n';
+    return ExitRefused;
+}
+
+int usage(CliContext &context, const QString &synopsis)
+{
+    context.err() << "Usage: exeserver-cli " << synopsis << '\n';
+    return ExitUsage;
+}
+
+Result<QList<Trigger>> storedTriggers(EventStore &store)
+{
+    const Result<QList<StoredTrigger>> rows = store.triggers();
+    if (!rows)
+        return rows.error();
+    QList<Trigger> triggers;
+    for (const StoredTrigger &row : *rows) {
+        Result<Trigger> trigger = fromStoredTrigger(row);
+        if (!trigger)
+            return trigger.error();
+        triggers.append(std::move(trigger.value()));
+    }
+    return triggers;
+}
+
+int listTriggers(CliContext &context, const QCommandLineParser &parser)
+{
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    const Result<QList<Trigger>> triggers = storedTriggers(*store);
+    if (!triggers)
+        return fail(context, triggers.error());
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const Trigger &trigger : *triggers)
+            array.append(TriggerFile::toJsonObject(trigger));
+        context.out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    if (triggers->isEmpty())
+        context.out() << "No triggers. Import some with: exeserver-cli triggers import FILE\n";
+    for (const Trigger &trigger : *triggers) {
+        QStringList kinds;
+        for (const TriggerAction &action : trigger.run)
+            kinds.append(actionKind(action));
+        context.out() << trigger.name << "  " << (trigger.enabled ? "enabled " : "disabled") << "  "
+                      << (trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event);
+        if (!trigger.actions.isEmpty())
+            context.out() << " [" << trigger.actions.join(QLatin1Char(',')) << ']';
+        context.out() << "  -> " << kinds.join(QStringLiteral(", ")) << '\n';
+    }
+    return ExitOk;
+}
+
+int importTriggers(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usage(context, QStringLiteral("triggers import FILE"));
+    const Result<QList<Trigger>> loaded = TriggerFile::load(parser.positionalArguments().first());
+    if (!loaded)
+        return fail(context, loaded.error());
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    for (const Trigger &trigger : *loaded) {
+        if (const Status saved = store->saveTrigger(toStoredTrigger(trigger)); !saved)
+            return fail(context, saved.error());
+        context.out() << "imported " << trigger.name << '\n';
+    }
+    return ExitOk;
+}
+
+int exportTriggers(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() > 1)
+        return usage(context, QStringLiteral("triggers export [FILE]"));
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    const Result<QList<Trigger>> triggers = storedTriggers(*store);
+    if (!triggers)
+        return fail(context, triggers.error());
+    if (parser.positionalArguments().isEmpty()) {
+        context.out() << QString::fromUtf8(TriggerFile::toYaml(*triggers));
+        return ExitOk;
+    }
+    const QString path = parser.positionalArguments().first();
+    if (const Status saved = TriggerFile::save(path, *triggers); !saved)
+        return fail(context, saved.error());
+    context.out() << "exported " << triggers->size() << " trigger(s) to " << path << '\n';
+    return ExitOk;
+}
+
+int setEnabled(CliContext &context, const QCommandLineParser &parser, bool enabled)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usage(context, enabled ? QStringLiteral("triggers enable NAME")
+                                      : QStringLiteral("triggers disable NAME"));
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    const Result<QList<StoredTrigger>> rows = store->triggers();
+    if (!rows)
+        return fail(context, rows.error());
+    const QString name = parser.positionalArguments().first();
+    for (StoredTrigger row : *rows) {
+        if (row.name != name)
+            continue;
+        row.enabled = enabled;
+        if (const Status saved = store->saveTrigger(row); !saved)
+            return fail(context, saved.error());
+        context.out() << name << (enabled ? " enabled\n" : " disabled\n");
+        return ExitOk;
+    }
+    return fail(context, {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});
+}
+
+// The dry run: every gate and condition with what the event had, then what would run. Nothing runs.
+int testTrigger(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(kEvent))
+        return usage(context, QStringLiteral("triggers test NAME --event EVENT_ID"));
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    const Result<QList<Trigger>> triggers = storedTriggers(*store);
+    if (!triggers)
+        return fail(context, triggers.error());
+    const QString name = parser.positionalArguments().first();
+    const auto trigger =
+        std::find_if(triggers->cbegin(), triggers->cend(), [&](const Trigger &t) { return t.name == name; });
+    if (trigger == triggers->cend())
+        return fail(context,
+                    {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});
+    const Result<std::optional<Event>> event = store->event(parser.value(kEvent));
+    if (!event)
+        return fail(context, event.error());
+    if (!event->has_value())
+        return fail(context, {QStringLiteral("not_found"),
+                              QStringLiteral("No stored event %1.").arg(parser.value(kEvent))});
+    const EventContext eventContext = EventContext::fromPayload(
+        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
+    const MatchResult result = TriggerMatcher::evaluate(*trigger, eventContext, {true, true});
+    QTextStream &out = context.out();
+    out << "Trigger " << trigger->name << (trigger->enabled ? "" : " (disabled)") << " against event "
+        << eventContext.id << " (" << eventContext.type
+        << (eventContext.action.isEmpty() ? QString() : QLatin1Char(' ') + eventContext.action) << ")\n";
+    for (const MatchStep &step : result.steps)
+        out << "  " << (step.passed ? "pass " : "FAIL ") << step.check << ": " << step.detail << '\n';
+    for (const ConditionTrace &node : result.conditions) {
+        out << "  " << QString(node.depth * 2, QLatin1Char(' ')) << (node.matched ? "pass " : "FAIL ")
+            << node.node;
+        if (!node.field.isEmpty())
+            out << ' ' << node.field;
+        if (!node.expected.isUndefined() && !node.expected.isNull())
+            out << ' ' << TemplateEngine::valueText(node.expected);
+        if (!node.seen.isEmpty())
+            out << "  (saw " << QString::fromUtf8(QJsonDocument(node.seen).toJson(QJsonDocument::Compact))
+                << ')';
+        if (!node.note.isEmpty())
+            out << "  [" << node.note << ']';
+        out << '\n';
+    }
+    if (!result.matched) {
+        out << "Result: no match (" << result.reason << "). Nothing would run.\n";
+        return ExitOk;
+    }
+    out << "Result: match. Would run (dry run, nothing was run):\n";
+    const QJsonObject templateContext = TemplateEngine::context(eventContext, trigger->name, result.command);
+    for (const TriggerAction &action : trigger->run) {
+        QStringList warnings;
+        const TriggerAction rendered = TemplateEngine::renderAction(action, templateContext, &warnings);
+        out << "  - " << actionKind(action) << ": "
+            << QString::fromUtf8(QJsonDocument(TriggerFile::toJsonObject([&] {
+                                                   Trigger one;
+                                                   one.name = trigger->name;
+                                                   one.event = trigger->event;
+                                                   one.run = {rendered};
+                                                   return one;
+                                               }())
+                                                   .value(QLatin1String("run"))
+                                                   .toArray())
+                                     .toJson(QJsonDocument::Compact));
+        if (!warnings.isEmpty())
+            out << "  (warnings: " << warnings.join(QStringLiteral("; ")) << ')';
+        out << '\n';
+    }
+    return ExitOk;
+}
+
+int listPresets(CliContext &context, const QCommandLineParser &parser)
+{
+    const PresetStore presets(context.settings().dataDir());
+    const Result<QList<CommentPreset>> list = presets.list();
+    if (!list)
+        return fail(context, list.error());
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const CommentPreset &preset : *list)
+            array.append(QJsonObject{{QStringLiteral("name"), preset.name},
+                                     {QStringLiteral("body"), preset.body},
+                                     {QStringLiteral("description"), preset.description},
+                                     {QStringLiteral("built_in"), preset.builtIn}});
+        context.out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    for (const CommentPreset &preset : *list)
+        context.out() << preset.name << (preset.builtIn ? "  (built-in)  " : "  ") << preset.body << '\n';
+    return ExitOk;
+}
+
+int addPreset(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1 || parser.value(kBody).isEmpty())
+        return usage(context,
+                     QStringLiteral("presets add NAME --body TEXT [--description TEXT] [--replace]"));
+    PresetStore presets(context.settings().dataDir());
+    const QString name = parser.positionalArguments().first();
+    if (const Status added =
+            presets.add(name, parser.value(kBody), parser.value(kDescription), parser.isSet(kReplace));
+        !added)
+        return fail(context, added.error());
+    context.out() << "preset " << name << " saved\n";
+    return ExitOk;
+}
+
+int removePreset(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usage(context, QStringLiteral("presets remove NAME"));
+    PresetStore presets(context.settings().dataDir());
+    const QString name = parser.positionalArguments().first();
+    if (const Status removed = presets.remove(name); !removed)
+        return fail(context, removed.error());
+    context.out() << "preset " << name << " removed\n";
+    return ExitOk;
+}
+
+int retryAction(CliContext &context, const QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usage(context, QStringLiteral("actions retry ID"));
+    EventStore *store = context.store();
+    if (!store)
+        return ExitRefused;
+    EngineSession session(context, *store);
+    if (session.failed())
+        return ExitRefused;
+    const Result<QString> id = session.engine().retry(parser.positionalArguments().first());
+    if (!id)
+        return fail(context, id.error());
+    context.out() << "retrying as action " << *id << '\n';
+    context.out().flush();
+    session.waitUntilIdle();
+    const auto record = store->action(*id);
+    return record && record->has_value() && (*record)->status == ActionStatus::Success ? ExitOk : ExitRefused;
+}
+
+std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
+{
+    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
+}
+
+QStringList words(const char *a, const char *b)
+{
+    return {QString::fromLatin1(a), QString::fromLatin1(b)};
+}
+
+} // namespace
+
+void registerTriggerCommands(CommandTable &table)
+{
+    table.add({words("triggers", "list"), QStringLiteral("[--json]"),
+               QStringLiteral("List the stored triggers."), options({kJson}), listTriggers});
+    table.add({words("triggers", "import"),
+               QStringLiteral("FILE"),
+               QStringLiteral("Import triggers from a YAML or JSON file (same names are replaced)."),
+               {},
+               importTriggers});
+    table.add({words("triggers", "export"),
+               QStringLiteral("[FILE]"),
+               QStringLiteral("Export the triggers as YAML (to stdout, or FILE; .json writes JSON)."),
+               {},
+               exportTriggers});
+    table.add({words("triggers", "enable"),
+               QStringLiteral("NAME"),
+               QStringLiteral("Enable a trigger."),
+               {},
+               [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, true); }});
+    table.add({words("triggers", "disable"),
+               QStringLiteral("NAME"),
+               QStringLiteral("Disable a trigger."),
+               {},
+               [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, false); }});
+    table.add({words("triggers", "test"), QStringLiteral("NAME --event EVENT_ID"),
+               QStringLiteral("Dry run: which conditions match a stored event and what would run."),
+               options({kEvent}), testTrigger});
+    table.add({words("presets", "list"), QStringLiteral("[--json]"), QStringLiteral("List comment presets."),
+               options({kJson}), listPresets});
+    table.add({words("presets", "add"), QStringLiteral("NAME --body TEXT [--description TEXT] [--replace]"),
+               QStringLiteral("Add a comment preset."), options({kBody, kDescription, kReplace}), addPreset});
+    table.add({words("presets", "remove"),
+               QStringLiteral("NAME"),
+               QStringLiteral("Remove a user preset."),
+               {},
+               removePreset});
+    table.add({words("actions", "retry"),
+               QStringLiteral("ID"),
+               QStringLiteral("Run a trigger's logged action again (as a new action) and wait for it."),
+               {},
+               retryAction});
+}
+
+} // namespace exeserver::cli

@@ -1,0 +1,612 @@
+#include "triggers/triggerengine.h"
+
+#include "config/logging.h"
+#include "github/githubclient.h"
+#include "store/eventstore.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/presetstore.h"
+#include "triggers/templateengine.h"
+#include "triggers/triggerclaims.h"
+#include "triggers/triggerfile.h"
+#include "triggers/triggermatcher.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+#include <algorithm>
+
+namespace exeserver {
+
+StoredTrigger toStoredTrigger(const Trigger &trigger)
+{
+    StoredTrigger stored;
+    stored.id = trigger.name;
+    stored.name = trigger.name;
+    stored.enabled = trigger.enabled;
+    stored.definition =
+        QString::fromUtf8(QJsonDocument(TriggerFile::toJsonObject(trigger)).toJson(QJsonDocument::Compact));
+    return stored;
+}
+
+Result<Trigger> fromStoredTrigger(const StoredTrigger &stored)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(stored.definition.toUtf8(), &parseError);
+    if (!document.isObject())
+        return Error{
+            QStringLiteral("invalid"),
+            QStringLiteral("trigger \"%1\": stored definition is not a JSON object").arg(stored.name)};
+    Result<Trigger> trigger = TriggerFile::fromJsonObject(document.object());
+    if (trigger.ok())
+        trigger.value().enabled = stored.enabled;
+    return trigger;
+}
+
+namespace {
+
+ActionKind kindOf(const TriggerAction &action)
+{
+    struct Visitor
+    {
+        ActionKind operator()(const CodefileAction &) const { return ActionKind::CodeFile; }
+        ActionKind operator()(const WorkflowAction &) const { return ActionKind::Dispatch; }
+        ActionKind operator()(const CommentAction &) const { return ActionKind::Comment; }
+        ActionKind operator()(const NotifyAction &) const { return ActionKind::Notify; }
+        ActionKind operator()(const RerunFailedAction &) const { return ActionKind::Rerun; }
+        ActionKind operator()(const CancelRunAction &) const { return ActionKind::Cancel; }
+        ActionKind operator()(const ReactionAction &) const { return ActionKind::Reaction; }
+    };
+    return std::visit(Visitor{}, action);
+}
+
+QString repositoryOf(const QString &requested, const EventContext &event)
+{
+    return requested.trimmed().isEmpty() ? event.repository : requested.trimmed();
+}
+
+// The run a rerun/cancel acts on: the action's own, else the event's workflow run.
+qint64 runIdOf(const QString &requested, const EventContext &event)
+{
+    if (!requested.trimmed().isEmpty())
+        return requested.trimmed().toLongLong();
+    return qint64(
+        event.payload.value(QLatin1String("workflow_run")).toObject().value(QLatin1String("id")).toDouble());
+}
+
+// What the action log shows as the action's target.
+QString targetOf(const TriggerAction &rendered, const EventContext &event)
+{
+    if (const auto *codefile = std::get_if<CodefileAction>(&rendered))
+        return codefile->path;
+    if (const auto *workflow = std::get_if<WorkflowAction>(&rendered))
+        return QStringLiteral("%1:%2@%3")
+            .arg(repositoryOf(workflow->repository, event), workflow->workflow, workflow->ref);
+    if (const auto *comment = std::get_if<CommentAction>(&rendered))
+        return QStringLiteral("%1#%2").arg(
+            event.repository, comment->pr.isEmpty() ? QString::number(event.number()) : comment->pr);
+    if (const auto *notify = std::get_if<NotifyAction>(&rendered))
+        return notify->title;
+    if (const auto *rerun = std::get_if<RerunFailedAction>(&rendered))
+        return QStringLiteral("%1 run %2").arg(event.repository).arg(runIdOf(rerun->run, event));
+    if (const auto *cancel = std::get_if<CancelRunAction>(&rendered))
+        return QStringLiteral("%1 run %2").arg(event.repository).arg(runIdOf(cancel->run, event));
+    const auto &reaction = std::get<ReactionAction>(rendered);
+    return QStringLiteral("%1 comment %2 :%3:")
+        .arg(event.repository)
+        .arg(qint64(
+            event.payload.value(QLatin1String("comment")).toObject().value(QLatin1String("id")).toDouble()))
+        .arg(reaction.content);
+}
+
+ActionOutcome failure(const QString &message, std::optional<int> httpStatus = {})
+{
+    ActionOutcome outcome;
+    outcome.status = ActionStatus::Failure;
+    outcome.error = message;
+    if (httpStatus && *httpStatus > 0)
+        outcome.httpStatus = httpStatus;
+    return outcome;
+}
+
+ActionOutcome fromError(const Error &error)
+{
+    return failure(error.message, error.httpStatus);
+}
+
+ActionOutcome succeeded(const QString &output = {})
+{
+    ActionOutcome outcome;
+    outcome.status = ActionStatus::Success;
+    outcome.output = output;
+    return outcome;
+}
+
+} // namespace
+
+// One action of a firing: the trigger's action as written, rendered, and its row in the action log.
+struct TriggerEngine::Step
+{
+    QString actionId;
+    TriggerAction written;
+    TriggerAction rendered;
+    QStringList warnings; // from rendering, added to the outcome's output
+    ActionKind kind = ActionKind::Notify;
+    QString target;
+};
+
+// The actions one (event, trigger) decision queued, run one after the other.
+struct TriggerEngine::Firing
+{
+    QString triggerName;
+    EventContext event;
+    QJsonObject context;
+    QList<Step> steps;
+    qsizetype next = 0;
+    bool failed = false;
+};
+
+TriggerEngine::TriggerEngine(EventStore &store, GitHubClient *github, CodefileRunner &runner,
+                             PresetStore &presets, const Clock *clock, Options options, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_github(github)
+    , m_runner(runner)
+    , m_presets(presets)
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_gate(clock)
+{
+    m_gateTimer.setSingleShot(true);
+    connect(&m_gateTimer, &QTimer::timeout, this, &TriggerEngine::releaseDue);
+    connect(&m_runner, &CodefileRunner::finished, this, &TriggerEngine::onCodefileFinished);
+}
+
+TriggerEngine::~TriggerEngine() = default;
+
+Result<int> TriggerEngine::recoverInterrupted()
+{
+    const Result<RecoveryReport> report = m_store.recoverInterrupted();
+    if (!report)
+        return report.error();
+    return report->interrupted;
+}
+
+Result<QList<Trigger>> TriggerEngine::triggers()
+{
+    const Result<QList<StoredTrigger>> stored = m_store.triggers();
+    if (!stored)
+        return stored.error();
+    QSet<QString> present;
+    QList<Trigger> result;
+    for (const StoredTrigger &row : *stored) {
+        present.insert(row.id);
+        Cached &cached = m_cache[row.id];
+        if (!cached.trigger || cached.updatedAt != row.updatedAt || cached.definition != row.definition ||
+            cached.enabled != row.enabled) {
+            Result<Trigger> loaded = fromStoredTrigger(row);
+            cached = {row.updatedAt, row.definition, row.enabled, std::nullopt};
+            if (loaded.ok())
+                cached.trigger = std::move(loaded.value());
+            else
+                qCWarning(lcTriggers)
+                    << "stored trigger" << row.name << "does not load:" << loaded.error().message;
+        }
+        if (cached.trigger)
+            result.append(*cached.trigger);
+    }
+    for (auto it = m_cache.begin(); it != m_cache.end();)
+        it = present.contains(it.key()) ? std::next(it) : m_cache.erase(it);
+    return result;
+}
+
+Result<ProcessReport> TriggerEngine::process(const QString &eventId)
+{
+    const Result<std::optional<Event>> event = m_store.event(eventId);
+    if (!event)
+        return event.error();
+    if (!event->has_value())
+        return Error{QStringLiteral("not_found"), QStringLiteral("No stored event %1.").arg(eventId)};
+    return process(**event);
+}
+
+Result<ProcessReport> TriggerEngine::process(const Event &event)
+{
+    // Parsed once; every trigger is evaluated against the same context.
+    const QJsonObject payload = QJsonDocument::fromJson(event.payload).object();
+    return processContext(EventContext::fromPayload(event.type, payload, event.id));
+}
+
+Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
+{
+    const Result<QList<Trigger>> all = triggers();
+    if (!all)
+        return all.error();
+    ProcessReport report;
+    for (const Trigger &trigger : *all) {
+        if (!TriggerMatcher::matches(trigger, event))
+            continue;
+        const TriggerGate::Outcome gate = m_gate.offer(trigger, event);
+        if (gate.decision == TriggerGate::Decision::Suppressed) {
+            // Recorded, so a replay of this event is not fired later either.
+            (void)m_store.recordFiring(event.id, trigger.name, QStringLiteral("suppressed: ") + gate.reason);
+            report.suppressed.append(trigger.name);
+            continue;
+        }
+        if (gate.decision == TriggerGate::Decision::Deferred) {
+            if (!gate.supersededEventId.isEmpty())
+                (void)m_store.recordFiring(gate.supersededEventId, trigger.name,
+                                           QStringLiteral("superseded"));
+            report.deferred.append(trigger.name);
+            scheduleGate();
+            continue;
+        }
+        // One trigger that cannot be decided (the team database is down) does not hold up the others;
+        // nothing is recorded for it, so a replay of the event can still fire it.
+        if (const Status fired = fire(trigger, event, report); !fired) {
+            qCWarning(lcTriggers) << "trigger" << trigger.name << "not decided for" << event.id << ":"
+                                  << fired.error().message;
+            report.errors.append(QStringLiteral("%1: %2").arg(trigger.name, fired.error().message));
+        }
+    }
+    return report;
+}
+
+Status TriggerEngine::fire(const Trigger &trigger, const EventContext &event, ProcessReport &report)
+{
+    auto firing = std::make_shared<Firing>();
+    firing->triggerName = trigger.name;
+    firing->event = event;
+    const MatchResult match = TriggerMatcher::evaluate(trigger, event, {false, true});
+    firing->context = TemplateEngine::context(event, trigger.name, match.command);
+    QList<ActionRequest> requests;
+    for (const TriggerAction &action : trigger.run) {
+        Step step;
+        step.written = action;
+        step.rendered = TemplateEngine::renderAction(action, firing->context, &step.warnings);
+        step.kind = kindOf(action);
+        step.target = targetOf(step.rendered, event);
+        requests.append({step.kind, step.target, event.id, trigger.name, false});
+        firing->steps.append(std::move(step));
+    }
+
+    if (m_options.claims) {
+        const Result<bool> claimed = m_options.claims->claim(event.id, trigger.name);
+        if (!claimed)
+            return claimed.error();
+        if (!*claimed) {
+            (void)m_store.recordFiring(event.id, trigger.name, QStringLiteral("claimed by another instance"));
+            report.alreadyDecided.append(trigger.name);
+            return success();
+        }
+    }
+    const Result<std::optional<QStringList>> ids =
+        m_store.recordFiringWithActions(event.id, trigger.name, QStringLiteral("fired"), requests);
+    if (!ids)
+        return ids.error();
+    if (!ids->has_value()) {
+        report.alreadyDecided.append(trigger.name);
+        return success();
+    }
+    for (qsizetype i = 0; i < firing->steps.size(); ++i)
+        firing->steps[i].actionId = (**ids).value(i);
+    report.fired.append(trigger.name);
+    report.actionIds.append(**ids);
+    qCInfo(lcTriggers) << "trigger" << trigger.name << "fired for event" << event.id << "with"
+                       << firing->steps.size() << "actions";
+    if (firing->steps.isEmpty())
+        return success();
+    settle(int(firing->steps.size()));
+    QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
+    return success();
+}
+
+void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
+{
+    if (firing->next >= firing->steps.size())
+        return;
+    const Step &step = firing->steps[firing->next++];
+    if (firing->failed) {
+        ActionOutcome skipped;
+        skipped.status = ActionStatus::Skipped;
+        skipped.error =
+            QStringLiteral("Not run: an earlier action of trigger \"%1\" failed.").arg(firing->triggerName);
+        (void)m_store.finishAction(step.actionId, skipped);
+        Q_EMIT actionFinished(step.actionId, step.kind, step.target, ActionStatus::Skipped, skipped.error);
+        settle(-1);
+        runNext(firing);
+        return;
+    }
+    if (const Status started = m_store.startAction(step.actionId); !started) {
+        // Someone settled it (a recovery by another process): it must not run.
+        qCWarning(lcTriggers) << "action" << step.actionId << "not started:" << started.error().message;
+        firing->failed = true;
+        settle(-1);
+        runNext(firing);
+        return;
+    }
+    Q_EMIT actionStarted(step.actionId, step.kind, step.target);
+    const QString actionId = step.actionId;
+    const ActionKind kind = step.kind;
+    const QString target = step.target;
+    const QStringList warnings = step.warnings;
+    execute(firing, step, [this, firing, actionId, kind, target, warnings](ActionOutcome outcome) {
+        if (!warnings.isEmpty())
+            outcome.output += (outcome.output.isEmpty() ? QString() : QStringLiteral("\n")) +
+                              QStringLiteral("template warnings: ") + warnings.join(QStringLiteral("; "));
+        if (outcome.status != ActionStatus::Success)
+            firing->failed = true;
+        if (const Status finished = m_store.finishAction(actionId, outcome); !finished)
+            qCWarning(lcTriggers) << "cannot record the outcome of" << actionId << finished.error().message;
+        Q_EMIT actionFinished(actionId, kind, target, outcome.status,
+                              outcome.status == ActionStatus::Success ? outcome.output : outcome.error);
+        settle(-1);
+        runNext(firing);
+    });
+}
+
+void TriggerEngine::settle(int delta)
+{
+    m_busy += delta;
+    if (m_busy == 0 && delta < 0)
+        Q_EMIT idle();
+}
+
+void TriggerEngine::execute(const std::shared_ptr<Firing> &firing, const Step &step,
+                            std::function<void(ActionOutcome)> done)
+{
+    const EventContext &event = firing->event;
+    if (std::holds_alternative<CodefileAction>(step.rendered))
+        return runCodefile(firing, step, std::move(done));
+    if (const auto *notify = std::get_if<NotifyAction>(&step.rendered)) {
+        if (m_options.notifier)
+            m_options.notifier({notify->title, notify->body, firing->triggerName, event.id});
+        return done(succeeded(notify->title));
+    }
+    if (!m_github)
+        return done(failure(QStringLiteral("Not sent: no GitHub connection (set GITHUB_TOKEN).")));
+    if (std::holds_alternative<WorkflowAction>(step.rendered))
+        return runWorkflow(firing, step, std::move(done));
+    if (std::holds_alternative<CommentAction>(step.rendered))
+        return runComment(firing, step, std::move(done));
+    const auto statusDone = [done](const QString &what) {
+        return
+            [done, what](Status status) { done(status.ok() ? succeeded(what) : fromError(status.error())); };
+    };
+    if (const auto *rerun = std::get_if<RerunFailedAction>(&step.rendered)) {
+        const qint64 runId = runIdOf(rerun->run, event);
+        if (runId <= 0)
+            return done(
+                failure(QStringLiteral("Not sent: no workflow run (the event is not a workflow_run and "
+                                       "the action names no run).")));
+        return m_github->rerunRun(event.repository, runId, true,
+                                  statusDone(QStringLiteral("re-ran failed jobs of run %1").arg(runId)));
+    }
+    if (const auto *cancel = std::get_if<CancelRunAction>(&step.rendered)) {
+        const qint64 runId = runIdOf(cancel->run, event);
+        if (runId <= 0)
+            return done(
+                failure(QStringLiteral("Not sent: no workflow run (the event is not a workflow_run and "
+                                       "the action names no run).")));
+        return m_github->cancelRun(event.repository, runId, false,
+                                   statusDone(QStringLiteral("cancelled run %1").arg(runId)));
+    }
+    const auto &reaction = std::get<ReactionAction>(step.rendered);
+    const qint64 commentId = qint64(
+        event.payload.value(QLatin1String("comment")).toObject().value(QLatin1String("id")).toDouble());
+    if (event.type != QLatin1String("issue_comment") || commentId <= 0)
+        return done(failure(QStringLiteral("Not sent: a reaction needs an issue_comment event (this is %1).")
+                                .arg(event.type)));
+    m_github->createCommentReaction(
+        event.repository, commentId, reaction.content,
+        statusDone(QStringLiteral("reacted :%1: to comment %2").arg(reaction.content).arg(commentId)));
+}
+
+void TriggerEngine::runCodefile(const std::shared_ptr<Firing> &firing, const Step &step,
+                                std::function<void(ActionOutcome)> done)
+{
+    CodefileRequest request;
+    request.action = std::get<CodefileAction>(step.rendered);
+    request.triggerName = firing->triggerName;
+    request.event = firing->event;
+    request.token = m_options.token;
+    if (!m_options.dataDir.isEmpty()) {
+        const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
+        if (runs.mkpath(QStringLiteral(".")))
+            request.logFilePath = runs.filePath(step.actionId + QStringLiteral(".log"));
+    }
+    const quint64 id = m_runner.submit(std::move(request));
+    m_codefileWaiters.insert(id, [done = std::move(done)](const CodefileResult &result) {
+        ActionOutcome outcome = result.success ? succeeded(result.output) : failure(result.error.message);
+        if (!result.success)
+            outcome.output = result.output;
+        if (result.started && !result.timedOut && !result.crashed)
+            outcome.exitCode = result.exitCode;
+        if (!result.logFilePath.isEmpty())
+            outcome.output += QStringLiteral("\n[full log: %1]").arg(result.logFilePath);
+        done(outcome);
+    });
+}
+
+void TriggerEngine::onCodefileFinished(quint64 runId, const CodefileResult &result)
+{
+    const auto waiter = m_codefileWaiters.take(runId);
+    if (waiter)
+        waiter(result);
+}
+
+void TriggerEngine::runWorkflow(const std::shared_ptr<Firing> &firing, const Step &step,
+                                std::function<void(ActionOutcome)> done)
+{
+    const auto &workflow = std::get<WorkflowAction>(step.rendered);
+    const QString repo = repositoryOf(workflow.repository, firing->event);
+    QString ref = workflow.ref;
+    if (ref.isEmpty())
+        ref = firing->event.payload.value(QLatin1String("repository"))
+                  .toObject()
+                  .value(QLatin1String("default_branch"))
+                  .toString();
+    if (repo.isEmpty() || workflow.workflow.isEmpty() || ref.isEmpty())
+        return done(failure(QStringLiteral("Not sent: the dispatch needs a repository, a workflow and a ref "
+                                           "(got \"%1\", \"%2\", \"%3\").")
+                                .arg(repo, workflow.workflow, ref)));
+    GitHubClient *github = m_github;
+    m_github->workflowInputs(
+        repo, workflow.workflow, ref,
+        [github, repo, workflow, ref, done](Result<QList<DispatchInput>> declared) {
+            if (!declared)
+                return done(failure(QStringLiteral("Not sent: cannot read the inputs of %1: %2")
+                                        .arg(workflow.workflow, declared.error().message),
+                                    declared.error().httpStatus));
+            QStringList problems;
+            QSet<QString> names;
+            for (const DispatchInput &input : *declared) {
+                names.insert(input.name);
+                if (input.required && !input.hasDefault && !workflow.inputs.contains(input.name))
+                    problems.append(QStringLiteral("required input \"%1\" is missing").arg(input.name));
+                if (input.type == DispatchInput::Type::Choice && workflow.inputs.contains(input.name) &&
+                    !input.options.contains(workflow.inputs.value(input.name)))
+                    problems.append(QStringLiteral("input \"%1\" must be one of %2, not \"%3\"")
+                                        .arg(input.name, input.options.join(QStringLiteral(", ")),
+                                             workflow.inputs.value(input.name)));
+            }
+            for (auto it = workflow.inputs.cbegin(); it != workflow.inputs.cend(); ++it)
+                if (!names.contains(it.key()))
+                    problems.append(
+                        QStringLiteral("\"%1\" is not an input of %2").arg(it.key(), workflow.workflow));
+            if (!problems.isEmpty())
+                return done(
+                    failure(QStringLiteral("Not sent: %1.").arg(problems.join(QStringLiteral("; ")))));
+            QJsonObject inputs;
+            for (auto it = workflow.inputs.cbegin(); it != workflow.inputs.cend(); ++it)
+                inputs.insert(it.key(), it.value());
+            github->dispatchWorkflow(
+                repo, workflow.workflow, ref, inputs, [done](Result<DispatchResult> result) {
+                    if (!result)
+                        return done(fromError(result.error()));
+                    done(succeeded(result->runId != 0
+                                       ? QStringLiteral("run %1 %2").arg(result->runId).arg(result->htmlUrl)
+                                       : QStringLiteral("dispatched; run not found")));
+                });
+        });
+}
+
+void TriggerEngine::runComment(const std::shared_ptr<Firing> &firing, const Step &step,
+                               std::function<void(ActionOutcome)> done)
+{
+    const auto &rendered = std::get<CommentAction>(step.rendered);
+    const qint64 number = rendered.pr.isEmpty() ? firing->event.number() : rendered.pr.trimmed().toLongLong();
+    if (number <= 0 || firing->event.repository.isEmpty())
+        return done(failure(QStringLiteral("Not sent: the event is not about a pull request or issue and the "
+                                           "comment names none.")));
+    // The action as written: the preset renders event text exactly once.
+    QStringList warnings;
+    const Result<QString> body =
+        m_presets.renderComment(std::get<CommentAction>(step.written), firing->context, &warnings);
+    if (!body)
+        return done(failure(QStringLiteral("Not sent: %1").arg(body.error().message)));
+    m_github->createIssueComment(firing->event.repository, int(number), *body,
+                                 [done](Result<Comment> created) {
+                                     if (!created)
+                                         return done(fromError(created.error()));
+                                     done(succeeded(created->htmlUrl));
+                                 });
+}
+
+void TriggerEngine::scheduleGate()
+{
+    const std::optional<QDateTime> due = m_gate.nextDue();
+    if (!due)
+        return;
+    const qint64 wait = std::max<qint64>(0, due->toMSecsSinceEpoch() - m_clock->nowMSecs());
+    m_gateTimer.start(int(std::min<qint64>(wait, 60000)));
+}
+
+void TriggerEngine::releaseDue()
+{
+    const Result<QList<Trigger>> all = triggers();
+    if (!all)
+        return;
+    for (const TriggerGate::Release &release : m_gate.takeDue(*all)) {
+        const auto trigger = std::find_if(all->cbegin(), all->cend(),
+                                          [&](const Trigger &t) { return t.name == release.triggerName; });
+        if (trigger == all->cend())
+            continue;
+        ProcessReport report;
+        if (release.outcome.decision == TriggerGate::Decision::Suppressed)
+            (void)m_store.recordFiring(release.event.id, trigger->name,
+                                       QStringLiteral("suppressed: ") + release.outcome.reason);
+        else if (const Status fired = fire(*trigger, release.event, report); !fired)
+            qCWarning(lcTriggers) << "debounced trigger" << trigger->name
+                                  << "could not fire:" << fired.error().message;
+    }
+    scheduleGate();
+}
+
+Result<QString> TriggerEngine::retry(const QString &actionId)
+{
+    const Result<std::optional<ActionRecord>> found = m_store.action(actionId);
+    if (!found)
+        return found.error();
+    if (!found->has_value())
+        return Error{QStringLiteral("not_found"), QStringLiteral("No action %1.").arg(actionId)};
+    const ActionRecord &record = **found;
+    if (record.triggerId.isEmpty() || record.eventId.isEmpty())
+        return Error{QStringLiteral("invalid"),
+                     QStringLiteral("Action %1 was not started by a trigger; run the command again instead.")
+                         .arg(record.id)};
+    if (!isFinished(record.status))
+        return Error{QStringLiteral("busy"),
+                     QStringLiteral("Action %1 is still %2.").arg(record.id, toString(record.status))};
+    const Result<QList<Trigger>> all = triggers();
+    if (!all)
+        return all.error();
+    const auto trigger = std::find_if(all->cbegin(), all->cend(),
+                                      [&](const Trigger &t) { return t.name == record.triggerId; });
+    if (trigger == all->cend())
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("Trigger \"%1\" no longer exists.").arg(record.triggerId)};
+    const Result<std::optional<Event>> event = m_store.event(record.eventId);
+    if (!event)
+        return event.error();
+    if (!event->has_value())
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("Event %1 is no longer stored.").arg(record.eventId)};
+
+    auto firing = std::make_shared<Firing>();
+    firing->triggerName = trigger->name;
+    firing->event = EventContext::fromPayload(
+        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
+    const MatchResult match = TriggerMatcher::evaluate(*trigger, firing->event, {false, true});
+    firing->context = TemplateEngine::context(firing->event, trigger->name, match.command);
+    // The trigger's action with the same kind and target (the rendering is deterministic for one event).
+    std::optional<Step> step;
+    for (const TriggerAction &action : trigger->run) {
+        Step candidate;
+        candidate.written = action;
+        candidate.rendered = TemplateEngine::renderAction(action, firing->context, &candidate.warnings);
+        candidate.kind = kindOf(action);
+        candidate.target = targetOf(candidate.rendered, firing->event);
+        if (candidate.kind == record.kind && candidate.target == record.target) {
+            step = std::move(candidate);
+            break;
+        }
+    }
+    if (!step)
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("Trigger \"%1\" no longer has this action (%2 %3).")
+                         .arg(trigger->name, toString(record.kind), record.target)};
+    const Result<QString> newId =
+        m_store.beginAction({step->kind, step->target, record.eventId, record.triggerId, false});
+    if (!newId)
+        return newId.error();
+    step->actionId = *newId;
+    firing->steps.append(*step);
+    qCInfo(lcTriggers) << "retrying action" << record.id << "as" << *newId;
+    settle(1);
+    QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
+    return *newId;
+}
+
+} // namespace exeserver

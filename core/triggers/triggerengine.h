@@ -1,0 +1,141 @@
+#pragma once
+
+#include "events/event.h"
+#include "store/actionrecord.h"
+#include "triggers/eventcontext.h"
+#include "triggers/trigger.h"
+#include "triggers/triggergate.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace exeserver {
+
+class CodefileRunner;
+class EventStore;
+class GitHubClient;
+class PresetStore;
+class TriggerClaims;
+struct CodefileResult;
+
+// A notify action's message, for the tray (GUI) or stdout (CLI).
+struct TriggerNotification
+{
+    QString title;
+    QString body;
+    QString triggerName;
+    QString eventId;
+};
+
+// What process() decided for one event.
+struct ProcessReport
+{
+    QStringList fired;          // trigger names whose actions were queued by this call
+    QStringList alreadyDecided; // matched, but a decision existed (redelivery, replay, another instance)
+    QStringList deferred;       // held by a debounce; fire later unless superseded
+    QStringList suppressed;     // matched, refused by the rate guard
+    QStringList actionIds;      // the queued actions, in order
+    QStringList errors;         // triggers that could not be decided (team database unreachable, ...)
+};
+
+// Ties stored events to triggers and runs their actions exactly once: parse the payload once, match every
+// enabled trigger from the store, write the (event, trigger) decision and its queued actions in one
+// transaction (team mode: claim the pair in the shared PostgreSQL first), then run each firing's actions in
+// order through the action log (queued → running → success/failure; after a failure the rest are skipped).
+// A restart marks what was running `interrupted` and never runs it again; retry() does, on request.
+class TriggerEngine : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString dataDir; // per-run logs in <dataDir>/runs/<action id>.log; empty: no log files
+        std::function<void(const TriggerNotification &)> notifier;
+        QString token;                   // GITHUB_TOKEN for code files whose trigger opts in (pass_token)
+        TriggerClaims *claims = nullptr; // team mode; not owned
+    };
+
+    TriggerEngine(EventStore &store, GitHubClient *github, CodefileRunner &runner, PresetStore &presets,
+                  const Clock *clock, Options options, QObject *parent = nullptr);
+    ~TriggerEngine() override;
+
+    // At startup: actions of processes that are gone become interrupted (running) or skipped (queued).
+    Result<int> recoverInterrupted();
+
+    // Matches a stored event (by id, or the event itself, which must already be stored) and queues the
+    // actions of every trigger that fires. The actions run afterwards from the event loop.
+    Result<ProcessReport> process(const QString &eventId);
+    Result<ProcessReport> process(const Event &event);
+
+    // Runs one logged action again, as a new action row; returns the new row's id.
+    Result<QString> retry(const QString &actionId);
+
+    // Actions queued or running in this engine, and debounced events waiting.
+    int busyCount() const { return m_busy; }
+    int deferredCount() const { return m_gate.pendingCount(); }
+
+    // The enabled and disabled triggers of the store, compiled (cached until a definition changes).
+    Result<QList<Trigger>> triggers();
+
+Q_SIGNALS:
+    void actionStarted(const QString &actionId, exeserver::ActionKind kind, const QString &target);
+    void actionFinished(const QString &actionId, exeserver::ActionKind kind, const QString &target,
+                        exeserver::ActionStatus status, const QString &detail);
+    void idle(); // nothing queued or running any more
+
+private:
+    struct Step;
+    struct Firing;
+
+    Result<ProcessReport> processContext(const EventContext &event);
+    Status fire(const Trigger &trigger, const EventContext &event, ProcessReport &report);
+    void runNext(std::shared_ptr<Firing> firing);
+    void execute(const std::shared_ptr<Firing> &firing, const Step &step,
+                 std::function<void(ActionOutcome)> done);
+    void runCodefile(const std::shared_ptr<Firing> &firing, const Step &step,
+                     std::function<void(ActionOutcome)> done);
+    void runWorkflow(const std::shared_ptr<Firing> &firing, const Step &step,
+                     std::function<void(ActionOutcome)> done);
+    void runComment(const std::shared_ptr<Firing> &firing, const Step &step,
+                    std::function<void(ActionOutcome)> done);
+    void onCodefileFinished(quint64 runId, const CodefileResult &result);
+    void releaseDue();
+    void scheduleGate();
+    void settle(int delta);
+
+    EventStore &m_store;
+    GitHubClient *m_github;
+    CodefileRunner &m_runner;
+    PresetStore &m_presets;
+    const Clock *m_clock;
+    Options m_options;
+    TriggerGate m_gate;
+    QTimer m_gateTimer;
+    struct Cached
+    {
+        QDateTime updatedAt;
+        QString definition;
+        bool enabled = true;
+        std::optional<Trigger> trigger; // nullopt: the stored definition does not load
+    };
+    QHash<QString, Cached> m_cache; // by trigger id
+    QHash<quint64, std::function<void(const CodefileResult &)>> m_codefileWaiters;
+    int m_busy = 0;
+};
+
+// How a trigger is kept in the store's triggers table: id = name, definition = the file format's JSON.
+struct StoredTrigger;
+StoredTrigger toStoredTrigger(const Trigger &trigger);
+Result<Trigger> fromStoredTrigger(const StoredTrigger &stored);
+
+} // namespace exeserver

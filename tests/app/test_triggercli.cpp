@@ -1,0 +1,372 @@
+// exeserver-cli's trigger commands end to end: the real binary, a temporary data dir, the fake GitHub.
+#include "catch.h"
+#include "fakegithubserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <csignal>
+
+using namespace exeserver::test;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+struct CliHarness
+{
+    FakeGitHubServer server;
+    QTemporaryDir dir;
+
+    CliHarness() { REQUIRE(server.start()); }
+
+    QString path(const QString &name) const { return QDir(dir.path()).filePath(name); }
+
+    void prepare(QProcess &process, QStringList arguments) const
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+        env.insert(QStringLiteral("HOME"), dir.path());
+        env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+        env.insert(QStringLiteral("GITHUB_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+        env.insert(QStringLiteral("MARKS"), path(QStringLiteral("marks")));
+        process.setProcessEnvironment(env);
+        arguments = QStringList{QStringLiteral("--data-dir"), path(QStringLiteral("data")),
+                                QStringLiteral("--api-url"), server.baseUrl().toString()} +
+                    arguments;
+        process.setProgram(QStringLiteral(EXESERVER_CLI_PATH));
+        process.setArguments(arguments);
+    }
+
+    CliRun run(const QStringList &arguments) const
+    {
+        QProcess process;
+        prepare(process, arguments);
+        process.start();
+        REQUIRE(process.waitForStarted());
+        process.closeWriteChannel();
+        REQUIRE(QTest::qWaitFor([&]() { return process.state() == QProcess::NotRunning; }, 30000));
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    QString write(const QString &name, const QByteArray &text, bool executable = false) const
+    {
+        QFile file(path(name));
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(text);
+        file.close();
+        if (executable)
+            file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
+        return file.fileName();
+    }
+
+    QString payload() const
+    {
+        QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+        REQUIRE(source.open(QIODevice::ReadOnly));
+        return write(QStringLiteral("pr.json"), source.readAll());
+    }
+
+    int marks() const
+    {
+        QFile file(path(QStringLiteral("marks")));
+        if (!file.open(QIODevice::ReadOnly))
+            return 0;
+        return int(file.readAll().count('\n'));
+    }
+};
+
+QStringList args(std::initializer_list<const char *> words)
+{
+    QStringList list;
+    for (const char *word : words)
+        list.append(QString::fromUtf8(word));
+    return list;
+}
+
+QJsonArray actionsJson(const CliHarness &h)
+{
+    const CliRun list = h.run(args({"actions", "list", "--json"}));
+    REQUIRE(list.exitCode == 0);
+    return QJsonDocument::fromJson(list.out.toUtf8()).array();
+}
+
+} // namespace
+
+TEST_CASE("CLI: triggers import, list, export, enable, disable and a dry run", "[cli][triggers]")
+{
+    CliHarness h;
+    const QString file = h.write(QStringLiteral("triggers.yml"), R"(
+triggers:
+  - name: readme-prs
+    event: pull_request
+    actions: [opened]
+    conditions:
+      all:
+        - {field: pull_request.title, op: contains, value: README}
+        - {field: pull_request.base.ref, op: equals, value: main}
+    run:
+      - notify: {title: "PR {{ event.pull_request.number }}"}
+  - name: other
+    enabled: false
+    event: push
+    run: [{notify: {title: push}}]
+)");
+    const CliRun imported = h.run(args({"triggers", "import"}) << file);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(imported.out.contains(QLatin1String("imported readme-prs")));
+    const CliRun list = h.run(args({"triggers", "list"}));
+    CHECK(list.out.contains(QLatin1String("readme-prs  enabled   pull_request [opened]  -> notify")));
+    CHECK(list.out.contains(QLatin1String("other  disabled")));
+    CHECK(h.run(args({"triggers", "enable", "other"})).exitCode == 0);
+    CHECK(h.run(args({"triggers", "list"})).out.contains(QLatin1String("other  enabled")));
+    CHECK(h.run(args({"triggers", "disable", "other"})).exitCode == 0);
+    CHECK(h.run(args({"triggers", "enable", "missing"})).exitCode == 1);
+    const CliRun exported = h.run(args({"triggers", "export"}));
+    CHECK(exported.out.contains(QLatin1String("name: readme-prs")));
+    CHECK(h.run(args({"triggers", "export"}) << h.path(QStringLiteral("out.json"))).exitCode == 0);
+    CHECK(QFile::exists(h.path(QStringLiteral("out.json"))));
+    // A stored event to test against; readme-prs does not fire on ingest for the dry-run event because the
+    // base ref is master, which is what the dry run explains.
+    const CliRun ingested =
+        h.run(args({"events", "ingest"})
+              << h.payload() << QStringLiteral("--event") << QStringLiteral("pull_request")
+              << QStringLiteral("--delivery") << QStringLiteral("dry-1"));
+    REQUIRE(ingested.exitCode == 0);
+    CHECK_FALSE(ingested.out.contains(QLatin1String("fired")));
+    const CliRun dry = h.run(args({"triggers", "test", "readme-prs", "--event", "dry-1"}));
+    INFO(dry.out.toStdString() << dry.err.toStdString());
+    REQUIRE(dry.exitCode == 0);
+    CHECK(dry.out.contains(QLatin1String("pass event")));
+    CHECK(dry.out.contains(QLatin1String("pass contains pull_request.title README")));
+    CHECK(dry.out.contains(QLatin1String("FAIL equals pull_request.base.ref main  (saw [\"master\"])")));
+    CHECK(dry.out.contains(QLatin1String("Result: no match")));
+    CHECK(actionsJson(h).isEmpty());
+}
+
+TEST_CASE("CLI: presets add, list, remove and comment --preset", "[cli][triggers][presets]")
+{
+    CliHarness h;
+    REQUIRE(h.run(args({"presets", "add", "hello", "--body",
+                        "Hello from {{ repository }} #{{ event.number }}: {{ args }}"}))
+                .exitCode == 0);
+    const CliRun list = h.run(args({"presets", "list"}));
+    CHECK(list.out.contains(QLatin1String("review  (built-in)  /review")));
+    CHECK(list.out.contains(QLatin1String("hello  Hello from")));
+    const CliRun posted =
+        h.run(args({"comment", "octocat/Hello-World", "1347", "--preset", "hello", "--args", "hi"}));
+    INFO(posted.err.toStdString());
+    REQUIRE(posted.exitCode == 0);
+    const auto comments = h.server.comments(QStringLiteral("octocat/Hello-World"), 1347);
+    REQUIRE_FALSE(comments.isEmpty());
+    CHECK(comments.constLast().body == QLatin1String("Hello from octocat/Hello-World #1347: hi"));
+    CHECK(h.run(args({"comment", "octocat/Hello-World", "1347", "--preset", "ask", "--args", "why?"}))
+              .exitCode == 0);
+    CHECK(h.server.comments(QStringLiteral("octocat/Hello-World"), 1347).constLast().body ==
+          QLatin1String("/ask \"why?\""));
+    CHECK(h.run(args({"comment", "octocat/Hello-World", "1347", "--preset", "hello", "--body", "x"}))
+              .exitCode == 2);
+    CHECK(h.run(args({"presets", "remove", "hello"})).exitCode == 0);
+    CHECK(h.run(args({"presets", "remove", "review"})).exitCode == 1);
+}
+
+TEST_CASE("CLI: events ingest fires a code file once, SIGKILL leaves it interrupted, retry runs it again",
+          "[cli][triggers][crash]")
+{
+    CliHarness h;
+    // First run: marks and sleeps (killed then); later runs mark and exit.
+    const QString script = h.write(QStringLiteral("slow.sh"),
+                                   "#!/bin/sh\n"
+                                   "n=$(cat \"$MARKS\" 2>/dev/null | wc -l)\n"
+                                   "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
+                                   "if [ \"$n\" -eq 0 ]; then exec sleep 60; fi\n"
+                                   "echo retried\n",
+                                   true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: slow
+    event: pull_request
+    run: [{codefile: {path: "%1", timeout: 120}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    const QStringList ingest = args({"events", "ingest"})
+                               << h.payload() << QStringLiteral("--event") << QStringLiteral("pull_request")
+                               << QStringLiteral("--delivery") << QStringLiteral("crash-1");
+    QProcess process;
+    h.prepare(process, ingest);
+    process.start();
+    REQUIRE(process.waitForStarted());
+    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
+    ::kill(pid_t(process.processId()), SIGKILL);
+    REQUIRE(process.waitForFinished(10000));
+    // The orphaned sleep (its own process group) is ended by the test.
+    {
+        QFile marks(h.path(QStringLiteral("marks")));
+        REQUIRE(marks.open(QIODevice::ReadOnly));
+        const pid_t child =
+            pid_t(QString::fromUtf8(marks.readAll()).section(QLatin1Char(' '), 1, 1).trimmed().toLongLong());
+        if (child > 0)
+            ::kill(-child, SIGKILL);
+    }
+    QJsonArray actions = actionsJson(h); // opening the store settles the dead process's actions
+    REQUIRE(actions.size() == 1);
+    const QJsonObject action = actions[0].toObject();
+    CHECK(action.value(QLatin1String("status")).toString() == QLatin1String("interrupted"));
+    const QString actionId = action.value(QLatin1String("id")).toString();
+    // Ingesting the same delivery again fires nothing: the decision was recorded before the crash.
+    const CliRun again = h.run(ingest);
+    CHECK(again.out.contains(QLatin1String("already stored")));
+    CHECK(again.out.contains(QLatin1String("already fired")));
+    CHECK(h.marks() == 1);
+    CHECK(actionsJson(h).size() == 1);
+    const CliRun retried = h.run(args({"actions", "retry"}) << actionId);
+    INFO(retried.out.toStdString() << retried.err.toStdString());
+    CHECK(retried.exitCode == 0);
+    CHECK(retried.out.contains(QLatin1String(": success")));
+    CHECK(h.marks() == 2);
+    actions = actionsJson(h);
+    REQUIRE(actions.size() == 2);
+    CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("success"));
+}
+
+namespace {
+
+// A running `serve` on port 0; its webhook URL once it listens.
+struct Server
+{
+    QProcess process;
+    QString out;
+    QUrl url;
+
+    void start(const CliHarness &h, const QString &dataDir, const QString &databaseUrl)
+    {
+        h.prepare(process, {QStringLiteral("serve"), QStringLiteral("--webhook-port"), QStringLiteral("0"),
+                            QStringLiteral("--no-poll")});
+        QStringList arguments = process.arguments();
+        arguments[1] = dataDir; // --data-dir
+        process.setArguments(arguments);
+        QProcessEnvironment env = process.processEnvironment();
+        if (!databaseUrl.isEmpty())
+            env.insert(QStringLiteral("EXESERVER_DATABASE_URL"), databaseUrl);
+        process.setProcessEnvironment(env);
+        process.start();
+        REQUIRE(process.waitForStarted());
+        const QRegularExpression listening(
+            QStringLiteral("Listening for GitHub webhooks on (http://127\\.0\\.0\\.1:\\d+)"));
+        REQUIRE(QTest::qWaitFor(
+            [&]() {
+                out += QString::fromUtf8(process.readAllStandardOutput());
+                const auto match = listening.match(out);
+                if (match.hasMatch())
+                    url = QUrl(match.captured(1) + QStringLiteral("/api/v1/github_webhooks"));
+                return match.hasMatch();
+            },
+            15000));
+    }
+
+    bool waitFor(const QString &text, int timeoutMs = 15000)
+    {
+        return QTest::qWaitFor(
+            [&]() {
+                out += QString::fromUtf8(process.readAllStandardOutput());
+                return out.contains(text);
+            },
+            timeoutMs);
+    }
+
+    void stop()
+    {
+        process.terminate();
+        REQUIRE(process.waitForFinished(15000));
+        out += QString::fromUtf8(process.readAllStandardOutput());
+    }
+};
+
+int post(QNetworkAccessManager &network, const QUrl &url, const QByteArray &delivery, const QByteArray &body)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-GitHub-Event", "pull_request");
+    request.setRawHeader("X-GitHub-Delivery", delivery);
+    QNetworkReply *reply = network.post(request, body);
+    REQUIRE(QTest::qWaitFor([reply]() { return reply->isFinished(); }, 10000));
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+} // namespace
+
+TEST_CASE("CLI: serve runs triggers for accepted events, and two serves on one PostgreSQL fire once",
+          "[cli][triggers][serve][postgres]")
+{
+    const QString databaseUrl = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
+    if (databaseUrl.isEmpty()) {
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            FAIL("EXESERVER_TEST_PG_URL is not set: run the tests through scripts/test, which starts "
+                 "PostgreSQL");
+        WARN("EXESERVER_TEST_PG_URL is not set; only one serve runs (scripts/test sets it for team mode)");
+    }
+    CliHarness h;
+    const QString script =
+        h.write(QStringLiteral("mark.sh"), "#!/bin/sh\necho \"$EXESERVER_EVENT_ID\" >> \"$MARKS\"\n", true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: mark
+    event: pull_request
+    run: [{codefile: {path: "%1"}}, {notify: {title: "marked {{ event.number }}"}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    for (const char *data : {"data-a", "data-b"}) {
+        QProcess import;
+        h.prepare(import, args({"triggers", "import"}) << h.path(QStringLiteral("t.yml")));
+        QStringList arguments = import.arguments();
+        arguments[1] = h.path(QString::fromLatin1(data));
+        import.setArguments(arguments);
+        import.start();
+        REQUIRE(import.waitForFinished(15000));
+        REQUIRE(import.exitCode() == 0);
+    }
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    const QByteArray body = source.readAll();
+    const QByteArray delivery = "team-" + QUuid::createUuid().toByteArray(QUuid::Id128);
+
+    Server a;
+    a.start(h, h.path(QStringLiteral("data-a")), databaseUrl);
+    QNetworkAccessManager network;
+    CHECK(post(network, a.url, delivery, body) == 202);
+    CHECK(post(network, a.url, delivery, body) == 200); // a redelivery is stored and fired once
+    REQUIRE(a.waitFor(QStringLiteral("notify: marked 2")));
+    if (!databaseUrl.isEmpty()) {
+        Server b;
+        b.start(h, h.path(QStringLiteral("data-b")), databaseUrl);
+        CHECK(post(network, b.url, delivery, body) == 202); // its own store: new there
+        REQUIRE(b.waitFor(QStringLiteral("event pull_request opened")));
+        QTest::qWait(300);
+        b.stop();
+        CHECK_FALSE(b.out.contains(QLatin1String("fired")));
+    }
+    a.stop();
+    CHECK(a.out.count(QLatin1String("trigger mark fired")) == 1);
+    CHECK(h.marks() == 1);
+}

@@ -1,0 +1,534 @@
+#include "catch.h"
+#include "githubtesting.h"
+#include "triggers_testutil.h"
+
+#include "store/eventstore.h"
+#include "sync/postgrestarget.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/presetstore.h"
+#include "triggers/triggerclaims.h"
+#include "triggers/triggerengine.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace exeserver;
+using namespace exeserver::test;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+
+Event storedEvent(const QString &id, const QString &type, const QJsonObject &payload)
+{
+    Event event;
+    event.id = id;
+    event.type = type;
+    event.action = payload.value(QLatin1String("action")).toString();
+    event.repository =
+        payload.value(QLatin1String("repository")).toObject().value(QLatin1String("full_name")).toString();
+    event.sender = payload.value(QLatin1String("sender")).toObject().value(QLatin1String("login")).toString();
+    event.source = eventsource::Manual;
+    event.receivedAt = QDateTime::currentDateTimeUtc();
+    event.occurredAt = event.receivedAt;
+    event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    return event;
+}
+
+// One engine over a temporary store, with its collaborators; GitHub optional.
+struct EngineHarness
+{
+    QTemporaryDir dir;
+    EventStore store;
+    CodefileRunner runner;
+    PresetStore presets;
+    QList<TriggerNotification> notifications;
+    std::unique_ptr<TriggerEngine> engine;
+
+    explicit EngineHarness(GitHubClient *github = nullptr, TriggerClaims *claims = nullptr,
+                           const QString &storePath = {})
+        : presets(dir.path())
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(
+            store.open(storePath.isEmpty() ? dir.filePath(QStringLiteral("exeserver.db")) : storePath).ok());
+        TriggerEngine::Options options;
+        options.dataDir = dir.path();
+        options.claims = claims;
+        options.notifier = [this](const TriggerNotification &n) { notifications.append(n); };
+        engine =
+            std::make_unique<TriggerEngine>(store, github, runner, presets, SystemClock::instance(), options);
+    }
+
+    void addTriggers(const char *yaml)
+    {
+        for (const Trigger &trigger : parseTriggers(yaml))
+            REQUIRE(store.saveTrigger(toStoredTrigger(trigger)).ok());
+    }
+
+    ProcessReport ingest(const Event &event)
+    {
+        REQUIRE(store.addEvent(event).ok());
+        const Result<ProcessReport> report = engine->process(event.id);
+        INFO((report ? QString() : report.error().message).toStdString());
+        REQUIRE(report.ok());
+        return *report;
+    }
+
+    void waitIdle()
+    {
+        REQUIRE(QTest::qWaitFor([this]() { return engine->busyCount() == 0; }, kWaitMs));
+    }
+
+    ActionRecord action(const QString &id)
+    {
+        const auto record = store.action(id);
+        REQUIRE(record.ok());
+        REQUIRE(record->has_value());
+        return **record;
+    }
+
+    QString writeScript(const QString &name, const QByteArray &text)
+    {
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(text);
+        file.close();
+        file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
+        return path;
+    }
+};
+
+QJsonObject pullRequestOn(const QString &repo, int number)
+{
+    QJsonObject payload = webhookPayload("pull_request.opened.json");
+    QJsonObject repository = payload.value(QLatin1String("repository")).toObject();
+    repository.insert(QStringLiteral("full_name"), repo);
+    payload.insert(QStringLiteral("repository"), repository);
+    payload.insert(QStringLiteral("number"), number);
+    QJsonObject pr = payload.value(QLatin1String("pull_request")).toObject();
+    pr.insert(QStringLiteral("number"), number);
+    payload.insert(QStringLiteral("pull_request"), pr);
+    return payload;
+}
+
+} // namespace
+
+TEST_CASE("Engine: every example payload goes through a set of triggers without a crash",
+          "[engine][examples]")
+{
+    QStringList candidates{QStringLiteral(EXESERVER_SOURCE_DIR
+                                          "/tests/contract/node_modules/@octokit/"
+                                          "webhooks-examples/api.github.com/index.json")};
+    if (const QString env = qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES"); !env.isEmpty())
+        candidates.prepend(env);
+    QList<Event> events;
+    for (const QString &path : candidates) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonArray definitions = QJsonDocument::fromJson(file.readAll()).array();
+        for (const QJsonValue &definition : definitions) {
+            const QString type = definition[QLatin1String("name")].toString();
+            for (const QJsonValue &example : definition[QLatin1String("examples")].toArray())
+                events.append(
+                    storedEvent(QStringLiteral("ex-%1").arg(events.size()), type, example.toObject()));
+        }
+        break;
+    }
+    if (events.isEmpty()) {
+        WARN(
+            "@octokit/webhooks-examples not installed (scripts/test installs it); using tests/data payloads");
+        for (const auto &[type, file] :
+             {std::pair{"pull_request", "pull_request.opened.json"},
+              std::pair{"pull_request", "pull_request.synchronize.json"},
+              std::pair{"issue_comment", "issue_comment.created.json"},
+              std::pair{"workflow_run", "workflow_run.completed.json"}, std::pair{"push", "push.json"}})
+            events.append(storedEvent(QStringLiteral("ex-%1").arg(events.size()), QString::fromLatin1(type),
+                                      webhookPayload(file)));
+    } else {
+        CHECK(events.size() >= 329);
+    }
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: everything
+    event: "*"
+    conditions: {field: repository.full_name, op: exists}
+    run: [{notify: {title: "{{ event_name }} {{ action }}", body: "{{ event.sender.login }}"}}]
+  - name: prs
+    event: pull_request
+    conditions:
+      any:
+        - {field: "pull_request.labels[*].name", op: in, value: [bug, enhancement]}
+        - {field: pull_request.title, op: regex, value: "(?i)update"}
+    run:
+      - notify: {title: "PR {{ event.pull_request.number }}"}
+      - comment: {preset: review}
+  - name: commands
+    event: issue_comment
+    conditions: {field: comment.body, op: comment_command}
+    run: [{reaction: eyes}, {notify: {title: "{{ command.name }}"}}]
+  - name: failed-runs
+    event: workflow_run
+    actions: [completed]
+    conditions: {field: workflow_run.conclusion, op: equals, value: failure}
+    run: [{rerun_failed: }]
+)");
+    int fired = 0;
+    for (const Event &event : events) {
+        const ProcessReport report = h.ingest(event);
+        fired += int(report.fired.size());
+    }
+    h.waitIdle();
+    CHECK(fired > 0);
+    CHECK(h.notifications.size() > 0);
+    // No GitHub connection: GitHub actions fail with a message, never crash, and later steps are skipped.
+    const auto failed = h.store.actions({ActionStatus::Failure, std::nullopt, {}, 10000, 0});
+    REQUIRE(failed.ok());
+    for (const ActionRecord &record : *failed)
+        CHECK_FALSE(record.error.isEmpty());
+    const auto running = h.store.actions({ActionStatus::Running, std::nullopt, {}, 10000, 0});
+    REQUIRE(running.ok());
+    CHECK(running->isEmpty());
+}
+
+TEST_CASE("Engine: a matching pull_request runs a code file that sees the event file and environment",
+          "[engine][codefile]")
+{
+    EngineHarness h;
+    const QString out = h.dir.filePath(QStringLiteral("seen.txt"));
+    const QString script = h.writeScript(
+        QStringLiteral("check.sh"),
+        "#!/bin/sh\n"
+        "{ echo \"name=$GITHUB_EVENT_NAME\"; echo \"repo=$GITHUB_REPOSITORY\";\n"
+        "  echo \"trigger=$EXESERVER_TRIGGER\"; echo \"event=$EXESERVER_EVENT_ID\";\n"
+        "  echo \"arg=$1\"; echo \"token=${GITHUB_TOKEN:-none}\"; cat \"$GITHUB_EVENT_PATH\"; } > \"$OUT\"\n"
+        "echo done-ok\n");
+    h.addTriggers(QStringLiteral(R"(
+triggers:
+  - name: pr-check
+    event: pull_request
+    actions: [opened]
+    conditions: {field: pull_request.title, op: contains, value: README}
+    run:
+      - codefile: {path: "%1", args: ["{{ event.pull_request.title }}"], timeout: 30}
+)")
+                      .arg(script)
+                      .toUtf8()
+                      .constData());
+    qputenv("OUT", out.toUtf8());
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-pr-1"), QStringLiteral("pull_request"),
+                             webhookPayload("pull_request.opened.json")));
+    REQUIRE(report.fired == QStringList{QStringLiteral("pr-check")});
+    REQUIRE(report.actionIds.size() == 1);
+    CHECK(h.action(report.actionIds[0]).status == ActionStatus::Queued);
+    h.waitIdle();
+    qunsetenv("OUT");
+    const ActionRecord record = h.action(report.actionIds[0]);
+    INFO(record.error.toStdString());
+    CHECK(record.status == ActionStatus::Success);
+    CHECK(record.kind == ActionKind::CodeFile);
+    CHECK(record.exitCode == 0);
+    CHECK(record.output.contains(QLatin1String("done-ok")));
+    CHECK(QFile::exists(h.dir.filePath(QStringLiteral("runs/%1.log").arg(record.id))));
+    QFile seen(out);
+    REQUIRE(seen.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(seen.readAll());
+    CHECK(text.contains(QLatin1String("name=pull_request")));
+    CHECK(text.contains(QLatin1String("repo=Codertocat/Hello-World")));
+    CHECK(text.contains(QLatin1String("trigger=pr-check")));
+    CHECK(text.contains(QLatin1String("event=d-pr-1")));
+    CHECK(text.contains(QLatin1String("arg=Update the README with new information.")));
+    CHECK(text.contains(QLatin1String("token=none")));
+    CHECK(text.contains(QLatin1String("\"pull_request\"")));
+}
+
+TEST_CASE("Engine: a redelivered event fires once, also from a second engine on the same store",
+          "[engine][once]")
+{
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "PR {{ event.pull_request.number }}"}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-redeliver"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    CHECK(h.ingest(event).fired.size() == 1);
+    const ProcessReport again = h.ingest(event);
+    CHECK(again.fired.isEmpty());
+    CHECK(again.alreadyDecided == QStringList{QStringLiteral("note")});
+    EngineHarness other(nullptr, nullptr, h.store.path());
+    const Result<ProcessReport> third = other.engine->process(event.id);
+    REQUIRE(third.ok());
+    CHECK(third->fired.isEmpty());
+    h.waitIdle();
+    other.waitIdle();
+    CHECK(h.notifications.size() + other.notifications.size() == 1);
+    const auto actions = h.store.actions({std::nullopt, std::nullopt, event.id, 100, 0});
+    REQUIRE(actions.ok());
+    CHECK(actions->size() == 1);
+}
+
+TEST_CASE("Engine: workflow dispatch sends templated inputs and records the run id", "[engine][dispatch]")
+{
+    GitHubHarness gh;
+    gh.server.setFileContent(
+        QStringLiteral("octocat/Hello-World"), QStringLiteral(".github/workflows/ci.yml"),
+        "name: CI\non:\n  workflow_dispatch:\n    inputs:\n      pr:\n        required: true\n"
+        "      title:\n        type: string\njobs: {}\n");
+    EngineHarness h(gh.client.get());
+    h.addTriggers(R"(
+triggers:
+  - name: dispatch-good
+    event: pull_request
+    run:
+      - workflow: {repository: "{{ repository }}", workflow: ci.yml, ref: main,
+                   inputs: {pr: "{{ event.pull_request.number }}", title: "{{ event.pull_request.title }}"}}
+      - notify: {title: after}
+)");
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-dispatch"), QStringLiteral("pull_request"),
+                             pullRequestOn(QStringLiteral("octocat/Hello-World"), 1347)));
+    REQUIRE(report.actionIds.size() == 2);
+    h.waitIdle();
+    const ActionRecord record = h.action(report.actionIds[0]);
+    INFO(record.error.toStdString());
+    REQUIRE(record.status == ActionStatus::Success);
+    REQUIRE(gh.server.dispatches().size() == 1);
+    const FakeDispatch dispatch = gh.server.dispatches().constFirst();
+    CHECK(dispatch.body.value(QLatin1String("ref")).toString() == QLatin1String("main"));
+    const QJsonObject inputs = dispatch.body.value(QLatin1String("inputs")).toObject();
+    CHECK(inputs.value(QLatin1String("pr")).toString() == QLatin1String("1347"));
+    CHECK(inputs.value(QLatin1String("title")).toString() ==
+          QLatin1String("Update the README with new information."));
+    CHECK(record.output.contains(QStringLiteral("run %1").arg(dispatch.runId)));
+    CHECK(h.action(report.actionIds[1]).status == ActionStatus::Success);
+}
+
+TEST_CASE("Engine: dispatch inputs the workflow does not declare are refused before sending",
+          "[engine][dispatch]")
+{
+    GitHubHarness gh;
+    gh.server.setFileContent(
+        QStringLiteral("octocat/Hello-World"), QStringLiteral(".github/workflows/ci.yml"),
+        "on:\n  workflow_dispatch:\n    inputs:\n      pr:\n        required: true\njobs: {}\n");
+    EngineHarness h(gh.client.get());
+    h.addTriggers(R"(
+triggers:
+  - name: dispatch-bad
+    event: pull_request
+    run:
+      - workflow: {workflow: ci.yml, ref: main, inputs: {nope: "1"}}
+      - notify: {title: never}
+)");
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-bad"), QStringLiteral("pull_request"),
+                             pullRequestOn(QStringLiteral("octocat/Hello-World"), 1347)));
+    h.waitIdle();
+    const ActionRecord record = h.action(report.actionIds[0]);
+    CHECK(record.status == ActionStatus::Failure);
+    CHECK(record.error.contains(QLatin1String("\"nope\" is not an input of ci.yml")));
+    CHECK(record.error.contains(QLatin1String("required input \"pr\" is missing")));
+    CHECK(gh.server.dispatches().isEmpty());
+    CHECK(gh.server.requestsTo(QStringLiteral(".*/dispatches")).isEmpty());
+    CHECK(h.action(report.actionIds[1]).status == ActionStatus::Skipped);
+    CHECK(h.notifications.isEmpty());
+}
+
+TEST_CASE("Engine: a preset comment posts the rendered body and reacts with eyes", "[engine][comment]")
+{
+    GitHubHarness gh;
+    EngineHarness h(gh.client.get());
+    REQUIRE(h.presets
+                .add(QStringLiteral("thanks"),
+                     QStringLiteral("Thanks @{{ sender }} for #{{ event.issue.number }}: {{ args }}"))
+                .ok());
+    h.addTriggers(R"(
+triggers:
+  - name: ask
+    event: issue_comment
+    conditions: {field: comment.body, op: comment_command, value: ask}
+    run:
+      - reaction: eyes
+      - comment: {preset: thanks, args: "{{ command.args }}"}
+)");
+    QJsonObject payload = webhookPayload("issue_comment.created.json");
+    QJsonObject repository = payload.value(QLatin1String("repository")).toObject();
+    repository.insert(QStringLiteral("full_name"), QStringLiteral("octocat/Hello-World"));
+    payload.insert(QStringLiteral("repository"), repository);
+    QJsonObject issue = payload.value(QLatin1String("issue")).toObject();
+    issue.insert(QStringLiteral("number"), 1347);
+    payload.insert(QStringLiteral("issue"), issue);
+    const qint64 triggeringId = gh.server.addComment({.repo = QStringLiteral("octocat/Hello-World"),
+                                                      .issueNumber = 1347,
+                                                      .body = QStringLiteral("/ask ...")});
+    QJsonObject comment = payload.value(QLatin1String("comment")).toObject();
+    comment.insert(QStringLiteral("id"), double(triggeringId));
+    comment.insert(QStringLiteral("body"), QStringLiteral("/ask why is $(this) `slow`; really?"));
+    payload.insert(QStringLiteral("comment"), comment);
+    const qint64 commentId = qint64(comment.value(QLatin1String("id")).toDouble());
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-ask"), QStringLiteral("issue_comment"), payload));
+    REQUIRE(report.actionIds.size() == 2);
+    h.waitIdle();
+    const ActionRecord posted = h.action(report.actionIds[1]);
+    INFO(posted.error.toStdString());
+    CHECK(posted.status == ActionStatus::Success);
+    const QList<FakeComment> comments = gh.server.comments(QStringLiteral("octocat/Hello-World"), 1347);
+    REQUIRE_FALSE(comments.isEmpty());
+    CHECK(comments.constLast().body ==
+          QLatin1String("Thanks @Codertocat for #1347: why is $(this) `slow`; really?"));
+    const auto reactions = gh.server.requestsTo(
+        QStringLiteral("/repos/octocat/Hello-World/issues/comments/%1/reactions").arg(commentId), "POST");
+    REQUIRE(reactions.size() == 1);
+    CHECK(reactions[0].json().value(QLatin1String("content")).toString() == QLatin1String("eyes"));
+}
+
+TEST_CASE("Engine: an interrupted action is not re-run at startup, and retry runs it again",
+          "[engine][retry]")
+{
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "PR {{ event.pull_request.number }}"}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-retry"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(event).ok());
+    // A crash after the decision: the action row is left running by a session that is gone.
+    {
+        EventStore crashed;
+        REQUIRE(crashed.open(h.store.path()).ok());
+        const auto ids = crashed.recordFiringWithActions(
+            event.id, QStringLiteral("note"), QStringLiteral("fired"),
+            {{ActionKind::Notify, QStringLiteral("PR 2"), event.id, QStringLiteral("note"), false}});
+        REQUIRE(ids.ok());
+        REQUIRE(ids->has_value());
+        REQUIRE(crashed.startAction((**ids)[0]).ok());
+    }
+    const Result<int> recovered = h.engine->recoverInterrupted();
+    REQUIRE(recovered.ok());
+    CHECK(*recovered == 1);
+    const Result<ProcessReport> report = h.engine->process(event.id);
+    REQUIRE(report.ok());
+    CHECK(report->fired.isEmpty());
+    h.waitIdle();
+    CHECK(h.notifications.isEmpty());
+    const auto interrupted = h.store.actions({ActionStatus::Interrupted, std::nullopt, event.id, 10, 0});
+    REQUIRE(interrupted.ok());
+    REQUIRE(interrupted->size() == 1);
+    const Result<QString> retried = h.engine->retry(interrupted->constFirst().id);
+    INFO((retried ? QString() : retried.error().message).toStdString());
+    REQUIRE(retried.ok());
+    h.waitIdle();
+    CHECK(h.action(*retried).status == ActionStatus::Success);
+    REQUIRE(h.notifications.size() == 1);
+    CHECK(h.notifications[0].title == QLatin1String("PR 2"));
+}
+
+TEST_CASE("Engine: two engines on one PostgreSQL fire once", "[engine][postgres]")
+{
+    const QString url = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
+    if (url.isEmpty()) {
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            FAIL("EXESERVER_TEST_PG_URL is not set: run the tests through scripts/test, which starts "
+                 "PostgreSQL");
+        WARN("EXESERVER_TEST_PG_URL is not set; skipping the team-mode claim test (scripts/test sets it)");
+        return;
+    }
+    const Result<PostgresAddress> address = PostgresAddress::fromUrl(url);
+    REQUIRE(address.ok());
+    TriggerClaims claimsA(*address, QStringLiteral("a"));
+    TriggerClaims claimsB(*address, QStringLiteral("b"));
+    EngineHarness a(nullptr, &claimsA);
+    EngineHarness b(nullptr, &claimsB); // its own SQLite file: only PostgreSQL is shared
+    const char *yaml = R"(
+triggers:
+  - name: team
+    event: pull_request
+    run: [{notify: {title: fired}}]
+)";
+    a.addTriggers(yaml);
+    b.addTriggers(yaml);
+    const QString id = QStringLiteral("team-") + QUuid::createUuid().toString(QUuid::Id128);
+    const Event event =
+        storedEvent(id, QStringLiteral("pull_request"), webhookPayload("pull_request.opened.json"));
+    const ProcessReport first = a.ingest(event);
+    const ProcessReport second = b.ingest(event);
+    a.waitIdle();
+    b.waitIdle();
+    CHECK(first.fired.size() + second.fired.size() == 1);
+    CHECK(second.alreadyDecided == QStringList{QStringLiteral("team")});
+    CHECK(a.notifications.size() + b.notifications.size() == 1);
+}
+
+TEST_CASE("Engine: a failed workflow run gets its failed jobs re-run", "[engine][rerun]")
+{
+    GitHubHarness gh;
+    gh.server.setRunStatus(30433642, QStringLiteral("completed"), QStringLiteral("failure"));
+    EngineHarness h(gh.client.get());
+    h.addTriggers(R"(
+triggers:
+  - name: rerun
+    event: workflow_run
+    actions: [completed]
+    conditions: {field: workflow_run.conclusion, op: equals, value: failure}
+    run: [{rerun_failed: }]
+)");
+    QJsonObject payload = webhookPayload("workflow_run.completed.json");
+    QJsonObject repository = payload.value(QLatin1String("repository")).toObject();
+    repository.insert(QStringLiteral("full_name"), QStringLiteral("octocat/Hello-World"));
+    payload.insert(QStringLiteral("repository"), repository);
+    QJsonObject run = payload.value(QLatin1String("workflow_run")).toObject();
+    run.insert(QStringLiteral("id"), 30433642);
+    run.insert(QStringLiteral("conclusion"), QStringLiteral("failure"));
+    payload.insert(QStringLiteral("workflow_run"), run);
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-rerun"), QStringLiteral("workflow_run"), payload));
+    REQUIRE(report.actionIds.size() == 1);
+    h.waitIdle();
+    const ActionRecord record = h.action(report.actionIds[0]);
+    INFO(record.error.toStdString());
+    CHECK(record.status == ActionStatus::Success);
+    CHECK(record.target == QLatin1String("octocat/Hello-World run 30433642"));
+    CHECK(gh.server.requestsTo(QStringLiteral(".*/runs/30433642/rerun-failed-jobs"), "POST").size() == 1);
+}
+
+TEST_CASE("Engine: an unreachable team database leaves the trigger undecided and the others run",
+          "[engine][postgres]")
+{
+    const Result<PostgresAddress> address =
+        PostgresAddress::fromUrl(QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
+    REQUIRE(address.ok());
+    TriggerClaims claims(*address, QStringLiteral("a"));
+    EngineHarness h(nullptr, &claims);
+    h.addTriggers(R"(
+triggers:
+  - name: team
+    event: pull_request
+    run: [{notify: {title: fired}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-nodb"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    const ProcessReport report = h.ingest(event);
+    CHECK(report.fired.isEmpty());
+    REQUIRE(report.errors.size() == 1);
+    CHECK(report.errors[0].contains(QLatin1String("team database")));
+    // Nothing recorded: once the database is back, the event can still fire.
+    CHECK(h.store.recordFiring(event.id, QStringLiteral("team"), QStringLiteral("probe")).value());
+}
