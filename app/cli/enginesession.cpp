@@ -11,6 +11,8 @@
 #include "triggers/triggerclaims.h"
 #include "triggers/triggerengine.h"
 
+#include <QProcess>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QUuid>
 
@@ -57,12 +59,18 @@ EngineSession::EngineSession(CliContext &context, EventStore &store)
     options.token = token;
     options.claims = d->claims.get();
     QTextStream &out = context.out();
-    options.notifier = [&out](const TriggerNotification &notification) {
+    // Headless, the notification is a line on stdout; on a Linux desktop it is also shown through
+    // notify-send. Title and body are separate arguments, never a command line: they hold event data.
+    const QString notifySend = QStandardPaths::findExecutable(QStringLiteral("notify-send"));
+    options.notifier = [&out, notifySend](const TriggerNotification &notification) {
         out << "notify: " << notification.title;
         if (!notification.body.isEmpty())
             out << " — " << notification.body;
         out << '\n';
         out.flush();
+        if (!notifySend.isEmpty())
+            QProcess::startDetached(notifySend, {QStringLiteral("--app-name=ExeServer"), QStringLiteral("--"),
+                                                 notification.title, notification.body});
     };
     d->engine = std::make_unique<TriggerEngine>(store, d->github.get(), *d->runner, *d->presets,
                                                 SystemClock::instance(), options);

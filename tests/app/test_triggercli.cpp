@@ -370,3 +370,107 @@ triggers:
     CHECK(a.out.count(QLatin1String("trigger mark fired")) == 1);
     CHECK(h.marks() == 1);
 }
+
+TEST_CASE("CLI: SIGKILL of serve between fired and finished leaves the action interrupted, never re-run",
+          "[cli][triggers][serve][crash]")
+{
+    CliHarness h;
+    const QString script = h.write(QStringLiteral("slow.sh"),
+                                   "#!/bin/sh\n"
+                                   "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
+                                   "exec sleep 60\n",
+                                   true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: slow
+    event: pull_request
+    run: [{codefile: {path: "%1", timeout: 120}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    const QByteArray body = source.readAll();
+    const QString dataDir = h.path(QStringLiteral("data"));
+    QNetworkAccessManager network;
+
+    Server first;
+    first.start(h, dataDir, {});
+    CHECK(post(network, first.url, "kill-1", body) / 100 == 2);
+    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
+    ::kill(pid_t(first.process.processId()), SIGKILL);
+    REQUIRE(first.process.waitForFinished(10000));
+    {
+        // The orphaned sleep runs in its own process group; the test ends it.
+        QFile marks(h.path(QStringLiteral("marks")));
+        REQUIRE(marks.open(QIODevice::ReadOnly));
+        const pid_t child =
+            pid_t(QString::fromUtf8(marks.readAll()).section(QLatin1Char(' '), 1, 1).trimmed().toLongLong());
+        if (child > 0)
+            ::kill(-child, SIGKILL);
+    }
+
+    Server second;
+    second.start(h, dataDir, {}); // settles the dead process's actions at start
+    CHECK(post(network, second.url, "kill-1", body) / 100 == 2); // GitHub's redelivery of the same event
+    QTest::qWait(500);
+    second.stop();
+    CHECK(h.marks() == 1); // neither the restart nor the redelivery ran it again
+    const QJsonArray actions = actionsJson(h);
+    REQUIRE(actions.size() == 1);
+    CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("interrupted"));
+}
+
+TEST_CASE("CLI: notify prints the notification and hands it to notify-send as plain arguments",
+          "[cli][triggers][notify]")
+{
+    CliHarness h;
+    QTemporaryDir bin;
+    const QString received = h.path(QStringLiteral("notify-args"));
+    QFile fake(QDir(bin.path()).filePath(QStringLiteral("notify-send")));
+    REQUIRE(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"" + received.toUtf8() +
+               "\"\n");
+    fake.close();
+    fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner);
+    h.write(QStringLiteral("t.yml"), R"(
+triggers:
+  - name: tell-me
+    event: pull_request
+    run: [{notify: {title: "PR {{ event.pull_request.number }}", body: "{{ event.pull_request.title }}"}}]
+)");
+    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    // A title meant to break out of a command line reaches notify-send as one argument.
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    QJsonObject payload = QJsonDocument::fromJson(source.readAll()).object();
+    QJsonObject pr = payload.value(QLatin1String("pull_request")).toObject();
+    pr.insert(QStringLiteral("title"), QStringLiteral("x\"; touch pwned; echo \"$(id)`id`"));
+    payload.insert(QStringLiteral("pull_request"), pr);
+    const QString file = h.write(QStringLiteral("pr-notify.json"), QJsonDocument(payload).toJson());
+
+    QProcess process;
+    h.prepare(process, args({"events", "ingest"})
+                           << file << QStringLiteral("--event") << QStringLiteral("pull_request"));
+    QProcessEnvironment env = process.processEnvironment();
+    env.insert(QStringLiteral("PATH"), bin.path() + QStringLiteral(":/usr/bin:/bin"));
+    process.setProcessEnvironment(env);
+    process.start();
+    REQUIRE(process.waitForFinished(30000));
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    INFO(out.toStdString());
+    CHECK(process.exitCode() == 0);
+    CHECK(out.contains(QStringLiteral("notify: PR %1").arg(pr.value(QLatin1String("number")).toInt())));
+    REQUIRE(QTest::qWaitFor([&]() { return QFile::exists(received); }, 10000));
+    QTest::qWait(200);
+    QFile args(received);
+    REQUIRE(args.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(args.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == QStringLiteral("--app-name=ExeServer"));
+    CHECK(lines[2] == QStringLiteral("PR %1").arg(pr.value(QLatin1String("number")).toInt()));
+    CHECK(lines[3] == QStringLiteral("x\"; touch pwned; echo \"$(id)`id`"));
+    CHECK_FALSE(QFile::exists(QDir(h.path(QStringLiteral("data"))).filePath(QStringLiteral("pwned"))));
+    CHECK_FALSE(QFile::exists(QDir::current().filePath(QStringLiteral("pwned"))));
+}
