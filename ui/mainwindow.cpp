@@ -1,10 +1,12 @@
 #include "mainwindow.h"
 
 #include "config/settings.h"
+#include "dashboardpage.h"
 #include "exeserver/version.h"
 #include "welcomepage.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -28,6 +30,10 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
     statusBar()->addPermanentWidget(m_tokenStatus, 1);
+    m_dashboardStatus = new QLabel(this);
+    m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
+    m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
+    statusBar()->addPermanentWidget(m_dashboardStatus);
 
     createMenus();
     refreshCredentials();
@@ -63,7 +69,20 @@ QString MainWindow::tokenStatusText() const
 void MainWindow::refreshCredentials()
 {
     m_tokenStatus->setText(tokenStatusText());
-    m_welcome->refresh();
+    if (m_welcome)
+        m_welcome->refresh();
+}
+
+void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
+{
+    if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
+        return;
+    const QString stateFile = QDir(m_settings.dataDir()).filePath(QStringLiteral("ui-state.ini"));
+    m_dashboard = new DashboardPage(*client, store, stateFile, this);
+    connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
+    m_dashboardStatus->setText(m_dashboard->statusText());
+    setCentralWidget(m_dashboard); // deletes the welcome page
+    m_welcome = nullptr;
 }
 
 void MainWindow::showAbout()
