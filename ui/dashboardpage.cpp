@@ -56,6 +56,36 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
+// One headline for a failed refresh: offline and rate-limited are named as such; the first message says
+// what to do; the full list goes to the tooltip.
+QString refreshErrorText(const QList<Error> &errors, const QStringList &repos)
+{
+    const Error &first = errors.first();
+    QString headline;
+    if (first.kind == QLatin1String("network") || first.kind == QLatin1String("timeout") ||
+        first.kind == QLatin1String("tls"))
+        headline = QObject::tr("Offline: GitHub cannot be reached.");
+    else if (first.kind == QLatin1String("rate_limited"))
+        headline = QObject::tr("Rate limited: GitHub refuses requests for now.");
+    else
+        headline = QObject::tr("GitHub refused a request.");
+    QString text = QObject::tr("%1 Could not refresh %2 — showing what was loaded before.\n%3")
+                       .arg(headline, repos.join(QStringLiteral(", ")), first.message);
+    if (errors.size() > 1)
+        text += QObject::tr(" (%n more error(s); hover for details)", "", int(errors.size() - 1));
+    return text;
+}
+
+QString detailLines(const QList<Error> &errors)
+{
+    QStringList lines;
+    for (const Error &error : errors) {
+        if (!lines.contains(error.message))
+            lines.append(error.message);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QString &stateFile,
@@ -163,7 +193,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
         table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
         table->horizontalHeader()->setStretchLastSection(true);
     }
-    const int runWidths[] = {120, 170, 110, 110, 130, 90, 60, 80, 80};
+    const int runWidths[] = {110, 160, 100, 100, 115, 80, 50, 75, 70};
     for (int c = 0; c < RunTableModel::ColumnCount; ++c)
         m_runTable->setColumnWidth(c, runWidths[c]);
     const int workflowWidths[] = {170, 140, 130, 120, 120, 100};
@@ -194,7 +224,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     split->addWidget(m_picker);
     split->addWidget(tables);
     split->setStretchFactor(1, 1);
-    split->setSizes({230, 870});
+    split->setSizes({210, 890});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
@@ -291,9 +321,7 @@ void DashboardPage::refresh()
     const auto failed = [self](const QString &repo, const Error &error) {
         if (!self->m_failedRepos.contains(repo))
             self->m_failedRepos.append(repo);
-        const QString line = QStringLiteral("%1: %2").arg(repo, error.message);
-        if (!self->m_errors.contains(line))
-            self->m_errors.append(line);
+        self->m_errors.append(error);
     };
     for (const QString &repo : repos) {
         m_pending += 2;
@@ -372,8 +400,7 @@ void DashboardPage::finishRefresh()
         hideError();
         m_lastUpdated = QDateTime::currentDateTime();
     } else {
-        showError(tr("Could not refresh %1 — showing what was loaded before.\n%2")
-                      .arg(m_failedRepos.join(QStringLiteral(", ")), m_errors.join(QLatin1Char('\n'))));
+        showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
     }
     ++m_refreshCount;
     m_refreshButton->setEnabled(true);
@@ -411,9 +438,10 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
         scheduleAutoRefresh();
 }
 
-void DashboardPage::showError(const QString &text)
+void DashboardPage::showError(const QString &text, const QString &details)
 {
     m_bannerText->setText(QStringLiteral("⚠ ") + text);
+    m_banner->setToolTip(details);
     m_banner->show();
     updateStatus();
 }
@@ -422,6 +450,7 @@ void DashboardPage::hideError()
 {
     m_banner->hide();
     m_bannerText->clear();
+    m_banner->setToolTip({});
 }
 
 bool DashboardPage::isBannerVisible() const

@@ -75,7 +75,7 @@ Q_SIGNALS:
 private:
     void finishRefresh();
     void scheduleAutoRefresh();
-    void showError(const QString &text);
+    void showError(const QString &text, const QString &details = {});
     void hideError();
     void updateFilterChoices();
     void selectionChanged(const QStringList &selected);
@@ -110,7 +110,7 @@ private:
     bool m_again = false;
     int m_refreshCount = 0;
     QDateTime m_lastUpdated;
-    QStringList m_errors;
+    QList<Error> m_errors;
     QStringList m_failedRepos;
     QList<DashboardRun> m_nextRuns;
     QHash<QString, QList<Workflow>> m_nextWorkflows;

@@ -69,6 +69,9 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     m_rerunFailed->setObjectName(QStringLiteral("rerunFailedButton"));
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_open->setObjectName(QStringLiteral("openButton"));
+    // Enter in the log search must not press an action button.
+    for (QPushButton *button : {m_rerun, m_rerunFailed, m_cancel, m_open})
+        button->setAutoDefault(false);
 
     m_tree->setObjectName(QStringLiteral("jobTree"));
     m_tree->setAccessibleName(tr("Jobs and steps"));
@@ -99,7 +102,7 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     splitter->addWidget(m_tree);
     splitter->addWidget(logPane);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({340, 640});
+    splitter->setSizes({400, 600});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);

@@ -82,6 +82,8 @@ int main(int argc, char *argv[])
             return;
         GitHubClient::Options options = GitHubClient::optionsFrom(settings, &network);
         options.connection.cache = cache.get();
+        // A long rate-limit wait becomes a visible "rate limited" state instead of a refresh that hangs.
+        options.connection.maxRateLimitWaitSecs = 30;
         client = std::make_unique<GitHubClient>(options);
         window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
     });

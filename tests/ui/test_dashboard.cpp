@@ -49,7 +49,7 @@ struct Desk
     std::unique_ptr<SqliteResponseCache> cache;
     std::unique_ptr<GitHubClient> client;
 
-    Desk()
+    explicit Desk(int maxRateLimitWaitSecs = -1)
     {
         REQUIRE(dir.isValid());
         REQUIRE(server.start());
@@ -62,6 +62,7 @@ struct Desk
         options.connection.cache = cache.get();
         options.connection.retryDelayMs = 5;
         options.connection.transferTimeoutMs = 3000;
+        options.connection.maxRateLimitWaitSecs = maxRateLimitWaitSecs;
         client = std::make_unique<GitHubClient>(options);
     }
 
@@ -395,6 +396,7 @@ TEST_CASE("Dashboard: an unreachable API shows the error banner, not a hang", "[
     CHECK(ticks > 0);
     CHECK(elapsed.elapsed() < 15000);
     REQUIRE(page.isBannerVisible());
+    CHECK(page.bannerText().contains(QStringLiteral("Offline: GitHub cannot be reached.")));
     CHECK(page.bannerText().contains(QStringLiteral("Could not refresh")));
     CHECK(page.statusText().contains(QStringLiteral("offline")));
     // What was loaded before stays visible.
@@ -409,6 +411,27 @@ TEST_CASE("Dashboard: an API unreachable from the start shows the banner", "[ui]
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
     REQUIRE(QTest::qWaitFor([&]() { return page.isBannerVisible(); }, 15000));
     CHECK(page.bannerText().contains(QStringLiteral("Could not list your repositories")));
+}
+
+TEST_CASE("Dashboard: a rate-limited refresh says so in the banner", "[ui][dashboard]")
+{
+    Desk desk(0);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    desk.server.setRateLimitRemaining(0);
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    REQUIRE(page.isBannerVisible());
+    CHECK(page.bannerText().contains(QStringLiteral("Rate limited")));
+    CHECK(page.runModel()->rowCount() == 4);
+
+    // The client holds requests back until the reported reset; Retry says so again rather than hanging.
+    auto *retry = page.findChild<QPushButton *>(QStringLiteral("retryButton"));
+    REQUIRE(retry);
+    retry->click();
+    waitForRefresh(page, count + 2);
+    CHECK(page.isBannerVisible());
 }
 
 TEST_CASE("Run details: jobs, steps and the job log with folded groups and search", "[ui][dashboard]")
