@@ -19,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -627,3 +628,88 @@ TEST_CASE("Main window: without a token the welcome page stays", "[ui][dashboard
     CHECK_FALSE(window.dashboard());
     CHECK(window.centralWidget()->objectName() != QStringLiteral("DashboardPage"));
 }
+
+TEST_CASE("Dashboard: double-clicking a run opens its details", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1100, 600);
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    waitForFirstLoad(page);
+    qRegisterMetaType<RunDetailsDialog *>();
+    QSignalSpy opened(&page, &DashboardPage::runDetailsOpened);
+    QTableView *table = page.runTable();
+    const QRect cell = table->visualRect(table->model()->index(1, RunTableModel::Workflow));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    REQUIRE(QTest::qWaitFor([&]() { return opened.count() == 1; }, 5000));
+    auto *dialog = opened.at(0).at(0).value<RunDetailsDialog *>();
+    REQUIRE(dialog);
+    const qint64 expected = table->model()->index(1, 0).data(role::RunId).toLongLong();
+    CHECK(dialog->windowTitle().contains(QStringLiteral("#")));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->jobs().isEmpty() && !dialog->isLoading(); }, 10000));
+    CHECK(dialog->jobs().first().runId == expected);
+    dialog->close();
+}
+
+TEST_CASE("Dashboard: the ETag cache lives in the store, so a restart still gets 304s", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+    }
+    // A new client over the same store: as after a restart of the app.
+    GitHubClient::Options options;
+    options.connection.apiUrl = desk.server.baseUrl();
+    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    options.connection.network = &desk.network;
+    options.connection.cache = desk.cache.get();
+    GitHubClient restarted(options);
+    desk.server.clearRequests();
+    const int before304 = desk.server.count304();
+    DashboardPage page(restarted, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    CHECK(page.runModel()->rowCount() == 4);
+    const auto runRequests = desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs"));
+    REQUIRE(runRequests.size() == 3);
+    for (const auto &request : runRequests)
+        CHECK(request.status == 304);
+    CHECK(desk.server.count304() - before304 >= 7); // repositories, workflows and runs
+}
+
+#ifdef EXESERVER_GUI_PATH
+TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard from that API",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    env.remove(QStringLiteral("GITHUB_TOKEN"));
+    env.remove(QStringLiteral("GITHUB_API_URL"));
+    gui.setProcessEnvironment(env);
+    gui.start(QStringLiteral(EXESERVER_GUI_PATH),
+              {QStringLiteral("--data-dir"), desk.dir.filePath(QStringLiteral("gui-data")),
+               QStringLiteral("--api-url"), desk.server.baseUrl().toString()});
+    REQUIRE(gui.waitForStarted(10000));
+    // The dashboard lists the repositories and loads the runs of the ones it picked.
+    const bool loaded = QTest::qWaitFor(
+        [&]() {
+            return !desk.server.requestsTo(QStringLiteral("/user/repos")).isEmpty() &&
+                   !desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs")).isEmpty();
+        },
+        20000);
+    gui.terminate();
+    if (!gui.waitForFinished(5000))
+        gui.kill();
+    gui.waitForFinished(5000);
+    REQUIRE(loaded);
+    // Its store and the remembered selection are in the data dir.
+    CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/exeserver.db"))));
+    CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/ui-state.ini"))));
+}
+#endif
