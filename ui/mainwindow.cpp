@@ -6,10 +6,12 @@
 #include "welcomepage.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 
 namespace exeserver {
@@ -22,6 +24,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     setObjectName(QStringLiteral("MainWindow"));
     resize(1100, 720);
+    restoreGeometry(
+        QSettings(stateFile(), QSettings::IniFormat).value(QStringLiteral("window/geometry")).toByteArray());
 
     m_welcome = new WelcomePage(settings, this);
     setCentralWidget(m_welcome);
@@ -40,6 +44,18 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+QString MainWindow::stateFile() const
+{
+    return QDir(m_settings.dataDir()).filePath(QStringLiteral("ui-state.ini"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings state(stateFile(), QSettings::IniFormat);
+    state.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
 
 void MainWindow::createMenus()
 {
@@ -77,8 +93,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
 {
     if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
         return;
-    const QString stateFile = QDir(m_settings.dataDir()).filePath(QStringLiteral("ui-state.ini"));
-    m_dashboard = new DashboardPage(*client, store, stateFile, this);
+    m_dashboard = new DashboardPage(*client, store, stateFile(), this);
     connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
     m_dashboardStatus->setText(m_dashboard->statusText());
     setCentralWidget(m_dashboard); // deletes the welcome page

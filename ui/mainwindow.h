@@ -34,8 +34,12 @@ public:
 public Q_SLOTS:
     void showAbout();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void createMenus();
+    QString stateFile() const;
 
     Settings &m_settings;
     WelcomePage *m_welcome = nullptr;

@@ -713,3 +713,26 @@ TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard 
     CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/ui-state.ini"))));
 }
 #endif
+
+TEST_CASE("Main window: geometry and the dashboard's column widths are remembered", "[ui][dashboard]")
+{
+    Desk desk;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    {
+        MainWindow window(settings);
+        window.attachGitHub(desk.client.get(), &desk.store);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.resize(930, 610);
+        window.dashboard()->runTable()->setColumnWidth(RunTableModel::Repository, 222);
+        QTest::qWait(20);
+        window.close();
+    }
+    MainWindow again(settings);
+    again.attachGitHub(desk.client.get(), &desk.store);
+    CHECK(again.size() == QSize(930, 610));
+    CHECK(again.dashboard()->runTable()->columnWidth(RunTableModel::Repository) == 222);
+}
