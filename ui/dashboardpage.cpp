@@ -387,8 +387,21 @@ void DashboardPage::finishRefresh()
             workflows.append(entry);
         }
     }
+    // Models are reset on every refresh; keep the selected run selected (auto-refresh must not lose it).
+    const QModelIndex current = m_runTable->currentIndex();
+    const qint64 selectedRun = current.isValid() ? current.data(role::RunId).toLongLong() : 0;
+    const int currentColumn = current.isValid() ? current.column() : 0;
     m_runs->setRuns(runs);
     m_workflows->setWorkflows(workflows);
+    if (selectedRun != 0) {
+        for (int row = 0; row < m_runProxy->rowCount(); ++row) {
+            const QModelIndex index = m_runProxy->index(row, currentColumn);
+            if (index.data(role::RunId).toLongLong() == selectedRun) {
+                m_runTable->setCurrentIndex(index);
+                break;
+            }
+        }
+    }
     updateFilterChoices();
 
     const int running = int(std::count_if(runs.cbegin(), runs.cend(),

@@ -26,6 +26,7 @@ LogView::LogView(QWidget *parent)
     setObjectName(QStringLiteral("logView"));
     setAccessibleName(tr("Job log"));
     setLineWrapMode(QPlainTextEdit::NoWrap);
+    setUndoRedoEnabled(false);
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     setFont(mono);
@@ -62,6 +63,7 @@ void LogView::setLog(const QByteArray &raw)
     QTextCharFormat warning;
     warning.setForeground(QColor(0x9a, 0x67, 0x00));
 
+    cursor.beginEditBlock(); // one layout pass for the whole log, not one per line
     bool firstBlock = true;
     int openGroup = -1;
     const auto append = [&](const QString &line, const QTextCharFormat &format) {
@@ -97,6 +99,7 @@ void LogView::setLog(const QByteArray &raw)
                 m_groups[openGroup].last = block;
         }
     }
+    cursor.endEditBlock();
     for (int i = 0; i < m_groups.size(); ++i)
         setGroupExpanded(i, false);
     moveCursor(QTextCursor::Start);

@@ -15,6 +15,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -55,7 +56,10 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     , m_rerunFailed(new QPushButton(tr("Re-run &failed jobs"), this))
     , m_cancel(new QPushButton(tr("&Cancel run"), this))
     , m_open(new QPushButton(tr("&Open on GitHub"), this))
+    , m_poll(new QTimer(this))
 {
+    m_poll->setInterval(10000);
+    connect(m_poll, &QTimer::timeout, this, &RunDetailsDialog::reload);
     setObjectName(QStringLiteral("RunDetailsDialog"));
     setWindowTitle(tr("%1 #%2 — %3").arg(m_run.name).arg(m_run.runNumber).arg(m_repo));
     resize(1000, 640);
@@ -144,33 +148,53 @@ void RunDetailsDialog::updateHeader()
     m_rerun->setEnabled(!running);
     m_rerunFailed->setEnabled(state == RunState::Failure || state == RunState::Cancelled);
     m_open->setEnabled(!m_run.htmlUrl.isEmpty());
+    if (running && !m_poll->isActive())
+        m_poll->start();
+    else if (!running)
+        m_poll->stop();
+}
+
+void RunDetailsDialog::setPollInterval(int ms)
+{
+    m_poll->setInterval(ms);
 }
 
 void RunDetailsDialog::reload()
 {
+    if (m_reloading > 0) {
+        m_reloadAgain = true; // after this round, so an action's effect is never missed
+        return;
+    }
     QPointer<RunDetailsDialog> self(this);
-    ++m_pending;
-    m_client.getRun(m_repo, m_run.id, [self](Result<WorkflowRun> result) {
+    const auto roundDone = [self]() {
+        --self->m_pending;
+        if (--self->m_reloading == 0 && self->m_reloadAgain) {
+            self->m_reloadAgain = false;
+            self->reload();
+        }
+    };
+    m_pending += 2;
+    m_reloading = 2;
+    m_client.getRun(m_repo, m_run.id, [self, roundDone](Result<WorkflowRun> result) {
         if (!self)
             return;
-        --self->m_pending;
         if (result) {
             self->m_run = *result;
             self->updateHeader();
         }
+        roundDone();
     });
-    ++m_pending;
-    m_client.listJobs(m_repo, m_run.id, [self](Result<QList<Job>> result) {
+    m_client.listJobs(m_repo, m_run.id, [self, roundDone](Result<QList<Job>> result) {
         if (!self)
             return;
-        --self->m_pending;
-        if (!result) {
+        if (result) {
+            self->m_jobs = *result;
+            self->fillJobs();
+            Q_EMIT self->jobsLoaded();
+        } else {
             self->setMessage(tr("Could not load the jobs: %1").arg(result.error().message), true);
-            return;
         }
-        self->m_jobs = *result;
-        self->fillJobs();
-        Q_EMIT self->jobsLoaded();
+        roundDone();
     });
 }
 

@@ -12,6 +12,7 @@
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTimer;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -40,6 +41,7 @@ public:
     QTreeWidget *jobTree() const { return m_tree; }
     void showJobLog(qint64 jobId);
     qint64 shownLogJob() const { return m_logJob; }
+    void setPollInterval(int ms); // default 10 s
 
 public Q_SLOTS:
     void reload();
@@ -67,6 +69,8 @@ private:
     WorkflowRun m_run;
     QList<Job> m_jobs;
     int m_pending = 0;
+    int m_reloading = 0; // getRun and listJobs of the current reload still out
+    bool m_reloadAgain = false;
     qint64 m_logJob = 0;
     std::function<void(const QUrl &)> m_openUrl;
 
@@ -79,6 +83,7 @@ private:
     QPushButton *m_rerunFailed;
     QPushButton *m_cancel;
     QPushButton *m_open;
+    QTimer *m_poll; // reloads while the run is queued, waiting or in progress
 };
 
 } // namespace exeserver

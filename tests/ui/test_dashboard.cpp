@@ -736,3 +736,49 @@ TEST_CASE("Main window: geometry and the dashboard's column widths are remembere
     CHECK(again.size() == QSize(930, 610));
     CHECK(again.dashboard()->runTable()->columnWidth(RunTableModel::Repository) == 222);
 }
+
+TEST_CASE("Dashboard: a refresh keeps the selected run selected", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    const qint64 id = page.runProxy()->index(2, 0).data(role::RunId).toLongLong();
+    page.runTable()->setCurrentIndex(page.runProxy()->index(2, RunTableModel::Actor));
+    // A newer run moves the selected one down a row.
+    desk.server.addRun({.repo = kHello, .createdAt = QDateTime::currentDateTimeUtc()});
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    const QModelIndex current = page.runTable()->currentIndex();
+    REQUIRE(current.isValid());
+    CHECK(current.row() == 3);
+    CHECK(current.column() == RunTableModel::Actor);
+    CHECK(current.data(role::RunId).toLongLong() == id);
+}
+
+TEST_CASE("Run details: follows a running run until it completes", "[ui][dashboard]")
+{
+    Desk desk;
+    const qint64 runId = desk.server.addRun({.repo = kHello,
+                                             .status = QStringLiteral("in_progress"),
+                                             .conclusion = {},
+                                             .createdAt = QDateTime::currentDateTimeUtc().addSecs(-60)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    RunDetailsDialog *dialog = page.openRun(rowOfRun(page, runId));
+    REQUIRE(dialog);
+    dialog->setPollInterval(50);
+    auto *cancel = dialog->findChild<QPushButton *>(QStringLiteral("cancelButton"));
+    auto *rerun = dialog->findChild<QPushButton *>(QStringLiteral("rerunButton"));
+    REQUIRE(cancel);
+    REQUIRE(rerun);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->jobs().isEmpty(); }, 10000));
+    CHECK(cancel->isEnabled());
+    CHECK_FALSE(rerun->isEnabled());
+    desk.server.setRunStatus(runId, QStringLiteral("completed"), QStringLiteral("success"));
+    REQUIRE(QTest::qWaitFor([&]() { return rerun->isEnabled(); }, 10000));
+    CHECK_FALSE(cancel->isEnabled());
+    REQUIRE(QTest::qWaitFor([&]() { return dialog->jobs().first().conclusion == QStringLiteral("success"); },
+                            10000));
+    dialog->close();
+}
