@@ -7,13 +7,20 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -74,6 +81,22 @@ QString refreshErrorText(const QList<Error> &errors, const QStringList &repos)
     if (errors.size() > 1)
         text += QObject::tr(" (%n more error(s); hover for details)", "", int(errors.size() - 1));
     return text;
+}
+
+// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at).
+QJsonObject runToJson(const WorkflowRun &run)
+{
+    QJsonObject json = run.toJson();
+    json.insert(QStringLiteral("actor_login"), run.actor);
+    json.insert(QStringLiteral("run_started_at"), run.runStartedAt.toString(Qt::ISODate));
+    return json;
+}
+
+WorkflowRun runFromJson(const QJsonObject &json)
+{
+    WorkflowRun run = WorkflowRun::fromJson(json);
+    run.actor = json.value(QLatin1String("actor_login")).toString();
+    return run;
 }
 
 QString detailLines(const QList<Error> &errors)
@@ -239,8 +262,66 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
     connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::selectionChanged);
 
+    m_snapshotPath = QFileInfo(stateFile).dir().filePath(QStringLiteral("dashboard-snapshot.json"));
+    loadSnapshot();
     loadRepositories();
     refresh();
+}
+
+void DashboardPage::loadSnapshot()
+{
+    QFile file(m_snapshotPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    const QStringList selected = m_picker->selected();
+    QList<DashboardRun> runs;
+    for (const QJsonValue &value : root.value(QLatin1String("runs")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        const QString repo = entry.value(QLatin1String("repo")).toString();
+        if (selected.contains(repo))
+            runs.append({repo, runFromJson(entry.value(QLatin1String("run")).toObject())});
+    }
+    QList<DashboardWorkflow> workflows;
+    for (const QJsonValue &value : root.value(QLatin1String("workflows")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        DashboardWorkflow workflow{entry.value(QLatin1String("repo")).toString(),
+                                   Workflow::fromJson(entry.value(QLatin1String("workflow")).toObject()),
+                                   std::nullopt};
+        if (entry.contains(QLatin1String("last_run")))
+            workflow.lastRun = runFromJson(entry.value(QLatin1String("last_run")).toObject());
+        if (selected.contains(workflow.repo))
+            workflows.append(workflow);
+    }
+    m_snapshotTime = QDateTime::fromString(root.value(QLatin1String("saved_at")).toString(), Qt::ISODate);
+    m_runs->setRuns(runs);
+    m_workflows->setWorkflows(workflows);
+    updateFilterChoices();
+}
+
+void DashboardPage::saveSnapshot() const
+{
+    QJsonArray runs;
+    for (const DashboardRun &run : m_runs->runs())
+        runs.append(
+            QJsonObject{{QStringLiteral("repo"), run.repo}, {QStringLiteral("run"), runToJson(run.run)}});
+    QJsonArray workflows;
+    for (const DashboardWorkflow &workflow : m_workflows->workflows()) {
+        QJsonObject entry{{QStringLiteral("repo"), workflow.repo},
+                          {QStringLiteral("workflow"), workflow.workflow.toJson()}};
+        if (workflow.lastRun)
+            entry.insert(QStringLiteral("last_run"), runToJson(*workflow.lastRun));
+        workflows.append(entry);
+    }
+    const QJsonObject root{
+        {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("runs"), runs},
+        {QStringLiteral("workflows"), workflows}};
+    QSaveFile file(m_snapshotPath);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
+        file.commit();
+    }
 }
 
 DashboardPage::~DashboardPage()
@@ -412,6 +493,7 @@ void DashboardPage::finishRefresh()
     if (m_errors.isEmpty()) {
         hideError();
         m_lastUpdated = QDateTime::currentDateTime();
+        saveSnapshot();
     } else {
         showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
     }
@@ -481,6 +563,9 @@ QString DashboardPage::statusText() const
     QStringList parts;
     if (m_lastUpdated.isValid())
         parts.append(tr("Updated %1").arg(m_lastUpdated.toString(QStringLiteral("HH:mm:ss"))));
+    else if (m_snapshotTime.isValid())
+        parts.append(tr("Showing data saved %1, updating…")
+                         .arg(m_snapshotTime.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
     else
         parts.append(tr("Not updated yet"));
     if (isBannerVisible())

@@ -27,7 +27,8 @@ class RunDetailsDialog;
 // The dashboard: repository picker, Active Workflows, Recent Workflow Runs with their filters, refresh
 // (button, F5, and a timer that runs faster while runs are in progress) and an error banner. All GitHub
 // work goes through the client asynchronously; the client's ETag cache makes a refresh of unchanged
-// data a round of 304s. The picked repositories and column layouts persist in `stateFile` (INI).
+// data a round of 304s. The picked repositories and column layouts persist in `stateFile` (INI); the last
+// good refresh is kept beside it (dashboard-snapshot.json) and shown at start before the network answers.
 class DashboardPage : public QWidget
 {
     Q_OBJECT
@@ -81,6 +82,8 @@ private:
     void selectionChanged(const QStringList &selected);
     void updateStatus();
     void saveState();
+    void loadSnapshot();
+    void saveSnapshot() const;
 
     GitHubClient &m_client;
     EventStore *m_store;
@@ -110,6 +113,8 @@ private:
     bool m_again = false;
     int m_refreshCount = 0;
     QDateTime m_lastUpdated;
+    QString m_snapshotPath; // the last good refresh, shown at start before any answer arrives
+    QDateTime m_snapshotTime;
     QList<Error> m_errors;
     QStringList m_failedRepos;
     QList<DashboardRun> m_nextRuns;

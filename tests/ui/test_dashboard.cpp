@@ -782,3 +782,34 @@ TEST_CASE("Run details: follows a running run until it completes", "[ui][dashboa
                             10000));
     dialog->close();
 }
+
+TEST_CASE("Dashboard: the last refresh is shown at start before GitHub answers", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+    }
+    desk.server.setDelay(3000); // GitHub is slow today
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    // At once, without waiting for any answer:
+    REQUIRE(page.runModel()->rowCount() == 4);
+    CHECK(page.workflowModel()->rowCount() == 4);
+    CHECK(page.isRefreshing());
+    CHECK(page.statusText().startsWith(QStringLiteral("Showing data saved")));
+    const DashboardRun *seeded = findRun(*page.runModel(), 30433642);
+    REQUIRE(seeded);
+    CHECK(seeded->run.actor == QStringLiteral("octocat"));
+    CHECK(seeded->state() == RunState::Success);
+    int deployRow = -1;
+    for (int row = 0; row < page.workflowModel()->rowCount(); ++row) {
+        if (page.workflowModel()->workflows().at(row).workflow.name == QStringLiteral("Deploy"))
+            deployRow = row;
+    }
+    REQUIRE(deployRow >= 0);
+    CHECK(page.workflowModel()->index(deployRow, WorkflowTableModel::LastRun).data().toString() ==
+          QStringLiteral("In progress"));
+    desk.server.clearFailures();
+    waitForRefresh(page, 1);
+    CHECK(page.statusText().startsWith(QStringLiteral("Updated")));
+}
