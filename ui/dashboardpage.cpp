@@ -1,6 +1,8 @@
 #include "dashboardpage.h"
 
+#include "confirm.h"
 #include "github/githubclient.h"
+#include "recordedaction.h"
 #include "repositorypicker.h"
 #include "rundetailsdialog.h"
 
@@ -18,6 +20,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPointer>
 #include <QPushButton>
 #include <QSaveFile>
@@ -224,6 +227,9 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
         m_workflowTable->setColumnWidth(c, workflowWidths[c]);
     m_runTable->horizontalHeader()->restoreState(m_state->value(kRunColumnsKey).toByteArray());
     m_workflowTable->horizontalHeader()->restoreState(m_state->value(kWorkflowColumnsKey).toByteArray());
+    m_workflowTable->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_workflowTable->setToolTip(tr("Right-click a workflow to enable or disable it"));
+    connect(m_workflowTable, &QTableView::customContextMenuRequested, this, &DashboardPage::showWorkflowMenu);
     connect(m_runTable, &QTableView::doubleClicked, this,
             [this](const QModelIndex &index) { openRun(index.row()); });
 
@@ -645,6 +651,53 @@ void DashboardPage::setSearchText(const QString &text)
     }
     m_runProxy->setText(text);
     m_workflowProxy->setText(text);
+}
+
+void DashboardPage::showWorkflowMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_workflowTable->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const QModelIndex source = m_workflowProxy->mapToSource(index);
+    const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
+    QMenu menu(this);
+    const bool active = entry.workflow.isActive();
+    QAction *toggle = menu.addAction(active ? tr("&Disable workflow") : tr("&Enable workflow"));
+    if (menu.exec(m_workflowTable->viewport()->mapToGlobal(pos)) == toggle)
+        setWorkflowEnabled(index.row(), !active);
+}
+
+void DashboardPage::setWorkflowEnabled(int proxyRow, bool enabled)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return;
+    const DashboardWorkflow entry = m_workflows->workflows().at(source.row());
+    const QString file = entry.workflow.fileName();
+    const QString question = enabled ? tr("Enable the workflow \"%1\" (%2) in %3?")
+                                     : tr("Disable the workflow \"%1\" (%2) in %3? It will not run until "
+                                          "enabled again.");
+    if (!Confirm::ask(this, tr("ExeServer"), question.arg(entry.workflow.name, file, entry.repo)))
+        return;
+    QPointer<DashboardPage> self(this);
+    const QString repo = entry.repo;
+    const Status started = runRecordedAction(
+        m_store, enabled ? ActionKind::EnableWorkflow : ActionKind::DisableWorkflow,
+        QStringLiteral("%1:%2").arg(repo, file),
+        [this, repo, file, enabled](auto done) { m_client.setWorkflowEnabled(repo, file, enabled, done); },
+        [self, enabled, file, repo](Status status) {
+            if (!self)
+                return;
+            if (!status)
+                self->showError(
+                    tr("Could not %1 %2 in %3: %4")
+                        .arg(enabled ? tr("enable") : tr("disable"), file, repo, status.error().message));
+            else
+                self->refresh();
+            Q_EMIT self->workflowActionFinished(status.ok());
+        });
+    if (!started)
+        showError(tr("Not done: the action log could not be written (%1).").arg(started.error().message));
 }
 
 RunDetailsDialog *DashboardPage::openRun(int proxyRow)

@@ -60,6 +60,10 @@ public:
     void setStateFilter(int state); // int(RunState), -1: all
     void setSearchText(const QString &text);
 
+    // Enables or disables the workflow at `proxyRow` of the workflows table: confirmed, logged
+    // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
+    void setWorkflowEnabled(int proxyRow, bool enabled);
+
     // Opens the details of the run at `proxyRow` of the runs table.
     RunDetailsDialog *openRun(int proxyRow);
 
@@ -72,6 +76,7 @@ Q_SIGNALS:
     void repositoriesLoaded();
     void statusChanged(const QString &text);
     void runDetailsOpened(exeserver::RunDetailsDialog *dialog);
+    void workflowActionFinished(bool ok);
 
 private:
     void finishRefresh();
@@ -82,6 +87,7 @@ private:
     void selectionChanged(const QStringList &selected);
     void updateStatus();
     void saveState();
+    void showWorkflowMenu(const QPoint &pos);
     void loadSnapshot();
     void saveSnapshot() const;
 

@@ -4,8 +4,8 @@
 #include "dashboardmodels.h"
 #include "github/githubclient.h"
 #include "logview.h"
+#include "recordedaction.h"
 #include "runstatus.h"
-#include "store/eventstore.h"
 
 #include <QDesktopServices>
 #include <QHBoxLayout>
@@ -264,43 +264,24 @@ void RunDetailsDialog::perform(ActionKind kind, const QString &question, const Q
 {
     if (!Confirm::ask(this, windowTitle(), question))
         return;
-    QString actionId;
-    if (m_store) {
-        ActionRequest request;
-        request.kind = kind;
-        request.target = QStringLiteral("%1/actions/runs/%2").arg(m_repo).arg(m_run.id);
-        const Result<QString> begun = m_store->beginAction(request);
-        if (!begun) {
-            setMessage(tr("Not done: the action log could not be written (%1).").arg(begun.error().message),
-                       true);
-            return;
-        }
-        actionId = *begun;
-    }
     setMessage(tr("%1…").arg(doing), false);
     QPointer<RunDetailsDialog> self(this);
-    EventStore *store = m_store;
-    call([self, store, actionId, kind, doing](Status status) {
-        if (store && !actionId.isEmpty()) {
-            ActionOutcome outcome;
-            outcome.status = status ? ActionStatus::Success : ActionStatus::Failure;
-            if (!status) {
-                outcome.error = status.error().message;
-                if (status.error().httpStatus > 0)
-                    outcome.httpStatus = status.error().httpStatus;
+    const Status started = runRecordedAction(
+        m_store, kind, QStringLiteral("%1/actions/runs/%2").arg(m_repo).arg(m_run.id), call,
+        [self, kind, doing](Status status) {
+            if (!self)
+                return;
+            if (status) {
+                self->setMessage(tr("%1: done.").arg(doing), false);
+                self->reload();
+            } else {
+                self->setMessage(tr("%1 failed: %2").arg(doing, status.error().message), true);
             }
-            store->finishAction(actionId, outcome);
-        }
-        if (!self)
-            return;
-        if (status) {
-            self->setMessage(tr("%1: done.").arg(doing), false);
-            self->reload();
-        } else {
-            self->setMessage(tr("%1 failed: %2").arg(doing, status.error().message), true);
-        }
-        Q_EMIT self->actionFinished(kind, status.ok());
-    });
+            Q_EMIT self->actionFinished(kind, status.ok());
+        });
+    if (!started)
+        setMessage(tr("Not done: the action log could not be written (%1).").arg(started.error().message),
+                   true);
 }
 
 void RunDetailsDialog::rerun()

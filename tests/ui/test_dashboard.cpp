@@ -813,3 +813,52 @@ TEST_CASE("Dashboard: the last refresh is shown at start before GitHub answers",
     waitForRefresh(page, 1);
     CHECK(page.statusText().startsWith(QStringLiteral("Updated")));
 }
+
+TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and logged", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    page.setRepositoryFilter(kKnife);
+    REQUIRE(page.workflowProxy()->rowCount() == 1);
+    QSignalSpy finished(&page, &DashboardPage::workflowActionFinished);
+    const qint64 workflowId =
+        page.workflowModel()
+            ->workflows()
+            .at(page.workflowProxy()->mapToSource(page.workflowProxy()->index(0, 0)).row())
+            .workflow.id;
+
+    Confirm::setNextAnswer(false);
+    page.setWorkflowEnabled(0, false);
+    QTest::qWait(50);
+    CHECK(finished.isEmpty());
+    CHECK(desk.server.workflow(workflowId)->state == QStringLiteral("active"));
+
+    Confirm::setNextAnswer(true);
+    int count = page.refreshCount();
+    page.setWorkflowEnabled(0, false);
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 1; }, 10000));
+    CHECK(finished.at(0).at(0).toBool());
+    CHECK(desk.server.workflow(workflowId)->state == QStringLiteral("disabled_manually"));
+    waitForRefresh(page, count + 1);
+    CHECK(page.workflowProxy()->index(0, WorkflowTableModel::State).data().toString() ==
+          QStringLiteral("Disabled"));
+
+    Confirm::setNextAnswer(true);
+    count = page.refreshCount();
+    page.setWorkflowEnabled(0, true);
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 2; }, 10000));
+    waitForRefresh(page, count + 1);
+    CHECK(page.workflowProxy()->index(0, WorkflowTableModel::State).data().toString() ==
+          QStringLiteral("Active"));
+
+    const QList<ActionRecord> actions = desk.store.actions({}).value();
+    REQUIRE(actions.size() == 2);
+    QList<ActionKind> kinds{actions.at(0).kind, actions.at(1).kind};
+    CHECK(kinds.contains(ActionKind::EnableWorkflow));
+    CHECK(kinds.contains(ActionKind::DisableWorkflow));
+    for (const ActionRecord &action : actions) {
+        CHECK(action.status == ActionStatus::Success);
+        CHECK(action.target == QStringLiteral("octocat/Spoon-Knife:ci.yml"));
+    }
+}
