@@ -1,6 +1,7 @@
 #include "dashboardpage.h"
 
 #include "confirm.h"
+#include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "recordedaction.h"
 #include "repositorypicker.h"
@@ -84,6 +85,12 @@ QString refreshErrorText(const QList<Error> &errors, const QStringList &repos)
     if (errors.size() > 1)
         text += QObject::tr(" (%n more error(s); hover for details)", "", int(errors.size() - 1));
     return text;
+}
+
+bool findRunRow(const QList<DashboardRun> &runs, qint64 id)
+{
+    return std::any_of(runs.cbegin(), runs.cend(),
+                       [id](const DashboardRun &run) { return run.run.id == id; });
 }
 
 // The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at).
@@ -356,6 +363,7 @@ void DashboardPage::loadRepositories()
         std::stable_sort(repos.begin(), repos.end(), [](const Repository &a, const Repository &b) {
             return a.fullName.compare(b.fullName, Qt::CaseInsensitive) < 0;
         });
+        self->m_repositories = repos;
         const bool firstStart = !self->m_state->contains(kReposKey);
         self->m_picker->setRepositories(repos);
         if (firstStart) {
@@ -662,9 +670,14 @@ void DashboardPage::showWorkflowMenu(const QPoint &pos)
     const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
     QMenu menu(this);
     const bool active = entry.workflow.isActive();
+    QAction *run = menu.addAction(tr("&Run workflow…"));
+    run->setEnabled(active);
     QAction *toggle = menu.addAction(active ? tr("&Disable workflow") : tr("&Enable workflow"));
-    if (menu.exec(m_workflowTable->viewport()->mapToGlobal(pos)) == toggle)
+    QAction *chosen = menu.exec(m_workflowTable->viewport()->mapToGlobal(pos));
+    if (chosen == toggle)
         setWorkflowEnabled(index.row(), !active);
+    else if (chosen == run)
+        openDispatch(index.row());
 }
 
 void DashboardPage::setWorkflowEnabled(int proxyRow, bool enabled)
@@ -698,6 +711,55 @@ void DashboardPage::setWorkflowEnabled(int proxyRow, bool enabled)
         });
     if (!started)
         showError(tr("Not done: the action log could not be written (%1).").arg(started.error().message));
+}
+
+DispatchDialog *DashboardPage::openDispatch(int proxyRow)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return nullptr;
+    const DashboardWorkflow entry = m_workflows->workflows().at(source.row());
+    QStringList refs;
+    for (const Repository &repo : std::as_const(m_repositories)) {
+        if (repo.fullName == entry.repo && !repo.defaultBranch.isEmpty())
+            refs.append(repo.defaultBranch);
+    }
+    for (const DashboardRun &run : m_runs->runs()) {
+        if (run.repo == entry.repo && !run.run.headBranch.isEmpty() && !refs.contains(run.run.headBranch))
+            refs.append(run.run.headBranch);
+    }
+    auto *dialog = new DispatchDialog(m_client, m_store, entry.repo, entry.workflow, refs, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const Workflow workflow = entry.workflow;
+    connect(dialog, &DispatchDialog::dispatched, this,
+            [this, workflow](const QString &repo, const QString &ref, const DispatchResult &result) {
+                addDispatchedRun(repo, workflow, ref, result);
+            });
+    dialog->show();
+    return dialog;
+}
+
+void DashboardPage::addDispatchedRun(const QString &repo, const Workflow &workflow, const QString &ref,
+                                     const DispatchResult &result)
+{
+    if (result.runId != 0 && !findRunRow(m_runs->runs(), result.runId)) {
+        WorkflowRun run;
+        run.id = result.runId;
+        run.workflowId = workflow.id;
+        run.name = workflow.name;
+        run.displayTitle = workflow.name;
+        run.status = QStringLiteral("queued");
+        run.headBranch = ref;
+        run.event = QStringLiteral("workflow_dispatch");
+        run.htmlUrl = result.htmlUrl;
+        run.url = result.runUrl;
+        run.createdAt = QDateTime::currentDateTimeUtc();
+        QList<DashboardRun> runs = m_runs->runs();
+        runs.prepend({repo, run});
+        m_runs->setRuns(runs);
+        updateFilterChoices();
+    }
+    refresh();
 }
 
 RunDetailsDialog *DashboardPage::openRun(int proxyRow)

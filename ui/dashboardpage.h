@@ -21,6 +21,7 @@ namespace exeserver {
 
 class EventStore;
 class GitHubClient;
+class DispatchDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
 
@@ -64,6 +65,10 @@ public:
     // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
     void setWorkflowEnabled(int proxyRow, bool enabled);
 
+    // "Run workflow" for the workflow at `proxyRow` of the workflows table. The run it starts is listed at
+    // once (queued, from the run id the dispatch returned), before the refresh that follows.
+    DispatchDialog *openDispatch(int proxyRow);
+
     // Opens the details of the run at `proxyRow` of the runs table.
     RunDetailsDialog *openRun(int proxyRow);
 
@@ -88,6 +93,8 @@ private:
     void updateStatus();
     void saveState();
     void showWorkflowMenu(const QPoint &pos);
+    void addDispatchedRun(const QString &repo, const Workflow &workflow, const QString &ref,
+                          const DispatchResult &result);
     void loadSnapshot();
     void saveSnapshot() const;
 
@@ -119,6 +126,7 @@ private:
     bool m_again = false;
     int m_refreshCount = 0;
     QDateTime m_lastUpdated;
+    QList<Repository> m_repositories;
     QString m_snapshotPath; // the last good refresh, shown at start before any answer arrives
     QDateTime m_snapshotTime;
     QList<Error> m_errors;

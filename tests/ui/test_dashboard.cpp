@@ -5,6 +5,7 @@
 #include "config/settings.h"
 #include "confirm.h"
 #include "dashboardpage.h"
+#include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "logview.h"
 #include "mainwindow.h"
@@ -15,13 +16,17 @@
 #include "store/sqliteresponsecache.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -861,4 +866,114 @@ TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and lo
         CHECK(action.status == ActionStatus::Success);
         CHECK(action.target == QStringLiteral("octocat/Spoon-Knife:ci.yml"));
     }
+}
+
+namespace {
+
+int rowOfWorkflow(const DashboardPage &page, const QString &repo, const QString &file)
+{
+    for (int row = 0; row < page.workflowProxy()->rowCount(); ++row) {
+        const QModelIndex source = page.workflowProxy()->mapToSource(page.workflowProxy()->index(row, 0));
+        const DashboardWorkflow &entry = page.workflowModel()->workflows().at(source.row());
+        if (entry.repo == repo && entry.workflow.fileName() == file)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean inputs and sends them",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1100, 650);
+    page.show();
+    waitForFirstLoad(page);
+    const int row = rowOfWorkflow(page, kHello, QStringLiteral("ci.yml"));
+    REQUIRE(row >= 0);
+    DispatchDialog *dialog = page.openDispatch(row);
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("main"));
+    REQUIRE(dialog->inputs().size() == 2);
+    auto *environment = qobject_cast<QComboBox *>(dialog->field(QStringLiteral("environment")));
+    auto *dryRun = qobject_cast<QCheckBox *>(dialog->field(QStringLiteral("dry_run")));
+    REQUIRE(environment);
+    REQUIRE(dryRun);
+    CHECK(environment->currentText() == QStringLiteral("staging"));
+    CHECK(environment->count() == 2);
+    CHECK_FALSE(dryRun->isChecked());
+    QTest::qWait(30);
+    savePng(*dialog, QStringLiteral("dispatch.png"));
+
+    environment->setCurrentText(QStringLiteral("production"));
+    dryRun->setChecked(true);
+    QSignalSpy dispatched(dialog, &DispatchDialog::dispatched);
+    const int count = page.refreshCount();
+    auto *run = dialog->findChild<QPushButton *>(QStringLiteral("runWorkflowButton"));
+    REQUIRE(run);
+    REQUIRE(run->isEnabled());
+    run->click();
+    REQUIRE(QTest::qWaitFor([&]() { return dispatched.count() == 1; }, 10000));
+
+    REQUIRE(desk.server.dispatches().size() == 1);
+    const auto sent = desk.server.dispatches().first();
+    CHECK(sent.body.value(QStringLiteral("ref")).toString() == QStringLiteral("main"));
+    CHECK(sent.body.value(QStringLiteral("inputs")).toObject() ==
+          QJsonObject{{QStringLiteral("environment"), QStringLiteral("production")},
+                      {QStringLiteral("dry_run"), QStringLiteral("true")}});
+    // The new run is listed at once, from the id the dispatch returned.
+    const DashboardRun *listed = findRun(*page.runModel(), sent.runId);
+    REQUIRE(listed);
+    CHECK(listed->state() == RunState::Queued);
+    CHECK(listed->run.event == QStringLiteral("workflow_dispatch"));
+    waitForRefresh(page, count + 1);
+    CHECK(findRun(*page.runModel(), sent.runId));
+
+    ActionQuery query;
+    query.kind = ActionKind::Dispatch;
+    const QList<ActionRecord> actions = desk.store.actions(query).value();
+    REQUIRE(actions.size() == 1);
+    CHECK(actions.first().status == ActionStatus::Success);
+    CHECK(actions.first().target == QStringLiteral("octocat/Hello-World:ci.yml@main"));
+}
+
+TEST_CASE("Run workflow: string, number and environment inputs get their own fields", "[ui][dashboard]")
+{
+    Desk desk;
+    desk.server.setFileContent(
+        kHello, QStringLiteral(".github/workflows/deploy.yml"),
+        "name: Deploy\non:\n  workflow_dispatch:\n    inputs:\n"
+        "      version:\n        description: 'Version to deploy'\n        required: true\n"
+        "        type: string\n"
+        "      replicas:\n        type: number\n        default: 3\n"
+        "      target:\n        type: environment\n        default: staging\n"
+        "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy\n");
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("deploy.yml")));
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    REQUIRE(dialog->inputs().size() == 3);
+    auto *version = qobject_cast<QLineEdit *>(dialog->field(QStringLiteral("version")));
+    auto *replicas = qobject_cast<QSpinBox *>(dialog->field(QStringLiteral("replicas")));
+    auto *target = qobject_cast<QComboBox *>(dialog->field(QStringLiteral("target")));
+    REQUIRE(version);
+    REQUIRE(replicas);
+    REQUIRE(target);
+    CHECK(replicas->value() == 3);
+    CHECK(target->isEditable());
+    CHECK(target->currentText() == QStringLiteral("staging"));
+    // A required input left empty keeps "Run workflow" disabled.
+    auto *run = dialog->findChild<QPushButton *>(QStringLiteral("runWorkflowButton"));
+    REQUIRE(run);
+    CHECK_FALSE(run->isEnabled());
+    version->setText(QStringLiteral("1.4.2"));
+    CHECK(run->isEnabled());
+    CHECK(dialog->inputValues() == QJsonObject{{QStringLiteral("version"), QStringLiteral("1.4.2")},
+                                               {QStringLiteral("replicas"), QStringLiteral("3")},
+                                               {QStringLiteral("target"), QStringLiteral("staging")}});
+    dialog->close();
 }
