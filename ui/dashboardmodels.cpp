@@ -1,7 +1,9 @@
 #include "dashboardmodels.h"
 
+#include <QApplication>
 #include <QDateTime>
 #include <QLocale>
+#include <QPainter>
 #include <QTimer>
 
 #include <algorithm>
@@ -214,9 +216,9 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
     if (index.row() < 0 || index.row() >= m_workflows.size())
         return {};
     const DashboardWorkflow &entry = m_workflows.at(index.row());
+    const WorkflowRun *lastRun = entry.lastRun();
     const std::optional<RunState> last =
-        entry.lastRun ? std::optional(runStateOf(entry.lastRun->status, entry.lastRun->conclusion))
-                      : std::nullopt;
+        lastRun ? std::optional(runStateOf(lastRun->status, lastRun->conclusion)) : std::nullopt;
     switch (role) {
     case role::Repository:
         return entry.repo;
@@ -243,10 +245,17 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
                 return last ? int(*last) : -1;
             return last ? runStateText(*last) : tr("No runs");
         case LastRunTime:
-            if (!entry.lastRun)
+            if (!lastRun)
                 return role == role::Sort ? QVariant(QDateTime()) : QVariant(QString());
-            return role == role::Sort ? QVariant(startOf(*entry.lastRun))
-                                      : QVariant(formatTime(startOf(*entry.lastRun)));
+            return role == role::Sort ? QVariant(startOf(*lastRun)) : QVariant(formatTime(startOf(*lastRun)));
+        case Recent:
+            if (role == role::Sort) {
+                return int(
+                    std::count_if(entry.recent.cbegin(), entry.recent.cend(), [](const WorkflowRun &run) {
+                        return runStateOf(run.status, run.conclusion) == RunState::Failure;
+                    }));
+            }
+            return {};
         default:
             return {};
         }
@@ -256,6 +265,24 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
             return runStateIcon(*last);
         if (role == Qt::ForegroundRole)
             return runStateColor(*last);
+    }
+    if (column == Recent && role == role::History) {
+        QVariantList history;
+        for (auto it = entry.recent.crbegin(); it != entry.recent.crend(); ++it) {
+            const RunState state = runStateOf(it->status, it->conclusion);
+            const QDateTime start = startOf(*it);
+            const QDateTime end = isRunning(state) ? QDateTime::currentDateTimeUtc() : it->updatedAt;
+            const qint64 secs = start.isValid() && end.isValid() ? start.secsTo(end) : 0;
+            history.append(QVariant(QVariantList{int(state), secs})); // one pair, not two items
+        }
+        return history;
+    }
+    if (column == Recent && (role == Qt::ToolTipRole || role == Qt::AccessibleTextRole)) {
+        QStringList words;
+        for (const WorkflowRun &run : entry.recent)
+            words.append(runStateText(runStateOf(run.status, run.conclusion)));
+        return words.isEmpty() ? tr("No recent runs")
+                               : tr("Recent runs, newest first: %1").arg(words.join(QStringLiteral(", ")));
     }
     if (column == State && role == Qt::ForegroundRole && !entry.workflow.isActive())
         return QColor(0x8c, 0x95, 0x9f);
@@ -268,8 +295,63 @@ QVariant WorkflowTableModel::headerData(int section, Qt::Orientation orientation
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"Repository", "Workflow", "File", "State", "Last run", "Last run at"};
+    static const char *const names[] = {"Repository", "Workflow",    "File",       "State",
+                                        "Last run",   "Last run at", "Recent runs"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+// --- SparklineDelegate
+
+void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                              const QModelIndex &index) const
+{
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &background, painter, widget);
+
+    const QVariantList history = index.data(role::History).toList();
+    if (history.isEmpty())
+        return;
+    qint64 longest = 1;
+    for (const QVariant &entry : history)
+        longest = std::max(longest, entry.toList().value(1).toLongLong());
+    const QRect area = option.rect.adjusted(4, 4, -4, -4);
+    const int slot = 9;
+    const int barWidth = 6;
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    int x = area.left();
+    for (const QVariant &entry : history) {
+        const QVariantList pair = entry.toList();
+        const auto state = RunState(pair.value(0).toInt());
+        const qint64 secs = pair.value(1).toLongLong();
+        // A third of the height at least, so the shortest run still shows its colour and shape.
+        const int height = int(area.height() * (0.35 + 0.65 * double(secs) / double(longest)));
+        const QRect bar(x, area.bottom() - height + 1, barWidth, height);
+        const QColor color = runStateColor(state);
+        if (state == RunState::Failure || isRunning(state)) {
+            painter->setPen(QPen(color, 1));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawRect(bar.adjusted(0, 0, -1, -1));
+            if (state == RunState::Failure)
+                painter->drawLine(bar.bottomLeft(), bar.topRight());
+        } else {
+            painter->fillRect(bar, color);
+        }
+        x += slot;
+        if (x + barWidth > area.right())
+            break;
+    }
+    painter->restore();
+}
+
+QSize SparklineDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    return QSize(DashboardWorkflow::kRecentRuns * 9 + 8,
+                 QStyledItemDelegate::sizeHint(option, index).height());
 }
 
 // --- DashboardFilterProxy

@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 
 class QTimer;
 
@@ -17,6 +18,7 @@ inline constexpr int Repository = Qt::UserRole + 2; // "owner/name"
 inline constexpr int Branch = Qt::UserRole + 3;
 inline constexpr int State = Qt::UserRole + 4; // int(RunState) of the run / last run; -1: none
 inline constexpr int RunId = Qt::UserRole + 5;
+inline constexpr int History = Qt::UserRole + 6; // QVariantList of {state, seconds} pairs, oldest first
 } // namespace role
 
 // A workflow run as the dashboard lists it: the run plus the repository it came from.
@@ -31,7 +33,10 @@ struct DashboardWorkflow
 {
     QString repo;
     Workflow workflow;
-    std::optional<WorkflowRun> lastRun;
+    QList<WorkflowRun> recent; // its fetched runs, newest first, at most kRecentRuns
+
+    static constexpr int kRecentRuns = 10;
+    const WorkflowRun *lastRun() const { return recent.isEmpty() ? nullptr : &recent.first(); }
 };
 
 // Formats "1m 05s" / "2h 03m"; negative or invalid: empty.
@@ -91,6 +96,7 @@ public:
         State,
         LastRun,
         LastRunTime,
+        Recent, // sparkline of the recent runs (SparklineDelegate); data: role::History
         ColumnCount
     };
 
@@ -106,6 +112,18 @@ public:
 
 private:
     QList<DashboardWorkflow> m_workflows;
+};
+
+// Draws role::History as bars, oldest left: height by duration, colour and shape (full / hollow bar) by
+// outcome, so failures stand out without colour too (a failed run is a hollow bar with a cross-stroke).
+class SparklineDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };
 
 // Filters either table by repository, branch, state and free text (any column); sorts by role::Sort.

@@ -226,10 +226,11 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
         table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
         table->horizontalHeader()->setStretchLastSection(true);
     }
-    const int runWidths[] = {110, 160, 100, 100, 115, 80, 50, 75, 70};
+    const int runWidths[] = {110, 160, 100, 100, 130, 80, 50, 75, 70};
     for (int c = 0; c < RunTableModel::ColumnCount; ++c)
         m_runTable->setColumnWidth(c, runWidths[c]);
-    const int workflowWidths[] = {170, 140, 130, 120, 120, 100};
+    m_workflowTable->setItemDelegateForColumn(WorkflowTableModel::Recent, new SparklineDelegate(this));
+    const int workflowWidths[] = {170, 130, 120, 90, 110, 90, 100};
     for (int c = 0; c < WorkflowTableModel::ColumnCount; ++c)
         m_workflowTable->setColumnWidth(c, workflowWidths[c]);
     m_runTable->horizontalHeader()->restoreState(m_state->value(kRunColumnsKey).toByteArray());
@@ -300,9 +301,9 @@ void DashboardPage::loadSnapshot()
         const QJsonObject entry = value.toObject();
         DashboardWorkflow workflow{entry.value(QLatin1String("repo")).toString(),
                                    Workflow::fromJson(entry.value(QLatin1String("workflow")).toObject()),
-                                   std::nullopt};
-        if (entry.contains(QLatin1String("last_run")))
-            workflow.lastRun = runFromJson(entry.value(QLatin1String("last_run")).toObject());
+                                   {}};
+        for (const QJsonValue &run : entry.value(QLatin1String("recent")).toArray())
+            workflow.recent.append(runFromJson(run.toObject()));
         if (selected.contains(workflow.repo))
             workflows.append(workflow);
     }
@@ -322,8 +323,10 @@ void DashboardPage::saveSnapshot() const
     for (const DashboardWorkflow &workflow : m_workflows->workflows()) {
         QJsonObject entry{{QStringLiteral("repo"), workflow.repo},
                           {QStringLiteral("workflow"), workflow.workflow.toJson()}};
-        if (workflow.lastRun)
-            entry.insert(QStringLiteral("last_run"), runToJson(*workflow.lastRun));
+        QJsonArray recent;
+        for (const WorkflowRun &run : workflow.recent)
+            recent.append(runToJson(run));
+        entry.insert(QStringLiteral("recent"), recent);
         workflows.append(entry);
     }
     const QJsonObject root{
@@ -459,11 +462,11 @@ void DashboardPage::finishRefresh()
         return a.run.createdAt > b.run.createdAt;
     });
 
-    QHash<QString, QHash<qint64, WorkflowRun>> lastRuns; // repo → workflow id → newest run
+    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs, newest first
     for (const DashboardRun &entry : std::as_const(runs)) {
-        auto &byWorkflow = lastRuns[entry.repo];
-        if (!byWorkflow.contains(entry.run.workflowId))
-            byWorkflow.insert(entry.run.workflowId, entry.run);
+        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
+        if (recent.size() < DashboardWorkflow::kRecentRuns)
+            recent.append(entry.run);
     }
     QList<DashboardWorkflow> workflows;
     for (const QString &repo : m_picker->selected()) {
@@ -475,11 +478,7 @@ void DashboardPage::finishRefresh()
             continue;
         }
         for (const Workflow &workflow : m_nextWorkflows.value(repo)) {
-            DashboardWorkflow entry{repo, workflow, std::nullopt};
-            const auto &byWorkflow = lastRuns[repo];
-            if (byWorkflow.contains(workflow.id))
-                entry.lastRun = byWorkflow.value(workflow.id);
-            workflows.append(entry);
+            workflows.append({repo, workflow, recentRuns.value(repo).value(workflow.id)});
         }
     }
     // Models are reset on every refresh; keep the selected run selected (auto-refresh must not lose it).

@@ -219,6 +219,18 @@ TEST_CASE("Dashboard: a configured token shows the dashboard and its tables fill
                             .value<QIcon>()
                             .isNull());
         }
+        if (entry.repo == kHello && entry.workflow.fileName() == QLatin1String("ci.yml")) {
+            // The sparkline, oldest first: seeded success and failure, then the added waiting and queued.
+            const QModelIndex recent = workflows.index(row, WorkflowTableModel::Recent);
+            const QVariantList history = recent.data(role::History).toList();
+            REQUIRE(history.size() == 4);
+            CHECK(history.at(0).toList().value(0).toInt() == int(RunState::Success));
+            CHECK(history.at(1).toList().value(0).toInt() == int(RunState::Failure));
+            CHECK(history.at(3).toList().value(0).toInt() == int(RunState::Queued));
+            CHECK(recent.data(Qt::ToolTipRole)
+                      .toString()
+                      .contains(QStringLiteral("Queued, Waiting, Failure, Success")));
+        }
     }
 
     // Recent runs: 4 seeded + 5 added, with the status word, colour and icon of each.
