@@ -126,6 +126,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return entry->repo;
     case role::Branch:
         return run.headBranch;
+    case role::WorkflowName:
+        return run.name;
     case role::State:
         return int(state);
     case role::RunId:
@@ -224,6 +226,8 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
         return entry.repo;
     case role::Branch:
         return QString();
+    case role::WorkflowName:
+        return entry.workflow.name;
     case role::State:
         return last ? int(*last) : -1;
     default:
@@ -375,6 +379,12 @@ void DashboardFilterProxy::setBranch(const QString &branch)
     invalidateFilter();
 }
 
+void DashboardFilterProxy::setWorkflow(const QString &name)
+{
+    m_workflow = name;
+    invalidateFilter();
+}
+
 void DashboardFilterProxy::setState(int state)
 {
     m_state = state;
@@ -394,6 +404,8 @@ bool DashboardFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &so
     if (!m_repository.isEmpty() && first.data(role::Repository).toString() != m_repository)
         return false;
     if (!m_branch.isEmpty() && first.data(role::Branch).toString() != m_branch)
+        return false;
+    if (!m_workflow.isEmpty() && first.data(role::WorkflowName).toString() != m_workflow)
         return false;
     if (m_state >= 0 && first.data(role::State).toInt() != m_state)
         return false;

@@ -18,7 +18,8 @@ inline constexpr int Repository = Qt::UserRole + 2; // "owner/name"
 inline constexpr int Branch = Qt::UserRole + 3;
 inline constexpr int State = Qt::UserRole + 4; // int(RunState) of the run / last run; -1: none
 inline constexpr int RunId = Qt::UserRole + 5;
-inline constexpr int History = Qt::UserRole + 6; // QVariantList of {state, seconds} pairs, oldest first
+inline constexpr int History = Qt::UserRole + 6;
+inline constexpr int WorkflowName = Qt::UserRole + 7; // QVariantList of {state, seconds} pairs, oldest first
 } // namespace role
 
 // A workflow run as the dashboard lists it: the run plus the repository it came from.
@@ -135,6 +136,7 @@ public:
 
     void setRepository(const QString &repo); // empty: all
     void setBranch(const QString &branch);   // empty: all
+    void setWorkflow(const QString &name);   // workflow name; empty: all
     void setState(int state);                // int(RunState), -1: all
     void setText(const QString &text);
 
@@ -144,6 +146,7 @@ protected:
 private:
     QString m_repository;
     QString m_branch;
+    QString m_workflow;
     int m_state = -1;
     QString m_text;
 };

@@ -141,6 +141,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_search(new QLineEdit(this))
     , m_repoFilter(new QComboBox(this))
     , m_branchFilter(new QComboBox(this))
+    , m_workflowFilter(new QComboBox(this))
     , m_stateFilter(new QComboBox(this))
     , m_runsTitle(sectionTitle(tr("Recent workflow runs"), this))
     , m_timer(new QTimer(this))
@@ -181,6 +182,9 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_repoFilter->setAccessibleName(tr("Repository filter"));
     m_branchFilter->setObjectName(QStringLiteral("branchFilter"));
     m_branchFilter->setAccessibleName(tr("Branch filter"));
+    m_workflowFilter->setObjectName(QStringLiteral("workflowFilter"));
+    m_workflowFilter->setAccessibleName(tr("Workflow filter"));
+    m_workflowFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_stateFilter->setObjectName(QStringLiteral("statusFilter"));
     m_stateFilter->setAccessibleName(tr("Status filter"));
     m_stateFilter->addItem(tr("All statuses"), -1);
@@ -196,6 +200,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     toolbar->addSpacing(12);
     toolbar->addWidget(m_search, 1);
     toolbar->addWidget(m_repoFilter);
+    toolbar->addWidget(m_workflowFilter);
     toolbar->addWidget(m_branchFilter);
     toolbar->addWidget(m_stateFilter);
 
@@ -211,6 +216,8 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
             [this]() { setRepositoryFilter(m_repoFilter->currentData().toString()); });
     connect(m_branchFilter, &QComboBox::currentIndexChanged, this,
             [this]() { setBranchFilter(m_branchFilter->currentData().toString()); });
+    connect(m_workflowFilter, &QComboBox::currentIndexChanged, this,
+            [this]() { setWorkflowFilter(m_workflowFilter->currentData().toString()); });
     connect(m_stateFilter, &QComboBox::currentIndexChanged, this,
             [this]() { setStateFilter(m_stateFilter->currentData().toInt()); });
 
@@ -617,6 +624,11 @@ void DashboardPage::updateFilterChoices()
         setRepositoryFilter({});
     if (!refill(m_branchFilter, tr("All branches"), branches))
         setBranchFilter({});
+    QStringList workflowNames;
+    for (const DashboardWorkflow &workflow : m_workflows->workflows())
+        workflowNames.append(workflow.workflow.name);
+    if (!refill(m_workflowFilter, tr("All workflows"), workflowNames))
+        setWorkflowFilter({});
 }
 
 void DashboardPage::setRepositoryFilter(const QString &repo)
@@ -638,6 +650,17 @@ void DashboardPage::setBranchFilter(const QString &branch)
         return;
     }
     m_runProxy->setBranch(branch);
+}
+
+void DashboardPage::setWorkflowFilter(const QString &name)
+{
+    const int index = m_workflowFilter->findData(name);
+    if (index >= 0 && index != m_workflowFilter->currentIndex()) {
+        m_workflowFilter->setCurrentIndex(index);
+        return;
+    }
+    m_runProxy->setWorkflow(name);
+    m_workflowProxy->setWorkflow(name);
 }
 
 void DashboardPage::setStateFilter(int state)

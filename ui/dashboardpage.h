@@ -58,6 +58,7 @@ public:
     // Filters (the combo boxes drive these too).
     void setRepositoryFilter(const QString &repo);
     void setBranchFilter(const QString &branch);
+    void setWorkflowFilter(const QString &name);
     void setStateFilter(int state); // int(RunState), -1: all
     void setSearchText(const QString &text);
 
@@ -116,6 +117,7 @@ private:
     QLineEdit *m_search;
     QComboBox *m_repoFilter;
     QComboBox *m_branchFilter;
+    QComboBox *m_workflowFilter;
     QComboBox *m_stateFilter;
     QLabel *m_runsTitle;
     QTimer *m_timer;

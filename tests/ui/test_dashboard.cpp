@@ -357,7 +357,7 @@ TEST_CASE("Dashboard: auto-refresh is on and runs faster while runs are in progr
     CHECK(page.autoRefreshInterval() == 60000);
 }
 
-TEST_CASE("Dashboard: filters by repository, branch, status and text", "[ui][dashboard]")
+TEST_CASE("Dashboard: filters by repository, branch, status, workflow and text", "[ui][dashboard]")
 {
     Desk desk;
     addRunsOfEveryState(desk.server);
@@ -383,6 +383,18 @@ TEST_CASE("Dashboard: filters by repository, branch, status and text", "[ui][das
 
     page.setRepositoryFilter({});
     page.setStateFilter(-1);
+    // By workflow name, through its combo box, across repositories.
+    auto *workflowCombo = page.findChild<QComboBox *>(QStringLiteral("workflowFilter"));
+    REQUIRE(workflowCombo);
+    CHECK(workflowCombo->count() == 4); // All workflows, CI, Deploy, Nightly
+    workflowCombo->setCurrentIndex(workflowCombo->findData(QStringLiteral("Deploy")));
+    REQUIRE(runs.rowCount() == 1);
+    CHECK(runs.index(0, RunTableModel::Status).data().toString() == QStringLiteral("In progress"));
+    CHECK(page.workflowProxy()->rowCount() == 1);
+    page.setWorkflowFilter(QStringLiteral("CI"));
+    CHECK(runs.rowCount() == 7);
+    CHECK(page.workflowProxy()->rowCount() == 2);
+    page.setWorkflowFilter({});
     page.setSearchText(QStringLiteral("hubot"));
     REQUIRE(runs.rowCount() == 1);
     CHECK(runs.index(0, RunTableModel::Repository).data().toString() == kOrg);
