@@ -322,7 +322,7 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
     qint64 longest = 1;
     for (const QVariant &entry : history)
         longest = std::max(longest, entry.toList().value(1).toLongLong());
-    const QRect area = option.rect.adjusted(4, 4, -4, -4);
+    const QRect area = option.rect.adjusted(4, 3, -4, -3);
     const int slot = 9;
     const int barWidth = 6;
     painter->save();
@@ -332,8 +332,8 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
         const QVariantList pair = entry.toList();
         const auto state = RunState(pair.value(0).toInt());
         const qint64 secs = pair.value(1).toLongLong();
-        // A third of the height at least, so the shortest run still shows its colour and shape.
-        const int height = int(area.height() * (0.35 + 0.65 * double(secs) / double(longest)));
+        // Almost half the height at least, so the shortest run still shows its colour and shape.
+        const int height = int(area.height() * (0.45 + 0.55 * double(secs) / double(longest)));
         const QRect bar(x, area.bottom() - height + 1, barWidth, height);
         const QColor color = runStateColor(state);
         if (state == RunState::Failure || isRunning(state)) {
