@@ -1,13 +1,17 @@
 #include "mainwindow.h"
 
 #include "config/settings.h"
+#include "dashboardpage.h"
 #include "exeserver/version.h"
 #include "welcomepage.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 
 namespace exeserver {
@@ -20,6 +24,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     setObjectName(QStringLiteral("MainWindow"));
     resize(1100, 720);
+    restoreGeometry(
+        QSettings(stateFile(), QSettings::IniFormat).value(QStringLiteral("window/geometry")).toByteArray());
 
     m_welcome = new WelcomePage(settings, this);
     setCentralWidget(m_welcome);
@@ -28,12 +34,28 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
     statusBar()->addPermanentWidget(m_tokenStatus, 1);
+    m_dashboardStatus = new QLabel(this);
+    m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
+    m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
+    statusBar()->addPermanentWidget(m_dashboardStatus);
 
     createMenus();
     refreshCredentials();
 }
 
 MainWindow::~MainWindow() = default;
+
+QString MainWindow::stateFile() const
+{
+    return QDir(m_settings.dataDir()).filePath(QStringLiteral("ui-state.ini"));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings state(stateFile(), QSettings::IniFormat);
+    state.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
 
 void MainWindow::createMenus()
 {
@@ -63,7 +85,19 @@ QString MainWindow::tokenStatusText() const
 void MainWindow::refreshCredentials()
 {
     m_tokenStatus->setText(tokenStatusText());
-    m_welcome->refresh();
+    if (m_welcome)
+        m_welcome->refresh();
+}
+
+void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
+{
+    if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
+        return;
+    m_dashboard = new DashboardPage(*client, store, stateFile(), this);
+    connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
+    m_dashboardStatus->setText(m_dashboard->statusText());
+    setCentralWidget(m_dashboard); // deletes the welcome page
+    m_welcome = nullptr;
 }
 
 void MainWindow::showAbout()

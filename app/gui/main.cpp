@@ -5,13 +5,18 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "exeserver/version.h"
+#include "github/githubclient.h"
 #include "mainwindow.h"
+#include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QNetworkAccessManager>
 
 #include <cstdio>
+#include <memory>
 
 using namespace exeserver;
 
@@ -51,13 +56,37 @@ int main(int argc, char *argv[])
     if (const auto fileError = settings.fileError())
         qCWarning(lcApp).noquote() << fileError->message;
 
+    // The store keeps the action log and the client's ETag cache, so a restart still sends conditional
+    // requests. Without it the dashboard still works, with a cache in memory and no action log.
+    EventStore store;
+    std::unique_ptr<SqliteResponseCache> cache;
+    if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
+        if (const auto recovered = store.recoverInterrupted(); recovered && recovered->interrupted > 0)
+            qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
+        cache = std::make_unique<SqliteResponseCache>(store);
+    } else {
+        qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
+    }
+
+    QNetworkAccessManager network;
+    std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     MainWindow window(settings);
     window.show();
 
     // Secrets arrive asynchronously (the keychain may ask the user); the window is already up meanwhile.
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
-    loadCredentials(settings, secrets, ghCli, [&window]() { window.refreshCredentials(); });
+    loadCredentials(settings, secrets, ghCli, [&]() {
+        window.refreshCredentials();
+        if (client || settings.gitHubToken().isEmpty())
+            return;
+        GitHubClient::Options options = GitHubClient::optionsFrom(settings, &network);
+        options.connection.cache = cache.get();
+        // A long rate-limit wait becomes a visible "rate limited" state instead of a refresh that hangs.
+        options.connection.maxRateLimitWaitSecs = 30;
+        client = std::make_unique<GitHubClient>(options);
+        window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
+    });
 
     return app.exec();
 }

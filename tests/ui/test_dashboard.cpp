@@ -1,0 +1,1003 @@
+#include "catch.h"
+#include "fakegithubserver.h"
+#include "testutil.h"
+
+#include "config/settings.h"
+#include "confirm.h"
+#include "dashboardpage.h"
+#include "dispatchdialog.h"
+#include "github/githubclient.h"
+#include "logview.h"
+#include "mainwindow.h"
+#include "repositorypicker.h"
+#include "rundetailsdialog.h"
+#include "runstatus.h"
+#include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace exeserver;
+using exeserver::test::FakeGitHubServer;
+
+namespace {
+
+const QString kHello = QStringLiteral("octocat/Hello-World");
+const QString kKnife = QStringLiteral("octocat/Spoon-Knife");
+const QString kOrg = QStringLiteral("octo-org/octo-repo");
+
+// A fake GitHub, a client on it with the store's persistent ETag cache, and a temporary data dir.
+struct Desk
+{
+    QTemporaryDir dir;
+    FakeGitHubServer server;
+    QNetworkAccessManager network;
+    EventStore store;
+    std::unique_ptr<SqliteResponseCache> cache;
+    std::unique_ptr<GitHubClient> client;
+
+    explicit Desk(int maxRateLimitWaitSecs = -1)
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(server.start());
+        REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+        cache = std::make_unique<SqliteResponseCache>(store);
+        GitHubClient::Options options;
+        options.connection.apiUrl = server.baseUrl();
+        options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+        options.connection.network = &network;
+        options.connection.cache = cache.get();
+        options.connection.retryDelayMs = 5;
+        options.connection.transferTimeoutMs = 3000;
+        options.connection.maxRateLimitWaitSecs = maxRateLimitWaitSecs;
+        client = std::make_unique<GitHubClient>(options);
+    }
+
+    QString stateFile() const { return QDir(dir.path()).filePath(QStringLiteral("ui-state.ini")); }
+};
+
+void waitForRefresh(DashboardPage &page, int atLeast)
+{
+    REQUIRE(QTest::qWaitFor([&]() { return page.refreshCount() >= atLeast && !page.isRefreshing(); }, 15000));
+}
+
+// Waits for the first full load: the repository list, then a refresh of the selection it made.
+void waitForFirstLoad(DashboardPage &page)
+{
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return !page.repositoryPicker()->available().isEmpty() && !page.isRefreshing() &&
+                   page.runModel()->rowCount() > 0;
+        },
+        15000));
+}
+
+const DashboardRun *findRun(const RunTableModel &model, qint64 id)
+{
+    for (const DashboardRun &run : model.runs()) {
+        if (run.run.id == id)
+            return &run;
+    }
+    return nullptr;
+}
+
+int rowOfRun(const DashboardPage &page, qint64 id)
+{
+    for (int row = 0; row < page.runProxy()->rowCount(); ++row) {
+        if (page.runProxy()->index(row, 0).data(role::RunId).toLongLong() == id)
+            return row;
+    }
+    return -1;
+}
+
+void savePng(QWidget &widget, const QString &name)
+{
+    const QImage image = widget.grab().toImage();
+    REQUIRE_FALSE(image.isNull());
+    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
+}
+
+// One run in each state the dashboard distinguishes, beside the seeded ones.
+void addRunsOfEveryState(FakeGitHubServer &server)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    server.addRun({.repo = kHello,
+                   .status = QStringLiteral("queued"),
+                   .conclusion = {},
+                   .headBranch = QStringLiteral("release"),
+                   .createdAt = now.addSecs(-30)});
+    server.addRun({.repo = kHello,
+                   .status = QStringLiteral("waiting"),
+                   .conclusion = {},
+                   .event = QStringLiteral("workflow_dispatch"),
+                   .createdAt = now.addSecs(-90)});
+    server.addRun(
+        {.repo = kKnife, .conclusion = QStringLiteral("cancelled"), .createdAt = now.addSecs(-1500)});
+    server.addRun({.repo = kKnife, .conclusion = QStringLiteral("skipped"), .createdAt = now.addSecs(-1700)});
+    server.addRun({.repo = kOrg,
+                   .conclusion = QStringLiteral("neutral"),
+                   .actor = QStringLiteral("hubot"),
+                   .createdAt = now.addSecs(-2000)});
+}
+
+} // namespace
+
+TEST_CASE("Run status: every state has its own word, colour and icon", "[ui][dashboard]")
+{
+    CHECK(runStateOf(QStringLiteral("queued"), {}) == RunState::Queued);
+    CHECK(runStateOf(QStringLiteral("waiting"), {}) == RunState::Waiting);
+    CHECK(runStateOf(QStringLiteral("pending"), {}) == RunState::Waiting);
+    CHECK(runStateOf(QStringLiteral("in_progress"), {}) == RunState::InProgress);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("success")) == RunState::Success);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("failure")) == RunState::Failure);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("timed_out")) == RunState::Failure);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("cancelled")) == RunState::Cancelled);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("skipped")) == RunState::Skipped);
+    CHECK(runStateOf(QStringLiteral("completed"), QStringLiteral("neutral")) == RunState::Neutral);
+
+    QStringList words;
+    QList<QRgb> colours;
+    QList<QImage> icons;
+    for (int s = 0; s < kRunStateCount; ++s) {
+        const auto state = RunState(s);
+        words.append(runStateText(state));
+        colours.append(runStateColor(state).rgb());
+        const QImage icon = runStateIcon(state).pixmap(24, 24).toImage();
+        REQUIRE_FALSE(icon.isNull());
+        CHECK_FALSE(icons.contains(icon));
+        icons.append(icon);
+    }
+    CHECK(QSet<QString>(words.begin(), words.end()).size() == kRunStateCount);
+    CHECK(QSet<QRgb>(colours.begin(), colours.end()).size() == kRunStateCount);
+    // In progress is animated: its frames differ.
+    CHECK(runStateIcon(RunState::InProgress, 0).pixmap(24, 24).toImage() !=
+          runStateIcon(RunState::InProgress, 3).pixmap(24, 24).toImage());
+}
+
+TEST_CASE("Dashboard: a configured token shows the dashboard and its tables fill from GitHub",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    MainWindow window(settings);
+    window.resize(1280, 800);
+    window.attachGitHub(desk.client.get(), &desk.store);
+    REQUIRE(window.dashboard());
+    REQUIRE(window.centralWidget() == window.dashboard());
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    DashboardPage &page = *window.dashboard();
+    waitForFirstLoad(page);
+
+    // First start: every repository is picked (there are fewer than ten).
+    CHECK(page.repositoryPicker()->available() == QStringList({kOrg, kHello, kKnife}));
+    CHECK(page.repositoryPicker()->selected().size() == 3);
+
+    // Active workflows: the seeded four, each with its last run.
+    const WorkflowTableModel &workflows = *page.workflowModel();
+    REQUIRE(workflows.rowCount() == 4);
+    QStringList names;
+    for (const DashboardWorkflow &workflow : workflows.workflows())
+        names.append(workflow.repo + QLatin1Char(':') + workflow.workflow.fileName());
+    names.sort();
+    CHECK(names == QStringList({QStringLiteral("octo-org/octo-repo:nightly.yml"),
+                                QStringLiteral("octocat/Hello-World:ci.yml"),
+                                QStringLiteral("octocat/Hello-World:deploy.yml"),
+                                QStringLiteral("octocat/Spoon-Knife:ci.yml")}));
+    for (int row = 0; row < workflows.rowCount(); ++row) {
+        const DashboardWorkflow &entry = workflows.workflows().at(row);
+        if (entry.workflow.fileName() == QLatin1String("deploy.yml")) {
+            CHECK(workflows.index(row, WorkflowTableModel::LastRun).data().toString() ==
+                  QStringLiteral("In progress"));
+            CHECK(workflows.index(row, WorkflowTableModel::State).data().toString() ==
+                  QStringLiteral("Active"));
+            CHECK_FALSE(workflows.index(row, WorkflowTableModel::LastRun)
+                            .data(Qt::DecorationRole)
+                            .value<QIcon>()
+                            .isNull());
+        }
+        if (entry.repo == kHello && entry.workflow.fileName() == QLatin1String("ci.yml")) {
+            // The sparkline, oldest first: seeded success and failure, then the added waiting and queued.
+            const QModelIndex recent = workflows.index(row, WorkflowTableModel::Recent);
+            const QVariantList history = recent.data(role::History).toList();
+            REQUIRE(history.size() == 4);
+            CHECK(history.at(0).toList().value(0).toInt() == int(RunState::Success));
+            CHECK(history.at(1).toList().value(0).toInt() == int(RunState::Failure));
+            CHECK(history.at(3).toList().value(0).toInt() == int(RunState::Queued));
+            CHECK(recent.data(Qt::ToolTipRole)
+                      .toString()
+                      .contains(QStringLiteral("Queued, Waiting, Failure, Success")));
+        }
+    }
+
+    // Recent runs: 4 seeded + 5 added, with the status word, colour and icon of each.
+    const RunTableModel &runs = *page.runModel();
+    REQUIRE(runs.rowCount() == 9);
+    QSet<QString> words;
+    for (int row = 0; row < runs.rowCount(); ++row) {
+        const QModelIndex status = runs.index(row, RunTableModel::Status);
+        words.insert(status.data().toString());
+        CHECK_FALSE(status.data(Qt::DecorationRole).value<QIcon>().isNull());
+        CHECK(status.data(Qt::ForegroundRole).value<QColor>() == runStateColor(runs.runAt(row)->state()));
+    }
+    CHECK(words ==
+          QSet<QString>({QStringLiteral("Queued"), QStringLiteral("Waiting"), QStringLiteral("In progress"),
+                         QStringLiteral("Success"), QStringLiteral("Failure"), QStringLiteral("Cancelled"),
+                         QStringLiteral("Skipped"), QStringLiteral("Neutral")}));
+    const DashboardRun *seeded = findRun(runs, 30433642);
+    REQUIRE(seeded);
+    CHECK(seeded->repo == kHello);
+    CHECK(seeded->run.name == QStringLiteral("CI"));
+    CHECK(seeded->run.headBranch == QStringLiteral("main"));
+    CHECK(seeded->run.event == QStringLiteral("push"));
+    CHECK(seeded->run.actor == QStringLiteral("octocat"));
+
+    // The table shows the newest first; the in-progress spinner advances.
+    CHECK(page.runProxy()->index(0, RunTableModel::Status).data().toString() == QStringLiteral("Queued"));
+    const int frame = runs.animationFrame();
+    REQUIRE(QTest::qWaitFor([&]() { return runs.animationFrame() != frame; }, 2000));
+
+    // The status bar: last update and the rate limit the fake reported.
+    auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("dashboardStatus"));
+    REQUIRE(status);
+    CHECK(status->text().startsWith(QStringLiteral("Updated ")));
+    CHECK(status->text().contains(QStringLiteral("of 5000")));
+    CHECK_FALSE(page.isBannerVisible());
+
+    // The picker searches.
+    page.repositoryPicker()->setFilterText(QStringLiteral("spoon"));
+    CHECK(page.repositoryPicker()->visibleCount() == 1);
+    page.repositoryPicker()->setFilterText({});
+
+    QTest::qWait(50);
+    savePng(window, QStringLiteral("dashboard.png"));
+}
+
+TEST_CASE("Dashboard: the repository selection is remembered between starts", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+        const int before = page.refreshCount();
+        page.repositoryPicker()->setChecked(kOrg, false);
+        page.repositoryPicker()->setChecked(kKnife, false);
+        waitForRefresh(page, before + 1);
+        CHECK(page.repositoryPicker()->selected() == QStringList({kHello}));
+        for (const DashboardRun &run : page.runModel()->runs())
+            CHECK(run.repo == kHello);
+    }
+    DashboardPage again(*desk.client, &desk.store, desk.stateFile());
+    // The remembered selection is used at once, before the repository list arrives.
+    CHECK(again.repositoryPicker()->selected() == QStringList({kHello}));
+    waitForFirstLoad(again);
+    CHECK(again.repositoryPicker()->selected() == QStringList({kHello}));
+    REQUIRE(again.runModel()->rowCount() == 3);
+    CHECK(again.workflowModel()->rowCount() == 2);
+}
+
+TEST_CASE("Dashboard: Refresh and F5 send conditional requests that GitHub answers with 304",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1000, 600);
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    waitForFirstLoad(page);
+    const QDateTime firstUpdate = page.lastUpdated();
+    REQUIRE(firstUpdate.isValid());
+
+    desk.server.clearRequests();
+    const int before304 = desk.server.count304();
+    auto *button = page.findChild<QPushButton *>(QStringLiteral("refreshButton"));
+    REQUIRE(button);
+    int count = page.refreshCount();
+    button->click();
+    waitForRefresh(page, count + 1);
+    const auto runRequests = desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs"));
+    REQUIRE(runRequests.size() == 3);
+    for (const auto &request : runRequests) {
+        CHECK_FALSE(request.header("If-None-Match").isEmpty());
+        CHECK(request.status == 304);
+    }
+    CHECK(desk.server.count304() - before304 >= 6); // runs and workflows of three repositories
+    CHECK(page.runModel()->rowCount() == 4);
+
+    // F5 does the same; a new run shows up.
+    desk.server.addRun({.repo = kKnife,
+                        .status = QStringLiteral("queued"),
+                        .conclusion = {},
+                        .createdAt = QDateTime::currentDateTimeUtc()});
+    count = page.refreshCount();
+    QTest::keyClick(&page, Qt::Key_F5);
+    waitForRefresh(page, count + 1);
+    CHECK(page.runModel()->rowCount() == 5);
+    CHECK(page.lastUpdated() >= firstUpdate);
+}
+
+TEST_CASE("Dashboard: auto-refresh is on and runs faster while runs are in progress", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.setAutoRefreshIntervals(60000, 60);
+    waitForFirstLoad(page);
+    REQUIRE(page.runModel()->hasRunningRuns());
+    // The seeded deploy run is in progress: the busy interval refreshes by itself.
+    const int count = page.refreshCount();
+    waitForRefresh(page, count + 2);
+
+    for (const auto &run : desk.server.runs())
+        desk.server.setRunStatus(run.id, QStringLiteral("completed"), QStringLiteral("success"));
+    REQUIRE(
+        QTest::qWaitFor([&]() { return !page.runModel()->hasRunningRuns() && !page.isRefreshing(); }, 10000));
+    CHECK(page.autoRefreshInterval() == 60000);
+}
+
+TEST_CASE("Dashboard: filters by repository, branch, status, workflow and text", "[ui][dashboard]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    DashboardFilterProxy &runs = *page.runProxy();
+    REQUIRE(runs.rowCount() == 9);
+
+    page.setRepositoryFilter(kHello);
+    CHECK(runs.rowCount() == 5);
+    CHECK(page.workflowProxy()->rowCount() == 2);
+    for (int row = 0; row < runs.rowCount(); ++row)
+        CHECK(runs.index(row, RunTableModel::Repository).data().toString() == kHello);
+
+    page.setBranchFilter(QStringLiteral("new-topic"));
+    REQUIRE(runs.rowCount() == 1);
+    CHECK(runs.index(0, RunTableModel::Status).data().toString() == QStringLiteral("Failure"));
+
+    page.setBranchFilter({});
+    page.setStateFilter(int(RunState::Queued));
+    REQUIRE(runs.rowCount() == 1);
+    CHECK(runs.index(0, RunTableModel::Branch).data().toString() == QStringLiteral("release"));
+
+    page.setRepositoryFilter({});
+    page.setStateFilter(-1);
+    // By workflow name, through its combo box, across repositories.
+    auto *workflowCombo = page.findChild<QComboBox *>(QStringLiteral("workflowFilter"));
+    REQUIRE(workflowCombo);
+    CHECK(workflowCombo->count() == 4); // All workflows, CI, Deploy, Nightly
+    workflowCombo->setCurrentIndex(workflowCombo->findData(QStringLiteral("Deploy")));
+    REQUIRE(runs.rowCount() == 1);
+    CHECK(runs.index(0, RunTableModel::Status).data().toString() == QStringLiteral("In progress"));
+    CHECK(page.workflowProxy()->rowCount() == 1);
+    page.setWorkflowFilter(QStringLiteral("CI"));
+    CHECK(runs.rowCount() == 7);
+    CHECK(page.workflowProxy()->rowCount() == 2);
+    page.setWorkflowFilter({});
+    page.setSearchText(QStringLiteral("hubot"));
+    REQUIRE(runs.rowCount() == 1);
+    CHECK(runs.index(0, RunTableModel::Repository).data().toString() == kOrg);
+    page.setSearchText({});
+    CHECK(runs.rowCount() == 9);
+}
+
+TEST_CASE("Dashboard: an unreachable API shows the error banner, not a hang", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1100, 600);
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    waitForFirstLoad(page);
+    CHECK_FALSE(page.isBannerVisible());
+
+    desk.server.stop();
+    const int count = page.refreshCount();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    page.refresh();
+    // The event loop keeps running while the requests fail: the window never blocks.
+    int ticks = 0;
+    QTimer ticker;
+    QObject::connect(&ticker, &QTimer::timeout, [&]() { ++ticks; });
+    ticker.start(10);
+    waitForRefresh(page, count + 1);
+    CHECK(ticks > 0);
+    CHECK(elapsed.elapsed() < 15000);
+    REQUIRE(page.isBannerVisible());
+    CHECK(page.bannerText().contains(QStringLiteral("Offline: GitHub cannot be reached.")));
+    CHECK(page.bannerText().contains(QStringLiteral("Could not refresh")));
+    CHECK(page.statusText().contains(QStringLiteral("offline")));
+    // What was loaded before stays visible.
+    CHECK(page.runModel()->rowCount() == 4);
+    savePng(page, QStringLiteral("dashboard-offline.png"));
+}
+
+TEST_CASE("Dashboard: an API unreachable from the start shows the banner", "[ui][dashboard]")
+{
+    Desk desk;
+    desk.server.stop();
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    REQUIRE(QTest::qWaitFor([&]() { return page.isBannerVisible(); }, 15000));
+    CHECK(page.bannerText().contains(QStringLiteral("Could not list your repositories")));
+}
+
+TEST_CASE("Dashboard: a rate-limited refresh says so in the banner", "[ui][dashboard]")
+{
+    Desk desk(0);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    desk.server.setRateLimitRemaining(0);
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    REQUIRE(page.isBannerVisible());
+    CHECK(page.bannerText().contains(QStringLiteral("Rate limited")));
+    CHECK(page.runModel()->rowCount() == 4);
+
+    // The client holds requests back until the reported reset; Retry says so again rather than hanging.
+    auto *retry = page.findChild<QPushButton *>(QStringLiteral("retryButton"));
+    REQUIRE(retry);
+    retry->click();
+    waitForRefresh(page, count + 2);
+    CHECK(page.isBannerVisible());
+}
+
+TEST_CASE("Run details: jobs, steps and the job log with folded groups and search", "[ui][dashboard]")
+{
+    Desk desk;
+    const qint64 runId = desk.server.addRun(
+        {.repo = kHello,
+         .conclusion = QStringLiteral("failure"),
+         .jobs = {{.name = QStringLiteral("lint"), .conclusion = QStringLiteral("success")},
+                  {.name = QStringLiteral("test"), .conclusion = QStringLiteral("failure")}},
+         .createdAt = QDateTime::currentDateTimeUtc().addSecs(-300)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    const int row = rowOfRun(page, runId);
+    REQUIRE(row >= 0);
+
+    qRegisterMetaType<RunDetailsDialog *>();
+    QSignalSpy opened(&page, &DashboardPage::runDetailsOpened);
+    RunDetailsDialog *dialog = page.openRun(row);
+    REQUIRE(dialog);
+    CHECK(opened.count() == 1);
+    REQUIRE(QTest::qWaitForWindowExposed(dialog));
+    REQUIRE(QTest::qWaitFor(
+        [&]() { return dialog->jobs().size() == 2 && dialog->shownLogJob() != 0 && !dialog->isLoading(); },
+        10000));
+
+    QTreeWidget *tree = dialog->jobTree();
+    REQUIRE(tree->topLevelItemCount() == 2);
+    CHECK(tree->topLevelItem(0)->text(0) == QStringLiteral("lint"));
+    CHECK(tree->topLevelItem(0)->text(1) == QStringLiteral("Success"));
+    CHECK(tree->topLevelItem(1)->text(1) == QStringLiteral("Failure"));
+    CHECK(tree->topLevelItem(1)->childCount() == 4);
+    CHECK_FALSE(tree->topLevelItem(1)->icon(1).isNull());
+    // The failed job's log is the one shown first.
+    CHECK(dialog->shownLogJob() == dialog->jobs().at(1).id);
+
+    LogView *log = dialog->logView();
+    const QString text = log->toPlainText();
+    CHECK_FALSE(text.contains(QChar(0x1b)));
+    CHECK_FALSE(text.contains(QStringLiteral("##[group]")));
+    CHECK(text.contains(QStringLiteral("✖ Error: Process completed with exit code 2.")));
+    CHECK(text.contains(QStringLiteral("FAIL tests/test_parser.cpp:17")));
+    REQUIRE(log->groupCount() == 3);
+    CHECK(log->groupTitle(2) == QStringLiteral("Run make test"));
+    CHECK_FALSE(log->isGroupExpanded(0));
+    const int folded = log->visibleLineCount();
+    log->setGroupExpanded(0, true);
+    CHECK(log->visibleLineCount() == folded + 3);
+    log->setGroupExpanded(0, false);
+    // Searching finds text inside a folded group and unfolds it.
+    CHECK(log->findText(QStringLiteral("shell: /usr/bin/bash")));
+    CHECK(log->isGroupExpanded(2));
+    CHECK(LogView::stripAnsi(QStringLiteral("\x1b[36;1mmake\x1b[0m")) == QStringLiteral("make"));
+
+    // Selecting the other job loads its log.
+    tree->setCurrentItem(tree->topLevelItem(0));
+    REQUIRE(QTest::qWaitFor(
+        [&]() { return dialog->shownLogJob() == dialog->jobs().at(0).id && !dialog->isLoading(); }, 10000));
+    CHECK(log->toPlainText().contains(QStringLiteral("42 tests passed")));
+    tree->setCurrentItem(tree->topLevelItem(1));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    log->setGroupExpanded(2, true);
+    QTest::qWait(50);
+    savePng(*dialog, QStringLiteral("run-details.png"));
+    dialog->close();
+}
+
+TEST_CASE("Run details: re-run, re-run failed jobs and cancel are confirmed, sent and logged",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    const qint64 failed = desk.server.runs(kHello).at(1).id; // the seeded failure on new-topic
+    REQUIRE(desk.server.run(failed)->conclusion == QStringLiteral("failure"));
+
+    RunDetailsDialog *dialog = page.openRun(rowOfRun(page, failed));
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->jobs().isEmpty() && !dialog->isLoading(); }, 10000));
+    const QString target = QStringLiteral("%1/actions/runs/%2").arg(kHello).arg(failed);
+
+    // Declined: nothing sent, nothing logged.
+    desk.server.clearRequests();
+    Confirm::setNextAnswer(false);
+    dialog->rerun();
+    QTest::qWait(50);
+    CHECK(desk.server.requestsTo(QStringLiteral(".*/rerun.*"), "POST").isEmpty());
+    CHECK(desk.store.actions({}).value().isEmpty());
+
+    QSignalSpy finished(dialog, &RunDetailsDialog::actionFinished);
+    Confirm::setNextAnswer(true);
+    dialog->rerunFailed();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 1; }, 10000));
+    CHECK(Confirm::lastQuestion().contains(QStringLiteral("failed jobs")));
+    CHECK(desk.server
+              .requestsTo(
+                  QStringLiteral("/repos/octocat/Hello-World/actions/runs/%1/rerun-failed-jobs").arg(failed),
+                  "POST")
+              .size() == 1);
+
+    // GitHub refuses to re-run a run that is running again; let the first re-run finish.
+    desk.server.setRunStatus(failed, QStringLiteral("completed"), QStringLiteral("failure"));
+    Confirm::setNextAnswer(true);
+    dialog->rerun();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 2; }, 10000));
+    CHECK(desk.server
+              .requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs/%1/rerun").arg(failed),
+                          "POST")
+              .size() == 1);
+    dialog->close();
+
+    // Cancel an in-progress run; then a cancel GitHub refuses is logged as a failure.
+    const DashboardRun *running = nullptr;
+    for (const DashboardRun &run : page.runModel()->runs()) {
+        if (run.state() == RunState::InProgress)
+            running = &run;
+    }
+    REQUIRE(running);
+    const qint64 runningId = running->run.id;
+    RunDetailsDialog *second = page.openRun(rowOfRun(page, runningId));
+    REQUIRE(second);
+    QSignalSpy secondFinished(second, &RunDetailsDialog::actionFinished);
+    REQUIRE(QTest::qWaitFor([&]() { return !second->isLoading(); }, 10000));
+    desk.server.failNext("POST", QStringLiteral(".*/cancel"), 409);
+    Confirm::setNextAnswer(true);
+    second->cancelRun();
+    REQUIRE(QTest::qWaitFor([&]() { return secondFinished.count() == 1; }, 10000));
+    CHECK_FALSE(secondFinished.at(0).at(1).toBool());
+    Confirm::setNextAnswer(true);
+    second->cancelRun();
+    REQUIRE(QTest::qWaitFor([&]() { return secondFinished.count() == 2; }, 10000));
+    CHECK(secondFinished.at(1).at(1).toBool());
+    CHECK(desk.server
+              .requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs/%1/cancel").arg(runningId),
+                          "POST")
+              .size() == 2);
+    second->close();
+
+    // The action log: newest first, each written and finished with its outcome.
+    const QList<ActionRecord> actions = desk.store.actions({}).value();
+    REQUIRE(actions.size() == 4);
+    int reruns = 0;
+    for (const ActionRecord &action : actions) {
+        CHECK(action.finishedAt.isValid());
+        if (action.kind == ActionKind::Rerun) {
+            ++reruns;
+            CHECK(action.target == target);
+            CHECK(action.status == ActionStatus::Success);
+        }
+    }
+    CHECK(reruns == 2);
+    ActionQuery cancels;
+    cancels.kind = ActionKind::Cancel;
+    const QList<ActionRecord> cancelRows = desk.store.actions(cancels).value();
+    REQUIRE(cancelRows.size() == 2);
+    QList<ActionStatus> statuses{cancelRows.at(0).status, cancelRows.at(1).status};
+    CHECK(statuses.contains(ActionStatus::Failure));
+    CHECK(statuses.contains(ActionStatus::Success));
+    for (const ActionRecord &row : cancelRows) {
+        if (row.status == ActionStatus::Failure)
+            CHECK(row.httpStatus == 409);
+    }
+}
+
+TEST_CASE("Run details: Open on GitHub asks first, then opens the run's page", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    RunDetailsDialog *dialog = page.openRun(0);
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    QList<QUrl> opened;
+    dialog->setUrlOpener([&](const QUrl &url) { opened.append(url); });
+    Confirm::setNextAnswer(false);
+    dialog->openOnGitHub();
+    CHECK(opened.isEmpty());
+    Confirm::setNextAnswer(true);
+    dialog->openOnGitHub();
+    REQUIRE(opened.size() == 1);
+    CHECK(opened.first().path().contains(QStringLiteral("/actions/runs/")));
+    dialog->close();
+}
+
+TEST_CASE("Main window: without a token the welcome page stays", "[ui][dashboard]")
+{
+    Desk desk;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    Settings settings(env);
+    MainWindow window(settings);
+    window.attachGitHub(desk.client.get(), &desk.store);
+    CHECK_FALSE(window.dashboard());
+    CHECK(window.centralWidget()->objectName() != QStringLiteral("DashboardPage"));
+}
+
+TEST_CASE("Dashboard: double-clicking a run opens its details", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1100, 600);
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    waitForFirstLoad(page);
+    qRegisterMetaType<RunDetailsDialog *>();
+    QSignalSpy opened(&page, &DashboardPage::runDetailsOpened);
+    QTableView *table = page.runTable();
+    const QRect cell = table->visualRect(table->model()->index(1, RunTableModel::Workflow));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    REQUIRE(QTest::qWaitFor([&]() { return opened.count() == 1; }, 5000));
+    auto *dialog = opened.at(0).at(0).value<RunDetailsDialog *>();
+    REQUIRE(dialog);
+    const qint64 expected = table->model()->index(1, 0).data(role::RunId).toLongLong();
+    CHECK(dialog->windowTitle().contains(QStringLiteral("#")));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->jobs().isEmpty() && !dialog->isLoading(); }, 10000));
+    CHECK(dialog->jobs().first().runId == expected);
+    dialog->close();
+}
+
+TEST_CASE("Dashboard: the ETag cache lives in the store, so a restart still gets 304s", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+    }
+    // A new client over the same store: as after a restart of the app.
+    GitHubClient::Options options;
+    options.connection.apiUrl = desk.server.baseUrl();
+    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    options.connection.network = &desk.network;
+    options.connection.cache = desk.cache.get();
+    GitHubClient restarted(options);
+    desk.server.clearRequests();
+    const int before304 = desk.server.count304();
+    DashboardPage page(restarted, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    CHECK(page.runModel()->rowCount() == 4);
+    const auto runRequests = desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs"));
+    REQUIRE(runRequests.size() == 3);
+    for (const auto &request : runRequests)
+        CHECK(request.status == 304);
+    CHECK(desk.server.count304() - before304 >= 7); // repositories, workflows and runs
+}
+
+#ifdef EXESERVER_GUI_PATH
+TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard from that API",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    env.remove(QStringLiteral("GITHUB_TOKEN"));
+    env.remove(QStringLiteral("GITHUB_API_URL"));
+    gui.setProcessEnvironment(env);
+    gui.start(QStringLiteral(EXESERVER_GUI_PATH),
+              {QStringLiteral("--data-dir"), desk.dir.filePath(QStringLiteral("gui-data")),
+               QStringLiteral("--api-url"), desk.server.baseUrl().toString()});
+    REQUIRE(gui.waitForStarted(10000));
+    // The dashboard lists the repositories and loads the runs of the ones it picked.
+    const bool loaded = QTest::qWaitFor(
+        [&]() {
+            return !desk.server.requestsTo(QStringLiteral("/user/repos")).isEmpty() &&
+                   !desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs")).isEmpty();
+        },
+        20000);
+    gui.terminate();
+    if (!gui.waitForFinished(5000))
+        gui.kill();
+    gui.waitForFinished(5000);
+    REQUIRE(loaded);
+    // Its store and the remembered selection are in the data dir.
+    CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/exeserver.db"))));
+    CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/ui-state.ini"))));
+}
+#endif
+
+TEST_CASE("Main window: geometry and the dashboard's column widths are remembered", "[ui][dashboard]")
+{
+    Desk desk;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    {
+        MainWindow window(settings);
+        window.attachGitHub(desk.client.get(), &desk.store);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.resize(930, 610);
+        window.dashboard()->runTable()->setColumnWidth(RunTableModel::Repository, 222);
+        QTest::qWait(20);
+        window.close();
+    }
+    MainWindow again(settings);
+    again.attachGitHub(desk.client.get(), &desk.store);
+    CHECK(again.size() == QSize(930, 610));
+    CHECK(again.dashboard()->runTable()->columnWidth(RunTableModel::Repository) == 222);
+}
+
+TEST_CASE("Dashboard: a refresh keeps the selected run selected", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    const qint64 id = page.runProxy()->index(2, 0).data(role::RunId).toLongLong();
+    page.runTable()->setCurrentIndex(page.runProxy()->index(2, RunTableModel::Actor));
+    // A newer run moves the selected one down a row.
+    desk.server.addRun({.repo = kHello, .createdAt = QDateTime::currentDateTimeUtc()});
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    const QModelIndex current = page.runTable()->currentIndex();
+    REQUIRE(current.isValid());
+    CHECK(current.row() == 3);
+    CHECK(current.column() == RunTableModel::Actor);
+    CHECK(current.data(role::RunId).toLongLong() == id);
+}
+
+TEST_CASE("Run details: follows a running run until it completes", "[ui][dashboard]")
+{
+    Desk desk;
+    const qint64 runId = desk.server.addRun({.repo = kHello,
+                                             .status = QStringLiteral("in_progress"),
+                                             .conclusion = {},
+                                             .createdAt = QDateTime::currentDateTimeUtc().addSecs(-60)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    RunDetailsDialog *dialog = page.openRun(rowOfRun(page, runId));
+    REQUIRE(dialog);
+    dialog->setPollInterval(50);
+    auto *cancel = dialog->findChild<QPushButton *>(QStringLiteral("cancelButton"));
+    auto *rerun = dialog->findChild<QPushButton *>(QStringLiteral("rerunButton"));
+    REQUIRE(cancel);
+    REQUIRE(rerun);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->jobs().isEmpty(); }, 10000));
+    CHECK(cancel->isEnabled());
+    CHECK_FALSE(rerun->isEnabled());
+    desk.server.setRunStatus(runId, QStringLiteral("completed"), QStringLiteral("success"));
+    REQUIRE(QTest::qWaitFor([&]() { return rerun->isEnabled(); }, 10000));
+    CHECK_FALSE(cancel->isEnabled());
+    REQUIRE(QTest::qWaitFor([&]() { return dialog->jobs().first().conclusion == QStringLiteral("success"); },
+                            10000));
+    dialog->close();
+}
+
+TEST_CASE("Dashboard: the last refresh is shown at start before GitHub answers", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+    }
+    desk.server.setDelay(3000); // GitHub is slow today
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    // At once, without waiting for any answer:
+    REQUIRE(page.runModel()->rowCount() == 4);
+    CHECK(page.workflowModel()->rowCount() == 4);
+    CHECK(page.isRefreshing());
+    CHECK(page.statusText().startsWith(QStringLiteral("Showing data saved")));
+    const DashboardRun *seeded = findRun(*page.runModel(), 30433642);
+    REQUIRE(seeded);
+    CHECK(seeded->run.actor == QStringLiteral("octocat"));
+    CHECK(seeded->state() == RunState::Success);
+    int deployRow = -1;
+    for (int row = 0; row < page.workflowModel()->rowCount(); ++row) {
+        if (page.workflowModel()->workflows().at(row).workflow.name == QStringLiteral("Deploy"))
+            deployRow = row;
+    }
+    REQUIRE(deployRow >= 0);
+    CHECK(page.workflowModel()->index(deployRow, WorkflowTableModel::LastRun).data().toString() ==
+          QStringLiteral("In progress"));
+    desk.server.clearFailures();
+    waitForRefresh(page, 1);
+    CHECK(page.statusText().startsWith(QStringLiteral("Updated")));
+}
+
+TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and logged", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    page.setRepositoryFilter(kKnife);
+    REQUIRE(page.workflowProxy()->rowCount() == 1);
+    QSignalSpy finished(&page, &DashboardPage::workflowActionFinished);
+    const qint64 workflowId =
+        page.workflowModel()
+            ->workflows()
+            .at(page.workflowProxy()->mapToSource(page.workflowProxy()->index(0, 0)).row())
+            .workflow.id;
+
+    Confirm::setNextAnswer(false);
+    page.setWorkflowEnabled(0, false);
+    QTest::qWait(50);
+    CHECK(finished.isEmpty());
+    CHECK(desk.server.workflow(workflowId)->state == QStringLiteral("active"));
+
+    Confirm::setNextAnswer(true);
+    int count = page.refreshCount();
+    page.setWorkflowEnabled(0, false);
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 1; }, 10000));
+    CHECK(finished.at(0).at(0).toBool());
+    CHECK(desk.server.workflow(workflowId)->state == QStringLiteral("disabled_manually"));
+    waitForRefresh(page, count + 1);
+    CHECK(page.workflowProxy()->index(0, WorkflowTableModel::State).data().toString() ==
+          QStringLiteral("Disabled"));
+
+    Confirm::setNextAnswer(true);
+    count = page.refreshCount();
+    page.setWorkflowEnabled(0, true);
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 2; }, 10000));
+    waitForRefresh(page, count + 1);
+    CHECK(page.workflowProxy()->index(0, WorkflowTableModel::State).data().toString() ==
+          QStringLiteral("Active"));
+
+    const QList<ActionRecord> actions = desk.store.actions({}).value();
+    REQUIRE(actions.size() == 2);
+    QList<ActionKind> kinds{actions.at(0).kind, actions.at(1).kind};
+    CHECK(kinds.contains(ActionKind::EnableWorkflow));
+    CHECK(kinds.contains(ActionKind::DisableWorkflow));
+    for (const ActionRecord &action : actions) {
+        CHECK(action.status == ActionStatus::Success);
+        CHECK(action.target == QStringLiteral("octocat/Spoon-Knife:ci.yml"));
+    }
+}
+
+namespace {
+
+int rowOfWorkflow(const DashboardPage &page, const QString &repo, const QString &file)
+{
+    for (int row = 0; row < page.workflowProxy()->rowCount(); ++row) {
+        const QModelIndex source = page.workflowProxy()->mapToSource(page.workflowProxy()->index(row, 0));
+        const DashboardWorkflow &entry = page.workflowModel()->workflows().at(source.row());
+        if (entry.repo == repo && entry.workflow.fileName() == file)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean inputs and sends them",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1100, 650);
+    page.show();
+    waitForFirstLoad(page);
+    const int row = rowOfWorkflow(page, kHello, QStringLiteral("ci.yml"));
+    REQUIRE(row >= 0);
+    DispatchDialog *dialog = page.openDispatch(row);
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("main"));
+    REQUIRE(dialog->inputs().size() == 2);
+    auto *environment = qobject_cast<QComboBox *>(dialog->field(QStringLiteral("environment")));
+    auto *dryRun = qobject_cast<QCheckBox *>(dialog->field(QStringLiteral("dry_run")));
+    REQUIRE(environment);
+    REQUIRE(dryRun);
+    CHECK(environment->currentText() == QStringLiteral("staging"));
+    CHECK(environment->count() == 2);
+    CHECK_FALSE(dryRun->isChecked());
+    QTest::qWait(30);
+    savePng(*dialog, QStringLiteral("dispatch.png"));
+
+    environment->setCurrentText(QStringLiteral("production"));
+    dryRun->setChecked(true);
+    QSignalSpy dispatched(dialog, &DispatchDialog::dispatched);
+    const int count = page.refreshCount();
+    auto *run = dialog->findChild<QPushButton *>(QStringLiteral("runWorkflowButton"));
+    REQUIRE(run);
+    REQUIRE(run->isEnabled());
+    run->click();
+    REQUIRE(QTest::qWaitFor([&]() { return dispatched.count() == 1; }, 10000));
+
+    REQUIRE(desk.server.dispatches().size() == 1);
+    const auto sent = desk.server.dispatches().first();
+    CHECK(sent.body.value(QStringLiteral("ref")).toString() == QStringLiteral("main"));
+    CHECK(sent.body.value(QStringLiteral("inputs")).toObject() ==
+          QJsonObject{{QStringLiteral("environment"), QStringLiteral("production")},
+                      {QStringLiteral("dry_run"), QStringLiteral("true")}});
+    // The new run is listed at once, from the id the dispatch returned.
+    const DashboardRun *listed = findRun(*page.runModel(), sent.runId);
+    REQUIRE(listed);
+    CHECK(listed->state() == RunState::Queued);
+    CHECK(listed->run.event == QStringLiteral("workflow_dispatch"));
+    waitForRefresh(page, count + 1);
+    CHECK(findRun(*page.runModel(), sent.runId));
+
+    ActionQuery query;
+    query.kind = ActionKind::Dispatch;
+    const QList<ActionRecord> actions = desk.store.actions(query).value();
+    REQUIRE(actions.size() == 1);
+    CHECK(actions.first().status == ActionStatus::Success);
+    CHECK(actions.first().target == QStringLiteral("octocat/Hello-World:ci.yml@main"));
+}
+
+TEST_CASE("Run workflow: string, number and environment inputs get their own fields", "[ui][dashboard]")
+{
+    Desk desk;
+    desk.server.setFileContent(
+        kHello, QStringLiteral(".github/workflows/deploy.yml"),
+        "name: Deploy\non:\n  workflow_dispatch:\n    inputs:\n"
+        "      version:\n        description: 'Version to deploy'\n        required: true\n"
+        "        type: string\n"
+        "      replicas:\n        type: number\n        default: 3\n"
+        "      target:\n        type: environment\n        default: staging\n"
+        "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy\n");
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("deploy.yml")));
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    REQUIRE(dialog->inputs().size() == 3);
+    auto *version = qobject_cast<QLineEdit *>(dialog->field(QStringLiteral("version")));
+    auto *replicas = qobject_cast<QSpinBox *>(dialog->field(QStringLiteral("replicas")));
+    auto *target = qobject_cast<QComboBox *>(dialog->field(QStringLiteral("target")));
+    REQUIRE(version);
+    REQUIRE(replicas);
+    REQUIRE(target);
+    CHECK(replicas->value() == 3);
+    CHECK(target->isEditable());
+    CHECK(target->currentText() == QStringLiteral("staging"));
+    // A required input left empty keeps "Run workflow" disabled.
+    auto *run = dialog->findChild<QPushButton *>(QStringLiteral("runWorkflowButton"));
+    REQUIRE(run);
+    CHECK_FALSE(run->isEnabled());
+    version->setText(QStringLiteral("1.4.2"));
+    CHECK(run->isEnabled());
+    CHECK(dialog->inputValues() == QJsonObject{{QStringLiteral("version"), QStringLiteral("1.4.2")},
+                                               {QStringLiteral("replicas"), QStringLiteral("3")},
+                                               {QStringLiteral("target"), QStringLiteral("staging")}});
+    dialog->close();
+}

@@ -1,0 +1,140 @@
+#pragma once
+
+#include "dashboardmodels.h"
+#include "util/result.h"
+
+#include <QDateTime>
+#include <QStringList>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QTableView;
+class QTimer;
+
+namespace exeserver {
+
+class EventStore;
+class GitHubClient;
+class DispatchDialog;
+class RepositoryPicker;
+class RunDetailsDialog;
+
+// The dashboard: repository picker, Active Workflows, Recent Workflow Runs with their filters, refresh
+// (button, F5, and a timer that runs faster while runs are in progress) and an error banner. All GitHub
+// work goes through the client asynchronously; the client's ETag cache makes a refresh of unchanged
+// data a round of 304s. The picked repositories and column layouts persist in `stateFile` (INI); the last
+// good refresh is kept beside it (dashboard-snapshot.json) and shown at start before the network answers.
+class DashboardPage : public QWidget
+{
+    Q_OBJECT
+public:
+    DashboardPage(GitHubClient &client, EventStore *store, const QString &stateFile,
+                  QWidget *parent = nullptr);
+    ~DashboardPage() override;
+
+    RepositoryPicker *repositoryPicker() const { return m_picker; }
+    RunTableModel *runModel() const { return m_runs; }
+    WorkflowTableModel *workflowModel() const { return m_workflows; }
+    DashboardFilterProxy *runProxy() const { return m_runProxy; }
+    DashboardFilterProxy *workflowProxy() const { return m_workflowProxy; }
+    QTableView *runTable() const { return m_runTable; }
+    QTableView *workflowTable() const { return m_workflowTable; }
+
+    bool isRefreshing() const { return m_pending > 0; }
+    int refreshCount() const { return m_refreshCount; } // completed refreshes
+    QDateTime lastUpdated() const { return m_lastUpdated; }
+    bool isBannerVisible() const;
+    QString bannerText() const;
+    QString statusText() const;      // "Updated 14:02:11 · 4990 of 5000 left (core)…"
+    int autoRefreshInterval() const; // ms of the timer as now scheduled; 0: off
+    void setAutoRefreshIntervals(int idleMs, int busyMs);
+
+    // Filters (the combo boxes drive these too).
+    void setRepositoryFilter(const QString &repo);
+    void setBranchFilter(const QString &branch);
+    void setWorkflowFilter(const QString &name);
+    void setStateFilter(int state); // int(RunState), -1: all
+    void setSearchText(const QString &text);
+
+    // Enables or disables the workflow at `proxyRow` of the workflows table: confirmed, logged
+    // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
+    void setWorkflowEnabled(int proxyRow, bool enabled);
+
+    // "Run workflow" for the workflow at `proxyRow` of the workflows table. The run it starts is listed at
+    // once (queued, from the run id the dispatch returned), before the refresh that follows.
+    DispatchDialog *openDispatch(int proxyRow);
+
+    // Opens the details of the run at `proxyRow` of the runs table.
+    RunDetailsDialog *openRun(int proxyRow);
+
+public Q_SLOTS:
+    void refresh();
+    void loadRepositories();
+
+Q_SIGNALS:
+    void refreshed();
+    void repositoriesLoaded();
+    void statusChanged(const QString &text);
+    void runDetailsOpened(exeserver::RunDetailsDialog *dialog);
+    void workflowActionFinished(bool ok);
+
+private:
+    void finishRefresh();
+    void scheduleAutoRefresh();
+    void showError(const QString &text, const QString &details = {});
+    void hideError();
+    void updateFilterChoices();
+    void selectionChanged(const QStringList &selected);
+    void updateStatus();
+    void saveState();
+    void showWorkflowMenu(const QPoint &pos);
+    void addDispatchedRun(const QString &repo, const Workflow &workflow, const QString &ref,
+                          const DispatchResult &result);
+    void loadSnapshot();
+    void saveSnapshot() const;
+
+    GitHubClient &m_client;
+    EventStore *m_store;
+    QSettings *m_state;
+
+    RepositoryPicker *m_picker;
+    RunTableModel *m_runs;
+    WorkflowTableModel *m_workflows;
+    DashboardFilterProxy *m_runProxy;
+    DashboardFilterProxy *m_workflowProxy;
+    QTableView *m_runTable;
+    QTableView *m_workflowTable;
+    QFrame *m_banner;
+    QLabel *m_bannerText;
+    QPushButton *m_refreshButton;
+    QCheckBox *m_autoRefresh;
+    QLineEdit *m_search;
+    QComboBox *m_repoFilter;
+    QComboBox *m_branchFilter;
+    QComboBox *m_workflowFilter;
+    QComboBox *m_stateFilter;
+    QLabel *m_runsTitle;
+    QTimer *m_timer;
+
+    int m_idleIntervalMs = 60000;
+    int m_busyIntervalMs = 10000;
+    int m_pending = 0;
+    bool m_again = false;
+    int m_refreshCount = 0;
+    QDateTime m_lastUpdated;
+    QList<Repository> m_repositories;
+    QString m_snapshotPath; // the last good refresh, shown at start before any answer arrives
+    QDateTime m_snapshotTime;
+    QList<Error> m_errors;
+    QStringList m_failedRepos;
+    QList<DashboardRun> m_nextRuns;
+    QHash<QString, QList<Workflow>> m_nextWorkflows;
+};
+
+} // namespace exeserver

@@ -1,0 +1,265 @@
+#include "dispatchdialog.h"
+
+#include "github/githubclient.h"
+#include "recordedaction.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <limits>
+#include <memory>
+
+namespace exeserver {
+
+namespace {
+
+const char *const kInputProperty = "exeserverInput";
+
+} // namespace
+
+DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString repo, Workflow workflow,
+                               const QStringList &refs, QWidget *parent)
+    : QDialog(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_repo(std::move(repo))
+    , m_workflow(std::move(workflow))
+    , m_ref(new QComboBox(this))
+    , m_formHost(new QWidget(this))
+    , m_form(new QFormLayout(m_formHost))
+    , m_message(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
+{
+    setObjectName(QStringLiteral("DispatchDialog"));
+    setWindowTitle(tr("Run workflow — %1").arg(m_workflow.name));
+    setMinimumWidth(460);
+
+    auto *header = new QLabel(tr("<b>%1</b> (%2) in %3")
+                                  .arg(m_workflow.name.toHtmlEscaped(), m_workflow.fileName().toHtmlEscaped(),
+                                       m_repo.toHtmlEscaped()),
+                              this);
+    m_ref->setObjectName(QStringLiteral("refCombo"));
+    m_ref->setEditable(true);
+    m_ref->setAccessibleName(tr("Branch or tag to run the workflow from"));
+    m_ref->addItems(refs);
+    m_ref->setInsertPolicy(QComboBox::NoInsert);
+    m_form->addRow(tr("Use workflow from:"), m_ref); // row 0 stays; the input rows follow
+    m_form->setContentsMargins(0, 0, 0, 0);
+    m_message->setObjectName(QStringLiteral("dispatchMessage"));
+    m_message->setWordWrap(true);
+    QPushButton *run = m_buttons->addButton(tr("&Run workflow"), QDialogButtonBox::AcceptRole);
+    run->setObjectName(QStringLiteral("runWorkflowButton"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(header);
+    layout->addWidget(m_formHost);
+    layout->addWidget(m_message);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &DispatchDialog::dispatch);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_ref, &QComboBox::activated, this, &DispatchDialog::loadInputs);
+    connect(m_ref->lineEdit(), &QLineEdit::editingFinished, this, [this]() {
+        if (!m_loading)
+            loadInputs();
+    });
+    loadInputs();
+}
+
+QString DispatchDialog::ref() const
+{
+    return m_ref->currentText().trimmed();
+}
+
+void DispatchDialog::setRef(const QString &ref)
+{
+    m_ref->setEditText(ref);
+    loadInputs();
+}
+
+void DispatchDialog::loadInputs()
+{
+    m_loading = true;
+    updateRunButton();
+    setMessage(tr("Reading the workflow's inputs on %1…").arg(ref()), false);
+    QPointer<DispatchDialog> self(this);
+    const QString from = ref();
+    m_client.workflowInputs(
+        m_repo, m_workflow.fileName(), from, [self, from](Result<QList<DispatchInput>> result) {
+            if (!self || self->ref() != from)
+                return;
+            self->m_loading = false;
+            if (!result) {
+                self->m_inputs.clear();
+                self->buildForm();
+                self->setMessage(
+                    tr("Could not read the workflow file on %1: %2").arg(from, result.error().message), true);
+            } else {
+                self->m_inputs = *result;
+                self->buildForm();
+                self->setMessage(self->m_inputs.isEmpty() ? tr("This workflow takes no inputs.") : QString(),
+                                 false);
+            }
+            self->updateRunButton();
+            Q_EMIT self->inputsLoaded();
+        });
+}
+
+void DispatchDialog::buildForm()
+{
+    while (m_form->rowCount() > 1)
+        m_form->removeRow(1);
+    for (const DispatchInput &input : std::as_const(m_inputs)) {
+        QWidget *widget = nullptr;
+        switch (input.type) {
+        case DispatchInput::Type::Boolean: {
+            auto *box = new QCheckBox(m_formHost);
+            box->setChecked(input.defaultValue == QLatin1String("true"));
+            connect(box, &QCheckBox::toggled, this, &DispatchDialog::updateRunButton);
+            widget = box;
+            break;
+        }
+        case DispatchInput::Type::Choice:
+        case DispatchInput::Type::Environment: {
+            auto *combo = new QComboBox(m_formHost);
+            combo->addItems(input.options);
+            // Environments are not listed by the client: the user may type one.
+            combo->setEditable(input.type == DispatchInput::Type::Environment);
+            const int index = combo->findText(input.defaultValue);
+            if (index >= 0)
+                combo->setCurrentIndex(index);
+            else if (combo->isEditable())
+                combo->setEditText(input.defaultValue);
+            connect(combo, &QComboBox::currentTextChanged, this, &DispatchDialog::updateRunButton);
+            widget = combo;
+            break;
+        }
+        case DispatchInput::Type::Number: {
+            auto *spin = new QSpinBox(m_formHost);
+            spin->setRange(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+            spin->setValue(input.defaultValue.toInt());
+            widget = spin;
+            break;
+        }
+        case DispatchInput::Type::String: {
+            auto *edit = new QLineEdit(input.defaultValue, m_formHost);
+            connect(edit, &QLineEdit::textChanged, this, &DispatchDialog::updateRunButton);
+            widget = edit;
+            break;
+        }
+        }
+        widget->setObjectName(QStringLiteral("input_") + input.name);
+        widget->setProperty(kInputProperty, input.name);
+        widget->setAccessibleName(input.description.isEmpty() ? input.name : input.description);
+        widget->setToolTip(input.description);
+        const QString label = input.required ? QStringLiteral("%1 *").arg(input.name) : input.name;
+        m_form->addRow(label, widget);
+        if (!input.description.isEmpty()) {
+            auto *hint = new QLabel(input.description, m_formHost);
+            hint->setWordWrap(true);
+            hint->setEnabled(false); // drawn in the palette's muted colour, light or dark
+            m_form->addRow(QString(), hint);
+        }
+    }
+}
+
+QWidget *DispatchDialog::field(const QString &inputName) const
+{
+    return m_formHost->findChild<QWidget *>(QStringLiteral("input_") + inputName);
+}
+
+QJsonObject DispatchDialog::inputValues() const
+{
+    QJsonObject values;
+    for (const DispatchInput &input : m_inputs) {
+        QWidget *widget = field(input.name);
+        QString value;
+        if (auto *box = qobject_cast<QCheckBox *>(widget))
+            value = box->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
+        else if (auto *combo = qobject_cast<QComboBox *>(widget))
+            value = combo->currentText();
+        else if (auto *spin = qobject_cast<QSpinBox *>(widget))
+            value = QString::number(spin->value());
+        else if (auto *edit = qobject_cast<QLineEdit *>(widget))
+            value = edit->text();
+        values.insert(input.name, value);
+    }
+    return values;
+}
+
+void DispatchDialog::updateRunButton()
+{
+    bool ready = !m_loading && !m_sending && !ref().isEmpty();
+    const QJsonObject values = inputValues();
+    for (const DispatchInput &input : std::as_const(m_inputs)) {
+        if (input.required && input.type != DispatchInput::Type::Boolean &&
+            values.value(input.name).toString().trimmed().isEmpty())
+            ready = false;
+    }
+    if (QPushButton *run = findChild<QPushButton *>(QStringLiteral("runWorkflowButton")))
+        run->setEnabled(ready);
+}
+
+void DispatchDialog::setMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #cf222e;") : QString());
+    m_message->setVisible(!text.isEmpty());
+}
+
+void DispatchDialog::dispatch()
+{
+    if (m_loading || m_sending)
+        return;
+    m_sending = true;
+    updateRunButton();
+    const QString from = ref();
+    const QJsonObject values = inputValues();
+    setMessage(tr("Dispatching on %1…").arg(from), false);
+    auto outcome = std::make_shared<std::optional<DispatchResult>>();
+    QPointer<DispatchDialog> self(this);
+    const QString repo = m_repo;
+    const QString file = m_workflow.fileName();
+    GitHubClient *client = &m_client;
+    const Status started = runRecordedAction(
+        m_store, ActionKind::Dispatch, QStringLiteral("%1:%2@%3").arg(repo, file, from),
+        [client, repo, file, from, values, outcome](auto done) {
+            client->dispatchWorkflow(repo, file, from, values,
+                                     [done, outcome](Result<DispatchResult> result) {
+                                         if (result)
+                                             outcome->emplace(*result);
+                                         done(result ? success() : Status(result.error()));
+                                     });
+        },
+        [self, repo, from, outcome](Status status) {
+            if (!self)
+                return;
+            self->m_sending = false;
+            self->updateRunButton();
+            if (!status) {
+                self->setMessage(tr("GitHub did not start the workflow: %1").arg(status.error().message),
+                                 true);
+                Q_EMIT self->dispatchFailed(status.error().message);
+                return;
+            }
+            Q_EMIT self->dispatched(repo, from, outcome->value_or(DispatchResult{}));
+            self->accept();
+        });
+    if (!started) {
+        m_sending = false;
+        updateRunButton();
+        setMessage(tr("Not done: the action log could not be written (%1).").arg(started.error().message),
+                   true);
+    }
+}
+
+} // namespace exeserver

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "github/githubtypes.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QFormLayout;
+class QLabel;
+
+namespace exeserver {
+
+class EventStore;
+class GitHubClient;
+
+// "Run workflow": a form built from the workflow file's `workflow_dispatch` inputs on the chosen ref
+// (string → line edit, choice → combo box, boolean → check box, number → spin box, environment → editable
+// combo), with the file's defaults. Submitting is the confirmation; the dispatch is written to the action
+// log (kind Dispatch, target "owner/repo:file@ref") before it is sent.
+class DispatchDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    DispatchDialog(GitHubClient &client, EventStore *store, QString repo, Workflow workflow,
+                   const QStringList &refs, QWidget *parent = nullptr);
+
+    bool isLoading() const { return m_loading; }
+    const QList<DispatchInput> &inputs() const { return m_inputs; }
+    QString ref() const;
+    void setRef(const QString &ref); // reloads the inputs from that ref
+    QJsonObject inputValues() const; // as sent: every value a string, booleans "true"/"false"
+    QWidget *field(const QString &inputName) const;
+
+public Q_SLOTS:
+    void loadInputs();
+    void dispatch();
+
+Q_SIGNALS:
+    void inputsLoaded();
+    void dispatched(const QString &repo, const QString &ref, const exeserver::DispatchResult &result);
+    void dispatchFailed(const QString &message);
+
+private:
+    void buildForm();
+    void updateRunButton();
+    void setMessage(const QString &text, bool error);
+
+    GitHubClient &m_client;
+    EventStore *m_store;
+    QString m_repo;
+    Workflow m_workflow;
+    QList<DispatchInput> m_inputs;
+    bool m_loading = false;
+    bool m_sending = false;
+
+    QComboBox *m_ref;
+    QWidget *m_formHost;
+    QFormLayout *m_form;
+    QLabel *m_message;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace exeserver

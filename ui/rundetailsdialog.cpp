@@ -1,0 +1,318 @@
+#include "rundetailsdialog.h"
+
+#include "confirm.h"
+#include "dashboardmodels.h"
+#include "github/githubclient.h"
+#include "logview.h"
+#include "recordedaction.h"
+#include "runstatus.h"
+
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+namespace {
+
+QString durationOf(const QDateTime &start, const QDateTime &end)
+{
+    if (!start.isValid())
+        return {};
+    return formatDuration(start.secsTo(end.isValid() ? end : QDateTime::currentDateTimeUtc()));
+}
+
+void decorate(QTreeWidgetItem *item, RunState state)
+{
+    item->setIcon(1, runStateIcon(state));
+    item->setText(1, runStateText(state));
+    item->setForeground(1, runStateColor(state));
+}
+
+} // namespace
+
+RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QString repo, WorkflowRun run,
+                                   QWidget *parent)
+    : QDialog(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_repo(std::move(repo))
+    , m_run(std::move(run))
+    , m_openUrl([](const QUrl &url) { QDesktopServices::openUrl(url); })
+    , m_header(new QLabel(this))
+    , m_message(new QLabel(this))
+    , m_tree(new QTreeWidget(this))
+    , m_log(new LogView(this))
+    , m_search(new QLineEdit(this))
+    , m_rerun(new QPushButton(tr("&Re-run"), this))
+    , m_rerunFailed(new QPushButton(tr("Re-run &failed jobs"), this))
+    , m_cancel(new QPushButton(tr("&Cancel run"), this))
+    , m_open(new QPushButton(tr("&Open on GitHub"), this))
+    , m_poll(new QTimer(this))
+{
+    m_poll->setInterval(10000);
+    connect(m_poll, &QTimer::timeout, this, &RunDetailsDialog::reload);
+    setObjectName(QStringLiteral("RunDetailsDialog"));
+    setWindowTitle(tr("%1 #%2 — %3").arg(m_run.name).arg(m_run.runNumber).arg(m_repo));
+    resize(1000, 640);
+
+    m_header->setObjectName(QStringLiteral("runHeader"));
+    m_header->setTextFormat(Qt::RichText);
+    m_message->setObjectName(QStringLiteral("actionMessage"));
+    m_message->setWordWrap(true);
+    m_message->hide();
+    m_rerun->setObjectName(QStringLiteral("rerunButton"));
+    m_rerunFailed->setObjectName(QStringLiteral("rerunFailedButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_open->setObjectName(QStringLiteral("openButton"));
+    // Enter in the log search must not press an action button.
+    for (QPushButton *button : {m_rerun, m_rerunFailed, m_cancel, m_open})
+        button->setAutoDefault(false);
+
+    m_tree->setObjectName(QStringLiteral("jobTree"));
+    m_tree->setAccessibleName(tr("Jobs and steps"));
+    m_tree->setHeaderLabels({tr("Job / step"), tr("Status"), tr("Duration")});
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->setColumnWidth(1, 110);
+    m_tree->setColumnWidth(2, 70);
+    m_search->setObjectName(QStringLiteral("logSearch"));
+    m_search->setPlaceholderText(tr("Search the log (Enter: next match)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search the log"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_rerun);
+    buttons->addWidget(m_rerunFailed);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch(1);
+    buttons->addWidget(m_open);
+
+    auto *logPane = new QWidget(this);
+    auto *logLayout = new QVBoxLayout(logPane);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    logLayout->addWidget(m_search);
+    logLayout->addWidget(m_log, 1);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_tree);
+    splitter->addWidget(logPane);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({400, 600});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_header);
+    layout->addLayout(buttons);
+    layout->addWidget(m_message);
+    layout->addWidget(splitter, 1);
+
+    connect(m_rerun, &QPushButton::clicked, this, &RunDetailsDialog::rerun);
+    connect(m_rerunFailed, &QPushButton::clicked, this, &RunDetailsDialog::rerunFailed);
+    connect(m_cancel, &QPushButton::clicked, this, &RunDetailsDialog::cancelRun);
+    connect(m_open, &QPushButton::clicked, this, &RunDetailsDialog::openOnGitHub);
+    connect(m_search, &QLineEdit::returnPressed, this, [this]() {
+        if (!m_log->findText(m_search->text()))
+            setMessage(tr("\"%1\" is not in this log.").arg(m_search->text()), false);
+    });
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        while (item && item->parent())
+            item = item->parent();
+        if (item)
+            showJobLog(item->data(0, Qt::UserRole).toLongLong());
+    });
+
+    updateHeader();
+    reload();
+}
+
+void RunDetailsDialog::updateHeader()
+{
+    const RunState state = runStateOf(m_run.status, m_run.conclusion);
+    m_header->setText(tr("<b>%1</b> #%2 · <span style='color:%3'>%4</span><br>%5 · branch <b>%6</b> · "
+                         "%7 by %8")
+                          .arg(m_run.name.toHtmlEscaped())
+                          .arg(m_run.runNumber)
+                          .arg(runStateColor(state).name(), runStateText(state), m_repo.toHtmlEscaped(),
+                               m_run.headBranch.toHtmlEscaped(), m_run.event.toHtmlEscaped(),
+                               m_run.actor.toHtmlEscaped()));
+    const bool running = isRunning(state);
+    m_cancel->setEnabled(running);
+    m_rerun->setEnabled(!running);
+    m_rerunFailed->setEnabled(state == RunState::Failure || state == RunState::Cancelled);
+    m_open->setEnabled(!m_run.htmlUrl.isEmpty());
+    if (running && !m_poll->isActive())
+        m_poll->start();
+    else if (!running)
+        m_poll->stop();
+}
+
+void RunDetailsDialog::setPollInterval(int ms)
+{
+    m_poll->setInterval(ms);
+}
+
+void RunDetailsDialog::reload()
+{
+    if (m_reloading > 0) {
+        m_reloadAgain = true; // after this round, so an action's effect is never missed
+        return;
+    }
+    QPointer<RunDetailsDialog> self(this);
+    const auto roundDone = [self]() {
+        --self->m_pending;
+        if (--self->m_reloading == 0 && self->m_reloadAgain) {
+            self->m_reloadAgain = false;
+            self->reload();
+        }
+    };
+    m_pending += 2;
+    m_reloading = 2;
+    m_client.getRun(m_repo, m_run.id, [self, roundDone](Result<WorkflowRun> result) {
+        if (!self)
+            return;
+        if (result) {
+            self->m_run = *result;
+            self->updateHeader();
+        }
+        roundDone();
+    });
+    m_client.listJobs(m_repo, m_run.id, [self, roundDone](Result<QList<Job>> result) {
+        if (!self)
+            return;
+        if (result) {
+            self->m_jobs = *result;
+            self->fillJobs();
+            Q_EMIT self->jobsLoaded();
+        } else {
+            self->setMessage(tr("Could not load the jobs: %1").arg(result.error().message), true);
+        }
+        roundDone();
+    });
+}
+
+void RunDetailsDialog::fillJobs()
+{
+    const qint64 keep = m_logJob;
+    m_tree->clear();
+    QTreeWidgetItem *toSelect = nullptr;
+    for (const Job &job : std::as_const(m_jobs)) {
+        auto *item = new QTreeWidgetItem(m_tree);
+        item->setText(0, job.name);
+        item->setData(0, Qt::UserRole, job.id);
+        decorate(item, runStateOf(job.status, job.conclusion));
+        item->setText(2, durationOf(job.startedAt, job.completedAt));
+        QFont bold = item->font(0);
+        bold.setBold(true);
+        item->setFont(0, bold);
+        for (const Step &step : job.steps) {
+            auto *child = new QTreeWidgetItem(item);
+            child->setText(0, QStringLiteral("%1. %2").arg(step.number).arg(step.name));
+            decorate(child, runStateOf(step.status, step.conclusion));
+            child->setText(2, durationOf(step.startedAt, step.completedAt));
+        }
+        item->setExpanded(true);
+        if (!toSelect || job.id == keep ||
+            (keep == 0 && runStateOf(job.status, job.conclusion) == RunState::Failure))
+            toSelect = item;
+    }
+    if (toSelect)
+        m_tree->setCurrentItem(toSelect);
+}
+
+void RunDetailsDialog::showJobLog(qint64 jobId)
+{
+    if (jobId == 0 || jobId == m_logJob)
+        return;
+    m_logJob = jobId;
+    m_log->setPlainText(tr("Loading the log…"));
+    QPointer<RunDetailsDialog> self(this);
+    ++m_pending;
+    m_client.jobLogs(m_repo, jobId, [self, jobId](Result<QByteArray> result) {
+        if (!self)
+            return;
+        --self->m_pending;
+        if (self->m_logJob != jobId)
+            return;
+        if (!result) {
+            self->m_log->setPlainText(tr("The log is not available: %1").arg(result.error().message));
+            return;
+        }
+        self->m_log->setLog(*result);
+        Q_EMIT self->logLoaded(jobId);
+    });
+}
+
+void RunDetailsDialog::setMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #ffebe9; color: #82071e; "
+                                                    "border: 1px solid #cf222e; padding: 6px; }")
+                                   : QStringLiteral("QLabel { background: #ddf4ff; color: #0a3069; "
+                                                    "border: 1px solid #54aeff; padding: 6px; }"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+void RunDetailsDialog::perform(ActionKind kind, const QString &question, const QString &doing, Call call)
+{
+    if (!Confirm::ask(this, windowTitle(), question))
+        return;
+    setMessage(tr("%1…").arg(doing), false);
+    QPointer<RunDetailsDialog> self(this);
+    const Status started = runRecordedAction(
+        m_store, kind, QStringLiteral("%1/actions/runs/%2").arg(m_repo).arg(m_run.id), call,
+        [self, kind, doing](Status status) {
+            if (!self)
+                return;
+            if (status) {
+                self->setMessage(tr("%1: done.").arg(doing), false);
+                self->reload();
+            } else {
+                self->setMessage(tr("%1 failed: %2").arg(doing, status.error().message), true);
+            }
+            Q_EMIT self->actionFinished(kind, status.ok());
+        });
+    if (!started)
+        setMessage(tr("Not done: the action log could not be written (%1).").arg(started.error().message),
+                   true);
+}
+
+void RunDetailsDialog::rerun()
+{
+    perform(ActionKind::Rerun, tr("Re-run every job of run #%1 in %2?").arg(m_run.runNumber).arg(m_repo),
+            tr("Re-running run #%1").arg(m_run.runNumber),
+            [this](auto done) { m_client.rerunRun(m_repo, m_run.id, false, done); });
+}
+
+void RunDetailsDialog::rerunFailed()
+{
+    perform(ActionKind::Rerun,
+            tr("Re-run the failed jobs of run #%1 in %2?").arg(m_run.runNumber).arg(m_repo),
+            tr("Re-running the failed jobs of run #%1").arg(m_run.runNumber),
+            [this](auto done) { m_client.rerunRun(m_repo, m_run.id, true, done); });
+}
+
+void RunDetailsDialog::cancelRun()
+{
+    perform(ActionKind::Cancel, tr("Cancel run #%1 in %2?").arg(m_run.runNumber).arg(m_repo),
+            tr("Cancelling run #%1").arg(m_run.runNumber),
+            [this](auto done) { m_client.cancelRun(m_repo, m_run.id, false, done); });
+}
+
+void RunDetailsDialog::openOnGitHub()
+{
+    const QUrl url(m_run.htmlUrl);
+    if (!url.isValid() ||
+        !Confirm::ask(this, windowTitle(), tr("Open %1 in the browser?").arg(url.toString())))
+        return;
+    m_openUrl(url);
+}
+
+} // namespace exeserver

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "github/githubtypes.h"
+#include "store/actionrecord.h"
+#include "util/result.h"
+
+#include <QDialog>
+#include <QUrl>
+
+#include <functional>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTimer;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace exeserver {
+
+class EventStore;
+class GitHubClient;
+class LogView;
+
+// One workflow run: its jobs and steps, the selected job's log, and the actions on it (re-run, re-run
+// failed jobs, cancel, open on GitHub). Every action is confirmed first and, when a store is given,
+// written to the action log before the call and finished with its outcome after it.
+class RunDetailsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    RunDetailsDialog(GitHubClient &client, EventStore *store, QString repo, WorkflowRun run,
+                     QWidget *parent = nullptr);
+
+    // Tests replace QDesktopServices::openUrl.
+    void setUrlOpener(std::function<void(const QUrl &)> opener) { m_openUrl = std::move(opener); }
+
+    const QList<Job> &jobs() const { return m_jobs; }
+    bool isLoading() const { return m_pending > 0; }
+    LogView *logView() const { return m_log; }
+    QTreeWidget *jobTree() const { return m_tree; }
+    void showJobLog(qint64 jobId);
+    qint64 shownLogJob() const { return m_logJob; }
+    void setPollInterval(int ms); // default 10 s
+
+public Q_SLOTS:
+    void reload();
+    void rerun();
+    void rerunFailed();
+    void cancelRun();
+    void openOnGitHub();
+
+Q_SIGNALS:
+    void jobsLoaded();
+    void logLoaded(qint64 jobId);
+    // An action ended (successfully or not); the dashboard refreshes.
+    void actionFinished(exeserver::ActionKind kind, bool ok);
+
+private:
+    using Call = std::function<void(std::function<void(Status)>)>;
+    void perform(ActionKind kind, const QString &question, const QString &doing, Call call);
+    void fillJobs();
+    void updateHeader();
+    void setMessage(const QString &text, bool error);
+
+    GitHubClient &m_client;
+    EventStore *m_store;
+    QString m_repo;
+    WorkflowRun m_run;
+    QList<Job> m_jobs;
+    int m_pending = 0;
+    int m_reloading = 0; // getRun and listJobs of the current reload still out
+    bool m_reloadAgain = false;
+    qint64 m_logJob = 0;
+    std::function<void(const QUrl &)> m_openUrl;
+
+    QLabel *m_header;
+    QLabel *m_message;
+    QTreeWidget *m_tree;
+    LogView *m_log;
+    QLineEdit *m_search;
+    QPushButton *m_rerun;
+    QPushButton *m_rerunFailed;
+    QPushButton *m_cancel;
+    QPushButton *m_open;
+    QTimer *m_poll; // reloads while the run is queued, waiting or in progress
+};
+
+} // namespace exeserver

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+namespace exeserver {
+
+// What a workflow run, job or step is doing, folded from GitHub's status and conclusion into the states
+// the dashboard shows. Each has an icon, a colour and a word, so it reads without colour too.
+enum class RunState
+{
+    Queued,
+    Waiting,
+    InProgress,
+    Success,
+    Failure,
+    Cancelled,
+    Skipped,
+    Neutral,
+};
+
+inline constexpr int kRunStateCount = 8;
+
+// status: queued, waiting, requested, pending, in_progress, completed; conclusion once completed.
+RunState runStateOf(const QString &status, const QString &conclusion);
+QString runStateText(RunState state); // "In progress"
+QColor runStateColor(RunState state);
+bool isRunning(RunState state); // queued, waiting or in progress: worth refreshing sooner
+
+// Icons drawn with QPainter; in progress has kSpinnerFrames frames (a rotating arc).
+inline constexpr int kSpinnerFrames = 12;
+QIcon runStateIcon(RunState state, int frame = 0);
+
+} // namespace exeserver
