@@ -6,6 +6,8 @@
 #include "store/migrations.h"
 #include "store/outbox.h"
 #include "store/payloadcodec.h"
+#include "store/payloadscan.h"
+#include "store/searchtext.h"
 #include "store/sqliteresponsecache.h"
 
 #include <QDir>
@@ -78,9 +80,12 @@ TEST_CASE("EventStore: upgrades a database from every earlier schema version", "
             QSqlQuery insert(old.database());
             for (int n = 0; n < 20; ++n) {
                 const Event event = sampleEvent(n);
+                // Version 3 added the search text, filled from the parsed payload.
                 insert.prepare(QStringLiteral("INSERT INTO events (id, type, action, repository, sender, "
-                                              "source, occurred_at, received_at, "
-                                              "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                              "source, occurred_at, received_at, payload%1) "
+                                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?%2)")
+                                   .arg(from >= 3 ? QStringLiteral(", search_text") : QString(),
+                                        from >= 3 ? QStringLiteral(", ?") : QString()));
                 for (const QVariant &value :
                      {QVariant(event.id), QVariant(event.type), QVariant(event.action),
                       QVariant(event.repository), QVariant(event.sender), QVariant(event.source),
@@ -88,6 +93,8 @@ TEST_CASE("EventStore: upgrades a database from every earlier schema version", "
                       QVariant(event.receivedAt.toMSecsSinceEpoch()),
                       QVariant(PayloadCodec::encode(event.payload))})
                     insert.addBindValue(value);
+                if (from >= 3)
+                    insert.addBindValue(searchTextOf(QJsonDocument::fromJson(event.payload).object()));
                 REQUIRE(insert.exec());
             }
             REQUIRE(insert.exec(QStringLiteral("INSERT INTO actions (id, kind, status, requested_at, owner) "
@@ -391,6 +398,43 @@ TEST_CASE("PayloadCodec: round trips and shrinks real-looking payloads", "[store
     CHECK(*PayloadCodec::decode(PayloadCodec::encode("{}")) == "{}");
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x07garbage")).ok());
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x01garbage")).ok());
+}
+
+TEST_CASE("PayloadScan: validates like a JSON parser and picks the same search words", "[store][scan]")
+{
+    const QByteArray json = sampleEvent(5).payload;
+    const PayloadScan scan = scanPayload(json);
+    REQUIRE(scan.valid);
+    const QString fromTree = searchTextOf(QJsonDocument::fromJson(json).object());
+    QStringList scanned = scan.searchText.split(QLatin1Char(' '));
+    QStringList parsed = fromTree.split(QLatin1Char(' '));
+    scanned.sort();
+    parsed.sort();
+    CHECK(scanned == parsed); // same words; the scan keeps document order
+
+    const QByteArray escaped =
+        R"({"title":"caf\u00e9 \"quoted\" \ud83d\ude00 tab\tend","n":[1,-2.5e3,true,false,null],"x":{}})";
+    const PayloadScan unescaped = scanPayload(escaped);
+    REQUIRE(unescaped.valid);
+    CHECK(unescaped.searchText == QStringLiteral("caf\u00e9 \"quoted\" \U0001F600 tab\tend"));
+    CHECK(scanPayload(QByteArray("[]")).valid);
+    CHECK(scanPayload(QByteArray(" {\"title\":\"t\u00e9\"} \n")).valid);
+
+    for (const char *bad :
+         {"", "{not json", "{\"a\":1,}", "[1 2]", "{\"a\":01}", "{\"a\":tru}", "{} x", "\"top-level string\"",
+          "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":-}", "{\"a\" 1}"}) {
+        INFO(bad);
+        CHECK_FALSE(scanPayload(QByteArray(bad)).valid);
+        CHECK(QJsonDocument::fromJson(QByteArray(bad)).isNull()); // Qt's parser agrees
+    }
+    for (const char *lenient : {"{\"a\":\"\x01\"}", "{\"a\":\"\\x\"}", "{\"a\":1.}"}) {
+        INFO(lenient); // what QJsonDocument accepts, so events stored before stay storable
+        CHECK(scanPayload(QByteArray(lenient)).valid);
+        CHECK_FALSE(QJsonDocument::fromJson(QByteArray(lenient)).isNull());
+    }
+    QByteArray deep(2000, '[');
+    deep += QByteArray(2000, ']');
+    CHECK_FALSE(scanPayload(deep).valid);
 }
 
 TEST_CASE("SqliteResponseCache: keeps ETags across reopen", "[store][cache]")
