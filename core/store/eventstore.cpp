@@ -266,6 +266,9 @@ Status EventStore::open(const QString &path, const Options &options)
         }
     }
     const QStringList pragmas{
+        // 16 KB pages for a new file (an existing file keeps its page size): events rows are ~1.3 KB and
+        // vary, so a 4 KB page often held two rows and a third of it stayed empty.
+        QStringLiteral("PRAGMA page_size = 16384"),
         QStringLiteral("PRAGMA journal_mode = WAL"),
         QStringLiteral("PRAGMA synchronous = NORMAL"),
         QStringLiteral("PRAGMA foreign_keys = ON"),
@@ -534,7 +537,7 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // (seq below its oldest) occurred after the row following the page. Otherwise widen; events stored
     // far out of order (an imported history) end in the full match list, as before.
     const QString match = ftsQuery(text);
-    for (qint64 window = 1024; window <= 65536; window *= 8) {
+    for (qint64 window = 1024; window <= 8192; window *= 8) {
         const QString newest =
             QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
                            "LIMIT %1")
@@ -560,8 +563,9 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         if (!outside.next())
             return std::move(result->page);
     }
-    Result<Run> result =
-        run(QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?"), {match});
+    where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+    values.append(match);
+    Result<Run> result = run(QString(), {});
     if (!result)
         return result.error();
     return std::move(result->page);
