@@ -17,6 +17,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 using namespace exeserver;
@@ -208,6 +210,56 @@ TEST_CASE("EventStore: filters, text search and keyset pages, newest first", "[s
     EventQuery quotes; // FTS syntax in user text is taken literally, not as an error
     quotes.text = QStringLiteral("\"widget1 OR NEAR(");
     CHECK(store.events(quotes).ok());
+}
+
+TEST_CASE("EventStore: text search stays newest first beyond the early-stop window", "[store][query]")
+{
+    // 3,000 events, more matches than the first window. In arrival order the window's proof holds; in
+    // reversed order (an imported history) it cannot, and the search falls back to every match.
+    for (const bool reversed : {false, true}) {
+        INFO("arrival opposite to time: " << reversed);
+        QTemporaryDir dir;
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        const QDateTime base = QDateTime::fromMSecsSinceEpoch(1700000000000, QTimeZone::utc());
+        QList<Event> events;
+        QList<QPair<QDateTime, QString>> expected;
+        for (int n = 0; n < 3000; ++n) {
+            Event event;
+            event.id = QStringLiteral("e-%1").arg(n);
+            event.type = QStringLiteral("issues");
+            event.source = eventsource::Webhook;
+            event.occurredAt = base.addSecs(reversed ? -n : n);
+            event.receivedAt = base;
+            const bool common = n % 7 != 0;
+            event.payload = QStringLiteral(R"({"issue":{"title":"needle %1 %2"}})")
+                                .arg(common ? QStringLiteral("common") : QStringLiteral("rare"))
+                                .arg(n)
+                                .toUtf8();
+            events.append(event);
+            if (common)
+                expected.append({event.occurredAt, event.id});
+        }
+        REQUIRE(*store.addEvents(events) == 3000);
+        std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a > b; });
+
+        EventQuery query;
+        query.text = QStringLiteral("needle common");
+        query.limit = 100;
+        QStringList seen;
+        while (true) {
+            const Result<EventPage> page = store.events(query);
+            REQUIRE(page.ok());
+            for (const Event &event : page->events)
+                seen.append(event.id);
+            if (page->next.isNull())
+                break;
+            query.after = page->next;
+        }
+        REQUIRE(seen.size() == expected.size());
+        for (qsizetype i = 0; i < seen.size(); ++i)
+            REQUIRE(seen[i] == expected[i].second);
+    }
 }
 
 TEST_CASE("EventStore: the action log records start, outcome, redacted capped text", "[store][actions]")
