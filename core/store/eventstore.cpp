@@ -5,17 +5,19 @@
 #include "config/settings.h"
 #include "store/migrations.h"
 #include "store/payloadcodec.h"
-#include "store/searchtext.h"
+#include "store/payloadscan.h"
 
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUuid>
+
+#include <thread>
+#include <vector>
 
 namespace exeserver {
 
@@ -28,6 +30,10 @@ constexpr int kSqliteCorrupt = 11;
 constexpr int kSqliteFull = 13;
 constexpr int kSqliteCantOpen = 14;
 constexpr int kSqliteNotADb = 26;
+
+// Below this many events per core a batch is prepared on the calling thread: starting a thread costs
+// about what preparing a few events does.
+constexpr qsizetype kEventsPerWorker = 64;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -260,11 +266,17 @@ Status EventStore::open(const QString &path, const Options &options)
         }
     }
     const QStringList pragmas{
+        // 16 KB pages for a new file (an existing file keeps its page size): events rows are ~1.3 KB and
+        // vary, so a 4 KB page often held two rows and a third of it stayed empty.
+        QStringLiteral("PRAGMA page_size = 16384"),
         QStringLiteral("PRAGMA journal_mode = WAL"),
         QStringLiteral("PRAGMA synchronous = NORMAL"),
         QStringLiteral("PRAGMA foreign_keys = ON"),
         QStringLiteral("PRAGMA busy_timeout = %1").arg(options.busyTimeoutMs),
         QStringLiteral("PRAGMA temp_store = MEMORY"),
+        // 32 MB of page cache instead of 2 MB: at a million events the indexes' upper levels stop fitting
+        // in 2 MB and every insert and lookup starts reading pages.
+        QStringLiteral("PRAGMA cache_size = -32768"),
     };
     for (const QString &pragma : pragmas) {
         QSqlQuery query(database());
@@ -327,25 +339,44 @@ Result<bool> EventStore::addEvent(const Event &event)
 
 Result<int> EventStore::addEvents(const QList<Event> &events)
 {
-    // Validate and encode before the transaction, so the write lock is held only for the inserts.
+    // Validate, extract the search text and compress before the transaction, so the write lock is held
+    // only for the inserts; large batches spread that work over the cores.
     struct Prepared
     {
         QByteArray blob;
         QString searchText;
+        QString error;
     };
-    QList<Prepared> prepared;
-    prepared.reserve(events.size());
-    for (const Event &event : events) {
+    for (const Event &event : events)
         if (event.id.isEmpty() || event.type.isEmpty())
             return Error{QStringLiteral("invalid_event"), QStringLiteral("An event needs an id and a type.")};
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(event.payload, &parseError);
-        if (document.isNull())
+    std::vector<Prepared> prepared(size_t(events.size()));
+    const auto prepare = [&](qsizetype from, qsizetype to) {
+        for (qsizetype i = from; i < to; ++i) {
+            PayloadScan scan = scanPayload(events[i].payload);
+            Prepared &out = prepared[size_t(i)];
+            if (!scan.valid) {
+                out.error = std::move(scan.error);
+                continue;
+            }
+            out.searchText = std::move(scan.searchText);
+            out.blob = PayloadCodec::encode(events[i].payload);
+        }
+    };
+    const qsizetype workers =
+        std::clamp<qsizetype>(events.size() / kEventsPerWorker, 1, std::max(1, QThread::idealThreadCount()));
+    {
+        std::vector<std::jthread> helpers;
+        const qsizetype chunk = (events.size() + workers - 1) / workers;
+        for (qsizetype w = 1; w < workers; ++w)
+            helpers.emplace_back(prepare, w * chunk, std::min(events.size(), (w + 1) * chunk));
+        prepare(0, std::min(events.size(), chunk));
+    }
+    for (qsizetype i = 0; i < events.size(); ++i)
+        if (!prepared[size_t(i)].error.isEmpty())
             return Error{QStringLiteral("invalid_payload"),
                          QStringLiteral("The payload of event %1 is not JSON: %2")
-                             .arg(event.id, parseError.errorString())};
-        prepared.append({PayloadCodec::encode(event.payload), searchTextOf(document.object())});
-    }
+                             .arg(events[i].id, prepared[size_t(i)].error)};
 
     QSqlDatabase db = database();
     if (!db.transaction())
@@ -368,8 +399,8 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
         insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
         insert.bindValue(7, received);
-        insert.bindValue(8, prepared[i].blob);
-        insert.bindValue(9, text(prepared[i].searchText));
+        insert.bindValue(8, prepared[size_t(i)].blob);
+        insert.bindValue(9, text(prepared[size_t(i)].searchText));
         if (!insert.exec()) {
             const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
             db.rollback();
@@ -430,50 +461,114 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         values.append(request.after.occurredAtMs);
         values.append(request.after.seq);
     }
-    if (const QString text = request.text.simplified(); !text.isEmpty()) {
-        if (m_fts) {
-            where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-            values.append(ftsQuery(text));
-        } else {
-            for (const QString &word : text.split(QLatin1Char(' '))) {
-                where.append(QStringLiteral("search_text LIKE ? ESCAPE '\\'"));
-                values.append(likePattern(word));
-            }
+    const QString text = request.text.simplified();
+    if (!text.isEmpty() && !m_fts) {
+        for (const QString &word : text.split(QLatin1Char(' '))) {
+            where.append(QStringLiteral("search_text LIKE ? ESCAPE '\\'"));
+            values.append(likePattern(word));
         }
     }
     const int limit = std::clamp(request.limit, 1, 10000);
-    const QString sql =
-        QStringLiteral("SELECT %1%2 FROM events %3 ORDER BY occurred_at DESC, seq DESC LIMIT %4")
-            .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(),
-                 where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")))
-            .arg(limit + 1);
-    QSqlQuery query(database());
-    query.setForwardOnly(true);
-    query.prepare(sql);
-    for (qsizetype i = 0; i < values.size(); ++i)
-        query.bindValue(int(i), values[i]);
-    if (!query.exec())
-        return sqlError(query.lastError(), QStringLiteral("query events"));
-    EventPage page;
-    qint64 lastSeq = 0;
-    qint64 lastOccurred = 0;
-    while (query.next()) {
-        if (page.events.size() == limit) {
-            page.next = {lastOccurred, lastSeq};
-            break;
+
+    // One page; `matches` (a subquery of FTS rowids) restricts it to text matches when given. Also
+    // reports the position of the row after the page, which the text search needs.
+    struct Run
+    {
+        EventPage page;
+        bool more = false;
+        qint64 beyondOccurred = 0;
+    };
+    const auto run = [&](const QString &matches, const QVariantList &matchValues) -> Result<Run> {
+        const QString source =
+            matches.isEmpty()
+                ? QStringLiteral("events")
+                // CROSS JOIN keeps SQLite from scanning events and probing the matches.
+                : QStringLiteral("(%1) AS matches CROSS JOIN events ON events.seq = matches.r").arg(matches);
+        const QString sql =
+            QStringLiteral("SELECT %1%2 FROM %3 %4 ORDER BY occurred_at DESC, seq DESC LIMIT %5")
+                .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(), source,
+                     where.isEmpty() ? QString()
+                                     : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")))
+                .arg(limit + 1);
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(sql);
+        int index = 0;
+        for (const QVariant &value : matchValues)
+            query.bindValue(index++, value);
+        for (const QVariant &value : values)
+            query.bindValue(index++, value);
+        if (!query.exec())
+            return sqlError(query.lastError(), QStringLiteral("query events"));
+        Run result;
+        qint64 lastSeq = 0;
+        qint64 lastOccurred = 0;
+        while (query.next()) {
+            if (result.page.events.size() == limit) {
+                result.page.next = {lastOccurred, lastSeq};
+                result.more = true;
+                result.beyondOccurred = query.value(7).toLongLong();
+                break;
+            }
+            Event event = eventFromRow(query);
+            if (request.includePayload) {
+                Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
+                if (!payload)
+                    return payload.error();
+                event.payload = std::move(payload).value();
+            }
+            lastSeq = query.value(0).toLongLong();
+            lastOccurred = query.value(7).toLongLong();
+            result.page.events.append(std::move(event));
         }
-        Event event = eventFromRow(query);
-        if (request.includePayload) {
-            Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
-            if (!payload)
-                return payload.error();
-            event.payload = std::move(payload).value();
-        }
-        lastSeq = query.value(0).toLongLong();
-        lastOccurred = query.value(7).toLongLong();
-        page.events.append(std::move(event));
+        return result;
+    };
+
+    if (text.isEmpty() || !m_fts) {
+        Result<Run> result = run(QString(), {});
+        if (!result)
+            return result.error();
+        return std::move(result->page);
     }
-    return page;
+
+    // Text search, newest first without collecting every match: FTS5 yields matches by rowid (seq)
+    // descending, and seq grows with arrival, which tracks occurred time. Take the newest `window`
+    // matches; the page is exact when they are all the matches, or when no event outside the window
+    // (seq below its oldest) occurred after the row following the page. Otherwise widen; events stored
+    // far out of order (an imported history) end in the full match list, as before.
+    const QString match = ftsQuery(text);
+    for (qint64 window = 1024; window <= 8192; window *= 8) {
+        const QString newest =
+            QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
+                           "LIMIT %1")
+                .arg(window);
+        Result<Run> result = run(newest, {match});
+        if (!result)
+            return result.error();
+        QSqlQuery bounds(database());
+        bounds.prepare(QStringLiteral("SELECT count(*), min(r) FROM (%1)").arg(newest));
+        bounds.addBindValue(match);
+        if (!bounds.exec() || !bounds.next())
+            return sqlError(bounds.lastError(), QStringLiteral("query events"));
+        if (bounds.value(0).toLongLong() < window)
+            return std::move(result->page); // every match was in the window
+        if (!result->more)
+            continue; // the window had too few rows for a page after filtering
+        QSqlQuery outside(database());
+        outside.prepare(QStringLiteral("SELECT 1 FROM events WHERE occurred_at > ? AND seq < ? LIMIT 1"));
+        outside.addBindValue(result->beyondOccurred);
+        outside.addBindValue(bounds.value(1));
+        if (!outside.exec())
+            return sqlError(outside.lastError(), QStringLiteral("query events"));
+        if (!outside.next())
+            return std::move(result->page);
+    }
+    where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+    values.append(match);
+    Result<Run> result = run(QString(), {});
+    if (!result)
+        return result.error();
+    return std::move(result->page);
 }
 
 Result<qint64> EventStore::eventCount() const

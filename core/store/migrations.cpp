@@ -179,7 +179,28 @@ Status step3(QSqlDatabase &db)
                });
 }
 
-const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3};
+// A smaller full-text index: no per-row column sizes (only bm25 ranking reads them; results are ordered
+// by time). Same external content and triggers, so the index is rebuilt from events.search_text.
+Status step4(QSqlDatabase &db)
+{
+    bool fts = false;
+    {
+        QSqlQuery exists(db);
+        fts = exists.exec(QStringLiteral("SELECT 1 FROM sqlite_master WHERE name = 'events_fts'")) &&
+              exists.next();
+    } // an open statement would keep DROP TABLE from running
+    if (!fts)
+        return success(); // this SQLite has no FTS5: search falls back to LIKE
+    return run(db,
+               {
+                   QStringLiteral("DROP TABLE events_fts"),
+                   QStringLiteral("CREATE VIRTUAL TABLE events_fts USING fts5(search_text, content='events', "
+                                  "content_rowid='seq', tokenize='unicode61', columnsize=0)"),
+                   QStringLiteral("INSERT INTO events_fts(events_fts) VALUES ('rebuild')"),
+               });
+}
+
+const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

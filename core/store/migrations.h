@@ -12,7 +12,8 @@ namespace exeserver::migrations {
 //   1  events, actions
 //   2  sender index, action updated_at, http_cache, sync outbox and the triggers that fill it
 //   3  triggers, trigger_firings, events.search_text (+ events_fts when SQLite has FTS5)
-constexpr int kLatest = 3;
+//   4  events_fts without column sizes (smaller)
+constexpr int kLatest = 4;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database

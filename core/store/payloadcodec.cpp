@@ -9,7 +9,9 @@ namespace {
 constexpr char kDictionary[] =
 #include "store/payloaddictionary.inc"
     ;
-constexpr int kLevel = 3; // measured on real payloads: level 6 is 10% smaller and half as fast
+// Level 6: 10% smaller than level 3 on real payloads (the size goal needs it) and about half as fast;
+// ingest compresses on every core, outside the write transaction. Decoding is the same for any level.
+constexpr int kLevel = 6;
 constexpr int kRawDeflate = -15;
 constexpr int kStoredBelow = 64;
 

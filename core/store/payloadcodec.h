@@ -15,7 +15,7 @@ public:
     enum Codec : char
     {
         Stored = 0,        // the bytes as given (tiny payloads, where deflate would grow them)
-        DeflateDictV1 = 1, // raw deflate, level 3, dictionary payloaddictionary.inc
+        DeflateDictV1 = 1, // raw deflate (level 3 before schema 4, then 6), dictionary payloaddictionary.inc
     };
 
     static QByteArray encode(const QByteArray &json);

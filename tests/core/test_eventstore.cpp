@@ -6,6 +6,8 @@
 #include "store/migrations.h"
 #include "store/outbox.h"
 #include "store/payloadcodec.h"
+#include "store/payloadscan.h"
+#include "store/searchtext.h"
 #include "store/sqliteresponsecache.h"
 
 #include <QDir>
@@ -14,6 +16,8 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -78,9 +82,12 @@ TEST_CASE("EventStore: upgrades a database from every earlier schema version", "
             QSqlQuery insert(old.database());
             for (int n = 0; n < 20; ++n) {
                 const Event event = sampleEvent(n);
+                // Version 3 added the search text, filled from the parsed payload.
                 insert.prepare(QStringLiteral("INSERT INTO events (id, type, action, repository, sender, "
-                                              "source, occurred_at, received_at, "
-                                              "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                              "source, occurred_at, received_at, payload%1) "
+                                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?%2)")
+                                   .arg(from >= 3 ? QStringLiteral(", search_text") : QString(),
+                                        from >= 3 ? QStringLiteral(", ?") : QString()));
                 for (const QVariant &value :
                      {QVariant(event.id), QVariant(event.type), QVariant(event.action),
                       QVariant(event.repository), QVariant(event.sender), QVariant(event.source),
@@ -88,6 +95,8 @@ TEST_CASE("EventStore: upgrades a database from every earlier schema version", "
                       QVariant(event.receivedAt.toMSecsSinceEpoch()),
                       QVariant(PayloadCodec::encode(event.payload))})
                     insert.addBindValue(value);
+                if (from >= 3)
+                    insert.addBindValue(searchTextOf(QJsonDocument::fromJson(event.payload).object()));
                 REQUIRE(insert.exec());
             }
             REQUIRE(insert.exec(QStringLiteral("INSERT INTO actions (id, kind, status, requested_at, owner) "
@@ -201,6 +210,56 @@ TEST_CASE("EventStore: filters, text search and keyset pages, newest first", "[s
     EventQuery quotes; // FTS syntax in user text is taken literally, not as an error
     quotes.text = QStringLiteral("\"widget1 OR NEAR(");
     CHECK(store.events(quotes).ok());
+}
+
+TEST_CASE("EventStore: text search stays newest first beyond the early-stop window", "[store][query]")
+{
+    // 3,000 events, more matches than the first window. In arrival order the window's proof holds; in
+    // reversed order (an imported history) it cannot, and the search falls back to every match.
+    for (const bool reversed : {false, true}) {
+        INFO("arrival opposite to time: " << reversed);
+        QTemporaryDir dir;
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        const QDateTime base = QDateTime::fromMSecsSinceEpoch(1700000000000, QTimeZone::utc());
+        QList<Event> events;
+        QList<QPair<QDateTime, QString>> expected;
+        for (int n = 0; n < 3000; ++n) {
+            Event event;
+            event.id = QStringLiteral("e-%1").arg(n);
+            event.type = QStringLiteral("issues");
+            event.source = eventsource::Webhook;
+            event.occurredAt = base.addSecs(reversed ? -n : n);
+            event.receivedAt = base;
+            const bool common = n % 7 != 0;
+            event.payload = QStringLiteral(R"({"issue":{"title":"needle %1 %2"}})")
+                                .arg(common ? QStringLiteral("common") : QStringLiteral("rare"))
+                                .arg(n)
+                                .toUtf8();
+            events.append(event);
+            if (common)
+                expected.append({event.occurredAt, event.id});
+        }
+        REQUIRE(*store.addEvents(events) == 3000);
+        std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a > b; });
+
+        EventQuery query;
+        query.text = QStringLiteral("needle common");
+        query.limit = 100;
+        QStringList seen;
+        while (true) {
+            const Result<EventPage> page = store.events(query);
+            REQUIRE(page.ok());
+            for (const Event &event : page->events)
+                seen.append(event.id);
+            if (page->next.isNull())
+                break;
+            query.after = page->next;
+        }
+        REQUIRE(seen.size() == expected.size());
+        for (qsizetype i = 0; i < seen.size(); ++i)
+            REQUIRE(seen[i] == expected[i].second);
+    }
 }
 
 TEST_CASE("EventStore: the action log records start, outcome, redacted capped text", "[store][actions]")
@@ -391,6 +450,43 @@ TEST_CASE("PayloadCodec: round trips and shrinks real-looking payloads", "[store
     CHECK(*PayloadCodec::decode(PayloadCodec::encode("{}")) == "{}");
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x07garbage")).ok());
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x01garbage")).ok());
+}
+
+TEST_CASE("PayloadScan: validates like a JSON parser and picks the same search words", "[store][scan]")
+{
+    const QByteArray json = sampleEvent(5).payload;
+    const PayloadScan scan = scanPayload(json);
+    REQUIRE(scan.valid);
+    const QString fromTree = searchTextOf(QJsonDocument::fromJson(json).object());
+    QStringList scanned = scan.searchText.split(QLatin1Char(' '));
+    QStringList parsed = fromTree.split(QLatin1Char(' '));
+    scanned.sort();
+    parsed.sort();
+    CHECK(scanned == parsed); // same words; the scan keeps document order
+
+    const QByteArray escaped =
+        R"({"title":"caf\u00e9 \"quoted\" \ud83d\ude00 tab\tend","n":[1,-2.5e3,true,false,null],"x":{}})";
+    const PayloadScan unescaped = scanPayload(escaped);
+    REQUIRE(unescaped.valid);
+    CHECK(unescaped.searchText == QStringLiteral("caf\u00e9 \"quoted\" \U0001F600 tab\tend"));
+    CHECK(scanPayload(QByteArray("[]")).valid);
+    CHECK(scanPayload(QByteArray(" {\"title\":\"t\u00e9\"} \n")).valid);
+
+    for (const char *bad :
+         {"", "{not json", "{\"a\":1,}", "[1 2]", "{\"a\":01}", "{\"a\":tru}", "{} x", "\"top-level string\"",
+          "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":-}", "{\"a\" 1}"}) {
+        INFO(bad);
+        CHECK_FALSE(scanPayload(QByteArray(bad)).valid);
+        CHECK(QJsonDocument::fromJson(QByteArray(bad)).isNull()); // Qt's parser agrees
+    }
+    for (const char *lenient : {"{\"a\":\"\x01\"}", "{\"a\":\"\\x\"}", "{\"a\":1.}"}) {
+        INFO(lenient); // what QJsonDocument accepts, so events stored before stay storable
+        CHECK(scanPayload(QByteArray(lenient)).valid);
+        CHECK_FALSE(QJsonDocument::fromJson(QByteArray(lenient)).isNull());
+    }
+    QByteArray deep(2000, '[');
+    deep += QByteArray(2000, ']');
+    CHECK_FALSE(scanPayload(deep).valid);
 }
 
 TEST_CASE("SqliteResponseCache: keeps ETags across reopen", "[store][cache]")
