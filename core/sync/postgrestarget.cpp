@@ -102,6 +102,24 @@ QString PostgresAddress::describe() const
     return QStringLiteral("postgresql://%1@%2:%3/%4").arg(user, host).arg(port).arg(database);
 }
 
+bool PostgresAddress::addConnection(const QString &connectionName) const
+{
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return false;
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setHostName(host);
+    db.setPort(port);
+    db.setDatabaseName(database);
+    db.setUserName(user);
+    db.setPassword(password);
+    QString connectOptions = options;
+    if (!connectOptions.contains(QLatin1String("connect_timeout")))
+        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
+                          QStringLiteral("connect_timeout=10");
+    db.setConnectOptions(connectOptions);
+    return true;
+}
+
 PostgresTarget::PostgresTarget(PostgresAddress address)
     : m_address(std::move(address))
 {
@@ -119,23 +137,9 @@ PostgresTarget::~PostgresTarget()
 
 SyncReply PostgresTarget::connect()
 {
-    if (!QSqlDatabase::contains(m_connectionName)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
-        if (!db.isValid())
-            return {SyncReply::Unauthorized, 0,
-                    QStringLiteral("Qt's PostgreSQL driver (QPSQL) is missing; install libqt6sql6-psql."),
-                    -1};
-        db.setHostName(m_address.host);
-        db.setPort(m_address.port);
-        db.setDatabaseName(m_address.database);
-        db.setUserName(m_address.user);
-        db.setPassword(m_address.password);
-        QString options = m_address.options;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options +=
-                (options.isEmpty() ? QString() : QStringLiteral(";")) + QStringLiteral("connect_timeout=10");
-        db.setConnectOptions(options);
-    }
+    if (!QSqlDatabase::contains(m_connectionName) && !m_address.addConnection(m_connectionName))
+        return {SyncReply::Unauthorized, 0,
+                QStringLiteral("Qt's PostgreSQL driver (QPSQL) is missing; install libqt6sql6-psql."), -1};
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (db.isOpen())
         return {};

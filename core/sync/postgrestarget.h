@@ -21,6 +21,9 @@ struct PostgresAddress
 
     static Result<PostgresAddress> fromUrl(const QString &url);
     QString describe() const; // "postgresql://user@host:port/db", no password
+    // Registers a QPSQL connection under `connectionName` configured from this address (a 10 s connect
+    // timeout unless the URL sets one). False when Qt's PostgreSQL driver is not installed.
+    bool addConnection(const QString &connectionName) const;
 };
 
 // PostgreSQL through Qt's QPSQL driver with the schema of packaging/supabase/schema.sql: one INSERT …

@@ -25,23 +25,9 @@ TriggerClaims::~TriggerClaims()
 
 Status TriggerClaims::connect()
 {
-    if (!QSqlDatabase::contains(m_connectionName)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
-        if (!db.isValid())
-            return Error{
-                QStringLiteral("no_driver"),
-                QStringLiteral("Qt's PostgreSQL driver (QPSQL) is missing; install libqt6sql6-psql.")};
-        db.setHostName(m_address.host);
-        db.setPort(m_address.port);
-        db.setDatabaseName(m_address.database);
-        db.setUserName(m_address.user);
-        db.setPassword(m_address.password);
-        QString options = m_address.options;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options +=
-                (options.isEmpty() ? QString() : QStringLiteral(";")) + QStringLiteral("connect_timeout=10");
-        db.setConnectOptions(options);
-    }
+    if (!QSqlDatabase::contains(m_connectionName) && !m_address.addConnection(m_connectionName))
+        return Error{QStringLiteral("no_driver"),
+                     QStringLiteral("Qt's PostgreSQL driver (QPSQL) is missing; install libqt6sql6-psql.")};
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (!db.isOpen() && !db.open())
         return Error{QStringLiteral("team_database"),
