@@ -3,6 +3,8 @@
 #include "config/settings.h"
 #include "dashboardpage.h"
 #include "exeserver/version.h"
+#include "host/automationhost.h"
+#include "repositorypicker.h"
 #include "welcomepage.h"
 
 #include <QApplication>
@@ -13,6 +15,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 
 namespace exeserver {
 
@@ -38,6 +41,11 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
     m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
     statusBar()->addPermanentWidget(m_dashboardStatus);
+    m_hostStatus = new QLabel(this);
+    m_hostStatus->setObjectName(QStringLiteral("hostStatus"));
+    m_hostStatus->setAccessibleName(tr("Webhooks, polling and triggers"));
+    m_hostStatus->hide();
+    statusBar()->addPermanentWidget(m_hostStatus);
 
     createMenus();
     refreshCredentials();
@@ -98,6 +106,77 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     m_dashboardStatus->setText(m_dashboard->statusText());
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
+    followSelection();
+}
+
+void MainWindow::followSelection()
+{
+    if (!m_host || !m_dashboard)
+        return;
+    RepositoryPicker *picker = m_dashboard->repositoryPicker();
+    connect(picker, &RepositoryPicker::selectionChanged, m_host, &AutomationHost::setRepositories,
+            Qt::UniqueConnection);
+    // A first start picks repositories without the picker's signal; the list arrives after the network.
+    connect(m_dashboard, &DashboardPage::repositoriesLoaded, m_host, [this]() {
+        if (m_host && m_dashboard)
+            m_host->setRepositories(m_dashboard->repositoryPicker()->selected());
+    });
+    m_host->setRepositories(picker->selected());
+}
+
+void MainWindow::setAutomationHost(AutomationHost *host, const QString &startError)
+{
+    m_host = host;
+    m_hostError = startError;
+    if (!host)
+        return;
+    connect(host, &AutomationHost::descriptionChanged, this, &MainWindow::updateHostStatus);
+    connect(host, &AutomationHost::notification, this, [this](const TriggerNotification &notification) {
+        showHostMessage(notification.title, notification.body, false);
+    });
+    connect(host, &AutomationHost::errorRaised, this,
+            [this](const QString &message) { showHostMessage(tr("ExeServer"), message, true); });
+    connect(host, &AutomationHost::warningRaised, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+    connect(host, &AutomationHost::pollFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Poll failed: %1").arg(message), 15000);
+    });
+    if (!startError.isEmpty())
+        showHostMessage(tr("ExeServer cannot host webhooks and triggers"), startError, true);
+    followSelection();
+    updateHostStatus();
+}
+
+QString MainWindow::hostStatusText() const
+{
+    if (!m_host)
+        return {};
+    QString text = m_host->description();
+    if (!m_hostError.isEmpty())
+        text += tr(" · error: %1").arg(m_hostError);
+    return text;
+}
+
+void MainWindow::updateHostStatus()
+{
+    m_hostStatus->setText(hostStatusText());
+    m_hostStatus->setToolTip(m_hostError);
+    m_hostStatus->setVisible(m_host != nullptr);
+}
+
+void MainWindow::showHostMessage(const QString &title, const QString &body, bool error)
+{
+    m_lastHostMessage = body.isEmpty() ? title : title + QStringLiteral(": ") + body;
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(QStringLiteral("ExeServer"));
+            m_tray->show();
+        }
+        m_tray->showMessage(title, body, error ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+    }
+    // The status bar always says it too, so an error is never only in a bubble that went by.
+    statusBar()->showMessage(m_lastHostMessage, error ? 0 : 15000);
 }
 
 void MainWindow::showAbout()

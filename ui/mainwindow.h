@@ -3,9 +3,11 @@
 #include <QMainWindow>
 
 class QLabel;
+class QSystemTrayIcon;
 
 namespace exeserver {
 
+class AutomationHost;
 class DashboardPage;
 class EventStore;
 class GitHubClient;
@@ -31,6 +33,15 @@ public:
     void attachGitHub(GitHubClient *client, EventStore *store);
     DashboardPage *dashboard() const { return m_dashboard; }
 
+    // Shows what `host` hosts in the status bar, its trigger notifications (a tray message, or a status
+    // bar message without a system tray) and its errors; the dashboard's selected repositories become
+    // the polled ones. `startError`: why host->start() failed, shown instead of being lost. The host
+    // must outlive the window.
+    void setAutomationHost(AutomationHost *host, const QString &startError = {});
+    QString hostStatusText() const;
+    // The last notification or error shown (tests; also the tray message's text).
+    QString lastHostMessage() const { return m_lastHostMessage; }
+
 public Q_SLOTS:
     void showAbout();
 
@@ -46,6 +57,15 @@ private:
     DashboardPage *m_dashboard = nullptr;
     QLabel *m_tokenStatus = nullptr;
     QLabel *m_dashboardStatus = nullptr;
+    QLabel *m_hostStatus = nullptr;
+    AutomationHost *m_host = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QString m_hostError;
+    QString m_lastHostMessage;
+
+    void updateHostStatus();
+    void showHostMessage(const QString &title, const QString &body, bool error);
+    void followSelection();
 };
 
 } // namespace exeserver

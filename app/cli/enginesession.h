@@ -5,16 +5,16 @@
 #include <memory>
 
 namespace exeserver {
+class AutomationHost;
 class EventStore;
-class GitHubClient;
 class TriggerEngine;
+class TriggerRuntime;
 } // namespace exeserver
 
 namespace exeserver::cli {
 
-// The trigger engine as the CLI runs it (`events ingest`, `serve`, `actions retry`): a GitHub client when a
-// token is configured, the code file runner, the user's presets, team-mode claims when a PostgreSQL URL
-// is set, and one printed line per action outcome and notification.
+// The trigger engine as the CLI runs it (`events ingest`, `actions retry`): core's TriggerRuntime, plus one
+// printed line per action outcome and notification (printTo() gives `serve`'s host the same lines).
 class EngineSession
 {
 public:
@@ -29,9 +29,11 @@ public:
     // Setting up team mode failed (bad URL); the message went to stderr.
     bool failed() const { return m_failed; }
 
+    // Prints the host's action outcomes and notifications as an EngineSession does.
+    static void printTo(CliContext &context, AutomationHost &host);
+
 private:
-    struct Private;
-    std::unique_ptr<Private> d;
+    std::unique_ptr<TriggerRuntime> m_runtime;
     bool m_failed = false;
 };
 

@@ -3,17 +3,12 @@
 #include "config/logging.h"
 #include "enginesession.h"
 #include "events/eventintake.h"
-#include "events/memoryeventsink.h"
 #include "events/poller.h"
-#include "events/relayclient.h"
-#include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
-#include "github/githubclient.h"
+#include "host/automationhost.h"
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
-#include "store/sqliteresponsecache.h"
 #include "triggers/triggerengine.h"
-#include "util/clock.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -75,11 +70,17 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         return ExitUsage;
     }
 
+    for (const QString &repo : parser.values(kRepo)) {
+        if (repo.count(QLatin1Char('/')) != 1 || repo.startsWith(QLatin1Char('/')) ||
+            repo.endsWith(QLatin1Char('/'))) {
+            err << "exeserver-cli serve: --repo needs OWNER/REPO, not '" << repo << "'\n";
+            return ExitUsage;
+        }
+    }
+
     // Where events go: the event store, or memory when asked (tests, a quick look).
     std::unique_ptr<EventStore> store;
-    std::unique_ptr<EventSink> sink;
     if (parser.isSet(kInMemory)) {
-        sink = std::make_unique<MemoryEventSink>();
         out << "Events are kept in memory only (--in-memory).\n";
     } else {
         store = std::make_unique<EventStore>();
@@ -88,120 +89,98 @@ int serve(CliContext &context, const QCommandLineParser &parser)
             err << "exeserver-cli serve: cannot open the event store: " << opened.error().message << '\n';
             return ExitRefused;
         }
-        sink = std::make_unique<StoreEventSink>(*store);
         out << "Events are stored in " << path << '\n';
     }
 
-    EventIntake intake(*sink, *SystemClock::instance());
-    intake.setSecret(settings.get(setting::WebhookSecret).toUtf8());
-    WebhookReceiver receiver(intake);
-    QObject::connect(&receiver, &WebhookReceiver::warningRaised, &receiver, [&err](const QString &warning) {
+    AutomationHost::Options options;
+    options.webhookPort = quint16(port);
+    options.webhookBind = bind;
+    if (!relayText.isEmpty())
+        options.relayUrl = relayUrl;
+    options.repositories = parser.values(kRepo);
+    options.poll = !parser.isSet(kNoPoll);
+    // With the store, the poller remembers what was seen across restarts so downtime is caught up.
+    options.pollerStatePath = QDir(settings.dataDir()).filePath(QStringLiteral("poller-state.json"));
+    AutomationHost host(settings, store.get(), context.network(), options);
+    QObject::connect(&host, &AutomationHost::warningRaised, &host, [&err](const QString &warning) {
         err << "Warning: " << warning << '\n';
         err.flush();
     });
-    if (const Status listening = receiver.listen(bind, quint16(port)); !listening) {
-        err << "exeserver-cli serve: " << listening.error().message << '\n';
+    QObject::connect(&host, &AutomationHost::pollFailed, &host, [&err](const QString &message) {
+        err << "Poll failed: " << message << '\n';
+        err.flush();
+    });
+    QObject::connect(&host, &AutomationHost::webhooksListening, &host, [&out, &host]() {
+        out << "Listening for GitHub webhooks on " << host.receiver()->baseUrl() << " (POST "
+            << WebhookReceiver::webhookPaths().join(QStringLiteral(", POST ")) << "; GET /healthz)\n";
+    });
+    QObject::connect(&host, &AutomationHost::relayConnected, &host, [&out]() {
+        out << "Relay connected.\n";
+        out.flush();
+    });
+    QObject::connect(&host, &AutomationHost::relayReconnecting, &host, [&err](int delayMs) {
+        err << "Relay disconnected; reconnecting in " << delayMs / 1000.0 << " s\n";
+        err.flush();
+    });
+    QObject::connect(&host, &AutomationHost::relayStarted, &host, [&out](const QUrl &url) {
+        out << "Receiving webhooks through the relay " << url.toDisplayString(QUrl::RemoveUserInfo) << '\n';
+    });
+    const bool noPoll = parser.isSet(kNoPoll);
+    QObject::connect(&host, &AutomationHost::pollingChanged, &host,
+                     [&out, noPoll](const QUrl &apiUrl, const QStringList &repos) {
+                         if (noPoll)
+                             out << "Polling: off (--no-poll).\n";
+                         else if (repos.isEmpty())
+                             out << "Polling: off (no --repo OWNER/REPO given).\n";
+                         else
+                             out << "Polling GitHub (" << apiUrl.toDisplayString() << ") for "
+                                 << repos.join(QStringLiteral(", "))
+                                 << ": events, Actions runs and notifications (marked read once stored).\n";
+                     });
+    QObject::connect(&host, &AutomationHost::eventPolled, &host, [&out](const NormalizedEvent &event) {
+        out << "event " << event.name;
+        if (!event.action.isEmpty())
+            out << ' ' << event.action;
+        if (!event.repository.isEmpty())
+            out << ' ' << event.repository;
+        out << " (poll, " << event.id << ")\n";
+        out.flush();
+    });
+    QObject::connect(&host, &AutomationHost::eventAccepted, &host, [&out](const NormalizedEvent &event) {
+        out << "event " << event.name;
+        if (!event.action.isEmpty())
+            out << ' ' << event.action;
+        if (!event.repository.isEmpty())
+            out << ' ' << event.repository;
+        out << " (" << toString(event.source) << ", " << event.id << ")\n";
+        out.flush();
+    });
+    QObject::connect(&host, &AutomationHost::processingFailed, &host,
+                     [&err](const NormalizedEvent &event, const QString &message) {
+                         err << "Triggers not run for " << event.id << ": " << message << '\n';
+                         err.flush();
+                     });
+    QObject::connect(&host, &AutomationHost::eventProcessed, &host,
+                     [&out, &err](const NormalizedEvent &event, const ProcessReport &report) {
+                         for (const QString &name : report.fired)
+                             out << "trigger " << name << " fired for " << event.id << '\n';
+                         for (const QString &error : report.errors)
+                             err << "Trigger not run for " << event.id << ": " << error << '\n';
+                         err.flush();
+                         out.flush();
+                     });
+    EngineSession::printTo(context, host);
+    if (const Status started = host.start(); !started) {
+        if (host.listenFailed())
+            err << "exeserver-cli serve: " << started.error().message << '\n';
+        else
+            err << "exeserver-cli: " << started.error().message << '\n';
         return ExitRefused;
     }
-    out << "Listening for GitHub webhooks on " << receiver.baseUrl() << " (POST "
-        << WebhookReceiver::webhookPaths().join(QStringLiteral(", POST ")) << "; GET /healthz)\n";
-
-    std::unique_ptr<RelayClient> relay;
-    if (!relayText.isEmpty()) {
-        relay = std::make_unique<RelayClient>(context.network(), intake);
-        QObject::connect(relay.get(), &RelayClient::connected, relay.get(), [&out]() {
-            out << "Relay connected.\n";
-            out.flush();
-        });
-        QObject::connect(relay.get(), &RelayClient::reconnectScheduled, relay.get(), [&err](int delayMs) {
-            err << "Relay disconnected; reconnecting in " << delayMs / 1000.0 << " s\n";
-            err.flush();
-        });
-        relay->start(relayUrl);
-        out << "Receiving webhooks through the relay " << relayUrl.toDisplayString(QUrl::RemoveUserInfo)
-            << '\n';
-    }
-    // The poller: what webhooks would bring, fetched with conditional requests.
-    std::unique_ptr<ResponseCache> cache; // outlives the client
-    std::unique_ptr<GitHubClient> client;
-    std::unique_ptr<Poller> poller;
-    const QStringList repos = parser.values(kRepo);
-    for (const QString &repo : repos) {
-        if (repo.count(QLatin1Char('/')) != 1 || repo.startsWith(QLatin1Char('/')) ||
-            repo.endsWith(QLatin1Char('/'))) {
-            err << "exeserver-cli serve: --repo needs OWNER/REPO, not '" << repo << "'\n";
-            return ExitUsage;
-        }
-    }
-    if (parser.isSet(kNoPoll)) {
-        out << "Polling: off (--no-poll).\n";
-    } else if (repos.isEmpty()) {
-        out << "Polling: off (no --repo OWNER/REPO given).\n";
-    } else {
-        if (store)
-            cache = std::make_unique<SqliteResponseCache>(*store);
-        GitHubClient::Options options = GitHubClient::optionsFrom(settings, &context.network());
-        options.connection.cache = cache.get();
-        client = std::make_unique<GitHubClient>(options);
-        Poller::Options pollerOptions;
-        // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
-        if (store)
-            pollerOptions.statePath = QDir(settings.dataDir()).filePath(QStringLiteral("poller-state.json"));
-        poller = std::make_unique<Poller>(*client, *sink, SystemClock::instance(), repos, pollerOptions);
-        QObject::connect(poller.get(), &Poller::eventPolled, poller.get(),
-                         [&out](const NormalizedEvent &event) {
-                             out << "event " << event.name;
-                             if (!event.action.isEmpty())
-                                 out << ' ' << event.action;
-                             if (!event.repository.isEmpty())
-                                 out << ' ' << event.repository;
-                             out << " (poll, " << event.id << ")\n";
-                             out.flush();
-                         });
-        QObject::connect(poller.get(), &Poller::pollFailed, poller.get(), [&err](const QString &message) {
-            err << "Poll failed: " << message << '\n';
-            err.flush();
-        });
-        out << "Polling GitHub (" << options.connection.apiUrl.toDisplayString() << ") for "
-            << repos.join(QStringLiteral(", "))
-            << ": events, Actions runs and notifications (marked read once stored).\n";
-        poller->start();
-    }
-
-    // Triggers run for stored events only: with --in-memory there is no action log to run them through.
-    std::unique_ptr<EngineSession> engine;
-    if (store) {
-        engine = std::make_unique<EngineSession>(context, *store);
-        if (engine->failed())
-            return ExitRefused;
-        const Result<int> interrupted = engine->engine().recoverInterrupted();
-        if (interrupted && *interrupted > 0)
-            out << *interrupted
-                << " action(s) were running when ExeServer last stopped; marked interrupted "
-                   "(not run again; see exeserver-cli actions list --status interrupted).\n";
-    }
-    QObject::connect(
-        &intake, &EventIntake::eventAccepted, &intake, [&out, &err, &engine](const NormalizedEvent &event) {
-            out << "event " << event.name;
-            if (!event.action.isEmpty())
-                out << ' ' << event.action;
-            if (!event.repository.isEmpty())
-                out << ' ' << event.repository;
-            out << " (" << toString(event.source) << ", " << event.id << ")\n";
-            if (engine) {
-                const Result<ProcessReport> report = engine->engine().process(event.id);
-                if (!report)
-                    err << "Triggers not run for " << event.id << ": " << report.error().message << '\n';
-                else {
-                    for (const QString &name : report->fired)
-                        out << "trigger " << name << " fired for " << event.id << '\n';
-                    for (const QString &error : report->errors)
-                        err << "Trigger not run for " << event.id << ": " << error << '\n';
-                }
-                err.flush();
-            }
-            out.flush();
-        });
+    if (host.interruptedCount() > 0)
+        out << host.interruptedCount()
+            << " action(s) were running when ExeServer last stopped; marked interrupted "
+               "(not run again; see exeserver-cli actions list --status interrupted).\n";
 
     QEventLoop loop;
     ShutdownSignals shutdown;
@@ -215,15 +194,12 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     loop.exec();
 
     // Drain: stop taking new deliveries, then let queued announcements run before the store closes.
-    if (poller)
-        poller->stop();
-    if (relay)
-        relay->stop();
-    receiver.close();
+    host.stop();
     QCoreApplication::processEvents(QEventLoop::AllEvents, 200);
+    const EventIntake &intake = host.intake();
     out << "Stopped (" << stoppedBy << "): " << intake.storedCount() << " stored, " << intake.duplicateCount()
         << " duplicates, " << intake.rejectedCount() << " rejected";
-    if (poller)
+    if (const Poller *poller = host.poller())
         out << "; " << poller->storedCount() << " polled";
     out << ".\n";
     return ExitOk;

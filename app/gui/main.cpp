@@ -6,6 +6,7 @@
 #include "config/settings.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
+#include "host/automationhost.h"
 #include "mainwindow.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
@@ -14,6 +15,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QNetworkAccessManager>
+#include <QStatusBar>
 
 #include <cstdio>
 #include <memory>
@@ -61,23 +63,40 @@ int main(int argc, char *argv[])
     EventStore store;
     std::unique_ptr<SqliteResponseCache> cache;
     if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
-        if (const auto recovered = store.recoverInterrupted(); recovered && recovered->interrupted > 0)
-            qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
         cache = std::make_unique<SqliteResponseCache>(store);
     } else {
         qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
     }
 
     QNetworkAccessManager network;
+    // What `exeserver-cli serve` hosts: the webhook receiver (webhook.port), the relay, polling of the
+    // dashboard's selected repositories and the triggers. It starts once the secrets are known (the
+    // webhook secret and the token may come from the keychain). Declared before the window: it outlives it.
+    std::unique_ptr<AutomationHost> host;
+    const Result<AutomationHost::Options> hostOptions = AutomationHost::optionsFrom(settings);
+    if (hostOptions)
+        host = std::make_unique<AutomationHost>(settings, store.isOpen() ? &store : nullptr, network,
+                                                *hostOptions);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     MainWindow window(settings);
     window.show();
+    if (!hostOptions)
+        window.statusBar()->showMessage(QApplication::translate("main", "Webhooks and triggers off: %1")
+                                            .arg(hostOptions.error().message));
 
     // Secrets arrive asynchronously (the keychain may ask the user); the window is already up meanwhile.
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
     loadCredentials(settings, secrets, ghCli, [&]() {
         window.refreshCredentials();
+        if (host && !host->isStarted()) {
+            const Status started = host->start();
+            if (!started)
+                qCWarning(lcApp).noquote() << "automation host:" << started.error().message;
+            else if (host->interruptedCount() > 0)
+                qCWarning(lcApp) << host->interruptedCount() << "actions were interrupted by the last exit";
+            window.setAutomationHost(host.get(), started ? QString() : started.error().message);
+        }
         if (client || settings.gitHubToken().isEmpty())
             return;
         GitHubClient::Options options = GitHubClient::optionsFrom(settings, &network);

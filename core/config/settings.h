@@ -55,6 +55,9 @@ inline const QString OpenAiBaseUrl = QStringLiteral("llm.base_url");
 inline const QString LlmModel = QStringLiteral("llm.model");
 inline const QString DataDir = QStringLiteral("data_dir");
 inline const QString RelayUrl = QStringLiteral("relay.url");
+inline const QString WebhookPort = QStringLiteral("webhook.port");
+inline const QString WebhookBind = QStringLiteral("webhook.bind");
+inline const QString PollEnabled = QStringLiteral("poll.enabled");
 } // namespace setting
 
 // The one settings class, in the spirit of PR-Agent's get_setting_or_env. Precedence: command line >

@@ -27,7 +27,8 @@ int main(int argc, char *argv[])
     for (const char *name :
          {"GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "GITHUB_WEBHOOK_SECRET", "SUPABASE_URL",
           "SUPABASE_ANON_KEY", "EXESERVER_DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-          "EXESERVER_LLM_MODEL", "EXESERVER_DATA_DIR", "EXESERVER_RELAY_URL"})
+          "EXESERVER_LLM_MODEL", "EXESERVER_DATA_DIR", "EXESERVER_RELAY_URL", "EXESERVER_WEBHOOK_PORT",
+          "EXESERVER_WEBHOOK_BIND", "EXESERVER_POLL"})
         qunsetenv(name);
 
     QTemporaryDir home;

@@ -1,0 +1,263 @@
+#include "host/automationhost.h"
+
+#include "config/settings.h"
+#include "events/eventintake.h"
+#include "events/memoryeventsink.h"
+#include "events/poller.h"
+#include "events/relayclient.h"
+#include "events/storeeventsink.h"
+#include "events/webhookreceiver.h"
+#include "github/githubclient.h"
+#include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
+#include "triggers/triggerruntime.h"
+#include "util/clock.h"
+
+#include <QDir>
+
+namespace exeserver {
+
+struct AutomationHost::Private
+{
+    std::unique_ptr<EventSink> sink;
+    std::unique_ptr<EventIntake> intake;
+    std::unique_ptr<WebhookReceiver> receiver;
+    std::unique_ptr<RelayClient> relay;
+    std::unique_ptr<ResponseCache> cache; // outlives the client
+    std::unique_ptr<GitHubClient> client;
+    std::unique_ptr<Poller> poller;
+    std::unique_ptr<TriggerRuntime> triggers;
+};
+
+Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &settings)
+{
+    Options options;
+    options.maxRateLimitWaitSecs = 30;
+    const QString portText = settings.get(setting::WebhookPort).trimmed();
+    if (!portText.isEmpty()) {
+        bool ok = false;
+        const uint port = portText.toUInt(&ok);
+        if (!ok || port > 65535)
+            return Error{
+                QStringLiteral("config"),
+                QStringLiteral("webhook.port must be a number from 0 to 65535, not '%1'").arg(portText)};
+        options.webhookPort = quint16(port);
+    }
+    const QString bindText = settings.get(setting::WebhookBind).trimmed();
+    if (!bindText.isEmpty() && bindText != QLatin1StringView("localhost")) {
+        options.webhookBind = QHostAddress(bindText);
+        if (options.webhookBind.isNull())
+            return Error{QStringLiteral("config"),
+                         QStringLiteral("webhook.bind needs an IP address such as 127.0.0.1, ::1 or 0.0.0.0, "
+                                        "not '%1'")
+                             .arg(bindText)};
+    }
+    const QString poll = settings.get(setting::PollEnabled).trimmed().toLower();
+    options.poll = !(poll == QLatin1StringView("false") || poll == QLatin1StringView("0") ||
+                     poll == QLatin1StringView("no") || poll == QLatin1StringView("off"));
+    const QString relayText = settings.get(setting::RelayUrl);
+    if (!relayText.isEmpty()) {
+        options.relayUrl = QUrl(relayText, QUrl::StrictMode);
+        if (!options.relayUrl.isValid() || !options.relayUrl.scheme().startsWith(QLatin1StringView("http")))
+            return Error{QStringLiteral("config"),
+                         QStringLiteral("the relay URL must be an http(s) URL, not '%1'").arg(relayText)};
+    }
+    options.pollerStatePath = QDir(settings.dataDir()).filePath(QStringLiteral("poller-state.json"));
+    return options;
+}
+
+AutomationHost::AutomationHost(Settings &settings, EventStore *store, QNetworkAccessManager &network,
+                               Options options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+    , m_settings(settings)
+    , m_store(store)
+    , m_network(network)
+    , m_options(std::move(options))
+{
+    if (m_store)
+        d->sink = std::make_unique<StoreEventSink>(*m_store);
+    else
+        d->sink = std::make_unique<MemoryEventSink>();
+    d->intake = std::make_unique<EventIntake>(*d->sink, *SystemClock::instance());
+    d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8());
+    connect(d->intake.get(), &EventIntake::eventAccepted, this, &AutomationHost::onAccepted);
+}
+
+AutomationHost::~AutomationHost()
+{
+    stop();
+}
+
+EventIntake &AutomationHost::intake()
+{
+    return *d->intake;
+}
+
+WebhookReceiver *AutomationHost::receiver() const
+{
+    return d->receiver.get();
+}
+
+RelayClient *AutomationHost::relay() const
+{
+    return d->relay.get();
+}
+
+Poller *AutomationHost::poller() const
+{
+    return d->poller.get();
+}
+
+TriggerRuntime *AutomationHost::triggers() const
+{
+    return d->triggers.get();
+}
+
+QUrl AutomationHost::webhookUrl() const
+{
+    return d->receiver ? QUrl(d->receiver->baseUrl()) : QUrl();
+}
+
+Status AutomationHost::start()
+{
+    if (m_started)
+        return success();
+    m_started = true;
+    m_listenFailed = false;
+    d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8()); // may have come from the keychain
+    if (m_options.webhookPort) {
+        d->receiver = std::make_unique<WebhookReceiver>(*d->intake);
+        connect(d->receiver.get(), &WebhookReceiver::warningRaised, this, &AutomationHost::warningRaised);
+        if (const Status listening = d->receiver->listen(m_options.webhookBind, *m_options.webhookPort);
+            !listening) {
+            d->receiver.reset();
+            m_listenFailed = true;
+            Q_EMIT descriptionChanged(description());
+            return listening;
+        }
+        Q_EMIT webhooksListening(QUrl(d->receiver->baseUrl()));
+    }
+    if (!m_options.relayUrl.isEmpty()) {
+        d->relay = std::make_unique<RelayClient>(m_network, *d->intake);
+        connect(d->relay.get(), &RelayClient::connected, this, &AutomationHost::relayConnected);
+        connect(d->relay.get(), &RelayClient::reconnectScheduled, this, &AutomationHost::relayReconnecting);
+        d->relay->start(m_options.relayUrl);
+        Q_EMIT relayStarted(m_options.relayUrl);
+    }
+    startPoller();
+
+    // Triggers run for stored events only: in memory there is no action log to run them through.
+    if (m_store && m_options.runTriggers) {
+        d->triggers = std::make_unique<TriggerRuntime>(m_settings, *m_store, &m_network,
+                                                       m_options.maxRateLimitWaitSecs);
+        if (!d->triggers->status()) {
+            const Status failed = d->triggers->status();
+            d->triggers.reset();
+            Q_EMIT descriptionChanged(description());
+            return failed;
+        }
+        connect(d->triggers.get(), &TriggerRuntime::notification, this, &AutomationHost::notification);
+        connect(&d->triggers->engine(), &TriggerEngine::actionFinished, this,
+                &AutomationHost::actionFinished);
+        const Result<int> interrupted = d->triggers->engine().recoverInterrupted();
+        m_interrupted = interrupted ? *interrupted : 0;
+    }
+    Q_EMIT descriptionChanged(description());
+    return success();
+}
+
+void AutomationHost::startPoller()
+{
+    if (d->poller) {
+        d->poller->stop();
+        d->poller.reset();
+    }
+    if (!m_options.poll || m_options.repositories.isEmpty()) {
+        Q_EMIT pollingChanged(QUrl(), {});
+        return;
+    }
+    if (!d->client) {
+        if (m_store)
+            d->cache = std::make_unique<SqliteResponseCache>(*m_store);
+        GitHubClient::Options options = GitHubClient::optionsFrom(m_settings, &m_network);
+        options.connection.cache = d->cache.get();
+        d->client = std::make_unique<GitHubClient>(options);
+    }
+    Poller::Options pollerOptions;
+    // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
+    if (m_store)
+        pollerOptions.statePath = m_options.pollerStatePath;
+    d->poller = std::make_unique<Poller>(*d->client, *d->sink, SystemClock::instance(),
+                                         m_options.repositories, pollerOptions);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
+    connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
+    Q_EMIT pollingChanged(d->client->connection().options().apiUrl, m_options.repositories);
+    d->poller->start();
+}
+
+void AutomationHost::setRepositories(const QStringList &repositories)
+{
+    if (repositories == m_options.repositories)
+        return;
+    m_options.repositories = repositories;
+    if (m_started) {
+        startPoller();
+        Q_EMIT descriptionChanged(description());
+    }
+}
+
+void AutomationHost::onAccepted(const NormalizedEvent &event)
+{
+    Q_EMIT eventAccepted(event);
+    if (!d->triggers)
+        return;
+    const Result<ProcessReport> report = d->triggers->engine().process(event.id);
+    if (!report) {
+        Q_EMIT processingFailed(event, report.error().message);
+        Q_EMIT errorRaised(
+            QStringLiteral("Triggers not run for %1: %2").arg(event.id, report.error().message));
+        return;
+    }
+    Q_EMIT eventProcessed(event, *report);
+    for (const QString &error : report->errors)
+        Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(event.id, error));
+}
+
+void AutomationHost::stop()
+{
+    if (!m_started)
+        return;
+    m_started = false;
+    if (d->poller)
+        d->poller->stop();
+    if (d->relay)
+        d->relay->stop();
+    if (d->receiver)
+        d->receiver->close();
+}
+
+QString AutomationHost::description() const
+{
+    QStringList parts;
+    if (d->receiver) {
+        const QUrl url(d->receiver->baseUrl());
+        parts << tr("Webhooks on %1:%2").arg(url.host()).arg(url.port());
+    } else if (m_listenFailed) {
+        parts << tr("Webhooks failed");
+    } else {
+        parts << tr("Webhooks off");
+    }
+    if (d->relay)
+        parts << tr("relay %1").arg(m_options.relayUrl.host());
+    if (d->poller) {
+        const qsizetype n = m_options.repositories.size();
+        parts << (n == 1 ? tr("polling 1 repository") : tr("polling %1 repositories").arg(n));
+    } else {
+        parts << tr("polling off");
+    }
+    parts << (d->triggers ? tr("triggers on") : tr("triggers off"));
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace exeserver

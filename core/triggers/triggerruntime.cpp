@@ -1,0 +1,80 @@
+#include "triggers/triggerruntime.h"
+
+#include "config/secretredactor.h"
+#include "config/settings.h"
+#include "github/githubclient.h"
+#include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
+#include "sync/postgrestarget.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/presetstore.h"
+#include "triggers/triggerclaims.h"
+#include "util/clock.h"
+
+#include <QSysInfo>
+#include <QUuid>
+
+namespace exeserver {
+
+struct TriggerRuntime::Private
+{
+    std::unique_ptr<ResponseCache> cache;
+    std::unique_ptr<GitHubClient> github;
+    std::unique_ptr<CodefileRunner> runner;
+    std::unique_ptr<PresetStore> presets;
+    std::unique_ptr<TriggerClaims> claims;
+    std::unique_ptr<TriggerEngine> engine;
+};
+
+TriggerRuntime::TriggerRuntime(Settings &settings, EventStore &store, QNetworkAccessManager *network,
+                               int maxRateLimitWaitSecs, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    const QString token = settings.get(setting::GitHubToken);
+    if (!token.isEmpty()) {
+        d->cache = std::make_unique<SqliteResponseCache>(store);
+        GitHubClient::Options options = GitHubClient::optionsFrom(settings, network);
+        options.connection.cache = d->cache.get();
+        options.connection.maxRateLimitWaitSecs = maxRateLimitWaitSecs;
+        d->github = std::make_unique<GitHubClient>(options);
+    }
+    d->runner = std::make_unique<CodefileRunner>();
+    d->presets = std::make_unique<PresetStore>(settings.dataDir());
+    const QString databaseUrl = settings.get(setting::DatabaseUrl);
+    if (!databaseUrl.isEmpty()) {
+        const Result<PostgresAddress> address = PostgresAddress::fromUrl(databaseUrl);
+        if (!address) {
+            Error error = address.error();
+            error.message = SecretRedactor::redact(error.message);
+            m_status = error;
+        } else {
+            d->claims = std::make_unique<TriggerClaims>(
+                *address, QSysInfo::machineHostName() + QLatin1Char(':') +
+                              QUuid::createUuid().toString(QUuid::WithoutBraces));
+        }
+    }
+    TriggerEngine::Options options;
+    options.dataDir = settings.dataDir();
+    options.token = token;
+    options.claims = d->claims.get();
+    options.notifier = [this](const TriggerNotification &notification) {
+        Q_EMIT this->notification(notification);
+    };
+    d->engine = std::make_unique<TriggerEngine>(store, d->github.get(), *d->runner, *d->presets,
+                                                SystemClock::instance(), options);
+}
+
+TriggerRuntime::~TriggerRuntime() = default;
+
+TriggerEngine &TriggerRuntime::engine()
+{
+    return *d->engine;
+}
+
+bool TriggerRuntime::hasGitHub() const
+{
+    return d->github != nullptr;
+}
+
+} // namespace exeserver

@@ -1,0 +1,160 @@
+#include "catch.h"
+
+#include "config/settings.h"
+#include "events/webhookreceiver.h"
+#include "events/webhooksignature.h"
+#include "fakegithubserver.h"
+#include "host/automationhost.h"
+#include "store/eventstore.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace exeserver;
+using exeserver::test::FakeGitHubServer;
+
+namespace {
+
+const QByteArray kSecret = "host test secret";
+const QByteArray kBody =
+    R"({"action":"opened","number":7,"issue":{"id":7,"number":7},"repository":{"full_name":"octo/host"},"sender":{"login":"octocat"}})";
+
+int postSigned(QNetworkAccessManager &network, const QUrl &url, const QByteArray &delivery)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("X-GitHub-Event", "issues");
+    request.setRawHeader("X-GitHub-Delivery", delivery);
+    request.setRawHeader("X-Hub-Signature-256", WebhookSignature::sign(kSecret, kBody));
+    QNetworkReply *reply = network.post(request, kBody);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+struct HostDesk
+{
+    QTemporaryDir dir;
+    FakeGitHubServer server;
+    QNetworkAccessManager network;
+    EventStore store;
+    std::unique_ptr<Settings> settings;
+
+    explicit HostDesk(const QString &secret = QString::fromLatin1(kSecret))
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(server.start());
+        REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+        env.insert(QStringLiteral("GITHUB_API_URL"), server.baseUrl().toString());
+        env.insert(QStringLiteral("GITHUB_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+        if (!secret.isEmpty())
+            env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), secret);
+        env.insert(QStringLiteral("EXESERVER_WEBHOOK_PORT"), QStringLiteral("0"));
+        settings = std::make_unique<Settings>(env);
+        const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
+triggers:
+  - name: greet
+    event: issues
+    run: [{notify: {title: "issue {{ event.number }} opened"}}]
+)");
+        REQUIRE(triggers.ok());
+        for (const Trigger &trigger : *triggers)
+            REQUIRE(store.saveTrigger(toStoredTrigger(trigger)).ok());
+    }
+};
+
+} // namespace
+
+TEST_CASE("Automation host: options come from webhook.port, webhook.bind and poll.enabled", "[host]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    {
+        const Result<AutomationHost::Options> options = AutomationHost::optionsFrom(Settings(env));
+        REQUIRE(options.ok());
+        CHECK_FALSE(options->webhookPort.has_value());
+        CHECK(options->webhookBind == QHostAddress(QHostAddress::LocalHost));
+        CHECK(options->poll);
+        CHECK(options->pollerStatePath == QDir(dir.path()).filePath(QStringLiteral("poller-state.json")));
+    }
+    env.insert(QStringLiteral("EXESERVER_WEBHOOK_PORT"), QStringLiteral("3000"));
+    env.insert(QStringLiteral("EXESERVER_WEBHOOK_BIND"), QStringLiteral("0.0.0.0"));
+    env.insert(QStringLiteral("EXESERVER_POLL"), QStringLiteral("false"));
+    {
+        const Result<AutomationHost::Options> options = AutomationHost::optionsFrom(Settings(env));
+        REQUIRE(options.ok());
+        CHECK(options->webhookPort == quint16(3000));
+        CHECK(options->webhookBind == QHostAddress(QStringLiteral("0.0.0.0")));
+        CHECK_FALSE(options->poll);
+    }
+    env.insert(QStringLiteral("EXESERVER_WEBHOOK_PORT"), QStringLiteral("seventy"));
+    const Result<AutomationHost::Options> bad = AutomationHost::optionsFrom(Settings(env));
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.contains(QLatin1StringView("webhook.port")));
+}
+
+TEST_CASE("Automation host: a signed webhook is stored once and its trigger fires once", "[host]")
+{
+    HostDesk desk;
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+    QSignalSpy listening(&host, &AutomationHost::webhooksListening);
+    QSignalSpy accepted(&host, &AutomationHost::eventAccepted);
+    QSignalSpy notified(&host, &AutomationHost::notification);
+    QSignalSpy finished(&host, &AutomationHost::actionFinished);
+    const Status started = host.start();
+    REQUIRE(started.ok());
+    REQUIRE(listening.size() == 1);
+    CHECK(host.description().startsWith(QStringLiteral("Webhooks on 127.0.0.1:")));
+    CHECK(host.description().endsWith(QStringLiteral(" · polling off · triggers on")));
+
+    const QUrl url(host.receiver()->baseUrl() + QStringLiteral("/api/v1/github_webhooks"));
+    CHECK(postSigned(desk.network, url, "host-1") == 202);
+    CHECK(postSigned(desk.network, url, "host-1") == 200); // a redelivery
+    REQUIRE(QTest::qWaitFor([&]() { return notified.size() >= 1 && finished.size() >= 1; }, 10000));
+    QTest::qWait(200);
+    CHECK(accepted.size() == 1);
+    CHECK(notified.size() == 1);
+    CHECK(notified.first().first().value<TriggerNotification>().title == QStringLiteral("issue 7 opened"));
+    const Result<qint64> count = desk.store.eventCount();
+    REQUIRE(count.ok());
+    CHECK(*count == 1);
+
+    // Polling follows the repositories it is given.
+    QSignalSpy polling(&host, &AutomationHost::pollingChanged);
+    host.setRepositories({QStringLiteral("octocat/Hello-World"), QStringLiteral("octocat/Spoon-Knife")});
+    REQUIRE(polling.size() == 1);
+    CHECK(host.description().contains(QStringLiteral("polling 2 repositories")));
+    host.setRepositories({});
+    CHECK(host.description().contains(QStringLiteral("polling off")));
+    host.stop();
+}
+
+TEST_CASE("Automation host: a public address without a webhook secret is refused with a clear error",
+          "[host]")
+{
+    HostDesk desk(QString{});
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    options.value().webhookBind = QHostAddress(QHostAddress::AnyIPv4);
+    AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+    const Status started = host.start();
+    REQUIRE_FALSE(started.ok());
+    CHECK(host.listenFailed());
+    CHECK(started.error().message.contains(QLatin1StringView("secret"), Qt::CaseInsensitive));
+    CHECK(host.description().startsWith(QStringLiteral("Webhooks failed")));
+}
