@@ -64,6 +64,11 @@ int main(int argc, char *argv[])
     std::unique_ptr<SqliteResponseCache> cache;
     if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
         cache = std::make_unique<SqliteResponseCache>(store);
+        // Settle what a crash left running even when the triggers cannot start (e.g. a bad team database
+        // URL): the action log must never show a dead process's action as running.
+        if (const Result<RecoveryReport> recovered = store.recoverInterrupted();
+            recovered && recovered->interrupted > 0)
+            qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
     } else {
         qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
     }
@@ -93,8 +98,6 @@ int main(int argc, char *argv[])
             const Status started = host->start();
             if (!started)
                 qCWarning(lcApp).noquote() << "automation host:" << started.error().message;
-            else if (host->interruptedCount() > 0)
-                qCWarning(lcApp) << host->interruptedCount() << "actions were interrupted by the last exit";
             window.setAutomationHost(host.get(), started ? QString() : started.error().message);
         }
         if (client || settings.gitHubToken().isEmpty())
