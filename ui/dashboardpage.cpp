@@ -3,6 +3,7 @@
 #include "confirm.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
+#include "presetcommentsdialog.h"
 #include "recordedaction.h"
 #include "repositorypicker.h"
 #include "rundetailsdialog.h"
@@ -137,6 +138,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_banner(new QFrame(this))
     , m_bannerText(new QLabel(m_banner))
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
+    , m_presetButton(new QPushButton(tr("Pre-set comment…"), this))
     , m_autoRefresh(new QCheckBox(tr("&Auto-refresh"), this))
     , m_search(new QLineEdit(this))
     , m_repoFilter(new QComboBox(this))
@@ -203,6 +205,12 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     toolbar->addWidget(m_workflowFilter);
     toolbar->addWidget(m_branchFilter);
     toolbar->addWidget(m_stateFilter);
+    toolbar->addWidget(m_presetButton);
+    m_presetButton->setObjectName(QStringLiteral("presetCommentButton"));
+    m_presetButton->setToolTip(
+        tr("Post a pre-set comment (PR-Agent /review, /describe, …) on a pull request"));
+    m_presetButton->setAccessibleName(tr("Pre-set comment"));
+    connect(m_presetButton, &QPushButton::clicked, this, &DashboardPage::openPresetComments);
 
     auto *refreshAction = new QAction(tr("Refresh"), this);
     refreshAction->setShortcut(QKeySequence::Refresh);
@@ -733,6 +741,15 @@ void DashboardPage::setWorkflowEnabled(int proxyRow, bool enabled)
         });
     if (!started)
         showError(tr("Not done: the action log could not be written (%1).").arg(started.error().message));
+}
+
+PresetCommentsDialog *DashboardPage::openPresetComments()
+{
+    const QString presetDir = QFileInfo(m_state->fileName()).absolutePath();
+    auto *dialog = new PresetCommentsDialog(m_client, m_store, presetDir, m_picker->selected(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 DispatchDialog *DashboardPage::openDispatch(int proxyRow)

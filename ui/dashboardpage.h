@@ -22,6 +22,7 @@ namespace exeserver {
 class EventStore;
 class GitHubClient;
 class DispatchDialog;
+class PresetCommentsDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
 
@@ -73,6 +74,10 @@ public:
     // Opens the details of the run at `proxyRow` of the runs table.
     RunDetailsDialog *openRun(int proxyRow);
 
+    // "Pre-set comment…": the dialog over the open pull requests of the picked repositories, with the
+    // presets kept beside the state file (non-modal, deleted on close).
+    PresetCommentsDialog *openPresetComments();
+
 public Q_SLOTS:
     void refresh();
     void loadRepositories();
@@ -113,6 +118,7 @@ private:
     QFrame *m_banner;
     QLabel *m_bannerText;
     QPushButton *m_refreshButton;
+    QPushButton *m_presetButton;
     QCheckBox *m_autoRefresh;
     QLineEdit *m_search;
     QComboBox *m_repoFilter;

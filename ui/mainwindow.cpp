@@ -72,6 +72,14 @@ void MainWindow::createMenus()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu *actions = menuBar()->addMenu(tr("&Actions"));
+    m_presetAction = actions->addAction(tr("Pre-set &comment…"), this, [this]() {
+        if (m_dashboard)
+            m_dashboard->openPresetComments();
+    });
+    m_presetAction->setObjectName(QStringLiteral("presetCommentAction"));
+    m_presetAction->setEnabled(false); // until the dashboard is shown
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About ExeServer"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
@@ -106,6 +114,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     m_dashboardStatus->setText(m_dashboard->statusText());
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
+    m_presetAction->setEnabled(true);
     followSelection();
 }
 

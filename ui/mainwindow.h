@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSystemTrayIcon;
 
@@ -60,6 +61,7 @@ private:
     QLabel *m_hostStatus = nullptr;
     AutomationHost *m_host = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QAction *m_presetAction = nullptr;
     QString m_hostError;
     QString m_lastHostMessage;
 
