@@ -16,6 +16,7 @@
 #include <QThread>
 #include <QUuid>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -34,6 +35,8 @@ constexpr int kSqliteNotADb = 26;
 // Below this many events per core a batch is prepared on the calling thread: starting a thread costs
 // about what preparing a few events does.
 constexpr qsizetype kEventsPerWorker = 64;
+// Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
+constexpr qsizetype kEventsPerChunk = 32;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -339,20 +342,38 @@ Result<bool> EventStore::addEvent(const Event &event)
 
 Result<int> EventStore::addEvents(const QList<Event> &events)
 {
-    // Validate, extract the search text and compress before the transaction, so the write lock is held
-    // only for the inserts; large batches spread that work over the cores.
+    for (const Event &event : events)
+        if (event.id.isEmpty() || event.type.isEmpty())
+            return Error{QStringLiteral("invalid_event"), QStringLiteral("An event needs an id and a type.")};
+
+    // Validating, extracting the search text and compressing cost about as much as SQLite's insert, so
+    // they run as a pipeline: the batch is cut into chunks that helper threads prepare in order while this
+    // thread inserts the chunks already prepared, and prepares the next unclaimed chunk itself rather than
+    // wait. The write transaction only ever holds inserts.
     struct Prepared
     {
         QByteArray blob;
         QString searchText;
         QString error;
     };
-    for (const Event &event : events)
-        if (event.id.isEmpty() || event.type.isEmpty())
-            return Error{QStringLiteral("invalid_event"), QStringLiteral("An event needs an id and a type.")};
+    struct Chunk
+    {
+        qsizetype from = 0;
+        qsizetype to = 0;
+        std::atomic<bool> ready{false};
+    };
     std::vector<Prepared> prepared(size_t(events.size()));
-    const auto prepare = [&](qsizetype from, qsizetype to) {
-        for (qsizetype i = from; i < to; ++i) {
+    std::vector<Chunk> chunks(size_t((events.size() + kEventsPerChunk - 1) / kEventsPerChunk));
+    for (size_t k = 0; k < chunks.size(); ++k) {
+        chunks[k].from = qsizetype(k) * kEventsPerChunk;
+        chunks[k].to = std::min(events.size(), chunks[k].from + kEventsPerChunk);
+    }
+    std::atomic<size_t> unclaimed{0};
+    const auto prepareNextChunk = [&]() {
+        const size_t k = unclaimed.fetch_add(1);
+        if (k >= chunks.size())
+            return false;
+        for (qsizetype i = chunks[k].from; i < chunks[k].to; ++i) {
             PayloadScan scan = scanPayload(events[i].payload);
             Prepared &out = prepared[size_t(i)];
             if (!scan.valid) {
@@ -362,25 +383,27 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
             out.searchText = std::move(scan.searchText);
             out.blob = PayloadCodec::encode(events[i].payload);
         }
+        chunks[k].ready.store(true, std::memory_order_release);
+        chunks[k].ready.notify_one();
+        return true;
     };
-    const qsizetype workers =
-        std::clamp<qsizetype>(events.size() / kEventsPerWorker, 1, std::max(1, QThread::idealThreadCount()));
-    {
-        std::vector<std::jthread> helpers;
-        const qsizetype chunk = (events.size() + workers - 1) / workers;
-        for (qsizetype w = 1; w < workers; ++w)
-            helpers.emplace_back(prepare, w * chunk, std::min(events.size(), (w + 1) * chunk));
-        prepare(0, std::min(events.size(), chunk));
-    }
-    for (qsizetype i = 0; i < events.size(); ++i)
-        if (!prepared[size_t(i)].error.isEmpty())
-            return Error{QStringLiteral("invalid_payload"),
-                         QStringLiteral("The payload of event %1 is not JSON: %2")
-                             .arg(events[i].id, prepared[size_t(i)].error)};
+    // Declared after everything they use: an early return joins them before those go away.
+    std::vector<std::jthread> helpers;
+    const qsizetype helperCount =
+        std::clamp<qsizetype>(events.size() / kEventsPerWorker, 1, std::max(1, QThread::idealThreadCount())) -
+        1;
+    for (qsizetype h = 0; h < helperCount; ++h)
+        helpers.emplace_back([&]() {
+            while (prepareNextChunk()) {
+            }
+        });
+    const auto stopHelpers = [&]() { unclaimed.store(chunks.size()); };
 
     QSqlDatabase db = database();
-    if (!db.transaction())
+    if (!db.transaction()) {
+        stopHelpers();
         return sqlError(db.lastError(), QStringLiteral("store events"));
+    }
     QSqlQuery insert(db);
     insert.prepare(
         QStringLiteral("INSERT INTO events (id, type, action, repository, sender, source, occurred_at, "
@@ -388,25 +411,39 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
                        "search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"));
     int added = 0;
     const qint64 now = m_clock->nowMSecs();
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        const Event &event = events[i];
-        const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
-        insert.bindValue(0, event.id);
-        insert.bindValue(1, event.type);
-        insert.bindValue(2, text(event.action));
-        insert.bindValue(3, text(event.repository));
-        insert.bindValue(4, text(event.sender));
-        insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
-        insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
-        insert.bindValue(7, received);
-        insert.bindValue(8, prepared[size_t(i)].blob);
-        insert.bindValue(9, text(prepared[size_t(i)].searchText));
-        if (!insert.exec()) {
-            const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
-            db.rollback();
-            return error;
+    for (Chunk &chunk : chunks) {
+        while (!chunk.ready.load(std::memory_order_acquire))
+            if (!prepareNextChunk())
+                chunk.ready.wait(false, std::memory_order_acquire);
+        for (qsizetype i = chunk.from; i < chunk.to; ++i) {
+            if (!prepared[size_t(i)].error.isEmpty()) {
+                stopHelpers();
+                db.rollback(); // a batch is stored whole or not at all
+                return Error{QStringLiteral("invalid_payload"),
+                             QStringLiteral("The payload of event %1 is not JSON: %2")
+                                 .arg(events[i].id, prepared[size_t(i)].error)};
+            }
+            const Event &event = events[i];
+            const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
+            insert.bindValue(0, event.id);
+            insert.bindValue(1, event.type);
+            insert.bindValue(2, text(event.action));
+            insert.bindValue(3, text(event.repository));
+            insert.bindValue(4, text(event.sender));
+            insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
+            insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
+            insert.bindValue(7, received);
+            insert.bindValue(8, prepared[size_t(i)].blob);
+            insert.bindValue(9, text(prepared[size_t(i)].searchText));
+            if (!insert.exec()) {
+                const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
+                stopHelpers();
+                db.rollback();
+                return error;
+            }
+            added += insert.numRowsAffected() > 0 ? 1 : 0;
+            prepared[size_t(i)] = {}; // the blob is in SQLite now; keep peak memory to the pipeline's depth
         }
-        added += insert.numRowsAffected() > 0 ? 1 : 0;
     }
     if (!db.commit()) {
         const Error error = sqlError(db.lastError(), QStringLiteral("store events"));

@@ -151,6 +151,42 @@ TEST_CASE("EventStore: the same id is stored once, and invalid events are refuse
     CHECK(*store.eventCount() == 3); // the whole batch was refused
 }
 
+TEST_CASE("EventStore: a large batch is stored in order, or not at all when one payload is bad", "[store]")
+{
+    // Large batches are prepared by helper threads while the calling thread inserts: the rows must still
+    // arrive in the caller's order, and a bad payload anywhere must refuse the whole batch.
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    for (const int brokenAt : {0, 613, 1999}) {
+        QList<Event> events;
+        for (int n = 0; n < 2000; ++n)
+            events.append(sampleEvent(10000 + n));
+        events[brokenAt].payload = "{\"truncated\": ";
+        const Result<int> refused = store.addEvents(events);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().message.contains(events[brokenAt].id));
+        CHECK(*store.eventCount() == 0);
+    }
+
+    QList<Event> events;
+    for (int n = 0; n < 2000; ++n)
+        events.append(sampleEvent(n));
+    REQUIRE(*store.addEvents(events) == 2000);
+    QSqlQuery query(store.database());
+    REQUIRE(query.exec(QStringLiteral("SELECT id FROM events ORDER BY seq")));
+    int n = 0;
+    bool inOrder = true;
+    while (query.next())
+        inOrder = inOrder && query.value(0).toString() == events[n++].id;
+    CHECK(n == 2000);
+    CHECK(inOrder);
+    const Result<std::optional<Event>> last = store.event(events.last().id);
+    REQUIRE(last.ok());
+    REQUIRE(last->has_value());
+    CHECK((*last)->payload == events.last().payload);
+}
+
 TEST_CASE("EventStore: filters, text search and keyset pages, newest first", "[store][query]")
 {
     QTemporaryDir dir;
@@ -450,6 +486,33 @@ TEST_CASE("PayloadCodec: round trips and shrinks real-looking payloads", "[store
     CHECK(*PayloadCodec::decode(PayloadCodec::encode("{}")) == "{}");
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x07garbage")).ok());
     CHECK_FALSE(PayloadCodec::decode(QByteArray("\x01garbage")).ok());
+    CHECK_FALSE(PayloadCodec::decode(QByteArray("\x02garbage")).ok());
+}
+
+TEST_CASE("PayloadCodec: new payloads use zstd and rows written with deflate stay readable", "[store][codec]")
+{
+    QFile file(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray json = QJsonDocument::fromJson(file.readAll()).toJson(QJsonDocument::Compact);
+    REQUIRE(json.size() > 10000);
+
+    const QByteArray zstd = PayloadCodec::encode(json);
+    const QByteArray deflate = PayloadCodec::encode(json, PayloadCodec::DeflateDictV1);
+    CHECK(zstd.at(0) == PayloadCodec::ZstdDictV2);
+    CHECK(deflate.at(0) == PayloadCodec::DeflateDictV1);
+    CHECK(*PayloadCodec::decode(zstd) == json);
+    CHECK(*PayloadCodec::decode(deflate) == json);
+    // The trained dictionary is what makes codec 2 worth a new codec number.
+    CHECK(zstd.size() < deflate.size());
+
+    // A truncated or bit-flipped frame is an error that says so, never wrong JSON.
+    const Result<QByteArray> truncated = PayloadCodec::decode(zstd.left(zstd.size() / 2));
+    REQUIRE_FALSE(truncated.ok());
+    CHECK(truncated.error().message.contains(QLatin1String("damaged")));
+    QByteArray flipped = zstd;
+    flipped[flipped.size() / 2] = char(flipped.at(flipped.size() / 2) ^ 0x5a);
+    const Result<QByteArray> damaged = PayloadCodec::decode(flipped);
+    CHECK((!damaged.ok() || *damaged != json));
 }
 
 TEST_CASE("PayloadScan: validates like a JSON parser and picks the same search words", "[store][scan]")
