@@ -5,6 +5,7 @@
 #include "exeserver/version.h"
 #include "host/automationhost.h"
 #include "repositorypicker.h"
+#include "sync/syncservice.h"
 #include "welcomepage.h"
 
 #include <QApplication>
@@ -199,6 +200,25 @@ void MainWindow::showAbout()
            "(BSD-3-Clause), SQLite (public domain) and yaml-cpp (MIT).</p>")
             .arg(QString::fromLatin1(kVersion), QStringLiteral(QT_VERSION_STR),
                  QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::setSyncService(SyncService *sync)
+{
+    if (!m_syncStatus) {
+        m_syncStatus = new QLabel(this);
+        m_syncStatus->setObjectName(QStringLiteral("syncStatus"));
+        m_syncStatus->setAccessibleName(tr("Team database sync"));
+        statusBar()->addPermanentWidget(m_syncStatus);
+    }
+    m_syncStatus->setVisible(sync != nullptr);
+    if (!sync)
+        return;
+    const auto show = [this, sync]() {
+        m_syncStatus->setText(sync->summary());
+        m_syncStatus->setToolTip(sync->status().lastError);
+    };
+    connect(sync, &SyncService::statusChanged, m_syncStatus, show);
+    show();
 }
 
 } // namespace exeserver

@@ -13,6 +13,7 @@ class DashboardPage;
 class EventStore;
 class GitHubClient;
 class Settings;
+class SyncService;
 class WelcomePage;
 
 // The application window: menus, the status bar's connection summary, and the page for the current state
@@ -39,6 +40,8 @@ public:
     // the polled ones. `startError`: why host->start() failed, shown instead of being lost. The host
     // must outlive the window.
     void setAutomationHost(AutomationHost *host, const QString &startError = {});
+    // Shows the team database sync (pending rows, backoff, target) in the status bar.
+    void setSyncService(SyncService *sync);
     QString hostStatusText() const;
     // The last notification or error shown (tests; also the tray message's text).
     QString lastHostMessage() const { return m_lastHostMessage; }
@@ -59,6 +62,7 @@ private:
     QLabel *m_tokenStatus = nullptr;
     QLabel *m_dashboardStatus = nullptr;
     QLabel *m_hostStatus = nullptr;
+    QLabel *m_syncStatus = nullptr;
     AutomationHost *m_host = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_presetAction = nullptr;

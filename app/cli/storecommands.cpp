@@ -6,9 +6,9 @@
 #include "events/storeeventsink.h"
 #include "store/eventstore.h"
 #include "store/outbox.h"
-#include "sync/postgrestarget.h"
-#include "sync/postgresttarget.h"
 #include "sync/syncengine.h"
+#include "sync/syncservice.h"
+#include "sync/synctarget.h"
 #include "triggers/triggerengine.h"
 
 #include <QFile>
@@ -278,26 +278,6 @@ int showAction(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
-// Chooses the shared database from the settings: PostgreSQL directly wins over Supabase.
-std::unique_ptr<SyncTarget> syncTarget(CliContext &context, QString *problem)
-{
-    const Settings &settings = context.settings();
-    if (settings.isSet(setting::DatabaseUrl)) {
-        const Result<PostgresAddress> address = PostgresAddress::fromUrl(settings.get(setting::DatabaseUrl));
-        if (!address) {
-            *problem = address.error().message;
-            return nullptr;
-        }
-        return std::make_unique<PostgresTarget>(*address);
-    }
-    if (settings.isSet(setting::SupabaseUrl) && settings.isSet(setting::SupabaseAnonKey))
-        return std::make_unique<PostgrestTarget>(context.network(), QUrl(settings.get(setting::SupabaseUrl)),
-                                                 settings.get(setting::SupabaseAnonKey));
-    *problem = QStringLiteral("Sync is not configured: set SUPABASE_URL and SUPABASE_ANON_KEY, or "
-                              "EXESERVER_DATABASE_URL.");
-    return nullptr;
-}
-
 void printStatus(CliContext &context, const SyncTarget &target, const SyncRun &run, const SyncStatus &status)
 {
     context.out() << target.describe() << ": sent " << run.stored << ", parked " << run.parked << "; pending "
@@ -309,7 +289,9 @@ void printStatus(CliContext &context, const SyncTarget &target, const SyncRun &r
 int runSync(CliContext &context, const QCommandLineParser &parser)
 {
     QString problem;
-    const std::unique_ptr<SyncTarget> target = syncTarget(context, &problem);
+    // One-shot command: nothing else runs meanwhile, so PostgreSQL may block this thread.
+    const std::unique_ptr<SyncTarget> target =
+        SyncService::targetFrom(context.settings(), context.network(), /*background=*/false, &problem);
     if (!target) {
         context.err() << "exeserver-cli: " << problem << '\n';
         return ExitRefused;

@@ -10,6 +10,9 @@
 #include "mainwindow.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "sync/syncservice.h"
+#include "sync/synctarget.h"
+#include "util/clock.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -83,6 +86,7 @@ int main(int argc, char *argv[])
         host = std::make_unique<AutomationHost>(settings, store.isOpen() ? &store : nullptr, network,
                                                 *hostOptions);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
+    std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
     window.show();
     if (!hostOptions)
@@ -99,6 +103,23 @@ int main(int argc, char *argv[])
             if (!started)
                 qCWarning(lcApp).noquote() << "automation host:" << started.error().message;
             window.setAutomationHost(host.get(), started ? QString() : started.error().message);
+        }
+        // The team database (Supabase or PostgreSQL), once its key may have come from the keychain.
+        if (!sync && store.isOpen() && SyncService::isConfigured(settings)) {
+            QString problem;
+            if (std::unique_ptr<SyncTarget> target =
+                    SyncService::targetFrom(settings, network, /*background=*/true, &problem)) {
+                sync = std::make_unique<SyncService>(store, std::move(target), SystemClock::instance());
+                if (const Status started = sync->start(); started)
+                    window.setSyncService(sync.get());
+                else
+                    problem = started.error().message;
+            }
+            if (!problem.isEmpty()) {
+                sync.reset();
+                qCWarning(lcApp).noquote() << "sync off:" << problem;
+                window.statusBar()->showMessage(QApplication::translate("main", "Sync off: %1").arg(problem));
+            }
         }
         if (client || settings.gitHubToken().isEmpty())
             return;

@@ -3,6 +3,7 @@
 
 #include "events/webhooksignature.h"
 #include "fakegithubserver.h"
+#include "fakepostgrest.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -162,4 +163,48 @@ TEST_CASE("serve: polls the repositories given with --repo and says so", "[cli][
     CHECK(serve.exitCode() == 0);
     CHECK(out.contains(QLatin1StringView("Polling GitHub")));
     CHECK(out.contains(QLatin1StringView("octocat/Hello-World")));
+}
+
+TEST_CASE("serve: keeps a configured Supabase in step with what it receives", "[cli][serve][sync]")
+{
+    const QString key = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.serve-anon-key");
+    exeserver::test::FakePostgrest supabase(key);
+    QTemporaryDir dir;
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QString::fromUtf8(kSecret));
+    env.insert(QStringLiteral("SUPABASE_URL"), supabase.url());
+    env.insert(QStringLiteral("SUPABASE_ANON_KEY"), key);
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
+                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                 QStringLiteral("--webhook-port"), QStringLiteral("0"), QStringLiteral("--no-poll")});
+    REQUIRE(serve.waitForStarted());
+    QString out;
+    const QRegularExpression listening(
+        QStringLiteral("Listening for GitHub webhooks on http://127\\.0\\.0\\.1:(\\d+)"));
+    QRegularExpressionMatch match;
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            out += QString::fromUtf8(serve.readAllStandardOutput());
+            match = listening.match(out);
+            return match.hasMatch() &&
+                   out.contains(QLatin1StringView("Syncing events and actions to Supabase"));
+        },
+        15000));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/github_webhooks").arg(match.captured(1)));
+    const QByteArray body =
+        R"({"action":"opened","issue":{"id":7},"repository":{"full_name":"octo/sync"},"sender":{"login":"octocat"}})";
+    QNetworkAccessManager network;
+    CHECK(postSigned(network, url, "sync-1", body) == 202);
+    CHECK(QTest::qWaitFor(
+        [&]() {
+            return supabase.table(QStringLiteral("exeserver_events")).contains(QStringLiteral("sync-1"));
+        },
+        15000));
+    serve.terminate();
+    REQUIRE(serve.waitForFinished(15000));
+    out += QString::fromUtf8(serve.readAllStandardOutput()) + QString::fromUtf8(serve.readAllStandardError());
+    CHECK(serve.exitCode() == 0);
+    CHECK_FALSE(out.contains(key));
 }

@@ -1,9 +1,15 @@
 #include "catch.h"
+#include "fakepostgrest.h"
+#include "storetestutil.h"
 #include "testutil.h"
 
 #include "config/settings.h"
 #include "exeserver/version.h"
 #include "mainwindow.h"
+#include "store/eventstore.h"
+#include "sync/postgresttarget.h"
+#include "sync/syncservice.h"
+#include "util/clock.h"
 
 #include <QApplication>
 #include <QDir>
@@ -11,6 +17,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -120,4 +127,33 @@ TEST_CASE("Main window: the application icon is compiled in", "[ui]")
 {
     // Resources in a static library are dropped by the linker unless linked as an object library.
     CHECK(QFile::exists(QStringLiteral(":/icons/exeserver.svg")));
+}
+
+TEST_CASE("Main window: the status bar follows the team database sync", "[ui][sync]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    REQUIRE(store.addEvents({test::sampleEvent(1), test::sampleEvent(2)}).ok());
+    const QString key = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.window-anon-key");
+    test::FakePostgrest supabase(key);
+    QNetworkAccessManager network;
+    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(supabase.url()), key),
+                     SystemClock::instance());
+
+    MainWindow window(settings);
+    window.setSyncService(&sync);
+    window.show();
+    auto *label = window.findChild<QLabel *>(QStringLiteral("syncStatus"));
+    REQUIRE(label);
+    REQUIRE(sync.start().ok());
+    REQUIRE(QTest::qWaitFor([&]() { return supabase.table(QStringLiteral("exeserver_events")).size() == 2; },
+                            5000));
+    CHECK(
+        QTest::qWaitFor([&]() { return label->text().startsWith(QLatin1String("Sync: up to date")); }, 5000));
+    CHECK(label->text().contains(QLatin1String("Supabase")));
+    CHECK_FALSE(label->text().contains(key));
 }
