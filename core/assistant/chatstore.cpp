@@ -16,6 +16,12 @@ Error sqlError(const QSqlQuery &query, const QString &doing)
     return {QStringLiteral("io"), QStringLiteral("Cannot %1: %2").arg(doing, query.lastError().text())};
 }
 
+// A null QString binds as SQL NULL; the columns are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 QString compact(const QJsonArray &array)
 {
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
@@ -100,11 +106,11 @@ Result<qint64> ChatStore::save(const QString &conversationId, const ChatMessage 
             QStringLiteral("UPDATE assistant_messages SET content = ?, display = ?, cards = ?, "
                            "tool_calls = ?, tool_call_id = ?, local = ?, created_at = ? WHERE seq = ?"));
     }
-    query.addBindValue(message.text);
-    query.addBindValue(message.display);
+    query.addBindValue(text(message.text));
+    query.addBindValue(text(message.display));
     query.addBindValue(compact(cards));
     query.addBindValue(compact(message.toolCalls));
-    query.addBindValue(message.toolCallId);
+    query.addBindValue(text(message.toolCallId));
     query.addBindValue(message.local ? 1 : 0);
     query.addBindValue(message.at.toMSecsSinceEpoch());
     if (message.id != 0)

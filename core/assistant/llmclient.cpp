@@ -104,7 +104,7 @@ void LlmClient::cancel()
 
 void LlmClient::readStream()
 {
-    if (!m_reply || !m_stream)
+    if (!m_reply || !m_stream || !m_reply->isOpen())
         return;
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray bytes = m_reply->readAll();
