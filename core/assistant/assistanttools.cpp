@@ -340,7 +340,7 @@ void AssistantTools::listRuns(const QJsonObject &args, Done done)
                                         {QStringLiteral("created_at"), run.createdAt.toString(Qt::ISODate)}});
             rows.append({QString::number(run.id), run.name, outcomeOf(run.status, run.conclusion),
                          run.headBranch, when(run.createdAt)});
-            if (result.cards.size() < 5)
+            if (result.cards.size() < 3) // the table lists them all; cards for the newest, with buttons
                 result.cards.append(runCard(repo, run));
         }
         result.forModel = json(forModel);

@@ -58,6 +58,10 @@ void ChatSession::setStore(EventStore *store)
     m_tools.setStore(store);
     m_runner.setStore(store);
     m_chatStore.reset();
+    if (!m_messages.isEmpty()) {
+        m_messages.clear();
+        Q_EMIT cleared();
+    }
     if (!store || !store->isOpen())
         return;
     m_chatStore = std::make_unique<ChatStore>(*store);
@@ -416,7 +420,7 @@ void ChatSession::approve(const QString &proposalId)
             return;
         ChatCard &c = self->m_messages[at->first].cards[at->second];
         c.state = outcome ? ProposalState::Done : ProposalState::Failed;
-        c.status = outcome ? QStringLiteral("success") : QStringLiteral("failure");
+        c.status = outcome ? QStringLiteral("done") : QStringLiteral("failed");
         c.outcome = outcome ? *outcome : outcome.error().message;
         self->update(at->first);
     });

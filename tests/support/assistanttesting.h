@@ -31,6 +31,7 @@ struct AssistantHarness
     EventStore store;
     std::unique_ptr<Settings> settings;
     std::unique_ptr<ChatSession> session;
+    ChatSession *active = nullptr; // the session under test when not `session` (the dock's own)
 
     explicit AssistantHarness(bool withModel = true, int timeoutMs = 5000)
     {
@@ -69,17 +70,19 @@ triggers:
             std::make_unique<ChatSession>(*settings, github.network, &store, github.client.get(), options);
     }
 
+    ChatSession *current() const { return active ? active : session.get(); }
+
     bool idle(int timeoutMs = 10000)
     {
-        return QTest::qWaitFor([this]() { return !session->isBusy(); }, timeoutMs);
+        return QTest::qWaitFor([this]() { return !current()->isBusy(); }, timeoutMs);
     }
 
-    const ChatMessage &last() const { return session->messages().constLast(); }
+    const ChatMessage &last() const { return current()->messages().constLast(); }
 
     // The first proposal card of the conversation, or null.
     const ChatCard *proposal() const
     {
-        for (const ChatMessage &m : session->messages()) {
+        for (const ChatMessage &m : current()->messages()) {
             for (const ChatCard &card : m.cards) {
                 if (!card.proposalId.isEmpty())
                     return &card;
