@@ -88,7 +88,6 @@ ChatDock::ChatDock(Settings &settings, QWidget *parent)
     m_toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_toggle->setToolTip(tr("Show or hide the assistant (Ctrl+Shift+A)"));
     updateState();
-    setMinimumWidth(320);
 }
 
 ChatDock::~ChatDock() = default;
@@ -131,6 +130,8 @@ void ChatDock::addTo(QMainWindow *window)
 {
     window->addDockWidget(Qt::RightDockWidgetArea, this);
     window->resizeDocks({this}, {460}, Qt::Horizontal); // room for a five-column table
+    // Hidden until asked for (toolbar, View menu, Ctrl+Shift+A): the dashboard keeps the whole window.
+    hide();
     // Another part of the window may already have made a View menu or a toolbar; share them.
     QMenu *view = nullptr;
     const auto menus = window->menuBar()->findChildren<QMenu *>(QString(), Qt::FindDirectChildrenOnly);

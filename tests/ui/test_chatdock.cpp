@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTest>
+#include <QToolBar>
 #include <QToolButton>
 
 using namespace exeserver;
@@ -41,6 +42,7 @@ struct DockedHarness
         h.session.reset(); // the dock has its own session over the same store
         dock->attach(h.github.client.get(), &h.store);
         h.active = dock->session();
+        dock->show();
         auto *center = new QLabel(QStringLiteral("Dashboard"), &window);
         center->setAlignment(Qt::AlignCenter);
         window.setCentralWidget(center);
@@ -276,7 +278,7 @@ TEST_CASE("Chat dock: in the main window it minimises, floats, hides and comes b
     REQUIRE(dock);
     CHECK(dock == window.assistant());
     CHECK(dock->windowTitle() == QLatin1String("Assistant"));
-    CHECK(dock->isVisible());
+    CHECK_FALSE(dock->isVisible()); // until asked for
 
     QAction *toggle = dock->toggleAction();
     CHECK(toggle->shortcut() == QKeySequence(QStringLiteral("Ctrl+Shift+A")));
@@ -286,6 +288,10 @@ TEST_CASE("Chat dock: in the main window it minimises, floats, hides and comes b
             inViewMenu = menu->menu()->actions().contains(toggle);
     }
     CHECK(inViewMenu);
+
+    QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    REQUIRE(dock->isVisible());
+    CHECK(window.findChild<QToolBar *>()->actions().contains(toggle));
 
     auto *collapse = dock->findChild<QToolButton *>(QStringLiteral("collapseButton"));
     QTest::mouseClick(collapse, Qt::LeftButton);
