@@ -8,6 +8,7 @@
 #include "assistant/localcommands.h"
 #include "config/logging.h"
 #include "net/localhttpserver.h"
+#include "triggers/triggerdryrun.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -394,4 +395,32 @@ TEST_CASE("AssistantTools: the log excerpt is the lines before the first error, 
     CHECK(
         excerpt.contains(QLatin1String("test_widget FAILED\n##[error]Process completed with exit code 2.")));
     CHECK_FALSE(excerpt.contains(QLatin1String("2026-03-01T")));
+}
+
+TEST_CASE("TriggerDryRun: a matching trigger says what would run, with templates filled",
+          "[assistant][tools]")
+{
+    AssistantHarness h(false);
+    const Result<QList<Trigger>> parsed = TriggerFile::parse(R"(
+triggers:
+  - name: every-pr
+    event: pull_request
+    run:
+      - notify: {title: "PR {{ event.pull_request.title }}"}
+)");
+    REQUIRE(parsed);
+    REQUIRE(h.store.saveTrigger(toStoredTrigger(parsed->first())));
+    const Result<TriggerDryRun> dry =
+        TriggerDryRun::run(h.store, QStringLiteral("every-pr"), QStringLiteral("delivery-1"));
+    REQUIRE(dry);
+    CHECK(dry->result.matched);
+    REQUIRE(dry->wouldRun.size() == 1);
+    CHECK(dry->wouldRun.first().startsWith(QLatin1String("notify: ")));
+    CHECK(dry->wouldRun.first().contains(QLatin1String("PR Change number 1 fixes widget1")));
+
+    h.session->send(QStringLiteral("/trigger test every-pr delivery-1"));
+    REQUIRE(h.last().cards.size() == 1);
+    CHECK(h.last().cards.first().status == QLatin1String("matched"));
+    CHECK(h.last().text.contains(QLatin1String("matches this event")));
+    CHECK_FALSE(TriggerDryRun::run(h.store, QStringLiteral("nope"), QStringLiteral("delivery-1")));
 }
