@@ -424,3 +424,30 @@ triggers:
     CHECK(h.last().text.contains(QLatin1String("matches this event")));
     CHECK_FALSE(TriggerDryRun::run(h.store, QStringLiteral("nope"), QStringLiteral("delivery-1")));
 }
+
+TEST_CASE("AssistantTools: show_run gives the jobs and the failing step's log excerpt", "[assistant][tools]")
+{
+    AssistantHarness h(false);
+    qint64 failed = 0;
+    for (const FakeRun &run : h.github.server.runs(QStringLiteral("octocat/Hello-World"))) {
+        if (run.conclusion == QLatin1String("failure"))
+            failed = run.id;
+    }
+    REQUIRE(failed != 0);
+    h.session->send(QStringLiteral("/run octocat/Hello-World %1").arg(failed));
+    REQUIRE(QTest::qWaitFor([&]() { return h.last().role == ChatRole::Assistant; }, 10000));
+    const ChatMessage &answer = h.last();
+    CHECK_FALSE(answer.error);
+    CHECK(answer.text.contains(QLatin1String("| Job | Result | Steps |")));
+    CHECK(answer.text.contains(QLatin1String("**Failing step:**")));
+    CHECK(answer.text.contains(QLatin1String("FAIL tests/test_parser.cpp:17: expected 200, got 500")));
+    CHECK(answer.text.contains(QLatin1String("##[error]Process completed with exit code 2.")));
+    CHECK_FALSE(answer.text.contains(QLatin1String("\x1b[")));
+    REQUIRE_FALSE(answer.cards.isEmpty());
+    CHECK(answer.cards.first().status == QLatin1String("failure"));
+    bool offersRerun = false;
+    for (const CardAction &action : answer.cards.first().actions)
+        offersRerun =
+            offersRerun || action.command == QStringLiteral("/rerun octocat/Hello-World %1").arg(failed);
+    CHECK(offersRerun);
+}
