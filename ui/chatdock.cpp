@@ -211,9 +211,13 @@ void ChatDock::clearConversation()
 void ChatDock::addMessage(int index)
 {
     auto *widget = new ChatMessageWidget(m_session->messages().at(index), m_list);
-    connect(widget, &ChatMessageWidget::commandRequested, m_session, &ChatSession::send);
-    connect(widget, &ChatMessageWidget::approveRequested, m_session, &ChatSession::approve);
-    connect(widget, &ChatMessageWidget::rejectRequested, m_session, &ChatSession::reject);
+    // Queued: the answer rebuilds the bubble, which deletes the very button whose click is being handled.
+    connect(widget, &ChatMessageWidget::commandRequested, m_session, &ChatSession::send,
+            Qt::QueuedConnection);
+    connect(widget, &ChatMessageWidget::approveRequested, m_session, &ChatSession::approve,
+            Qt::QueuedConnection);
+    connect(widget, &ChatMessageWidget::rejectRequested, m_session, &ChatSession::reject,
+            Qt::QueuedConnection);
     m_listLayout->insertWidget(m_listLayout->count() - 1, widget); // above the stretch
     m_messages.append(widget);
     scrollToEnd();

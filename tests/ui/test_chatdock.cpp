@@ -76,6 +76,7 @@ struct DockedHarness
         scroll->ensureWidgetVisible(widget);
         QApplication::processEvents();
         QTest::mouseClick(widget, Qt::LeftButton);
+        QApplication::processEvents(); // the dock hands clicks to the session queued
     }
 
     template <typename T>
