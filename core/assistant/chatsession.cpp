@@ -200,8 +200,11 @@ void ChatSession::send(const QString &input)
 
 void ChatSession::runLocal(const QString &text)
 {
-    append(message(ChatRole::User, text, true));
     const LocalCommand command = LocalCommand::parse(text);
+    // A card's "/propose OPERATION {json}" is shown by its operation, not as a wall of JSON.
+    const bool carried =
+        command.kind == LocalCommand::Kind::Proposal && text.startsWith(QLatin1String("/propose "));
+    append(message(ChatRole::User, carried ? QStringLiteral("/propose %1 …").arg(command.name) : text, true));
     switch (command.kind) {
     case LocalCommand::Kind::Help:
         append(message(ChatRole::Assistant, LocalCommand::help(), true));

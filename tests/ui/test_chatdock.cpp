@@ -313,3 +313,24 @@ TEST_CASE("Chat dock: in the main window it minimises, floats, hides and comes b
     QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     CHECK(dock->isVisible());
 }
+
+TEST_CASE("Chat dock: a failed run's card leads to its jobs and the failing step's log", "[ui][assistant]")
+{
+    DockedHarness d(false);
+    d.type(QStringLiteral("/failed"));
+    qint64 failed = 0;
+    for (const FakeRun &run : d.h.github.server.runs(QStringLiteral("octocat/Hello-World"))) {
+        if (run.conclusion == QLatin1String("failure"))
+            failed = run.id;
+    }
+    REQUIRE(failed != 0);
+    d.type(QStringLiteral("/run octocat/Hello-World %1").arg(failed));
+    REQUIRE(QTest::qWaitFor([&]() { return d.dock->messageWidgets().size() == 4; }, 10000));
+    ChatMessageWidget *answer = d.dock->messageWidgets().last();
+    CHECK(answer->shownText().contains(QLatin1String("**Failing step:**")));
+    auto *code = answer->findChild<QLabel *>(QStringLiteral("codeText"));
+    REQUIRE(code);
+    CHECK(code->text().contains(QLatin1String("##[error]Process completed with exit code 2.")));
+    REQUIRE_FALSE(answer->findChildren<ChatCardWidget *>(QStringLiteral("runCard")).isEmpty());
+    d.screenshot(QStringLiteral("chatdock-run.png"));
+}
