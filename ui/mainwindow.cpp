@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "chatdock.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
 #include "exeserver/version.h"
@@ -49,6 +50,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     statusBar()->addPermanentWidget(m_hostStatus);
 
     createMenus();
+    m_assistant = new ChatDock(settings, this);
+    m_assistant->addTo(this);
     refreshCredentials();
 }
 
@@ -116,6 +119,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
+    m_assistant->attach(client, store);
     followSelection();
 }
 

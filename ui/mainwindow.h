@@ -9,6 +9,7 @@ class QSystemTrayIcon;
 namespace exeserver {
 
 class AutomationHost;
+class ChatDock;
 class DashboardPage;
 class EventStore;
 class GitHubClient;
@@ -34,6 +35,7 @@ public:
     // the action log; may be null). Both must outlive the window. Does nothing without a token.
     void attachGitHub(GitHubClient *client, EventStore *store);
     DashboardPage *dashboard() const { return m_dashboard; }
+    ChatDock *assistant() const { return m_assistant; } // the "Assistant" dock (View → Assistant)
 
     // Shows what `host` hosts in the status bar, its trigger notifications (a tray message, or a status
     // bar message without a system tray) and its errors; the dashboard's selected repositories become
@@ -66,6 +68,7 @@ private:
     AutomationHost *m_host = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_presetAction = nullptr;
+    ChatDock *m_assistant = nullptr;
     QString m_hostError;
     QString m_lastHostMessage;
 

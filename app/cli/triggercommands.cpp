@@ -5,6 +5,7 @@
 #include "triggers/eventcontext.h"
 #include "triggers/presetstore.h"
 #include "triggers/templateengine.h"
+#include "triggers/triggerdryrun.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "triggers/triggermatcher.h"
@@ -155,24 +156,14 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
-    const Result<QList<Trigger>> triggers = storedTriggers(*store);
-    if (!triggers)
-        return fail(context, triggers.error());
-    const QString name = parser.positionalArguments().first();
-    const auto trigger =
-        std::find_if(triggers->cbegin(), triggers->cend(), [&](const Trigger &t) { return t.name == name; });
-    if (trigger == triggers->cend())
-        return fail(context,
-                    {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});
-    const Result<std::optional<Event>> event = store->event(parser.value(kEvent));
-    if (!event)
-        return fail(context, event.error());
-    if (!event->has_value())
-        return fail(context, {QStringLiteral("not_found"),
-                              QStringLiteral("No stored event %1.").arg(parser.value(kEvent))});
-    const EventContext eventContext = EventContext::fromPayload(
-        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
-    const MatchResult result = TriggerMatcher::evaluate(*trigger, eventContext, {true, true});
+    // The same dry run the assistant's explain_trigger shows (core/triggers/triggerdryrun.h).
+    const Result<TriggerDryRun> dry =
+        TriggerDryRun::run(*store, parser.positionalArguments().first(), parser.value(kEvent));
+    if (!dry)
+        return fail(context, dry.error());
+    const Trigger *trigger = &dry->trigger;
+    const EventContext &eventContext = dry->event;
+    const MatchResult &result = dry->result;
     QTextStream &out = context.out();
     out << "Trigger " << trigger->name << (trigger->enabled ? "" : " (disabled)") << " against event "
         << eventContext.id << " (" << eventContext.type
@@ -198,25 +189,8 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
         return ExitOk;
     }
     out << "Result: match. Would run (dry run, nothing was run):\n";
-    const QJsonObject templateContext = TemplateEngine::context(eventContext, trigger->name, result.command);
-    for (const TriggerAction &action : trigger->run) {
-        QStringList warnings;
-        const TriggerAction rendered = TemplateEngine::renderAction(action, templateContext, &warnings);
-        out << "  - " << actionKind(action) << ": "
-            << QString::fromUtf8(QJsonDocument(TriggerFile::toJsonObject([&] {
-                                                   Trigger one;
-                                                   one.name = trigger->name;
-                                                   one.event = trigger->event;
-                                                   one.run = {rendered};
-                                                   return one;
-                                               }())
-                                                   .value(QLatin1String("run"))
-                                                   .toArray())
-                                     .toJson(QJsonDocument::Compact));
-        if (!warnings.isEmpty())
-            out << "  (warnings: " << warnings.join(QStringLiteral("; ")) << ')';
-        out << '\n';
-    }
+    for (const QString &line : dry->wouldRun)
+        out << "  - " << line << '\n';
     return ExitOk;
 }
 

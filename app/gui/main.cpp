@@ -1,3 +1,4 @@
+#include "chatdock.h"
 #include "config/credentialloader.h"
 #include "config/ghclitokensource.h"
 #include "config/globaloptions.h"
@@ -88,6 +89,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
+    window.assistant()->setStore(store.isOpen() ? &store : nullptr); // conversations live in the store
     window.show();
     if (!hostOptions)
         window.statusBar()->showMessage(QApplication::translate("main", "Webhooks and triggers off: %1")

@@ -126,4 +126,23 @@ QByteArray HttpResponse::serialize(bool keepAlive) const
     return out;
 }
 
+QByteArray HttpResponse::serializeHead(bool keepAlive) const
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    for (const auto &[name, value] : headers.all()) {
+        if (name.compare("Content-Length", Qt::CaseInsensitive) != 0)
+            out += name + ": " + value + "\r\n";
+    }
+    out += "Transfer-Encoding: chunked\r\n";
+    if (!headers.contains("Connection"))
+        out += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+    out += "\r\n";
+    return out;
+}
+
+QByteArray HttpResponse::serializeChunk(const QByteArray &data)
+{
+    return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+}
+
 } // namespace exeserver

@@ -42,12 +42,19 @@ struct HttpResponse
     int status = 200;
     HttpHeaders headers;
     QByteArray body;
+    // A streamed answer (Server-Sent Events in tests): when non-empty, `body` is ignored and these go out
+    // as HTTP/1.1 chunks, `chunkIntervalMs` apart, then the last (empty) chunk.
+    QList<QByteArray> chunks;
+    int chunkIntervalMs = 0;
 
     static HttpResponse json(int status, const QByteArray &body);
     static HttpResponse text(int status, const QByteArray &body);
     static QByteArray reasonPhrase(int status);
     // Serialises status line, headers (adds Content-Length and Connection when missing) and body.
     QByteArray serialize(bool keepAlive) const;
+    // For a streamed answer: the head (Transfer-Encoding: chunked) and one chunk in the wire format.
+    QByteArray serializeHead(bool keepAlive) const;
+    static QByteArray serializeChunk(const QByteArray &data); // empty data: the last chunk
 };
 
 } // namespace exeserver

@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace exeserver {
 
@@ -27,6 +28,26 @@ bool wantsKeepAlive(const HttpRequest &request)
     if (close)
         return false;
     return request.version != "HTTP/1.0" || keepAlive;
+}
+
+// Writes a streamed answer's chunks one timer tick apart; `finished` runs after the last chunk (not when the
+// client went away meanwhile).
+void writeChunks(QPointer<QTcpSocket> socket, QList<QByteArray> chunks, int intervalMs, qsizetype next,
+                 std::function<void()> finished)
+{
+    if (!socket)
+        return;
+    if (next == chunks.size()) {
+        socket->write(HttpResponse::serializeChunk({}));
+        finished();
+        return;
+    }
+    if (!chunks.at(next).isEmpty()) // an empty chunk would end the stream early
+        socket->write(HttpResponse::serializeChunk(chunks.at(next)));
+    socket->flush();
+    QTimer::singleShot(intervalMs, socket, [socket, chunks, intervalMs, next, finished]() {
+        writeChunks(socket, chunks, intervalMs, next + 1, finished);
+    });
 }
 
 } // namespace
@@ -126,6 +147,23 @@ void LocalHttpServer::serve(QTcpSocket *socket)
                 if (response.status == 0) {
                     connection->closing = true;
                     guard->abort();
+                    return;
+                }
+                if (!response.chunks.isEmpty()) {
+                    // Busy until the last chunk: a pipelined request waits for the stream to end.
+                    connection->busy = true;
+                    guard->write(response.serializeHead(keepAlive));
+                    writeChunks(guard, response.chunks, response.chunkIntervalMs, 0,
+                                [guard, connection, keepAlive, weakProcess]() {
+                                    connection->busy = false;
+                                    if (!keepAlive) {
+                                        connection->closing = true;
+                                        guard->disconnectFromHost();
+                                        return;
+                                    }
+                                    if (auto resume = weakProcess.lock(); resume && !connection->processing)
+                                        (*resume)();
+                                });
                     return;
                 }
                 guard->write(response.serialize(keepAlive));

@@ -200,7 +200,33 @@ Status step4(QSqlDatabase &db)
                });
 }
 
-const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4};
+// The assistant's conversations: one row per conversation, its messages in order. Cards (runs, proposals)
+// are JSON; nothing here is synced, and no secret is ever part of a message.
+Status step5(QSqlDatabase &db)
+{
+    return run(db, {
+                       QStringLiteral(R"(CREATE TABLE assistant_conversations (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL))"),
+                       QStringLiteral(R"(CREATE TABLE assistant_messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL REFERENCES assistant_conversations(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            display TEXT NOT NULL DEFAULT '',
+            cards TEXT NOT NULL DEFAULT '[]',
+            tool_calls TEXT NOT NULL DEFAULT '[]',
+            tool_call_id TEXT NOT NULL DEFAULT '',
+            local INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL))"),
+                       QStringLiteral("CREATE INDEX assistant_messages_by_conversation ON "
+                                      "assistant_messages(conversation_id, seq)"),
+                   });
+}
+
+const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

@@ -13,7 +13,8 @@ namespace exeserver::migrations {
 //   2  sender index, action updated_at, http_cache, sync outbox and the triggers that fill it
 //   3  triggers, trigger_firings, events.search_text (+ events_fts when SQLite has FTS5)
 //   4  events_fts without column sizes (smaller)
-constexpr int kLatest = 4;
+//   5  assistant_conversations, assistant_messages (core/assistant)
+constexpr int kLatest = 5;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database

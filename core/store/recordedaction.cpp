@@ -1,4 +1,4 @@
-#include "recordedaction.h"
+#include "store/recordedaction.h"
 
 #include "store/eventstore.h"
 

@@ -1,0 +1,444 @@
+#include "assistant/chatsession.h"
+
+#include "assistant/chatstore.h"
+#include "assistant/localcommands.h"
+#include "config/logging.h"
+#include "config/settings.h"
+#include "store/eventstore.h"
+#include "util/clock.h"
+
+#include <QJsonDocument>
+#include <QPointer>
+#include <QUuid>
+
+namespace exeserver {
+
+namespace {
+
+QDateTime now()
+{
+    return SystemClock::instance()->now();
+}
+
+ChatMessage message(ChatRole role, const QString &text, bool local)
+{
+    ChatMessage m;
+    m.role = role;
+    m.text = text;
+    m.at = now();
+    m.local = local;
+    return m;
+}
+
+} // namespace
+
+ChatSession::ChatSession(Settings &settings, QNetworkAccessManager &network, EventStore *store,
+                         GitHubClient *github, Options options, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_options(options)
+    , m_tools(store, github)
+    , m_runner(github, store)
+    , m_llm(network)
+{
+    setStore(store);
+}
+
+ChatSession::~ChatSession() = default;
+
+void ChatSession::setGitHub(GitHubClient *github)
+{
+    m_tools.setGitHub(github);
+    m_runner.setGitHub(github);
+}
+
+void ChatSession::setStore(EventStore *store)
+{
+    m_store = store;
+    m_tools.setStore(store);
+    m_runner.setStore(store);
+    m_chatStore.reset();
+    if (!m_messages.isEmpty()) {
+        m_messages.clear();
+        Q_EMIT cleared();
+    }
+    if (!store || !store->isOpen())
+        return;
+    m_chatStore = std::make_unique<ChatStore>(*store);
+    const Result<QString> conversation = m_chatStore->currentConversation();
+    if (!conversation) {
+        qCWarning(lcAssistant).noquote() << conversation.error().message;
+        m_chatStore.reset();
+        return;
+    }
+    m_conversationId = *conversation;
+    const Result<QList<ChatMessage>> stored = m_chatStore->messages(m_conversationId);
+    if (!stored)
+        return;
+    for (const ChatMessage &m : *stored) {
+        m_messages.append(m);
+        Q_EMIT messageAdded(int(m_messages.size()) - 1);
+    }
+}
+
+LlmConfig ChatSession::llmConfig() const
+{
+    LlmConfig config = LlmConfig::fromSettings(m_settings);
+    config.timeoutMs = m_options.timeoutMs;
+    return config;
+}
+
+bool ChatSession::hasModel() const
+{
+    return llmConfig().isConfigured();
+}
+
+QString ChatSession::systemPrompt()
+{
+    return QStringLiteral(
+        "You are the assistant inside ExeServer, a desktop app that watches GitHub Actions runs, webhook "
+        "events and automation triggers. Use the tools to look things up instead of guessing; quote run ids, "
+        "event ids and trigger names exactly. Answer briefly in Markdown (tables for lists, fenced code "
+        "blocks "
+        "for logs and YAML). You cannot change anything yourself: dispatching workflows, commenting, "
+        "re-running "
+        "or cancelling runs, and creating or enabling triggers are done only through the propose_* tools, "
+        "which "
+        "show the user a proposal to approve or reject. Never say a proposed change has happened unless its "
+        "state is \"done\". Triggers use ExeServer's YAML format; validate drafts with draft_trigger.");
+}
+
+QJsonArray ChatSession::contextForModel() const
+{
+    QJsonArray context{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                   {QStringLiteral("content"), systemPrompt()}}};
+    for (const ChatMessage &m : m_messages) {
+        if (m.local || m.error || m.streaming)
+            continue;
+        if (m.role == ChatRole::Assistant && m.text.isEmpty() && m.toolCalls.isEmpty())
+            continue;
+        QJsonObject json = m.toApiJson();
+        // A proposal's tool answer tells the model what the person decided since.
+        if (m.role == ChatRole::Tool && !m.cards.isEmpty() && !m.cards.first().proposalId.isEmpty()) {
+            const ChatCard &card = m.cards.first();
+            json.insert(
+                QStringLiteral("content"),
+                QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("proposal_id"), card.proposalId},
+                                                            {QStringLiteral("state"), toString(card.state)},
+                                                            {QStringLiteral("outcome"), card.outcome}})
+                                      .toJson(QJsonDocument::Compact)));
+        }
+        context.append(json);
+    }
+    return context;
+}
+
+int ChatSession::append(ChatMessage m)
+{
+    if (m_chatStore && !m.streaming && !m.error) {
+        const Result<qint64> id = m_chatStore->save(m_conversationId, m);
+        if (id)
+            m.id = *id;
+        else
+            qCWarning(lcAssistant).noquote() << id.error().message;
+    }
+    m_messages.append(m);
+    const int index = int(m_messages.size()) - 1;
+    Q_EMIT messageAdded(index);
+    return index;
+}
+
+void ChatSession::update(int index)
+{
+    ChatMessage &m = m_messages[index];
+    if (m_chatStore && !m.streaming && !m.error) {
+        const Result<qint64> id = m_chatStore->save(m_conversationId, m);
+        if (id)
+            m.id = *id;
+    }
+    Q_EMIT messageChanged(index);
+}
+
+void ChatSession::setBusy(bool busy)
+{
+    if (std::exchange(m_busy, busy) != busy)
+        Q_EMIT busyChanged(busy);
+}
+
+void ChatSession::fail(const QString &text)
+{
+    ChatMessage m = message(ChatRole::Assistant, text, true);
+    m.error = true;
+    append(m);
+}
+
+void ChatSession::send(const QString &input)
+{
+    const QString text = input.trimmed();
+    if (text.isEmpty())
+        return;
+    if (LocalCommand::isCommand(text))
+        return runLocal(text);
+    if (m_busy)
+        return; // one question at a time; the dock disables Send meanwhile
+    if (!hasModel()) {
+        append(message(ChatRole::User, text, true));
+        append(message(
+            ChatRole::Assistant,
+            QStringLiteral("No language model is configured, so I can only answer local commands. Set "
+                           "`OPENAI_BASE_URL` (for example a local Ollama or llama.cpp server) and "
+                           "`EXESERVER_LLM_MODEL`, or `OPENAI_API_KEY` for OpenAI.\n\n") +
+                LocalCommand::help(),
+            true));
+        return;
+    }
+    append(message(ChatRole::User, text, false));
+    ++m_generation;
+    setBusy(true);
+    askModel(0);
+}
+
+void ChatSession::runLocal(const QString &text)
+{
+    const LocalCommand command = LocalCommand::parse(text);
+    // A card's "/propose OPERATION {json}" is shown by its operation, not as a wall of JSON.
+    const bool carried =
+        command.kind == LocalCommand::Kind::Proposal && text.startsWith(QLatin1String("/propose "));
+    append(message(ChatRole::User, carried ? QStringLiteral("/propose %1 …").arg(command.name) : text, true));
+    switch (command.kind) {
+    case LocalCommand::Kind::Help:
+        append(message(ChatRole::Assistant, LocalCommand::help(), true));
+        return;
+    case LocalCommand::Kind::Invalid:
+        fail(command.error);
+        return;
+    case LocalCommand::Kind::Proposal: {
+        QString error;
+        const ChatCard card = proposalCard(command.name, command.arguments, &error);
+        if (!error.isEmpty())
+            return fail(error);
+        ChatMessage m =
+            message(ChatRole::Assistant, QStringLiteral("Nothing happens until you approve this:"), true);
+        m.cards = {card};
+        append(m);
+        return;
+    }
+    case LocalCommand::Kind::Tool:
+        break;
+    }
+    QPointer<ChatSession> self(this);
+    const quint64 generation = m_generation;
+    m_tools.call(command.name, command.arguments, [self, generation](ToolResult result) {
+        if (!self || self->m_generation != generation)
+            return;
+        if (result.failed)
+            return self->fail(result.markdown);
+        ChatMessage m = message(ChatRole::Assistant, result.markdown, true);
+        m.cards = result.cards;
+        self->append(m);
+    });
+}
+
+ChatCard ChatSession::proposalCard(const QString &operation, const QJsonObject &arguments, QString *error)
+{
+    const QString id = QStringLiteral("p-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
+    const Result<ChatCard> card = ProposalRunner::propose(operation, arguments, id);
+    if (!card) {
+        *error = card.error().message;
+        return {};
+    }
+    return *card;
+}
+
+void ChatSession::askModel(int round)
+{
+    const quint64 generation = m_generation;
+    m_streamingIndex = -1;
+    QPointer<ChatSession> self(this);
+    auto onDelta = [self, generation](const QString &delta) {
+        if (!self || self->m_generation != generation)
+            return;
+        if (self->m_streamingIndex < 0) {
+            ChatMessage m = message(ChatRole::Assistant, QString(), false);
+            m.streaming = true;
+            self->m_streamingIndex = self->append(m);
+        }
+        self->m_messages[self->m_streamingIndex].text += delta;
+        Q_EMIT self->messageChanged(self->m_streamingIndex);
+    };
+    m_llm.complete(
+        llmConfig(), contextForModel(), AssistantTools::definitions(), onDelta,
+        [self, generation, round](Result<LlmReply> reply) {
+            if (!self || self->m_generation != generation)
+                return;
+            const int index = std::exchange(self->m_streamingIndex, -1);
+            if (!reply) {
+                if (index >= 0) {
+                    ChatMessage &partial = self->m_messages[index];
+                    partial.streaming = false;
+                    if (reply.error().kind == QLatin1String("cancelled"))
+                        partial.text += QStringLiteral(" …*(stopped)*");
+                    self->update(index);
+                }
+                self->fail(reply.error().message);
+                self->setBusy(false);
+                return;
+            }
+            QJsonArray calls;
+            for (const LlmToolCall &call : reply->toolCalls) {
+                calls.append(QJsonObject{{QStringLiteral("id"), call.id},
+                                         {QStringLiteral("type"), QStringLiteral("function")},
+                                         {QStringLiteral("function"),
+                                          QJsonObject{{QStringLiteral("name"), call.name},
+                                                      {QStringLiteral("arguments"), call.arguments}}}});
+            }
+            int at = index;
+            if (at < 0) {
+                ChatMessage m = message(ChatRole::Assistant, reply->content, false);
+                m.toolCalls = calls;
+                at = self->append(m);
+            } else {
+                ChatMessage &m = self->m_messages[at];
+                m.streaming = false;
+                m.text = reply->content;
+                m.toolCalls = calls;
+                self->update(at);
+            }
+            if (calls.isEmpty() || round + 1 >= self->m_options.maxToolRounds) {
+                if (!calls.isEmpty())
+                    self->fail(QStringLiteral("Stopped after %1 rounds of tool calls.").arg(round + 1));
+                self->setBusy(false);
+                return;
+            }
+            self->runToolCalls(at, 0, round, generation);
+        });
+}
+
+void ChatSession::runToolCalls(int messageIndex, int callIndex, int round, quint64 generation)
+{
+    const QJsonArray calls = m_messages.at(messageIndex).toolCalls;
+    if (callIndex >= calls.size())
+        return askModel(round + 1);
+    const QJsonObject call = calls.at(callIndex).toObject();
+    const QString callId = call.value(QStringLiteral("id")).toString();
+    const QJsonObject function = call.value(QStringLiteral("function")).toObject();
+    const QString name = function.value(QStringLiteral("name")).toString();
+    const QJsonDocument argsDoc =
+        QJsonDocument::fromJson(function.value(QStringLiteral("arguments")).toString().toUtf8());
+    const QJsonObject args = argsDoc.object();
+    qCDebug(lcAssistant).noquote() << "tool call" << name;
+
+    auto answer = [this, messageIndex, callIndex, round, generation, callId, name](const ToolResult &result) {
+        ChatMessage m = message(ChatRole::Tool, result.forModel, false);
+        m.toolCallId = callId;
+        m.display = result.markdown;
+        m.cards = result.cards;
+        m.error = false;
+        append(m);
+        runToolCalls(messageIndex, callIndex + 1, round, generation);
+    };
+
+    if (const QString operation = AssistantTools::proposalOperation(name); !operation.isEmpty()) {
+        QString error;
+        const ChatCard card = proposalCard(operation, args, &error);
+        if (!error.isEmpty())
+            return answer(ToolResult::error(error));
+        ToolResult result;
+        result.cards = {card};
+        result.forModel =
+            QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("proposal_id"), card.proposalId},
+                                                        {QStringLiteral("state"), QStringLiteral("pending")},
+                                                        {QStringLiteral("note"),
+                                                         QStringLiteral("Shown to the user; it runs only if "
+                                                                        "they approve it.")}})
+                                  .toJson(QJsonDocument::Compact));
+        return answer(result);
+    }
+    QPointer<ChatSession> self(this);
+    m_tools.call(name, args, [self, generation, answer](ToolResult result) {
+        if (!self || self->m_generation != generation)
+            return;
+        answer(result);
+    });
+}
+
+void ChatSession::stop()
+{
+    if (!m_busy)
+        return;
+    if (m_llm.isBusy()) {
+        m_llm.cancel(); // its callback reports "Stopped." and ends the turn
+        return;
+    }
+    ++m_generation; // a tool was running: drop its answer
+    setBusy(false);
+    fail(QStringLiteral("Stopped."));
+}
+
+void ChatSession::clear()
+{
+    ++m_generation;
+    m_llm.cancel();
+    setBusy(false);
+    m_streamingIndex = -1;
+    if (m_chatStore) {
+        if (const Status deleted = m_chatStore->deleteConversation(m_conversationId); !deleted)
+            qCWarning(lcAssistant).noquote() << deleted.error().message;
+        const Result<QString> fresh = m_chatStore->newConversation();
+        if (fresh)
+            m_conversationId = *fresh;
+    }
+    m_messages.clear();
+    Q_EMIT cleared();
+}
+
+std::optional<QPair<int, int>> ChatSession::findProposal(const QString &proposalId) const
+{
+    for (int i = 0; i < m_messages.size(); ++i) {
+        for (int c = 0; c < m_messages.at(i).cards.size(); ++c) {
+            if (m_messages.at(i).cards.at(c).proposalId == proposalId)
+                return QPair<int, int>(i, c);
+        }
+    }
+    return std::nullopt;
+}
+
+void ChatSession::approve(const QString &proposalId)
+{
+    const auto where = findProposal(proposalId);
+    if (!where || m_messages.at(where->first).cards.at(where->second).state != ProposalState::Pending)
+        return;
+    ChatCard &card = m_messages[where->first].cards[where->second];
+    card.state = ProposalState::Approved;
+    card.status = QStringLiteral("running");
+    card.outcome = QStringLiteral("Running…");
+    update(where->first);
+    QPointer<ChatSession> self(this);
+    const quint64 generation = m_generation;
+    m_runner.run(card, [self, proposalId, generation](Result<QString> outcome) {
+        if (!self || self->m_generation != generation)
+            return;
+        const auto at = self->findProposal(proposalId);
+        if (!at)
+            return;
+        ChatCard &c = self->m_messages[at->first].cards[at->second];
+        c.state = outcome ? ProposalState::Done : ProposalState::Failed;
+        c.status = outcome ? QStringLiteral("done") : QStringLiteral("failed");
+        c.outcome = outcome ? *outcome : outcome.error().message;
+        self->update(at->first);
+    });
+}
+
+void ChatSession::reject(const QString &proposalId)
+{
+    const auto where = findProposal(proposalId);
+    if (!where || m_messages.at(where->first).cards.at(where->second).state != ProposalState::Pending)
+        return;
+    ChatCard &card = m_messages[where->first].cards[where->second];
+    card.state = ProposalState::Rejected;
+    card.status = QStringLiteral("rejected");
+    card.outcome = QStringLiteral("Rejected: nothing was sent.");
+    update(where->first);
+}
+
+} // namespace exeserver

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "assistant/assistanttools.h"
+#include "assistant/chattypes.h"
+#include "assistant/llmclient.h"
+#include "assistant/proposalrunner.h"
+
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace exeserver {
+
+class ChatStore;
+class EventStore;
+class GitHubClient;
+class Settings;
+
+// One conversation with the assistant: what was said (kept in the store), the model's context (system
+// prompt, messages, tool results), the tool-call loop, proposals waiting for a person, Stop and Clear.
+// Slash commands are answered locally with the same tools, with or without a model.
+class ChatSession : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int maxToolRounds = 6; // model → tools → model … at most this often per question
+        int timeoutMs = 60000; // no byte from the model for this long fails the request
+    };
+
+    ChatSession(Settings &settings, QNetworkAccessManager &network, EventStore *store, GitHubClient *github,
+                Options options, QObject *parent = nullptr);
+    ChatSession(Settings &settings, QNetworkAccessManager &network, EventStore *store = nullptr,
+                GitHubClient *github = nullptr, QObject *parent = nullptr)
+        : ChatSession(settings, network, store, github, Options{}, parent)
+    {
+    }
+    ~ChatSession() override;
+
+    // Either may arrive after the window is up (the token comes from the keychain). A store loads the
+    // latest conversation.
+    void setGitHub(GitHubClient *github);
+    void setStore(EventStore *store);
+
+    const QList<ChatMessage> &messages() const { return m_messages; }
+    bool isBusy() const { return m_busy; }
+    bool hasModel() const; // a language model is configured
+    LlmConfig llmConfig() const;
+    static QString systemPrompt();
+    // What the next request to the model would carry (system prompt first).
+    QJsonArray contextForModel() const;
+
+public Q_SLOTS:
+    void send(const QString &text);
+    void stop();
+    void clear(); // forgets the conversation: the view, the store and the model's context
+    void approve(const QString &proposalId);
+    void reject(const QString &proposalId);
+
+Q_SIGNALS:
+    void messageAdded(int index);
+    void messageChanged(int index);
+    void cleared();
+    void busyChanged(bool busy);
+
+private:
+    int append(ChatMessage message);
+    void update(int index);
+    void setBusy(bool busy);
+    void runLocal(const QString &text);
+    void askModel(int round);
+    void runToolCalls(int messageIndex, int callIndex, int round, quint64 generation);
+    void fail(const QString &message);
+    ChatCard proposalCard(const QString &operation, const QJsonObject &arguments, QString *error);
+    std::optional<QPair<int, int>> findProposal(const QString &proposalId) const;
+
+    Settings &m_settings;
+    Options m_options;
+    EventStore *m_store = nullptr;
+    std::unique_ptr<ChatStore> m_chatStore;
+    QString m_conversationId;
+    AssistantTools m_tools;
+    ProposalRunner m_runner;
+    LlmClient m_llm;
+    QList<ChatMessage> m_messages;
+    bool m_busy = false;
+    quint64 m_generation = 0; // bumped by Stop and Clear: late answers of older requests are dropped
+    int m_streamingIndex = -1;
+};
+
+} // namespace exeserver

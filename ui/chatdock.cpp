@@ -1,0 +1,258 @@
+#include "chatdock.h"
+
+#include "assistant/chatsession.h"
+#include "chatmessagewidget.h"
+#include "config/settings.h"
+#include "confirm.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+ChatDock::ChatDock(Settings &settings, QWidget *parent)
+    : QDockWidget(tr("Assistant"), parent)
+    , m_settings(settings)
+    , m_network(new QNetworkAccessManager(this))
+    , m_session(new ChatSession(settings, *m_network, nullptr, nullptr, this))
+{
+    setObjectName(QStringLiteral("AssistantDock"));
+    setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                QDockWidget::DockWidgetFloatable);
+    setTitleBarWidget(createTitleBar());
+
+    m_body = new QWidget(this);
+    auto *layout = new QVBoxLayout(m_body);
+    layout->setContentsMargins(4, 0, 4, 4);
+    layout->setSpacing(4);
+    m_modelStatus = new QLabel(m_body);
+    m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
+    m_modelStatus->setStyleSheet(QStringLiteral("color: #57606a; font-size: 8pt;"));
+    m_modelStatus->setWordWrap(true);
+    layout->addWidget(m_modelStatus);
+
+    m_scroll = new QScrollArea(m_body);
+    m_scroll->setObjectName(QStringLiteral("conversation"));
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_list = new QWidget(m_scroll);
+    m_list->setObjectName(QStringLiteral("messageList"));
+    m_listLayout = new QVBoxLayout(m_list);
+    m_listLayout->setContentsMargins(0, 4, 0, 4);
+    m_listLayout->setSpacing(6);
+    m_listLayout->addStretch(1);
+    m_scroll->setWidget(m_list);
+    layout->addWidget(m_scroll, 1);
+
+    auto *inputRow = new QHBoxLayout;
+    m_input = new QLineEdit(m_body);
+    m_input->setObjectName(QStringLiteral("chatInput"));
+    m_input->setPlaceholderText(tr("Ask about runs, events, triggers… or type /help"));
+    m_input->setClearButtonEnabled(true);
+    m_send = new QPushButton(tr("Send"), m_body);
+    m_send->setObjectName(QStringLiteral("sendButton"));
+    m_send->setDefault(true);
+    m_stop = new QPushButton(tr("Stop"), m_body);
+    m_stop->setObjectName(QStringLiteral("stopButton"));
+    m_stop->setToolTip(tr("Stop the answer being written"));
+    inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_send);
+    inputRow->addWidget(m_stop);
+    layout->addLayout(inputRow);
+    setWidget(m_body);
+
+    connect(m_input, &QLineEdit::returnPressed, this, &ChatDock::sendInput);
+    connect(m_send, &QPushButton::clicked, this, &ChatDock::sendInput);
+    connect(m_stop, &QPushButton::clicked, m_session, &ChatSession::stop);
+    connect(m_session, &ChatSession::messageAdded, this, &ChatDock::addMessage);
+    connect(m_session, &ChatSession::messageChanged, this, &ChatDock::updateMessage);
+    connect(m_session, &ChatSession::cleared, this, &ChatDock::removeMessages);
+    connect(m_session, &ChatSession::busyChanged, this, &ChatDock::updateState);
+
+    m_toggle = toggleViewAction();
+    m_toggle->setText(tr("&Assistant"));
+    m_toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_toggle->setToolTip(tr("Show or hide the assistant (Ctrl+Shift+A)"));
+    updateState();
+}
+
+ChatDock::~ChatDock() = default;
+
+QWidget *ChatDock::createTitleBar()
+{
+    auto *bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("assistantTitleBar"));
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(8, 3, 4, 3);
+    layout->setSpacing(2);
+    auto *title = new QLabel(tr("<b>Assistant</b>"), bar);
+    layout->addWidget(title);
+    layout->addStretch(1);
+    auto button = [bar, layout](const QString &name, const QString &text, const QString &tip) {
+        auto *b = new QToolButton(bar);
+        b->setObjectName(name);
+        b->setText(text);
+        b->setAccessibleName(tip);
+        b->setToolTip(tip);
+        b->setAutoRaise(true);
+        layout->addWidget(b);
+        return b;
+    };
+    QToolButton *clear = button(QStringLiteral("clearButton"), tr("Clear"), tr("Clear the conversation"));
+    m_collapseButton =
+        button(QStringLiteral("collapseButton"), QStringLiteral("▾"), tr("Minimise to the title bar"));
+    QToolButton *floatButton = button(QStringLiteral("floatButton"), tr("Float"), tr("Float or dock"));
+    floatButton->setIcon(style()->standardIcon(QStyle::SP_TitleBarNormalButton));
+    QToolButton *close = button(QStringLiteral("closeButton"), tr("Hide"), tr("Hide (Ctrl+Shift+A)"));
+    close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    connect(clear, &QToolButton::clicked, this, &ChatDock::clearConversation);
+    connect(m_collapseButton, &QToolButton::clicked, this, [this]() { setCollapsed(!m_collapsed); });
+    connect(floatButton, &QToolButton::clicked, this, [this]() { setFloating(!isFloating()); });
+    connect(close, &QToolButton::clicked, this, &QDockWidget::close);
+    return bar;
+}
+
+void ChatDock::addTo(QMainWindow *window)
+{
+    window->addDockWidget(Qt::RightDockWidgetArea, this);
+    window->resizeDocks({this}, {460}, Qt::Horizontal); // room for a five-column table
+    // Hidden until asked for (toolbar, View menu, Ctrl+Shift+A): the dashboard keeps the whole window.
+    hide();
+    // Another part of the window may already have made a View menu or a toolbar; share them.
+    QMenu *view = nullptr;
+    const auto menus = window->menuBar()->findChildren<QMenu *>(QString(), Qt::FindDirectChildrenOnly);
+    for (QMenu *menu : menus) {
+        if (menu->title().remove(QLatin1Char('&')) == tr("View"))
+            view = menu;
+    }
+    if (!view) {
+        view = new QMenu(tr("&View"), window->menuBar());
+        QAction *help = nullptr; // View goes before Help, as in most applications
+        for (QAction *action : window->menuBar()->actions()) {
+            if (action->menu() && action->text().remove(QLatin1Char('&')) == tr("Help"))
+                help = action;
+        }
+        window->menuBar()->insertMenu(help, view);
+    }
+    view->addAction(m_toggle);
+    QToolBar *toolbar = window->findChild<QToolBar *>();
+    if (!toolbar) {
+        toolbar = window->addToolBar(tr("Main"));
+        toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    }
+    toolbar->addAction(m_toggle);
+}
+
+void ChatDock::attach(GitHubClient *github, EventStore *store)
+{
+    m_session->setGitHub(github);
+    if (store && store != m_store)
+        setStore(store);
+}
+
+void ChatDock::setStore(EventStore *store)
+{
+    m_store = store;
+    removeMessages();
+    m_session->setStore(store); // loads the latest conversation, announced message by message
+    updateState();
+}
+
+void ChatDock::setCollapsed(bool collapsed)
+{
+    m_collapsed = collapsed;
+    m_body->setVisible(!collapsed);
+    m_collapseButton->setText(collapsed ? QStringLiteral("▸") : QStringLiteral("▾"));
+    m_collapseButton->setToolTip(collapsed ? tr("Restore") : tr("Minimise to the title bar"));
+    setMaximumHeight(collapsed ? titleBarWidget()->sizeHint().height() : QWIDGETSIZE_MAX);
+}
+
+QList<ChatMessageWidget *> ChatDock::messageWidgets() const
+{
+    return m_messages;
+}
+
+void ChatDock::sendInput()
+{
+    updateState(); // a key may have arrived from the keychain since
+    const QString text = m_input->text().trimmed();
+    if (text.isEmpty())
+        return;
+    if (m_session->isBusy() && !text.startsWith(QLatin1Char('/')))
+        return;
+    m_input->clear();
+    m_session->send(text);
+}
+
+void ChatDock::clearConversation()
+{
+    if (m_session->messages().isEmpty())
+        return;
+    if (!Confirm::ask(this, tr("Clear conversation"),
+                      tr("Clear the whole conversation? The assistant forgets it too.")))
+        return;
+    m_session->clear();
+}
+
+void ChatDock::addMessage(int index)
+{
+    auto *widget = new ChatMessageWidget(m_session->messages().at(index), m_list);
+    // Queued: the answer rebuilds the bubble, which deletes the very button whose click is being handled.
+    connect(widget, &ChatMessageWidget::commandRequested, m_session, &ChatSession::send,
+            Qt::QueuedConnection);
+    connect(widget, &ChatMessageWidget::approveRequested, m_session, &ChatSession::approve,
+            Qt::QueuedConnection);
+    connect(widget, &ChatMessageWidget::rejectRequested, m_session, &ChatSession::reject,
+            Qt::QueuedConnection);
+    m_listLayout->insertWidget(m_listLayout->count() - 1, widget); // above the stretch
+    m_messages.append(widget);
+    scrollToEnd();
+}
+
+void ChatDock::updateMessage(int index)
+{
+    if (index < 0 || index >= m_messages.size())
+        return;
+    m_messages.at(index)->setMessage(m_session->messages().at(index));
+    scrollToEnd();
+}
+
+void ChatDock::removeMessages()
+{
+    qDeleteAll(m_messages);
+    m_messages.clear();
+}
+
+void ChatDock::updateState()
+{
+    const bool busy = m_session->isBusy();
+    m_stop->setEnabled(busy);
+    m_send->setEnabled(!busy);
+    const LlmConfig config = m_session->llmConfig();
+    m_modelStatus->setText(config.isConfigured()
+                               ? tr("Model %1 at %2").arg(config.model, config.baseUrl.host())
+                               : tr("No language model configured: local commands only (/help)."));
+}
+
+void ChatDock::scrollToEnd()
+{
+    QTimer::singleShot(0, m_scroll, [scroll = m_scroll]() {
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+    });
+}
+
+} // namespace exeserver

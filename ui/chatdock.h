@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QDockWidget>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QMainWindow;
+class QNetworkAccessManager;
+class QPushButton;
+class QScrollArea;
+class QToolButton;
+class QVBoxLayout;
+
+namespace exeserver {
+
+class ChatMessageWidget;
+class ChatSession;
+class EventStore;
+class GitHubClient;
+class Settings;
+
+// The "Assistant" dock: the conversation (ChatSession) as bubbles with Markdown, code blocks and cards,
+// an input line, Send and Stop, and a title bar with Clear, Minimise (collapse to the title bar), Float
+// and Close. Toggled from View → Assistant, the toolbar and Ctrl+Shift+A.
+class ChatDock : public QDockWidget
+{
+    Q_OBJECT
+public:
+    explicit ChatDock(Settings &settings, QWidget *parent = nullptr);
+    ~ChatDock() override;
+
+    // Docks on the right of `window` and adds the toggle to its View menu and toolbar.
+    void addTo(QMainWindow *window);
+    // The token and the store may arrive after the window is up.
+    void attach(GitHubClient *github, EventStore *store);
+    void setStore(EventStore *store);
+
+    ChatSession *session() const { return m_session; }
+    QAction *toggleAction() const { return m_toggle; }
+    bool isCollapsed() const { return m_collapsed; }
+    void setCollapsed(bool collapsed);
+    QList<ChatMessageWidget *> messageWidgets() const;
+
+public Q_SLOTS:
+    void sendInput();
+    void clearConversation(); // asks first
+
+private:
+    QWidget *createTitleBar();
+    void addMessage(int index);
+    void updateMessage(int index);
+    void removeMessages();
+    void updateState();
+    void scrollToEnd();
+
+    Settings &m_settings;
+    QNetworkAccessManager *m_network = nullptr;
+    ChatSession *m_session = nullptr;
+    QAction *m_toggle = nullptr;
+    QWidget *m_body = nullptr;
+    QScrollArea *m_scroll = nullptr;
+    QWidget *m_list = nullptr;
+    QVBoxLayout *m_listLayout = nullptr;
+    QLineEdit *m_input = nullptr;
+    QPushButton *m_send = nullptr;
+    QPushButton *m_stop = nullptr;
+    QLabel *m_modelStatus = nullptr;
+    QToolButton *m_collapseButton = nullptr;
+    QList<ChatMessageWidget *> m_messages;
+    EventStore *m_store = nullptr;
+    bool m_collapsed = false;
+};
+
+} // namespace exeserver

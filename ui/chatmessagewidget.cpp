@@ -1,0 +1,198 @@
+#include "chatmessagewidget.h"
+
+#include "chatcardwidget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QJsonObject>
+#include <QLabel>
+#include <QRegularExpression>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+namespace {
+
+// `fill`: take the bubble's width instead of asking for the text's; a wide Markdown table is then clipped at
+// the bubble's edge rather than pushing the whole conversation wider than the dock.
+QLabel *markdownLabel(const QString &markdown, bool fill, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    if (fill) {
+        QSizePolicy policy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        policy.setHeightForWidth(true);
+        label->setSizePolicy(policy);
+    }
+    label->setObjectName(QStringLiteral("messageText"));
+    label->setTextFormat(Qt::MarkdownText);
+    label->setWordWrap(true);
+    label->setOpenExternalLinks(true);
+    label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    label->setText(markdown);
+    return label;
+}
+
+QWidget *codeBlock(const QString &code, QWidget *parent)
+{
+    auto *frame = new QFrame(parent);
+    frame->setObjectName(QStringLiteral("codeBlock"));
+    frame->setStyleSheet(QStringLiteral("QFrame#codeBlock { background: #f6f8fa; border: 1px solid #d0d7de; "
+                                        "border-radius: 4px; }"));
+    auto *layout = new QHBoxLayout(frame);
+    layout->setContentsMargins(6, 4, 4, 4);
+    auto *text = new QLabel(code, frame);
+    text->setObjectName(QStringLiteral("codeText"));
+    text->setTextFormat(Qt::PlainText);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    text->setWordWrap(true);
+    layout->addWidget(text, 1);
+    auto *copy = new QToolButton(frame);
+    copy->setObjectName(QStringLiteral("copyButton"));
+    copy->setText(QObject::tr("Copy"));
+    copy->setToolTip(QObject::tr("Copy to the clipboard"));
+    QObject::connect(copy, &QToolButton::clicked, copy, [code, copy]() {
+        QApplication::clipboard()->setText(code);
+        copy->setText(QObject::tr("Copied"));
+    });
+    layout->addWidget(copy, 0, Qt::AlignTop);
+    return frame;
+}
+
+} // namespace
+
+QList<QPair<bool, QString>> ChatMessageWidget::splitCodeBlocks(const QString &markdown)
+{
+    QList<QPair<bool, QString>> parts;
+    const QStringList lines = markdown.split(QLatin1Char('\n'));
+    QStringList current;
+    bool inCode = false;
+    auto flush = [&](bool code) {
+        QString text = current.join(QLatin1Char('\n'));
+        if (code || !text.trimmed().isEmpty())
+            parts.append({code, code ? text : text.trimmed()});
+        current.clear();
+    };
+    for (const QString &line : lines) {
+        if (line.trimmed().startsWith(QLatin1String("```"))) {
+            flush(inCode);
+            inCode = !inCode;
+            continue;
+        }
+        current.append(line);
+    }
+    flush(inCode); // an unclosed fence while streaming still shows as code
+    return parts;
+}
+
+ChatMessageWidget::ChatMessageWidget(const ChatMessage &message, QWidget *parent)
+    : QWidget(parent)
+    , m_message(message)
+{
+    const bool user = message.role == ChatRole::User;
+    setObjectName(user ? QStringLiteral("userMessage") : QStringLiteral("assistantMessage"));
+    auto *row = new QHBoxLayout(this);
+    row->setContentsMargins(4, 2, 4, 2);
+    m_bubble = new QFrame(this);
+    m_bubble->setObjectName(QStringLiteral("bubble"));
+    auto *bubbleLayout = new QVBoxLayout(m_bubble);
+    bubbleLayout->setContentsMargins(10, 6, 10, 8);
+    bubbleLayout->setSpacing(4);
+    m_header = new QLabel(m_bubble);
+    m_header->setObjectName(QStringLiteral("messageHeader"));
+    bubbleLayout->addWidget(m_header);
+    m_content = new QWidget(m_bubble);
+    m_contentLayout = new QVBoxLayout(m_content);
+    m_contentLayout->setContentsMargins(0, 0, 0, 0);
+    m_contentLayout->setSpacing(6);
+    bubbleLayout->addWidget(m_content);
+    // Side tells who spoke: the user's bubbles lean right, the assistant's left.
+    if (user) {
+        row->addSpacing(40);
+        row->addStretch(1);
+        row->addWidget(m_bubble, 0);
+    } else {
+        row->addWidget(m_bubble, 1);
+        row->addSpacing(24);
+    }
+    rebuild();
+}
+
+void ChatMessageWidget::setMessage(const ChatMessage &message)
+{
+    m_message = message;
+    rebuild();
+}
+
+QString ChatMessageWidget::headerText() const
+{
+    const QString who = m_message.role == ChatRole::User ? tr("You") : tr("Assistant");
+    return QStringLiteral("%1 · %2").arg(who, m_message.at.toLocalTime().toString(QStringLiteral("HH:mm")));
+}
+
+QString ChatMessageWidget::shownText() const
+{
+    if (m_message.role == ChatRole::Tool)
+        return m_message.display;
+    if (m_message.role == ChatRole::Assistant && m_message.text.isEmpty() && !m_message.toolCalls.isEmpty()) {
+        QStringList names;
+        for (const QJsonValue &call : m_message.toolCalls)
+            names.append(QStringLiteral("`%1`").arg(call.toObject()
+                                                        .value(QStringLiteral("function"))
+                                                        .toObject()
+                                                        .value(QStringLiteral("name"))
+                                                        .toString()));
+        return tr("*Looking up: %1*").arg(names.join(QStringLiteral(", ")));
+    }
+    if (m_message.streaming && m_message.text.isEmpty())
+        return QStringLiteral("…");
+    return m_message.text;
+}
+
+void ChatMessageWidget::rebuild()
+{
+    const bool user = m_message.role == ChatRole::User;
+    const QString background = user              ? QStringLiteral("#ddf4ff")
+                               : m_message.error ? QStringLiteral("#ffebe9")
+                                                 : QStringLiteral("#f6f8fa");
+    const QString border = user              ? QStringLiteral("#54aeff")
+                           : m_message.error ? QStringLiteral("#ff8182")
+                                             : QStringLiteral("#d0d7de");
+    m_bubble->setStyleSheet(
+        QStringLiteral("QFrame#bubble { background: %1; border: 1px solid %2; border-radius: 8px; }")
+            .arg(background, border));
+    m_header->setText(headerText());
+    m_header->setStyleSheet(QStringLiteral("color: %1; font-weight: bold; font-size: 8pt;")
+                                .arg(user ? QStringLiteral("#0969da") : QStringLiteral("#57606a")));
+
+    while (QLayoutItem *item = m_contentLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (const auto &[isCode, text] : splitCodeBlocks(shownText())) {
+        if (isCode)
+            m_contentLayout->addWidget(codeBlock(text, m_content));
+        else {
+            QLabel *label = markdownLabel(text, !user, m_content);
+            // A short question stays on one line instead of wrapping at the bubble's narrowest.
+            if (user)
+                label->setMinimumWidth(qMin(label->fontMetrics().horizontalAdvance(text) + 8, 260));
+            m_contentLayout->addWidget(label);
+        }
+    }
+    for (const ChatCard &card : m_message.cards) {
+        auto *widget = new ChatCardWidget(card, m_content);
+        connect(widget, &ChatCardWidget::commandRequested, this, &ChatMessageWidget::commandRequested);
+        connect(widget, &ChatCardWidget::approveRequested, this, &ChatMessageWidget::approveRequested);
+        connect(widget, &ChatCardWidget::rejectRequested, this, &ChatMessageWidget::rejectRequested);
+        m_contentLayout->addWidget(widget);
+    }
+    // A tool's answer with nothing to show (an empty result) takes no room.
+    setVisible(m_contentLayout->count() > 0);
+}
+
+} // namespace exeserver
