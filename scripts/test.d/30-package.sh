@@ -1,7 +1,7 @@
 # Sourced by scripts/test when CI=true or EXESERVER_PACKAGE=1: builds the Linux .deb (preset `package`,
 # build/package is reused between runs), checks it with lintian (any E: fails), installs it with apt so
 # the Qt 6 dependencies dpkg-shlibdeps found resolve, runs the installed /usr/bin/exeserver-cli --version,
-# and removes the package again when scripts/test ends.
+# and removes the package again.
 if [[ "${CI:-}" == "true" || "${EXESERVER_PACKAGE:-}" == "1" ]]; then
     pkg_started=$SECONDS
     pkg_fail() {
@@ -34,6 +34,10 @@ if [[ "${CI:-}" == "true" || "${EXESERVER_PACKAGE:-}" == "1" ]]; then
     pkg_version="$(/usr/bin/exeserver-cli --version)" || pkg_fail "/usr/bin/exeserver-cli --version failed"
     [[ "$pkg_version" == "exeserver-cli $(dpkg-query -W -f='${Version}' exeserver | cut -d- -f1) "* ]] ||
         pkg_fail "installed exeserver-cli reports '$pkg_version'"
+    # Removed again at once, so the test suite runs against the build tree only; the cleanup above stays as
+    # the safety net for the failure paths.
+    DEBIAN_FRONTEND=noninteractive "${pkg_sudo[@]}" apt-get remove -y -qq exeserver >/dev/null 2>&1 ||
+        pkg_fail "apt-get remove exeserver failed"
     echo "scripts/test.d/30-package.sh: $pkg_deb passes lintian, installs, and runs: $pkg_version" \
         "($((SECONDS - pkg_started)) s)"
     unset -f pkg_fail
