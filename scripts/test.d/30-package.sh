@@ -30,7 +30,7 @@ if [[ "${CI:-}" == "true" || "${EXESERVER_PACKAGE:-}" == "1" ]]; then
         cat build/package/apt.log >&2
         pkg_fail "apt-get install ./$pkg_deb failed"
     }
-    cleanups+=("DEBIAN_FRONTEND=noninteractive ${pkg_sudo[*]} apt-get remove -y -qq exeserver >/dev/null")
+    cleanups+=("DEBIAN_FRONTEND=noninteractive ${pkg_sudo[*]} apt-get remove -y -qq exeserver >/dev/null 2>&1")
     pkg_version="$(/usr/bin/exeserver-cli --version)" || pkg_fail "/usr/bin/exeserver-cli --version failed"
     [[ "$pkg_version" == "exeserver-cli $(dpkg-query -W -f='${Version}' exeserver | cut -d- -f1) "* ]] ||
         pkg_fail "installed exeserver-cli reports '$pkg_version'"
