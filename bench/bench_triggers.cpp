@@ -133,8 +133,12 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     int repeat = 7;
-    QString examples =
-        QStringLiteral("/tmp/npmlab/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
+    // As the store benchmark: EXESERVER_WEBHOOK_EXAMPLES (set by scripts/test.d/10-npm-tools.sh), else the
+    // contract suite's npm tools in this checkout.
+    QString examples = qEnvironmentVariable(
+        "EXESERVER_WEBHOOK_EXAMPLES",
+        QStringLiteral(EXESERVER_SOURCE_DIR
+                       "/tests/contract/node_modules/@octokit/webhooks-examples/api.github.com/index.json"));
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == u"--repeat")

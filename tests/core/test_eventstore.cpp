@@ -600,3 +600,38 @@ TEST_CASE("Outbox: filled only once sync is enabled, then with the whole history
     REQUIRE(store.finishAction(action, {}).ok());
     CHECK(outbox.stats()->pending == 1);
 }
+
+TEST_CASE("Outbox: sync rows carry no known secret", "[store][outbox][security]")
+{
+    // The secret becomes known only after the action was stored (a token set while the action ran), so the
+    // store kept it; the row built for sync and the error of a parked row must still not carry it.
+    const QString secret = QStringLiteral("ghp_latesecretvalue456");
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    Outbox outbox(store);
+    REQUIRE(outbox.setEnabled(true).ok());
+    const QString action =
+        *store.beginAction({ActionKind::CodeFile, QStringLiteral("scripts/deploy.sh"), {}, {}});
+    REQUIRE(store
+                .finishAction(action,
+                              {ActionStatus::Failure, 1, std::nullopt, QStringLiteral("echo token=") + secret,
+                               QStringLiteral("401 for ") + secret})
+                .ok());
+    SecretRedactor::add(secret);
+
+    const QList<OutboxItem> items = *outbox.next(10);
+    REQUIRE(items.size() == 1);
+    CHECK(items.first().table == Outbox::kActionsTable);
+    const QJsonObject row = QJsonDocument::fromJson(items.first().row).object();
+    CHECK(row.value(QStringLiteral("output")).toString() == QLatin1String("echo token=***"));
+    CHECK(row.value(QStringLiteral("error")).toString() == QLatin1String("401 for ***"));
+    CHECK_FALSE(items.first().row.contains(secret.toUtf8()));
+
+    REQUIRE(outbox.park(items.first().seq, QStringLiteral("refused: ") + secret).ok());
+    const QList<OutboxItem> parked = *outbox.parkedItems(10);
+    REQUIRE(parked.size() == 1);
+    CHECK_FALSE(parked.first().lastError.contains(secret));
+    CHECK(parked.first().lastError.contains(QLatin1String("***")));
+    SecretRedactor::remove(secret);
+}
