@@ -219,8 +219,10 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
         return {};
     const DashboardWorkflow &entry = m_workflows.at(index.row());
     const WorkflowRun *lastRun = entry.lastRun();
-    const std::optional<RunState> last =
-        lastRun ? std::optional(runStateOf(lastRun->status, lastRun->conclusion)) : std::nullopt;
+    // A plain value and a flag rather than std::optional: GCC 12 at -O2 warns (falsely) that the optional's
+    // payload may be used uninitialised.
+    const bool hasLast = lastRun != nullptr;
+    const RunState lastState = hasLast ? runStateOf(lastRun->status, lastRun->conclusion) : RunState{};
     switch (role) {
     case role::Repository:
         return entry.repo;
@@ -229,7 +231,7 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
     case role::WorkflowName:
         return entry.workflow.name;
     case role::State:
-        return last ? int(*last) : -1;
+        return hasLast ? int(lastState) : -1;
     default:
         break;
     }
@@ -246,8 +248,8 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
             return workflowStateText(entry.workflow.state);
         case LastRun:
             if (role == role::Sort)
-                return last ? int(*last) : -1;
-            return last ? runStateText(*last) : tr("No runs");
+                return hasLast ? int(lastState) : -1;
+            return hasLast ? runStateText(lastState) : tr("No runs");
         case LastRunTime:
             if (!lastRun)
                 return role == role::Sort ? QVariant(QDateTime()) : QVariant(QString());
@@ -264,11 +266,11 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
             return {};
         }
     }
-    if (column == LastRun && last) {
+    if (column == LastRun && hasLast) {
         if (role == Qt::DecorationRole)
-            return runStateIcon(*last);
+            return runStateIcon(lastState);
         if (role == Qt::ForegroundRole)
-            return runStateColor(*last);
+            return runStateColor(lastState);
     }
     if (column == Recent && role == role::History) {
         QVariantList history;
