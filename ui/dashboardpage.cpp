@@ -815,4 +815,26 @@ RunDetailsDialog *DashboardPage::openRun(int proxyRow)
     return dialog;
 }
 
+RunDetailsDialog *DashboardPage::openRunById(const QString &repo, qint64 runId)
+{
+    for (int row = 0; row < m_runProxy->rowCount(); ++row) {
+        const QModelIndex index = m_runProxy->index(row, 0);
+        if (index.data(role::RunId).toLongLong() == runId &&
+            m_runs->runAt(m_runProxy->mapToSource(index).row())->repo == repo)
+            return openRun(row);
+    }
+    // Hidden by a filter: open it all the same.
+    for (const DashboardRun &entry : m_runs->runs()) {
+        if (entry.repo != repo || entry.run.id != runId)
+            continue;
+        auto *dialog = new RunDetailsDialog(m_client, m_store, entry.repo, entry.run, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &RunDetailsDialog::actionFinished, this, &DashboardPage::refresh);
+        dialog->show();
+        Q_EMIT runDetailsOpened(dialog);
+        return dialog;
+    }
+    return nullptr;
+}
+
 } // namespace exeserver

@@ -92,7 +92,8 @@ int main(int argc, char *argv[])
     // Secrets arrive asynchronously (the keychain may ask the user); the window is already up meanwhile.
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
-    loadCredentials(settings, secrets, ghCli, [&]() {
+    window.setSettingsServices(&secrets, &network);
+    const auto credentialsReady = [&]() {
         window.refreshCredentials();
         if (host && !host->isStarted()) {
             const Status started = host->start();
@@ -108,7 +109,10 @@ int main(int argc, char *argv[])
         options.connection.maxRateLimitWaitSecs = 30;
         client = std::make_unique<GitHubClient>(options);
         window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
-    });
+    };
+    loadCredentials(settings, secrets, ghCli, credentialsReady);
+    // A token pasted into Settings on the welcome page brings up the dashboard without a restart.
+    QObject::connect(&window, &MainWindow::settingsSaved, &window, [&]() { credentialsReady(); });
 
     return app.exec();
 }

@@ -1099,7 +1099,8 @@ HttpResponse FakeGitHubServer::Private::answer(const HttpRequest &request, const
     }
     addCommonHeaders(response);
     addRateLimitHeaders(response);
-    response.headers.set("X-OAuth-Scopes", scopes.toUtf8());
+    if (!scopes.isNull()) // fine-grained tokens get no X-OAuth-Scopes at all
+        response.headers.set("X-OAuth-Scopes", scopes.toUtf8());
     if (!response.headers.contains("X-Accepted-OAuth-Scopes"))
         response.headers.set("X-Accepted-OAuth-Scopes",
                              path.startsWith(QLatin1String("/repos/")) ? "repo" : "");
