@@ -41,7 +41,9 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_tokenStatus = new QLabel(this);
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
-    statusBar()->addPermanentWidget(m_tokenStatus, 1);
+    // A normal (not permanent) widget: a temporary message (a notification, an error) replaces it while
+    // shown.
+    statusBar()->addWidget(m_tokenStatus, 1);
     m_dashboardStatus = new QLabel(this);
     m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
     m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));

@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "traycontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -84,7 +85,9 @@ int main(int argc, char *argv[])
                                                 *hostOptions);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     MainWindow window(settings);
-    window.show();
+    // Minimised to the tray only when there is a tray to bring it back from.
+    if (settings.get(setting::StartMinimised) != QLatin1String("true") || !window.tray()->hasIcon())
+        window.show();
     if (!hostOptions)
         window.statusBar()->showMessage(QApplication::translate("main", "Webhooks and triggers off: %1")
                                             .arg(hostOptions.error().message));
