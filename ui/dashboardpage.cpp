@@ -545,7 +545,9 @@ void DashboardPage::scheduleAutoRefresh()
         return;
     // An error backs off to the idle interval rather than hammering an unreachable server.
     const bool busy = m_runs->hasRunningRuns() && m_errors.isEmpty();
-    m_timer->start(busy ? m_busyIntervalMs : m_idleIntervalMs);
+    // Never sooner than GitHub's X-Poll-Interval, when it sends one, however busy the runs are.
+    const int floorMs = m_client.connection().pollIntervalSecs() * 1000;
+    m_timer->start(std::max(busy ? m_busyIntervalMs : m_idleIntervalMs, floorMs));
 }
 
 int DashboardPage::autoRefreshInterval() const

@@ -892,6 +892,7 @@ struct FakeGitHubServer::Private
     QString prefix;
     QString token = QString::fromLatin1(DefaultToken);
     QString scopes = QStringLiteral("repo, workflow, notifications, read:org");
+    int pollInterval = 0;
     int rateLimit = 5000;
     int rateRemaining = 5000;
     int unitsCharged = 0;
@@ -1101,6 +1102,8 @@ HttpResponse FakeGitHubServer::Private::answer(const HttpRequest &request, const
     addRateLimitHeaders(response);
     if (!scopes.isNull()) // fine-grained tokens get no X-OAuth-Scopes at all
         response.headers.set("X-OAuth-Scopes", scopes.toUtf8());
+    if (pollInterval > 0)
+        response.headers.set("X-Poll-Interval", QByteArray::number(pollInterval));
     if (!response.headers.contains("X-Accepted-OAuth-Scopes"))
         response.headers.set("X-Accepted-OAuth-Scopes",
                              path.startsWith(QLatin1String("/repos/")) ? "repo" : "");
@@ -1624,6 +1627,11 @@ void FakeGitHubServer::setClock(const Clock *clock)
 void FakeGitHubServer::setToken(const QString &token)
 {
     d->token = token;
+}
+
+void FakeGitHubServer::setPollInterval(int seconds)
+{
+    d->pollInterval = seconds;
 }
 
 void FakeGitHubServer::setOAuthScopes(const QString &scopes)

@@ -1001,3 +1001,26 @@ TEST_CASE("Run workflow: string, number and environment inputs get their own fie
                                                {QStringLiteral("target"), QStringLiteral("staging")}});
     dialog->close();
 }
+
+TEST_CASE("Dashboard: auto-refresh never asks sooner than GitHub's X-Poll-Interval", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.setAutoRefreshIntervals(60000, 2000);
+    waitForFirstLoad(page);
+    REQUIRE(page.runModel()->hasRunningRuns());
+    CHECK(page.autoRefreshInterval() == 2000); // busy, and GitHub named no interval
+
+    desk.server.setPollInterval(90);
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    CHECK(desk.client->connection().pollIntervalSecs() == 90);
+    CHECK(page.autoRefreshInterval() == 90000);
+
+    // The floor holds for the idle interval too when it is shorter.
+    page.setAutoRefreshIntervals(30000, 2000);
+    page.refresh();
+    waitForRefresh(page, count + 2);
+    CHECK(page.autoRefreshInterval() == 90000);
+}
