@@ -1234,6 +1234,32 @@ void FakeGitHubServer::Private::buildRoutes()
     add("GET", repo, "metadata=read",
         [](P &p, Call &call) { return jsonResponse(200, p.repoJson(*call.repo)); });
 
+    // Branches: the default branch and every branch a run or pull request names, sorted like GitHub's.
+    add("GET", repo + "/branches", "contents=read", [](P &p, Call &call) {
+        const QString &name = call.repo->fullName;
+        QStringList branches{call.repo->defaultBranch};
+        for (const FakeRun &run : p.runs) {
+            if (run.repo == name && !branches.contains(run.headBranch))
+                branches.append(run.headBranch);
+        }
+        for (const FakePullRequest &pull : p.pulls) {
+            for (const QString &branch : {pull.head, pull.base}) {
+                if (pull.repo == name && !branch.isEmpty() && !branches.contains(branch))
+                    branches.append(branch);
+            }
+        }
+        branches.sort();
+        QJsonArray items;
+        for (const QString &branch : std::as_const(branches)) {
+            const QString sha = QString::fromLatin1(
+                QCryptographicHash::hash((name + branch).toUtf8(), QCryptographicHash::Sha1).toHex());
+            items.append(QJsonObject{{"name", branch},
+                                     {"commit", QJsonObject{{"sha", sha}}},
+                                     {"protected", branch == call.repo->defaultBranch}});
+        }
+        return p.paginated(call, items);
+    });
+
     add("GET", repo + "/events", "metadata=read", [](P &p, Call &call) {
         QJsonArray items;
         for (const Event &event : p.events) {

@@ -1024,3 +1024,33 @@ TEST_CASE("Dashboard: auto-refresh never asks sooner than GitHub's X-Poll-Interv
     waitForRefresh(page, count + 2);
     CHECK(page.autoRefreshInterval() == 90000);
 }
+
+TEST_CASE("Run workflow: the ref picker lists the repository's branches with the default selected",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    desk.server.addRun({.repo = kHello, .headBranch = QStringLiteral("release/2.0")});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("ci.yml")));
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return dialog->areBranchesLoaded() && !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("main"));
+    CHECK(dialog->refChoices().first() == QStringLiteral("main"));
+    CHECK(dialog->refChoices().contains(QStringLiteral("release/2.0")));
+    CHECK(dialog->refChoices().contains(QStringLiteral("new-topic")));
+    CHECK(dialog->refChoices().count(QStringLiteral("main")) == 1);
+    bool asked = false;
+    for (const auto &request : desk.server.requests())
+        asked = asked || request.path == QStringLiteral("/repos/octocat/Hello-World/branches");
+    CHECK(asked);
+    auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("refCombo"));
+    REQUIRE(combo);
+    CHECK(combo->isEditable()); // a tag or a branch not listed can still be typed
+    combo->setCurrentText(QStringLiteral("release/2.0"));
+    dialog->setRef(QStringLiteral("release/2.0"));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("release/2.0"));
+    savePng(*dialog, QStringLiteral("dispatch-branches.png"));
+    dialog->close();
+}
