@@ -177,7 +177,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_autoRefresh->setChecked(true);
     m_autoRefresh->setToolTip(tr("Refresh every minute, every few seconds while runs are in progress"));
     m_search->setObjectName(QStringLiteral("runSearch"));
-    m_search->setPlaceholderText(tr("Filter runs and workflows…"));
+    m_search->setPlaceholderText(tr("Filter runs and workflows… (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Filter runs and workflows"));
     m_repoFilter->setObjectName(QStringLiteral("repositoryFilter"));
@@ -217,6 +217,15 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     refreshAction->setShortcutContext(Qt::WindowShortcut);
     addAction(refreshAction);
     connect(refreshAction, &QAction::triggered, this, &DashboardPage::refresh);
+    auto *findAction = new QAction(tr("Filter"), this);
+    findAction->setObjectName(QStringLiteral("filterAction"));
+    findAction->setShortcut(QKeySequence::Find); // Ctrl+F
+    findAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(findAction);
+    connect(findAction, &QAction::triggered, this, [this]() {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
     connect(m_refreshButton, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(m_autoRefresh, &QCheckBox::toggled, this, &DashboardPage::scheduleAutoRefresh);
     connect(m_search, &QLineEdit::textChanged, this, &DashboardPage::setSearchText);

@@ -10,6 +10,7 @@
 #include "settingsdialog.h"
 #include "welcomepage.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
@@ -350,4 +351,34 @@ TEST_CASE("First run: Enter a token opens Settings and a saved token brings up t
     CHECK(window.tokenStatusText().contains(QStringLiteral("keychain")));
     // The first refresh runs before the repository list arrives; the one after it fills the tables.
     REQUIRE(QTest::qWaitFor([&]() { return window.dashboard()->runModel()->rowCount() > 0; }, 15000));
+}
+
+TEST_CASE("Settings dialog: File → Settings… is Ctrl+comma and every field has an accessible name", "[ui]")
+{
+    SettingsDesk desk;
+    MainWindow window(*desk.settings);
+    auto *action = window.findChild<QAction *>(QStringLiteral("settingsAction"));
+    REQUIRE(action);
+    CHECK(action->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    CHECK_FALSE(action->isEnabled());
+    window.setSettingsServices(&desk.secrets, &desk.network);
+    REQUIRE(action->isEnabled());
+    action->trigger();
+    auto *dialog = window.findChild<SettingsDialog *>();
+    REQUIRE(dialog);
+    QStringList unnamed;
+    for (QWidget *widget : dialog->findChildren<QWidget *>()) {
+        if (!qobject_cast<QLineEdit *>(widget) && !qobject_cast<QAbstractButton *>(widget))
+            continue;
+        auto *button = qobject_cast<QAbstractButton *>(widget);
+        QString name =
+            widget->accessibleName().isEmpty() && button ? button->text() : widget->accessibleName();
+        if (name.remove(QLatin1Char('&')).trimmed().isEmpty() && !widget->inherits("QTabBar") &&
+            !widget->parentWidget()->inherits("QTabBar"))
+            unnamed.append(QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(' ') +
+                           widget->objectName());
+    }
+    INFO(unnamed.join(QStringLiteral(", ")).toStdString());
+    CHECK(unnamed.isEmpty());
+    dialog->reject();
 }
