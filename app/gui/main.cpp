@@ -8,6 +8,7 @@
 #include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "mainwindow.h"
+#include "startupreport.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
 #include "traycontroller.h"
@@ -85,6 +86,7 @@ int main(int argc, char *argv[])
                                                 *hostOptions);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     MainWindow window(settings);
+    StartupReport::installIfRequested(&window); // bench/bench_startup
     // Minimised to the tray only when there is a tray to bring it back from.
     if (settings.get(setting::StartMinimised) != QLatin1String("true") || !window.tray()->hasIcon())
         window.show();

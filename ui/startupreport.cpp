@@ -1,0 +1,70 @@
+#include "startupreport.h"
+
+#include <QCoreApplication>
+#include <QEvent>
+#include <QFile>
+#include <QTimer>
+#include <QWidget>
+
+#include <cstdio>
+#include <ctime>
+
+namespace exeserver {
+
+namespace {
+
+long long monotonicNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+}
+
+long long vmRssKb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+void StartupReport::installIfRequested(QWidget *window)
+{
+    if (qEnvironmentVariableIntValue("EXESERVER_REPORT_FIRST_PAINT") != 1 || !window)
+        return;
+    bool ok = false;
+    const int settle = qEnvironmentVariableIntValue("EXESERVER_REPORT_SETTLE_MS", &ok);
+    window->installEventFilter(new StartupReport(window, ok ? settle : 3000));
+}
+
+StartupReport::StartupReport(QWidget *window, int settleMs)
+    : QObject(window)
+    , m_settleMs(settleMs)
+{
+}
+
+bool StartupReport::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        // After the paint itself: the time the first frame is ready, not when painting began.
+        QTimer::singleShot(0, this, []() {
+            std::printf("first_paint_monotonic_ns=%lld\n", monotonicNs());
+            std::fflush(stdout);
+        });
+        QTimer::singleShot(m_settleMs, this, []() {
+            std::printf("idle_rss_kb=%lld\n", vmRssKb());
+            std::fflush(stdout);
+            QCoreApplication::quit();
+        });
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace exeserver
