@@ -177,7 +177,10 @@ QWidget *SettingsDialog::gitHubTab()
     m_testButton = new QPushButton(tr("Test &connection"));
     m_testButton->setAccessibleName(tr("Test the GitHub connection"));
     connect(m_testButton, &QPushButton::clicked, this, &SettingsDialog::testConnection);
-    form->addRow(QString(), m_testButton);
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_testButton);
+    testRow->addStretch(1);
+    form->addRow(QString(), testRow);
     m_connection = new QLabel;
     m_connection->setObjectName(QStringLiteral("connectionResult"));
     m_connection->setAccessibleName(tr("Connection test result"));
@@ -191,6 +194,8 @@ QWidget *SettingsDialog::eventsTab()
 {
     auto *page = new QWidget;
     auto *form = new QFormLayout(page);
+    // The receiver, relay, poller and sync are started once; they read these at the next start.
+    form->addRow(new QLabel(tr("Changes on this page take effect at the next start.")));
     addField(form, setting::WebhookPort, tr("Webhook &port"), tr("empty: no receiver; 0: any free port"));
     addField(form, setting::WebhookBind, tr("Webhook &bind address"));
     addField(form, setting::WebhookSecret, tr("Webhook &secret"));

@@ -1054,6 +1054,8 @@ TEST_CASE("Run workflow: the ref picker lists the repository's branches with the
     dialog->setRef(QStringLiteral("release/2.0"));
     REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
     CHECK(dialog->ref() == QStringLiteral("release/2.0"));
+    CHECK(dialog->field(QStringLiteral("environment"))); // the form, read from that ref
+    QTest::qWait(30);                                    // let the layout take the new rows
     savePng(*dialog, QStringLiteral("dispatch-branches.png"));
     dialog->close();
 }

@@ -99,6 +99,8 @@ TEST_CASE("Settings dialog: values round-trip and secrets go to the keychain, ne
         CHECK(dialog.lineEdit(setting::GitHubToken)->echoMode() == QLineEdit::Password);
         showTab(dialog, 0);
         savePng(dialog, QStringLiteral("settings-github.png"));
+        showTab(dialog, 1);
+        savePng(dialog, QStringLiteral("settings-events.png"));
         showTab(dialog, 3);
         savePng(dialog, QStringLiteral("settings-desktop.png"));
 
