@@ -22,8 +22,8 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <optional>
 
 using namespace exeserver;
@@ -31,11 +31,12 @@ using namespace exeserver::test;
 
 namespace {
 
+// steady_clock is CLOCK_MONOTONIC with libstdc++ and libc++ on Linux, so two processes can compare it.
 long long monotonicNs()
 {
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 struct Sample
