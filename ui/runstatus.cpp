@@ -5,8 +5,8 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPalette>
-#include <QStyleHints>
 #include <QPixmap>
+#include <QStyleHints>
 
 namespace exeserver {
 
