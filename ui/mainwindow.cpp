@@ -35,8 +35,16 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     restoreGeometry(
         QSettings(stateFile(), QSettings::IniFormat).value(QStringLiteral("window/geometry")).toByteArray());
 
-    m_welcome = new WelcomePage(settings, this);
-    setCentralWidget(m_welcome);
+    if (settings.gitHubToken().isEmpty()) {
+        m_welcome = new WelcomePage(settings, this);
+        setCentralWidget(m_welcome);
+    } else {
+        // A token is already known (environment): the dashboard replaces this within the first
+        // event-loop turns, so a plain line is enough and the start does not lay out the welcome text.
+        auto *connecting = new QLabel(tr("Connecting to GitHub…"), this);
+        connecting->setAlignment(Qt::AlignCenter);
+        setCentralWidget(connecting);
+    }
 
     m_tokenStatus = new QLabel(this);
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
