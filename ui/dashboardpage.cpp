@@ -177,7 +177,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_autoRefresh->setChecked(true);
     m_autoRefresh->setToolTip(tr("Refresh every minute, every few seconds while runs are in progress"));
     m_search->setObjectName(QStringLiteral("runSearch"));
-    m_search->setPlaceholderText(tr("Filter runs and workflows…"));
+    m_search->setPlaceholderText(tr("Filter runs and workflows… (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Filter runs and workflows"));
     m_repoFilter->setObjectName(QStringLiteral("repositoryFilter"));
@@ -217,6 +217,15 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     refreshAction->setShortcutContext(Qt::WindowShortcut);
     addAction(refreshAction);
     connect(refreshAction, &QAction::triggered, this, &DashboardPage::refresh);
+    auto *findAction = new QAction(tr("Filter"), this);
+    findAction->setObjectName(QStringLiteral("filterAction"));
+    findAction->setShortcut(QKeySequence::Find); // Ctrl+F
+    findAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(findAction);
+    connect(findAction, &QAction::triggered, this, [this]() {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
     connect(m_refreshButton, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(m_autoRefresh, &QCheckBox::toggled, this, &DashboardPage::scheduleAutoRefresh);
     connect(m_search, &QLineEdit::textChanged, this, &DashboardPage::setSearchText);
@@ -545,7 +554,9 @@ void DashboardPage::scheduleAutoRefresh()
         return;
     // An error backs off to the idle interval rather than hammering an unreachable server.
     const bool busy = m_runs->hasRunningRuns() && m_errors.isEmpty();
-    m_timer->start(busy ? m_busyIntervalMs : m_idleIntervalMs);
+    // Never sooner than GitHub's X-Poll-Interval, when it sends one, however busy the runs are.
+    const int floorMs = m_client.connection().pollIntervalSecs() * 1000;
+    m_timer->start(std::max(busy ? m_busyIntervalMs : m_idleIntervalMs, floorMs));
 }
 
 int DashboardPage::autoRefreshInterval() const
@@ -813,6 +824,28 @@ RunDetailsDialog *DashboardPage::openRun(int proxyRow)
     dialog->show();
     Q_EMIT runDetailsOpened(dialog);
     return dialog;
+}
+
+RunDetailsDialog *DashboardPage::openRunById(const QString &repo, qint64 runId)
+{
+    for (int row = 0; row < m_runProxy->rowCount(); ++row) {
+        const QModelIndex index = m_runProxy->index(row, 0);
+        if (index.data(role::RunId).toLongLong() == runId &&
+            m_runs->runAt(m_runProxy->mapToSource(index).row())->repo == repo)
+            return openRun(row);
+    }
+    // Hidden by a filter: open it all the same.
+    for (const DashboardRun &entry : m_runs->runs()) {
+        if (entry.repo != repo || entry.run.id != runId)
+            continue;
+        auto *dialog = new RunDetailsDialog(m_client, m_store, entry.repo, entry.run, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &RunDetailsDialog::actionFinished, this, &DashboardPage::refresh);
+        dialog->show();
+        Q_EMIT runDetailsOpened(dialog);
+        return dialog;
+    }
+    return nullptr;
 }
 
 } // namespace exeserver

@@ -73,6 +73,8 @@ public:
 
     // Opens the details of the run at `proxyRow` of the runs table.
     RunDetailsDialog *openRun(int proxyRow);
+    // The same for a run listed in the table (a clicked notification); null when it is not listed.
+    RunDetailsDialog *openRunById(const QString &repo, qint64 runId);
 
     // "Pre-set comment…": the dialog over the open pull requests of the picked repositories, with the
     // presets kept beside the state file (non-modal, deleted on close).

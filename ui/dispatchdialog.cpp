@@ -73,6 +73,34 @@ DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString 
             loadInputs();
     });
     loadInputs();
+    loadBranches();
+}
+
+void DispatchDialog::loadBranches()
+{
+    QPointer<DispatchDialog> self(this);
+    m_client.listBranches(m_repo, [self](Result<QList<Branch>> branches) {
+        if (!self)
+            return;
+        self->m_branchesLoaded = true;
+        // The default branch (first) stays selected, and so does anything typed meanwhile; the others
+        // only become choices. A failure leaves the refs the dashboard knew: the combo stays editable.
+        if (branches) {
+            for (const Branch &branch : *branches) {
+                if (self->m_ref->findText(branch.name) < 0)
+                    self->m_ref->addItem(branch.name);
+            }
+        }
+        Q_EMIT self->branchesLoaded();
+    });
+}
+
+QStringList DispatchDialog::refChoices() const
+{
+    QStringList choices;
+    for (int i = 0; i < m_ref->count(); ++i)
+        choices.append(m_ref->itemText(i));
+    return choices;
 }
 
 QString DispatchDialog::ref() const

@@ -31,6 +31,9 @@ public:
     void setRef(const QString &ref); // reloads the inputs from that ref
     QJsonObject inputValues() const; // as sent: every value a string, booleans "true"/"false"
     QWidget *field(const QString &inputName) const;
+    // The ref combo's choices: the default branch first, then the repository's branches once listed.
+    QStringList refChoices() const;
+    bool areBranchesLoaded() const { return m_branchesLoaded; }
 
 public Q_SLOTS:
     void loadInputs();
@@ -38,11 +41,13 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void inputsLoaded();
+    void branchesLoaded();
     void dispatched(const QString &repo, const QString &ref, const exeserver::DispatchResult &result);
     void dispatchFailed(const QString &message);
 
 private:
     void buildForm();
+    void loadBranches();
     void updateRunButton();
     void setMessage(const QString &text, bool error);
 
@@ -53,6 +58,7 @@ private:
     QList<DispatchInput> m_inputs;
     bool m_loading = false;
     bool m_sending = false;
+    bool m_branchesLoaded = false;
 
     QComboBox *m_ref;
     QWidget *m_formHost;

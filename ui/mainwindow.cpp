@@ -4,9 +4,14 @@
 #include "config/settings.h"
 #include "dashboardpage.h"
 #include "exeserver/version.h"
+#include "github/githubclient.h"
 #include "host/automationhost.h"
+#include "notificationpolicy.h"
 #include "repositorypicker.h"
 #include "sync/syncservice.h"
+#include "rundetailsdialog.h"
+#include "settingsdialog.h"
+#include "traycontroller.h"
 #include "welcomepage.h"
 
 #include <QApplication>
@@ -15,9 +20,9 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
-#include <QSystemTrayIcon>
 
 namespace exeserver {
 
@@ -32,13 +37,23 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     restoreGeometry(
         QSettings(stateFile(), QSettings::IniFormat).value(QStringLiteral("window/geometry")).toByteArray());
 
-    m_welcome = new WelcomePage(settings, this);
-    setCentralWidget(m_welcome);
+    if (settings.gitHubToken().isEmpty()) {
+        m_welcome = new WelcomePage(settings, this);
+        setCentralWidget(m_welcome);
+    } else {
+        // A token is already known (environment): the dashboard replaces this within the first
+        // event-loop turns, so a plain line is enough and the start does not lay out the welcome text.
+        auto *connecting = new QLabel(tr("Connecting to GitHub…"), this);
+        connecting->setAlignment(Qt::AlignCenter);
+        setCentralWidget(connecting);
+    }
 
     m_tokenStatus = new QLabel(this);
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
-    statusBar()->addPermanentWidget(m_tokenStatus, 1);
+    // A normal (not permanent) widget: a temporary message (a notification, an error) replaces it while
+    // shown.
+    statusBar()->addWidget(m_tokenStatus, 1);
     m_dashboardStatus = new QLabel(this);
     m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
     m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
@@ -52,7 +67,70 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     createMenus();
     m_assistant = new ChatDock(settings, this);
     m_assistant->addTo(this);
+    createTray();
+    connectWelcomePage();
     refreshCredentials();
+}
+
+void MainWindow::createTray()
+{
+    m_notifications = std::make_unique<NotificationPolicy>(NotificationChoices::from(m_settings));
+    m_trayController = new TrayController(windowIcon(), this);
+    connect(m_trayController, &TrayController::showRequested, this, [this]() {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    connect(m_trayController, &TrayController::quitRequested, qApp, &QApplication::quit);
+    connect(m_trayController, &TrayController::runRequested, this, [this](const QString &repo, qint64 runId) {
+        if (!m_dashboard || !m_dashboard->openRunById(repo, runId))
+            statusBar()->showMessage(tr("Run %1 of %2 is no longer listed.").arg(runId).arg(repo), 15000);
+    });
+    connect(m_trayController, &TrayController::eventRequested, this, [this](const QString &eventId) {
+        statusBar()->showMessage(tr("Event %1").arg(eventId), 15000);
+        Q_EMIT eventRequested(eventId);
+    });
+}
+
+void MainWindow::showNotification(const DesktopNotification &notification)
+{
+    m_trayController->notify(notification);
+    m_lastHostMessage = notification.body.isEmpty()
+                            ? notification.title
+                            : notification.title + QStringLiteral(": ") + notification.body;
+    statusBar()->showMessage(m_lastHostMessage, notification.warning ? 0 : 15000);
+}
+
+void MainWindow::connectWelcomePage()
+{
+    if (m_welcome)
+        connect(m_welcome, &WelcomePage::settingsRequested, this, &MainWindow::openSettings);
+}
+
+void MainWindow::setSettingsServices(SecretStore *secrets, QNetworkAccessManager *network)
+{
+    m_secrets = secrets;
+    m_network = network;
+    m_settingsAction->setEnabled(secrets && network);
+    if (m_welcome)
+        m_welcome->setSettingsAvailable(secrets && network);
+}
+
+SettingsDialog *MainWindow::openSettings()
+{
+    if (!m_secrets || !m_network)
+        return nullptr;
+    auto *dialog = new SettingsDialog(m_settings, *m_secrets, *m_network, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::saved, this, [this](bool tokenChanged) {
+        refreshCredentials();
+        m_notifications->setChoices(NotificationChoices::from(m_settings));
+        if (tokenChanged && m_dashboard)
+            statusBar()->showMessage(tr("The new token is used from the next start."), 15000);
+        Q_EMIT settingsSaved(tokenChanged);
+    });
+    dialog->open();
+    return dialog;
 }
 
 MainWindow::~MainWindow() = default;
@@ -72,6 +150,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_settingsAction = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    m_settingsAction->setEnabled(false); // until setSettingsServices()
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -120,6 +204,17 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
     m_assistant->attach(client, store);
+    // "Runs of mine" are the token owner's; failures found by each refresh may become notifications.
+    QPointer<MainWindow> self(this);
+    client->currentUser([self](Result<AuthenticatedUser> user) {
+        if (self && user)
+            self->m_notifications->setLogin(user->user.login);
+    });
+    connect(m_dashboard, &DashboardPage::refreshed, this, [this]() {
+        for (const DesktopNotification &notification :
+             m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
+            showNotification(notification);
+    });
     followSelection();
 }
 
@@ -145,11 +240,26 @@ void MainWindow::setAutomationHost(AutomationHost *host, const QString &startErr
     if (!host)
         return;
     connect(host, &AutomationHost::descriptionChanged, this, &MainWindow::updateHostStatus);
+    m_trayController->setHost(host);
     connect(host, &AutomationHost::notification, this, [this](const TriggerNotification &notification) {
-        showHostMessage(notification.title, notification.body, false);
+        if (const auto shown = m_notifications->triggerMessage(notification))
+            showNotification(*shown);
     });
-    connect(host, &AutomationHost::errorRaised, this,
-            [this](const QString &message) { showHostMessage(tr("ExeServer"), message, true); });
+    connect(host, &AutomationHost::errorRaised, this, [this](const QString &message) {
+        if (const auto shown = m_notifications->triggerFailed(message))
+            showNotification(*shown);
+        else
+            statusBar()->showMessage(m_lastHostMessage = message); // not chosen for the tray; still said
+    });
+    connect(host, &AutomationHost::actionFinished, this,
+            [this](const QString &, ActionKind kind, const QString &target, ActionStatus status,
+                   const QString &detail) {
+                if (status != ActionStatus::Failure)
+                    return;
+                if (const auto shown = m_notifications->triggerFailed(
+                        tr("%1 %2 failed: %3").arg(toString(kind), target, detail)))
+                    showNotification(*shown);
+            });
     connect(host, &AutomationHost::warningRaised, this,
             [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     connect(host, &AutomationHost::pollFailed, this, [this](const QString &message) {
@@ -181,13 +291,12 @@ void MainWindow::updateHostStatus()
 void MainWindow::showHostMessage(const QString &title, const QString &body, bool error)
 {
     m_lastHostMessage = body.isEmpty() ? title : title + QStringLiteral(": ") + body;
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        if (!m_tray) {
-            m_tray = new QSystemTrayIcon(windowIcon(), this);
-            m_tray->setToolTip(QStringLiteral("ExeServer"));
-            m_tray->show();
-        }
-        m_tray->showMessage(title, body, error ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+    if (error) {
+        DesktopNotification notification;
+        notification.title = title;
+        notification.body = body;
+        notification.warning = true;
+        m_trayController->notify(notification);
     }
     // The status bar always says it too, so an error is never only in a bubble that went by.
     statusBar()->showMessage(m_lastHostMessage, error ? 0 : 15000);

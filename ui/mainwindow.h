@@ -2,15 +2,22 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
-class QSystemTrayIcon;
+class QNetworkAccessManager;
 
 namespace exeserver {
 
 class AutomationHost;
 class ChatDock;
 class DashboardPage;
+class NotificationPolicy;
+class SecretStore;
+class SettingsDialog;
+class TrayController;
+struct DesktopNotification;
 class EventStore;
 class GitHubClient;
 class Settings;
@@ -48,8 +55,27 @@ public:
     // The last notification or error shown (tests; also the tray message's text).
     QString lastHostMessage() const { return m_lastHostMessage; }
 
+    // What Settings… needs: the keychain and a network manager for "Test connection". Until this is
+    // called the menu entry is disabled. Both must outlive the window.
+    void setSettingsServices(SecretStore *secrets, QNetworkAccessManager *network);
+    // Opens Settings… (window-modal, deleted on close); null without the services.
+    SettingsDialog *openSettings();
+
+    // The tray icon and its menu (no icon without a system tray), and what decides which runs and
+    // trigger outcomes become notifications.
+    TrayController *tray() const { return m_trayController; }
+    NotificationPolicy &notificationPolicy() const { return *m_notifications; }
+    // Shows a notification (tray message when there is a tray; the status bar always).
+    void showNotification(const DesktopNotification &notification);
+
 public Q_SLOTS:
     void showAbout();
+
+Q_SIGNALS:
+    // Settings were saved; `tokenChanged` when a new GitHub token is in the keychain (and the settings).
+    void settingsSaved(bool tokenChanged);
+    // A clicked notification about an event (for the event log view, which opens it).
+    void eventRequested(const QString &eventId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -66,15 +92,21 @@ private:
     QLabel *m_hostStatus = nullptr;
     QLabel *m_syncStatus = nullptr;
     AutomationHost *m_host = nullptr;
-    QSystemTrayIcon *m_tray = nullptr;
+    TrayController *m_trayController = nullptr;
+    std::unique_ptr<NotificationPolicy> m_notifications;
     QAction *m_presetAction = nullptr;
     ChatDock *m_assistant = nullptr;
+    QAction *m_settingsAction = nullptr;
+    SecretStore *m_secrets = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
     QString m_hostError;
     QString m_lastHostMessage;
 
     void updateHostStatus();
     void showHostMessage(const QString &title, const QString &body, bool error);
     void followSelection();
+    void connectWelcomePage();
+    void createTray();
 };
 
 } // namespace exeserver

@@ -61,7 +61,8 @@ PresetCommentsDialog::PresetCommentsDialog(GitHubClient &client, EventStore *sto
     , m_message(new QLabel(this))
     , m_newName(new QLineEdit(this))
     , m_newBody(new QLineEdit(this))
-    , m_addButton(new QPushButton(tr("Add preset"), this))
+    , m_addButton(new QPushButton(tr("Save preset"), this))
+    , m_deleteButton(new QPushButton(tr("Delete preset"), this))
     , m_postButton(new QPushButton(tr("Post"), this))
 {
     setWindowTitle(tr("Pre-set comment"));
@@ -94,11 +95,18 @@ PresetCommentsDialog::PresetCommentsDialog(GitHubClient &client, EventStore *sto
     m_newBody->setPlaceholderText(tr("comment text; {{ args }} is the question"));
     m_newBody->setAccessibleName(tr("New preset text"));
     m_addButton->setAutoDefault(false);
-    auto *addBox = new QGroupBox(tr("Add preset"), this);
+    m_addButton->setObjectName(QStringLiteral("savePreset"));
+    m_addButton->setAccessibleName(tr("Save the preset"));
+    m_deleteButton->setAutoDefault(false);
+    m_deleteButton->setObjectName(QStringLiteral("deletePreset"));
+    m_deleteButton->setAccessibleName(tr("Delete the chosen preset"));
+    m_deleteButton->setEnabled(false);
+    auto *addBox = new QGroupBox(tr("Your presets — choose one to edit it, or give a new name"), this);
     auto *addLayout = new QHBoxLayout(addBox);
     addLayout->addWidget(m_newName, 1);
     addLayout->addWidget(m_newBody, 2);
     addLayout->addWidget(m_addButton);
+    addLayout->addWidget(m_deleteButton);
 
     m_postButton->setAutoDefault(false);
     m_postButton->setEnabled(false);
@@ -126,7 +134,8 @@ PresetCommentsDialog::PresetCommentsDialog(GitHubClient &client, EventStore *sto
     connect(m_presetButtons, &QButtonGroup::buttonClicked, this,
             [this](QAbstractButton *button) { choosePreset(button->property("preset").toString()); });
     connect(m_addButton, &QPushButton::clicked, this,
-            [this]() { addPreset(m_newName->text().trimmed(), m_newBody->text()); });
+            [this]() { savePreset(m_newName->text().trimmed(), m_newBody->text()); });
+    connect(m_deleteButton, &QPushButton::clicked, this, [this]() { deletePreset(m_preset); });
     connect(m_postButton, &QPushButton::clicked, this, &PresetCommentsDialog::post);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
@@ -251,8 +260,65 @@ bool PresetCommentsDialog::choosePreset(const QString &name)
     m_preset = name;
     const std::optional<CommentPreset> preset = m_presets.find(name);
     m_args->setEnabled(preset && usesArgs(preset->body));
+    updateEditor();
     updatePreview();
     return true;
+}
+
+void PresetCommentsDialog::updateEditor()
+{
+    const std::optional<CommentPreset> preset = m_presets.find(m_preset);
+    const bool own = preset && !preset->builtIn;
+    if (own) {
+        m_newName->setText(preset->name);
+        m_newBody->setText(preset->body);
+    }
+    m_deleteButton->setEnabled(own);
+    m_deleteButton->setToolTip(own ? QString() : tr("PR-Agent's built-in presets are read-only"));
+}
+
+bool PresetCommentsDialog::canDeleteCurrentPreset() const
+{
+    return m_deleteButton->isEnabled();
+}
+
+Status PresetCommentsDialog::savePreset(const QString &name, const QString &body)
+{
+    const std::optional<CommentPreset> existing = m_presets.find(name);
+    if (!existing || existing->builtIn || name != m_preset)
+        return addPreset(name, body); // new, or a refusal the store explains
+    const Status replaced = m_presets.add(name, body, existing->description, true);
+    if (!replaced) {
+        setMessage(tr("The preset was not saved: %1").arg(replaced.error().message), true);
+        return replaced;
+    }
+    reloadPresets();
+    updateEditor();
+    updatePreview();
+    setMessage(tr("Preset \"%1\" saved.").arg(name), false);
+    return replaced;
+}
+
+Status PresetCommentsDialog::deletePreset(const QString &name)
+{
+    const std::optional<CommentPreset> preset = m_presets.find(name);
+    if (preset && !preset->builtIn &&
+        !Confirm::ask(this, tr("Delete preset"), tr("Delete your preset \"%1\"?").arg(name)))
+        return Error{QStringLiteral("cancelled"), tr("Not deleted.")};
+    const Status removed = m_presets.remove(name);
+    if (!removed) {
+        setMessage(tr("The preset was not deleted: %1").arg(removed.error().message), true);
+        return removed;
+    }
+    if (m_preset == name)
+        m_preset.clear();
+    m_newName->clear();
+    m_newBody->clear();
+    reloadPresets();
+    updateEditor();
+    updatePreview();
+    setMessage(tr("Preset \"%1\" deleted.").arg(name), false);
+    return removed;
 }
 
 void PresetCommentsDialog::setArgs(const QString &args)

@@ -27,7 +27,8 @@ class GitHubClient;
 // repository), one button per preset of the PresetStore in `presetDirectory` (built-ins first), a question
 // line for presets that use {{ args }} (/ask), a live preview of the rendered text, and Post — confirmed
 // (Confirm::ask) and written to the action log (kind Comment, target owner/repo#N, as the CLI) around
-// GitHubClient::createIssueComment. "Add preset" saves a new user preset. Errors show in the dialog.
+// GitHubClient::createIssueComment. Choosing one of the user's presets puts it in the editor below ("Save
+// preset" replaces it, "Delete preset" removes it); a new name adds one. Errors show in the dialog.
 class PresetCommentsDialog : public QDialog
 {
     Q_OBJECT
@@ -50,6 +51,12 @@ public:
     bool isPostEnabled() const;
     // Saves a user preset and shows its button; the error is also shown in the dialog.
     Status addPreset(const QString &name, const QString &body);
+    // Saves the preset being edited: the chosen user preset is replaced, a new name is added. Built-ins
+    // (PR-Agent's) are read-only.
+    Status savePreset(const QString &name, const QString &body);
+    // Deletes the user's preset `name` after a confirmation; built-ins cannot be deleted.
+    Status deletePreset(const QString &name);
+    bool canDeleteCurrentPreset() const;
 
 public Q_SLOTS:
     void post();
@@ -66,6 +73,7 @@ private:
     };
     void load();
     void reloadPresets();
+    void updateEditor();
     void updatePreview();
     void setMessage(const QString &text, bool error);
     const Entry *currentEntry() const;
@@ -93,6 +101,7 @@ private:
     QLineEdit *m_newName;
     QLineEdit *m_newBody;
     QPushButton *m_addButton;
+    QPushButton *m_deleteButton;
     QPushButton *m_postButton;
 };
 

@@ -1,9 +1,12 @@
 #include "runstatus.h"
 
+#include <QGuiApplication>
 #include <QHash>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPalette>
 #include <QPixmap>
+#include <QStyleHints>
 
 namespace exeserver {
 
@@ -54,8 +57,49 @@ QString runStateText(RunState state)
     return {};
 }
 
+bool isDarkPalette()
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    // The system's scheme, unless the application set its own palette (which is then what is drawn on).
+    if (!QCoreApplication::testAttribute(Qt::AA_SetPalette)) {
+        const Qt::ColorScheme scheme = QGuiApplication::styleHints()->colorScheme();
+        if (scheme != Qt::ColorScheme::Unknown)
+            return scheme == Qt::ColorScheme::Dark;
+    }
+#endif
+    const QPalette palette = QGuiApplication::palette();
+    return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+}
+
 QColor runStateColor(RunState state)
 {
+    return runStateColor(state, isDarkPalette());
+}
+
+QColor runStateColor(RunState state, bool dark)
+{
+    if (dark) {
+        // GitHub's dark-mode colours: light enough for text on a dark background.
+        switch (state) {
+        case RunState::Queued:
+            return QColor(0xd2, 0x99, 0x22);
+        case RunState::Waiting:
+            return QColor(0xe3, 0xb3, 0x41);
+        case RunState::InProgress:
+            return QColor(0x58, 0xa6, 0xff);
+        case RunState::Success:
+            return QColor(0x3f, 0xb9, 0x50);
+        case RunState::Failure:
+            return QColor(0xf8, 0x51, 0x49);
+        case RunState::Cancelled:
+            return QColor(0x9d, 0xa7, 0xb3);
+        case RunState::Skipped:
+            return QColor(0x8b, 0x94, 0x9e);
+        case RunState::Neutral:
+            return QColor(0xb1, 0xba, 0xc4);
+        }
+    }
+
     switch (state) {
     case RunState::Queued:
         return QColor(0x9a, 0x67, 0x00);
@@ -85,13 +129,13 @@ bool isRunning(RunState state)
 namespace {
 
 // Shapes differ per state (tick, cross, slash, dots, clock, arc) so the icon alone tells them apart.
-QPixmap drawIcon(RunState state, int frame, int size)
+QPixmap drawIcon(RunState state, int frame, int size, bool dark)
 {
     QPixmap pixmap(size, size);
     pixmap.fill(Qt::transparent);
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
-    const QColor color = runStateColor(state);
+    const QColor color = runStateColor(state, dark);
     const qreal s = size;
     const QRectF circle(s * 0.08, s * 0.08, s * 0.84, s * 0.84);
     QPen pen(color, s * 0.11, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
@@ -102,7 +146,9 @@ QPixmap drawIcon(RunState state, int frame, int size)
         p.setPen(Qt::NoPen);
         p.setBrush(color);
         p.drawEllipse(circle);
-        QPen mark(Qt::white, s * 0.12, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        // The mark takes the background's side, so it stands out of the filled circle in both schemes.
+        QPen mark(dark ? QColor(0x0d, 0x11, 0x17) : QColor(Qt::white), s * 0.12, Qt::SolidLine, Qt::RoundCap,
+                  Qt::RoundJoin);
         p.setPen(mark);
         if (state == RunState::Success) {
             QPainterPath tick;
@@ -174,13 +220,14 @@ QIcon runStateIcon(RunState state, int frame)
     if (state != RunState::InProgress)
         frame = 0;
     frame %= kSpinnerFrames;
-    const int key = int(state) * kSpinnerFrames + frame;
+    const bool dark = isDarkPalette();
+    const int key = (int(state) * kSpinnerFrames + frame) * 2 + (dark ? 1 : 0);
     auto it = cache.constFind(key);
     if (it != cache.constEnd())
         return *it;
     QIcon icon;
     for (int size : {16, 24, 32, 48})
-        icon.addPixmap(drawIcon(state, frame, size));
+        icon.addPixmap(drawIcon(state, frame, size, dark));
     cache.insert(key, icon);
     return icon;
 }

@@ -25,7 +25,13 @@ inline constexpr int kRunStateCount = 8;
 // status: queued, waiting, requested, pending, in_progress, completed; conclusion once completed.
 RunState runStateOf(const QString &status, const QString &conclusion);
 QString runStateText(RunState state); // "In progress"
+// The state's colour for the current colour scheme: GitHub's light colours on a light palette, its lighter
+// dark-mode colours on a dark one, so the text keeps its contrast either way.
 QColor runStateColor(RunState state);
+QColor runStateColor(RunState state, bool dark);
+// Whether the application is drawn dark: on Qt 6.5+ the system's colour scheme (QStyleHints::colorScheme),
+// unless the application set a palette of its own; on 6.4, and when the scheme is unknown, the palette.
+bool isDarkPalette();
 bool isRunning(RunState state); // queued, waiting or in progress: worth refreshing sooner
 
 // Icons drawn with QPainter; in progress has kSpinnerFrames frames (a rotating arc).

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -33,18 +34,26 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
            "<p>ExeServer looks for the token in this order: the <code>GITHUB_TOKEN</code> or "
            "<code>GH_TOKEN</code> environment variable, the operating system's keychain "
            "(<code>exeserver-cli config set-secret github.token</code>), then the GitHub CLI's login "
-           "(<code>gh auth login</code>). The token is never written to the settings file or the logs.</p>"));
+           "(<code>gh auth login</code>). The token is never written to the settings file or the logs.</p>"
+           "<p>Or paste one into Settings: it is kept in the keychain and the dashboard opens at once.</p>"));
 
     m_state = new QLabel(this);
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_state->setAccessibleName(tr("Connection state"));
 
+    m_enterToken = new QPushButton(tr("&Enter a token…"), this);
+    m_enterToken->setObjectName(QStringLiteral("enterToken"));
+    m_enterToken->setAccessibleName(tr("Open Settings to enter a GitHub token"));
+    m_enterToken->setEnabled(false); // until the window can open Settings
+    connect(m_enterToken, &QPushButton::clicked, this, &WelcomePage::settingsRequested);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(32, 24, 32, 24);
     layout->setSpacing(12);
     layout->addWidget(title);
     layout->addWidget(explanation);
+    layout->addWidget(m_enterToken, 0, Qt::AlignLeft);
     layout->addWidget(m_state);
     layout->addStretch(1);
     refresh();
@@ -63,6 +72,16 @@ void WelcomePage::refresh()
     m_state->setText(tr("<p>%1</p><p>GitHub API: <code>%2</code><br>Data folder: <code>%3</code></p>")
                          .arg(tokenLine, api.toHtmlEscaped(),
                               QDir::toNativeSeparators(m_settings.dataDir()).toHtmlEscaped()));
+}
+
+void WelcomePage::setSettingsAvailable(bool available)
+{
+    m_enterToken->setEnabled(available);
+}
+
+QString WelcomePage::stateText() const
+{
+    return m_state->text();
 }
 
 } // namespace exeserver

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 
 namespace exeserver {
 
@@ -15,10 +16,17 @@ class WelcomePage : public QWidget
 public:
     explicit WelcomePage(const Settings &settings, QWidget *parent = nullptr);
     void refresh();
+    // Enables "Enter a token…" once the window can open Settings.
+    void setSettingsAvailable(bool available);
+    QString stateText() const;
+
+Q_SIGNALS:
+    void settingsRequested();
 
 private:
     const Settings &m_settings;
     QLabel *m_state = nullptr;
+    QPushButton *m_enterToken = nullptr;
 };
 
 } // namespace exeserver

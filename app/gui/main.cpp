@@ -9,10 +9,12 @@
 #include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "mainwindow.h"
+#include "startupreport.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "sync/synctarget.h"
+#include "traycontroller.h"
 #include "util/clock.h"
 
 #include <QApplication>
@@ -90,7 +92,10 @@ int main(int argc, char *argv[])
     std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
     window.assistant()->setStore(store.isOpen() ? &store : nullptr); // conversations live in the store
-    window.show();
+    StartupReport::installIfRequested(&window); // bench/bench_startup
+    // Minimised to the tray only when there is a tray to bring it back from.
+    if (settings.get(setting::StartMinimised) != QLatin1String("true") || !window.tray()->hasIcon())
+        window.show();
     if (!hostOptions)
         window.statusBar()->showMessage(QApplication::translate("main", "Webhooks and triggers off: %1")
                                             .arg(hostOptions.error().message));
@@ -98,7 +103,8 @@ int main(int argc, char *argv[])
     // Secrets arrive asynchronously (the keychain may ask the user); the window is already up meanwhile.
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
-    loadCredentials(settings, secrets, ghCli, [&]() {
+    window.setSettingsServices(&secrets, &network);
+    const auto credentialsReady = [&]() {
         window.refreshCredentials();
         if (host && !host->isStarted()) {
             const Status started = host->start();
@@ -131,7 +137,10 @@ int main(int argc, char *argv[])
         options.connection.maxRateLimitWaitSecs = 30;
         client = std::make_unique<GitHubClient>(options);
         window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
-    });
+    };
+    loadCredentials(settings, secrets, ghCli, credentialsReady);
+    // A token pasted into Settings on the welcome page brings up the dashboard without a restart.
+    QObject::connect(&window, &MainWindow::settingsSaved, &window, [&]() { credentialsReady(); });
 
     return app.exec();
 }

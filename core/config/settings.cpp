@@ -99,6 +99,31 @@ const QList<SettingDefinition> &Settings::definitions()
          QStringLiteral("true"),
          false,
          QStringLiteral("Poll GitHub for the selected repositories' events (true or false)")},
+        {setting::NotifyMyFailedRuns,
+         {},
+         QStringLiteral("true"),
+         false,
+         QStringLiteral("Desktop notification when a run you started fails (true or false)")},
+        {setting::NotifyAllFailedRuns,
+         {},
+         QStringLiteral("false"),
+         false,
+         QStringLiteral("Desktop notification when any run of the selected repositories fails")},
+        {setting::NotifyTriggerFailures,
+         {},
+         QStringLiteral("true"),
+         false,
+         QStringLiteral("Desktop notification when a trigger cannot run or its action fails")},
+        {setting::NotifyTriggerMessages,
+         {},
+         QStringLiteral("true"),
+         false,
+         QStringLiteral("Desktop notification for triggers' notify actions")},
+        {setting::StartMinimised,
+         {},
+         QStringLiteral("false"),
+         false,
+         QStringLiteral("Start the desktop app minimised to the system tray (when there is one)")},
         {setting::SupabaseUrl,
          {QStringLiteral("SUPABASE_URL")},
          {},
@@ -159,6 +184,12 @@ Settings::Settings(QProcessEnvironment environment, QHash<QString, QString> comm
                !fromEnv.isEmpty()) {
         m_dataDir = fromEnv;
         m_dataDirOrigin = QStringLiteral("EXESERVER_DATA_DIR");
+    } else if (const QString chosen = QSettings(dataDirChoiceFile(), QSettings::IniFormat)
+                                          .value(QStringLiteral("data_dir"))
+                                          .toString();
+               !chosen.isEmpty()) {
+        m_dataDir = chosen;
+        m_dataDirOrigin = dataDirChoiceFile();
     } else {
         m_dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     }
@@ -173,6 +204,26 @@ Settings::Settings(QProcessEnvironment environment, QHash<QString, QString> comm
 QString Settings::dataDir() const
 {
     return m_dataDir;
+}
+
+QString Settings::dataDirChoiceFile()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(QStringLiteral("data-dir.ini"));
+}
+
+Status Settings::chooseDataDirForNextStart(const QString &dir)
+{
+    QSettings choice(dataDirChoiceFile(), QSettings::IniFormat);
+    if (dir.trimmed().isEmpty())
+        choice.remove(QStringLiteral("data_dir"));
+    else
+        choice.setValue(QStringLiteral("data_dir"), QDir::cleanPath(QDir(dir.trimmed()).absolutePath()));
+    choice.sync();
+    if (choice.status() != QSettings::NoError)
+        return Error{QStringLiteral("io"),
+                     QStringLiteral("Cannot write %1.").arg(QDir::toNativeSeparators(dataDirChoiceFile()))};
+    return success();
 }
 
 QString Settings::settingsFilePath() const
@@ -240,6 +291,7 @@ SettingValue Settings::value(const QString &key) const
         return {m_dataDir,
                 m_dataDirOrigin.isEmpty()                         ? SettingSource::Default
                 : m_dataDirOrigin.startsWith(QLatin1String("--")) ? SettingSource::CommandLine
+                : m_dataDirOrigin == dataDirChoiceFile()          ? SettingSource::SettingsFile
                                                                   : SettingSource::Environment,
                 m_dataDirOrigin};
     }

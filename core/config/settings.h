@@ -58,6 +58,11 @@ inline const QString RelayUrl = QStringLiteral("relay.url");
 inline const QString WebhookPort = QStringLiteral("webhook.port");
 inline const QString WebhookBind = QStringLiteral("webhook.bind");
 inline const QString PollEnabled = QStringLiteral("poll.enabled");
+inline const QString NotifyMyFailedRuns = QStringLiteral("notify.my_failed_runs");
+inline const QString NotifyAllFailedRuns = QStringLiteral("notify.all_failed_runs");
+inline const QString NotifyTriggerFailures = QStringLiteral("notify.trigger_failures");
+inline const QString NotifyTriggerMessages = QStringLiteral("notify.trigger_messages");
+inline const QString StartMinimised = QStringLiteral("ui.start_minimised");
 } // namespace setting
 
 // The one settings class, in the spirit of PR-Agent's get_setting_or_env. Precedence: command line >
@@ -85,6 +90,11 @@ public:
     void provideSecret(const QString &key, const QString &value, SettingSource source);
 
     QString dataDir() const;
+    // The data dir cannot live in its own settings file, so a choice made in the GUI is kept in a small
+    // file in the user's config folder and read at the next start (command line and environment still
+    // win). Empty `dir`: back to the default.
+    static QString dataDirChoiceFile();
+    static Status chooseDataDirForNextStart(const QString &dir);
     QString settingsFilePath() const;
     // Set when the settings file exists but could not be read or parsed; defaults are used instead.
     std::optional<Error> fileError() const { return m_fileError; }

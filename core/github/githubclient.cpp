@@ -158,6 +158,12 @@ void GitHubClient::markNotificationRead(const QString &threadId, StatusCallback 
     sendForStatus(std::move(request), std::move(done));
 }
 
+void GitHubClient::listBranches(const QString &repo, Callback<QList<Branch>> done)
+{
+    fetchList<Branch>(GitHubRequest::get(repoPath(repo, QStringLiteral("/branches")), perPage(100)),
+                      std::move(done));
+}
+
 void GitHubClient::listWorkflows(const QString &repo, Callback<QList<Workflow>> done)
 {
     GitHubRequest request =

@@ -73,6 +73,7 @@ public:
     void listNotifications(bool participatingOnly, Callback<NotificationsPage> done);
     void markNotificationRead(const QString &threadId, StatusCallback done);
 
+    void listBranches(const QString &repo, Callback<QList<Branch>> done);
     void listWorkflows(const QString &repo, Callback<QList<Workflow>> done);
     void getWorkflow(const QString &repo, const QString &workflow, Callback<Workflow> done);
     void getFileContent(const QString &repo, const QString &path, const QString &ref,

@@ -263,6 +263,12 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
         Q_EMIT rateLimitChanged(m_rateLimit);
     }
 
+    if (const QByteArray poll = header("x-poll-interval"); !poll.isEmpty()) {
+        bool ok = false;
+        if (const int secs = poll.toInt(&ok); ok && secs > 0)
+            m_pollIntervalSecs = secs;
+    }
+
     if (status == 0) {
         const QNetworkReply::NetworkError error = reply->error();
         const bool timedOut =

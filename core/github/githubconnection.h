@@ -105,6 +105,8 @@ public:
     const Options &options() const { return m_options; }
     QUrl urlFor(const QString &path, const QUrlQuery &query = {}) const;
     RateLimitState rateLimit() const { return m_rateLimit; }
+    // The last X-Poll-Interval GitHub sent (seconds; 0: none yet): pollers must not ask more often.
+    int pollIntervalSecs() const { return m_pollIntervalSecs; }
     GitHubStatistics statistics() const { return m_statistics; }
     void resetStatistics() { m_statistics = {}; }
     int activeCount() const { return m_active; }
@@ -140,6 +142,7 @@ private:
     int m_active = 0;
     int m_secondaryHits = 0;
     RateLimitState m_rateLimit;
+    int m_pollIntervalSecs = 0;
     GitHubStatistics m_statistics;
     QTimer *m_wakeTimer;
 };

@@ -94,6 +94,15 @@ QString Workflow::fileName() const
     return path.section(QLatin1Char('/'), -1);
 }
 
+Branch Branch::fromJson(const QJsonObject &json)
+{
+    Branch b;
+    b.name = str(json, "name");
+    b.sha = str(json.value(QLatin1String("commit")).toObject(), "sha");
+    b.isProtected = json.value(QLatin1String("protected")).toBool();
+    return b;
+}
+
 Workflow Workflow::fromJson(const QJsonObject &json)
 {
     Workflow w;

@@ -59,6 +59,16 @@ struct Workflow
     QJsonObject toJson() const;
 };
 
+// One item of `GET /repos/{o}/{r}/branches`.
+struct Branch
+{
+    QString name;
+    QString sha;
+    bool isProtected = false;
+
+    static Branch fromJson(const QJsonObject &json);
+};
+
 struct WorkflowRun
 {
     qint64 id = 0;

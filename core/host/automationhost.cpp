@@ -210,7 +210,7 @@ void AutomationHost::setRepositories(const QStringList &repositories)
 void AutomationHost::onAccepted(const NormalizedEvent &event)
 {
     Q_EMIT eventAccepted(event);
-    if (!d->triggers)
+    if (!d->triggers || m_triggersPaused)
         return;
     const Result<ProcessReport> report = d->triggers->engine().process(event.id);
     if (!report) {
@@ -222,6 +222,15 @@ void AutomationHost::onAccepted(const NormalizedEvent &event)
     Q_EMIT eventProcessed(event, *report);
     for (const QString &error : report->errors)
         Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(event.id, error));
+}
+
+void AutomationHost::setTriggersPaused(bool paused)
+{
+    if (paused == m_triggersPaused)
+        return;
+    m_triggersPaused = paused;
+    Q_EMIT triggersPausedChanged(paused);
+    Q_EMIT descriptionChanged(description());
 }
 
 void AutomationHost::stop()
@@ -256,7 +265,9 @@ QString AutomationHost::description() const
     } else {
         parts << tr("polling off");
     }
-    parts << (d->triggers ? tr("triggers on") : tr("triggers off"));
+    parts << (!d->triggers       ? tr("triggers off")
+              : m_triggersPaused ? tr("triggers paused")
+                                 : tr("triggers on"));
     return parts.join(QStringLiteral(" · "));
 }
 

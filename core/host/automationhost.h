@@ -66,6 +66,12 @@ public:
     void setRepositories(const QStringList &repositories);
     QStringList repositories() const { return m_options.repositories; }
 
+    // While paused, events are still received, polled and stored, but no trigger runs for them, not even
+    // on resume (they stay in the event log, where they can be replayed). Firings already queued or held
+    // by a debounce before the pause still run.
+    void setTriggersPaused(bool paused);
+    bool triggersPaused() const { return m_triggersPaused; }
+
     // "Webhooks on 127.0.0.1:3000 · polling 3 repositories · triggers on"
     QString description() const;
     // Which part start() failed on: true when the receiver could not listen.
@@ -97,6 +103,7 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
     void errorRaised(const QString &message); // a trigger not run, a part that stopped working
     void descriptionChanged(const QString &description);
+    void triggersPausedChanged(bool paused);
 
 private:
     void startPoller();
@@ -110,6 +117,7 @@ private:
     Options m_options;
     bool m_started = false;
     bool m_listenFailed = false;
+    bool m_triggersPaused = false;
     int m_interrupted = 0;
 };
 

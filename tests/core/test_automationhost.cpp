@@ -158,3 +158,37 @@ TEST_CASE("Automation host: a public address without a webhook secret is refused
     CHECK(started.error().message.contains(QLatin1StringView("secret"), Qt::CaseInsensitive));
     CHECK(host.description().startsWith(QStringLiteral("Webhooks failed")));
 }
+
+TEST_CASE("Automation host: paused triggers store events but do not fire, and resume for new ones", "[host]")
+{
+    HostDesk desk;
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+    QSignalSpy accepted(&host, &AutomationHost::eventAccepted);
+    QSignalSpy notified(&host, &AutomationHost::notification);
+    QSignalSpy pausedChanged(&host, &AutomationHost::triggersPausedChanged);
+    REQUIRE(host.start().ok());
+
+    host.setTriggersPaused(true);
+    CHECK(host.triggersPaused());
+    REQUIRE(pausedChanged.size() == 1);
+    CHECK(host.description().endsWith(QStringLiteral(" · triggers paused")));
+    const QUrl url(host.receiver()->baseUrl() + QStringLiteral("/api/v1/github_webhooks"));
+    CHECK(postSigned(desk.network, url, "paused-1") == 202);
+    REQUIRE(QTest::qWaitFor([&]() { return accepted.size() == 1; }, 10000));
+    QTest::qWait(300);
+    CHECK(notified.isEmpty());
+    const Result<qint64> stored = desk.store.eventCount();
+    REQUIRE(stored.ok());
+    CHECK(*stored == 1); // the event is in the log all the same
+
+    // Resuming does not fire for what arrived while paused; the next event fires.
+    host.setTriggersPaused(false);
+    CHECK(host.description().endsWith(QStringLiteral(" · triggers on")));
+    QTest::qWait(200);
+    CHECK(notified.isEmpty());
+    CHECK(postSigned(desk.network, url, "resumed-1") == 202);
+    REQUIRE(QTest::qWaitFor([&]() { return notified.size() == 1; }, 10000));
+    host.stop();
+}

@@ -626,3 +626,29 @@ TEST_CASE("A next-page link to another host is not followed, so the token never 
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].headers.value("Host").startsWith("127.0.0.1"));
 }
+
+TEST_CASE("listBranches returns the repository's branches and the connection remembers X-Poll-Interval",
+          "[github]")
+{
+    GitHubHarness h;
+    h.server.addRun({.repo = kRepo, .headBranch = QStringLiteral("release/2.0")});
+    CHECK(h.connection().pollIntervalSecs() == 0);
+    const auto branches = await<QList<Branch>>([&](auto done) { h.client->listBranches(kRepo, done); });
+    REQUIRE(branches.ok());
+    QStringList names;
+    for (const Branch &branch : *branches)
+        names.append(branch.name);
+    CHECK(names.contains(QStringLiteral("main")));
+    CHECK(names.contains(QStringLiteral("release/2.0")));
+    CHECK(names.contains(QStringLiteral("new-topic")));
+    for (const Branch &branch : *branches) {
+        CHECK(branch.sha.size() == 40);
+        CHECK(branch.isProtected == (branch.name == QStringLiteral("main")));
+    }
+    CHECK(h.server.requests().last().query.queryItemValue(QStringLiteral("per_page")) ==
+          QStringLiteral("100"));
+
+    h.server.setPollInterval(45);
+    REQUIRE(await<QList<WorkflowRun>>([&](auto done) { h.client->listRuns(kRepo, RunFilter{}, done); }).ok());
+    CHECK(h.connection().pollIntervalSecs() == 45);
+}

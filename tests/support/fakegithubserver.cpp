@@ -892,6 +892,7 @@ struct FakeGitHubServer::Private
     QString prefix;
     QString token = QString::fromLatin1(DefaultToken);
     QString scopes = QStringLiteral("repo, workflow, notifications, read:org");
+    int pollInterval = 0;
     int rateLimit = 5000;
     int rateRemaining = 5000;
     int unitsCharged = 0;
@@ -1099,7 +1100,10 @@ HttpResponse FakeGitHubServer::Private::answer(const HttpRequest &request, const
     }
     addCommonHeaders(response);
     addRateLimitHeaders(response);
-    response.headers.set("X-OAuth-Scopes", scopes.toUtf8());
+    if (!scopes.isNull()) // fine-grained tokens get no X-OAuth-Scopes at all
+        response.headers.set("X-OAuth-Scopes", scopes.toUtf8());
+    if (pollInterval > 0)
+        response.headers.set("X-Poll-Interval", QByteArray::number(pollInterval));
     if (!response.headers.contains("X-Accepted-OAuth-Scopes"))
         response.headers.set("X-Accepted-OAuth-Scopes",
                              path.startsWith(QLatin1String("/repos/")) ? "repo" : "");
@@ -1229,6 +1233,32 @@ void FakeGitHubServer::Private::buildRoutes()
 
     add("GET", repo, "metadata=read",
         [](P &p, Call &call) { return jsonResponse(200, p.repoJson(*call.repo)); });
+
+    // Branches: the default branch and every branch a run or pull request names, sorted like GitHub's.
+    add("GET", repo + "/branches", "contents=read", [](P &p, Call &call) {
+        const QString &name = call.repo->fullName;
+        QStringList branches{call.repo->defaultBranch};
+        for (const FakeRun &run : p.runs) {
+            if (run.repo == name && !branches.contains(run.headBranch))
+                branches.append(run.headBranch);
+        }
+        for (const FakePullRequest &pull : p.pulls) {
+            for (const QString &branch : {pull.head, pull.base}) {
+                if (pull.repo == name && !branch.isEmpty() && !branches.contains(branch))
+                    branches.append(branch);
+            }
+        }
+        branches.sort();
+        QJsonArray items;
+        for (const QString &branch : std::as_const(branches)) {
+            const QString sha = QString::fromLatin1(
+                QCryptographicHash::hash((name + branch).toUtf8(), QCryptographicHash::Sha1).toHex());
+            items.append(QJsonObject{{"name", branch},
+                                     {"commit", QJsonObject{{"sha", sha}}},
+                                     {"protected", branch == call.repo->defaultBranch}});
+        }
+        return p.paginated(call, items);
+    });
 
     add("GET", repo + "/events", "metadata=read", [](P &p, Call &call) {
         QJsonArray items;
@@ -1623,6 +1653,11 @@ void FakeGitHubServer::setClock(const Clock *clock)
 void FakeGitHubServer::setToken(const QString &token)
 {
     d->token = token;
+}
+
+void FakeGitHubServer::setPollInterval(int seconds)
+{
+    d->pollInterval = seconds;
 }
 
 void FakeGitHubServer::setOAuthScopes(const QString &scopes)

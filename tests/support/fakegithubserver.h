@@ -161,8 +161,11 @@ public:
 
     // --- Authentication and rate limit
     void setToken(const QString &token); // accepted as "Bearer <token>" or "token <token>"
-    // X-OAuth-Scopes on every answer; default "repo, workflow, notifications, read:org".
+    // X-OAuth-Scopes on every answer; default "repo, workflow, notifications, read:org". A null QString
+    // sends no header, as GitHub does for fine-grained tokens.
     void setOAuthScopes(const QString &scopes);
+    // X-Poll-Interval on every answer (GitHub sends it on events and notifications); 0: as GitHub does.
+    void setPollInterval(int seconds);
     void setRateLimit(int limit);              // default 5000 per hour
     void setRateLimitRemaining(int remaining); // 0: every authenticated request gets the primary 403
     int rateLimitRemaining() const;

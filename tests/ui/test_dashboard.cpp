@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
@@ -33,6 +34,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
+
+#include <cmath>
 
 #include <memory>
 
@@ -1000,4 +1003,203 @@ TEST_CASE("Run workflow: string, number and environment inputs get their own fie
                                                {QStringLiteral("replicas"), QStringLiteral("3")},
                                                {QStringLiteral("target"), QStringLiteral("staging")}});
     dialog->close();
+}
+
+TEST_CASE("Dashboard: auto-refresh never asks sooner than GitHub's X-Poll-Interval", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.setAutoRefreshIntervals(60000, 2000);
+    waitForFirstLoad(page);
+    REQUIRE(page.runModel()->hasRunningRuns());
+    CHECK(page.autoRefreshInterval() == 2000); // busy, and GitHub named no interval
+
+    desk.server.setPollInterval(90);
+    const int count = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, count + 1);
+    CHECK(desk.client->connection().pollIntervalSecs() == 90);
+    CHECK(page.autoRefreshInterval() == 90000);
+
+    // The floor holds for the idle interval too when it is shorter.
+    page.setAutoRefreshIntervals(30000, 2000);
+    page.refresh();
+    waitForRefresh(page, count + 2);
+    CHECK(page.autoRefreshInterval() == 90000);
+}
+
+TEST_CASE("Run workflow: the ref picker lists the repository's branches with the default selected",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    desk.server.addRun({.repo = kHello, .headBranch = QStringLiteral("release/2.0")});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("ci.yml")));
+    REQUIRE(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return dialog->areBranchesLoaded() && !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("main"));
+    CHECK(dialog->refChoices().first() == QStringLiteral("main"));
+    CHECK(dialog->refChoices().contains(QStringLiteral("release/2.0")));
+    CHECK(dialog->refChoices().contains(QStringLiteral("new-topic")));
+    CHECK(dialog->refChoices().count(QStringLiteral("main")) == 1);
+    bool asked = false;
+    for (const auto &request : desk.server.requests())
+        asked = asked || request.path == QStringLiteral("/repos/octocat/Hello-World/branches");
+    CHECK(asked);
+    auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("refCombo"));
+    REQUIRE(combo);
+    CHECK(combo->isEditable()); // a tag or a branch not listed can still be typed
+    combo->setCurrentText(QStringLiteral("release/2.0"));
+    dialog->setRef(QStringLiteral("release/2.0"));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
+    CHECK(dialog->ref() == QStringLiteral("release/2.0"));
+    CHECK(dialog->field(QStringLiteral("environment"))); // the form, read from that ref
+    QTest::qWait(30);                                    // let the layout take the new rows
+    savePng(*dialog, QStringLiteral("dispatch-branches.png"));
+    dialog->close();
+}
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Window, QColor(0x0d, 0x11, 0x17));
+    palette.setColor(QPalette::WindowText, QColor(0xe6, 0xed, 0xf3));
+    palette.setColor(QPalette::Base, QColor(0x16, 0x1b, 0x22));
+    palette.setColor(QPalette::AlternateBase, QColor(0x1c, 0x21, 0x28));
+    palette.setColor(QPalette::Text, QColor(0xe6, 0xed, 0xf3));
+    palette.setColor(QPalette::Button, QColor(0x21, 0x26, 0x2d));
+    palette.setColor(QPalette::ButtonText, QColor(0xe6, 0xed, 0xf3));
+    palette.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xeb));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x94, 0x9e));
+    return palette;
+}
+
+// Relative luminance contrast (WCAG) between two colours.
+double contrast(const QColor &a, const QColor &b)
+{
+    const auto luminance = [](const QColor &c) {
+        const auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a) + 0.05;
+    const double lb = luminance(b) + 0.05;
+    return la > lb ? la / lb : lb / la;
+}
+
+} // namespace
+
+TEST_CASE("Dashboard: status colours follow a dark palette and stay readable, with icons and text",
+          "[ui][dashboard]")
+{
+    const QPalette light = QApplication::palette();
+    REQUIRE_FALSE(isDarkPalette());
+    QList<QRgb> lightColours;
+    for (int s = 0; s < kRunStateCount; ++s)
+        lightColours.append(runStateColor(RunState(s)).rgb());
+
+    QApplication::setPalette(darkPalette());
+    REQUIRE(isDarkPalette());
+    QList<QRgb> darkColours;
+    QList<QImage> icons;
+    for (int s = 0; s < kRunStateCount; ++s) {
+        const auto state = RunState(s);
+        const QColor colour = runStateColor(state);
+        darkColours.append(colour.rgb());
+        CHECK(colour.rgb() != lightColours.at(s));
+        // Readable on the dark table background (WCAG's 3:1 for large text and UI elements at least).
+        CHECK(contrast(colour, darkPalette().color(QPalette::Base)) >= 4.5);
+        CHECK_FALSE(runStateText(state).isEmpty());
+        const QImage icon = runStateIcon(state).pixmap(24, 24).toImage();
+        REQUIRE_FALSE(icon.isNull());
+        CHECK_FALSE(icons.contains(icon));
+        icons.append(icon);
+    }
+    CHECK(QSet<QRgb>(darkColours.begin(), darkColours.end()).size() == kRunStateCount);
+
+    // The tables use them: a dark dashboard, rendered for a look.
+    {
+        Desk desk;
+        addRunsOfEveryState(desk.server);
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.resize(1100, 650);
+        page.show();
+        waitForFirstLoad(page);
+        const QModelIndex status = page.runProxy()->index(0, RunTableModel::Status);
+        const DashboardRun *run = page.runModel()->runAt(page.runProxy()->mapToSource(status).row());
+        REQUIRE(run);
+        CHECK(status.data(Qt::ForegroundRole).value<QColor>() == runStateColor(run->state(), true));
+        CHECK(status.data(Qt::DisplayRole).toString() == runStateText(run->state()));
+        CHECK_FALSE(status.data(Qt::DecorationRole).value<QIcon>().isNull());
+        QTest::qWait(30);
+        savePng(page, QStringLiteral("dashboard-dark.png"));
+    }
+    QApplication::setPalette(light);
+    CHECK_FALSE(isDarkPalette());
+    // Light colours keep their contrast on white too.
+    for (int s = 0; s < kRunStateCount; ++s)
+        CHECK(contrast(runStateColor(RunState(s), false), Qt::white) >= 3.0);
+}
+
+TEST_CASE("Dashboard: Ctrl+F focuses the filter and every control has an accessible name", "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    waitForFirstLoad(page);
+    page.runTable()->setFocus();
+    QTest::keyClick(&page, Qt::Key_F, Qt::ControlModifier);
+    auto *search = page.findChild<QLineEdit *>(QStringLiteral("searchField"));
+    if (!search) {
+        for (QLineEdit *edit : page.findChildren<QLineEdit *>()) {
+            if (edit->accessibleName() == QStringLiteral("Filter runs and workflows"))
+                search = edit;
+        }
+    }
+    REQUIRE(search);
+    CHECK(search->hasFocus());
+
+    QStringList unnamed;
+    for (QWidget *widget : page.findChildren<QWidget *>()) {
+        const bool control = qobject_cast<QAbstractButton *>(widget) || qobject_cast<QLineEdit *>(widget) ||
+                             qobject_cast<QComboBox *>(widget) || qobject_cast<QAbstractItemView *>(widget);
+        bool insideControl = false;
+        for (QWidget *parent = widget->parentWidget(); parent; parent = parent->parentWidget())
+            insideControl = insideControl || qobject_cast<QComboBox *>(parent) ||
+                            qobject_cast<QLineEdit *>(parent) || qobject_cast<QAbstractItemView *>(parent);
+        if (!control || insideControl || widget->inherits("QHeaderView"))
+            continue; // parts of a control that carries the name
+        auto *button = qobject_cast<QAbstractButton *>(widget);
+        QString name =
+            widget->accessibleName().isEmpty() && button ? button->text() : widget->accessibleName();
+        if (name.remove(QLatin1Char('&')).trimmed().isEmpty())
+            unnamed.append(QStringLiteral("%1 %2").arg(QString::fromLatin1(widget->metaObject()->className()),
+                                                       widget->objectName()));
+    }
+    INFO(unnamed.join(QStringLiteral(", ")).toStdString());
+    CHECK(unnamed.isEmpty());
+}
+
+TEST_CASE("Dashboard: column widths, order and sorting of both tables survive a restart", "[ui][dashboard]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+        page.runTable()->setColumnWidth(RunTableModel::Repository, 271);
+        page.runTable()->horizontalHeader()->moveSection(RunTableModel::Actor, 1);
+        page.workflowTable()->setColumnWidth(WorkflowTableModel::Repository, 233);
+        page.workflowTable()->sortByColumn(WorkflowTableModel::Repository, Qt::DescendingOrder);
+    } // closing saves
+    DashboardPage again(*desk.client, &desk.store, desk.stateFile());
+    CHECK(again.runTable()->columnWidth(RunTableModel::Repository) == 271);
+    CHECK(again.runTable()->horizontalHeader()->visualIndex(RunTableModel::Actor) == 1);
+    CHECK(again.workflowTable()->columnWidth(WorkflowTableModel::Repository) == 233);
+    CHECK(again.workflowTable()->horizontalHeader()->sortIndicatorOrder() == Qt::DescendingOrder);
 }

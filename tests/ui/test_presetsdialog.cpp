@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -193,4 +194,45 @@ TEST_CASE("the dashboard toolbar button opens the preset dialog", "[ui][presets]
     REQUIRE(dialog);
     CHECK(dialog->isVisible());
     dialog->close();
+}
+
+TEST_CASE("a user preset is edited and deleted in the dialog while built-ins stay read-only", "[ui][presets]")
+{
+    Desk desk;
+    PresetCommentsDialog dialog(*desk.client, &desk.store, desk.dir.path(), {kHello});
+    waitLoaded(dialog);
+    REQUIRE(dialog.addPreset(QStringLiteral("lgtm"), QStringLiteral("LGTM")).ok());
+    REQUIRE(dialog.selectPullRequest(kHello, 1347));
+
+    // Built-in: nothing to delete, and saving under its name is refused.
+    REQUIRE(dialog.choosePreset(QStringLiteral("review")));
+    CHECK_FALSE(dialog.canDeleteCurrentPreset());
+    CHECK_FALSE(dialog.savePreset(QStringLiteral("review"), QStringLiteral("/review --changed")).ok());
+    CHECK(PresetStore(desk.dir.path()).find(QStringLiteral("review"))->body == QStringLiteral("/review"));
+
+    // The user's own: chosen, it fills the editor; Save replaces it and the preview follows.
+    REQUIRE(dialog.choosePreset(QStringLiteral("lgtm")));
+    CHECK(dialog.canDeleteCurrentPreset());
+    auto *body = dialog.findChild<QLineEdit *>();
+    for (QLineEdit *edit : dialog.findChildren<QLineEdit *>()) {
+        if (edit->accessibleName() == QStringLiteral("New preset text"))
+            body = edit;
+    }
+    REQUIRE(body);
+    CHECK(body->text() == QStringLiteral("LGTM"));
+    REQUIRE(dialog.savePreset(QStringLiteral("lgtm"), QStringLiteral("LGTM, thanks!")).ok());
+    CHECK(PresetStore(desk.dir.path()).find(QStringLiteral("lgtm"))->body == QStringLiteral("LGTM, thanks!"));
+    CHECK(dialog.previewText() == QStringLiteral("LGTM, thanks!"));
+    savePng(dialog, QStringLiteral("presets-dialog-edit.png"));
+
+    // Delete asks first; "no" keeps it.
+    Confirm::setNextAnswer(false);
+    CHECK_FALSE(dialog.deletePreset(QStringLiteral("lgtm")).ok());
+    CHECK(dialog.presetNames().contains(QStringLiteral("lgtm")));
+    Confirm::setNextAnswer(true);
+    REQUIRE(dialog.deletePreset(QStringLiteral("lgtm")).ok());
+    CHECK(Confirm::lastQuestion().contains(QStringLiteral("lgtm")));
+    CHECK_FALSE(dialog.presetNames().contains(QStringLiteral("lgtm")));
+    CHECK_FALSE(PresetStore(desk.dir.path()).find(QStringLiteral("lgtm")).has_value());
+    CHECK_FALSE(dialog.canDeleteCurrentPreset());
 }

@@ -1,0 +1,198 @@
+// Start to first paint and idle memory of the desktop app (issue 8) against an empty Qt Widgets window with
+// one table (bench_empty_window), same machine, same run, interleaved. ExeServer starts with 20 selected
+// repositories served by the fake GitHub server (in this process) and an event store of 10,000 events; the
+// first start of each program is a discarded warm-up (it also writes the dashboard snapshot a real second
+// start finds). Both programs print their first paint (CLOCK_MONOTONIC) and VmRSS after settling through
+// StartupReport; "start" is taken right before QProcess::start, so fork/exec and dynamic loading count.
+// Goals: ExeServer within 1.5x of the empty window's start; idle RSS <= 45 MB.
+//
+//     build/bench/bench/bench_startup [--runs N] [--settle-ms MS]
+#include "config/settings.h"
+#include "fakegithubserver.h"
+#include "store/eventstore.h"
+#include "storetestutil.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+using namespace exeserver;
+using namespace exeserver::test;
+
+namespace {
+
+// steady_clock is CLOCK_MONOTONIC with libstdc++ and libc++ on Linux, so two processes can compare it.
+long long monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+struct Sample
+{
+    double firstPaintMs = 0;
+    double rssMb = 0;
+};
+
+std::optional<Sample> runOnce(const QString &program, const QProcessEnvironment &env)
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::SeparateChannels);
+    QEventLoop loop;
+    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    const long long started = monotonicNs();
+    process.start(program, {});
+    loop.exec(); // the fake GitHub server answers from this loop meanwhile
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished();
+        std::fprintf(stderr, "%s did not finish\n", qPrintable(program));
+        return std::nullopt;
+    }
+    Sample sample;
+    bool painted = false;
+    bool measured = false;
+    for (const QByteArray &line : process.readAllStandardOutput().split('\n')) {
+        if (line.startsWith("first_paint_monotonic_ns=")) {
+            sample.firstPaintMs = double(line.mid(25).toLongLong() - started) / 1e6;
+            painted = true;
+        } else if (line.startsWith("idle_rss_kb=")) {
+            sample.rssMb = double(line.mid(12).toLongLong()) / 1024.0;
+            measured = true;
+        }
+    }
+    if (!painted || !measured) {
+        std::fprintf(stderr, "%s reported nothing; stderr:\n%s\n", qPrintable(program),
+                     process.readAllStandardError().constData());
+        return std::nullopt;
+    }
+    return sample;
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const qsizetype n = values.size();
+    return n == 0 ? 0 : (n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("exeserver.*.debug=false\nexeserver.*.info=false"));
+    const QStringList args = app.arguments();
+    int runs = 7;
+    int settleMs = 3000;
+    if (const qsizetype at = args.indexOf(QStringLiteral("--runs")); at >= 0)
+        runs = std::max(1, args.value(at + 1).toInt());
+    if (const qsizetype at = args.indexOf(QStringLiteral("--settle-ms")); at >= 0)
+        settleMs = std::max(100, args.value(at + 1).toInt());
+
+    FakeGitHubServer server;
+    if (!server.start())
+        return 1;
+    server.clearData();
+    QStringList repos;
+    for (int i = 0; i < 20; ++i) {
+        const QString repo = QStringLiteral("octocat/service-%1").arg(i, 2, 10, QLatin1Char('0'));
+        repos.append(repo);
+        server.addRepository({.fullName = repo});
+        const qint64 ci = server.addWorkflow({.repo = repo});
+        server.addWorkflow({.repo = repo,
+                            .name = QStringLiteral("Release"),
+                            .path = QStringLiteral(".github/workflows/release.yml")});
+        for (int r = 0; r < 5; ++r)
+            server.addRun({.repo = repo,
+                           .workflowId = ci,
+                           .conclusion = r == 2 ? QStringLiteral("failure") : QStringLiteral("success")});
+    }
+
+    QTemporaryDir dataDir;
+    QTemporaryDir home;
+    if (!dataDir.isValid() || !home.isValid())
+        return 1;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + QStringLiteral("/.config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.path() + QStringLiteral("/.local/share"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"),
+               env.value(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen")));
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dataDir.path());
+    env.insert(QStringLiteral("GITHUB_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    env.insert(QStringLiteral("GITHUB_API_URL"), server.baseUrl().toString());
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("EXESERVER_REPORT_FIRST_PAINT"), QStringLiteral("1"));
+    env.insert(QStringLiteral("EXESERVER_REPORT_SETTLE_MS"), QString::number(settleMs));
+    env.remove(QStringLiteral("GH_TOKEN"));
+
+    {
+        // The 20 repositories picked in an earlier session, and an event store with history.
+        QSettings state(QDir(dataDir.path()).filePath(QStringLiteral("ui-state.ini")), QSettings::IniFormat);
+        state.setValue(QStringLiteral("dashboard/repositories"), repos);
+        state.sync();
+        EventStore store;
+        QProcessEnvironment storeEnv;
+        storeEnv.insert(QStringLiteral("EXESERVER_DATA_DIR"), dataDir.path());
+        if (!store.open(EventStore::defaultPath(Settings(storeEnv))).ok())
+            return 1;
+        QList<Event> batch;
+        for (int n = 0; n < 10000; ++n) {
+            batch.append(sampleEvent(n, n % 3 ? QStringLiteral("pull_request") : QStringLiteral("issues")));
+            if (batch.size() == 1000) {
+                if (!store.addEvents(batch))
+                    return 1;
+                batch.clear();
+            }
+        }
+    }
+
+    const QString appPath = QStringLiteral(EXESERVER_GUI_PATH);
+    const QString emptyPath = QStringLiteral(EXESERVER_EMPTY_WINDOW_PATH);
+    // Warm-up: page cache, fontconfig cache, and ExeServer's first-start snapshot.
+    if (!runOnce(emptyPath, env) || !runOnce(appPath, env))
+        return 1;
+
+    QList<double> emptyPaint, appPaint, emptyRss, appRss, ratios;
+    std::printf(
+        "run  empty-first-paint-ms  exeserver-first-paint-ms  ratio  empty-rss-MB  exeserver-rss-MB\n");
+    for (int i = 0; i < runs; ++i) {
+        const std::optional<Sample> empty = runOnce(emptyPath, env);
+        const std::optional<Sample> exe = runOnce(appPath, env);
+        if (!empty || !exe)
+            return 1;
+        emptyPaint.append(empty->firstPaintMs);
+        appPaint.append(exe->firstPaintMs);
+        emptyRss.append(empty->rssMb);
+        appRss.append(exe->rssMb);
+        ratios.append(exe->firstPaintMs / empty->firstPaintMs);
+        std::printf("%3d  %20.1f  %24.1f  %5.2f  %12.1f  %16.1f\n", i + 1, empty->firstPaintMs,
+                    exe->firstPaintMs, ratios.last(), empty->rssMb, exe->rssMb);
+    }
+    const double ratio = median(appPaint) / median(emptyPaint);
+    std::printf("\nQt %s, QT_QPA_PLATFORM=%s, %d runs, settle %d ms, 20 repositories, 10000 stored events\n",
+                qVersion(), qPrintable(env.value(QStringLiteral("QT_QPA_PLATFORM"))), runs, settleMs);
+    std::printf("median first paint: empty window %.1f ms, ExeServer %.1f ms, ratio %.2f (goal <= 1.5; "
+                "median of per-run ratios %.2f)\n",
+                median(emptyPaint), median(appPaint), ratio, median(ratios));
+    std::printf("median idle RSS: empty window %.1f MB, ExeServer %.1f MB (goal <= 45 MB)\n",
+                median(emptyRss), median(appRss));
+    std::printf("requests ExeServer sent to the fake GitHub server: %lld\n",
+                qlonglong(server.requests().size()));
+    return 0;
+}

@@ -1,0 +1,71 @@
+#include "startupreport.h"
+
+#include <QCoreApplication>
+#include <QEvent>
+#include <QFile>
+#include <QTimer>
+#include <QWidget>
+
+#include <chrono>
+#include <cstdio>
+
+namespace exeserver {
+
+namespace {
+
+// steady_clock is CLOCK_MONOTONIC with libstdc++ and libc++ on Linux, so two processes can compare it.
+long long monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+long long vmRssKb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+void StartupReport::installIfRequested(QWidget *window)
+{
+    if (qEnvironmentVariableIntValue("EXESERVER_REPORT_FIRST_PAINT") != 1 || !window)
+        return;
+    bool ok = false;
+    const int settle = qEnvironmentVariableIntValue("EXESERVER_REPORT_SETTLE_MS", &ok);
+    window->installEventFilter(new StartupReport(window, ok ? settle : 3000));
+}
+
+StartupReport::StartupReport(QWidget *window, int settleMs)
+    : QObject(window)
+    , m_settleMs(settleMs)
+{
+}
+
+bool StartupReport::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        // After the paint itself: the time the first frame is ready, not when painting began.
+        QTimer::singleShot(0, this, []() {
+            std::printf("first_paint_monotonic_ns=%lld\n", monotonicNs());
+            std::fflush(stdout);
+        });
+        QTimer::singleShot(m_settleMs, this, []() {
+            std::printf("idle_rss_kb=%lld\n", vmRssKb());
+            std::fflush(stdout);
+            QCoreApplication::quit();
+        });
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace exeserver

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QObject>
+
+class QWidget;
+
+namespace exeserver {
+
+// For bench/bench_startup: with EXESERVER_REPORT_FIRST_PAINT=1 in the environment, prints
+// "first_paint_monotonic_ns=N" when `window` is first painted (steady_clock, which is CLOCK_MONOTONIC on
+// Linux, so the benchmark compares it with the time it started the process), then,
+// EXESERVER_REPORT_SETTLE_MS later (default 3000), "idle_rss_kb=N" (VmRSS; -1 without /proc) and quits the
+// application. Without the variable it does nothing.
+class StartupReport : public QObject
+{
+    Q_OBJECT
+public:
+    static void installIfRequested(QWidget *window);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    explicit StartupReport(QWidget *window, int settleMs);
+    int m_settleMs;
+    bool m_painted = false;
+};
+
+} // namespace exeserver

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "notificationpolicy.h"
+
+#include <QObject>
+#include <QPointer>
+
+class QAction;
+class QIcon;
+class QMenu;
+class QSystemTrayIcon;
+
+namespace exeserver {
+
+class AutomationHost;
+
+// The system tray icon: its menu (Show, Pause/Resume triggers, Quit), its tooltip and the notifications,
+// and where a clicked notification leads. Without a system tray (offscreen tests, some desktops) there is
+// no icon, but the menu's actions, the pause and the click routing work the same, so they are testable and
+// the window can show the same messages in its status bar.
+class TrayController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TrayController(const QIcon &icon, QObject *parent = nullptr);
+    ~TrayController() override;
+
+    bool hasIcon() const { return m_icon != nullptr; }
+    QMenu *menu() const { return m_menu; }
+    QAction *showAction() const { return m_show; }
+    QAction *pauseAction() const { return m_pause; }
+    QAction *quitAction() const { return m_quit; }
+    QString toolTip() const { return m_toolTip; }
+
+    // Pause/Resume acts on this host's triggers; without one the entry is disabled.
+    void setHost(AutomationHost *host);
+
+    // Shows `notification` as a tray message (when there is a tray) and remembers it for messageClicked().
+    void notify(const DesktopNotification &notification);
+    DesktopNotification lastNotification() const { return m_last; }
+
+public Q_SLOTS:
+    // What QSystemTrayIcon::messageClicked leads to: the last notification's run or event.
+    void openLastNotification();
+
+Q_SIGNALS:
+    void showRequested();
+    void quitRequested();
+    void runRequested(const QString &repo, qint64 runId);
+    void eventRequested(const QString &eventId);
+
+private:
+    void updatePauseState();
+
+    QPointer<AutomationHost> m_host;
+    QSystemTrayIcon *m_icon = nullptr;
+    QMenu *m_menu = nullptr;
+    QAction *m_show = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_quit = nullptr;
+    QString m_toolTip;
+    DesktopNotification m_last;
+};
+
+} // namespace exeserver
