@@ -86,6 +86,8 @@ public:
     Result<std::optional<Event>> event(const QString &id) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
+    // Events matching the query's filters and text (its paging fields are ignored).
+    Result<qint64> eventCount(const EventQuery &filter) const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
