@@ -140,7 +140,8 @@ QString EventLogView::statusText() const
 {
     if (!m_model->lastError().isEmpty())
         return tr("Cannot read the event log: %1").arg(m_model->lastError());
-    return tr("%1 events").arg(QLocale().toString(m_model->rowCount()));
+    const int count = m_model->rowCount();
+    return count == 1 ? tr("1 event") : tr("%1 events").arg(QLocale().toString(count));
 }
 
 void EventLogView::setTypeFilter(const QString &text)

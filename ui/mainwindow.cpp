@@ -6,6 +6,7 @@
 #include "host/automationhost.h"
 #include "repositorypicker.h"
 #include "welcomepage.h"
+#include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -115,6 +116,10 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
+    if (store) {
+        m_workbench = new WorkbenchDocks(this, *store);
+        m_workbench->setHost(m_host);
+    }
     followSelection();
 }
 
@@ -137,6 +142,8 @@ void MainWindow::setAutomationHost(AutomationHost *host, const QString &startErr
 {
     m_host = host;
     m_hostError = startError;
+    if (m_workbench)
+        m_workbench->setHost(host);
     if (!host)
         return;
     connect(host, &AutomationHost::descriptionChanged, this, &MainWindow::updateHostStatus);

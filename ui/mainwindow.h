@@ -14,6 +14,7 @@ class EventStore;
 class GitHubClient;
 class Settings;
 class WelcomePage;
+class WorkbenchDocks;
 
 // The application window: menus, the status bar's connection summary, and the page for the current state
 // (the welcome page without a token, the dashboard with one).
@@ -33,6 +34,7 @@ public:
     // the action log; may be null). Both must outlive the window. Does nothing without a token.
     void attachGitHub(GitHubClient *client, EventStore *store);
     DashboardPage *dashboard() const { return m_dashboard; }
+    WorkbenchDocks *workbench() const { return m_workbench; }
 
     // Shows what `host` hosts in the status bar, its trigger notifications (a tray message, or a status
     // bar message without a system tray) and its errors; the dashboard's selected repositories become
@@ -62,6 +64,7 @@ private:
     AutomationHost *m_host = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_presetAction = nullptr;
+    WorkbenchDocks *m_workbench = nullptr; // event and action logs, triggers
     QString m_hostError;
     QString m_lastHostMessage;
 

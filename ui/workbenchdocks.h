@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+class QDockWidget;
+class QMainWindow;
+class QMenu;
+class QTimer;
+
+namespace exeserver {
+
+class ActionLogView;
+class AutomationHost;
+class EventLogView;
+class EventStore;
+
+// The event log and the action log as docks of the main window, listed in a View menu, following the
+// automation host (live updates, Retry through its trigger engine). Kept apart from MainWindow so the
+// window only creates it.
+class WorkbenchDocks : public QObject
+{
+    Q_OBJECT
+public:
+    // `store` must outlive the window.
+    WorkbenchDocks(QMainWindow *window, EventStore &store);
+
+    void setHost(AutomationHost *host);
+
+    EventLogView *eventLog() const { return m_eventLog; }
+    ActionLogView *actionLog() const { return m_actionLog; }
+    QDockWidget *eventLogDock() const { return m_eventLogDock; }
+    QDockWidget *actionLogDock() const { return m_actionLogDock; }
+    QMenu *viewMenu() const { return m_viewMenu; }
+
+private:
+    QDockWidget *addDock(const QString &title, const QString &name, QWidget *content);
+
+    QMainWindow *m_window;
+    EventStore &m_store;
+    QPointer<AutomationHost> m_host;
+    QMenu *m_viewMenu;
+    EventLogView *m_eventLog;
+    ActionLogView *m_actionLog;
+    QDockWidget *m_eventLogDock;
+    QDockWidget *m_actionLogDock;
+    QTimer *m_eventRefresh;
+};
+
+} // namespace exeserver
