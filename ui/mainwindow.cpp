@@ -119,6 +119,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     if (store) {
         m_workbench = new WorkbenchDocks(this, *store);
         m_workbench->setHost(m_host);
+        m_workbench->followRepositories(m_dashboard->repositoryPicker());
     }
     followSelection();
 }

@@ -3,8 +3,11 @@
 #include "actionlogview.h"
 #include "eventlogview.h"
 #include "host/automationhost.h"
+#include "repositorypicker.h"
+#include "triggerlistview.h"
 #include "triggers/triggerruntime.h"
 
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QMainWindow>
 #include <QMenu>
@@ -33,12 +36,21 @@ WorkbenchDocks::WorkbenchDocks(QMainWindow *window, EventStore &store)
     , m_viewMenu(addViewMenu(window))
     , m_eventLog(new EventLogView(store))
     , m_actionLog(new ActionLogView(store))
+    , m_triggers(new TriggerListView(store))
+    , m_triggersDock(addDock(tr("Triggers"), QStringLiteral("triggersDock"), m_triggers))
     , m_eventLogDock(addDock(tr("Event log"), QStringLiteral("eventLogDock"), m_eventLog))
     , m_actionLogDock(addDock(tr("Action log"), QStringLiteral("actionLogDock"), m_actionLog))
     , m_eventRefresh(new QTimer(this))
 {
     m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    window->tabifyDockWidget(m_triggersDock, m_eventLogDock);
     window->tabifyDockWidget(m_eventLogDock, m_actionLogDock);
+    connect(m_eventLog, &EventLogView::createTriggerRequested, this, [this](const TriggerDraft &draft) {
+        m_triggersDock->show();
+        m_triggersDock->raise();
+        m_triggers->createFromDraft(draft);
+    });
+    window->installEventFilter(this);
     // New events re-count the log; a burst of deliveries costs one refresh.
     m_eventRefresh->setSingleShot(true);
     m_eventRefresh->setInterval(1000);
@@ -57,6 +69,24 @@ QDockWidget *WorkbenchDocks::addDock(const QString &title, const QString &name, 
     return dock;
 }
 
+bool WorkbenchDocks::eventFilter(QObject *watched, QEvent *event)
+{
+    // Unsaved trigger edits are never lost silently: closing the window asks first.
+    if (watched == m_window && event->type() == QEvent::Close && !m_triggers->confirmLeave()) {
+        event->ignore();
+        return true;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void WorkbenchDocks::followRepositories(RepositoryPicker *picker)
+{
+    if (!picker)
+        return;
+    connect(picker, &RepositoryPicker::selectionChanged, m_triggers, &TriggerListView::setRepositoryChoices);
+    m_triggers->setRepositoryChoices(picker->selected());
+}
+
 void WorkbenchDocks::setHost(AutomationHost *host)
 {
     if (m_host)
@@ -64,8 +94,11 @@ void WorkbenchDocks::setHost(AutomationHost *host)
     m_host = host;
     TriggerRuntime *runtime = host ? host->triggers() : nullptr;
     m_actionLog->setEngine(runtime ? &runtime->engine() : nullptr);
-    if (host)
+    if (host) {
         connect(host, &AutomationHost::eventAccepted, m_eventRefresh, qOverload<>(&QTimer::start));
+        // Last fired and the success and failure counts follow the actions.
+        connect(host, &AutomationHost::actionFinished, m_triggers, &TriggerListView::reload);
+    }
 }
 
 } // namespace exeserver

@@ -14,9 +14,12 @@ class ActionLogView;
 class AutomationHost;
 class EventLogView;
 class EventStore;
+class RepositoryPicker;
+class TriggerListView;
 
-// The event log and the action log as docks of the main window, listed in a View menu, following the
-// automation host (live updates, Retry through its trigger engine). Kept apart from MainWindow so the
+// The triggers (list and editor), the event log and the action log as docks of the main window, listed in
+// a View menu, following the automation host (live updates, Retry through its trigger engine). Closing the
+// window with unsaved trigger edits asks first. Kept apart from MainWindow so the
 // window only creates it.
 class WorkbenchDocks : public QObject
 {
@@ -26,15 +29,20 @@ public:
     WorkbenchDocks(QMainWindow *window, EventStore &store);
 
     void setHost(AutomationHost *host);
+    // The editor offers the dashboard's selected repositories.
+    void followRepositories(RepositoryPicker *picker);
 
     EventLogView *eventLog() const { return m_eventLog; }
     ActionLogView *actionLog() const { return m_actionLog; }
+    TriggerListView *triggers() const { return m_triggers; }
+    QDockWidget *triggersDock() const { return m_triggersDock; }
     QDockWidget *eventLogDock() const { return m_eventLogDock; }
     QDockWidget *actionLogDock() const { return m_actionLogDock; }
     QMenu *viewMenu() const { return m_viewMenu; }
 
 private:
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *content);
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     QMainWindow *m_window;
     EventStore &m_store;
@@ -42,6 +50,8 @@ private:
     QMenu *m_viewMenu;
     EventLogView *m_eventLog;
     ActionLogView *m_actionLog;
+    TriggerListView *m_triggers;
+    QDockWidget *m_triggersDock;
     QDockWidget *m_eventLogDock;
     QDockWidget *m_actionLogDock;
     QTimer *m_eventRefresh;

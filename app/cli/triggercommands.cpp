@@ -5,6 +5,7 @@
 #include "triggers/eventcontext.h"
 #include "triggers/presetstore.h"
 #include "triggers/templateengine.h"
+#include "triggers/triggerdryrun.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "triggers/triggermatcher.h"
@@ -170,9 +171,9 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
     if (!event->has_value())
         return fail(context, {QStringLiteral("not_found"),
                               QStringLiteral("No stored event %1.").arg(parser.value(kEvent))});
-    const EventContext eventContext = EventContext::fromPayload(
-        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
-    const MatchResult result = TriggerMatcher::evaluate(*trigger, eventContext, {true, true});
+    const TriggerDryRun dry = TriggerDryRun::run(*trigger, **event);
+    const EventContext &eventContext = dry.event;
+    const MatchResult &result = dry.result;
     QTextStream &out = context.out();
     out << "Trigger " << trigger->name << (trigger->enabled ? "" : " (disabled)") << " against event "
         << eventContext.id << " (" << eventContext.type
@@ -198,23 +199,11 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
         return ExitOk;
     }
     out << "Result: match. Would run (dry run, nothing was run):\n";
-    const QJsonObject templateContext = TemplateEngine::context(eventContext, trigger->name, result.command);
-    for (const TriggerAction &action : trigger->run) {
-        QStringList warnings;
-        const TriggerAction rendered = TemplateEngine::renderAction(action, templateContext, &warnings);
-        out << "  - " << actionKind(action) << ": "
-            << QString::fromUtf8(QJsonDocument(TriggerFile::toJsonObject([&] {
-                                                   Trigger one;
-                                                   one.name = trigger->name;
-                                                   one.event = trigger->event;
-                                                   one.run = {rendered};
-                                                   return one;
-                                               }())
-                                                   .value(QLatin1String("run"))
-                                                   .toArray())
-                                     .toJson(QJsonDocument::Compact));
-        if (!warnings.isEmpty())
-            out << "  (warnings: " << warnings.join(QStringLiteral("; ")) << ')';
+    for (const TriggerDryRun::Action &action : dry.wouldRun) {
+        out << "  - " << action.kind << ": "
+            << QString::fromUtf8(QJsonDocument(QJsonArray{action.rendered}).toJson(QJsonDocument::Compact));
+        if (!action.warnings.isEmpty())
+            out << "  (warnings: " << action.warnings.join(QStringLiteral("; ")) << ')';
         out << '\n';
     }
     return ExitOk;

@@ -887,6 +887,22 @@ Status EventStore::removeTrigger(const QString &id)
     return success();
 }
 
+Result<QHash<QString, TriggerActivity>> EventStore::triggerActivity() const
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral(
+            "SELECT trigger_id, max(requested_at), sum(status = 'success'), "
+            "sum(status IN ('failure', 'interrupted')) FROM actions WHERE trigger_id IS NOT NULL "
+            "GROUP BY trigger_id")))
+        return sqlError(query.lastError(), QStringLiteral("read trigger activity"));
+    QHash<QString, TriggerActivity> activity;
+    while (query.next())
+        activity.insert(query.value(0).toString(),
+                        {fromMs(query.value(1)), query.value(2).toLongLong(), query.value(3).toLongLong()});
+    return activity;
+}
+
 Result<bool> EventStore::recordFiring(const QString &eventId, const QString &triggerId,
                                       const QString &decision, const QString &actionId)
 {

@@ -6,6 +6,7 @@
 #include "util/clock.h"
 #include "util/result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +28,14 @@ struct StoredTrigger
     QString definition;
     QDateTime createdAt;
     QDateTime updatedAt;
+};
+
+// What a trigger's actions did, from the action log (the trigger list shows it).
+struct TriggerActivity
+{
+    QDateTime lastFiredAt; // the newest action it requested
+    qint64 successes = 0;
+    qint64 failures = 0; // failed or interrupted
 };
 
 struct PruneOptions
@@ -102,6 +111,8 @@ public:
     Status saveTrigger(const StoredTrigger &trigger);
     Result<QList<StoredTrigger>> triggers() const;
     Status removeTrigger(const QString &id);
+    // Per trigger id, from the action log.
+    Result<QHash<QString, TriggerActivity>> triggerActivity() const;
     // True when this call made the decision; false when one was already recorded (another process, an
     // earlier run, a replay) — then the caller must not act.
     Result<bool> recordFiring(const QString &eventId, const QString &triggerId, const QString &decision,

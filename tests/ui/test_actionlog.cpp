@@ -176,7 +176,7 @@ TEST_CASE("action log retries an interrupted action through the trigger engine",
     savePng(view, QStringLiteral("actionlog-retried.png"));
 }
 
-TEST_CASE("the View menu opens the event log and the action log as docks", "[ui][actionlog]")
+TEST_CASE("the View menu opens the triggers the event log and the action log as docks", "[ui][actionlog]")
 {
     ActionDesk desk;
     QMainWindow window;
@@ -192,9 +192,10 @@ TEST_CASE("the View menu opens the event log and the action log as docks", "[ui]
     QStringList entries;
     for (QAction *action : docks.viewMenu()->actions())
         entries.append(action->text());
-    CHECK(entries == QStringList{QStringLiteral("Event log"), QStringLiteral("Action log")});
+    CHECK(entries ==
+          QStringList{QStringLiteral("Triggers"), QStringLiteral("Event log"), QStringLiteral("Action log")});
     CHECK_FALSE(docks.eventLogDock()->isVisible());
-    docks.viewMenu()->actions().at(0)->trigger();
+    docks.viewMenu()->actions().at(1)->trigger();
     CHECK(docks.eventLogDock()->isVisible());
     CHECK(docks.eventLog()->statusText().startsWith(QStringLiteral("1 event")));
     savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
