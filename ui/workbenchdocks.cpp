@@ -4,14 +4,18 @@
 #include "eventlogview.h"
 #include "host/automationhost.h"
 #include "repositorypicker.h"
+#include "store/eventstore.h"
+#include "syncstatuspanel.h"
 #include "triggerlistview.h"
 #include "triggers/triggerruntime.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QLabel>
 #include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
+#include <QStatusBar>
 #include <QTimer>
 
 namespace exeserver {
@@ -40,8 +44,12 @@ WorkbenchDocks::WorkbenchDocks(QMainWindow *window, EventStore &store)
     , m_triggersDock(addDock(tr("Triggers"), QStringLiteral("triggersDock"), m_triggers))
     , m_eventLogDock(addDock(tr("Event log"), QStringLiteral("eventLogDock"), m_eventLog))
     , m_actionLogDock(addDock(tr("Action log"), QStringLiteral("actionLogDock"), m_actionLog))
+    , m_sync(new SyncStatusPanel(store, store.clock()))
+    , m_syncDock(addDock(tr("Sync"), QStringLiteral("syncDock"), m_sync))
     , m_eventRefresh(new QTimer(this))
 {
+    window->statusBar()->addPermanentWidget(m_sync->statusBarLabel());
+    m_sync->statusBarLabel()->show();
     m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
     window->tabifyDockWidget(m_triggersDock, m_eventLogDock);
     window->tabifyDockWidget(m_eventLogDock, m_actionLogDock);

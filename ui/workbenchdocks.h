@@ -15,6 +15,7 @@ class AutomationHost;
 class EventLogView;
 class EventStore;
 class RepositoryPicker;
+class SyncStatusPanel;
 class TriggerListView;
 
 // The triggers (list and editor), the event log and the action log as docks of the main window, listed in
@@ -36,6 +37,8 @@ public:
     ActionLogView *actionLog() const { return m_actionLog; }
     TriggerListView *triggers() const { return m_triggers; }
     QDockWidget *triggersDock() const { return m_triggersDock; }
+    SyncStatusPanel *sync() const { return m_sync; }
+    QDockWidget *syncDock() const { return m_syncDock; }
     QDockWidget *eventLogDock() const { return m_eventLogDock; }
     QDockWidget *actionLogDock() const { return m_actionLogDock; }
     QMenu *viewMenu() const { return m_viewMenu; }
@@ -54,6 +57,8 @@ private:
     QDockWidget *m_triggersDock;
     QDockWidget *m_eventLogDock;
     QDockWidget *m_actionLogDock;
+    SyncStatusPanel *m_sync;
+    QDockWidget *m_syncDock;
     QTimer *m_eventRefresh;
 };
 

@@ -6,12 +6,15 @@
 #include "actionlogview.h"
 #include "eventlogview.h"
 #include "store/eventstore.h"
+#include "store/outbox.h"
+#include "syncstatuspanel.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "workbenchdocks.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
@@ -20,6 +23,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -192,11 +196,46 @@ TEST_CASE("the View menu opens the triggers the event log and the action log as 
     QStringList entries;
     for (QAction *action : docks.viewMenu()->actions())
         entries.append(action->text());
-    CHECK(entries ==
-          QStringList{QStringLiteral("Triggers"), QStringLiteral("Event log"), QStringLiteral("Action log")});
+    CHECK(entries == QStringList{QStringLiteral("Triggers"), QStringLiteral("Event log"),
+                                 QStringLiteral("Action log"), QStringLiteral("Sync")});
     CHECK_FALSE(docks.eventLogDock()->isVisible());
     docks.viewMenu()->actions().at(1)->trigger();
     CHECK(docks.eventLogDock()->isVisible());
     CHECK(docks.eventLog()->statusText().startsWith(QStringLiteral("1 event")));
     savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
+}
+
+TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sync]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1000, 600);
+    window.show();
+    SyncStatusPanel *sync = docks.sync();
+    CHECK(sync->summary() == QStringLiteral("Sync off"));
+    CHECK(window.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus"))->text() ==
+          QStringLiteral("Sync off"));
+
+    Outbox outbox(desk.store);
+    REQUIRE(outbox.setEnabled(true).ok()); // enqueues the stored event and the three actions
+    const auto items = outbox.next(10);
+    REQUIRE(items.ok());
+    REQUIRE_FALSE(items->isEmpty());
+    REQUIRE(outbox.park(items->first().seq, QStringLiteral("violates check constraint")).ok());
+    REQUIRE(outbox.noteSynced(desk.store.clock()->now().addSecs(-300)).ok());
+    sync->refresh();
+    CHECK(sync->summary() == QStringLiteral("Sync: 3 pending · 1 parked · last 5 min ago"));
+    QLabel *statusLabel = window.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus"));
+    CHECK(statusLabel->text() == sync->summary());
+    CHECK(statusLabel->isVisible());
+    REQUIRE(sync->parkedLines().size() == 1);
+    CHECK(sync->parkedLines().first().endsWith(QStringLiteral(": violates check constraint")));
+    docks.syncDock()->show();
+    docks.syncDock()->raise();
+    QApplication::processEvents(); // the status bar lays out the longer text
+    savePng(window, QStringLiteral("sync-status.png"));
+
+    sync->retryParked();
+    CHECK(sync->summary() == QStringLiteral("Sync: 4 pending · 0 parked · last 5 min ago"));
 }
