@@ -33,11 +33,42 @@ void EventLogModel::refresh()
     beginResetModel();
     m_pages.clear();
     m_error.clear();
-    const Result<qint64> count = m_store.eventCount(m_filter);
+    // Unfiltered, SQLite counts from its smallest index quickly; filters may need a row lookup per match.
+    const EventQuery &f = m_filter;
+    const bool filtered = !f.type.isEmpty() || !f.action.isEmpty() || !f.repository.isEmpty() ||
+                          !f.sender.isEmpty() || !f.source.isEmpty() || !f.text.trimmed().isEmpty() ||
+                          f.since.isValid() || f.until.isValid();
+    m_countBound = filtered ? kFirstCountBound : 0;
+    const Result<qint64> count = m_store.eventCount(m_filter, m_countBound);
     m_count = count ? *count : 0;
+    m_countExact = m_countBound == 0 || m_count < m_countBound;
     if (!count)
         m_error = count.error().message;
     endResetModel();
+}
+
+bool EventLogModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_countExact;
+}
+
+void EventLogModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_countExact)
+        return;
+    m_countBound *= 8;
+    const Result<qint64> count = m_store.eventCount(m_filter, m_countBound);
+    if (!count) {
+        m_error = count.error().message;
+        m_countExact = true; // stop asking
+        return;
+    }
+    m_countExact = *count < m_countBound;
+    if (*count > m_count) {
+        beginInsertRows({}, int(m_count), int(*count - 1));
+        m_count = *count;
+        endInsertRows();
+    }
 }
 
 Event EventLogModel::eventAt(int index) const

@@ -31,6 +31,9 @@ public:
     };
     static constexpr int kPageSize = 100;
     static constexpr int kMaxPages = 64;
+    // A filtered count stops here and grows (x8) when the view reaches the last counted row: counting
+    // every match of a broad filter over a million rows costs more than a frame.
+    static constexpr qint64 kFirstCountBound = 20000;
 
     explicit EventLogModel(EventStore &store, QObject *parent = nullptr);
 
@@ -40,6 +43,8 @@ public:
     // Re-counts and drops cached pages (new events arrived).
     void refresh();
     QString lastError() const { return m_error; }
+    // False while the row count is a lower bound (a filtered log with more matches than counted so far).
+    bool isCountExact() const { return m_countExact; }
 
     // The event on a row, without its payload (read it with EventStore::event()).
     Event eventAt(int row) const;
@@ -49,6 +54,8 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
 
 private:
     struct Row
@@ -68,6 +75,8 @@ private:
     EventStore &m_store;
     EventQuery m_filter;
     qint64 m_count = 0;
+    qint64 m_countBound = 0; // 0: exact
+    bool m_countExact = true;
     mutable QHash<qint64, Page> m_pages;
     mutable quint64 m_tick = 0;
     mutable QString m_error;

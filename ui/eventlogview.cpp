@@ -130,6 +130,7 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
         m_status->setText(statusText());
         showSelectedEvent();
     });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this]() { m_status->setText(statusText()); });
     connect(m_copyPath, &QPushButton::clicked, this, &EventLogView::copyPath);
     connect(m_create, &QPushButton::clicked, this, &EventLogView::createTrigger);
     m_status->setText(statusText());
@@ -141,6 +142,8 @@ QString EventLogView::statusText() const
     if (!m_model->lastError().isEmpty())
         return tr("Cannot read the event log: %1").arg(m_model->lastError());
     const int count = m_model->rowCount();
+    if (!m_model->isCountExact())
+        return tr("%1+ events").arg(QLocale().toString(count));
     return count == 1 ? tr("1 event") : tr("%1 events").arg(QLocale().toString(count));
 }
 
@@ -188,6 +191,9 @@ void EventLogView::applyFilters()
         filter.repository == current.repository && filter.sender == current.sender &&
         filter.text == current.text && filter.since == current.since && m_model->lastError().isEmpty())
         return;
+    // New results start at the newest; a scroll bar left at the bottom would also make the view ask for
+    // the whole count at once.
+    m_table->scrollToTop();
     m_model->setFilter(filter);
 }
 

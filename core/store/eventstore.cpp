@@ -481,15 +481,18 @@ EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText
 
 } // namespace
 
-Result<qint64> EventStore::eventCount(const EventQuery &request) const
+Result<qint64> EventStore::eventCount(const EventQuery &request, qint64 atMost) const
 {
     const EventFilter filter = eventFilter(request, m_fts, true);
+    const QString where = filter.where.isEmpty()
+                              ? QString()
+                              : QStringLiteral("WHERE ") + filter.where.join(QStringLiteral(" AND "));
     QSqlQuery query(database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT count(*) FROM events %1")
-                      .arg(filter.where.isEmpty()
-                               ? QString()
-                               : QStringLiteral("WHERE ") + filter.where.join(QStringLiteral(" AND "))));
+    query.prepare(
+        atMost > 0
+            ? QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM events %1 LIMIT %2)").arg(where).arg(atMost)
+            : QStringLiteral("SELECT count(*) FROM events %1").arg(where));
     for (int i = 0; i < filter.values.size(); ++i)
         query.bindValue(i, filter.values[i]);
     if (!query.exec() || !query.next())

@@ -95,8 +95,9 @@ public:
     Result<std::optional<Event>> event(const QString &id) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
-    // Events matching the query's filters and text (its paging fields are ignored).
-    Result<qint64> eventCount(const EventQuery &filter) const;
+    // Events matching the query's filters and text (its paging fields are ignored), counting at most
+    // `atMost` (> 0) of them: a bounded count costs the same however many events match.
+    Result<qint64> eventCount(const EventQuery &filter, qint64 atMost = 0) const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
