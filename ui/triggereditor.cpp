@@ -351,7 +351,7 @@ void TriggerEditor::setTrigger(const Trigger &trigger)
 void TriggerEditor::setDraft(const TriggerDraft &draft, const QString &name)
 {
     QJsonObject json{{QStringLiteral("name"), name},
-                     {QStringLiteral("enabled"), true},
+                     {QStringLiteral("enabled"), false}, // enabled once it does what it should
                      {QStringLiteral("event"), draft.type.isEmpty() ? QStringLiteral("*") : draft.type},
                      {QStringLiteral("run"), QJsonArray()}};
     if (!draft.repository.isEmpty())
