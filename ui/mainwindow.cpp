@@ -8,11 +8,13 @@
 #include "host/automationhost.h"
 #include "notificationpolicy.h"
 #include "repositorypicker.h"
-#include "sync/syncservice.h"
 #include "rundetailsdialog.h"
 #include "settingsdialog.h"
+#include "sync/syncservice.h"
+#include "syncstatuspanel.h"
 #include "traycontroller.h"
 #include "welcomepage.h"
+#include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -215,6 +217,12 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
     });
+    if (store) {
+        m_workbench = new WorkbenchDocks(this, *store);
+        m_workbench->setHost(m_host);
+        m_workbench->followRepositories(m_dashboard->repositoryPicker());
+        m_workbench->sync()->setService(m_syncService);
+    }
     followSelection();
 }
 
@@ -237,6 +245,8 @@ void MainWindow::setAutomationHost(AutomationHost *host, const QString &startErr
 {
     m_host = host;
     m_hostError = startError;
+    if (m_workbench)
+        m_workbench->setHost(host);
     if (!host)
         return;
     connect(host, &AutomationHost::descriptionChanged, this, &MainWindow::updateHostStatus);
@@ -317,21 +327,9 @@ void MainWindow::showAbout()
 
 void MainWindow::setSyncService(SyncService *sync)
 {
-    if (!m_syncStatus) {
-        m_syncStatus = new QLabel(this);
-        m_syncStatus->setObjectName(QStringLiteral("syncStatus"));
-        m_syncStatus->setAccessibleName(tr("Team database sync"));
-        statusBar()->addPermanentWidget(m_syncStatus);
-    }
-    m_syncStatus->setVisible(sync != nullptr);
-    if (!sync)
-        return;
-    const auto show = [this, sync]() {
-        m_syncStatus->setText(sync->summary());
-        m_syncStatus->setToolTip(sync->status().lastError);
-    };
-    connect(sync, &SyncService::statusChanged, m_syncStatus, show);
-    show();
+    m_syncService = sync;
+    if (m_workbench)
+        m_workbench->sync()->setService(sync);
 }
 
 } // namespace exeserver

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -23,6 +24,7 @@ class GitHubClient;
 class Settings;
 class SyncService;
 class WelcomePage;
+class WorkbenchDocks;
 
 // The application window: menus, the status bar's connection summary, and the page for the current state
 // (the welcome page without a token, the dashboard with one).
@@ -43,13 +45,14 @@ public:
     void attachGitHub(GitHubClient *client, EventStore *store);
     DashboardPage *dashboard() const { return m_dashboard; }
     ChatDock *assistant() const { return m_assistant; } // the "Assistant" dock (View → Assistant)
+    WorkbenchDocks *workbench() const { return m_workbench; }
 
     // Shows what `host` hosts in the status bar, its trigger notifications (a tray message, or a status
     // bar message without a system tray) and its errors; the dashboard's selected repositories become
     // the polled ones. `startError`: why host->start() failed, shown instead of being lost. The host
     // must outlive the window.
     void setAutomationHost(AutomationHost *host, const QString &startError = {});
-    // Shows the team database sync (pending rows, backoff, target) in the status bar.
+    // The team database sync this app runs: its target and backoff join the sync panel and status line.
     void setSyncService(SyncService *sync);
     QString hostStatusText() const;
     // The last notification or error shown (tests; also the tray message's text).
@@ -90,7 +93,7 @@ private:
     QLabel *m_tokenStatus = nullptr;
     QLabel *m_dashboardStatus = nullptr;
     QLabel *m_hostStatus = nullptr;
-    QLabel *m_syncStatus = nullptr;
+    QPointer<SyncService> m_syncService; // shown by the workbench's sync panel once it exists
     AutomationHost *m_host = nullptr;
     TrayController *m_trayController = nullptr;
     std::unique_ptr<NotificationPolicy> m_notifications;
@@ -99,6 +102,7 @@ private:
     QAction *m_settingsAction = nullptr;
     SecretStore *m_secrets = nullptr;
     QNetworkAccessManager *m_network = nullptr;
+    WorkbenchDocks *m_workbench = nullptr; // event and action logs, triggers
     QString m_hostError;
     QString m_lastHostMessage;
 

@@ -40,27 +40,12 @@ int usage(CliContext &context, const QString &synopsis)
     return ExitUsage;
 }
 
-Result<QList<Trigger>> storedTriggers(EventStore &store)
-{
-    const Result<QList<StoredTrigger>> rows = store.triggers();
-    if (!rows)
-        return rows.error();
-    QList<Trigger> triggers;
-    for (const StoredTrigger &row : *rows) {
-        Result<Trigger> trigger = fromStoredTrigger(row);
-        if (!trigger)
-            return trigger.error();
-        triggers.append(std::move(trigger.value()));
-    }
-    return triggers;
-}
-
 int listTriggers(CliContext &context, const QCommandLineParser &parser)
 {
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
-    const Result<QList<Trigger>> triggers = storedTriggers(*store);
+    const Result<QList<Trigger>> triggers = loadStoredTriggers(*store);
     if (!triggers)
         return fail(context, triggers.error());
     if (parser.isSet(kJson)) {
@@ -110,7 +95,7 @@ int exportTriggers(CliContext &context, const QCommandLineParser &parser)
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
-    const Result<QList<Trigger>> triggers = storedTriggers(*store);
+    const Result<QList<Trigger>> triggers = loadStoredTriggers(*store);
     if (!triggers)
         return fail(context, triggers.error());
     if (parser.positionalArguments().isEmpty()) {
@@ -189,7 +174,7 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
         return ExitOk;
     }
     out << "Result: match. Would run (dry run, nothing was run):\n";
-    for (const QString &line : dry->wouldRun)
+    for (const QString &line : dry->wouldRunLines())
         out << "  - " << line << '\n';
     return ExitOk;
 }

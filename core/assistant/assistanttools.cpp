@@ -636,7 +636,7 @@ ToolResult AssistantTools::explainTrigger(const QJsonObject &args) const
                                  {QStringLiteral("passed"), node.matched},
                                  {QStringLiteral("detail"), detail.trimmed()}});
     }
-    for (const QString &line : dry->wouldRun)
+    for (const QString &line : dry->wouldRunLines())
         card.fields.append({QStringLiteral("Would run"), line});
     card.actions = {dry->trigger.enabled
                         ? CardAction{QStringLiteral("Disable"),
@@ -650,7 +650,7 @@ ToolResult AssistantTools::explainTrigger(const QJsonObject &args) const
                          {QStringLiteral("matched"), dry->result.matched},
                          {QStringLiteral("reason"), dry->result.reason},
                          {QStringLiteral("checks"), steps},
-                         {QStringLiteral("would_run"), QJsonArray::fromStringList(dry->wouldRun)}});
+                         {QStringLiteral("would_run"), QJsonArray::fromStringList(dry->wouldRunLines())}});
     result.markdown =
         dry->result.matched
             ? QStringLiteral("**%1** matches this event (dry run: nothing ran).").arg(dry->trigger.name)

@@ -33,12 +33,18 @@ struct EventQuery
     int limit = 100;
     bool includePayload = false; // lists need no payload; decompressing is the expensive part
     EventCursor after;
+    // Windowed views (a virtual table over every event) reach any row from the nearest row they know:
+    // rows newer than `before`, the oldest first when `oldestFirst`, skipping `offset` rows.
+    EventCursor before;
+    bool oldestFirst = false;
+    qint64 offset = 0;
 };
 
 struct EventPage
 {
     QList<Event> events;
-    EventCursor next; // null when this was the last page
+    EventCursor next;             // null when this was the last page
+    QList<EventCursor> positions; // each event's own position, in the same order
 };
 
 } // namespace exeserver

@@ -470,6 +470,73 @@ Result<std::optional<Event>> EventStore::event(const QString &id) const
     return std::optional<Event>(std::move(event));
 }
 
+namespace {
+
+// The WHERE terms of a query's filters (not its paging); text goes through FTS when the store has it.
+struct EventFilter
+{
+    QStringList where;
+    QVariantList values;
+};
+
+EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText)
+{
+    EventFilter filter;
+    QStringList &where = filter.where;
+    QVariantList &values = filter.values;
+    const auto equals = [&](const char *column, const QString &value) {
+        if (value.isEmpty())
+            return;
+        where.append(QLatin1String(column) + QStringLiteral(" = ?"));
+        values.append(value);
+    };
+    equals("type", request.type);
+    equals("action", request.action);
+    equals("repository", request.repository);
+    equals("sender", request.sender);
+    equals("source", request.source);
+    if (request.since.isValid()) {
+        where.append(QStringLiteral("occurred_at >= ?"));
+        values.append(toMs(request.since));
+    }
+    if (request.until.isValid()) {
+        where.append(QStringLiteral("occurred_at < ?"));
+        values.append(toMs(request.until));
+    }
+    const QString text = request.text.simplified();
+    if (!text.isEmpty() && !fts) {
+        for (const QString &word : text.split(QLatin1Char(' '))) {
+            where.append(QStringLiteral("search_text LIKE ? ESCAPE '\\'"));
+            values.append(likePattern(word));
+        }
+    } else if (!text.isEmpty() && includeFtsText) {
+        where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+        values.append(ftsQuery(text));
+    }
+    return filter;
+}
+
+} // namespace
+
+Result<qint64> EventStore::eventCount(const EventQuery &request, qint64 atMost) const
+{
+    const EventFilter filter = eventFilter(request, m_fts, true);
+    const QString where = filter.where.isEmpty()
+                              ? QString()
+                              : QStringLiteral("WHERE ") + filter.where.join(QStringLiteral(" AND "));
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(
+        atMost > 0
+            ? QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM events %1 LIMIT %2)").arg(where).arg(atMost)
+            : QStringLiteral("SELECT count(*) FROM events %1").arg(where));
+    for (int i = 0; i < filter.values.size(); ++i)
+        query.bindValue(i, filter.values[i]);
+    if (!query.exec() || !query.next())
+        return sqlError(query.lastError(), QStringLiteral("count events"));
+    return query.value(0).toLongLong();
+}
+
 Result<EventPage> EventStore::events(const EventQuery &request) const
 {
     QStringList where;
@@ -498,6 +565,11 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         values.append(request.after.occurredAtMs);
         values.append(request.after.seq);
     }
+    if (!request.before.isNull()) {
+        where.append(QStringLiteral("(occurred_at, seq) > (?, ?)"));
+        values.append(request.before.occurredAtMs);
+        values.append(request.before.seq);
+    }
     const QString text = request.text.simplified();
     if (!text.isEmpty() && !m_fts) {
         for (const QString &word : text.split(QLatin1Char(' '))) {
@@ -522,11 +594,14 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
                 // CROSS JOIN keeps SQLite from scanning events and probing the matches.
                 : QStringLiteral("(%1) AS matches CROSS JOIN events ON events.seq = matches.r").arg(matches);
         const QString sql =
-            QStringLiteral("SELECT %1%2 FROM %3 %4 ORDER BY occurred_at DESC, seq DESC LIMIT %5")
+            QStringLiteral("SELECT %1%2 FROM %3 %4 ORDER BY %5 LIMIT %6 OFFSET %7")
                 .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(), source,
                      where.isEmpty() ? QString()
-                                     : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")))
-                .arg(limit + 1);
+                                     : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
+                     request.oldestFirst ? QStringLiteral("occurred_at ASC, seq ASC")
+                                         : QStringLiteral("occurred_at DESC, seq DESC"))
+                .arg(limit + 1)
+                .arg(std::max<qint64>(0, request.offset));
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(sql);
@@ -556,12 +631,19 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
             }
             lastSeq = query.value(0).toLongLong();
             lastOccurred = query.value(7).toLongLong();
+            result.page.positions.append({lastOccurred, lastSeq});
             result.page.events.append(std::move(event));
         }
         return result;
     };
 
-    if (text.isEmpty() || !m_fts) {
+    // The windowed search below assumes newest first from the top; windowed views take the plain path.
+    const bool windowed = request.oldestFirst || request.offset > 0 || !request.before.isNull();
+    if (text.isEmpty() || !m_fts || windowed) {
+        if (!text.isEmpty() && m_fts) {
+            where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+            values.append(ftsQuery(text));
+        }
         Result<Run> result = run(QString(), {});
         if (!result)
             return result.error();
@@ -843,6 +925,22 @@ Status EventStore::removeTrigger(const QString &id)
     if (!query.exec())
         return sqlError(query.lastError(), QStringLiteral("remove a trigger"));
     return success();
+}
+
+Result<QHash<QString, TriggerActivity>> EventStore::triggerActivity() const
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral(
+            "SELECT trigger_id, max(requested_at), sum(status = 'success'), "
+            "sum(status IN ('failure', 'interrupted')) FROM actions WHERE trigger_id IS NOT NULL "
+            "GROUP BY trigger_id")))
+        return sqlError(query.lastError(), QStringLiteral("read trigger activity"));
+    QHash<QString, TriggerActivity> activity;
+    while (query.next())
+        activity.insert(query.value(0).toString(),
+                        {fromMs(query.value(1)), query.value(2).toLongLong(), query.value(3).toLongLong()});
+    return activity;
 }
 
 Result<bool> EventStore::recordFiring(const QString &eventId, const QString &triggerId,

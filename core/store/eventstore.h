@@ -6,6 +6,7 @@
 #include "util/clock.h"
 #include "util/result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +28,14 @@ struct StoredTrigger
     QString definition;
     QDateTime createdAt;
     QDateTime updatedAt;
+};
+
+// What a trigger's actions did, from the action log (the trigger list shows it).
+struct TriggerActivity
+{
+    QDateTime lastFiredAt; // the newest action it requested
+    qint64 successes = 0;
+    qint64 failures = 0; // failed or interrupted
 };
 
 struct PruneOptions
@@ -86,6 +95,9 @@ public:
     Result<std::optional<Event>> event(const QString &id) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
+    // Events matching the query's filters and text (its paging fields are ignored), counting at most
+    // `atMost` (> 0) of them: a bounded count costs the same however many events match.
+    Result<qint64> eventCount(const EventQuery &filter, qint64 atMost = 0) const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
@@ -100,6 +112,8 @@ public:
     Status saveTrigger(const StoredTrigger &trigger);
     Result<QList<StoredTrigger>> triggers() const;
     Status removeTrigger(const QString &id);
+    // Per trigger id, from the action log.
+    Result<QHash<QString, TriggerActivity>> triggerActivity() const;
     // True when this call made the decision; false when one was already recorded (another process, an
     // earlier run, a replay) — then the caller must not act.
     Result<bool> recordFiring(const QString &eventId, const QString &triggerId, const QString &decision,

@@ -257,4 +257,24 @@ Result<OutboxStats> Outbox::stats() const
     return stats;
 }
 
+Status Outbox::noteSynced(const QDateTime &when)
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO store_state (key, value) VALUES ('sync_last_success', ?)"));
+    query.addBindValue(when.toMSecsSinceEpoch());
+    if (!query.exec())
+        return dbError(query, QStringLiteral("note the last sync"));
+    return success();
+}
+
+QDateTime Outbox::lastSynced() const
+{
+    QSqlQuery query(m_store.database());
+    if (!query.exec(QStringLiteral("SELECT value FROM store_state WHERE key = 'sync_last_success'")) ||
+        !query.next())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(query.value(0).toLongLong(), QTimeZone::utc());
+}
+
 } // namespace exeserver

@@ -54,6 +54,10 @@ public:
     Result<QList<OutboxItem>> parkedItems(int limit) const;
     Status retryParked();
     Result<OutboxStats> stats() const;
+    // When a sync run last stored rows, kept in the store so the window shows a sync `exeserver-cli sync`
+    // or another process ran; invalid when never.
+    Status noteSynced(const QDateTime &when);
+    QDateTime lastSynced() const;
 
 private:
     EventStore &m_store;

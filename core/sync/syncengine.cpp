@@ -125,6 +125,7 @@ void SyncEngine::handle(const QList<OutboxItem> &items, const SyncReply &reply)
         m_nextAttemptAt = {};
         m_lastError.clear();
         m_lastSuccessAt = m_clock->now();
+        m_outbox.noteSynced(m_lastSuccessAt); // for the window's sync status; not worth failing a sync over
         break;
     case SyncReply::Refused:
         if (items.size() > 1) {

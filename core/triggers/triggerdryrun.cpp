@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace exeserver {
 
 Result<QList<Trigger>> loadStoredTriggers(EventStore &store)
@@ -23,6 +25,30 @@ Result<QList<Trigger>> loadStoredTriggers(EventStore &store)
         triggers.append(std::move(trigger.value()));
     }
     return triggers;
+}
+
+TriggerDryRun TriggerDryRun::run(const Trigger &trigger, const Event &stored)
+{
+    TriggerDryRun dry;
+    dry.trigger = trigger;
+    dry.event =
+        EventContext::fromPayload(stored.type, QJsonDocument::fromJson(stored.payload).object(), stored.id);
+    dry.result = TriggerMatcher::evaluate(trigger, dry.event, {true, true});
+    if (!dry.result.matched)
+        return dry;
+    const QJsonObject templateContext = TemplateEngine::context(dry.event, trigger.name, dry.result.command);
+    for (const TriggerAction &action : trigger.run) {
+        Action line;
+        line.kind = actionKind(action);
+        Trigger one;
+        one.name = trigger.name;
+        one.event = trigger.event;
+        one.run = {TemplateEngine::renderAction(action, templateContext, &line.warnings)};
+        line.rendered =
+            TriggerFile::toJsonObject(one).value(QLatin1String("run")).toArray().first().toObject();
+        dry.wouldRun.append(line);
+    }
+    return dry;
 }
 
 Result<TriggerDryRun> TriggerDryRun::run(EventStore &store, const QString &triggerName,
@@ -41,31 +67,21 @@ Result<TriggerDryRun> TriggerDryRun::run(EventStore &store, const QString &trigg
         return event.error();
     if (!event->has_value())
         return Error{QStringLiteral("not_found"), QStringLiteral("No stored event %1.").arg(eventId)};
+    return run(*trigger, **event);
+}
 
-    TriggerDryRun dry;
-    dry.trigger = *trigger;
-    dry.event = EventContext::fromPayload((*event)->type, QJsonDocument::fromJson((*event)->payload).object(),
-                                          (*event)->id);
-    dry.result = TriggerMatcher::evaluate(dry.trigger, dry.event, {true, true});
-    if (!dry.result.matched)
-        return dry;
-    const QJsonObject templateContext =
-        TemplateEngine::context(dry.event, dry.trigger.name, dry.result.command);
-    for (const TriggerAction &action : dry.trigger.run) {
-        QStringList warnings;
-        Trigger one;
-        one.name = dry.trigger.name;
-        one.event = dry.trigger.event;
-        one.run = {TemplateEngine::renderAction(action, templateContext, &warnings)};
-        QString line = actionKind(action) + QStringLiteral(": ") +
-                       QString::fromUtf8(
-                           QJsonDocument(TriggerFile::toJsonObject(one).value(QLatin1String("run")).toArray())
-                               .toJson(QJsonDocument::Compact));
-        if (!warnings.isEmpty())
-            line += QStringLiteral("  (warnings: %1)").arg(warnings.join(QStringLiteral("; ")));
-        dry.wouldRun.append(line);
+QStringList TriggerDryRun::wouldRunLines() const
+{
+    QStringList lines;
+    for (const Action &action : wouldRun) {
+        QString line =
+            action.kind + QStringLiteral(": ") +
+            QString::fromUtf8(QJsonDocument(QJsonArray{action.rendered}).toJson(QJsonDocument::Compact));
+        if (!action.warnings.isEmpty())
+            line += QStringLiteral("  (warnings: %1)").arg(action.warnings.join(QStringLiteral("; ")));
+        lines.append(line);
     }
-    return dry;
+    return lines;
 }
 
 } // namespace exeserver

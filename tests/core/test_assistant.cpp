@@ -415,8 +415,8 @@ triggers:
     REQUIRE(dry);
     CHECK(dry->result.matched);
     REQUIRE(dry->wouldRun.size() == 1);
-    CHECK(dry->wouldRun.first().startsWith(QLatin1String("notify: ")));
-    CHECK(dry->wouldRun.first().contains(QLatin1String("PR Change number 1 fixes widget1")));
+    CHECK(dry->wouldRunLines().first().startsWith(QLatin1String("notify: ")));
+    CHECK(dry->wouldRunLines().first().contains(QLatin1String("PR Change number 1 fixes widget1")));
 
     h.session->send(QStringLiteral("/trigger test every-pr delivery-1"));
     REQUIRE(h.last().cards.size() == 1);

@@ -9,6 +9,7 @@
 #include "store/eventstore.h"
 #include "sync/postgresttarget.h"
 #include "sync/syncservice.h"
+#include "syncstatuspanel.h"
 #include "util/clock.h"
 
 #include <QApplication>
@@ -129,31 +130,39 @@ TEST_CASE("Main window: the application icon is compiled in", "[ui]")
     CHECK(QFile::exists(QStringLiteral(":/icons/exeserver.svg")));
 }
 
-TEST_CASE("Main window: the status bar follows the team database sync", "[ui][sync]")
+TEST_CASE("Sync panel: shows the running sync's target and why it is backing off", "[ui][sync]")
 {
     QTemporaryDir dir;
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
-    Settings settings(env);
-    EventStore store;
+    ManualClock clock;
+    EventStore store(&clock);
     REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
     REQUIRE(store.addEvents({test::sampleEvent(1), test::sampleEvent(2)}).ok());
     const QString key = QStringLiteral("eyJhbGciOiJIUzI1NiJ9.window-anon-key");
     test::FakePostgrest supabase(key);
     QNetworkAccessManager network;
-    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(supabase.url()), key),
-                     SystemClock::instance());
+    SyncService::Options options;
+    options.intervalMs = 50;
+    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(supabase.url()), key), &clock,
+                     options);
 
-    MainWindow window(settings);
-    window.setSyncService(&sync);
-    window.show();
-    auto *label = window.findChild<QLabel *>(QStringLiteral("syncStatus"));
-    REQUIRE(label);
+    SyncStatusPanel panel(store, &clock);
+    panel.setService(&sync);
+    QLabel *line = panel.statusBarLabel();
+    CHECK(line->text() == QLatin1String("Sync off"));
     REQUIRE(sync.start().ok());
     REQUIRE(QTest::qWaitFor([&]() { return supabase.table(QStringLiteral("exeserver_events")).size() == 2; },
                             5000));
+    CHECK(QTest::qWaitFor(
+        [&]() { return line->text().startsWith(QStringLiteral("Sync: 0 pending · 0 parked")); }, 5000));
     CHECK(
-        QTest::qWaitFor([&]() { return label->text().startsWith(QLatin1String("Sync: up to date")); }, 5000));
-    CHECK(label->text().contains(QLatin1String("Supabase")));
-    CHECK_FALSE(label->text().contains(key));
+        panel.findChild<QLabel *>(QStringLiteral("syncDetails"))->text().contains(QLatin1String("Supabase")));
+
+    supabase.failNext = 3;
+    REQUIRE(store.addEvent(test::sampleEvent(3)).ok());
+    sync.syncNow();
+    CHECK(QTest::qWaitFor([&]() { return line->text().contains(QLatin1String("retry in")); }, 5000));
+    CHECK(
+        panel.findChild<QLabel *>(QStringLiteral("syncDetails"))->text().contains(QLatin1String("Failing:")));
+    CHECK_FALSE(line->text().contains(key));
+    CHECK_FALSE(line->toolTip().contains(key));
 }

@@ -1,0 +1,241 @@
+#include "catch.h"
+#include "storetestutil.h"
+#include "testutil.h"
+
+#include "actionlogmodel.h"
+#include "actionlogview.h"
+#include "eventlogview.h"
+#include "store/eventstore.h"
+#include "store/outbox.h"
+#include "syncstatuspanel.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/presetstore.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+#include "workbenchdocks.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace exeserver;
+
+namespace {
+
+void savePng(QWidget &widget, const QString &name)
+{
+    const QImage image = widget.grab().toImage();
+    REQUIRE_FALSE(image.isNull());
+    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
+}
+
+// A store with a trigger engine, and three logged actions: one interrupted by a crash, one failed code
+// file, one dispatch that succeeded.
+struct ActionDesk
+{
+    QTemporaryDir dir;
+    EventStore store;
+    CodefileRunner runner;
+    PresetStore presets{dir.path()};
+    QStringList notified;
+    std::unique_ptr<TriggerEngine> engine;
+    QString interruptedId;
+    QString failedId;
+
+    ActionDesk()
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(store.open(dir.filePath(QStringLiteral("exeserver.db"))).ok());
+        TriggerEngine::Options options;
+        options.dataDir = dir.path();
+        options.notifier = [this](const TriggerNotification &n) { notified.append(n.title); };
+        engine = std::make_unique<TriggerEngine>(store, nullptr, runner, presets, SystemClock::instance(),
+                                                 options);
+        const auto triggers = TriggerFile::parse(R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "PR {{ event.number }}"}}]
+)");
+        REQUIRE(triggers.ok());
+        REQUIRE(store.saveTrigger(toStoredTrigger(triggers->constFirst())).ok());
+
+        const Event event = test::sampleEvent(7);
+        REQUIRE(store.addEvent(event).ok());
+        {
+            EventStore crashed; // a session that dies with its action running
+            REQUIRE(crashed.open(store.path()).ok());
+            const auto ids = crashed.recordFiringWithActions(
+                event.id, QStringLiteral("note"), QStringLiteral("fired"),
+                {{ActionKind::Notify, QStringLiteral("PR 7"), event.id, QStringLiteral("note"), false}});
+            REQUIRE(ids.ok());
+            REQUIRE(ids->has_value());
+            interruptedId = (**ids)[0];
+            REQUIRE(crashed.startAction(interruptedId).ok());
+        }
+        REQUIRE(engine->recoverInterrupted().ok());
+
+        const auto failed = store.beginAction({ActionKind::CodeFile, QStringLiteral("/home/me/deploy.sh"),
+                                               event.id, QStringLiteral("deploy"), true});
+        REQUIRE(failed.ok());
+        failedId = *failed;
+        ActionOutcome failure;
+        failure.status = ActionStatus::Failure;
+        failure.exitCode = 3;
+        failure.output = QStringLiteral("building…\nerror: the target is read-only");
+        REQUIRE(store.finishAction(failedId, failure).ok());
+
+        const auto dispatched = store.beginAction(
+            {ActionKind::Dispatch, QStringLiteral("acme/service-0:ci.yml@main"), {}, {}, true});
+        REQUIRE(dispatched.ok());
+        ActionOutcome ok;
+        ok.httpStatus = 204;
+        REQUIRE(store.finishAction(*dispatched, ok).ok());
+    }
+
+    int rowOf(const ActionLogModel &model, const QString &id)
+    {
+        for (int row = 0; row < model.rowCount(); ++row) {
+            if (model.actionAt(row)->id == id)
+                return row;
+        }
+        return -1;
+    }
+};
+
+QString cell(const QTableView &table, int row, int column)
+{
+    return table.model()->index(row, column).data().toString();
+}
+
+} // namespace
+
+TEST_CASE("action log shows each action with its trigger status and result", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    ActionLogView view(desk.store);
+    view.resize(1100, 500);
+    view.show();
+    QTableView *table = view.table();
+    REQUIRE(table->model()->rowCount() == 3);
+    // Newest first: the dispatch, the code file, the interrupted notification.
+    CHECK(cell(*table, 0, ActionLogModel::KindColumn) == QStringLiteral("dispatch"));
+    CHECK(cell(*table, 0, ActionLogModel::TriggerColumn) == QStringLiteral("(manual)"));
+    CHECK(cell(*table, 0, ActionLogModel::StatusColumn) == QStringLiteral("success"));
+    CHECK(cell(*table, 0, ActionLogModel::ResultColumn) == QStringLiteral("HTTP 204"));
+    CHECK(cell(*table, 1, ActionLogModel::TargetColumn) == QStringLiteral("/home/me/deploy.sh"));
+    CHECK(cell(*table, 1, ActionLogModel::TriggerColumn) == QStringLiteral("deploy"));
+    CHECK(cell(*table, 1, ActionLogModel::EventColumn) == QStringLiteral("delivery-7"));
+    CHECK(cell(*table, 1, ActionLogModel::StatusColumn) == QStringLiteral("failure"));
+    CHECK(cell(*table, 1, ActionLogModel::ResultColumn) == QStringLiteral("exit 3"));
+    CHECK(cell(*table, 1, ActionLogModel::OutputColumn) == QStringLiteral("error: the target is read-only"));
+    CHECK(cell(*table, 1, ActionLogModel::DurationColumn).endsWith(QStringLiteral(" ms")));
+    CHECK(cell(*table, 2, ActionLogModel::StatusColumn) == QStringLiteral("interrupted"));
+
+    table->selectRow(1);
+    CHECK(view.outputText().contains(QStringLiteral("error: the target is read-only")));
+    auto *retry = view.findChild<QPushButton *>(QStringLiteral("retryButton"));
+    CHECK_FALSE(retry->isEnabled()); // no engine in this view
+    savePng(view, QStringLiteral("actionlog.png"));
+}
+
+TEST_CASE("action log retries an interrupted action through the trigger engine", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    ActionLogView view(desk.store);
+    view.setEngine(desk.engine.get());
+    view.resize(1100, 500);
+    view.show();
+    auto *retry = view.findChild<QPushButton *>(QStringLiteral("retryButton"));
+    view.table()->selectRow(0); // the dispatch succeeded: nothing to retry
+    CHECK_FALSE(retry->isEnabled());
+    view.table()->selectRow(desk.rowOf(*view.model(), desk.interruptedId));
+    REQUIRE(retry->isEnabled());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    REQUIRE(QTest::qWaitFor([&]() { return desk.notified.size() == 1; }, 10000));
+    CHECK(desk.notified.first() == QStringLiteral("PR 7"));
+    // The retry is a new row at the top that ends in success; the interrupted row stays as it was.
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return cell(*view.table(), 0, ActionLogModel::StatusColumn) == QStringLiteral("success") &&
+                   view.model()->rowCount() == 4;
+        },
+        10000));
+    CHECK(cell(*view.table(), 0, ActionLogModel::KindColumn) == QStringLiteral("notify"));
+    CHECK(view.model()->actionAt(desk.rowOf(*view.model(), desk.interruptedId))->status ==
+          ActionStatus::Interrupted);
+    CHECK(view.statusText().startsWith(QStringLiteral("Retrying as action ")));
+    savePng(view, QStringLiteral("actionlog-retried.png"));
+}
+
+TEST_CASE("the View menu opens the triggers the event log and the action log as docks", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    window.menuBar()->addMenu(QStringLiteral("&File"));
+    window.menuBar()->addMenu(QStringLiteral("&Help"));
+    window.setCentralWidget(new QLabel(QStringLiteral("dashboard")));
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1200, 800);
+    window.show();
+    const QList<QAction *> menus = window.menuBar()->actions();
+    REQUIRE(menus.size() == 3);
+    CHECK(menus[1]->text() == QStringLiteral("&View"));
+    QStringList entries;
+    for (QAction *action : docks.viewMenu()->actions())
+        entries.append(action->text());
+    CHECK(entries == QStringList{QStringLiteral("Triggers"), QStringLiteral("Event log"),
+                                 QStringLiteral("Action log"), QStringLiteral("Sync")});
+    CHECK_FALSE(docks.eventLogDock()->isVisible());
+    docks.viewMenu()->actions().at(1)->trigger();
+    CHECK(docks.eventLogDock()->isVisible());
+    CHECK(docks.eventLog()->statusText().startsWith(QStringLiteral("1 event")));
+    savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
+}
+
+TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sync]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1000, 600);
+    window.show();
+    SyncStatusPanel *sync = docks.sync();
+    CHECK(sync->summary() == QStringLiteral("Sync off"));
+    CHECK(window.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus"))->text() ==
+          QStringLiteral("Sync off"));
+
+    Outbox outbox(desk.store);
+    REQUIRE(outbox.setEnabled(true).ok()); // enqueues the stored event and the three actions
+    const auto items = outbox.next(10);
+    REQUIRE(items.ok());
+    REQUIRE_FALSE(items->isEmpty());
+    REQUIRE(outbox.park(items->first().seq, QStringLiteral("violates check constraint")).ok());
+    REQUIRE(outbox.noteSynced(desk.store.clock()->now().addSecs(-300)).ok());
+    sync->refresh();
+    CHECK(sync->summary() == QStringLiteral("Sync: 3 pending · 1 parked · last 5 min ago"));
+    QLabel *statusLabel = window.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus"));
+    CHECK(statusLabel->text() == sync->summary());
+    CHECK(statusLabel->isVisible());
+    REQUIRE(sync->parkedLines().size() == 1);
+    CHECK(sync->parkedLines().first().endsWith(QStringLiteral(": violates check constraint")));
+    docks.syncDock()->show();
+    docks.syncDock()->raise();
+    QApplication::processEvents(); // the status bar lays out the longer text
+    savePng(window, QStringLiteral("sync-status.png"));
+
+    sync->retryParked();
+    CHECK(sync->summary() == QStringLiteral("Sync: 4 pending · 0 parked · last 5 min ago"));
+}

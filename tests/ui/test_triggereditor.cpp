@@ -1,0 +1,378 @@
+#include "catch.h"
+#include "storetestutil.h"
+#include "testutil.h"
+
+#include "conditionsbuilder.h"
+#include "eventlogview.h"
+#include "jsontreemodel.h"
+#include "store/eventstore.h"
+#include "triggereditor.h"
+#include "triggerlistview.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+#include "webhookcatalog.h"
+#include "workbenchdocks.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QUndoStack>
+
+using namespace exeserver;
+
+namespace {
+
+void savePng(QWidget &widget, const QString &name)
+{
+    const QImage image = widget.grab().toImage();
+    REQUIRE_FALSE(image.isNull());
+    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
+}
+
+// Every part of the file format the form shows, and some it only keeps (ignore, debounce, rate limit, a
+// nested group, a reaction).
+const char *const kTriggers = R"(
+triggers:
+  - name: review-bot
+    enabled: true
+    event: pull_request
+    repositories: [acme/service-*, acme/api]
+    actions: [opened, synchronize]
+    conditions:
+      all:
+        - {field: pull_request.title, op: regex, value: "^(feat|fix):"}
+        - {field: pull_request.base.ref, op: in, value: [main, release]}
+        - {field: pull_request.draft, op: equals, value: false}
+        - any:
+            - {field: sender.login, op: glob, value: "dev*"}
+            - {field: pull_request.additions, op: lt, value: 500}
+    ignore:
+      bots: true
+      labels: [wip]
+    debounce: 30
+    rate_limit: {max: 5, per: 60}
+    run:
+      - codefile: {path: /opt/review.sh, args: ["{{ event.number }}"], timeout: 120}
+      - workflow: {workflow: ci.yml, ref: main, inputs: {reason: review}}
+      - comment: {preset: describe}
+      - notify: {title: "Reviewed {{ event.number }}"}
+      - reaction: {content: rocket}
+  - name: pushes
+    enabled: false
+    event: push
+    run:
+      - notify: {title: pushed}
+)";
+
+struct TriggerDesk
+{
+    QTemporaryDir dir;
+    EventStore store;
+
+    TriggerDesk()
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(store.open(dir.filePath(QStringLiteral("exeserver.db"))).ok());
+        const Result<QList<Trigger>> triggers = TriggerFile::parse(kTriggers);
+        INFO((triggers ? QString() : triggers.error().message).toStdString());
+        REQUIRE(triggers.ok());
+        for (const Trigger &trigger : *triggers)
+            REQUIRE(store.saveTrigger(toStoredTrigger(trigger)).ok());
+    }
+
+    QByteArray storedYaml(const QString &name)
+    {
+        const auto rows = store.triggers();
+        REQUIRE(rows.ok());
+        for (const StoredTrigger &row : *rows) {
+            if (row.name == name) {
+                const Result<Trigger> trigger = fromStoredTrigger(row);
+                REQUIRE(trigger.ok());
+                return TriggerFile::toYaml({*trigger});
+            }
+        }
+        return {};
+    }
+};
+
+QByteArray yamlOf(const QString &name)
+{
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(kTriggers);
+    REQUIRE(triggers.ok());
+    for (const Trigger &trigger : *triggers) {
+        if (trigger.name == name)
+            return TriggerFile::toYaml({trigger});
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("an edited trigger round-trips through YAML unchanged", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.triggerNames() == QStringList{QStringLiteral("pushes"), QStringLiteral("review-bot")});
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    CHECK(editor->nameEdit()->text() == QStringLiteral("review-bot"));
+    CHECK(editor->repositoriesEdit()->text() == QStringLiteral("acme/service-*, acme/api"));
+    CHECK(editor->eventBox()->currentText() == QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    CHECK(editor->conditions()->rowCount() == 4);
+    CHECK(editor->conditions()->rowText(1, ConditionsBuilder::ValueColumn) ==
+          QStringLiteral("[\"main\",\"release\"]"));
+    CHECK(editor->runSummaries().size() == 5);
+    CHECK_FALSE(editor->isModified());
+
+    // Loaded and saved without a change: the same YAML.
+    const Result<Trigger> unchanged = editor->currentTrigger();
+    REQUIRE(unchanged.ok());
+    CHECK(TriggerFile::toYaml({*unchanged}) == yamlOf(QStringLiteral("review-bot")));
+
+    // One edit in the form, saved: the stored YAML differs by exactly that edit.
+    editor->conditions()->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^(feat|fix|docs):"));
+    CHECK(editor->isModified());
+    REQUIRE(editor->saveButton()->isEnabled());
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    CHECK_FALSE(editor->isModified());
+    QByteArray expected = yamlOf(QStringLiteral("review-bot"));
+    expected.replace("^(feat|fix):", "^(feat|fix|docs):");
+    CHECK(desk.storedYaml(QStringLiteral("review-bot")) == expected);
+
+    // Export and import use the same format.
+    const QString file = desk.dir.filePath(QStringLiteral("exported.yml"));
+    REQUIRE(view.exportFile(file).ok());
+    const Result<QList<Trigger>> exported = TriggerFile::load(file);
+    REQUIRE(exported.ok());
+    CHECK(exported->size() == 2);
+
+    editor->moveRunAction(3, 0); // notify first
+    CHECK(editor->runSummaries().first() == QStringLiteral("Notify: Reviewed {{ event.number }}"));
+    savePng(view, QStringLiteral("trigger-editor.png"));
+}
+
+TEST_CASE("a bad regex blocks saving with its message", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    ConditionsBuilder *conditions = editor->conditions();
+    conditions->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^(feat|fix"));
+    const QString error = conditions->rowError(0);
+    CHECK_FALSE(error.isEmpty());
+    CHECK(conditions->rowText(0, ConditionsBuilder::CheckColumn) == error);
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    CHECK(editor->messageText().startsWith(QStringLiteral("Cannot save: Condition 1: ")));
+    CHECK(editor->messageText().contains(error));
+    CHECK_FALSE(editor->save());
+    CHECK(desk.storedYaml(QStringLiteral("review-bot")) == yamlOf(QStringLiteral("review-bot")));
+    savePng(view, QStringLiteral("trigger-editor-bad-regex.png"));
+
+    // Fixed, it saves.
+    conditions->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^(feat|fix)"));
+    CHECK(conditions->rowError(0).isEmpty());
+    CHECK(editor->saveButton()->isEnabled());
+}
+
+TEST_CASE("test against a past event shows each condition and what would run", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    REQUIRE(desk.store.addEvent(test::sampleEvent(7)).ok());  // acme/service-0, dev2, widget1
+    REQUIRE(desk.store.addEvent(test::sampleEvent(12)).ok()); // acme/service-5, dev2, widget0
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    view.addTrigger();
+    TriggerEditor *editor = view.editor();
+    REQUIRE(editor->hasTrigger());
+    editor->repositoriesEdit()->setText(QStringLiteral("acme/service-0"));
+    editor->setActionChecked(QStringLiteral("opened"), true);
+    ConditionsBuilder *conditions = editor->conditions();
+    conditions->setMatchAny(true);
+    conditions->addLeaf(QStringLiteral("pull_request.title"), QStringLiteral("contains"),
+                        QStringLiteral("widget1"));
+    conditions->addLeaf(QStringLiteral("sender.login"), QStringLiteral("equals"), QStringLiteral("dev9"));
+    CHECK(editor->pastEventIds() == QStringList{QStringLiteral("delivery-12"), QStringLiteral("delivery-7")});
+
+    editor->testAgainstEvent(QStringLiteral("delivery-7"));
+    const QStringList lines = editor->dryRunLines();
+    INFO(lines.join(QLatin1Char('\n')).toStdString());
+    CHECK(lines.contains(QStringLiteral("event | pass | pull_request")));
+    CHECK(lines.contains(QStringLiteral("action | pass | opened")));
+    CHECK(lines.contains(QStringLiteral("repository | pass | acme/service-0")));
+    CHECK(lines.contains(QStringLiteral("any | pass | ")));
+    CHECK(lines.contains(QStringLiteral(
+        "  pull_request.title contains widget1 | pass | saw [\"Change number 7 fixes widget1\"]")));
+    CHECK(lines.contains(QStringLiteral("  sender.login equals dev9 | FAIL | saw [\"dev2\"]")));
+    CHECK(lines.contains(QStringLiteral("result | match | Would run (nothing was run):")));
+    CHECK(lines.contains(QStringLiteral("  notify |  | {\"title\":\"acme/service-0: opened\"}")));
+    editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(2);
+    savePng(view, QStringLiteral("trigger-editor-dry-run.png"));
+
+    // Another repository: the repository gate fails and nothing would run.
+    editor->testAgainstEvent(QStringLiteral("delivery-12"));
+    const QStringList other = editor->dryRunLines();
+    INFO(other.join(QLatin1Char('\n')).toStdString());
+    CHECK(other.contains(QStringLiteral("repository | FAIL | acme/service-5")));
+    CHECK(other.filter(QStringLiteral("result | no match |")).size() == 1);
+    CHECK(other.filter(QStringLiteral("Nothing would run.")).size() == 1);
+}
+
+TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    REQUIRE(desk.store.addEvent(test::sampleEvent(7)).ok());
+    QMainWindow window;
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1300, 900);
+    window.show();
+    EventLogView *log = docks.eventLog();
+    log->table()->selectRow(0);
+    JsonTreeModel *payload = log->payloadModel();
+    log->payloadTree()->selectionModel()->select(payload->indexOfPath(QStringLiteral("sender.login")),
+                                                 QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTest::mouseClick(log->findChild<QPushButton *>(QStringLiteral("createTriggerButton")), Qt::LeftButton);
+
+    CHECK(docks.triggersDock()->isVisible());
+    TriggerEditor *editor = docks.triggers()->editor();
+    CHECK(editor->hasTrigger());
+    CHECK(editor->nameEdit()->text() == QStringLiteral("pull_request-opened"));
+    CHECK(editor->repositoriesEdit()->text() == QStringLiteral("acme/service-0"));
+    CHECK(editor->eventBox()->currentText() == QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened")});
+    REQUIRE(editor->conditions()->rowCount() == 1);
+    CHECK(editor->conditions()->rowText(0, ConditionsBuilder::FieldColumn) == QStringLiteral("sender.login"));
+    CHECK(editor->conditions()->rowText(0, ConditionsBuilder::OpColumn) == QStringLiteral("equals"));
+    CHECK(editor->conditions()->rowText(0, ConditionsBuilder::ValueColumn) == QStringLiteral("dev2"));
+    CHECK(editor->isModified()); // a new trigger is unsaved until saved
+    CHECK(editor->pastEventIds().contains(QStringLiteral("delivery-7")));
+    savePng(window, QStringLiteral("trigger-from-event.png"));
+
+    // Saved, it is in the store and the list, and the engine would load it.
+    editor->addRunAction(
+        {{QStringLiteral("notify"), QJsonObject{{QStringLiteral("title"), QStringLiteral("hi")}}}});
+    REQUIRE(editor->save());
+    CHECK(docks.triggers()->triggerNames().contains(QStringLiteral("pull_request-opened")));
+}
+
+TEST_CASE("trigger list adds duplicates deletes with undo and switches enabled", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    view.duplicateSelected();
+    CHECK(view.triggerNames().contains(QStringLiteral("review-bot-copy")));
+    CHECK(desk.storedYaml(QStringLiteral("review-bot-copy")).contains("acme/service-*"));
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    view.deleteSelected();
+    CHECK_FALSE(view.triggerNames().contains(QStringLiteral("review-bot")));
+    CHECK(desk.storedYaml(QStringLiteral("review-bot")).isEmpty());
+    view.undoStack()->undo();
+    CHECK(view.triggerNames().contains(QStringLiteral("review-bot")));
+    CHECK(desk.storedYaml(QStringLiteral("review-bot")) == yamlOf(QStringLiteral("review-bot")));
+
+    // The enable switch in the list.
+    QTableWidget *table = view.table();
+    int row = int(view.triggerNames().indexOf(QStringLiteral("pushes")));
+    REQUIRE(row >= 0);
+    table->item(row, TriggerListView::EnabledColumn)->setCheckState(Qt::Checked);
+    CHECK(desk.storedYaml(QStringLiteral("pushes")).contains("enabled: true"));
+    view.undoStack()->undo();
+    CHECK(desk.storedYaml(QStringLiteral("pushes")).contains("enabled: false"));
+
+    // Activity counts come from the action log.
+    const auto ok =
+        desk.store.beginAction({ActionKind::Notify, QStringLiteral("x"), {}, QStringLiteral("pushes"), true});
+    REQUIRE(ok.ok());
+    REQUIRE(desk.store.finishAction(*ok, {}).ok());
+    view.reload();
+    row = int(view.triggerNames().indexOf(QStringLiteral("pushes")));
+    CHECK(table->item(row, TriggerListView::SuccessColumn)->text() == QStringLiteral("1"));
+    CHECK(table->item(row, TriggerListView::FailureColumn)->text() == QStringLiteral("0"));
+    CHECK(table->item(row, TriggerListView::LastFiredColumn)->text() != QStringLiteral("never"));
+}
+
+TEST_CASE("unsaved trigger edits are never lost silently", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    view.editor()->nameEdit()->setText(QStringLiteral("review-bot-2"));
+    int asked = 0;
+    view.setUnsavedPrompt([&]() {
+        ++asked;
+        return TriggerListView::UnsavedAnswer::Cancel;
+    });
+    CHECK_FALSE(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK(asked == 1);
+    CHECK(view.editor()->nameEdit()->text() == QStringLiteral("review-bot-2"));
+
+    view.setUnsavedPrompt([&]() {
+        ++asked;
+        return TriggerListView::UnsavedAnswer::Save;
+    });
+    CHECK(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK(asked == 2);
+    CHECK(view.triggerNames().contains(QStringLiteral("review-bot-2")));
+    CHECK_FALSE(view.triggerNames().contains(QStringLiteral("review-bot")));
+    CHECK(view.editor()->nameEdit()->text() == QStringLiteral("pushes"));
+}
+
+TEST_CASE("the event list and sample payloads come from the generated webhook catalog", "[ui][triggereditor]")
+{
+    const WebhookCatalog &catalog = WebhookCatalog::instance();
+    CHECK(catalog.eventNames().size() > 40);
+    CHECK(catalog.actions(QStringLiteral("pull_request")).contains(QStringLiteral("synchronize")));
+    CHECK(catalog.actions(QStringLiteral("workflow_run")).contains(QStringLiteral("completed")));
+    CHECK(
+        catalog.fieldPaths(QStringLiteral("pull_request")).contains(QStringLiteral("pull_request.base.ref")));
+    CHECK(catalog.fieldPaths(QStringLiteral("pull_request"))
+              .contains(QStringLiteral("pull_request.labels[*].name")));
+}
+
+TEST_CASE("run now runs the code file with a sample event and shows its output", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    const QString script = desk.dir.filePath(QStringLiteral("hello.sh"));
+    {
+        QFile file(script);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write("#!/bin/sh\necho \"event $GITHUB_EVENT_NAME for $1\"\nexit 4\n");
+    }
+    QFile::setPermissions(script, QFile::permissions(script) | QFileDevice::ExeOwner);
+    TriggerListView view(desk.store);
+    view.show();
+    view.addTrigger();
+    TriggerEditor *editor = view.editor();
+    editor->addRunAction({{QStringLiteral("codefile"),
+                           QJsonObject{{QStringLiteral("path"), script},
+                                       {QStringLiteral("args"),
+                                        QJsonArray{QStringLiteral("{{ event.repository.full_name }}")}},
+                                       {QStringLiteral("timeout"), 30}}}});
+    editor->runSelectedCodefile();
+    REQUIRE(QTest::qWaitFor([&]() { return !editor->isCodefileRunning(); }, 20000));
+    const QString output = editor->codefileOutput();
+    INFO(output.toStdString());
+    CHECK(output.contains(QStringLiteral("event pull_request for ")));
+    CHECK(output.contains(QStringLiteral("exit code 4")));
+}

@@ -1,0 +1,163 @@
+#include "actionlogmodel.h"
+
+#include "store/eventstore.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+namespace exeserver {
+
+ActionLogModel::ActionLogModel(EventStore &store, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+{
+    refresh();
+}
+
+void ActionLogModel::refresh()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_more = true;
+    m_error.clear();
+    endResetModel();
+    fetchMore({});
+}
+
+bool ActionLogModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_more;
+}
+
+void ActionLogModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || !m_more)
+        return;
+    ActionQuery query;
+    query.limit = kPageSize;
+    query.beforeSeq = m_rows.isEmpty() ? 0 : m_rows.constLast().seq;
+    const Result<QList<ActionRecord>> page = m_store.actions(query);
+    if (!page) {
+        m_error = page.error().message;
+        m_more = false;
+        return;
+    }
+    m_more = page->size() == kPageSize;
+    if (page->isEmpty())
+        return;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size() - 1));
+    m_rows.append(*page);
+    endInsertRows();
+}
+
+const ActionRecord *ActionLogModel::actionAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows[row] : nullptr;
+}
+
+bool ActionLogModel::canRetry(const ActionRecord &action)
+{
+    return action.status == ActionStatus::Failure || action.status == ActionStatus::Interrupted;
+}
+
+QString ActionLogModel::duration(const ActionRecord &action)
+{
+    if (!action.startedAt.isValid() || !action.finishedAt.isValid())
+        return {};
+    const qint64 ms = action.startedAt.msecsTo(action.finishedAt);
+    if (ms < 1000)
+        return tr("%1 ms").arg(ms);
+    if (ms < 60000)
+        return tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 1));
+    return tr("%1 min %2 s").arg(ms / 60000).arg((ms % 60000) / 1000);
+}
+
+int ActionLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ActionLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ActionLogModel::data(const QModelIndex &index, int role) const
+{
+    const ActionRecord *action = index.isValid() ? actionAt(index.row()) : nullptr;
+    if (!action)
+        return {};
+    if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
+        if (action->status == ActionStatus::Failure)
+            return QBrush(QColor(0xb0, 0x1c, 0x1c));
+        if (action->status == ActionStatus::Interrupted)
+            return QBrush(QColor(0xa0, 0x60, 0x00));
+        if (action->status == ActionStatus::Success)
+            return QBrush(QColor(0x1a, 0x7f, 0x37));
+        return {};
+    }
+    if (role == Qt::ToolTipRole && index.column() == OutputColumn)
+        return action->error.isEmpty() ? action->output : action->error + QLatin1Char('\n') + action->output;
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case TimeColumn:
+        return QLocale().toString(action->requestedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    case KindColumn:
+        return toString(action->kind);
+    case TargetColumn:
+        return action->target;
+    case TriggerColumn:
+        return action->triggerId.isEmpty() ? tr("(manual)") : action->triggerId;
+    case EventColumn:
+        return action->eventId;
+    case StatusColumn:
+        return toString(action->status);
+    case DurationColumn:
+        return duration(*action);
+    case ResultColumn:
+        if (action->exitCode)
+            return tr("exit %1").arg(*action->exitCode);
+        if (action->httpStatus)
+            return tr("HTTP %1").arg(*action->httpStatus);
+        return {};
+    case OutputColumn: {
+        // One line of it: the error when there is one, else the last line of output.
+        const QString text = action->error.isEmpty() ? action->output.trimmed() : action->error;
+        return text.section(QLatin1Char('\n'), -1).left(200);
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant ActionLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole || orientation != Qt::Horizontal)
+        return {};
+    switch (section) {
+    case TimeColumn:
+        return tr("Requested");
+    case KindColumn:
+        return tr("Action");
+    case TargetColumn:
+        return tr("Target");
+    case TriggerColumn:
+        return tr("Trigger");
+    case EventColumn:
+        return tr("Event");
+    case StatusColumn:
+        return tr("Status");
+    case DurationColumn:
+        return tr("Duration");
+    case ResultColumn:
+        return tr("Result");
+    case OutputColumn:
+        return tr("Output");
+    default:
+        return {};
+    }
+}
+
+} // namespace exeserver

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "store/actionrecord.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace exeserver {
+
+class EventStore;
+
+// The action log, newest first, read a page at a time as the view scrolls (keyset paging on the local
+// sequence number).
+class ActionLogModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        TimeColumn,
+        KindColumn,
+        TargetColumn,
+        TriggerColumn,
+        EventColumn,
+        StatusColumn,
+        DurationColumn,
+        ResultColumn, // exit code or HTTP status
+        OutputColumn,
+        ColumnCount
+    };
+    static constexpr int kPageSize = 200;
+
+    explicit ActionLogModel(EventStore &store, QObject *parent = nullptr);
+
+    void refresh();
+    QString lastError() const { return m_error; }
+    const ActionRecord *actionAt(int row) const;
+    static bool canRetry(const ActionRecord &action);
+    static QString duration(const ActionRecord &action);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+private:
+    EventStore &m_store;
+    QList<ActionRecord> m_rows;
+    bool m_more = false;
+    QString m_error;
+};
+
+} // namespace exeserver

@@ -1,0 +1,149 @@
+#include "actionlogview.h"
+
+#include "actionlogmodel.h"
+#include "store/eventstore.h"
+#include "triggers/triggerengine.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_model(new ActionLogModel(store, this))
+    , m_table(new QTableView(this))
+    , m_output(new QPlainTextEdit(this))
+    , m_retry(new QPushButton(tr("Retry"), this))
+    , m_refresh(new QPushButton(tr("Refresh"), this))
+    , m_status(new QLabel(this))
+{
+    setObjectName(QStringLiteral("ActionLogView"));
+    m_table->setObjectName(QStringLiteral("actionTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(ActionLogModel::TimeColumn, 150);
+    m_table->setColumnWidth(ActionLogModel::KindColumn, 80);
+    m_table->setColumnWidth(ActionLogModel::TargetColumn, 200);
+    m_table->setColumnWidth(ActionLogModel::TriggerColumn, 120);
+    m_table->setColumnWidth(ActionLogModel::EventColumn, 110);
+    m_table->setColumnWidth(ActionLogModel::StatusColumn, 85);
+    m_table->setColumnWidth(ActionLogModel::DurationColumn, 75);
+    m_table->setColumnWidth(ActionLogModel::ResultColumn, 75);
+
+    m_output->setObjectName(QStringLiteral("actionOutput"));
+    m_output->setReadOnly(true);
+    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_output->setPlaceholderText(tr("The selected action's output"));
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    m_status->setObjectName(QStringLiteral("actionLogStatus"));
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_output);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_status, 1);
+    buttons->addWidget(m_refresh);
+    buttons->addWidget(m_retry);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addLayout(buttons);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ActionLogView::showSelected);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ActionLogView::showSelected);
+    connect(m_retry, &QPushButton::clicked, this, &ActionLogView::retrySelected);
+    connect(m_refresh, &QPushButton::clicked, this, &ActionLogView::refresh);
+    showSelected();
+}
+
+void ActionLogView::setEngine(TriggerEngine *engine)
+{
+    if (m_engine)
+        disconnect(m_engine, nullptr, this, nullptr);
+    m_engine = engine;
+    if (engine) {
+        connect(engine, &TriggerEngine::actionStarted, this, &ActionLogView::refresh);
+        connect(engine, &TriggerEngine::actionFinished, this, &ActionLogView::refresh);
+    }
+    showSelected();
+}
+
+QString ActionLogView::statusText() const
+{
+    if (!m_model->lastError().isEmpty())
+        return tr("Cannot read the action log: %1").arg(m_model->lastError());
+    return m_message;
+}
+
+QString ActionLogView::outputText() const
+{
+    return m_output->toPlainText();
+}
+
+void ActionLogView::refresh()
+{
+    // Keep the selected action selected across the reload.
+    const ActionRecord *current = m_model->actionAt(m_table->currentIndex().row());
+    const QString selectedId = current ? current->id : QString();
+    m_model->refresh();
+    for (int row = 0; !selectedId.isEmpty() && row < m_model->rowCount(); ++row) {
+        if (m_model->actionAt(row)->id == selectedId) {
+            m_table->selectRow(row);
+            break;
+        }
+    }
+    m_status->setText(statusText());
+}
+
+void ActionLogView::showSelected()
+{
+    const ActionRecord *action = m_model->actionAt(m_table->currentIndex().row());
+    QString text;
+    if (action) {
+        if (!action->error.isEmpty())
+            text = action->error + QStringLiteral("\n\n");
+        text += action->output;
+    }
+    m_output->setPlainText(text);
+    const bool retryable = action && ActionLogModel::canRetry(*action);
+    m_retry->setEnabled(retryable && m_engine);
+    m_retry->setToolTip(!m_engine   ? tr("Triggers are not running in this window")
+                        : retryable ? tr("Runs this action again as a new action")
+                                    : tr("Only failed or interrupted actions can be retried"));
+    m_status->setText(statusText());
+}
+
+void ActionLogView::retrySelected()
+{
+    const ActionRecord *action = m_model->actionAt(m_table->currentIndex().row());
+    if (!action || !m_engine || !ActionLogModel::canRetry(*action))
+        return;
+    const QString original = action->id;
+    const Result<QString> retried = m_engine->retry(original);
+    m_message = retried ? tr("Retrying as action %1").arg(*retried)
+                        : tr("Cannot retry: %1").arg(retried.error().message);
+    refresh();
+    m_status->setText(statusText());
+}
+
+} // namespace exeserver

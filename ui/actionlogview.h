@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+
+namespace exeserver {
+
+class ActionLogModel;
+class EventStore;
+class TriggerEngine;
+
+// Every action ExeServer took or tried: its trigger, event, status, duration, exit code or HTTP status and
+// output; Retry runs a failed or interrupted action again through the trigger engine (a new action row,
+// as `exeserver-cli actions retry` does).
+class ActionLogView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ActionLogView(EventStore &store, QWidget *parent = nullptr);
+
+    // The running engine, for Retry and live updates; null: Retry is unavailable. Must outlive the view
+    // or be reset.
+    void setEngine(TriggerEngine *engine);
+
+    ActionLogModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QString statusText() const;
+    QString outputText() const;
+
+public Q_SLOTS:
+    void refresh();
+    void retrySelected();
+
+private:
+    void showSelected();
+
+    EventStore &m_store;
+    QPointer<TriggerEngine> m_engine;
+    ActionLogModel *m_model;
+    QTableView *m_table;
+    QPlainTextEdit *m_output;
+    QPushButton *m_retry;
+    QPushButton *m_refresh;
+    QLabel *m_status;
+    QString m_message;
+};
+
+} // namespace exeserver

@@ -1,0 +1,855 @@
+#include "triggereditor.h"
+
+#include "conditionsbuilder.h"
+#include "store/eventstore.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/eventcontext.h"
+#include "triggers/templateengine.h"
+#include "triggers/triggerdryrun.h"
+#include "triggers/triggerfile.h"
+#include "webhookcatalog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace exeserver {
+
+namespace {
+
+enum RunPage
+{
+    CodefilePage,
+    WorkflowPage,
+    CommentPage,
+    NotifyPage,
+    OtherPage
+};
+
+QString kindOf(const QJsonObject &action)
+{
+    return action.isEmpty() ? QString() : action.constBegin().key();
+}
+
+QStringList splitList(const QString &text)
+{
+    QStringList items;
+    for (const QString &item : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!item.trimmed().isEmpty())
+            items.append(item.trimmed());
+    }
+    return items;
+}
+
+QStringList lines(const QString &text)
+{
+    QStringList out;
+    for (const QString &line : text.split(QLatin1Char('\n'))) {
+        if (!line.trimmed().isEmpty())
+            out.append(line.trimmed());
+    }
+    return out;
+}
+
+void putText(QJsonObject &object, const char *key, const QString &value)
+{
+    if (value.isEmpty())
+        object.remove(QLatin1String(key));
+    else
+        object.insert(QLatin1String(key), value);
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
+}
+
+} // namespace
+
+TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_runner(new CodefileRunner(this))
+    , m_name(new QLineEdit(this))
+    , m_enabled(new QCheckBox(tr("Enabled"), this))
+    , m_repositories(new QLineEdit(this))
+    , m_pickRepository(new QToolButton(this))
+    , m_event(new QComboBox(this))
+    , m_actions(new QListWidget(this))
+    , m_conditions(new ConditionsBuilder(this))
+    , m_run(new QListWidget(this))
+    , m_runPages(new QStackedWidget(this))
+    , m_codePath(new QLineEdit(this))
+    , m_codeArgs(new QPlainTextEdit(this))
+    , m_codeOutput(new QPlainTextEdit(this))
+    , m_workflowRepository(new QLineEdit(this))
+    , m_workflowName(new QLineEdit(this))
+    , m_workflowRef(new QLineEdit(this))
+    , m_workflowInputs(new QPlainTextEdit(this))
+    , m_commentPreset(new QLineEdit(this))
+    , m_commentBody(new QPlainTextEdit(this))
+    , m_notifyTitle(new QLineEdit(this))
+    , m_notifyBody(new QPlainTextEdit(this))
+    , m_otherAction(new QLabel(this))
+    , m_message(new QLabel(this))
+    , m_save(new QPushButton(tr("Save"), this))
+    , m_revert(new QPushButton(tr("Revert"), this))
+    , m_pastEvent(new QComboBox(this))
+    , m_dryRun(new QTreeWidget(this))
+{
+    setObjectName(QStringLiteral("TriggerEditor"));
+    m_name->setObjectName(QStringLiteral("triggerName"));
+    m_repositories->setObjectName(QStringLiteral("triggerRepositories"));
+    m_repositories->setPlaceholderText(tr("owner/name, owner/* — empty: every repository"));
+    m_pickRepository->setText(tr("From dashboard"));
+    m_pickRepository->setPopupMode(QToolButton::InstantPopup);
+    m_pickRepository->setMenu(new QMenu(m_pickRepository));
+    m_event->setObjectName(QStringLiteral("triggerEvent"));
+    m_event->setEditable(true);
+    m_event->addItem(QStringLiteral("*"));
+    m_event->addItems(WebhookCatalog::instance().eventNames());
+    m_event->setMaxVisibleItems(20);
+    m_actions->setObjectName(QStringLiteral("triggerActions"));
+    m_actions->setFlow(QListView::LeftToRight);
+    m_actions->setWrapping(true);
+    m_actions->setMaximumHeight(72);
+    m_actions->setToolTip(tr("None checked: any action"));
+
+    auto *repositoryRow = new QHBoxLayout;
+    repositoryRow->addWidget(m_repositories, 1);
+    repositoryRow->addWidget(m_pickRepository);
+    auto *nameRow = new QHBoxLayout;
+    nameRow->addWidget(m_name, 1);
+    nameRow->addWidget(m_enabled);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name"), nameRow);
+    form->addRow(tr("Repositories"), repositoryRow);
+    form->addRow(tr("Event"), m_event);
+    form->addRow(tr("Actions"), m_actions);
+
+    // Run actions: the ordered list and the selected one's form.
+    m_run->setObjectName(QStringLiteral("runList"));
+    auto *addAction = new QToolButton(this);
+    addAction->setText(tr("Add"));
+    addAction->setPopupMode(QToolButton::InstantPopup);
+    auto *addMenu = new QMenu(addAction);
+    addMenu->addAction(tr("Run a code file"), this, [this]() {
+        addRunAction({{QStringLiteral("codefile"), QJsonObject{{QStringLiteral("timeout"), 300}}}});
+    });
+    addMenu->addAction(tr("Dispatch a workflow"), this, [this]() {
+        addRunAction({{QStringLiteral("workflow"),
+                       QJsonObject{{QStringLiteral("workflow"), QStringLiteral("ci.yml")}}}});
+    });
+    addMenu->addAction(tr("Post a comment"), this, [this]() {
+        addRunAction({{QStringLiteral("comment"), QJsonObject{{QStringLiteral("body"), QString()}}}});
+    });
+    addMenu->addAction(tr("Notify me"), this, [this]() {
+        addRunAction(
+            {{QStringLiteral("notify"),
+              QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ event.repository.full_name }}")}}}});
+    });
+    addAction->setMenu(addMenu);
+    auto *up = new QPushButton(tr("Move up"), this);
+    up->setObjectName(QStringLiteral("moveUp"));
+    auto *down = new QPushButton(tr("Move down"), this);
+    down->setObjectName(QStringLiteral("moveDown"));
+    auto *remove = new QPushButton(tr("Remove"), this);
+    auto *runButtons = new QVBoxLayout;
+    runButtons->addWidget(addAction);
+    runButtons->addWidget(up);
+    runButtons->addWidget(down);
+    runButtons->addWidget(remove);
+    runButtons->addStretch(1);
+
+    auto *codePage = new QWidget(this);
+    auto *codeForm = new QFormLayout(codePage);
+    auto *browse = new QPushButton(tr("Choose…"), this);
+    auto *pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_codePath, 1);
+    pathRow->addWidget(browse);
+    auto *runNow = new QPushButton(tr("Run now with a sample event"), this);
+    runNow->setObjectName(QStringLiteral("runNow"));
+    m_codeArgs->setPlaceholderText(tr("One argument per line; {{ event.number }} templates allowed"));
+    m_codeArgs->setMaximumHeight(60);
+    m_codeOutput->setObjectName(QStringLiteral("codefileOutput"));
+    m_codeOutput->setReadOnly(true);
+    m_codeOutput->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    codeForm->addRow(tr("Code file"), pathRow);
+    codeForm->addRow(tr("Arguments"), m_codeArgs);
+    codeForm->addRow(QString(), runNow);
+    codeForm->addRow(tr("Output"), m_codeOutput);
+    auto *workflowPage = new QWidget(this);
+    auto *workflowForm = new QFormLayout(workflowPage);
+    m_workflowRepository->setPlaceholderText(tr("empty: the event's repository"));
+    m_workflowRef->setPlaceholderText(tr("empty: the default branch"));
+    m_workflowInputs->setPlaceholderText(tr("name=value, one per line"));
+    workflowForm->addRow(tr("Repository"), m_workflowRepository);
+    workflowForm->addRow(tr("Workflow"), m_workflowName);
+    workflowForm->addRow(tr("Ref"), m_workflowRef);
+    workflowForm->addRow(tr("Inputs"), m_workflowInputs);
+    auto *commentPage = new QWidget(this);
+    auto *commentForm = new QFormLayout(commentPage);
+    m_commentPreset->setPlaceholderText(tr("a pre-set comment's name, or write a body"));
+    commentForm->addRow(tr("Pre-set"), m_commentPreset);
+    commentForm->addRow(tr("Body"), m_commentBody);
+    auto *notifyPage = new QWidget(this);
+    auto *notifyForm = new QFormLayout(notifyPage);
+    notifyForm->addRow(tr("Title"), m_notifyTitle);
+    notifyForm->addRow(tr("Body"), m_notifyBody);
+    m_otherAction->setWordWrap(true);
+    m_runPages->addWidget(codePage);
+    m_runPages->addWidget(workflowPage);
+    m_runPages->addWidget(commentPage);
+    m_runPages->addWidget(notifyPage);
+    m_runPages->addWidget(m_otherAction);
+    auto *runTab = new QWidget(this);
+    auto *runLayout = new QHBoxLayout(runTab);
+    auto *runLeft = new QHBoxLayout;
+    runLeft->addWidget(m_run, 1);
+    runLeft->addLayout(runButtons);
+    runLayout->addLayout(runLeft, 2);
+    runLayout->addWidget(m_runPages, 3);
+
+    // The dry run.
+    auto *testTab = new QWidget(this);
+    auto *testLayout = new QVBoxLayout(testTab);
+    auto *testRow = new QHBoxLayout;
+    m_pastEvent->setObjectName(QStringLiteral("pastEvent"));
+    auto *test = new QPushButton(tr("Test"), this);
+    test->setObjectName(QStringLiteral("testButton"));
+    testRow->addWidget(new QLabel(tr("Past event"), this));
+    testRow->addWidget(m_pastEvent, 1);
+    testRow->addWidget(test);
+    m_dryRun->setObjectName(QStringLiteral("dryRun"));
+    m_dryRun->setHeaderLabels({tr("Check"), tr("Result"), tr("Details")});
+    m_dryRun->setColumnWidth(0, 260);
+    m_dryRun->setColumnWidth(1, 70);
+    testLayout->addLayout(testRow);
+    testLayout->addWidget(m_dryRun, 1);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("editorTabs"));
+    tabs->addTab(m_conditions, tr("Conditions"));
+    tabs->addTab(runTab, tr("Run"));
+    tabs->addTab(testTab, tr("Test against a past event"));
+
+    m_message->setObjectName(QStringLiteral("editorMessage"));
+    m_message->setWordWrap(true);
+    m_save->setObjectName(QStringLiteral("saveTrigger"));
+    m_revert->setObjectName(QStringLiteral("revertTrigger"));
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_message, 1);
+    bottom->addWidget(m_revert);
+    bottom->addWidget(m_save);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(tabs, 1);
+    layout->addLayout(bottom);
+
+    for (QLineEdit *edit : {m_name, m_repositories})
+        connect(edit, &QLineEdit::textChanged, this, &TriggerEditor::onEdited);
+    connect(m_enabled, &QCheckBox::toggled, this, &TriggerEditor::onEdited);
+    connect(m_event, &QComboBox::currentTextChanged, this, &TriggerEditor::eventChanged);
+    connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
+    connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
+    connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
+    for (QLineEdit *edit :
+         {m_codePath, m_workflowRepository, m_workflowName, m_workflowRef, m_commentPreset, m_notifyTitle})
+        connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
+    for (QPlainTextEdit *edit : {m_codeArgs, m_workflowInputs, m_commentBody, m_notifyBody})
+        connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
+    connect(browse, &QPushButton::clicked, this, [this]() {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Code file to run"), m_codePath->text());
+        if (!file.isEmpty()) {
+            m_codePath->setText(file);
+            storeRunAction();
+        }
+    });
+    connect(runNow, &QPushButton::clicked, this, &TriggerEditor::runSelectedCodefile);
+    connect(up, &QPushButton::clicked, this,
+            [this]() { moveRunAction(m_run->currentRow(), m_run->currentRow() - 1); });
+    connect(down, &QPushButton::clicked, this,
+            [this]() { moveRunAction(m_run->currentRow(), m_run->currentRow() + 1); });
+    connect(remove, &QPushButton::clicked, this, [this]() {
+        delete m_run->takeItem(m_run->currentRow());
+        onEdited();
+    });
+    connect(test, &QPushButton::clicked, this,
+            [this]() { testAgainstEvent(m_pastEvent->currentData().toString()); });
+    connect(m_save, &QPushButton::clicked, this, &TriggerEditor::save);
+    connect(m_revert, &QPushButton::clicked, this, [this]() { load(m_savedJson); });
+    connect(m_runner, &CodefileRunner::finished, this, [this](quint64 id, const CodefileResult &result) {
+        if (id != m_codefileRun)
+            return;
+        m_codefileRun = 0;
+        QString text = result.output;
+        if (!result.started)
+            text += tr("Did not start: %1").arg(result.error.message);
+        else
+            text += tr("\n— exit code %1 after %2 ms%3")
+                        .arg(result.exitCode)
+                        .arg(result.durationMs)
+                        .arg(result.timedOut ? tr(" (timed out)") : QString());
+        m_codeOutput->setPlainText(text);
+    });
+    clear();
+}
+
+TriggerEditor::~TriggerEditor() = default;
+
+void TriggerEditor::setRepositoryChoices(const QStringList &repositories)
+{
+    QMenu *menu = m_pickRepository->menu();
+    menu->clear();
+    for (const QString &repository : repositories) {
+        menu->addAction(repository, this, [this, repository]() {
+            QStringList current = splitList(m_repositories->text());
+            if (!current.contains(repository))
+                current.append(repository);
+            m_repositories->setText(current.join(QStringLiteral(", ")));
+        });
+    }
+    m_pickRepository->setEnabled(!repositories.isEmpty());
+}
+
+void TriggerEditor::clear()
+{
+    m_hasTrigger = false;
+    m_originalName.clear();
+    load(QJsonObject{{QStringLiteral("name"), QString()}, {QStringLiteral("event"), QStringLiteral("*")}});
+    m_hasTrigger = false;
+    setEnabled(false);
+}
+
+void TriggerEditor::setTrigger(const Trigger &trigger)
+{
+    m_hasTrigger = true;
+    m_originalName = trigger.name;
+    setEnabled(true);
+    load(TriggerFile::toJsonObject(trigger));
+}
+
+void TriggerEditor::setDraft(const TriggerDraft &draft, const QString &name)
+{
+    QJsonObject json{{QStringLiteral("name"), name},
+                     {QStringLiteral("enabled"), false}, // enabled once it does what it should
+                     {QStringLiteral("event"), draft.type.isEmpty() ? QStringLiteral("*") : draft.type},
+                     {QStringLiteral("run"), QJsonArray()}};
+    if (!draft.repository.isEmpty())
+        json.insert(QStringLiteral("repositories"), QJsonArray{draft.repository});
+    if (!draft.action.isEmpty())
+        json.insert(QStringLiteral("actions"), QJsonArray{draft.action});
+    if (!draft.fields.isEmpty()) {
+        QJsonArray leaves;
+        for (const TriggerDraft::Field &field : draft.fields)
+            leaves.append(QJsonObject{{QStringLiteral("field"), field.path},
+                                      {QStringLiteral("op"), QStringLiteral("equals")},
+                                      {QStringLiteral("value"), field.value}});
+        json.insert(QStringLiteral("conditions"), QJsonObject{{QStringLiteral("all"), leaves}});
+    }
+    m_hasTrigger = true;
+    m_originalName.clear(); // a new trigger
+    setEnabled(true);
+    load(json);
+    m_savedJson = QJsonObject(); // never saved: modified until it is
+    const int index = m_pastEvent->findData(draft.eventId);
+    if (index >= 0)
+        m_pastEvent->setCurrentIndex(index);
+    onEdited();
+}
+
+void TriggerEditor::load(const QJsonObject &json)
+{
+    m_loading = true;
+    m_original = json;
+    m_savedJson = json;
+    m_name->setText(json.value(QLatin1String("name")).toString());
+    m_enabled->setChecked(json.value(QLatin1String("enabled")).toBool(true));
+    QStringList repositories;
+    for (const QJsonValue &value : json.value(QLatin1String("repositories")).toArray())
+        repositories.append(value.toString());
+    m_repositories->setText(repositories.join(QStringLiteral(", ")));
+    const QString event = json.value(QLatin1String("event")).toString(QStringLiteral("*"));
+    if (m_event->findText(event) < 0)
+        m_event->addItem(event);
+    m_event->setCurrentText(event);
+    eventChanged();
+    for (const QJsonValue &value : json.value(QLatin1String("actions")).toArray())
+        setActionChecked(value.toString(), true);
+    m_conditions->setConditions(
+        json.contains(QLatin1String("conditions"))
+            ? std::optional<QJsonObject>(json.value(QLatin1String("conditions")).toObject())
+            : std::nullopt);
+    m_run->clear();
+    for (const QJsonValue &value : json.value(QLatin1String("run")).toArray()) {
+        auto *item = new QListWidgetItem(summary(value.toObject()), m_run);
+        item->setData(Qt::UserRole, value.toObject());
+    }
+    m_run->setCurrentRow(m_run->count() > 0 ? 0 : -1);
+    showRunAction();
+    m_codeOutput->clear();
+    m_dryRun->clear();
+    m_loading = false;
+    onEdited();
+}
+
+void TriggerEditor::eventChanged()
+{
+    const QString event = m_event->currentText();
+    const QStringList checked = checkedActions();
+    const bool loading = m_loading;
+    m_loading = true;
+    m_actions->clear();
+    QStringList actions = WebhookCatalog::instance().actions(event);
+    for (const QString &action : checked) {
+        if (!actions.contains(action))
+            actions.append(action); // kept: the file may name an action GitHub added later
+    }
+    for (const QString &action : actions) {
+        auto *item = new QListWidgetItem(action, m_actions);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(checked.contains(action) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_actions->setEnabled(!actions.isEmpty());
+    m_event->setToolTip(WebhookCatalog::instance().description(event));
+    m_conditions->setFieldPaths(WebhookCatalog::instance().fieldPaths(event));
+    m_loading = loading;
+    refreshPastEvents();
+    onEdited();
+}
+
+void TriggerEditor::refreshPastEvents()
+{
+    const QString current = m_pastEvent->currentData().toString();
+    m_pastEvent->clear();
+    if (!m_store)
+        return;
+    EventQuery query;
+    const QString event = m_event->currentText();
+    if (event != QLatin1String("*"))
+        query.type = event;
+    query.limit = 50;
+    const Result<EventPage> page = m_store->events(query);
+    if (!page)
+        return;
+    for (const Event &stored : page->events) {
+        m_pastEvent->addItem(
+            QStringLiteral("%1  %2%3  %4")
+                .arg(stored.occurredAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                     stored.type, stored.action.isEmpty() ? QString() : QLatin1Char('.') + stored.action,
+                     stored.repository),
+            stored.id);
+    }
+    const int index = m_pastEvent->findData(current);
+    if (index >= 0)
+        m_pastEvent->setCurrentIndex(index);
+}
+
+QStringList TriggerEditor::pastEventIds() const
+{
+    QStringList ids;
+    for (int i = 0; i < m_pastEvent->count(); ++i)
+        ids.append(m_pastEvent->itemData(i).toString());
+    return ids;
+}
+
+QStringList TriggerEditor::checkedActions() const
+{
+    QStringList checked;
+    for (int i = 0; i < m_actions->count(); ++i) {
+        if (m_actions->item(i)->checkState() == Qt::Checked)
+            checked.append(m_actions->item(i)->text());
+    }
+    return checked;
+}
+
+void TriggerEditor::setActionChecked(const QString &action, bool checked)
+{
+    const QList<QListWidgetItem *> found = m_actions->findItems(action, Qt::MatchExactly);
+    QListWidgetItem *item = found.isEmpty() ? nullptr : found.first();
+    if (!item) {
+        item = new QListWidgetItem(action, m_actions);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        m_actions->setEnabled(true);
+    }
+    item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+}
+
+QString TriggerEditor::summary(const QJsonObject &action)
+{
+    const QString kind = kindOf(action);
+    const QJsonObject body = action.value(kind).toObject();
+    if (kind == QLatin1String("codefile"))
+        return tr("Run %1").arg(body.value(QLatin1String("path")).toString(tr("(no file chosen)")));
+    if (kind == QLatin1String("workflow"))
+        return tr("Dispatch %1").arg(body.value(QLatin1String("workflow")).toString());
+    if (kind == QLatin1String("comment")) {
+        const QString preset = body.value(QLatin1String("preset")).toString();
+        return preset.isEmpty() ? tr("Comment: %1").arg(body.value(QLatin1String("body")).toString().left(40))
+                                : tr("Comment with pre-set %1").arg(preset);
+    }
+    if (kind == QLatin1String("notify"))
+        return tr("Notify: %1").arg(body.value(QLatin1String("title")).toString());
+    return QStringLiteral("%1 %2").arg(kind,
+                                       QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)));
+}
+
+void TriggerEditor::addRunAction(const QJsonObject &action)
+{
+    auto *item = new QListWidgetItem(summary(action), m_run);
+    item->setData(Qt::UserRole, action);
+    m_run->setCurrentItem(item);
+    onEdited();
+}
+
+QStringList TriggerEditor::runSummaries() const
+{
+    QStringList out;
+    for (int i = 0; i < m_run->count(); ++i)
+        out.append(m_run->item(i)->text());
+    return out;
+}
+
+void TriggerEditor::selectRunAction(int index)
+{
+    m_run->setCurrentRow(index);
+}
+
+void TriggerEditor::moveRunAction(int from, int to)
+{
+    if (from < 0 || to < 0 || from >= m_run->count() || to >= m_run->count() || from == to)
+        return;
+    QListWidgetItem *item = m_run->takeItem(from);
+    m_run->insertItem(to, item);
+    m_run->setCurrentRow(to);
+    onEdited();
+}
+
+void TriggerEditor::showRunAction()
+{
+    QListWidgetItem *item = m_run->currentItem();
+    const QJsonObject action = item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject();
+    const QString kind = kindOf(action);
+    const QJsonObject body = action.value(kind).toObject();
+    const bool loading = m_loading;
+    m_loading = true; // filling the page is not an edit
+    if (kind == QLatin1String("codefile")) {
+        m_codePath->setText(body.value(QLatin1String("path")).toString());
+        QStringList args;
+        for (const QJsonValue &arg : body.value(QLatin1String("args")).toArray())
+            args.append(arg.toString());
+        m_codeArgs->setPlainText(args.join(QLatin1Char('\n')));
+        m_runPages->setCurrentIndex(CodefilePage);
+    } else if (kind == QLatin1String("workflow")) {
+        m_workflowRepository->setText(body.value(QLatin1String("repository")).toString());
+        m_workflowName->setText(body.value(QLatin1String("workflow")).toString());
+        m_workflowRef->setText(body.value(QLatin1String("ref")).toString());
+        QStringList inputs;
+        const QJsonObject values = body.value(QLatin1String("inputs")).toObject();
+        for (auto it = values.constBegin(); it != values.constEnd(); ++it)
+            inputs.append(it.key() + QLatin1Char('=') + it.value().toString());
+        m_workflowInputs->setPlainText(inputs.join(QLatin1Char('\n')));
+        m_runPages->setCurrentIndex(WorkflowPage);
+    } else if (kind == QLatin1String("comment")) {
+        m_commentPreset->setText(body.value(QLatin1String("preset")).toString());
+        m_commentBody->setPlainText(body.value(QLatin1String("body")).toString());
+        m_runPages->setCurrentIndex(CommentPage);
+    } else if (kind == QLatin1String("notify")) {
+        m_notifyTitle->setText(body.value(QLatin1String("title")).toString());
+        m_notifyBody->setPlainText(body.value(QLatin1String("body")).toString());
+        m_runPages->setCurrentIndex(NotifyPage);
+    } else {
+        m_otherAction->setText(kind.isEmpty()
+                                   ? tr("Add an action: what the trigger does when it fires.")
+                                   : tr("%1 — kept as written in the trigger file:\n%2")
+                                         .arg(kind, QString::fromUtf8(QJsonDocument(body).toJson())));
+        m_runPages->setCurrentIndex(OtherPage);
+    }
+    m_loading = loading;
+}
+
+QJsonObject TriggerEditor::runActionFromPage() const
+{
+    QListWidgetItem *item = m_run->currentItem();
+    const QJsonObject action = item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject();
+    const QString kind = kindOf(action);
+    QJsonObject body = action.value(kind).toObject();
+    if (kind == QLatin1String("codefile")) {
+        putText(body, "path", m_codePath->text().trimmed());
+        const QStringList args = lines(m_codeArgs->toPlainText());
+        if (args.isEmpty())
+            body.remove(QLatin1String("args"));
+        else
+            body.insert(QLatin1String("args"), QJsonArray::fromStringList(args));
+    } else if (kind == QLatin1String("workflow")) {
+        putText(body, "repository", m_workflowRepository->text().trimmed());
+        putText(body, "workflow", m_workflowName->text().trimmed());
+        putText(body, "ref", m_workflowRef->text().trimmed());
+        QJsonObject inputs;
+        for (const QString &line : lines(m_workflowInputs->toPlainText()))
+            inputs.insert(line.section(QLatin1Char('='), 0, 0).trimmed(), line.section(QLatin1Char('='), 1));
+        if (inputs.isEmpty())
+            body.remove(QLatin1String("inputs"));
+        else
+            body.insert(QLatin1String("inputs"), inputs);
+    } else if (kind == QLatin1String("comment")) {
+        putText(body, "preset", m_commentPreset->text().trimmed());
+        putText(body, "body", m_commentBody->toPlainText());
+    } else if (kind == QLatin1String("notify")) {
+        putText(body, "title", m_notifyTitle->text());
+        putText(body, "body", m_notifyBody->toPlainText());
+    } else {
+        return action;
+    }
+    return QJsonObject{{kind, body}};
+}
+
+void TriggerEditor::storeRunAction()
+{
+    if (m_loading)
+        return;
+    QListWidgetItem *item = m_run->currentItem();
+    if (!item)
+        return;
+    const QJsonObject action = runActionFromPage();
+    item->setData(Qt::UserRole, action);
+    item->setText(summary(action));
+    onEdited();
+}
+
+QJsonObject TriggerEditor::toJson() const
+{
+    QJsonObject json = m_original;
+    json.insert(QStringLiteral("name"), m_name->text().trimmed());
+    json.insert(QStringLiteral("enabled"), m_enabled->isChecked());
+    const QString event = m_event->currentText().trimmed();
+    json.insert(QStringLiteral("event"), event.isEmpty() ? QStringLiteral("*") : event);
+    const QStringList repositories = splitList(m_repositories->text());
+    if (repositories.isEmpty())
+        json.remove(QStringLiteral("repositories"));
+    else
+        json.insert(QStringLiteral("repositories"), QJsonArray::fromStringList(repositories));
+    const QStringList actions = checkedActions();
+    if (actions.isEmpty())
+        json.remove(QStringLiteral("actions"));
+    else
+        json.insert(QStringLiteral("actions"), QJsonArray::fromStringList(actions));
+    if (const auto conditions = m_conditions->conditions())
+        json.insert(QStringLiteral("conditions"), *conditions);
+    else
+        json.remove(QStringLiteral("conditions"));
+    QJsonArray run;
+    for (int i = 0; i < m_run->count(); ++i)
+        run.append(m_run->item(i)->data(Qt::UserRole).toJsonObject());
+    json.insert(QStringLiteral("run"), run);
+    return json;
+}
+
+Result<Trigger> TriggerEditor::currentTrigger() const
+{
+    return TriggerFile::fromJsonObject(toJson());
+}
+
+bool TriggerEditor::isModified() const
+{
+    return m_hasTrigger && toJson() != m_savedJson;
+}
+
+QString TriggerEditor::validationMessage() const
+{
+    if (!m_hasTrigger)
+        return {};
+    if (m_name->text().trimmed().isEmpty())
+        return tr("A trigger needs a name.");
+    const QString conditionError = m_conditions->firstError();
+    if (!conditionError.isEmpty())
+        return conditionError;
+    const Result<Trigger> trigger = currentTrigger();
+    return trigger ? QString() : trigger.error().message;
+}
+
+QString TriggerEditor::messageText() const
+{
+    return m_message->text();
+}
+
+void TriggerEditor::onEdited()
+{
+    if (m_loading)
+        return;
+    const QString problem = validationMessage();
+    const bool modified = isModified();
+    m_save->setEnabled(m_hasTrigger && problem.isEmpty() && modified);
+    m_revert->setEnabled(modified && !m_savedJson.isEmpty());
+    if (!problem.isEmpty()) {
+        m_message->setText(tr("Cannot save: %1").arg(problem));
+        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+    } else {
+        m_message->setText(modified ? tr("Unsaved changes") : QString());
+        m_message->setStyleSheet(QString());
+    }
+    if (modified != m_wasModified) {
+        m_wasModified = modified;
+        Q_EMIT modifiedChanged(modified);
+    }
+}
+
+bool TriggerEditor::save()
+{
+    const QString problem = validationMessage();
+    const Result<Trigger> trigger = currentTrigger();
+    if (!problem.isEmpty() || !trigger) {
+        m_message->setText(tr("Cannot save: %1").arg(problem.isEmpty() ? trigger.error().message : problem));
+        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+        return false;
+    }
+    const QString previous = m_originalName;
+    Q_EMIT saved(*trigger, previous);
+    // What was saved is the trigger as the file format keeps it.
+    m_originalName = trigger->name;
+    m_original = toJson();
+    m_savedJson = m_original;
+    onEdited();
+    m_message->setText(tr("Saved; the running triggers use it from the next event."));
+    return true;
+}
+
+void TriggerEditor::testAgainstEvent(const QString &eventId)
+{
+    m_dryRun->clear();
+    if (const int index = m_pastEvent->findData(eventId); index >= 0)
+        m_pastEvent->setCurrentIndex(index);
+    const auto add = [this](QTreeWidgetItem *parent, const QString &check, const QString &result,
+                            const QString &details) {
+        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_dryRun);
+        item->setText(0, check);
+        item->setText(1, result);
+        item->setText(2, details);
+        if (result == QLatin1String("FAIL"))
+            item->setForeground(1, QColor(0xb0, 0x1c, 0x1c));
+        else if (result == QLatin1String("pass"))
+            item->setForeground(1, QColor(0x1a, 0x7f, 0x37));
+        return item;
+    };
+    const Result<Trigger> trigger = currentTrigger();
+    if (!trigger) {
+        add(nullptr, tr("trigger"), QStringLiteral("FAIL"), trigger.error().message);
+        return;
+    }
+    if (!m_store || eventId.isEmpty()) {
+        add(nullptr, tr("event"), QStringLiteral("FAIL"), tr("Choose a stored event."));
+        return;
+    }
+    const Result<std::optional<Event>> event = m_store->event(eventId);
+    if (!event || !*event) {
+        add(nullptr, tr("event"), QStringLiteral("FAIL"),
+            event ? tr("No stored event %1.").arg(eventId) : event.error().message);
+        return;
+    }
+    const TriggerDryRun dry = TriggerDryRun::run(*trigger, **event);
+    for (const MatchStep &step : dry.result.steps)
+        add(nullptr, step.check, step.passed ? QStringLiteral("pass") : QStringLiteral("FAIL"), step.detail);
+    QList<QTreeWidgetItem *> parents;
+    for (const ConditionTrace &node : dry.result.conditions) {
+        QString check = node.node;
+        if (!node.field.isEmpty())
+            check = QStringLiteral("%1 %2").arg(node.field, node.node);
+        if (!node.expected.isUndefined() && !node.expected.isNull())
+            check += QLatin1Char(' ') + TemplateEngine::valueText(node.expected);
+        QString details;
+        if (!node.seen.isEmpty())
+            details =
+                tr("saw %1").arg(QString::fromUtf8(QJsonDocument(node.seen).toJson(QJsonDocument::Compact)));
+        if (!node.note.isEmpty())
+            details += (details.isEmpty() ? QString() : QStringLiteral("  ")) + QLatin1Char('[') + node.note +
+                       QLatin1Char(']');
+        while (parents.size() > node.depth)
+            parents.removeLast();
+        QTreeWidgetItem *item = add(parents.isEmpty() ? nullptr : parents.last(), check,
+                                    node.matched ? QStringLiteral("pass") : QStringLiteral("FAIL"), details);
+        parents.append(item);
+    }
+    if (!dry.result.matched) {
+        add(nullptr, tr("result"), tr("no match"), tr("%1. Nothing would run.").arg(dry.result.reason));
+    } else {
+        QTreeWidgetItem *result = add(nullptr, tr("result"), tr("match"), tr("Would run (nothing was run):"));
+        for (const TriggerDryRun::Action &action : dry.wouldRun)
+            add(result, action.kind, QString(),
+                jsonText(action.rendered.value(action.kind)) +
+                    (action.warnings.isEmpty()
+                         ? QString()
+                         : tr("  (warnings: %1)").arg(action.warnings.join(QStringLiteral("; ")))));
+    }
+    m_dryRun->expandAll();
+}
+
+QStringList TriggerEditor::dryRunLines() const
+{
+    QStringList out;
+    std::function<void(QTreeWidgetItem *, int)> walk = [&](QTreeWidgetItem *item, int depth) {
+        out.append(
+            QStringLiteral("%1%2 | %3 | %4")
+                .arg(QString(depth * 2, QLatin1Char(' ')), item->text(0), item->text(1), item->text(2)));
+        for (int i = 0; i < item->childCount(); ++i)
+            walk(item->child(i), depth + 1);
+    };
+    for (int i = 0; i < m_dryRun->topLevelItemCount(); ++i)
+        walk(m_dryRun->topLevelItem(i), 0);
+    return out;
+}
+
+void TriggerEditor::runSelectedCodefile()
+{
+    const QJsonObject action = runActionFromPage();
+    if (kindOf(action) != QLatin1String("codefile") || m_codefileRun != 0)
+        return;
+    Trigger one;
+    one.name = m_name->text();
+    one.event = m_event->currentText();
+    QJsonObject json = toJson();
+    json.insert(QStringLiteral("run"), QJsonArray{action});
+    json.remove(QStringLiteral("conditions")); // the sample event need not match
+    const Result<Trigger> parsed = TriggerFile::fromJsonObject(json);
+    if (!parsed || parsed->run.isEmpty()) {
+        m_codeOutput->setPlainText(parsed ? tr("No code file.") : parsed.error().message);
+        return;
+    }
+    const QString type =
+        m_event->currentText() == QLatin1String("*") ? QStringLiteral("push") : m_event->currentText();
+    CodefileRequest request;
+    request.triggerName = parsed->name;
+    request.event =
+        EventContext::fromPayload(type, WebhookCatalog::instance().sample(type), QStringLiteral("sample"));
+    const QJsonObject context = TemplateEngine::context(request.event, parsed->name, std::nullopt);
+    request.action =
+        std::get<CodefileAction>(TemplateEngine::renderAction(parsed->run.first(), context, nullptr));
+    m_codeOutput->setPlainText(
+        tr("Running %1 with GitHub's sample %2 event…").arg(request.action.path, type));
+    m_codefileRun = m_runner->submit(request);
+}
+
+QString TriggerEditor::codefileOutput() const
+{
+    return m_codeOutput->toPlainText();
+}
+
+} // namespace exeserver

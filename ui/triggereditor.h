@@ -1,0 +1,134 @@
+#pragma once
+
+#include "triggerdraft.h"
+#include "triggers/trigger.h"
+#include "util/result.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QToolButton;
+class QTreeWidget;
+
+namespace exeserver {
+
+class CodefileRunner;
+class ConditionsBuilder;
+class EventStore;
+
+// One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
+// the webhook event and its actions (GitHub's list, from the generated catalog), conditions, and the
+// actions it runs in order (code file with "Run now with a sample event", workflow dispatch, comment,
+// notification). Works on the file format's JSON, so parts the form does not show (ignore rules, debounce,
+// rate limit) are kept as they were. "Test against a past event" is the dry run of
+// `exeserver-cli triggers test`. Saving validates and emits saved(); the owner stores it.
+class TriggerEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TriggerEditor(EventStore *store, QWidget *parent = nullptr);
+    ~TriggerEditor() override;
+
+    void setRepositoryChoices(const QStringList &repositories);
+    void setTrigger(const Trigger &trigger);
+    void setDraft(const TriggerDraft &draft, const QString &name);
+    void clear(); // nothing to edit
+
+    // The form as the file format has it, and as a validated trigger.
+    QJsonObject toJson() const;
+    Result<Trigger> currentTrigger() const;
+    bool hasTrigger() const { return m_hasTrigger; }
+    QString originalName() const { return m_originalName; }
+    bool isModified() const;
+    // Why saving is refused now, or empty.
+    QString validationMessage() const;
+    bool save(); // false (and the message shown) when invalid
+
+    // Parts, for the owner and tests.
+    ConditionsBuilder *conditions() const { return m_conditions; }
+    QLineEdit *nameEdit() const { return m_name; }
+    QLineEdit *repositoriesEdit() const { return m_repositories; }
+    QComboBox *eventBox() const { return m_event; }
+    QStringList checkedActions() const;
+    void setActionChecked(const QString &action, bool checked);
+    QStringList runSummaries() const;
+    void selectRunAction(int index);
+    void moveRunAction(int from, int to);
+    void addRunAction(const QJsonObject &action); // {"notify": {...}} etc.
+    QPushButton *saveButton() const { return m_save; }
+    QString messageText() const;
+
+    // Dry run against a stored event; the lines shown.
+    void testAgainstEvent(const QString &eventId);
+    QStringList dryRunLines() const;
+    QStringList pastEventIds() const; // the picker's choices, newest first
+    // "Run now with a sample event" for the selected code file action; output shows when it ends.
+    void runSelectedCodefile();
+    QString codefileOutput() const;
+    bool isCodefileRunning() const { return m_codefileRun != 0; }
+
+Q_SIGNALS:
+    void saved(const exeserver::Trigger &trigger, const QString &previousName);
+    void modifiedChanged(bool modified);
+
+private:
+    void load(const QJsonObject &json);
+    void eventChanged();
+    void refreshPastEvents();
+    void onEdited();
+    void showRunAction();
+    void storeRunAction();
+    QJsonObject runActionFromPage() const;
+    static QString summary(const QJsonObject &action);
+
+    EventStore *m_store;
+    CodefileRunner *m_runner;
+    QJsonObject m_original; // as loaded: keeps what the form does not edit
+    QJsonObject m_savedJson;
+    QString m_originalName;
+    bool m_hasTrigger = false;
+    bool m_loading = false;
+    bool m_wasModified = false;
+    quint64 m_codefileRun = 0;
+
+    QLineEdit *m_name;
+    QCheckBox *m_enabled;
+    QLineEdit *m_repositories;
+    QToolButton *m_pickRepository;
+    QComboBox *m_event;
+    QListWidget *m_actions;
+    ConditionsBuilder *m_conditions;
+    QListWidget *m_run;
+    QStackedWidget *m_runPages;
+    // code file page
+    QLineEdit *m_codePath;
+    QPlainTextEdit *m_codeArgs;
+    QPlainTextEdit *m_codeOutput;
+    // workflow page
+    QLineEdit *m_workflowRepository;
+    QLineEdit *m_workflowName;
+    QLineEdit *m_workflowRef;
+    QPlainTextEdit *m_workflowInputs;
+    // comment page
+    QLineEdit *m_commentPreset;
+    QPlainTextEdit *m_commentBody;
+    // notify page
+    QLineEdit *m_notifyTitle;
+    QPlainTextEdit *m_notifyBody;
+    QLabel *m_otherAction;
+    QLabel *m_message;
+    QPushButton *m_save;
+    QPushButton *m_revert;
+    QComboBox *m_pastEvent;
+    QTreeWidget *m_dryRun;
+};
+
+} // namespace exeserver
