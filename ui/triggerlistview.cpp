@@ -4,6 +4,7 @@
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerimport.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -399,12 +400,18 @@ Status TriggerListView::importFile(const QString &path)
         showStatus(tr("Cannot import: %1").arg(loaded.error().message));
         return loaded.error();
     }
+    // Someone else's file: triggers that would run code here wait, disabled, for the user to check them.
+    const TriggerImport reviewed = TriggerImport::review(*loaded, /*trustCode=*/false);
     m_undo->beginMacro(tr("import %1").arg(path));
-    for (const Trigger &trigger : *loaded)
+    for (const Trigger &trigger : reviewed.triggers)
         change(QString(), stored(trigger.name), trigger);
     m_undo->endMacro();
-    showStatus(loaded->size() == 1 ? tr("Imported 1 trigger")
-                                   : tr("Imported %1 triggers").arg(loaded->size()));
+    QString status = reviewed.triggers.size() == 1 ? tr("Imported 1 trigger")
+                                                   : tr("Imported %1 triggers").arg(reviewed.triggers.size());
+    if (!reviewed.held.isEmpty())
+        status += tr(". Disabled until you check and enable them, because they run code on this machine: %1")
+                      .arg(reviewed.held.join(QStringLiteral("; ")));
+    showStatus(status);
     return success();
 }
 

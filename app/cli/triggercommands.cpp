@@ -8,6 +8,7 @@
 #include "triggers/triggerdryrun.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerimport.h"
 #include "triggers/triggermatcher.h"
 
 #include <QFile>
@@ -25,6 +26,9 @@ const QCommandLineOption kBody(QStringLiteral("body"), QStringLiteral("The prese
                                QStringLiteral("TEXT"));
 const QCommandLineOption kDescription(QStringLiteral("description"),
                                       QStringLiteral("What the preset is for."), QStringLiteral("TEXT"));
+const QCommandLineOption
+    kTrustCode(QStringLiteral("trust-code"),
+               QStringLiteral("Keep triggers that run code files enabled as the file says."));
 const QCommandLineOption kReplace(QStringLiteral("replace"),
                                   QStringLiteral("Replace a preset of that name."));
 
@@ -80,11 +84,19 @@ int importTriggers(CliContext &context, const QCommandLineParser &parser)
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
-    for (const Trigger &trigger : *loaded) {
+    const TriggerImport reviewed = TriggerImport::review(*loaded, parser.isSet(kTrustCode));
+    for (const Trigger &trigger : reviewed.triggers) {
         if (const Status saved = store->saveTrigger(toStoredTrigger(trigger)); !saved)
             return fail(context, saved.error());
         context.out() << "imported " << trigger.name << '\n';
     }
+    for (const QString &line : reviewed.held)
+        context.out() << "held disabled: " << line << '\n';
+    if (!reviewed.held.isEmpty())
+        context.out()
+            << "Triggers that run code on this machine start disabled. Check them (exeserver-cli "
+               "triggers test NAME --event ID), then: exeserver-cli triggers enable NAME. Or import "
+               "with --trust-code.\n";
     return ExitOk;
 }
 
@@ -263,11 +275,10 @@ void registerTriggerCommands(CommandTable &table)
 {
     table.add({words("triggers", "list"), QStringLiteral("[--json]"),
                QStringLiteral("List the stored triggers."), options({kJson}), listTriggers});
-    table.add({words("triggers", "import"),
-               QStringLiteral("FILE"),
-               QStringLiteral("Import triggers from a YAML or JSON file (same names are replaced)."),
-               {},
-               importTriggers});
+    table.add({words("triggers", "import"), QStringLiteral("FILE [--trust-code]"),
+               QStringLiteral("Import triggers from a YAML or JSON file (same names are replaced); triggers "
+                              "that run code files start disabled unless --trust-code."),
+               options({kTrustCode}), importTriggers});
     table.add({words("triggers", "export"),
                QStringLiteral("[FILE]"),
                QStringLiteral("Export the triggers as YAML (to stdout, or FILE; .json writes JSON)."),

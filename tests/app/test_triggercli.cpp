@@ -160,6 +160,32 @@ triggers:
     CHECK(actionsJson(h).isEmpty());
 }
 
+TEST_CASE("CLI: an imported trigger that runs code starts disabled unless --trust-code", "[cli][triggers]")
+{
+    CliHarness h;
+    const QString file = h.write(QStringLiteral("shared.yml"), R"(
+triggers:
+  - name: deploy-hook
+    event: push
+    run: [{codefile: {path: /opt/shared/deploy.sh, pass_token: true}}]
+  - name: tell-me
+    event: push
+    run: [{notify: {title: pushed}}]
+)");
+    const CliRun imported = h.run(args({"triggers", "import"}) << file);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(imported.out.contains(
+        QLatin1String("held disabled: deploy-hook runs /opt/shared/deploy.sh with your GitHub token")));
+    CHECK_FALSE(imported.out.contains(QLatin1String("held disabled: tell-me")));
+    const CliRun list = h.run(args({"triggers", "list"}));
+    CHECK(list.out.contains(QLatin1String("deploy-hook  disabled")));
+    CHECK(list.out.contains(QLatin1String("tell-me  enabled")));
+
+    // Trusting the file keeps what it says.
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << file).exitCode == 0);
+    CHECK(h.run(args({"triggers", "list"})).out.contains(QLatin1String("deploy-hook  enabled")));
+}
+
 TEST_CASE("CLI: presets add, list, remove and comment --preset", "[cli][triggers][presets]")
 {
     CliHarness h;
@@ -206,7 +232,8 @@ triggers:
 )")
                                          .arg(script)
                                          .toUtf8());
-    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
+            0);
     const QStringList ingest = args({"events", "ingest"})
                                << h.payload() << QStringLiteral("--event") << QStringLiteral("pull_request")
                                << QStringLiteral("--delivery") << QStringLiteral("crash-1");
@@ -338,7 +365,7 @@ triggers:
                                          .toUtf8());
     for (const char *data : {"data-a", "data-b"}) {
         QProcess import;
-        h.prepare(import, args({"triggers", "import"}) << h.path(QStringLiteral("t.yml")));
+        h.prepare(import, args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml")));
         QStringList arguments = import.arguments();
         arguments[1] = h.path(QString::fromLatin1(data));
         import.setArguments(arguments);
@@ -388,7 +415,8 @@ triggers:
 )")
                                          .arg(script)
                                          .toUtf8());
-    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
+            0);
     QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
     REQUIRE(source.open(QIODevice::ReadOnly));
     const QByteArray body = source.readAll();
@@ -440,7 +468,8 @@ triggers:
     event: pull_request
     run: [{notify: {title: "PR {{ event.pull_request.number }}", body: "{{ event.pull_request.title }}"}}]
 )");
-    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
+            0);
     // A title meant to break out of a command line reaches notify-send as one argument.
     QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
     REQUIRE(source.open(QIODevice::ReadOnly));

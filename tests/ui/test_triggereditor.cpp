@@ -273,6 +273,31 @@ TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]"
     CHECK(docks.triggers()->triggerNames().contains(QStringLiteral("pull_request-opened")));
 }
 
+TEST_CASE("an imported trigger that runs code starts disabled", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.show();
+    const QString file = desk.dir.filePath(QStringLiteral("shared.yml"));
+    QFile out(file);
+    REQUIRE(out.open(QIODevice::WriteOnly));
+    out.write(R"(
+triggers:
+  - name: deploy-hook
+    event: push
+    run: [{codefile: {path: /opt/shared/deploy.sh, pass_token: true}}]
+  - name: tell-me
+    event: push
+    run: [{notify: {title: pushed}}]
+)");
+    out.close();
+    REQUIRE(view.importFile(file).ok());
+    CHECK(desk.storedYaml(QStringLiteral("deploy-hook")).contains("enabled: false"));
+    CHECK_FALSE(desk.storedYaml(QStringLiteral("tell-me")).contains("enabled: false"));
+    CHECK(view.statusText().contains(
+        QStringLiteral("deploy-hook runs /opt/shared/deploy.sh with your GitHub token")));
+}
+
 TEST_CASE("trigger list adds duplicates deletes with undo and switches enabled", "[ui][triggereditor]")
 {
     TriggerDesk desk;
