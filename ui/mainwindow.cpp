@@ -146,6 +146,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings state(stateFile(), QSettings::IniFormat);
     state.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    state.setValue(QStringLiteral("window/docks"), saveState());
     QMainWindow::closeEvent(event);
 }
 
@@ -223,6 +224,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
         m_workbench->followRepositories(m_dashboard->repositoryPicker());
         m_workbench->sync()->setService(m_syncService);
     }
+    restoreDocks(); // the workbench's docks exist only from here
     followSelection();
 }
 
@@ -330,6 +332,13 @@ void MainWindow::setSyncService(SyncService *sync)
     m_syncService = sync;
     if (m_workbench)
         m_workbench->sync()->setService(sync);
+}
+
+void MainWindow::restoreDocks()
+{
+    // Which docks were open, where, and tabbed how; docks created later are placed when they appear.
+    restoreState(
+        QSettings(stateFile(), QSettings::IniFormat).value(QStringLiteral("window/docks")).toByteArray());
 }
 
 } // namespace exeserver

@@ -84,6 +84,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void restoreDocks();
     void createMenus();
     QString stateFile() const;
 

@@ -14,11 +14,13 @@
 #include "runstatus.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
@@ -746,7 +748,8 @@ TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard 
 }
 #endif
 
-TEST_CASE("Main window: geometry and the dashboard's column widths are remembered", "[ui][dashboard]")
+TEST_CASE("Main window: geometry, the dashboard's column widths and open docks are remembered",
+          "[ui][dashboard]")
 {
     Desk desk;
     QProcessEnvironment env;
@@ -760,6 +763,8 @@ TEST_CASE("Main window: geometry and the dashboard's column widths are remembere
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         window.resize(930, 610);
         window.dashboard()->runTable()->setColumnWidth(RunTableModel::Repository, 222);
+        REQUIRE(window.workbench());
+        window.workbench()->eventLogDock()->show(); // the docks are hidden until opened
         QTest::qWait(20);
         window.close();
     }
@@ -767,6 +772,9 @@ TEST_CASE("Main window: geometry and the dashboard's column widths are remembere
     again.attachGitHub(desk.client.get(), &desk.store);
     CHECK(again.size() == QSize(930, 610));
     CHECK(again.dashboard()->runTable()->columnWidth(RunTableModel::Repository) == 222);
+    REQUIRE(again.workbench());
+    CHECK_FALSE(again.workbench()->eventLogDock()->isHidden()); // opened docks come back
+    CHECK(again.workbench()->actionLogDock()->isHidden());
 }
 
 TEST_CASE("Dashboard: a refresh keeps the selected run selected", "[ui][dashboard]")
