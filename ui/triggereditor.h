@@ -5,6 +5,7 @@
 #include "util/result.h"
 
 #include <QJsonObject>
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -22,14 +23,18 @@ namespace exeserver {
 
 class CodefileRunner;
 class ConditionsBuilder;
+class DispatchInputsForm;
 class EventStore;
+class GitHubClient;
 
 // One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
 // the webhook event and its actions (GitHub's list, from the generated catalog), conditions, and the
 // actions it runs in order (code file with "Run now with a sample event", workflow dispatch, comment,
-// notification). Works on the file format's JSON, so parts the form does not show (ignore rules, debounce,
-// rate limit) are kept as they were. "Test against a past event" is the dry run of
-// `exeserver-cli triggers test`. Saving validates and emits saved(); the owner stores it.
+// notification; a workflow is chosen from the repository's list and its inputs get the typed dispatch form
+// when the trigger names one repository and GitHub answers, else name=value lines). Works on the file
+// format's JSON, so parts the form does not show (ignore rules, debounce, rate limit) are kept as they were.
+// "Test against a past event" is the dry run of `exeserver-cli triggers test`. Saving validates and emits
+// saved(); the owner stores it.
 class TriggerEditor : public QWidget
 {
     Q_OBJECT
@@ -38,6 +43,8 @@ public:
     ~TriggerEditor() override;
 
     void setRepositoryChoices(const QStringList &repositories);
+    // Lists workflows and reads their inputs for the workflow action; null: name=value lines only.
+    void setGitHubClient(GitHubClient *client);
     void setTrigger(const Trigger &trigger);
     void setDraft(const TriggerDraft &draft, const QString &name);
     void clear(); // nothing to edit
@@ -73,6 +80,12 @@ public:
     // "Run now with a sample event" for the selected code file action; output shows when it ends.
     void runSelectedCodefile();
     QString codefileOutput() const;
+    // The selected workflow action's page.
+    QComboBox *workflowChooser() const { return m_workflowName; }
+    DispatchInputsForm *workflowInputsForm() const { return m_workflowForm; }
+    bool isWorkflowFormShown() const; // false: the name=value lines
+    bool isLoadingWorkflow() const { return m_workflowLoading; }
+    QString workflowNote() const;
     bool isCodefileRunning() const { return m_codefileRun != 0; }
 
 Q_SIGNALS:
@@ -88,6 +101,11 @@ private:
     void storeRunAction();
     QJsonObject runActionFromPage() const;
     static QString summary(const QJsonObject &action);
+    QString workflowLookupRepository(QString &why) const;
+    void loadWorkflowChoices();
+    void loadWorkflowInputs();
+    void showWorkflowLines(const QString &why);
+    QJsonObject workflowInputsFromPage(const QJsonObject &stored) const;
 
     EventStore *m_store;
     CodefileRunner *m_runner;
@@ -98,6 +116,10 @@ private:
     bool m_loading = false;
     bool m_wasModified = false;
     quint64 m_codefileRun = 0;
+    QPointer<GitHubClient> m_github;
+    quint64 m_workflowLoad = 0; // answers for an earlier page are dropped
+    bool m_workflowLoading = false;
+    QString m_workflowsListedFor; // the repository the chooser's list is from
 
     QLineEdit *m_name;
     QCheckBox *m_enabled;
@@ -114,9 +136,12 @@ private:
     QPlainTextEdit *m_codeOutput;
     // workflow page
     QLineEdit *m_workflowRepository;
-    QLineEdit *m_workflowName;
+    QComboBox *m_workflowName;
     QLineEdit *m_workflowRef;
+    QLabel *m_workflowNote;
+    QStackedWidget *m_workflowInputPages;
     QPlainTextEdit *m_workflowInputs;
+    DispatchInputsForm *m_workflowForm;
     // comment page
     QLineEdit *m_commentPreset;
     QPlainTextEdit *m_commentBody;
