@@ -232,6 +232,8 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     scroll->setWidget(m_workflowForm);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->viewport()->setAutoFillBackground(false); // the page's colour, not the window's
+    m_workflowForm->setAutoFillBackground(false);
     m_workflowInputPages->addWidget(m_workflowInputs);
     m_workflowInputPages->addWidget(scroll);
     workflowForm->addRow(tr("Repository"), m_workflowRepository);
@@ -971,14 +973,22 @@ void TriggerEditor::showWorkflowLines(const QString &why)
     m_workflowInputPages->setCurrentIndex(InputLinesPage);
 }
 
-void TriggerEditor::loadWorkflowChoices()
+QString TriggerEditor::workflowPageRepository()
 {
     if (m_runPages->currentIndex() != WorkflowPage)
-        return;
+        return {};
     QString why;
     const QString repository = workflowLookupRepository(why);
     if (repository.isEmpty())
-        return showWorkflowLines(why);
+        showWorkflowLines(why);
+    return repository;
+}
+
+void TriggerEditor::loadWorkflowChoices()
+{
+    const QString repository = workflowPageRepository();
+    if (repository.isEmpty())
+        return;
     if (m_workflowsListedFor == repository)
         return loadWorkflowInputs();
     showWorkflowLines(tr("Listing the workflows of %1…").arg(repository));
@@ -1010,12 +1020,9 @@ void TriggerEditor::loadWorkflowChoices()
 
 void TriggerEditor::loadWorkflowInputs()
 {
-    if (m_runPages->currentIndex() != WorkflowPage)
-        return;
-    QString why;
-    const QString repository = workflowLookupRepository(why);
+    const QString repository = workflowPageRepository();
     if (repository.isEmpty())
-        return showWorkflowLines(why);
+        return;
     const QString workflow = m_workflowName->currentText().trimmed();
     if (workflow.isEmpty())
         return showWorkflowLines(tr("Choose a workflow to see its inputs."));

@@ -102,6 +102,8 @@ private:
     QJsonObject runActionFromPage() const;
     static QString summary(const QJsonObject &action);
     QString workflowLookupRepository(QString &why) const;
+    // The lookup repository when the workflow page shows; else empty, with the lines and why shown.
+    QString workflowPageRepository();
     void loadWorkflowChoices();
     void loadWorkflowInputs();
     void showWorkflowLines(const QString &why);

@@ -442,14 +442,20 @@ struct WorkflowDesk : TriggerDesk
         REQUIRE(triggers.ok());
         REQUIRE(store.saveTrigger(toStoredTrigger(triggers->first())).ok());
     }
-};
 
-void showRunTab(TriggerEditor &editor)
-{
-    auto *tabs = editor.findChild<QTabWidget *>(QStringLiteral("editorTabs"));
-    REQUIRE(tabs);
-    tabs->setCurrentIndex(1);
-}
+    // The view on this desk's GitHub, showing the trigger's Run tab (where its widgets are visible).
+    TriggerEditor *openRunTab(TriggerListView &view, const QString &trigger)
+    {
+        view.setGitHubClient(github.client.get());
+        view.resize(1300, 760);
+        view.show();
+        REQUIRE(view.selectTrigger(trigger));
+        auto *tabs = view.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"));
+        REQUIRE(tabs);
+        tabs->setCurrentIndex(1);
+        return view.editor();
+    }
+};
 
 void waitForWorkflowPage(TriggerEditor &editor)
 {
@@ -472,12 +478,7 @@ TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch i
 {
     WorkflowDesk desk;
     TriggerListView view(desk.store);
-    view.setGitHubClient(desk.github.client.get());
-    view.resize(1300, 760);
-    view.show();
-    REQUIRE(view.selectTrigger(QStringLiteral("deployer")));
-    TriggerEditor *editor = view.editor();
-    showRunTab(*editor);
+    TriggerEditor *editor = desk.openRunTab(view, QStringLiteral("deployer"));
     editor->selectRunAction(0);
     waitForWorkflowPage(*editor);
     INFO(editor->workflowNote().toStdString());
@@ -555,12 +556,7 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
 {
     WorkflowDesk desk;
     TriggerListView view(desk.store);
-    view.setGitHubClient(desk.github.client.get());
-    view.resize(1300, 760);
-    view.show();
-    REQUIRE(view.selectTrigger(QStringLiteral("review-bot"))); // acme/service-*, acme/api
-    TriggerEditor *editor = view.editor();
-    showRunTab(*editor);
+    TriggerEditor *editor = desk.openRunTab(view, QStringLiteral("review-bot")); // acme/service-*, acme/api
     editor->repositoriesEdit()->setText(QStringLiteral("octocat/*"));
     editor->selectRunAction(1); // workflow: {workflow: ci.yml, ref: main, inputs: {reason: review}}
     waitForWorkflowPage(*editor);
