@@ -1,8 +1,6 @@
 #include "triggereditor.h"
 
 #include "conditionsbuilder.h"
-#include "dispatchinputsform.h"
-#include "github/githubclient.h"
 #include "store/eventstore.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
@@ -10,6 +8,7 @@
 #include "triggers/triggerdryrun.h"
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
+#include "workflowactionpage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -24,9 +23,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QToolButton>
@@ -45,18 +42,6 @@ enum RunPage
     NotifyPage,
     OtherPage
 };
-
-enum WorkflowInputPage
-{
-    InputLinesPage,
-    InputFormPage
-};
-
-bool isPattern(const QString &repository)
-{
-    return repository.contains(QLatin1Char('*')) || repository.contains(QLatin1Char('?')) ||
-           repository.contains(QLatin1Char('['));
-}
 
 QString kindOf(const QJsonObject &action)
 {
@@ -116,13 +101,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_codePath(new QLineEdit(this))
     , m_codeArgs(new QPlainTextEdit(this))
     , m_codeOutput(new QPlainTextEdit(this))
-    , m_workflowRepository(new QLineEdit(this))
-    , m_workflowName(new QComboBox(this))
-    , m_workflowRef(new QLineEdit(this))
-    , m_workflowNote(new QLabel(this))
-    , m_workflowInputPages(new QStackedWidget(this))
-    , m_workflowInputs(new QPlainTextEdit(this))
-    , m_workflowForm(new DispatchInputsForm(this))
+    , m_workflowPage(new WorkflowActionPage(this))
     , m_commentPreset(new QLineEdit(this))
     , m_commentBody(new QPlainTextEdit(this))
     , m_notifyTitle(new QLineEdit(this))
@@ -215,32 +194,6 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     codeForm->addRow(tr("Arguments"), m_codeArgs);
     codeForm->addRow(QString(), runNow);
     codeForm->addRow(tr("Output"), m_codeOutput);
-    auto *workflowPage = new QWidget(this);
-    auto *workflowForm = new QFormLayout(workflowPage);
-    m_workflowRepository->setPlaceholderText(tr("empty: the event's repository"));
-    m_workflowRef->setPlaceholderText(tr("empty: the default branch"));
-    m_workflowName->setObjectName(QStringLiteral("workflowChooser"));
-    m_workflowName->setEditable(true); // a workflow not listed (or offline) can still be named
-    m_workflowName->setInsertPolicy(QComboBox::NoInsert);
-    m_workflowInputs->setObjectName(QStringLiteral("workflowInputLines"));
-    m_workflowInputs->setPlaceholderText(tr("name=value, one per line"));
-    m_workflowNote->setObjectName(QStringLiteral("workflowNote"));
-    m_workflowNote->setWordWrap(true);
-    m_workflowNote->setEnabled(false); // muted, like the form's hints
-    m_workflowForm->setTemplatesAllowed(true);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(m_workflowForm);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->viewport()->setAutoFillBackground(false); // the page's colour, not the window's
-    m_workflowForm->setAutoFillBackground(false);
-    m_workflowInputPages->addWidget(m_workflowInputs);
-    m_workflowInputPages->addWidget(scroll);
-    workflowForm->addRow(tr("Repository"), m_workflowRepository);
-    workflowForm->addRow(tr("Workflow"), m_workflowName);
-    workflowForm->addRow(tr("Ref"), m_workflowRef);
-    workflowForm->addRow(tr("Inputs"), m_workflowNote);
-    workflowForm->addRow(m_workflowInputPages);
     auto *commentPage = new QWidget(this);
     auto *commentForm = new QFormLayout(commentPage);
     m_commentPreset->setPlaceholderText(tr("a pre-set comment's name, or write a body"));
@@ -252,7 +205,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     notifyForm->addRow(tr("Body"), m_notifyBody);
     m_otherAction->setWordWrap(true);
     m_runPages->addWidget(codePage);
-    m_runPages->addWidget(workflowPage);
+    m_runPages->addWidget(m_workflowPage);
     m_runPages->addWidget(commentPage);
     m_runPages->addWidget(notifyPage);
     m_runPages->addWidget(m_otherAction);
@@ -308,21 +261,13 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit : {m_codePath, m_workflowRepository, m_workflowRef, m_commentPreset, m_notifyTitle})
+    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle})
         connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
-    for (QPlainTextEdit *edit : {m_codeArgs, m_workflowInputs, m_commentBody, m_notifyBody})
+    for (QPlainTextEdit *edit : {m_codeArgs, m_commentBody, m_notifyBody})
         connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
-    connect(m_workflowName, &QComboBox::currentTextChanged, this, &TriggerEditor::storeRunAction);
-    connect(m_workflowName, &QComboBox::activated, this, &TriggerEditor::loadWorkflowInputs);
-    connect(m_workflowName->lineEdit(), &QLineEdit::editingFinished, this,
-            &TriggerEditor::loadWorkflowInputs);
-    connect(m_workflowRef, &QLineEdit::editingFinished, this, &TriggerEditor::loadWorkflowInputs);
-    connect(m_workflowRepository, &QLineEdit::editingFinished, this, &TriggerEditor::loadWorkflowChoices);
-    connect(m_repositories, &QLineEdit::editingFinished, this, [this]() {
-        if (m_runPages->currentIndex() == WorkflowPage)
-            loadWorkflowChoices();
-    });
-    connect(m_workflowForm, &DispatchInputsForm::changed, this, &TriggerEditor::storeRunAction);
+    connect(m_workflowPage, &WorkflowActionPage::edited, this, &TriggerEditor::storeRunAction);
+    connect(m_repositories, &QLineEdit::editingFinished, this,
+            [this]() { m_workflowPage->setTriggerRepositories(splitList(m_repositories->text())); });
     connect(browse, &QPushButton::clicked, this, [this]() {
         const QString file = QFileDialog::getOpenFileName(this, tr("Code file to run"), m_codePath->text());
         if (!file.isEmpty()) {
@@ -375,6 +320,11 @@ void TriggerEditor::setRepositoryChoices(const QStringList &repositories)
         });
     }
     m_pickRepository->setEnabled(!repositories.isEmpty());
+}
+
+void TriggerEditor::setGitHubClient(GitHubClient *client)
+{
+    m_workflowPage->setGitHubClient(client);
 }
 
 void TriggerEditor::clear()
@@ -598,8 +548,7 @@ void TriggerEditor::showRunAction()
     const QJsonObject body = action.value(kind).toObject();
     const bool loading = m_loading;
     m_loading = true; // filling the page is not an edit
-    ++m_workflowLoad;
-    m_workflowLoading = false;
+    m_workflowPage->deactivate();
     if (kind == QLatin1String("codefile")) {
         m_codePath->setText(body.value(QLatin1String("path")).toString());
         QStringList args;
@@ -608,17 +557,9 @@ void TriggerEditor::showRunAction()
         m_codeArgs->setPlainText(args.join(QLatin1Char('\n')));
         m_runPages->setCurrentIndex(CodefilePage);
     } else if (kind == QLatin1String("workflow")) {
-        m_workflowRepository->setText(body.value(QLatin1String("repository")).toString());
-        m_workflowName->setEditText(body.value(QLatin1String("workflow")).toString());
-        m_workflowRef->setText(body.value(QLatin1String("ref")).toString());
-        QStringList inputs;
-        const QJsonObject values = body.value(QLatin1String("inputs")).toObject();
-        for (auto it = values.constBegin(); it != values.constEnd(); ++it)
-            inputs.append(it.key() + QLatin1Char('=') + it.value().toString());
-        m_workflowInputs->setPlainText(inputs.join(QLatin1Char('\n')));
-        m_workflowInputPages->setCurrentIndex(InputLinesPage); // until the workflow's form is read
         m_runPages->setCurrentIndex(WorkflowPage);
-        loadWorkflowChoices();
+        m_workflowPage->setTriggerRepositories(splitList(m_repositories->text()));
+        m_workflowPage->setAction(body);
     } else if (kind == QLatin1String("comment")) {
         m_commentPreset->setText(body.value(QLatin1String("preset")).toString());
         m_commentBody->setPlainText(body.value(QLatin1String("body")).toString());
@@ -651,14 +592,7 @@ QJsonObject TriggerEditor::runActionFromPage() const
         else
             body.insert(QLatin1String("args"), QJsonArray::fromStringList(args));
     } else if (kind == QLatin1String("workflow")) {
-        putText(body, "repository", m_workflowRepository->text().trimmed());
-        putText(body, "workflow", m_workflowName->currentText().trimmed());
-        putText(body, "ref", m_workflowRef->text().trimmed());
-        const QJsonObject inputs = workflowInputsFromPage(body.value(QLatin1String("inputs")).toObject());
-        if (inputs.isEmpty())
-            body.remove(QLatin1String("inputs"));
-        else
-            body.insert(QLatin1String("inputs"), inputs);
+        body = m_workflowPage->body();
     } else if (kind == QLatin1String("comment")) {
         putText(body, "preset", m_commentPreset->text().trimmed());
         putText(body, "body", m_commentBody->toPlainText());
@@ -898,197 +832,6 @@ void TriggerEditor::runSelectedCodefile()
 QString TriggerEditor::codefileOutput() const
 {
     return m_codeOutput->toPlainText();
-}
-
-} // namespace exeserver
-
-namespace exeserver {
-
-void TriggerEditor::setGitHubClient(GitHubClient *client)
-{
-    m_github = client;
-    m_workflowsListedFor.clear();
-    if (m_runPages->currentIndex() == WorkflowPage)
-        loadWorkflowChoices();
-}
-
-bool TriggerEditor::isWorkflowFormShown() const
-{
-    return m_workflowInputPages->currentIndex() == InputFormPage;
-}
-
-QString TriggerEditor::workflowNote() const
-{
-    return m_workflowNote->text();
-}
-
-QString TriggerEditor::workflowLookupRepository(QString &why) const
-{
-    if (!m_github) {
-        why = tr("No GitHub connection to read the workflow's inputs: name=value lines, one per line.");
-        return {};
-    }
-    QString repository = m_workflowRepository->text().trimmed();
-    if (repository.isEmpty() || repository.contains(QLatin1String("{{"))) {
-        // The event's repository: known in advance only when the trigger names exactly one.
-        const QStringList repositories = splitList(m_repositories->text());
-        if (repositories.size() != 1) {
-            why = repositories.isEmpty()
-                      ? tr("The trigger names no repository, so its workflows are not known: name one "
-                           "(or the action's repository) to choose a workflow and its inputs. Meanwhile "
-                           "name=value lines.")
-                      : tr("The trigger names %1 repositories: name the action's repository to choose a "
-                           "workflow and its inputs. Meanwhile name=value lines.")
-                            .arg(repositories.size());
-            return {};
-        }
-        repository = repositories.first();
-    }
-    if (isPattern(repository)) {
-        why = tr("%1 is a pattern, not one repository: name one to choose a workflow and its inputs. "
-                 "Meanwhile name=value lines.")
-                  .arg(repository);
-        return {};
-    }
-    return repository;
-}
-
-void TriggerEditor::showWorkflowLines(const QString &why)
-{
-    // The lines show what the item holds now, edits made in the form included.
-    if (QListWidgetItem *item = m_run->currentItem()) {
-        const QJsonObject action = item->data(Qt::UserRole).toJsonObject();
-        const QJsonObject values =
-            action.value(QLatin1String("workflow")).toObject().value(QLatin1String("inputs")).toObject();
-        QStringList inputs;
-        for (auto it = values.constBegin(); it != values.constEnd(); ++it)
-            inputs.append(it.key() + QLatin1Char('=') + it.value().toString());
-        const bool loading = m_loading;
-        m_loading = true;
-        m_workflowInputs->setPlainText(inputs.join(QLatin1Char('\n')));
-        m_loading = loading;
-    }
-    m_workflowLoading = false;
-    m_workflowNote->setText(why);
-    m_workflowInputPages->setCurrentIndex(InputLinesPage);
-}
-
-QString TriggerEditor::workflowPageRepository()
-{
-    if (m_runPages->currentIndex() != WorkflowPage)
-        return {};
-    QString why;
-    const QString repository = workflowLookupRepository(why);
-    if (repository.isEmpty())
-        showWorkflowLines(why);
-    return repository;
-}
-
-void TriggerEditor::loadWorkflowChoices()
-{
-    const QString repository = workflowPageRepository();
-    if (repository.isEmpty())
-        return;
-    if (m_workflowsListedFor == repository)
-        return loadWorkflowInputs();
-    showWorkflowLines(tr("Listing the workflows of %1…").arg(repository));
-    const quint64 load = ++m_workflowLoad;
-    m_workflowLoading = true;
-    QPointer<TriggerEditor> self(this);
-    m_github->listWorkflows(repository, [self, load, repository](Result<QList<Workflow>> workflows) {
-        if (!self || load != self->m_workflowLoad)
-            return;
-        if (!workflows)
-            return self->showWorkflowLines(
-                tr("Could not list the workflows of %1 (%2): name=value lines instead.")
-                    .arg(repository, workflows.error().message));
-        self->m_workflowsListedFor = repository;
-        const QString chosen = self->m_workflowName->currentText();
-        const bool loading = self->m_loading;
-        self->m_loading = true; // filling the list keeps the chosen workflow
-        self->m_workflowName->clear();
-        for (const Workflow &workflow : *workflows) {
-            self->m_workflowName->addItem(workflow.fileName());
-            self->m_workflowName->setItemData(self->m_workflowName->count() - 1, workflow.name,
-                                              Qt::ToolTipRole);
-        }
-        self->m_workflowName->setEditText(chosen);
-        self->m_loading = loading;
-        self->loadWorkflowInputs();
-    });
-}
-
-void TriggerEditor::loadWorkflowInputs()
-{
-    const QString repository = workflowPageRepository();
-    if (repository.isEmpty())
-        return;
-    const QString workflow = m_workflowName->currentText().trimmed();
-    if (workflow.isEmpty())
-        return showWorkflowLines(tr("Choose a workflow to see its inputs."));
-    // A templated ref is only known when the trigger fires: read the inputs from the default branch.
-    QString ref = m_workflowRef->text().trimmed();
-    if (ref.contains(QLatin1String("{{")))
-        ref.clear();
-    showWorkflowLines(tr("Reading the inputs of %1…").arg(workflow)); // edits meanwhile go to the lines
-    const quint64 load = ++m_workflowLoad;
-    m_workflowLoading = true;
-    QPointer<TriggerEditor> self(this);
-    m_github->workflowInputs(
-        repository, workflow, ref, [self, load, workflow, ref](Result<QList<DispatchInput>> inputs) {
-            if (!self || load != self->m_workflowLoad)
-                return;
-            if (!inputs)
-                return self->showWorkflowLines(tr("Could not read the inputs of %1 (%2): name=value lines "
-                                                  "instead.")
-                                                   .arg(workflow, inputs.error().message));
-            QListWidgetItem *item = self->m_run->currentItem();
-            const QJsonObject stored = item ? item->data(Qt::UserRole)
-                                                  .toJsonObject()
-                                                  .value(QLatin1String("workflow"))
-                                                  .toObject()
-                                                  .value(QLatin1String("inputs"))
-                                                  .toObject()
-                                            : QJsonObject();
-            self->m_workflowForm->setInputs(*inputs);
-            self->m_workflowForm->setValues(stored);
-            QStringList kept;
-            for (auto it = stored.constBegin(); it != stored.constEnd(); ++it) {
-                if (!self->m_workflowForm->field(it.key()))
-                    kept.append(it.key());
-            }
-            QString note = inputs->isEmpty()
-                               ? tr("%1 takes no inputs.").arg(workflow)
-                               : tr("Inputs of %1 on %2; those left alone keep the workflow's defaults. "
-                                    "{{ event.… }} templates allowed.")
-                                     .arg(workflow, ref.isEmpty() ? tr("the default branch") : ref);
-            if (!kept.isEmpty())
-                note +=
-                    QLatin1Char(' ') +
-                    tr("Kept from the file, not in the workflow: %1.").arg(kept.join(QStringLiteral(", ")));
-            self->m_workflowLoading = false;
-            self->m_workflowNote->setText(note);
-            self->m_workflowInputPages->setCurrentIndex(InputFormPage);
-        });
-}
-
-QJsonObject TriggerEditor::workflowInputsFromPage(const QJsonObject &stored) const
-{
-    QJsonObject inputs;
-    if (!isWorkflowFormShown()) {
-        for (const QString &line : lines(m_workflowInputs->toPlainText()))
-            inputs.insert(line.section(QLatin1Char('='), 0, 0).trimmed(), line.section(QLatin1Char('='), 1));
-        return inputs;
-    }
-    // Inputs the workflow no longer declares stay as written; the form's are those set or edited.
-    for (auto it = stored.constBegin(); it != stored.constEnd(); ++it) {
-        if (!m_workflowForm->field(it.key()))
-            inputs.insert(it.key(), it.value());
-    }
-    const QJsonObject edited = m_workflowForm->editedValues();
-    for (auto it = edited.constBegin(); it != edited.constEnd(); ++it)
-        inputs.insert(it.key(), it.value());
-    return inputs;
 }
 
 } // namespace exeserver

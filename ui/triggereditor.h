@@ -5,7 +5,6 @@
 #include "util/result.h"
 
 #include <QJsonObject>
-#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -23,18 +22,16 @@ namespace exeserver {
 
 class CodefileRunner;
 class ConditionsBuilder;
-class DispatchInputsForm;
 class EventStore;
 class GitHubClient;
+class WorkflowActionPage;
 
 // One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
 // the webhook event and its actions (GitHub's list, from the generated catalog), conditions, and the
 // actions it runs in order (code file with "Run now with a sample event", workflow dispatch, comment,
-// notification; a workflow is chosen from the repository's list and its inputs get the typed dispatch form
-// when the trigger names one repository and GitHub answers, else name=value lines). Works on the file
-// format's JSON, so parts the form does not show (ignore rules, debounce, rate limit) are kept as they were.
-// "Test against a past event" is the dry run of `exeserver-cli triggers test`. Saving validates and emits
-// saved(); the owner stores it.
+// notification; see WorkflowActionPage). Works on the file format's JSON, so parts the form does not show
+// (ignore rules, debounce, rate limit) are kept as they were. "Test against a past event" is the dry run of
+// `exeserver-cli triggers test`. Saving validates and emits saved(); the owner stores it.
 class TriggerEditor : public QWidget
 {
     Q_OBJECT
@@ -80,12 +77,7 @@ public:
     // "Run now with a sample event" for the selected code file action; output shows when it ends.
     void runSelectedCodefile();
     QString codefileOutput() const;
-    // The selected workflow action's page.
-    QComboBox *workflowChooser() const { return m_workflowName; }
-    DispatchInputsForm *workflowInputsForm() const { return m_workflowForm; }
-    bool isWorkflowFormShown() const; // false: the name=value lines
-    bool isLoadingWorkflow() const { return m_workflowLoading; }
-    QString workflowNote() const;
+    WorkflowActionPage *workflowPage() const { return m_workflowPage; }
     bool isCodefileRunning() const { return m_codefileRun != 0; }
 
 Q_SIGNALS:
@@ -101,13 +93,6 @@ private:
     void storeRunAction();
     QJsonObject runActionFromPage() const;
     static QString summary(const QJsonObject &action);
-    QString workflowLookupRepository(QString &why) const;
-    // The lookup repository when the workflow page shows; else empty, with the lines and why shown.
-    QString workflowPageRepository();
-    void loadWorkflowChoices();
-    void loadWorkflowInputs();
-    void showWorkflowLines(const QString &why);
-    QJsonObject workflowInputsFromPage(const QJsonObject &stored) const;
 
     EventStore *m_store;
     CodefileRunner *m_runner;
@@ -118,10 +103,6 @@ private:
     bool m_loading = false;
     bool m_wasModified = false;
     quint64 m_codefileRun = 0;
-    QPointer<GitHubClient> m_github;
-    quint64 m_workflowLoad = 0; // answers for an earlier page are dropped
-    bool m_workflowLoading = false;
-    QString m_workflowsListedFor; // the repository the chooser's list is from
 
     QLineEdit *m_name;
     QCheckBox *m_enabled;
@@ -136,14 +117,7 @@ private:
     QLineEdit *m_codePath;
     QPlainTextEdit *m_codeArgs;
     QPlainTextEdit *m_codeOutput;
-    // workflow page
-    QLineEdit *m_workflowRepository;
-    QComboBox *m_workflowName;
-    QLineEdit *m_workflowRef;
-    QLabel *m_workflowNote;
-    QStackedWidget *m_workflowInputPages;
-    QPlainTextEdit *m_workflowInputs;
-    DispatchInputsForm *m_workflowForm;
+    WorkflowActionPage *m_workflowPage;
     // comment page
     QLineEdit *m_commentPreset;
     QPlainTextEdit *m_commentBody;

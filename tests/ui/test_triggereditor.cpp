@@ -14,6 +14,7 @@
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
 #include "workbenchdocks.h"
+#include "workflowactionpage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -459,7 +460,7 @@ struct WorkflowDesk : TriggerDesk
 
 void waitForWorkflowPage(TriggerEditor &editor)
 {
-    REQUIRE(QTest::qWaitFor([&]() { return !editor.isLoadingWorkflow(); }, 10000));
+    REQUIRE(QTest::qWaitFor([&]() { return !editor.workflowPage()->isLoading(); }, 10000));
 }
 
 QByteArray deployerYaml(const QByteArray &run)
@@ -481,16 +482,16 @@ TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch i
     TriggerEditor *editor = desk.openRunTab(view, QStringLiteral("deployer"));
     editor->selectRunAction(0);
     waitForWorkflowPage(*editor);
-    INFO(editor->workflowNote().toStdString());
-    REQUIRE(editor->isWorkflowFormShown());
+    INFO(editor->workflowPage()->note().toStdString());
+    REQUIRE(editor->workflowPage()->isFormShown());
 
     // The chooser lists the repository's workflows, the stored one chosen.
-    QComboBox *chooser = editor->workflowChooser();
+    QComboBox *chooser = editor->workflowPage()->workflowChooser();
     CHECK(chooser->currentText() == QStringLiteral("deploy.yml"));
     CHECK(chooser->findText(QStringLiteral("ci.yml")) >= 0);
     CHECK(chooser->findText(QStringLiteral("deploy.yml")) >= 0);
 
-    DispatchInputsForm *form = editor->workflowInputsForm();
+    DispatchInputsForm *form = editor->workflowPage()->inputsForm();
     auto *environment = qobject_cast<QComboBox *>(form->field(QStringLiteral("environment")));
     auto *dryRun = qobject_cast<QCheckBox *>(form->field(QStringLiteral("dry_run")));
     auto *branch = qobject_cast<QLineEdit *>(form->field(QStringLiteral("branch")));
@@ -542,7 +543,7 @@ TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch i
     editor->selectRunAction(1);
     editor->selectRunAction(0);
     waitForWorkflowPage(*editor);
-    REQUIRE(editor->isWorkflowFormShown());
+    REQUIRE(editor->workflowPage()->isFormShown());
     CHECK(form->isTemplateMode(QStringLiteral("dry_run")));
     CHECK(qobject_cast<QLineEdit *>(form->templateField(QStringLiteral("dry_run")))->text() ==
           QStringLiteral("{{ event.pull_request.draft }}"));
@@ -560,8 +561,8 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
     editor->repositoriesEdit()->setText(QStringLiteral("octocat/*"));
     editor->selectRunAction(1); // workflow: {workflow: ci.yml, ref: main, inputs: {reason: review}}
     waitForWorkflowPage(*editor);
-    CHECK_FALSE(editor->isWorkflowFormShown());
-    CHECK(editor->workflowNote().contains(QStringLiteral("octocat/* is a pattern")));
+    CHECK_FALSE(editor->workflowPage()->isFormShown());
+    CHECK(editor->workflowPage()->note().contains(QStringLiteral("octocat/* is a pattern")));
     auto *lines = editor->findChild<QPlainTextEdit *>(QStringLiteral("workflowInputLines"));
     REQUIRE(lines);
     CHECK(lines->isVisible());
@@ -574,6 +575,6 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
     TriggerListView offline(plain.store);
     REQUIRE(offline.selectTrigger(QStringLiteral("review-bot")));
     offline.editor()->selectRunAction(1);
-    CHECK_FALSE(offline.editor()->isWorkflowFormShown());
-    CHECK(offline.editor()->workflowNote().contains(QStringLiteral("No GitHub connection")));
+    CHECK_FALSE(offline.editor()->workflowPage()->isFormShown());
+    CHECK(offline.editor()->workflowPage()->note().contains(QStringLiteral("No GitHub connection")));
 }
