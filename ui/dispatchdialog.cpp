@@ -1,29 +1,20 @@
 #include "dispatchdialog.h"
 
+#include "dispatchinputsform.h"
 #include "github/githubclient.h"
 #include "recordedaction.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <limits>
 #include <memory>
 
 namespace exeserver {
-
-namespace {
-
-const char *const kInputProperty = "exeserverInput";
-
-} // namespace
 
 DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString repo, Workflow workflow,
                                const QStringList &refs, QWidget *parent)
@@ -33,8 +24,7 @@ DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString 
     , m_repo(std::move(repo))
     , m_workflow(std::move(workflow))
     , m_ref(new QComboBox(this))
-    , m_formHost(new QWidget(this))
-    , m_form(new QFormLayout(m_formHost))
+    , m_inputsForm(new DispatchInputsForm(this))
     , m_message(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
 {
@@ -51,8 +41,7 @@ DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString 
     m_ref->setAccessibleName(tr("Branch or tag to run the workflow from"));
     m_ref->addItems(refs);
     m_ref->setInsertPolicy(QComboBox::NoInsert);
-    m_form->addRow(tr("Use workflow from:"), m_ref); // row 0 stays; the input rows follow
-    m_form->setContentsMargins(0, 0, 0, 0);
+    m_inputsForm->addLeadingRow(tr("Use workflow from:"), m_ref); // stays; the input rows follow
     m_message->setObjectName(QStringLiteral("dispatchMessage"));
     m_message->setWordWrap(true);
     QPushButton *run = m_buttons->addButton(tr("&Run workflow"), QDialogButtonBox::AcceptRole);
@@ -60,13 +49,14 @@ DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString 
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(header);
-    layout->addWidget(m_formHost);
+    layout->addWidget(m_inputsForm);
     layout->addWidget(m_message);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &DispatchDialog::dispatch);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_inputsForm, &DispatchInputsForm::changed, this, &DispatchDialog::updateRunButton);
     connect(m_ref, &QComboBox::activated, this, &DispatchDialog::loadInputs);
     connect(m_ref->lineEdit(), &QLineEdit::editingFinished, this, [this]() {
         if (!m_loading)
@@ -103,6 +93,11 @@ QStringList DispatchDialog::refChoices() const
     return choices;
 }
 
+const QList<DispatchInput> &DispatchDialog::inputs() const
+{
+    return m_inputsForm->inputs();
+}
+
 QString DispatchDialog::ref() const
 {
     return m_ref->currentText().trimmed();
@@ -127,112 +122,32 @@ void DispatchDialog::loadInputs()
                 return;
             self->m_loading = false;
             if (!result) {
-                self->m_inputs.clear();
-                self->buildForm();
+                self->m_inputsForm->setInputs({});
                 self->setMessage(
                     tr("Could not read the workflow file on %1: %2").arg(from, result.error().message), true);
             } else {
-                self->m_inputs = *result;
-                self->buildForm();
-                self->setMessage(self->m_inputs.isEmpty() ? tr("This workflow takes no inputs.") : QString(),
-                                 false);
+                self->m_inputsForm->setInputs(*result);
+                self->setMessage(result->isEmpty() ? tr("This workflow takes no inputs.") : QString(), false);
             }
             self->updateRunButton();
             Q_EMIT self->inputsLoaded();
         });
 }
 
-void DispatchDialog::buildForm()
-{
-    while (m_form->rowCount() > 1)
-        m_form->removeRow(1);
-    for (const DispatchInput &input : std::as_const(m_inputs)) {
-        QWidget *widget = nullptr;
-        switch (input.type) {
-        case DispatchInput::Type::Boolean: {
-            auto *box = new QCheckBox(m_formHost);
-            box->setChecked(input.defaultValue == QLatin1String("true"));
-            connect(box, &QCheckBox::toggled, this, &DispatchDialog::updateRunButton);
-            widget = box;
-            break;
-        }
-        case DispatchInput::Type::Choice:
-        case DispatchInput::Type::Environment: {
-            auto *combo = new QComboBox(m_formHost);
-            combo->addItems(input.options);
-            // Environments are not listed by the client: the user may type one.
-            combo->setEditable(input.type == DispatchInput::Type::Environment);
-            const int index = combo->findText(input.defaultValue);
-            if (index >= 0)
-                combo->setCurrentIndex(index);
-            else if (combo->isEditable())
-                combo->setEditText(input.defaultValue);
-            connect(combo, &QComboBox::currentTextChanged, this, &DispatchDialog::updateRunButton);
-            widget = combo;
-            break;
-        }
-        case DispatchInput::Type::Number: {
-            auto *spin = new QSpinBox(m_formHost);
-            spin->setRange(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-            spin->setValue(input.defaultValue.toInt());
-            widget = spin;
-            break;
-        }
-        case DispatchInput::Type::String: {
-            auto *edit = new QLineEdit(input.defaultValue, m_formHost);
-            connect(edit, &QLineEdit::textChanged, this, &DispatchDialog::updateRunButton);
-            widget = edit;
-            break;
-        }
-        }
-        widget->setObjectName(QStringLiteral("input_") + input.name);
-        widget->setProperty(kInputProperty, input.name);
-        widget->setAccessibleName(input.description.isEmpty() ? input.name : input.description);
-        widget->setToolTip(input.description);
-        const QString label = input.required ? QStringLiteral("%1 *").arg(input.name) : input.name;
-        m_form->addRow(label, widget);
-        if (!input.description.isEmpty()) {
-            auto *hint = new QLabel(input.description, m_formHost);
-            hint->setWordWrap(true);
-            hint->setEnabled(false); // drawn in the palette's muted colour, light or dark
-            m_form->addRow(QString(), hint);
-        }
-    }
-}
-
 QWidget *DispatchDialog::field(const QString &inputName) const
 {
-    return m_formHost->findChild<QWidget *>(QStringLiteral("input_") + inputName);
+    return m_inputsForm->field(inputName);
 }
 
 QJsonObject DispatchDialog::inputValues() const
 {
-    QJsonObject values;
-    for (const DispatchInput &input : m_inputs) {
-        QWidget *widget = field(input.name);
-        QString value;
-        if (auto *box = qobject_cast<QCheckBox *>(widget))
-            value = box->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
-        else if (auto *combo = qobject_cast<QComboBox *>(widget))
-            value = combo->currentText();
-        else if (auto *spin = qobject_cast<QSpinBox *>(widget))
-            value = QString::number(spin->value());
-        else if (auto *edit = qobject_cast<QLineEdit *>(widget))
-            value = edit->text();
-        values.insert(input.name, value);
-    }
-    return values;
+    return m_inputsForm->values();
 }
 
 void DispatchDialog::updateRunButton()
 {
-    bool ready = !m_loading && !m_sending && !ref().isEmpty();
-    const QJsonObject values = inputValues();
-    for (const DispatchInput &input : std::as_const(m_inputs)) {
-        if (input.required && input.type != DispatchInput::Type::Boolean &&
-            values.value(input.name).toString().trimmed().isEmpty())
-            ready = false;
-    }
+    const bool ready =
+        !m_loading && !m_sending && !ref().isEmpty() && m_inputsForm->missingRequired().isEmpty();
     if (QPushButton *run = findChild<QPushButton *>(QStringLiteral("runWorkflowButton")))
         run->setEnabled(ready);
 }

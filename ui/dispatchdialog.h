@@ -6,11 +6,11 @@
 
 class QComboBox;
 class QDialogButtonBox;
-class QFormLayout;
 class QLabel;
 
 namespace exeserver {
 
+class DispatchInputsForm;
 class EventStore;
 class GitHubClient;
 
@@ -26,7 +26,7 @@ public:
                    const QStringList &refs, QWidget *parent = nullptr);
 
     bool isLoading() const { return m_loading; }
-    const QList<DispatchInput> &inputs() const { return m_inputs; }
+    const QList<DispatchInput> &inputs() const;
     QString ref() const;
     void setRef(const QString &ref); // reloads the inputs from that ref
     QJsonObject inputValues() const; // as sent: every value a string, booleans "true"/"false"
@@ -46,7 +46,6 @@ Q_SIGNALS:
     void dispatchFailed(const QString &message);
 
 private:
-    void buildForm();
     void loadBranches();
     void updateRunButton();
     void setMessage(const QString &text, bool error);
@@ -55,14 +54,12 @@ private:
     EventStore *m_store;
     QString m_repo;
     Workflow m_workflow;
-    QList<DispatchInput> m_inputs;
     bool m_loading = false;
     bool m_sending = false;
     bool m_branchesLoaded = false;
 
     QComboBox *m_ref;
-    QWidget *m_formHost;
-    QFormLayout *m_form;
+    DispatchInputsForm *m_inputsForm;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
 };

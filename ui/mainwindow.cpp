@@ -222,6 +222,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
         m_workbench = new WorkbenchDocks(this, *store);
         m_workbench->setHost(m_host);
         m_workbench->followRepositories(m_dashboard->repositoryPicker());
+        m_workbench->setGitHubClient(client);
         m_workbench->sync()->setService(m_syncService);
     }
     restoreDocks(); // the workbench's docks exist only from here

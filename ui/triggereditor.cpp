@@ -8,6 +8,7 @@
 #include "triggers/triggerdryrun.h"
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
+#include "workflowactionpage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -100,10 +101,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_codePath(new QLineEdit(this))
     , m_codeArgs(new QPlainTextEdit(this))
     , m_codeOutput(new QPlainTextEdit(this))
-    , m_workflowRepository(new QLineEdit(this))
-    , m_workflowName(new QLineEdit(this))
-    , m_workflowRef(new QLineEdit(this))
-    , m_workflowInputs(new QPlainTextEdit(this))
+    , m_workflowPage(new WorkflowActionPage(this))
     , m_commentPreset(new QLineEdit(this))
     , m_commentBody(new QPlainTextEdit(this))
     , m_notifyTitle(new QLineEdit(this))
@@ -196,15 +194,6 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     codeForm->addRow(tr("Arguments"), m_codeArgs);
     codeForm->addRow(QString(), runNow);
     codeForm->addRow(tr("Output"), m_codeOutput);
-    auto *workflowPage = new QWidget(this);
-    auto *workflowForm = new QFormLayout(workflowPage);
-    m_workflowRepository->setPlaceholderText(tr("empty: the event's repository"));
-    m_workflowRef->setPlaceholderText(tr("empty: the default branch"));
-    m_workflowInputs->setPlaceholderText(tr("name=value, one per line"));
-    workflowForm->addRow(tr("Repository"), m_workflowRepository);
-    workflowForm->addRow(tr("Workflow"), m_workflowName);
-    workflowForm->addRow(tr("Ref"), m_workflowRef);
-    workflowForm->addRow(tr("Inputs"), m_workflowInputs);
     auto *commentPage = new QWidget(this);
     auto *commentForm = new QFormLayout(commentPage);
     m_commentPreset->setPlaceholderText(tr("a pre-set comment's name, or write a body"));
@@ -216,7 +205,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     notifyForm->addRow(tr("Body"), m_notifyBody);
     m_otherAction->setWordWrap(true);
     m_runPages->addWidget(codePage);
-    m_runPages->addWidget(workflowPage);
+    m_runPages->addWidget(m_workflowPage);
     m_runPages->addWidget(commentPage);
     m_runPages->addWidget(notifyPage);
     m_runPages->addWidget(m_otherAction);
@@ -272,11 +261,13 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit :
-         {m_codePath, m_workflowRepository, m_workflowName, m_workflowRef, m_commentPreset, m_notifyTitle})
+    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle})
         connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
-    for (QPlainTextEdit *edit : {m_codeArgs, m_workflowInputs, m_commentBody, m_notifyBody})
+    for (QPlainTextEdit *edit : {m_codeArgs, m_commentBody, m_notifyBody})
         connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
+    connect(m_workflowPage, &WorkflowActionPage::edited, this, &TriggerEditor::storeRunAction);
+    connect(m_repositories, &QLineEdit::editingFinished, this,
+            [this]() { m_workflowPage->setTriggerRepositories(splitList(m_repositories->text())); });
     connect(browse, &QPushButton::clicked, this, [this]() {
         const QString file = QFileDialog::getOpenFileName(this, tr("Code file to run"), m_codePath->text());
         if (!file.isEmpty()) {
@@ -329,6 +320,11 @@ void TriggerEditor::setRepositoryChoices(const QStringList &repositories)
         });
     }
     m_pickRepository->setEnabled(!repositories.isEmpty());
+}
+
+void TriggerEditor::setGitHubClient(GitHubClient *client)
+{
+    m_workflowPage->setGitHubClient(client);
 }
 
 void TriggerEditor::clear()
@@ -552,6 +548,7 @@ void TriggerEditor::showRunAction()
     const QJsonObject body = action.value(kind).toObject();
     const bool loading = m_loading;
     m_loading = true; // filling the page is not an edit
+    m_workflowPage->deactivate();
     if (kind == QLatin1String("codefile")) {
         m_codePath->setText(body.value(QLatin1String("path")).toString());
         QStringList args;
@@ -560,15 +557,9 @@ void TriggerEditor::showRunAction()
         m_codeArgs->setPlainText(args.join(QLatin1Char('\n')));
         m_runPages->setCurrentIndex(CodefilePage);
     } else if (kind == QLatin1String("workflow")) {
-        m_workflowRepository->setText(body.value(QLatin1String("repository")).toString());
-        m_workflowName->setText(body.value(QLatin1String("workflow")).toString());
-        m_workflowRef->setText(body.value(QLatin1String("ref")).toString());
-        QStringList inputs;
-        const QJsonObject values = body.value(QLatin1String("inputs")).toObject();
-        for (auto it = values.constBegin(); it != values.constEnd(); ++it)
-            inputs.append(it.key() + QLatin1Char('=') + it.value().toString());
-        m_workflowInputs->setPlainText(inputs.join(QLatin1Char('\n')));
         m_runPages->setCurrentIndex(WorkflowPage);
+        m_workflowPage->setTriggerRepositories(splitList(m_repositories->text()));
+        m_workflowPage->setAction(body);
     } else if (kind == QLatin1String("comment")) {
         m_commentPreset->setText(body.value(QLatin1String("preset")).toString());
         m_commentBody->setPlainText(body.value(QLatin1String("body")).toString());
@@ -601,16 +592,7 @@ QJsonObject TriggerEditor::runActionFromPage() const
         else
             body.insert(QLatin1String("args"), QJsonArray::fromStringList(args));
     } else if (kind == QLatin1String("workflow")) {
-        putText(body, "repository", m_workflowRepository->text().trimmed());
-        putText(body, "workflow", m_workflowName->text().trimmed());
-        putText(body, "ref", m_workflowRef->text().trimmed());
-        QJsonObject inputs;
-        for (const QString &line : lines(m_workflowInputs->toPlainText()))
-            inputs.insert(line.section(QLatin1Char('='), 0, 0).trimmed(), line.section(QLatin1Char('='), 1));
-        if (inputs.isEmpty())
-            body.remove(QLatin1String("inputs"));
-        else
-            body.insert(QLatin1String("inputs"), inputs);
+        body = m_workflowPage->body();
     } else if (kind == QLatin1String("comment")) {
         putText(body, "preset", m_commentPreset->text().trimmed());
         putText(body, "body", m_commentBody->toPlainText());

@@ -23,12 +23,14 @@ namespace exeserver {
 class CodefileRunner;
 class ConditionsBuilder;
 class EventStore;
+class GitHubClient;
+class WorkflowActionPage;
 
 // One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
 // the webhook event and its actions (GitHub's list, from the generated catalog), conditions, and the
 // actions it runs in order (code file with "Run now with a sample event", workflow dispatch, comment,
-// notification). Works on the file format's JSON, so parts the form does not show (ignore rules, debounce,
-// rate limit) are kept as they were. "Test against a past event" is the dry run of
+// notification; see WorkflowActionPage). Works on the file format's JSON, so parts the form does not show
+// (ignore rules, debounce, rate limit) are kept as they were. "Test against a past event" is the dry run of
 // `exeserver-cli triggers test`. Saving validates and emits saved(); the owner stores it.
 class TriggerEditor : public QWidget
 {
@@ -38,6 +40,8 @@ public:
     ~TriggerEditor() override;
 
     void setRepositoryChoices(const QStringList &repositories);
+    // Lists workflows and reads their inputs for the workflow action; null: name=value lines only.
+    void setGitHubClient(GitHubClient *client);
     void setTrigger(const Trigger &trigger);
     void setDraft(const TriggerDraft &draft, const QString &name);
     void clear(); // nothing to edit
@@ -73,6 +77,7 @@ public:
     // "Run now with a sample event" for the selected code file action; output shows when it ends.
     void runSelectedCodefile();
     QString codefileOutput() const;
+    WorkflowActionPage *workflowPage() const { return m_workflowPage; }
     bool isCodefileRunning() const { return m_codefileRun != 0; }
 
 Q_SIGNALS:
@@ -112,11 +117,7 @@ private:
     QLineEdit *m_codePath;
     QPlainTextEdit *m_codeArgs;
     QPlainTextEdit *m_codeOutput;
-    // workflow page
-    QLineEdit *m_workflowRepository;
-    QLineEdit *m_workflowName;
-    QLineEdit *m_workflowRef;
-    QPlainTextEdit *m_workflowInputs;
+    WorkflowActionPage *m_workflowPage;
     // comment page
     QLineEdit *m_commentPreset;
     QPlainTextEdit *m_commentBody;

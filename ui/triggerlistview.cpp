@@ -152,6 +152,11 @@ void TriggerListView::setRepositoryChoices(const QStringList &repositories)
     m_editor->setRepositoryChoices(repositories);
 }
 
+void TriggerListView::setGitHubClient(GitHubClient *client)
+{
+    m_editor->setGitHubClient(client);
+}
+
 void TriggerListView::showStatus(const QString &text)
 {
     m_status->setText(text);

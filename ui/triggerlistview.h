@@ -15,6 +15,7 @@ class QUndoStack;
 namespace exeserver {
 
 class EventStore;
+class GitHubClient;
 class TriggerEditor;
 
 // The triggers in the store beside the editor: each with an enable switch, its repositories and event,
@@ -52,6 +53,7 @@ public:
     QString statusText() const;
 
     void setRepositoryChoices(const QStringList &repositories);
+    void setGitHubClient(GitHubClient *client); // the editor's workflow chooser and inputs form
     // Tests answer the unsaved-changes question in advance; default: a message box.
     void setUnsavedPrompt(std::function<UnsavedAnswer()> prompt) { m_prompt = std::move(prompt); }
     // Before leaving the edited trigger: true when it is saved, discarded, or unchanged.

@@ -87,6 +87,11 @@ bool WorkbenchDocks::eventFilter(QObject *watched, QEvent *event)
     return QObject::eventFilter(watched, event);
 }
 
+void WorkbenchDocks::setGitHubClient(GitHubClient *client)
+{
+    m_triggers->setGitHubClient(client);
+}
+
 void WorkbenchDocks::followRepositories(RepositoryPicker *picker)
 {
     if (!picker)

@@ -14,6 +14,7 @@ class ActionLogView;
 class AutomationHost;
 class EventLogView;
 class EventStore;
+class GitHubClient;
 class RepositoryPicker;
 class SyncStatusPanel;
 class TriggerListView;
@@ -32,6 +33,8 @@ public:
     void setHost(AutomationHost *host);
     // The editor offers the dashboard's selected repositories.
     void followRepositories(RepositoryPicker *picker);
+    // The trigger editor lists a repository's workflows and reads their inputs through it.
+    void setGitHubClient(GitHubClient *client);
 
     EventLogView *eventLog() const { return m_eventLog; }
     ActionLogView *actionLog() const { return m_actionLog; }

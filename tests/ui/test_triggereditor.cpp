@@ -3,7 +3,9 @@
 #include "testutil.h"
 
 #include "conditionsbuilder.h"
+#include "dispatchinputsform.h"
 #include "eventlogview.h"
+#include "githubtesting.h"
 #include "jsontreemodel.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
@@ -12,7 +14,9 @@
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
 #include "workbenchdocks.h"
+#include "workflowactionpage.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -20,8 +24,10 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -400,4 +406,175 @@ TEST_CASE("run now runs the code file with a sample event and shows its output",
     INFO(output.toStdString());
     CHECK(output.contains(QStringLiteral("event pull_request for ")));
     CHECK(output.contains(QStringLiteral("exit code 4")));
+}
+
+namespace {
+
+// A workflow with one input of each kind the trigger editor's form shows.
+const QByteArray kDeployWorkflow = "name: Deploy\non:\n  workflow_dispatch:\n    inputs:\n"
+                                   "      environment:\n        type: choice\n        default: staging\n"
+                                   "        options: [staging, production]\n"
+                                   "      dry_run:\n        type: boolean\n        default: false\n"
+                                   "      branch:\n        description: 'Branch to deploy'\n"
+                                   "        type: string\n"
+                                   "      replicas:\n        type: number\n        default: 2\n"
+                                   "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                   "      - run: ./deploy\n";
+
+const char *const kDeployer = R"(
+triggers:
+  - name: deployer
+    event: pull_request
+    repositories: [octocat/Hello-World]
+    run:
+      - workflow: {workflow: deploy.yml, ref: main, inputs: {branch: "{{ event.pull_request.head.ref }}", environment: production}}
+      - notify: {title: deploying}
+)";
+
+struct WorkflowDesk : TriggerDesk
+{
+    test::GitHubHarness github;
+
+    WorkflowDesk()
+    {
+        github.server.setFileContent(QStringLiteral("octocat/Hello-World"),
+                                     QStringLiteral(".github/workflows/deploy.yml"), kDeployWorkflow);
+        const Result<QList<Trigger>> triggers = TriggerFile::parse(kDeployer);
+        REQUIRE(triggers.ok());
+        REQUIRE(store.saveTrigger(toStoredTrigger(triggers->first())).ok());
+    }
+
+    // The view on this desk's GitHub, showing the trigger's Run tab (where its widgets are visible).
+    TriggerEditor *openRunTab(TriggerListView &view, const QString &trigger)
+    {
+        view.setGitHubClient(github.client.get());
+        view.resize(1300, 760);
+        view.show();
+        REQUIRE(view.selectTrigger(trigger));
+        auto *tabs = view.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"));
+        REQUIRE(tabs);
+        tabs->setCurrentIndex(1);
+        return view.editor();
+    }
+};
+
+void waitForWorkflowPage(TriggerEditor &editor)
+{
+    REQUIRE(QTest::qWaitFor([&]() { return !editor.workflowPage()->isLoading(); }, 10000));
+}
+
+QByteArray deployerYaml(const QByteArray &run)
+{
+    QByteArray text = kDeployer;
+    text.replace(
+        QByteArray(R"(inputs: {branch: "{{ event.pull_request.head.ref }}", environment: production})"), run);
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(text);
+    REQUIRE(triggers.ok());
+    return TriggerFile::toYaml({triggers->first()});
+}
+
+} // namespace
+
+TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch inputs", "[ui][triggereditor]")
+{
+    WorkflowDesk desk;
+    TriggerListView view(desk.store);
+    TriggerEditor *editor = desk.openRunTab(view, QStringLiteral("deployer"));
+    editor->selectRunAction(0);
+    waitForWorkflowPage(*editor);
+    INFO(editor->workflowPage()->note().toStdString());
+    REQUIRE(editor->workflowPage()->isFormShown());
+
+    // The chooser lists the repository's workflows, the stored one chosen.
+    QComboBox *chooser = editor->workflowPage()->workflowChooser();
+    CHECK(chooser->currentText() == QStringLiteral("deploy.yml"));
+    CHECK(chooser->findText(QStringLiteral("ci.yml")) >= 0);
+    CHECK(chooser->findText(QStringLiteral("deploy.yml")) >= 0);
+
+    DispatchInputsForm *form = editor->workflowPage()->inputsForm();
+    auto *environment = qobject_cast<QComboBox *>(form->field(QStringLiteral("environment")));
+    auto *dryRun = qobject_cast<QCheckBox *>(form->field(QStringLiteral("dry_run")));
+    auto *branch = qobject_cast<QLineEdit *>(form->field(QStringLiteral("branch")));
+    auto *replicas = qobject_cast<QSpinBox *>(form->field(QStringLiteral("replicas")));
+    REQUIRE(environment);
+    REQUIRE(dryRun);
+    REQUIRE(branch);
+    REQUIRE(replicas);
+    CHECK(environment->count() == 2);
+    CHECK(environment->currentText() == QStringLiteral("production"));
+    CHECK_FALSE(dryRun->isChecked());
+    CHECK(branch->text() == QStringLiteral("{{ event.pull_request.head.ref }}"));
+    CHECK(replicas->value() == 2);
+    CHECK_FALSE(editor->isModified());
+    QTest::qWait(30);
+    savePng(view, QStringLiteral("trigger-editor-workflow.png"));
+
+    // Viewing wrote nothing: the template and the inputs left at their defaults stay as they were.
+    const Result<QList<Trigger>> original = TriggerFile::parse(kDeployer);
+    REQUIRE(original.ok());
+    const Result<Trigger> unchanged = editor->currentTrigger();
+    REQUIRE(unchanged.ok());
+    CHECK(TriggerFile::toYaml({*unchanged}) == TriggerFile::toYaml({original->first()}));
+
+    // Edited in the form and saved: the trigger file has the typed values as strings.
+    QTest::mouseClick(dryRun, Qt::LeftButton, {}, QPoint(8, dryRun->height() / 2)); // on its box
+    environment->setCurrentIndex(environment->findText(QStringLiteral("staging")));
+    CHECK(editor->isModified());
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    CHECK_FALSE(editor->isModified());
+    CHECK(desk.storedYaml(QStringLiteral("deployer")) ==
+          deployerYaml(R"(inputs: {branch: "{{ event.pull_request.head.ref }}", dry_run: "true", )"
+                       R"(environment: staging})"));
+
+    // A boolean may take its value from the event: the template toggle swaps the check box for a line.
+    form->setTemplateMode(QStringLiteral("dry_run"), true);
+    auto *dryRunTemplate = qobject_cast<QLineEdit *>(form->templateField(QStringLiteral("dry_run")));
+    REQUIRE(dryRunTemplate);
+    CHECK(dryRunTemplate->isVisible());
+    CHECK_FALSE(dryRun->isVisible());
+    dryRunTemplate->setText(QStringLiteral("{{ event.pull_request.draft }}"));
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    const QByteArray templated =
+        deployerYaml(R"(inputs: {branch: "{{ event.pull_request.head.ref }}", )"
+                     R"(dry_run: "{{ event.pull_request.draft }}", environment: staging})");
+    CHECK(desk.storedYaml(QStringLiteral("deployer")) == templated);
+
+    // Shown again, the template comes back in template mode, and the trigger is unchanged.
+    editor->selectRunAction(1);
+    editor->selectRunAction(0);
+    waitForWorkflowPage(*editor);
+    REQUIRE(editor->workflowPage()->isFormShown());
+    CHECK(form->isTemplateMode(QStringLiteral("dry_run")));
+    CHECK(qobject_cast<QLineEdit *>(form->templateField(QStringLiteral("dry_run")))->text() ==
+          QStringLiteral("{{ event.pull_request.draft }}"));
+    CHECK_FALSE(editor->isModified());
+    const Result<Trigger> reloaded = editor->currentTrigger();
+    REQUIRE(reloaded.ok());
+    CHECK(TriggerFile::toYaml({*reloaded}) == templated);
+}
+
+TEST_CASE("the workflow action falls back to name=value lines for a glob repository", "[ui][triggereditor]")
+{
+    WorkflowDesk desk;
+    TriggerListView view(desk.store);
+    TriggerEditor *editor = desk.openRunTab(view, QStringLiteral("review-bot")); // acme/service-*, acme/api
+    editor->repositoriesEdit()->setText(QStringLiteral("octocat/*"));
+    editor->selectRunAction(1); // workflow: {workflow: ci.yml, ref: main, inputs: {reason: review}}
+    waitForWorkflowPage(*editor);
+    CHECK_FALSE(editor->workflowPage()->isFormShown());
+    CHECK(editor->workflowPage()->note().contains(QStringLiteral("octocat/* is a pattern")));
+    auto *lines = editor->findChild<QPlainTextEdit *>(QStringLiteral("workflowInputLines"));
+    REQUIRE(lines);
+    CHECK(lines->isVisible());
+    CHECK(lines->toPlainText() == QStringLiteral("reason=review"));
+    QTest::qWait(30);
+    savePng(view, QStringLiteral("trigger-editor-workflow-fallback.png"));
+
+    // Without a GitHub connection the lines say so too.
+    TriggerDesk plain;
+    TriggerListView offline(plain.store);
+    REQUIRE(offline.selectTrigger(QStringLiteral("review-bot")));
+    offline.editor()->selectRunAction(1);
+    CHECK_FALSE(offline.editor()->workflowPage()->isFormShown());
+    CHECK(offline.editor()->workflowPage()->note().contains(QStringLiteral("No GitHub connection")));
 }
