@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "afterfirstpaint.h"
 #include "chatdock.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
@@ -25,6 +26,7 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QWindow>
 
 namespace exeserver {
 
@@ -218,12 +220,24 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
             showNotification(notification);
     });
     if (store) {
-        m_workbench = new WorkbenchDocks(this, *store);
-        m_workbench->setHost(m_host);
-        m_workbench->followRepositories(m_dashboard->repositoryPicker());
-        m_workbench->sync()->setService(m_syncService);
+        // The docks start hidden and their views read the store, so a window about to show its first
+        // frame (the start of a returning user) gets them one event-loop turn after that frame.
+        if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
+            AfterFirstPaint::run(this, [this, store]() { createWorkbench(*store); });
+        else
+            createWorkbench(*store);
     }
     followSelection();
+}
+
+void MainWindow::createWorkbench(EventStore &store)
+{
+    if (m_workbench || !m_dashboard)
+        return;
+    m_workbench = new WorkbenchDocks(this, store);
+    m_workbench->setHost(m_host);
+    m_workbench->followRepositories(m_dashboard->repositoryPicker());
+    m_workbench->sync()->setService(m_syncService);
 }
 
 void MainWindow::followSelection()

@@ -109,6 +109,7 @@ private:
     void updateHostStatus();
     void showHostMessage(const QString &title, const QString &body, bool error);
     void followSelection();
+    void createWorkbench(EventStore &store);
     void connectWelcomePage();
     void createTray();
 };
