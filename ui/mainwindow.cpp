@@ -207,7 +207,6 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
-    m_assistant->attach(client, store);
     // "Runs of mine" are the token owner's; failures found by each refresh may become notifications.
     QPointer<MainWindow> self(this);
     client->currentUser([self](Result<AuthenticatedUser> user) {
@@ -219,14 +218,17 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
     });
-    if (store) {
-        // The docks start hidden and their views read the store, so a window about to show its first
-        // frame (the start of a returning user) gets them one event-loop turn after that frame.
-        if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
-            AfterFirstPaint::run(this, [this, store]() { createWorkbench(*store); });
-        else
+    // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
+    // window about to show its first frame (the start of a returning user) gets them after that frame.
+    const auto attachHidden = [this, client, store]() {
+        m_assistant->attach(client, store);
+        if (store)
             createWorkbench(*store);
-    }
+    };
+    if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
+        AfterFirstPaint::run(this, attachHidden);
+    else
+        attachHidden();
     followSelection();
 }
 

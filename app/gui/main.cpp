@@ -93,8 +93,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
     StartupReport::mark("mainwindow");
-    window.assistant()->setStore(store.isOpen() ? &store : nullptr); // conversations live in the store
-    StartupReport::installIfRequested(&window);                      // bench/bench_startup
+    StartupReport::installIfRequested(&window); // bench/bench_startup
     StartupReport::mark("window");
     // Minimised to the tray only when there is a tray to bring it back from.
     if (settings.get(setting::StartMinimised) != QLatin1String("true") || !window.tray()->hasIcon())
@@ -141,7 +140,13 @@ int main(int argc, char *argv[])
     };
     // Credentials usually arrive in the first event-loop turn, before the first frame is painted.
     bool painted = !window.isVisible();
-    AfterFirstPaint::run(&window, [&painted]() { painted = true; });
+    AfterFirstPaint::run(&window, [&]() {
+        painted = true;
+        // Conversations live in the store; the assistant is hidden at start, so it reads them after the
+        // first frame (MainWindow::attachGitHub hands it the store with the client, also after that frame).
+        if (!client)
+            window.assistant()->setStore(store.isOpen() ? &store : nullptr);
+    });
     const auto credentialsReady = [&]() {
         window.refreshCredentials();
         if (!painted)
