@@ -6,7 +6,7 @@
 // StartupReport; "start" is taken right before QProcess::start, so fork/exec and dynamic loading count.
 // Goals: ExeServer within 1.5x of the empty window's start; idle RSS <= 45 MB.
 //
-//     build/bench/bench/bench_startup [--runs N] [--settle-ms MS]
+//     build/bench/bench/bench_startup [--runs N] [--settle-ms MS] [--app PATH-TO-EXESERVER]
 #include "config/settings.h"
 #include "fakegithubserver.h"
 #include "store/eventstore.h"
@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
+#include <QHash>
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QSettings>
@@ -43,6 +44,7 @@ struct Sample
 {
     double firstPaintMs = 0;
     double rssMb = 0;
+    QList<std::pair<QByteArray, double>> stages; // StartupReport::mark, ms since start, in order
 };
 
 std::optional<Sample> runOnce(const QString &program, const QProcessEnvironment &env)
@@ -70,6 +72,9 @@ std::optional<Sample> runOnce(const QString &program, const QProcessEnvironment 
         if (line.startsWith("first_paint_monotonic_ns=")) {
             sample.firstPaintMs = double(line.mid(25).toLongLong() - started) / 1e6;
             painted = true;
+        } else if (line.startsWith("stage_monotonic_ns=")) {
+            const QList<QByteArray> parts = line.mid(19).split(' ');
+            sample.stages.append({parts.value(0), double(parts.value(1).toLongLong() - started) / 1e6});
         } else if (line.startsWith("idle_rss_kb=")) {
             sample.rssMb = double(line.mid(12).toLongLong()) / 1024.0;
             measured = true;
@@ -162,13 +167,17 @@ int main(int argc, char *argv[])
         }
     }
 
-    const QString appPath = QStringLiteral(EXESERVER_GUI_PATH);
+    // --app PATH: another exeserver binary (an A/B against an older build).
+    const qsizetype appAt = args.indexOf(QStringLiteral("--app"));
+    const QString appPath = appAt >= 0 ? args.value(appAt + 1) : QStringLiteral(EXESERVER_GUI_PATH);
     const QString emptyPath = QStringLiteral(EXESERVER_EMPTY_WINDOW_PATH);
     // Warm-up: page cache, fontconfig cache, and ExeServer's first-start snapshot.
     if (!runOnce(emptyPath, env) || !runOnce(appPath, env))
         return 1;
 
     QList<double> emptyPaint, appPaint, emptyRss, appRss, ratios;
+    QList<QByteArray> stageOrder;
+    QHash<QByteArray, QList<double>> stageMs;
     std::printf(
         "run  empty-first-paint-ms  exeserver-first-paint-ms  ratio  empty-rss-MB  exeserver-rss-MB\n");
     for (int i = 0; i < runs; ++i) {
@@ -181,6 +190,11 @@ int main(int argc, char *argv[])
         emptyRss.append(empty->rssMb);
         appRss.append(exe->rssMb);
         ratios.append(exe->firstPaintMs / empty->firstPaintMs);
+        for (const auto &[stage, ms] : exe->stages) {
+            if (!stageOrder.contains(stage))
+                stageOrder.append(stage);
+            stageMs[stage].append(ms);
+        }
         std::printf("%3d  %20.1f  %24.1f  %5.2f  %12.1f  %16.1f\n", i + 1, empty->firstPaintMs,
                     exe->firstPaintMs, ratios.last(), empty->rssMb, exe->rssMb);
     }
@@ -192,6 +206,11 @@ int main(int argc, char *argv[])
                 median(emptyPaint), median(appPaint), ratio, median(ratios));
     std::printf("median idle RSS: empty window %.1f MB, ExeServer %.1f MB (goal <= 45 MB)\n",
                 median(emptyRss), median(appRss));
+    // Where ExeServer's start goes: each stage ends at the time shown (median ms since QProcess::start).
+    std::printf("ExeServer stages, median ms since start:");
+    for (const QByteArray &stage : stageOrder)
+        std::printf(" %s %.1f", stage.constData(), median(stageMs.value(stage)));
+    std::printf(" (first paint %.1f)\n", median(appPaint));
     std::printf("requests ExeServer sent to the fake GitHub server: %lld\n",
                 qlonglong(server.requests().size()));
     return 0;

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "afterfirstpaint.h"
 #include "chatdock.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
@@ -25,6 +26,7 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QWindow>
 
 namespace exeserver {
 
@@ -206,7 +208,6 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
-    m_assistant->attach(client, store);
     // "Runs of mine" are the token owner's; failures found by each refresh may become notifications.
     QPointer<MainWindow> self(this);
     client->currentUser([self](Result<AuthenticatedUser> user) {
@@ -218,15 +219,30 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
     });
-    if (store) {
-        m_workbench = new WorkbenchDocks(this, *store);
-        m_workbench->setHost(m_host);
-        m_workbench->followRepositories(m_dashboard->repositoryPicker());
-        m_workbench->setGitHubClient(client);
-        m_workbench->sync()->setService(m_syncService);
-    }
-    restoreDocks(); // the workbench's docks exist only from here
+    // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
+    // window about to show its first frame (the start of a returning user) gets them after that frame.
+    const auto attachHidden = [this, client, store]() {
+        m_assistant->attach(client, store);
+        if (store)
+            createWorkbench(*store, client);
+        restoreDocks(); // the workbench's docks exist only from here
+    };
+    if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
+        AfterFirstPaint::run(this, attachHidden);
+    else
+        attachHidden();
     followSelection();
+}
+
+void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
+{
+    if (m_workbench || !m_dashboard)
+        return;
+    m_workbench = new WorkbenchDocks(this, store);
+    m_workbench->setHost(m_host);
+    m_workbench->followRepositories(m_dashboard->repositoryPicker());
+    m_workbench->setGitHubClient(client);
+    m_workbench->sync()->setService(m_syncService);
 }
 
 void MainWindow::followSelection()

@@ -110,6 +110,7 @@ private:
     void updateHostStatus();
     void showHostMessage(const QString &title, const QString &body, bool error);
     void followSelection();
+    void createWorkbench(EventStore &store, GitHubClient *client);
     void connectWelcomePage();
     void createTray();
 };

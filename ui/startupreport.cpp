@@ -44,6 +44,15 @@ void StartupReport::installIfRequested(QWidget *window)
     window->installEventFilter(new StartupReport(window, ok ? settle : 3000));
 }
 
+void StartupReport::mark(const char *stage)
+{
+    static const bool enabled = qEnvironmentVariableIntValue("EXESERVER_REPORT_FIRST_PAINT") == 1;
+    if (!enabled)
+        return;
+    std::printf("stage_monotonic_ns=%s %lld\n", stage, monotonicNs());
+    std::fflush(stdout);
+}
+
 StartupReport::StartupReport(QWidget *window, int settleMs)
     : QObject(window)
     , m_settleMs(settleMs)

@@ -1,3 +1,4 @@
+#include "afterfirstpaint.h"
 #include "chatdock.h"
 #include "config/credentialloader.h"
 #include "config/ghclitokensource.h"
@@ -31,6 +32,7 @@ using namespace exeserver;
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    StartupReport::mark("application");
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
     QApplication::setOrganizationName(QString::fromLatin1(kOrganizationName));
     QApplication::setApplicationVersion(QString::fromLatin1(kVersion));
@@ -79,23 +81,24 @@ int main(int argc, char *argv[])
         qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
     }
 
+    StartupReport::mark("store");
     QNetworkAccessManager network;
     // What `exeserver-cli serve` hosts: the webhook receiver (webhook.port), the relay, polling of the
     // dashboard's selected repositories and the triggers. It starts once the secrets are known (the
     // webhook secret and the token may come from the keychain). Declared before the window: it outlives it.
+    // It is created and started after the window's first paint (see startServices below).
     std::unique_ptr<AutomationHost> host;
     const Result<AutomationHost::Options> hostOptions = AutomationHost::optionsFrom(settings);
-    if (hostOptions)
-        host = std::make_unique<AutomationHost>(settings, store.isOpen() ? &store : nullptr, network,
-                                                *hostOptions);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
-    window.assistant()->setStore(store.isOpen() ? &store : nullptr); // conversations live in the store
+    StartupReport::mark("mainwindow");
     StartupReport::installIfRequested(&window); // bench/bench_startup
+    StartupReport::mark("window");
     // Minimised to the tray only when there is a tray to bring it back from.
     if (settings.get(setting::StartMinimised) != QLatin1String("true") || !window.tray()->hasIcon())
         window.show();
+    StartupReport::mark("show");
     if (!hostOptions)
         window.statusBar()->showMessage(QApplication::translate("main", "Webhooks and triggers off: %1")
                                             .arg(hostOptions.error().message));
@@ -104,8 +107,12 @@ int main(int argc, char *argv[])
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
     window.setSettingsServices(&secrets, &network);
-    const auto credentialsReady = [&]() {
-        window.refreshCredentials();
+    // The host and the team database show nothing in the first frame, so at start they wait until it is
+    // painted; the store's recovery above has already settled interrupted actions before any trigger runs.
+    const auto startServices = [&]() {
+        if (hostOptions && !host)
+            host = std::make_unique<AutomationHost>(settings, store.isOpen() ? &store : nullptr, network,
+                                                    *hostOptions);
         if (host && !host->isStarted()) {
             const Status started = host->start();
             if (!started)
@@ -129,6 +136,23 @@ int main(int argc, char *argv[])
                 window.statusBar()->showMessage(QApplication::translate("main", "Sync off: %1").arg(problem));
             }
         }
+        StartupReport::mark("services");
+    };
+    // Credentials usually arrive in the first event-loop turn, before the first frame is painted.
+    bool painted = !window.isVisible();
+    AfterFirstPaint::run(&window, [&]() {
+        painted = true;
+        // Conversations live in the store; the assistant is hidden at start, so it reads them after the
+        // first frame (MainWindow::attachGitHub hands it the store with the client, also after that frame).
+        if (!client)
+            window.assistant()->setStore(store.isOpen() ? &store : nullptr);
+    });
+    const auto credentialsReady = [&]() {
+        window.refreshCredentials();
+        if (!painted)
+            AfterFirstPaint::run(&window, startServices);
+        else
+            startServices();
         if (client || settings.gitHubToken().isEmpty())
             return;
         GitHubClient::Options options = GitHubClient::optionsFrom(settings, &network);
@@ -137,6 +161,7 @@ int main(int argc, char *argv[])
         options.connection.maxRateLimitWaitSecs = 30;
         client = std::make_unique<GitHubClient>(options);
         window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
+        StartupReport::mark("dashboard");
     };
     loadCredentials(settings, secrets, ghCli, credentialsReady);
     // A token pasted into Settings on the welcome page brings up the dashboard without a restart.

@@ -2,6 +2,7 @@
 #include "fakegithubserver.h"
 #include "testutil.h"
 
+#include "afterfirstpaint.h"
 #include "config/settings.h"
 #include "confirm.h"
 #include "dashboardpage.h"
@@ -25,6 +26,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
@@ -36,6 +38,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QWindow>
 
 #include <cmath>
 
@@ -1210,4 +1213,67 @@ TEST_CASE("Dashboard: column widths, order and sorting of both tables survive a 
     CHECK(again.runTable()->horizontalHeader()->visualIndex(RunTableModel::Actor) == 1);
     CHECK(again.workflowTable()->columnWidth(WorkflowTableModel::Repository) == 233);
     CHECK(again.workflowTable()->horizontalHeader()->sortIndicatorOrder() == Qt::DescendingOrder);
+}
+
+TEST_CASE("AfterFirstPaint: work waits for a shown window's first paint and runs soon for a hidden one",
+          "[ui][start]")
+{
+    QWidget hidden;
+    bool hiddenDone = false;
+    AfterFirstPaint::run(&hidden, [&]() { hiddenDone = true; });
+    CHECK_FALSE(hiddenDone); // never inside the call
+    REQUIRE(QTest::qWaitFor([&]() { return hiddenDone; }, 2000));
+
+    QWidget shown;
+    shown.resize(200, 100);
+    bool painted = false;
+    bool paintedBeforeWork = false;
+    bool workDone = false;
+    struct PaintSpy : QObject
+    {
+        bool *painted;
+        explicit PaintSpy(bool *flag)
+            : painted(flag)
+        {
+        }
+        bool eventFilter(QObject *, QEvent *event) override
+        {
+            if (event->type() == QEvent::Paint)
+                *painted = true;
+            return false;
+        }
+    } spy(&painted);
+    shown.installEventFilter(&spy);
+    shown.show();
+    AfterFirstPaint::run(&shown, [&]() {
+        paintedBeforeWork = painted;
+        workDone = true;
+    });
+    REQUIRE(QTest::qWaitFor([&]() { return workDone; }, 2000));
+    CHECK(paintedBeforeWork);
+}
+
+TEST_CASE("Main window: at start the first frame has the dashboard and the hidden docks follow it",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    MainWindow window(settings);
+    // As app/gui/main.cpp: shown first, the client attached before the event loop paints it.
+    window.show();
+    const bool exposedAtAttach = window.windowHandle() && window.windowHandle()->isExposed();
+    window.attachGitHub(desk.client.get(), &desk.store);
+    REQUIRE(window.dashboard());
+    CHECK(window.centralWidget() == window.dashboard());
+    if (!exposedAtAttach)
+        CHECK(window.workbench() == nullptr); // not before the first frame
+    REQUIRE(QTest::qWaitFor([&]() { return window.workbench() != nullptr; }, 2000));
+    CHECK(window.workbench()->eventLogDock()->isHidden());
+    CHECK(window.workbench()->viewMenu()->actions().size() >= 4);
+    waitForFirstLoad(*window.dashboard());
+    CHECK(window.dashboard()->runModel()->rowCount() > 0);
 }
