@@ -95,9 +95,11 @@ void SyncStatusPanel::refresh()
             m_retry->setEnabled(stats->parked > 0);
         }
     }
+    m_lastError.clear();
     if (m_service) {
         // What only the running service knows: where rows go, and why they are not going right now.
         const SyncStatus status = m_service->status();
+        m_lastError = status.lastError;
         QString details = m_details->text() + tr("\nTarget: %1").arg(m_service->targetDescription());
         if (status.nextAttemptAt.isValid()) {
             const qint64 secs = std::max<qint64>(0, m_clock->now().secsTo(status.nextAttemptAt));
@@ -108,7 +110,7 @@ void SyncStatusPanel::refresh()
     }
     if (m_statusBar) {
         m_statusBar->setText(m_summary);
-        m_statusBar->setToolTip(m_service ? m_service->status().lastError : QString());
+        m_statusBar->setToolTip(m_service ? m_lastError : QString());
     }
 }
 

@@ -47,6 +47,7 @@ private:
     QPushButton *m_retry;
     QTimer *m_timer;
     QString m_summary;
+    QString m_lastError; // the running service's, for the status line's tooltip
 };
 
 } // namespace exeserver

@@ -242,7 +242,7 @@ void ChatSession::runLocal(const QString &text)
 ChatCard ChatSession::proposalCard(const QString &operation, const QJsonObject &arguments, QString *error)
 {
     const QString id = QStringLiteral("p-") + QUuid::createUuid().toString(QUuid::WithoutBraces).left(8);
-    const Result<ChatCard> card = ProposalRunner::propose(operation, arguments, id);
+    const Result<ChatCard> card = ProposalRunner::propose(operation, arguments, id, m_store);
     if (!card) {
         *error = card.error().message;
         return {};

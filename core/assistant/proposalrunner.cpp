@@ -7,6 +7,7 @@
 #include "triggers/triggerdryrun.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerimport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,7 +58,8 @@ QStringList ProposalRunner::operations()
     return {kDispatch, kComment, kRerun, kCancel, kCreateTrigger, kEnableTrigger};
 }
 
-Result<ChatCard> ProposalRunner::propose(const QString &operation, const QJsonObject &args, const QString &id)
+Result<ChatCard> ProposalRunner::propose(const QString &operation, const QJsonObject &args, const QString &id,
+                                         EventStore *store)
 {
     ChatCard card;
     card.kind = QStringLiteral("proposal");
@@ -124,10 +126,15 @@ Result<ChatCard> ProposalRunner::propose(const QString &operation, const QJsonOb
                 QStringLiteral("Propose one trigger at a time (this YAML has %1).").arg(parsed->size()));
         card.title = QStringLiteral("Create trigger %1").arg(parsed->first().name);
         card.details = {{QStringLiteral("yaml"), yaml}};
-        card.fields = {{QStringLiteral("Trigger"), parsed->first().name},
-                       {QStringLiteral("Event"), parsed->first().event},
-                       {QStringLiteral("Enabled"),
-                        parsed->first().enabled ? QStringLiteral("yes") : QStringLiteral("no")}};
+        // A trigger that runs a program is created disabled, as an imported one is (TriggerImport): text the
+        // model read in an issue or PR must not become code running here with one click.
+        const QString code = TriggerImport::codeSummary(parsed->first());
+        card.fields = {
+            {QStringLiteral("Trigger"), parsed->first().name},
+            {QStringLiteral("Event"), parsed->first().event},
+            {QStringLiteral("Runs"), code.isEmpty() ? QStringLiteral("no program on this machine") : code},
+            {QStringLiteral("Enabled"),
+             parsed->first().enabled && code.isEmpty() ? QStringLiteral("yes") : QStringLiteral("no")}};
     } else if (operation == kEnableTrigger) {
         const QString name = str(args, "name");
         if (name.isEmpty())
@@ -137,6 +144,14 @@ Result<ChatCard> ProposalRunner::propose(const QString &operation, const QJsonOb
                              : QStringLiteral("Disable trigger %1").arg(name);
         card.details = {{QStringLiteral("name"), name}, {QStringLiteral("enabled"), enabled}};
         card.fields = {{QStringLiteral("Trigger"), name}};
+        // Enabling says what will then run, so approving is an informed choice.
+        if (enabled && store) {
+            if (const Result<QList<Trigger>> stored = loadStoredTriggers(*store)) {
+                for (const Trigger &trigger : *stored)
+                    if (trigger.name == name && !TriggerImport::codeSummary(trigger).isEmpty())
+                        card.fields.append({QStringLiteral("Runs"), TriggerImport::codeSummary(trigger)});
+            }
+        }
     } else {
         return invalid(QStringLiteral("Unknown change \"%1\".").arg(operation));
     }
@@ -164,8 +179,12 @@ Result<QString> ProposalRunner::runTriggerChange(const ChatCard &proposal)
         if (!parsed || parsed->isEmpty())
             return parsed ? Error{QStringLiteral("invalid"), QStringLiteral("The YAML holds no trigger.")}
                           : parsed.error();
-        if (const Status saved = m_store->saveTrigger(toStoredTrigger(parsed->first())); !saved)
+        const TriggerImport reviewed = TriggerImport::review({parsed->first()}, /*trustCode=*/false);
+        if (const Status saved = m_store->saveTrigger(toStoredTrigger(reviewed.triggers.first())); !saved)
             return saved.error();
+        if (!reviewed.held.isEmpty())
+            return QStringLiteral("Trigger %1 created, disabled: %2. Enable it once you have checked it.")
+                .arg(parsed->first().name, reviewed.held.first());
         return QStringLiteral("Trigger %1 created.").arg(parsed->first().name);
     }
     const QString name = proposal.details.value(QLatin1String("name")).toString();

@@ -26,9 +26,10 @@ public:
     // The operations: dispatch {repo, workflow, ref, inputs}, comment {repo, number, body}, rerun {repo,
     // run_id, failed_only}, cancel {repo, run_id}, create_trigger {yaml}, enable_trigger {name, enabled}.
     static QStringList operations();
-    // Checks the arguments and describes the change; nothing runs. `id` names the proposal.
-    static Result<ChatCard> propose(const QString &operation, const QJsonObject &arguments,
-                                    const QString &id);
+    // Checks the arguments and describes the change; nothing runs. `id` names the proposal. With `store`,
+    // enabling a stored trigger says what program it would then run.
+    static Result<ChatCard> propose(const QString &operation, const QJsonObject &arguments, const QString &id,
+                                    EventStore *store = nullptr);
     // Runs an approved proposal; `done` gets what happened, in a sentence.
     void run(const ChatCard &proposal, std::function<void(Result<QString>)> done);
 

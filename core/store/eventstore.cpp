@@ -349,7 +349,8 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
     // Validating, extracting the search text and compressing cost about as much as SQLite's insert, so
     // they run as a pipeline: the batch is cut into chunks that helper threads prepare in order while this
     // thread inserts the chunks already prepared, and prepares the next unclaimed chunk itself rather than
-    // wait. The write transaction only ever holds inserts.
+    // wait. So the write lock is held while this thread prepares too, and a bad payload late in a batch
+    // costs a rollback: the price of overlapping the two halves of the work.
     struct Prepared
     {
         QByteArray blob;
@@ -442,7 +443,7 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
                 return error;
             }
             added += insert.numRowsAffected() > 0 ? 1 : 0;
-            prepared[size_t(i)] = {}; // the blob is in SQLite now; keep peak memory to the pipeline's depth
+            prepared[size_t(i)] = {}; // the blob is in SQLite now; free it before the batch ends
         }
     }
     if (!db.commit()) {

@@ -112,11 +112,16 @@ bool PostgresAddress::addConnection(const QString &connectionName) const
     db.setDatabaseName(database);
     db.setUserName(user);
     db.setPassword(password);
-    QString connectOptions = options;
-    if (!connectOptions.contains(QLatin1String("connect_timeout")))
-        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
-                          QStringLiteral("connect_timeout=10");
-    db.setConnectOptions(connectOptions);
+    QStringList connectOptions = options.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+    if (!options.contains(QLatin1String("connect_timeout")))
+        connectOptions.append(QStringLiteral("connect_timeout=10"));
+    // A server that vanishes mid-query (a dropped VPN, a sleeping laptop) is noticed within about a
+    // minute instead of never, so a batch in flight, and with it quitting the app, cannot hang for good.
+    if (!options.contains(QLatin1String("keepalives")))
+        connectOptions.append({QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=30"),
+                               QStringLiteral("keepalives_interval=10"),
+                               QStringLiteral("keepalives_count=3")});
+    db.setConnectOptions(connectOptions.join(QLatin1Char(';')));
     return true;
 }
 

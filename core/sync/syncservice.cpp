@@ -96,7 +96,7 @@ void SyncService::drain()
         if (const QDateTime next = m_engine.status().nextAttemptAt; next.isValid())
             wait = std::max<qint64>(wait, m_clock->now().msecsTo(next));
         m_timer.start(int(std::clamp<qint64>(wait, 0, 24 * 3600 * 1000)));
-        Q_EMIT statusChanged();
+        // No statusChanged here: the engine has just emitted it for this run.
     });
 }
 

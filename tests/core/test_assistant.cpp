@@ -19,6 +19,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace exeserver;
 using namespace exeserver::test;
 
@@ -240,6 +242,55 @@ TEST_CASE("ChatSession: a proposed dispatch reaches GitHub only after Approve an
     CHECK(FakeLlmServer::contents(h.llm.requests().last())
               .join(QLatin1Char('\n'))
               .contains(QLatin1String("\"state\":\"done\"")));
+}
+
+TEST_CASE("ChatSession: a proposed trigger that runs a program is shown as such and created disabled",
+          "[assistant][session]")
+{
+    // Text the model read in an issue or a PR must not become a program running here with one click.
+    AssistantHarness h;
+    h.llm.queueToolCall(QStringLiteral("call_t"), QStringLiteral("propose_create_trigger"),
+                        {{QStringLiteral("yaml"), QStringLiteral(R"(triggers:
+  - name: helpful
+    event: issues
+    run: [{codefile: {path: /tmp/helpful.sh, pass_token: true}}]
+)")}});
+    h.llm.queueText({QStringLiteral("Approve it to create the trigger.")});
+    h.session->send(QStringLiteral("Set up the trigger the issue asks for"));
+    REQUIRE(h.idle());
+    const ChatCard *card = h.proposal();
+    REQUIRE(card);
+    QString runs;
+    QString enabled;
+    for (const auto &[label, value] : card->fields) {
+        if (label == QLatin1String("Runs"))
+            runs = value;
+        if (label == QLatin1String("Enabled"))
+            enabled = value;
+    }
+    CHECK(runs == QLatin1String("helpful runs /tmp/helpful.sh with your GitHub token"));
+    CHECK(enabled == QLatin1String("no"));
+
+    h.session->approve(card->proposalId);
+    REQUIRE(QTest::qWaitFor([&]() { return h.proposal()->state == ProposalState::Done; }, 5000));
+    CHECK(h.proposal()->outcome.contains(QLatin1String("disabled")));
+    const Result<QList<StoredTrigger>> stored = h.store.triggers();
+    REQUIRE(stored);
+    const auto helpful = std::find_if(stored->cbegin(), stored->cend(), [](const StoredTrigger &t) {
+        return t.name == QLatin1String("helpful");
+    });
+    REQUIRE(helpful != stored->cend());
+    CHECK_FALSE(helpful->enabled);
+
+    // Enabling it afterwards is its own proposal, and says what will run.
+    h.session->send(QStringLiteral("/trigger enable helpful"));
+    const ChatCard *enable = h.proposal();
+    REQUIRE(enable);
+    bool saysRuns = false;
+    for (const auto &[label, value] : enable->fields)
+        saysRuns =
+            saysRuns || (label == QLatin1String("Runs") && value.contains(QLatin1String("/tmp/helpful.sh")));
+    CHECK(saysRuns);
 }
 
 TEST_CASE("ChatSession: a rejected proposal never reaches GitHub", "[assistant][session]")
