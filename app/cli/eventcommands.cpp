@@ -9,9 +9,7 @@
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
 #include "sync/syncservice.h"
-#include "sync/synctarget.h"
 #include "triggers/triggerengine.h"
-#include "util/clock.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -181,24 +179,14 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         return ExitRefused;
     }
     // A team database, when configured, is kept in step while serve runs (what `sync` does on its own).
-    std::unique_ptr<SyncService> sync;
-    if (store && SyncService::isConfigured(settings)) {
-        QString problem;
-        std::unique_ptr<SyncTarget> target =
-            SyncService::targetFrom(settings, context.network(), /*background=*/true, &problem);
-        if (!target) {
-            err << "exeserver-cli: sync off: " << problem << '\n';
-        } else {
-            sync = std::make_unique<SyncService>(*store, std::move(target), SystemClock::instance());
-            if (const Status started = sync->start(); !started) {
-                err << "exeserver-cli: sync off: " << started.error().message << '\n';
-                sync.reset();
-            } else {
-                out << "Syncing events and actions to " << sync->targetDescription() << '\n';
-            }
-        }
-        err.flush();
-    }
+    QString syncProblem;
+    const std::unique_ptr<SyncService> sync =
+        store ? SyncService::startFrom(settings, *store, context.network(), &syncProblem) : nullptr;
+    if (sync)
+        out << "Syncing events and actions to " << sync->targetDescription() << '\n';
+    else if (!syncProblem.isEmpty())
+        err << "exeserver-cli: sync off: " << syncProblem << '\n';
+    err.flush();
     if (host.interruptedCount() > 0)
         out << host.interruptedCount()
             << " action(s) were running when ExeServer last stopped; marked interrupted "

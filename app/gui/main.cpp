@@ -14,9 +14,7 @@
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
-#include "sync/synctarget.h"
 #include "traycontroller.h"
-#include "util/clock.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -120,18 +118,12 @@ int main(int argc, char *argv[])
             window.setAutomationHost(host.get(), started ? QString() : started.error().message);
         }
         // The team database (Supabase or PostgreSQL), once its key may have come from the keychain.
-        if (!sync && store.isOpen() && SyncService::isConfigured(settings)) {
+        if (!sync && store.isOpen()) {
             QString problem;
-            if (std::unique_ptr<SyncTarget> target =
-                    SyncService::targetFrom(settings, network, /*background=*/true, &problem)) {
-                sync = std::make_unique<SyncService>(store, std::move(target), SystemClock::instance());
-                if (const Status started = sync->start(); started)
-                    window.setSyncService(sync.get());
-                else
-                    problem = started.error().message;
-            }
-            if (!problem.isEmpty()) {
-                sync.reset();
+            sync = SyncService::startFrom(settings, store, network, &problem);
+            if (sync) {
+                window.setSyncService(sync.get());
+            } else if (!problem.isEmpty()) {
                 qCWarning(lcApp).noquote() << "sync off:" << problem;
                 window.statusBar()->showMessage(QApplication::translate("main", "Sync off: %1").arg(problem));
             }

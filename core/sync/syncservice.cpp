@@ -38,6 +38,22 @@ bool SyncService::isConfigured(const Settings &settings)
            (settings.isSet(setting::SupabaseUrl) && settings.isSet(setting::SupabaseAnonKey));
 }
 
+std::unique_ptr<SyncService> SyncService::startFrom(const Settings &settings, EventStore &store,
+                                                    QNetworkAccessManager &network, QString *problem)
+{
+    if (!isConfigured(settings))
+        return nullptr;
+    std::unique_ptr<SyncTarget> target = targetFrom(settings, network, /*background=*/true, problem);
+    if (!target)
+        return nullptr;
+    auto sync = std::make_unique<SyncService>(store, std::move(target), SystemClock::instance());
+    if (const Status started = sync->start(); !started) {
+        *problem = started.error().message;
+        return nullptr;
+    }
+    return sync;
+}
+
 SyncService::SyncService(EventStore &store, std::unique_ptr<SyncTarget> target, Clock *clock, Options options,
                          QObject *parent)
     : QObject(parent)

@@ -36,6 +36,11 @@ public:
     static std::unique_ptr<SyncTarget> targetFrom(const Settings &settings, QNetworkAccessManager &network,
                                                   bool background, QString *problem);
     static bool isConfigured(const Settings &settings);
+    // What the app and `serve` do at start: when sync is configured, a started service syncing in the
+    // background (PostgreSQL off the caller's thread); null when it is not configured, or with `problem`
+    // set when it is but cannot start.
+    static std::unique_ptr<SyncService> startFrom(const Settings &settings, EventStore &store,
+                                                  QNetworkAccessManager &network, QString *problem);
 
     SyncService(EventStore &store, std::unique_ptr<SyncTarget> target, Clock *clock, Options options,
                 QObject *parent = nullptr);
