@@ -540,27 +540,10 @@ Result<qint64> EventStore::eventCount(const EventQuery &request, qint64 atMost) 
 
 Result<EventPage> EventStore::events(const EventQuery &request) const
 {
-    QStringList where;
-    QVariantList values;
-    const auto equals = [&](const char *column, const QString &value) {
-        if (value.isEmpty())
-            return;
-        where.append(QLatin1String(column) + QStringLiteral(" = ?"));
-        values.append(value);
-    };
-    equals("type", request.type);
-    equals("action", request.action);
-    equals("repository", request.repository);
-    equals("sender", request.sender);
-    equals("source", request.source);
-    if (request.since.isValid()) {
-        where.append(QStringLiteral("occurred_at >= ?"));
-        values.append(toMs(request.since));
-    }
-    if (request.until.isValid()) {
-        where.append(QStringLiteral("occurred_at < ?"));
-        values.append(toMs(request.until));
-    }
+    // The filters as eventCount() has them; FTS text is added below, by the text search's own strategy.
+    EventFilter filter = eventFilter(request, m_fts, /*includeFtsText=*/false);
+    QStringList &where = filter.where;
+    QVariantList &values = filter.values;
     if (!request.after.isNull()) {
         where.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
         values.append(request.after.occurredAtMs);
@@ -572,12 +555,6 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         values.append(request.before.seq);
     }
     const QString text = request.text.simplified();
-    if (!text.isEmpty() && !m_fts) {
-        for (const QString &word : text.split(QLatin1Char(' '))) {
-            where.append(QStringLiteral("search_text LIKE ? ESCAPE '\\'"));
-            values.append(likePattern(word));
-        }
-    }
     const int limit = std::clamp(request.limit, 1, 10000);
 
     // One page; `matches` (a subquery of FTS rowids) restricts it to text matches when given. Also

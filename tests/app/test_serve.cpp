@@ -46,20 +46,15 @@ int postSigned(QNetworkAccessManager &network, const QUrl &url, const QByteArray
     return status;
 }
 
-} // namespace
-
-TEST_CASE("serve: receives a signed webhook once and exits 0 on SIGTERM", "[cli][serve]")
+// Starts `serve` on a free port without polling and waits until it listens; `out` collects its stdout.
+// Returns the webhook URL.
+QUrl startListening(QProcess &serve, const QString &dataDir, const QProcessEnvironment &env, QString &out)
 {
-    QTemporaryDir dir;
-    QProcessEnvironment env = cleanEnvironment();
-    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QString::fromUtf8(kSecret));
-    QProcess serve;
     serve.setProcessEnvironment(env);
     serve.start(QStringLiteral(EXESERVER_CLI_PATH),
-                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
+                {QStringLiteral("--data-dir"), dataDir, QStringLiteral("serve"),
                  QStringLiteral("--webhook-port"), QStringLiteral("0"), QStringLiteral("--no-poll")});
     REQUIRE(serve.waitForStarted());
-    QString out;
     const QRegularExpression listening(
         QStringLiteral("Listening for GitHub webhooks on http://127\\.0\\.0\\.1:(\\d+)"));
     QRegularExpressionMatch match;
@@ -70,8 +65,20 @@ TEST_CASE("serve: receives a signed webhook once and exits 0 on SIGTERM", "[cli]
             return match.hasMatch();
         },
         15000));
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/github_webhooks").arg(match.captured(1)));
+}
+
+} // namespace
+
+TEST_CASE("serve: receives a signed webhook once and exits 0 on SIGTERM", "[cli][serve]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = cleanEnvironment();
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QString::fromUtf8(kSecret));
+    QProcess serve;
+    QString out;
+    const QUrl url = startListening(serve, dir.path(), env, out);
     CHECK(out.contains(QLatin1StringView("Polling: off (--no-poll)")));
-    const QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/github_webhooks").arg(match.captured(1)));
 
     const QByteArray body =
         R"({"action":"opened","issue":{"id":1},"repository":{"full_name":"octo/serve"},"sender":{"login":"octocat"}})";
@@ -175,24 +182,14 @@ TEST_CASE("serve: keeps a configured Supabase in step with what it receives", "[
     env.insert(QStringLiteral("SUPABASE_URL"), supabase.url());
     env.insert(QStringLiteral("SUPABASE_ANON_KEY"), key);
     QProcess serve;
-    serve.setProcessEnvironment(env);
-    serve.start(QStringLiteral(EXESERVER_CLI_PATH),
-                {QStringLiteral("--data-dir"), dir.path(), QStringLiteral("serve"),
-                 QStringLiteral("--webhook-port"), QStringLiteral("0"), QStringLiteral("--no-poll")});
-    REQUIRE(serve.waitForStarted());
     QString out;
-    const QRegularExpression listening(
-        QStringLiteral("Listening for GitHub webhooks on http://127\\.0\\.0\\.1:(\\d+)"));
-    QRegularExpressionMatch match;
+    const QUrl url = startListening(serve, dir.path(), env, out);
     REQUIRE(QTest::qWaitFor(
         [&]() {
             out += QString::fromUtf8(serve.readAllStandardOutput());
-            match = listening.match(out);
-            return match.hasMatch() &&
-                   out.contains(QLatin1StringView("Syncing events and actions to Supabase"));
+            return out.contains(QLatin1StringView("Syncing events and actions to Supabase"));
         },
         15000));
-    const QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/github_webhooks").arg(match.captured(1)));
     const QByteArray body =
         R"({"action":"opened","issue":{"id":7},"repository":{"full_name":"octo/sync"},"sender":{"login":"octocat"}})";
     QNetworkAccessManager network;
