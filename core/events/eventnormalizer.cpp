@@ -212,6 +212,19 @@ QString EventNormalizer::dedupeKey(const QString &eventName, const QJsonObject &
     return {};
 }
 
+QStringList EventNormalizer::dedupeKeyTypes()
+{
+    return {QStringLiteral("push"),
+            QStringLiteral("pull_request"),
+            QStringLiteral("issues"),
+            QStringLiteral("issue_comment"),
+            QStringLiteral("pull_request_review_comment"),
+            QStringLiteral("commit_comment"),
+            QStringLiteral("pull_request_review"),
+            QStringLiteral("release"),
+            QStringLiteral("fork")};
+}
+
 void EventNormalizer::fillCommonFields(NormalizedEvent &event, const QJsonObject &payload)
 {
     event.action = stringAt(payload, QLatin1StringView("action"));

@@ -37,6 +37,8 @@ public:
     // types where the payload identifies the event itself (not just the object it happened to). Empty
     // otherwise. See docs/architecture-events.md.
     static QString dedupeKey(const QString &eventName, const QJsonObject &payload);
+    // The event types dedupeKey() can give a key to; for every other type it is always empty.
+    static QStringList dedupeKeyTypes();
 
     static QString contentHashId(const QString &eventName, const QByteArray &payload);
 

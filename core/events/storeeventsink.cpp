@@ -29,6 +29,7 @@ Event toEvent(const NormalizedEvent &event)
     stored.receivedAt = event.receivedAt;
     stored.occurredAt = event.occurredAt.isValid() ? event.occurredAt : event.receivedAt;
     stored.payload = event.payload;
+    stored.dedupeKey = event.dedupeKey;
     return stored;
 }
 
@@ -39,13 +40,9 @@ StoreEventSink::StoreEventSink(EventStore &store)
 
 Result<EventSink::Outcome> StoreEventSink::accept(const NormalizedEvent &event)
 {
-    if (!event.dedupeKey.isEmpty() && m_dedupeKeys.contains(event.dedupeKey))
-        return Outcome::Duplicate;
     const Result<bool> added = m_store.addEvent(toEvent(event));
     if (!added)
         return added.error();
-    if (!event.dedupeKey.isEmpty())
-        m_dedupeKeys.insert(event.dedupeKey);
     return *added ? Outcome::Stored : Outcome::Duplicate;
 }
 

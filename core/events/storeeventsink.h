@@ -3,8 +3,6 @@
 #include "events/event.h"
 #include "events/eventsink.h"
 
-#include <QSet>
-
 namespace exeserver {
 
 class EventStore;
@@ -13,10 +11,9 @@ class EventStore;
 // payload does not say (the store orders by it).
 Event toEvent(const NormalizedEvent &event);
 
-// Stores accepted events in the EventStore. The store knows only ids; the secondary dedupe key (the same
-// GitHub event from a webhook and from the poller) is matched against the keys this sink has seen since it
-// was created — see docs/architecture-events.md for why that is enough for now and what would make it
-// durable.
+// Stores accepted events in the EventStore, which dedupes by id and by the secondary dedupe key (the same
+// GitHub event from a webhook and from the poller), durably: see "Secondary dedupe key" in
+// docs/ARCHITECTURE.md.
 class StoreEventSink final : public EventSink
 {
 public:
@@ -25,7 +22,6 @@ public:
 
 private:
     EventStore &m_store;
-    QSet<QString> m_dedupeKeys;
 };
 
 } // namespace exeserver

@@ -410,6 +410,11 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         QStringLiteral("INSERT INTO events (id, type, action, repository, sender, source, occurred_at, "
                        "received_at, payload, "
                        "search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"));
+    // An event whose dedupe key is already taken is the same GitHub event seen from another source (or
+    // earlier in this batch): it is not stored again. Claiming the key first makes that one statement.
+    QSqlQuery claimKey(db);
+    claimKey.prepare(
+        QStringLiteral("INSERT INTO event_keys (key, event_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"));
     int added = 0;
     const qint64 now = m_clock->nowMSecs();
     for (Chunk &chunk : chunks) {
@@ -425,6 +430,20 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
                                  .arg(events[i].id, prepared[size_t(i)].error)};
             }
             const Event &event = events[i];
+            if (!event.dedupeKey.isEmpty()) {
+                claimKey.bindValue(0, event.dedupeKey);
+                claimKey.bindValue(1, event.id);
+                if (!claimKey.exec()) {
+                    const Error error = sqlError(claimKey.lastError(), QStringLiteral("store events"));
+                    stopHelpers();
+                    db.rollback();
+                    return error;
+                }
+                if (claimKey.numRowsAffected() == 0) {
+                    prepared[size_t(i)] = {};
+                    continue;
+                }
+            }
             const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
             insert.bindValue(0, event.id);
             insert.bindValue(1, event.type);
@@ -1005,6 +1024,10 @@ Result<PruneReport> EventStore::prune(const PruneOptions &options)
             return fail(query);
         report.events += query.numRowsAffected();
     }
+    // The keys of pruned events go with them (no foreign key: a cascade would scan event_keys per row).
+    if (report.events > 0 &&
+        !query.exec(QStringLiteral("DELETE FROM event_keys WHERE event_id NOT IN (SELECT id FROM events)")))
+        return fail(query);
     if (!db.commit())
         return sqlError(db.lastError(), QStringLiteral("prune"));
     return report;

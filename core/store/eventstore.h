@@ -88,8 +88,9 @@ public:
     // For the other store classes (SqliteResponseCache, Outbox) that share this connection.
     QSqlDatabase database() const;
 
-    // Events. Stored once per id: a second copy is ignored. Invalid events (no id, no type, a payload that
-    // is not JSON) are refused whole.
+    // Events. Stored once per id, and once per dedupe key (the same GitHub event from another source,
+    // remembered in event_keys across restarts): a second copy is ignored. Invalid events (no id, no type,
+    // a payload that is not JSON) are refused whole.
     Result<bool> addEvent(const Event &event);
     Result<int> addEvents(const QList<Event> &events); // one transaction; returns how many were new
     Result<std::optional<Event>> event(const QString &id) const;

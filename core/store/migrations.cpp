@@ -1,9 +1,11 @@
 #include "store/migrations.h"
 
 #include "config/logging.h"
+#include "events/eventnormalizer.h"
 #include "store/payloadcodec.h"
 #include "store/searchtext.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
@@ -226,7 +228,48 @@ Status step5(QSqlDatabase &db)
                    });
 }
 
-const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5};
+// The secondary dedupe key of each event that has one (see EventNormalizer::dedupeKey), so an event seen
+// by the webhook and by the poller is stored once across restarts too. Its own small table rather than a
+// column with a unique index: most events have no key and would pay for the index on every insert.
+// Keys are backfilled for the events the Events API could still return (it goes back 90 days at most).
+Status step6(QSqlDatabase &db)
+{
+    Status created = run(db, {QStringLiteral(R"(CREATE TABLE event_keys (
+            key TEXT PRIMARY KEY,
+            event_id TEXT NOT NULL) WITHOUT ROWID)")});
+    if (!created)
+        return created;
+    const QStringList types = EventNormalizer::dedupeKeyTypes();
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    select.prepare(
+        QStringLiteral("SELECT id, type, payload FROM events WHERE received_at >= ? AND type IN (%1)")
+            .arg(QStringList(types.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    select.addBindValue(QDateTime::currentMSecsSinceEpoch() - 90LL * 24 * 3600 * 1000);
+    for (const QString &type : types)
+        select.addBindValue(type);
+    if (!select.exec())
+        return Error{QStringLiteral("migration"), select.lastError().text()};
+    QSqlQuery insert(db);
+    insert.prepare(
+        QStringLiteral("INSERT INTO event_keys (key, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+    while (select.next()) {
+        const Result<QByteArray> json = PayloadCodec::decode(select.value(2).toByteArray());
+        if (!json)
+            continue;
+        const QString key =
+            EventNormalizer::dedupeKey(select.value(1).toString(), QJsonDocument::fromJson(*json).object());
+        if (key.isEmpty())
+            continue;
+        insert.bindValue(0, key);
+        insert.bindValue(1, select.value(0));
+        if (!insert.exec())
+            return Error{QStringLiteral("migration"), insert.lastError().text()};
+    }
+    return success();
+}
+
+const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5, step6};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

@@ -62,7 +62,8 @@ TEST_CASE("EventStore: a new database gets the latest schema, WAL and foreign ke
     CHECK(pragma(store, QStringLiteral("foreign_keys")) == QLatin1String("1"));
     CHECK(pragma(store, QStringLiteral("synchronous")) == QLatin1String("1")); // NORMAL
     const QStringList names = tables(store);
-    for (const char *table : {"events", "actions", "http_cache", "outbox", "triggers", "trigger_firings"})
+    for (const char *table :
+         {"events", "actions", "http_cache", "outbox", "triggers", "trigger_firings", "event_keys"})
         CHECK(names.contains(QLatin1String(table)));
     CHECK(store.hasFullTextSearch() == migrations::fts5Available(store.database()));
 }
@@ -149,6 +150,95 @@ TEST_CASE("EventStore: the same id is stored once, and invalid events are refuse
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().kind == QLatin1String("invalid_payload"));
     CHECK(*store.eventCount() == 3); // the whole batch was refused
+}
+
+TEST_CASE("EventStore: an event seen from two sources is stored once, across restarts and after prune",
+          "[store][dedupe]")
+{
+    QTemporaryDir dir;
+    Event fromWebhook = sampleEvent(1);
+    fromWebhook.dedupeKey = QStringLiteral("push:o/r:refs/heads/main:aaa:bbb");
+    Event fromPoll = sampleEvent(2);
+    fromPoll.source = eventsource::Poll;
+    fromPoll.dedupeKey = fromWebhook.dedupeKey;
+    {
+        EventStore store;
+        REQUIRE(store.open(dbPath(dir)).ok());
+        CHECK(*store.addEvent(fromWebhook) == true);
+        // In one batch too: the first copy wins, keyless events are unaffected.
+        Event twin = sampleEvent(3);
+        twin.dedupeKey = QStringLiteral("issues:o/r:7:opened:2025-11-20T08:15:30Z");
+        Event twinCopy = sampleEvent(4);
+        twinCopy.dedupeKey = twin.dedupeKey;
+        CHECK(*store.addEvents({twin, sampleEvent(5), twinCopy}) == 2);
+        CHECK_FALSE(store.event(sampleEvent(4).id)->has_value());
+    }
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    CHECK(*store.addEvent(fromPoll) == false); // the key outlived the process that stored it
+    CHECK_FALSE(store.event(fromPoll.id)->has_value());
+    CHECK(*store.eventCount() == 3);
+
+    // A refused batch leaves no key behind.
+    Event keyed = sampleEvent(6);
+    keyed.dedupeKey = QStringLiteral("fork:o/r:6");
+    Event broken = sampleEvent(7);
+    broken.payload = "{not json";
+    REQUIRE_FALSE(store.addEvents({keyed, broken}).ok());
+    CHECK(*store.addEvent(keyed) == true);
+
+    // Pruning an event frees its key.
+    PruneOptions all;
+    all.keepNewestEvents = 0;
+    REQUIRE(store.prune(all).ok());
+    QSqlQuery keys(store.database());
+    REQUIRE(keys.exec(QStringLiteral("SELECT COUNT(*) FROM event_keys")));
+    REQUIRE(keys.next());
+    CHECK(keys.value(0).toInt() == 0);
+    CHECK(*store.addEvent(fromPoll) == true);
+}
+
+TEST_CASE("EventStore: upgrading to event_keys backfills the keys of the last 90 days",
+          "[store][migrations][dedupe]")
+{
+    QTemporaryDir dir;
+    const QByteArray push = R"({"ref":"refs/heads/main","before":"883efe0","after":"7a8f3ac",)"
+                            R"("repository":{"id":1,"full_name":"o/r"},"sender":{"login":"octocat"}})";
+    const auto pushEvent = [&](const QString &id, qint64 daysAgo) {
+        Event event = sampleEvent(0);
+        event.id = id;
+        event.type = QStringLiteral("push");
+        event.payload = push;
+        event.receivedAt = QDateTime::currentDateTimeUtc().addDays(-daysAgo);
+        event.occurredAt = event.receivedAt;
+        return event;
+    };
+    {
+        EventStore old;
+        EventStore::Options options;
+        options.migrateTo = 5;
+        REQUIRE(old.open(dbPath(dir), options).ok());
+        REQUIRE(old.addEvent(pushEvent(QStringLiteral("delivery-recent"), 2)).ok());
+    }
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    REQUIRE(store.schemaVersion() == 6);
+    Event fromPoll = pushEvent(QStringLiteral("events-api:1"), 0);
+    fromPoll.dedupeKey = QStringLiteral("push:o/r:refs/heads/main:883efe0:7a8f3ac");
+    CHECK(*store.addEvent(fromPoll) == false);
+
+    // Events older than the Events API reaches back get no key: nothing could duplicate them.
+    QTemporaryDir oldDir;
+    {
+        EventStore old;
+        EventStore::Options options;
+        options.migrateTo = 5;
+        REQUIRE(old.open(dbPath(oldDir), options).ok());
+        REQUIRE(old.addEvent(pushEvent(QStringLiteral("delivery-ancient"), 200)).ok());
+    }
+    EventStore upgraded;
+    REQUIRE(upgraded.open(dbPath(oldDir)).ok());
+    CHECK(*upgraded.addEvent(fromPoll) == true);
 }
 
 TEST_CASE("EventStore: a large batch is stored in order, or not at all when one payload is bad", "[store]")

@@ -2,10 +2,14 @@
 
 #include "events/eventnormalizer.h"
 #include "events/memoryeventsink.h"
+#include "events/storeeventsink.h"
+#include "store/eventstore.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QUuid>
 
 using namespace exeserver;
@@ -131,6 +135,21 @@ TEST_CASE("EventNormalizer: the same push from a webhook and the Events API is s
     CHECK(*sink.accept(*fromHook) == EventSink::Outcome::Stored);
     CHECK(*sink.accept(*fromApi) == EventSink::Outcome::Duplicate);
     CHECK(sink.size() == 1);
+
+    // The store remembers the key: the poller of the next start finds the webhook's event already there.
+    QTemporaryDir dir;
+    const QString path = QDir(dir.path()).filePath(QStringLiteral("exeserver.db"));
+    {
+        EventStore store;
+        REQUIRE(store.open(path).ok());
+        StoreEventSink webhookSide(store);
+        CHECK(*webhookSide.accept(*fromHook) == EventSink::Outcome::Stored);
+    }
+    EventStore store;
+    REQUIRE(store.open(path).ok());
+    StoreEventSink pollerSide(store);
+    CHECK(*pollerSide.accept(*fromApi) == EventSink::Outcome::Duplicate);
+    CHECK(*store.eventCount() == 1);
 }
 
 TEST_CASE("EventNormalizer: pull request, comment, review and release items", "[events][normalizer]")

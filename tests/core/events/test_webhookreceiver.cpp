@@ -1,6 +1,7 @@
 #include "catch.h"
 
 #include "events/eventintake.h"
+#include "events/eventnormalizer.h"
 #include "events/memoryeventsink.h"
 #include "events/webhookreceiver.h"
 #include "events/webhooksignature.h"
@@ -208,9 +209,13 @@ TEST_CASE("WebhookReceiver: every @octokit/webhooks-examples payload is accepted
     }
     CHECK(collapsing.sink.size() + collapsing.sink.duplicates() == examples);
     QSet<QString> keys;
+    const QStringList keyedTypes = EventNormalizer::dedupeKeyTypes();
     for (const NormalizedEvent &event : fixture.sink.events()) {
-        if (!event.dedupeKey.isEmpty())
+        if (!event.dedupeKey.isEmpty()) {
             keys.insert(event.dedupeKey);
+            // The migration that backfills keys reads only these types.
+            CHECK(keyedTypes.contains(event.name));
+        }
     }
     qsizetype keyless = 0;
     for (const NormalizedEvent &event : fixture.sink.events())
