@@ -213,13 +213,14 @@ TEST_CASE("EventStore: upgrading to event_keys backfills the keys of the last 90
         event.occurredAt = event.receivedAt;
         return event;
     };
-    {
+    const auto storeAtVersion5 = [](const QTemporaryDir &in, const Event &event) {
         EventStore old;
         EventStore::Options options;
         options.migrateTo = 5;
-        REQUIRE(old.open(dbPath(dir), options).ok());
-        REQUIRE(old.addEvent(pushEvent(QStringLiteral("delivery-recent"), 2)).ok());
-    }
+        REQUIRE(old.open(dbPath(in), options).ok());
+        REQUIRE(old.addEvent(event).ok());
+    };
+    storeAtVersion5(dir, pushEvent(QStringLiteral("delivery-recent"), 2));
     EventStore store;
     REQUIRE(store.open(dbPath(dir)).ok());
     REQUIRE(store.schemaVersion() == 6);
@@ -229,13 +230,7 @@ TEST_CASE("EventStore: upgrading to event_keys backfills the keys of the last 90
 
     // Events older than the Events API reaches back get no key: nothing could duplicate them.
     QTemporaryDir oldDir;
-    {
-        EventStore old;
-        EventStore::Options options;
-        options.migrateTo = 5;
-        REQUIRE(old.open(dbPath(oldDir), options).ok());
-        REQUIRE(old.addEvent(pushEvent(QStringLiteral("delivery-ancient"), 200)).ok());
-    }
+    storeAtVersion5(oldDir, pushEvent(QStringLiteral("delivery-ancient"), 200));
     EventStore upgraded;
     REQUIRE(upgraded.open(dbPath(oldDir)).ok());
     CHECK(*upgraded.addEvent(fromPoll) == true);
