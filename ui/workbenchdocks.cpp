@@ -23,9 +23,16 @@ namespace exeserver {
 
 namespace {
 
-// "View" before "Help", which stays last by convention.
+// "View" before "Help", which stays last by convention. The assistant dock may have made it already: one
+// View menu, shared.
 QMenu *addViewMenu(QMainWindow *window)
 {
+    for (QAction *action : window->menuBar()->actions()) {
+        if (action->menu() && action->text().remove(QLatin1Char('&')) == WorkbenchDocks::tr("View")) {
+            action->menu()->addSeparator();
+            return action->menu();
+        }
+    }
     auto *menu = new QMenu(WorkbenchDocks::tr("&View"), window);
     const QList<QAction *> menus = window->menuBar()->actions();
     window->menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);
@@ -85,6 +92,11 @@ QDockWidget *WorkbenchDocks::addDock(const QString &title, const QString &name)
     m_window->addDockWidget(Qt::BottomDockWidgetArea, dock);
     dock->hide(); // opened from the View menu; the dashboard stays the first thing seen
     m_viewMenu->addAction(dock->toggleViewAction());
+    // Chosen from the menu, a dock tabbed behind another comes to the front (and so gets its view).
+    connect(dock->toggleViewAction(), &QAction::triggered, dock, [dock](bool checked) {
+        if (checked)
+            dock->raise();
+    });
     return dock;
 }
 
