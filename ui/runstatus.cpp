@@ -1,11 +1,13 @@
 #include "runstatus.h"
 
+#include <QEvent>
 #include <QGuiApplication>
 #include <QHash>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
+#include <QPointer>
 #include <QStyleHints>
 
 namespace exeserver {
@@ -71,9 +73,56 @@ bool isDarkPalette()
     return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
 }
 
+namespace {
+
+// isDarkPalette() copies the application palette; the tables ask for a colour per cell and repaint, so the
+// answer is kept until the application's palette (or, on Qt 6.5+, the colour scheme) changes.
+class DarkPaletteCache : public QObject
+{
+public:
+    explicit DarkPaletteCache(QObject *app)
+        : QObject(app)
+    {
+        app->installEventFilter(this);
+    }
+    bool dark()
+    {
+        if (!m_known) {
+            m_dark = isDarkPalette();
+            m_known = true;
+        }
+        return m_dark;
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::ThemeChange)
+            m_known = false;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    bool m_known = false;
+    bool m_dark = false;
+};
+
+bool cachedDarkPalette()
+{
+    static QPointer<DarkPaletteCache> cache;
+    if (!cache) {
+        if (!QCoreApplication::instance())
+            return isDarkPalette();
+        cache = new DarkPaletteCache(QCoreApplication::instance()); // deleted with the application
+    }
+    return cache->dark();
+}
+
+} // namespace
+
 QColor runStateColor(RunState state)
 {
-    return runStateColor(state, isDarkPalette());
+    return runStateColor(state, cachedDarkPalette());
 }
 
 QColor runStateColor(RunState state, bool dark)
