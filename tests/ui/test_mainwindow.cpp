@@ -243,6 +243,10 @@ TEST_CASE("Main window: a dock left open is built and shown at the next start, t
     CHECK(docks->actionLog()->model()->rowCount() == 1);
     CHECK_FALSE(docks->isBuilt(docks->eventLogDock()));
     CHECK_FALSE(docks->isBuilt(docks->triggersDock()));
+    CHECK(docks->actionLogDock()->height() > 100); // restored with room for its rows, not squeezed
+    QApplication::processEvents();
+    REQUIRE(again.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-restored-dock.png"))));
 }
 
 TEST_CASE("Main window: clicking a failed action's notification opens the action log on that action",
