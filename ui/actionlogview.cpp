@@ -115,6 +115,28 @@ void ActionLogView::refresh()
     m_status->setText(statusText());
 }
 
+bool ActionLogView::selectAction(const QString &actionId)
+{
+    m_model->refresh();
+    // What a notification points at has just happened: it is on the first page, almost always.
+    constexpr int kMaxPages = 5;
+    for (int pages = 1; pages <= kMaxPages; ++pages) {
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            if (m_model->actionAt(row)->id != actionId)
+                continue;
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+            return true;
+        }
+        if (!m_model->canFetchMore({}))
+            break;
+        m_model->fetchMore({});
+    }
+    m_message = tr("Action %1 is not among the newest actions.").arg(actionId);
+    m_status->setText(statusText());
+    return false;
+}
+
 void ActionLogView::showSelected()
 {
     const ActionRecord *action = m_model->actionAt(m_table->currentIndex().row());

@@ -31,6 +31,8 @@ public:
     QTableView *table() const { return m_table; }
     QString statusText() const;
     QString outputText() const;
+    // Re-reads the log and selects the action (a notification's); reads at most a few pages to find it.
+    bool selectAction(const QString &actionId);
 
 public Q_SLOTS:
     void refresh();

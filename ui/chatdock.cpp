@@ -27,12 +27,33 @@ namespace exeserver {
 ChatDock::ChatDock(Settings &settings, QWidget *parent)
     : QDockWidget(tr("Assistant"), parent)
     , m_settings(settings)
-    , m_network(new QNetworkAccessManager(this))
-    , m_session(new ChatSession(settings, *m_network, nullptr, nullptr, this))
 {
     setObjectName(QStringLiteral("AssistantDock"));
     setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
                 QDockWidget::DockWidgetFloatable);
+    m_toggle = toggleViewAction();
+    m_toggle->setText(tr("&Assistant"));
+    m_toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_toggle->setToolTip(tr("Show or hide the assistant (Ctrl+Shift+A)"));
+    // Shown (toggle, restoreState): the content is there before the dock is painted.
+    connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            build();
+    });
+}
+
+ChatSession *ChatDock::session()
+{
+    build();
+    return m_session;
+}
+
+void ChatDock::build()
+{
+    if (m_session)
+        return;
+    m_network = new QNetworkAccessManager(this);
+    m_session = new ChatSession(m_settings, *m_network, nullptr, nullptr, this);
     setTitleBarWidget(createTitleBar());
 
     m_body = new QWidget(this);
@@ -74,6 +95,8 @@ ChatDock::ChatDock(Settings &settings, QWidget *parent)
     inputRow->addWidget(m_stop);
     layout->addLayout(inputRow);
     setWidget(m_body);
+    if (isVisible())
+        m_body->show(); // built while being shown
 
     connect(m_input, &QLineEdit::returnPressed, this, &ChatDock::sendInput);
     connect(m_send, &QPushButton::clicked, this, &ChatDock::sendInput);
@@ -83,10 +106,9 @@ ChatDock::ChatDock(Settings &settings, QWidget *parent)
     connect(m_session, &ChatSession::cleared, this, &ChatDock::removeMessages);
     connect(m_session, &ChatSession::busyChanged, this, &ChatDock::updateState);
 
-    m_toggle = toggleViewAction();
-    m_toggle->setText(tr("&Assistant"));
-    m_toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    m_toggle->setToolTip(tr("Show or hide the assistant (Ctrl+Shift+A)"));
+    m_session->setGitHub(m_github);
+    if (m_store)
+        m_session->setStore(m_store); // loads the latest conversation, announced message by message
     updateState();
 }
 
@@ -159,7 +181,9 @@ void ChatDock::addTo(QMainWindow *window)
 
 void ChatDock::attach(GitHubClient *github, EventStore *store)
 {
-    m_session->setGitHub(github);
+    m_github = github;
+    if (m_session)
+        m_session->setGitHub(github);
     if (store && store != m_store)
         setStore(store);
 }
@@ -167,6 +191,8 @@ void ChatDock::attach(GitHubClient *github, EventStore *store)
 void ChatDock::setStore(EventStore *store)
 {
     m_store = store;
+    if (!m_session)
+        return; // read when the dock is first shown
     removeMessages();
     m_session->setStore(store); // loads the latest conversation, announced message by message
     updateState();
@@ -174,6 +200,7 @@ void ChatDock::setStore(EventStore *store)
 
 void ChatDock::setCollapsed(bool collapsed)
 {
+    build();
     m_collapsed = collapsed;
     m_body->setVisible(!collapsed);
     m_collapseButton->setText(collapsed ? QStringLiteral("▸") : QStringLiteral("▾"));
@@ -188,6 +215,7 @@ QList<ChatMessageWidget *> ChatDock::messageWidgets() const
 
 void ChatDock::sendInput()
 {
+    build();
     updateState(); // a key may have arrived from the keychain since
     const QString text = m_input->text().trimmed();
     if (text.isEmpty())
@@ -200,7 +228,7 @@ void ChatDock::sendInput()
 
 void ChatDock::clearConversation()
 {
-    if (m_session->messages().isEmpty())
+    if (!m_session || m_session->messages().isEmpty())
         return;
     if (!Confirm::ask(this, tr("Clear conversation"),
                       tr("Clear the whole conversation? The assistant forgets it too.")))

@@ -22,7 +22,9 @@ class Settings;
 
 // The "Assistant" dock: the conversation (ChatSession) as bubbles with Markdown, code blocks and cards,
 // an input line, Send and Stop, and a title bar with Clear, Minimise (collapse to the title bar), Float
-// and Close. Toggled from View → Assistant, the toolbar and Ctrl+Shift+A.
+// and Close. Toggled from View → Assistant, the toolbar and Ctrl+Shift+A. Hidden at start, so the
+// session (with its network manager), the widgets and the stored conversation are made the first time the
+// dock is shown or the session is asked for: the window's first frame does not wait for them.
 class ChatDock : public QDockWidget
 {
     Q_OBJECT
@@ -36,7 +38,8 @@ public:
     void attach(GitHubClient *github, EventStore *store);
     void setStore(EventStore *store);
 
-    ChatSession *session() const { return m_session; }
+    ChatSession *session(); // builds the dock's content if it is not built yet
+    bool isBuilt() const { return m_session != nullptr; }
     QAction *toggleAction() const { return m_toggle; }
     bool isCollapsed() const { return m_collapsed; }
     void setCollapsed(bool collapsed);
@@ -47,6 +50,7 @@ public Q_SLOTS:
     void clearConversation(); // asks first
 
 private:
+    void build();
     QWidget *createTitleBar();
     void addMessage(int index);
     void updateMessage(int index);
@@ -69,6 +73,7 @@ private:
     QToolButton *m_collapseButton = nullptr;
     QList<ChatMessageWidget *> m_messages;
     EventStore *m_store = nullptr;
+    GitHubClient *m_github = nullptr;
     bool m_collapsed = false;
 };
 

@@ -152,8 +152,6 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
 
     // Error banner: visible, never silent; Retry does a full reload.
     m_banner->setObjectName(QStringLiteral("errorBanner"));
-    m_banner->setStyleSheet(QStringLiteral("#errorBanner { background: #ffebe9; border: 1px solid #cf222e; "
-                                           "border-radius: 4px; } #errorBanner QLabel { color: #82071e; }"));
     m_bannerText->setObjectName(QStringLiteral("errorBannerText"));
     m_bannerText->setWordWrap(true);
     m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -574,6 +572,11 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
 
 void DashboardPage::showError(const QString &text, const QString &details)
 {
+    // Styled when first shown: a style sheet costs the start a parse and a style for a banner rarely seen.
+    if (m_banner->styleSheet().isEmpty())
+        m_banner->setStyleSheet(
+            QStringLiteral("#errorBanner { background: #ffebe9; border: 1px solid #cf222e; "
+                           "border-radius: 4px; } #errorBanner QLabel { color: #82071e; }"));
     m_bannerText->setText(QStringLiteral("⚠ ") + text);
     m_banner->setToolTip(details);
     m_banner->show();

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -195,6 +196,28 @@ void EventLogView::applyFilters()
     // the whole count at once.
     m_table->scrollToTop();
     m_model->setFilter(filter);
+}
+
+bool EventLogView::selectEvent(const QString &eventId)
+{
+    for (QLineEdit *edit : {m_type, m_repository, m_sender, m_search})
+        edit->clear();
+    {
+        const QSignalBlocker blocked(m_time); // one reload below, not one per cleared field
+        m_time->setCurrentIndex(0);
+    }
+    applyFilters();
+    m_model->refresh(); // events that arrived since the last count
+    const int rows = std::min(m_model->rowCount(), 5 * EventLogModel::kPageSize);
+    for (int row = 0; row < rows; ++row) {
+        if (m_model->eventAt(row).id != eventId)
+            continue;
+        m_table->selectRow(row);
+        m_table->scrollTo(m_model->index(row, 0));
+        return true;
+    }
+    m_status->setText(tr("%1 · event %2 is not among the newest %3").arg(statusText(), eventId).arg(rows));
+    return false;
 }
 
 void EventLogView::refresh()

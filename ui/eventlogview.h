@@ -40,6 +40,9 @@ public:
     void setSearchText(const QString &text);
     void setTimeRange(int index); // 0 any time, 1 last hour, 2 day, 3 week, 4 month
     void applyFilters();          // at once (typing applies after a short pause)
+    // Clears the filters, re-reads the log and selects the event (a notification's) with its payload;
+    // looks among the newest few hundred events, where an event just processed is.
+    bool selectEvent(const QString &eventId);
 
     // The draft "Create trigger from this event" emits: the selected row's event, with the payload fields
     // selected in the tree (none selected: repository, type and action only).

@@ -92,7 +92,17 @@ void MainWindow::createTray()
     });
     connect(m_trayController, &TrayController::eventRequested, this, [this](const QString &eventId) {
         statusBar()->showMessage(tr("Event %1").arg(eventId), 15000);
+        if (m_workbench)
+            m_workbench->showEvent(eventId);
         Q_EMIT eventRequested(eventId);
+    });
+    connect(m_trayController, &TrayController::actionRequested, this, [this](const QString &actionId) {
+        if (!m_workbench)
+            statusBar()->showMessage(tr("Action %1: the action log needs the event store.").arg(actionId),
+                                     15000);
+        else if (!m_workbench->showAction(actionId))
+            statusBar()->showMessage(tr("Action %1 is no longer among the newest actions.").arg(actionId),
+                                     15000);
     });
 }
 
@@ -129,8 +139,8 @@ SettingsDialog *MainWindow::openSettings()
     connect(dialog, &SettingsDialog::saved, this, [this](bool tokenChanged) {
         refreshCredentials();
         m_notifications->setChoices(NotificationChoices::from(m_settings));
-        if (tokenChanged && m_dashboard)
-            statusBar()->showMessage(tr("The new token is used from the next start."), 15000);
+        if (tokenChanged)
+            useNewToken();
         Q_EMIT settingsSaved(tokenChanged);
     });
     dialog->open();
@@ -208,12 +218,8 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     setCentralWidget(m_dashboard); // deletes the welcome page
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
-    // "Runs of mine" are the token owner's; failures found by each refresh may become notifications.
-    QPointer<MainWindow> self(this);
-    client->currentUser([self](Result<AuthenticatedUser> user) {
-        if (self && user)
-            self->m_notifications->setLogin(user->user.login);
-    });
+    m_client = client;
+    fetchLogin();
     connect(m_dashboard, &DashboardPage::refreshed, this, [this]() {
         for (const DesktopNotification &notification :
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
@@ -232,6 +238,32 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     else
         attachHidden();
     followSelection();
+}
+
+void MainWindow::fetchLogin()
+{
+    // "Runs of mine" are the token owner's; failures found by each refresh may become notifications.
+    QPointer<MainWindow> self(this);
+    m_client->currentUser([self](Result<AuthenticatedUser> user) {
+        if (self && user)
+            self->m_notifications->setLogin(user->user.login);
+    });
+}
+
+void MainWindow::useNewToken()
+{
+    // Without a dashboard yet, the token brings one up (app/gui/main.cpp answers settingsSaved).
+    if (!m_client || !m_dashboard)
+        return;
+    const QString token = m_settings.gitHubToken();
+    if (token.isEmpty() || token == m_client->token())
+        return; // e.g. GITHUB_TOKEN in the environment wins over the keychain
+    m_client->setToken(token);
+    fetchLogin();
+    // Another token may see other repositories; the runs are re-read with the new one at once.
+    m_dashboard->loadRepositories();
+    m_dashboard->refresh();
+    statusBar()->showMessage(tr("The new token is in use."), 15000);
 }
 
 void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
@@ -281,12 +313,12 @@ void MainWindow::setAutomationHost(AutomationHost *host, const QString &startErr
             statusBar()->showMessage(m_lastHostMessage = message); // not chosen for the tray; still said
     });
     connect(host, &AutomationHost::actionFinished, this,
-            [this](const QString &, ActionKind kind, const QString &target, ActionStatus status,
+            [this](const QString &actionId, ActionKind kind, const QString &target, ActionStatus status,
                    const QString &detail) {
                 if (status != ActionStatus::Failure)
                     return;
                 if (const auto shown = m_notifications->triggerFailed(
-                        tr("%1 %2 failed: %3").arg(toString(kind), target, detail)))
+                        tr("%1 %2 failed: %3").arg(toString(kind), target, detail), QString(), actionId))
                     showNotification(*shown);
             });
     connect(host, &AutomationHost::warningRaised, this,

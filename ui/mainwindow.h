@@ -104,6 +104,7 @@ private:
     SecretStore *m_secrets = nullptr;
     QNetworkAccessManager *m_network = nullptr;
     WorkbenchDocks *m_workbench = nullptr; // event and action logs, triggers
+    GitHubClient *m_client = nullptr;      // the dashboard's
     QString m_hostError;
     QString m_lastHostMessage;
 
@@ -113,6 +114,8 @@ private:
     void createWorkbench(EventStore &store, GitHubClient *client);
     void connectWelcomePage();
     void createTray();
+    void useNewToken();
+    void fetchLogin();
 };
 
 } // namespace exeserver

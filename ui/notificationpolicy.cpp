@@ -99,7 +99,8 @@ NotificationPolicy::triggerMessage(const TriggerNotification &message) const
 }
 
 std::optional<DesktopNotification> NotificationPolicy::triggerFailed(const QString &message,
-                                                                     const QString &eventId) const
+                                                                     const QString &eventId,
+                                                                     const QString &actionId) const
 {
     if (!m_choices.triggerFailures)
         return std::nullopt;
@@ -107,10 +108,12 @@ std::optional<DesktopNotification> NotificationPolicy::triggerFailed(const QStri
     notification.title = tr("Trigger failed");
     notification.body = message;
     notification.warning = true;
-    if (!eventId.isEmpty()) {
+    notification.eventId = eventId;
+    notification.actionId = actionId;
+    if (!actionId.isEmpty())
+        notification.target = DesktopNotification::Target::Action;
+    else if (!eventId.isEmpty())
         notification.target = DesktopNotification::Target::Event;
-        notification.eventId = eventId;
-    }
     return notification;
 }
 

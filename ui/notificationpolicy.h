@@ -22,6 +22,7 @@ struct DesktopNotification
         Window, // just bring the window up
         Run,    // the run's details: repo + runId
         Event,  // the event: eventId
+        Action, // the action in the action log: actionId
     };
     QString title;
     QString body;
@@ -30,6 +31,7 @@ struct DesktopNotification
     QString repo;
     qint64 runId = 0;
     QString eventId;
+    QString actionId;
 };
 
 // What the user asked to be told about (Settings → Desktop).
@@ -62,9 +64,10 @@ public:
     // Every run a dashboard refresh listed; returns the notifications it warrants, newest first.
     QList<DesktopNotification> runsRefreshed(const QList<DashboardRun> &runs);
     std::optional<DesktopNotification> triggerMessage(const TriggerNotification &notification) const;
-    // A trigger that could not run, or an action that failed; `eventId` when known.
-    std::optional<DesktopNotification> triggerFailed(const QString &message,
-                                                     const QString &eventId = {}) const;
+    // A trigger that could not run, or an action that failed; `eventId` when known. Clicking it opens the
+    // action (`actionId`) when there is one, else the event.
+    std::optional<DesktopNotification> triggerFailed(const QString &message, const QString &eventId = {},
+                                                     const QString &actionId = {}) const;
 
 private:
     bool wanted(const DashboardRun &run) const;

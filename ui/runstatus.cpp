@@ -1,12 +1,20 @@
 #include "runstatus.h"
 
+#include <QApplication>
+#include <QEvent>
 #include <QGuiApplication>
 #include <QHash>
+#include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
+#include <QPointer>
+#include <QStyle>
 #include <QStyleHints>
+#include <QStyleOption>
+
+#include <algorithm>
 
 namespace exeserver {
 
@@ -71,9 +79,56 @@ bool isDarkPalette()
     return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
 }
 
+namespace {
+
+// isDarkPalette() copies the application palette; the tables ask for a colour per cell and repaint, so the
+// answer is kept until the application's palette (or, on Qt 6.5+, the colour scheme) changes.
+class DarkPaletteCache : public QObject
+{
+public:
+    explicit DarkPaletteCache(QObject *app)
+        : QObject(app)
+    {
+        app->installEventFilter(this);
+    }
+    bool dark()
+    {
+        if (!m_known) {
+            m_dark = isDarkPalette();
+            m_known = true;
+        }
+        return m_dark;
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::ThemeChange)
+            m_known = false;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    bool m_known = false;
+    bool m_dark = false;
+};
+
+bool cachedDarkPalette()
+{
+    static QPointer<DarkPaletteCache> cache;
+    if (!cache) {
+        if (!QCoreApplication::instance())
+            return isDarkPalette();
+        cache = new DarkPaletteCache(QCoreApplication::instance()); // deleted with the application
+    }
+    return cache->dark();
+}
+
+} // namespace
+
 QColor runStateColor(RunState state)
 {
-    return runStateColor(state, isDarkPalette());
+    return runStateColor(state, cachedDarkPalette());
 }
 
 QColor runStateColor(RunState state, bool dark)
@@ -214,20 +269,70 @@ QPixmap drawIcon(RunState state, int frame, int size, bool dark)
 
 } // namespace
 
+namespace {
+
+// Draws a size when it is first asked for: the tables use 16 px, a combo box perhaps another, and the
+// start does not draw four sizes of every state and spinner frame before the first frame.
+class RunStateIconEngine : public QIconEngine
+{
+public:
+    RunStateIconEngine(RunState state, int frame, bool dark)
+        : m_state(state)
+        , m_frame(frame)
+        , m_dark(dark)
+    {
+    }
+
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State) override
+    {
+        const int side = std::max(1, std::min(size.width(), size.height()));
+        QPixmap &drawn = m_pixmaps[side];
+        if (drawn.isNull())
+            drawn = drawIcon(m_state, m_frame, side, m_dark);
+        if (mode == QIcon::Disabled) {
+            QStyleOption option;
+            option.palette = QGuiApplication::palette();
+            return QApplication::style()->generatedIconPixmap(mode, drawn, &option);
+        }
+        return drawn;
+    }
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        painter->drawPixmap(rect, pixmap(rect.size(), mode, state));
+    }
+    QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override
+    {
+        const int side = std::min(size.width(), size.height());
+        return QSize(side, side);
+    }
+    QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override
+    {
+        return {QSize(16, 16), QSize(24, 24), QSize(32, 32), QSize(48, 48)};
+    }
+    QIconEngine *clone() const override { return new RunStateIconEngine(*this); }
+    QString key() const override { return QStringLiteral("exeserver-run-state"); }
+
+private:
+    RunState m_state;
+    int m_frame;
+    bool m_dark;
+    QHash<int, QPixmap> m_pixmaps;
+};
+
+} // namespace
+
 QIcon runStateIcon(RunState state, int frame)
 {
     static QHash<int, QIcon> cache;
     if (state != RunState::InProgress)
         frame = 0;
     frame %= kSpinnerFrames;
-    const bool dark = isDarkPalette();
+    const bool dark = cachedDarkPalette();
     const int key = (int(state) * kSpinnerFrames + frame) * 2 + (dark ? 1 : 0);
     auto it = cache.constFind(key);
     if (it != cache.constEnd())
         return *it;
-    QIcon icon;
-    for (int size : {16, 24, 32, 48})
-        icon.addPixmap(drawIcon(state, frame, size, dark));
+    const QIcon icon(new RunStateIconEngine(state, frame, dark));
     cache.insert(key, icon);
     return icon;
 }

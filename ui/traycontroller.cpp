@@ -80,6 +80,9 @@ void TrayController::openLastNotification()
     case DesktopNotification::Target::Event:
         Q_EMIT eventRequested(m_last.eventId);
         break;
+    case DesktopNotification::Target::Action:
+        Q_EMIT actionRequested(m_last.actionId);
+        break;
     case DesktopNotification::Target::Window:
         break;
     }

@@ -40,7 +40,7 @@ public:
     DesktopNotification lastNotification() const { return m_last; }
 
 public Q_SLOTS:
-    // What QSystemTrayIcon::messageClicked leads to: the last notification's run or event.
+    // What QSystemTrayIcon::messageClicked leads to: the last notification's run, event or action.
     void openLastNotification();
 
 Q_SIGNALS:
@@ -48,6 +48,7 @@ Q_SIGNALS:
     void quitRequested();
     void runRequested(const QString &repo, qint64 runId);
     void eventRequested(const QString &eventId);
+    void actionRequested(const QString &actionId);
 
 private:
     void updatePauseState();

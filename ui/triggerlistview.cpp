@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -184,8 +185,20 @@ std::optional<Trigger> TriggerListView::stored(const QString &name) const
     return std::nullopt;
 }
 
+void TriggerListView::scheduleReload()
+{
+    if (m_reloadScheduled)
+        return;
+    m_reloadScheduled = true;
+    QTimer::singleShot(0, this, [this]() {
+        if (m_reloadScheduled)
+            reload();
+    });
+}
+
 void TriggerListView::reload()
 {
+    m_reloadScheduled = false; // a reload now also answers a scheduled one
     m_reloading = true;
     m_triggers.clear();
     QStringList broken;
@@ -247,6 +260,7 @@ void TriggerListView::reload()
         else if (m_editor->originalName() == m_current || m_current.isEmpty())
             m_editor->clear();
     }
+    Q_EMIT reloaded();
 }
 
 bool TriggerListView::confirmLeave()

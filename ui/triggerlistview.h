@@ -70,6 +70,12 @@ public:
 
 public Q_SLOTS:
     void reload();
+    // Reloads once in the next event-loop turn however often it is called before then: each finished
+    // action asks for one (its counts changed), and a reload queries the activity of every trigger.
+    void scheduleReload();
+
+Q_SIGNALS:
+    void reloaded();
 
 private:
     friend class TriggerChange;
@@ -89,6 +95,7 @@ private:
     QList<Trigger> m_triggers;
     QString m_current; // the trigger in the editor
     bool m_reloading = false;
+    bool m_reloadScheduled = false;
     std::function<UnsavedAnswer()> m_prompt;
 };
 

@@ -63,6 +63,9 @@ public:
     static Options optionsFrom(const Settings &settings, QNetworkAccessManager *network);
 
     GitHubConnection &connection() { return *m_connection; }
+    // The token used from the next request on (Settings changed it while the app runs).
+    void setToken(const QString &token) { m_connection->setToken(token); }
+    QString token() const { return m_connection->options().token; }
     RateLimitState rateLimit() const { return m_connection->rateLimit(); }
 
     void currentUser(Callback<AuthenticatedUser> done);

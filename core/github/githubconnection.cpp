@@ -125,6 +125,16 @@ GitHubConnection::GitHubConnection(Options options, QObject *parent)
     connect(m_wakeTimer, &QTimer::timeout, this, &GitHubConnection::pump);
 }
 
+void GitHubConnection::setToken(const QString &token)
+{
+    if (token == m_options.token)
+        return;
+    m_options.token = token;
+    m_rateLimit = {};
+    Q_EMIT rateLimitChanged(m_rateLimit);
+    pump(); // calls held back by the old token's rate limit may go now
+}
+
 GitHubConnection::~GitHubConnection() = default;
 
 QUrl GitHubConnection::urlFor(const QString &path, const QUrlQuery &query) const

@@ -101,6 +101,9 @@ public:
     ~GitHubConnection() override;
 
     void send(GitHubRequest request, Handler handler);
+    // A token changed in the settings: requests started from now on carry it (those in flight finish with
+    // the old one). The rate limit is the old token's, so it is forgotten.
+    void setToken(const QString &token);
 
     const Options &options() const { return m_options; }
     QUrl urlFor(const QString &path, const QUrlQuery &query = {}) const;

@@ -4,10 +4,13 @@
 
 #include "actionlogmodel.h"
 #include "actionlogview.h"
+#include "eventlogmodel.h"
 #include "eventlogview.h"
+#include "jsontreemodel.h"
 #include "store/eventstore.h"
 #include "store/outbox.h"
 #include "syncstatuspanel.h"
+#include "triggerlistview.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
 #include "triggers/triggerengine.h"
@@ -23,6 +26,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -238,4 +242,80 @@ TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sy
 
     sync->retryParked();
     CHECK(sync->summary() == QStringLiteral("Sync: 4 pending · 0 parked · last 5 min ago"));
+}
+
+TEST_CASE("hidden workbench docks have no view until shown and build it on first show", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("dashboard")));
+    WorkbenchDocks docks(&window, desk.store);
+    QSignalSpy eventLogs(&docks, &WorkbenchDocks::eventLogCreated);
+    QSignalSpy actionLogs(&docks, &WorkbenchDocks::actionLogCreated);
+    QSignalSpy triggerLists(&docks, &WorkbenchDocks::triggersCreated);
+    window.resize(1200, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    for (QDockWidget *dock : {docks.triggersDock(), docks.eventLogDock(), docks.actionLogDock()}) {
+        INFO(dock->objectName().toStdString());
+        CHECK(dock->isHidden());
+        CHECK_FALSE(docks.isBuilt(dock));
+    }
+    CHECK(window.findChildren<EventLogView *>().isEmpty());
+    CHECK(window.findChildren<ActionLogView *>().isEmpty());
+    CHECK(window.findChildren<TriggerListView *>().isEmpty());
+    CHECK(docks.isBuilt(docks.syncDock())); // its line is in the status bar from the start
+
+    docks.eventLogDock()->toggleViewAction()->trigger(); // View → Event log
+    REQUIRE(eventLogs.size() == 1);
+    CHECK(docks.isBuilt(docks.eventLogDock()));
+    CHECK(docks.eventLog()->isVisible());
+    CHECK(docks.eventLog()->statusText() == QStringLiteral("1 event"));
+    CHECK(docks.eventLog()->model()->eventAt(0).id == test::sampleEvent(7).id);
+    CHECK_FALSE(docks.isBuilt(docks.actionLogDock()));
+
+    docks.actionLogDock()->toggleViewAction()->trigger();
+    REQUIRE(actionLogs.size() == 1);
+    CHECK(docks.actionLog()->isVisible());
+    CHECK(docks.actionLog()->model()->rowCount() == 3);
+    docks.triggersDock()->toggleViewAction()->trigger();
+    REQUIRE(triggerLists.size() == 1);
+    CHECK(docks.triggers()->triggerNames() == QStringList{QStringLiteral("note")});
+    // Hidden and shown again: the same views, not new ones.
+    docks.eventLogDock()->hide();
+    docks.eventLogDock()->show();
+    CHECK(eventLogs.size() == 1);
+    QApplication::processEvents();
+    savePng(window, QStringLiteral("workbench-built-on-show.png"));
+}
+
+TEST_CASE("the workbench opens an action or an event selected in its log", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("dashboard")));
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1200, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+
+    REQUIRE(docks.showAction(desk.failedId));
+    CHECK(docks.actionLogDock()->isVisible());
+    ActionLogView *actions = docks.actionLog();
+    const ActionRecord *selected = actions->model()->actionAt(actions->table()->currentIndex().row());
+    REQUIRE(selected);
+    CHECK(selected->id == desk.failedId);
+    CHECK(actions->outputText().contains(QStringLiteral("the target is read-only")));
+    CHECK_FALSE(docks.showAction(QStringLiteral("no-such-action")));
+
+    REQUIRE(desk.store.addEvent(test::sampleEvent(8)).ok());
+    docks.eventLog()->setTypeFilter(QStringLiteral("push")); // a filter that hides the event is cleared
+    docks.eventLog()->applyFilters();
+    REQUIRE(docks.showEvent(test::sampleEvent(7).id));
+    CHECK(docks.eventLogDock()->isVisible());
+    EventLogView *events = docks.eventLog();
+    CHECK(events->model()->eventAt(events->table()->currentIndex().row()).id == test::sampleEvent(7).id);
+    CHECK(events->payloadModel()->rowCount() > 0); // its payload is shown
+    QApplication::processEvents();
+    savePng(window, QStringLiteral("workbench-event-opened.png"));
 }

@@ -334,3 +334,35 @@ TEST_CASE("Chat dock: a failed run's card leads to its jobs and the failing step
     REQUIRE_FALSE(answer->findChildren<ChatCardWidget *>(QStringLiteral("runCard")).isEmpty());
     d.screenshot(QStringLiteral("chatdock-run.png"));
 }
+
+TEST_CASE("Chat dock: hidden at start it builds nothing and reads the conversation when first shown",
+          "[ui][assistant]")
+{
+    AssistantHarness h(false);
+    h.session->send(QStringLiteral("/help")); // answered locally, kept in the store
+    REQUIRE(h.idle());
+    const qsizetype stored = h.session->messages().size();
+    REQUIRE(stored >= 2);
+
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("Dashboard"), &window));
+    auto *dock = new ChatDock(*h.settings, &window);
+    dock->addTo(&window);
+    dock->attach(h.github.client.get(), &h.store);
+    window.resize(1000, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    CHECK_FALSE(dock->isBuilt());
+    CHECK(dock->widget() == nullptr);
+    CHECK(dock->findChildren<QLineEdit *>().isEmpty());
+
+    dock->toggleAction()->trigger(); // View → Assistant
+    REQUIRE(dock->isVisible());
+    CHECK(dock->isBuilt());
+    REQUIRE(dock->findChild<QLineEdit *>(QStringLiteral("chatInput")));
+    CHECK(dock->messageWidgets().size() == stored); // the last conversation, from the store
+    QApplication::processEvents();
+    REQUIRE(dock->widget()->isVisible());
+    REQUIRE(window.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("chatdock-built-on-show.png"))));
+}

@@ -1,28 +1,41 @@
 #include "catch.h"
+#include "fakegithubserver.h"
 #include "fakepostgrest.h"
 #include "storetestutil.h"
 #include "testutil.h"
 
+#include "actionlogmodel.h"
+#include "actionlogview.h"
 #include "config/settings.h"
+#include "eventlogmodel.h"
+#include "eventlogview.h"
 #include "exeserver/version.h"
+#include "github/githubclient.h"
 #include "mainwindow.h"
+#include "notificationpolicy.h"
 #include "store/eventstore.h"
 #include "sync/postgresttarget.h"
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
+#include "traycontroller.h"
 #include "util/clock.h"
+#include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <memory>
 
 using namespace exeserver;
 
@@ -40,6 +53,43 @@ QAction *findAction(QMenuBar *bar, const QString &menuText, const QString &actio
     }
     return nullptr;
 }
+
+// A returning user's window: a token, the fake GitHub, and a store with one event and one failed action.
+struct WorkbenchWindowDesk
+{
+    QTemporaryDir dir;
+    exeserver::test::FakeGitHubServer server;
+    QNetworkAccessManager network;
+    EventStore store;
+    std::unique_ptr<Settings> settings;
+    std::unique_ptr<GitHubClient> client;
+    QString failedId;
+
+    WorkbenchWindowDesk()
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(server.start());
+        REQUIRE(store.open(dir.filePath(QStringLiteral("exeserver.db"))).ok());
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+        env.insert(QStringLiteral("GITHUB_API_URL"), server.baseUrl().toString());
+        env.insert(QStringLiteral("GH_TOKEN"),
+                   QString::fromLatin1(exeserver::test::FakeGitHubServer::DefaultToken));
+        settings = std::make_unique<Settings>(env);
+        client = std::make_unique<GitHubClient>(GitHubClient::optionsFrom(*settings, &network));
+        const Event event = test::sampleEvent(4);
+        REQUIRE(store.addEvent(event).ok());
+        const auto failed = store.beginAction({ActionKind::CodeFile, QStringLiteral("/home/me/deploy.sh"),
+                                               event.id, QStringLiteral("deploy"), true});
+        REQUIRE(failed.ok());
+        failedId = *failed;
+        ActionOutcome failure;
+        failure.status = ActionStatus::Failure;
+        failure.exitCode = 3;
+        failure.output = QStringLiteral("error: the target is read-only");
+        REQUIRE(store.finishAction(failedId, failure).ok());
+    }
+};
 
 } // namespace
 
@@ -165,4 +215,84 @@ TEST_CASE("Sync panel: shows the running sync's target and why it is backing off
         panel.findChild<QLabel *>(QStringLiteral("syncDetails"))->text().contains(QLatin1String("Failing:")));
     CHECK_FALSE(line->text().contains(key));
     CHECK_FALSE(line->toolTip().contains(key));
+}
+
+TEST_CASE("Main window: a dock left open is built and shown at the next start, the others are not built",
+          "[ui][workbench]")
+{
+    WorkbenchWindowDesk desk;
+    {
+        MainWindow window(*desk.settings);
+        window.attachGitHub(desk.client.get(), &desk.store);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        REQUIRE(window.workbench());
+        window.workbench()->actionLogDock()->show();
+        QTest::qWait(20);
+        window.close();
+    }
+    MainWindow again(*desk.settings);
+    // As app/gui/main.cpp: shown, then the client attached; the docks follow the first frame.
+    again.show();
+    again.attachGitHub(desk.client.get(), &desk.store);
+    REQUIRE(QTest::qWaitFor(
+        [&]() { return again.workbench() && again.workbench()->isBuilt(again.workbench()->actionLogDock()); },
+        3000));
+    WorkbenchDocks *docks = again.workbench();
+    REQUIRE(QTest::qWaitFor([&]() { return docks->actionLogDock()->isVisible(); }, 2000));
+    CHECK(docks->actionLog()->model()->rowCount() == 1);
+    CHECK_FALSE(docks->isBuilt(docks->eventLogDock()));
+    CHECK_FALSE(docks->isBuilt(docks->triggersDock()));
+    CHECK(docks->actionLogDock()->height() > 100); // restored with room for its rows, not squeezed
+    QApplication::processEvents();
+    REQUIRE(again.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-restored-dock.png"))));
+}
+
+TEST_CASE("Main window: clicking a failed action's notification opens the action log on that action",
+          "[ui][workbench]")
+{
+    WorkbenchWindowDesk desk;
+    MainWindow window(*desk.settings);
+    window.attachGitHub(desk.client.get(), &desk.store);
+    window.resize(1200, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    REQUIRE(window.workbench());
+    WorkbenchDocks *docks = window.workbench();
+    CHECK_FALSE(docks->isBuilt(docks->actionLogDock()));
+    int viewMenus = 0; // the assistant's toggle and the workbench's docks share one
+    for (QAction *menu : window.menuBar()->actions())
+        viewMenus += menu->text().remove(QLatin1Char('&')) == QStringLiteral("View") ? 1 : 0;
+    CHECK(viewMenus == 1);
+
+    // What MainWindow makes of the host's actionFinished with a failure.
+    const auto failed = window.notificationPolicy().triggerFailed(
+        QStringLiteral("codefile /home/me/deploy.sh failed: exit code 3"), {}, desk.failedId);
+    REQUIRE(failed);
+    CHECK(failed->target == DesktopNotification::Target::Action);
+    window.showNotification(*failed);
+    window.showMinimized();
+    window.tray()->openLastNotification(); // what QSystemTrayIcon::messageClicked calls
+    CHECK_FALSE(window.isMinimized());
+    REQUIRE(docks->actionLogDock()->isVisible());
+    ActionLogView *actions = docks->actionLog();
+    const ActionRecord *selected = actions->model()->actionAt(actions->table()->currentIndex().row());
+    REQUIRE(selected);
+    CHECK(selected->id == desk.failedId);
+    CHECK(actions->outputText().contains(QStringLiteral("read-only")));
+    QApplication::processEvents();
+    REQUIRE(window.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-failed-action-opened.png"))));
+
+    // A notification about an event opens the event log on it.
+    DesktopNotification about;
+    about.title = QStringLiteral("PR 4 opened");
+    about.target = DesktopNotification::Target::Event;
+    about.eventId = test::sampleEvent(4).id;
+    window.showNotification(about);
+    window.tray()->openLastNotification();
+    REQUIRE(docks->eventLogDock()->isVisible());
+    EventLogView *events = docks->eventLog();
+    CHECK(events->model()->eventAt(events->table()->currentIndex().row()).id == about.eventId);
 }

@@ -4,6 +4,7 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
+#include "dashboardmodels.h"
 #include "dashboardpage.h"
 #include "github/githubclient.h"
 #include "mainwindow.h"
@@ -19,6 +20,7 @@
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -383,4 +385,56 @@ TEST_CASE("Settings dialog: File → Settings… is Ctrl+comma and every field h
     INFO(unnamed.join(QStringLiteral(", ")).toStdString());
     CHECK(unnamed.isEmpty());
     dialog->reject();
+}
+
+TEST_CASE("Settings dialog: a new token applies at once, the dashboard refreshes with it", "[ui]")
+{
+    const QString oldToken = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    const QString newToken = QStringLiteral("ghp_replacedWhileRunning0123456789abcd");
+    FakeGitHubServer server;
+    REQUIRE(server.start());
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    env.insert(QStringLiteral("GITHUB_API_URL"), server.baseUrl().toString());
+    Settings settings(env);
+    settings.provideSecret(setting::GitHubToken, oldToken, SettingSource::Keychain);
+    SecretStore secrets(std::make_unique<MemorySecretBackend>());
+    QNetworkAccessManager network;
+    GitHubClient client(GitHubClient::optionsFrom(settings, &network));
+
+    MainWindow window(settings);
+    window.setSettingsServices(&secrets, &network);
+    window.attachGitHub(&client, nullptr);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    DashboardPage *page = window.dashboard();
+    REQUIRE(page);
+    page->setAutoRefreshIntervals(3600000, 3600000); // only the refreshes this test asks for
+    REQUIRE(
+        QTest::qWaitFor([&]() { return page->runModel()->rowCount() > 0 && !page->isRefreshing(); }, 15000));
+
+    // The old token is revoked on GitHub and a new one pasted into Settings.
+    server.setToken(newToken);
+    const qsizetype before = server.requests().size();
+    const int refreshes = page->refreshCount();
+    SettingsDialog *dialog = window.openSettings();
+    REQUIRE(dialog);
+    dialog->lineEdit(setting::GitHubToken)->setText(newToken);
+    REQUIRE(saveAndWait(*dialog));
+    CHECK(client.token() == newToken);
+    REQUIRE(
+        QTest::qWaitFor([&]() { return page->refreshCount() > refreshes && !page->isRefreshing(); }, 15000));
+    REQUIRE(
+        QTest::qWaitFor([&]() { return !server.requestsTo(QStringLiteral("/user/repos")).isEmpty(); }, 5000));
+    const QList<test::RecordedRequest> after = server.requests().mid(before);
+    REQUIRE_FALSE(after.isEmpty());
+    for (const test::RecordedRequest &request : after) {
+        INFO(request.path.toStdString());
+        CHECK(request.header("Authorization") == "Bearer " + newToken.toUtf8());
+        CHECK(request.status != 401);
+    }
+    CHECK(page->runModel()->rowCount() > 0);
+    CHECK(window.statusBar()->currentMessage() == QStringLiteral("The new token is in use."));
+    CHECK(window.tokenStatusText().contains(QStringLiteral("keychain")));
 }

@@ -578,3 +578,27 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
     CHECK_FALSE(offline.editor()->workflowPage()->isFormShown());
     CHECK(offline.editor()->workflowPage()->note().contains(QStringLiteral("No GitHub connection")));
 }
+
+TEST_CASE("trigger list reloads once for a burst of finished actions", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    QSignalSpy reloaded(&view, &TriggerListView::reloaded);
+    // Ten actions of review-bot finish in one go, as a busy trigger's do.
+    for (int i = 0; i < 10; ++i) {
+        const auto id = desk.store.beginAction(
+            {ActionKind::Notify, QStringLiteral("note %1").arg(i), {}, QStringLiteral("review-bot"), true});
+        REQUIRE(id.ok());
+        REQUIRE(desk.store.finishAction(*id, ActionOutcome{}).ok());
+        view.scheduleReload();
+    }
+    CHECK(reloaded.isEmpty()); // not while the actions are still being reported
+    REQUIRE(QTest::qWaitFor([&]() { return !reloaded.isEmpty(); }, 2000));
+    QTest::qWait(20);
+    CHECK(reloaded.size() == 1);
+    const QList<QTableWidgetItem *> rows =
+        view.table()->findItems(QStringLiteral("review-bot"), Qt::MatchExactly);
+    REQUIRE(rows.size() == 1);
+    CHECK(view.table()->item(rows.first()->row(), TriggerListView::SuccessColumn)->text() ==
+          QStringLiteral("10"));
+}
