@@ -37,6 +37,10 @@ constexpr int kSqliteNotADb = 26;
 constexpr qsizetype kEventsPerWorker = 64;
 // Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
 constexpr qsizetype kEventsPerChunk = 32;
+// How many entries of the time index a text search walks, newest first, looking for a page of matches
+// before it sorts every match instead: enough for a term in one event of a few hundred, and cheap
+// (an index step and an in-memory probe each) when the matches are all older than that.
+constexpr qint64 kTextSearchWalk = 32768;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -558,36 +562,50 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     const int limit = std::clamp(request.limit, 1, 10000);
 
     // One page; `matches` (a subquery of FTS rowids) restricts it to text matches when given. Also
-    // reports the position of the row after the page, which the text search needs.
+    // reports the position of the row after the page, which the text search needs. `walk` instead gives
+    // a FROM clause whose rows already come in page order (with its values and extra WHERE terms): then
+    // there is no ORDER BY, so SQLite stops reading at the page's end.
     struct Run
     {
         EventPage page;
         bool more = false;
         qint64 beyondOccurred = 0;
     };
-    const auto run = [&](const QString &matches, const QVariantList &matchValues) -> Result<Run> {
+    struct Walk
+    {
+        QString from;
+        QVariantList fromValues;
+        QStringList where;
+        QVariantList whereValues;
+    };
+    const auto run = [&](const QString &matches, const QVariantList &matchValues,
+                         const Walk &walk = {}) -> Result<Run> {
         const QString source =
-            matches.isEmpty()
+            !walk.from.isEmpty() ? walk.from
+            : matches.isEmpty()
                 ? QStringLiteral("events")
                 // CROSS JOIN keeps SQLite from scanning events and probing the matches.
                 : QStringLiteral("(%1) AS matches CROSS JOIN events ON events.seq = matches.r").arg(matches);
+        const QStringList terms = walk.where + where;
+        const QString order = !walk.from.isEmpty()  ? QString()
+                              : request.oldestFirst ? QStringLiteral("ORDER BY occurred_at ASC, seq ASC")
+                                                    : QStringLiteral("ORDER BY occurred_at DESC, seq DESC");
         const QString sql =
-            QStringLiteral("SELECT %1%2 FROM %3 %4 ORDER BY %5 LIMIT %6 OFFSET %7")
+            QStringLiteral("SELECT %1%2 FROM %3 %4 %5 LIMIT %6 OFFSET %7")
                 .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(), source,
-                     where.isEmpty() ? QString()
-                                     : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
-                     request.oldestFirst ? QStringLiteral("occurred_at ASC, seq ASC")
-                                         : QStringLiteral("occurred_at DESC, seq DESC"))
+                     terms.isEmpty() ? QString()
+                                     : QStringLiteral("WHERE ") + terms.join(QStringLiteral(" AND ")),
+                     order)
                 .arg(limit + 1)
                 .arg(std::max<qint64>(0, request.offset));
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(sql);
         int index = 0;
-        for (const QVariant &value : matchValues)
-            query.bindValue(index++, value);
-        for (const QVariant &value : values)
-            query.bindValue(index++, value);
+        for (const QVariantList *list : std::initializer_list<const QVariantList *>{
+                 &matchValues, &walk.fromValues, &walk.whereValues, &values})
+            for (const QVariant &value : *list)
+                query.bindValue(index++, value);
         if (!query.exec())
             return sqlError(query.lastError(), QStringLiteral("query events"));
         Run result;
@@ -631,10 +649,10 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // Text search, newest first without collecting every match: FTS5 yields matches by rowid (seq)
     // descending, and seq grows with arrival, which tracks occurred time. Take the newest `window`
     // matches; the page is exact when they are all the matches, or when no event outside the window
-    // (seq below its oldest) occurred after the row following the page. Otherwise widen; events stored
-    // far out of order (an imported history) end in the full match list, as before.
+    // (seq below its oldest) occurred after the row following the page.
     const QString match = ftsQuery(text);
-    for (qint64 window = 1024; window <= 8192; window *= 8) {
+    {
+        constexpr qint64 window = 1024;
         const QString newest =
             QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
                            "LIMIT %1")
@@ -649,17 +667,69 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
             return sqlError(bounds.lastError(), QStringLiteral("query events"));
         if (bounds.value(0).toLongLong() < window)
             return std::move(result->page); // every match was in the window
-        if (!result->more)
-            continue; // the window had too few rows for a page after filtering
-        QSqlQuery outside(database());
-        outside.prepare(QStringLiteral("SELECT 1 FROM events WHERE occurred_at > ? AND seq < ? LIMIT 1"));
-        outside.addBindValue(result->beyondOccurred);
-        outside.addBindValue(bounds.value(1));
-        if (!outside.exec())
-            return sqlError(outside.lastError(), QStringLiteral("query events"));
-        if (!outside.next())
+        if (result->more) {
+            QSqlQuery outside(database());
+            outside.prepare(QStringLiteral("SELECT 1 FROM events WHERE occurred_at > ? AND seq < ? LIMIT 1"));
+            outside.addBindValue(result->beyondOccurred);
+            outside.addBindValue(bounds.value(1));
+            if (!outside.exec())
+                return sqlError(outside.lastError(), QStringLiteral("query events"));
+            if (!outside.next())
+                return std::move(result->page);
+        }
+    }
+
+    // Arrival and time disagree (an imported history), or the filters thin the window out: walk the time
+    // index newest first and keep the rows whose seq is among the matches (SQLite materialises the match
+    // list once, as an in-memory index), stopping at the page. The walk is bounded, so a term whose
+    // matches are all old costs a bounded walk and then the full sort below, not a walk of every event.
+    {
+        // Only the time terms can narrow the walk itself; every filter is applied again outside it.
+        QStringList range;
+        QVariantList rangeValues;
+        if (request.since.isValid()) {
+            range.append(QStringLiteral("occurred_at >= ?"));
+            rangeValues.append(toMs(request.since));
+        }
+        if (request.until.isValid()) {
+            range.append(QStringLiteral("occurred_at < ?"));
+            rangeValues.append(toMs(request.until));
+        }
+        if (!request.after.isNull()) {
+            // The plain bound lets SQLite start the index scan at the cursor; the row value is exact.
+            range.append(QStringLiteral("occurred_at <= ?"));
+            range.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
+            rangeValues << request.after.occurredAtMs << request.after.occurredAtMs << request.after.seq;
+        }
+        const QString rangeWhere =
+            range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
+        const QString walkedRows =
+            QStringLiteral("SELECT seq AS s FROM events INDEXED BY events_by_time %1 ORDER BY occurred_at "
+                           "DESC, seq DESC LIMIT %2")
+                .arg(rangeWhere)
+                .arg(kTextSearchWalk);
+        Walk walk;
+        walk.from = QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
+        walk.fromValues = rangeValues;
+        walk.where.append(
+            QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+        walk.whereValues.append(match);
+        Result<Run> result = run(QString(), {}, walk);
+        if (!result)
+            return result.error();
+        if (result->more)
+            return std::move(result->page); // a full page, found within the walk
+        // Fewer than a page: every match if the walk reached the oldest event, else unknown.
+        QSqlQuery walked(database());
+        walked.prepare(QStringLiteral("SELECT count(*) FROM (%1)").arg(walkedRows));
+        for (int i = 0; i < rangeValues.size(); ++i)
+            walked.bindValue(i, rangeValues[i]);
+        if (!walked.exec() || !walked.next())
+            return sqlError(walked.lastError(), QStringLiteral("query events"));
+        if (walked.value(0).toLongLong() < kTextSearchWalk)
             return std::move(result->page);
     }
+
     where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
     values.append(match);
     Result<Run> result = run(QString(), {});
