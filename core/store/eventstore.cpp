@@ -37,10 +37,6 @@ constexpr int kSqliteNotADb = 26;
 constexpr qsizetype kEventsPerWorker = 64;
 // Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
 constexpr qsizetype kEventsPerChunk = 32;
-// How many entries of the time index a text search walks, newest first, looking for a page of matches
-// before it sorts every match instead: enough for a term in one event of a few hundred, and cheap
-// (an index step and an in-memory probe each) when the matches are all older than that.
-constexpr qint64 kTextSearchWalk = 32768;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -253,6 +249,9 @@ Status EventStore::open(const QString &path, const Options &options)
 {
     close();
     m_path = QFileInfo(path).absoluteFilePath();
+    // The walk's default, 32,768 entries: enough for a term in one event of a few hundred, and cheap (an
+    // index step and an in-memory probe each) when the matches are all older than that.
+    m_textSearchWalk = std::max<qint64>(options.textSearchWalk, 4);
     const QString dir = QFileInfo(m_path).absolutePath();
     if (!QDir().mkpath(dir))
         return Error{QStringLiteral("read_only"),
@@ -652,7 +651,8 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // (seq below its oldest) occurred after the row following the page.
     const QString match = ftsQuery(text);
     {
-        constexpr qint64 window = 1024;
+        // A few pages' worth: enough when the filters keep most matches; the walk below handles the rest.
+        const qint64 window = std::clamp<qint64>(4 * (limit + 1), 256, 1024);
         const QString newest =
             QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
                            "LIMIT %1")
@@ -683,6 +683,10 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // index newest first and keep the rows whose seq is among the matches (SQLite materialises the match
     // list once, as an in-memory index), stopping at the page. The walk is bounded, so a term whose
     // matches are all old costs a bounded walk and then the full sort below, not a walk of every event.
+    // Materialising every match of a common phrase is most of the cost (FTS5 reads the whole doclist of
+    // each word), and an imported history keeps neighbouring times in neighbouring seqs: so each stage
+    // first takes the seq range of the entries it will walk, and when that range is narrow, asks FTS5
+    // only for matches inside it (FTS5 seeks its doclists to a rowid range).
     {
         // Only the time terms can narrow the walk itself; every filter is applied again outside it.
         QStringList range;
@@ -703,31 +707,59 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         }
         const QString rangeWhere =
             range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
-        const QString walkedRows =
-            QStringLiteral("SELECT seq AS s FROM events INDEXED BY events_by_time %1 ORDER BY occurred_at "
-                           "DESC, seq DESC LIMIT %2")
-                .arg(rangeWhere)
-                .arg(kTextSearchWalk);
-        Walk walk;
-        walk.from = QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
-        walk.fromValues = rangeValues;
-        walk.where.append(
-            QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-        walk.whereValues.append(match);
-        Result<Run> result = run(QString(), {}, walk);
-        if (!result)
-            return result.error();
-        if (result->more)
-            return std::move(result->page); // a full page, found within the walk
-        // Fewer than a page: every match if the walk reached the oldest event, else unknown.
-        QSqlQuery walked(database());
-        walked.prepare(QStringLiteral("SELECT count(*) FROM (%1)").arg(walkedRows));
-        for (int i = 0; i < rangeValues.size(); ++i)
-            walked.bindValue(i, rangeValues[i]);
-        if (!walked.exec() || !walked.next())
-            return sqlError(walked.lastError(), QStringLiteral("query events"));
-        if (walked.value(0).toLongLong() < kTextSearchWalk)
-            return std::move(result->page);
+        bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
+        for (const qint64 entries : {m_textSearchWalk / 4, m_textSearchWalk}) {
+            const QString walkedRows =
+                QStringLiteral("SELECT seq AS s FROM events INDEXED BY events_by_time %1 ORDER BY "
+                               "occurred_at DESC, seq DESC LIMIT %2")
+                    .arg(rangeWhere)
+                    .arg(entries);
+            Walk walk;
+            walk.from =
+                QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
+            walk.fromValues = rangeValues;
+            walk.whereValues.append(match);
+            qint64 walkable = -1; // entries the walk can reach, when known
+            if (!scattered) {
+                QSqlQuery span(database());
+                span.prepare(QStringLiteral("SELECT count(*), min(s), max(s) FROM (%1)").arg(walkedRows));
+                for (int i = 0; i < rangeValues.size(); ++i)
+                    span.bindValue(i, rangeValues[i]);
+                if (!span.exec() || !span.next())
+                    return sqlError(span.lastError(), QStringLiteral("query events"));
+                walkable = span.value(0).toLongLong();
+                const qint64 low = span.value(1).toLongLong();
+                const qint64 high = span.value(2).toLongLong();
+                scattered = high - low >= 8 * entries;
+                if (!scattered) {
+                    walk.where.append(QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE "
+                                                     "events_fts MATCH ? AND rowid BETWEEN ? AND ?)"));
+                    walk.whereValues << low << high;
+                } else if (entries < m_textSearchWalk) {
+                    continue; // the longer walk below materialises every match once instead
+                }
+            }
+            if (walk.where.isEmpty())
+                walk.where.append(
+                    QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+            Result<Run> result = run(QString(), {}, walk);
+            if (!result)
+                return result.error();
+            if (result->more)
+                return std::move(result->page); // a full page, found within the walk
+            // Fewer than a page: that is every match if the walk reached the oldest event.
+            if (walkable < 0) {
+                QSqlQuery walked(database());
+                walked.prepare(QStringLiteral("SELECT count(*) FROM (%1)").arg(walkedRows));
+                for (int i = 0; i < rangeValues.size(); ++i)
+                    walked.bindValue(i, rangeValues[i]);
+                if (!walked.exec() || !walked.next())
+                    return sqlError(walked.lastError(), QStringLiteral("query events"));
+                walkable = walked.value(0).toLongLong();
+            }
+            if (walkable < entries)
+                return std::move(result->page);
+        }
     }
 
     where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));

@@ -67,6 +67,9 @@ public:
         int busyTimeoutMs = 5000;
         qint64 maxPageCount = 0; // > 0 caps the file (tests simulate a full disk with it)
         int migrateTo = -1;      // tests: stop the migration ladder at this version
+        // How many entries of the time index a text search walks before it sorts every match instead
+        // (see events()); tests shrink it to reach every stage with a few thousand events.
+        qint64 textSearchWalk = 32768;
     };
 
     explicit EventStore(Clock *clock = SystemClock::instance());
@@ -143,6 +146,7 @@ private:
     QString m_sessionId;
     std::unique_ptr<QLockFile> m_sessionLock;
     bool m_fts = false;
+    qint64 m_textSearchWalk = 32768;
 };
 
 } // namespace exeserver
