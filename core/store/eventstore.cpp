@@ -688,9 +688,22 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // first takes the seq range of the entries it will walk, and when that range is narrow, asks FTS5
     // only for matches inside it (FTS5 seeks its doclists to a rowid range).
     {
-        // Only the time terms can narrow the walk itself; every filter is applied again outside it.
+        // The walk follows the time order of the narrowest indexed filter (a repository, a sender or a
+        // type, each indexed with occurred_at), else of every event; only that filter and the time terms
+        // narrow the walk itself, and every filter is applied again outside it.
         QStringList range;
         QVariantList rangeValues;
+        QString walkIndex = QStringLiteral("events_by_time");
+        for (const auto &[column, value] :
+             {std::pair{"repository", &request.repository}, std::pair{"sender", &request.sender},
+              std::pair{"type", &request.type}}) {
+            if (value->isEmpty())
+                continue;
+            walkIndex = QStringLiteral("events_by_") + QLatin1String(column);
+            range.append(QLatin1String(column) + QStringLiteral(" = ?"));
+            rangeValues.append(*value);
+            break;
+        }
         if (request.since.isValid()) {
             range.append(QStringLiteral("occurred_at >= ?"));
             rangeValues.append(toMs(request.since));
@@ -709,11 +722,10 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
             range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
         bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
         for (const qint64 entries : {m_textSearchWalk / 4, m_textSearchWalk}) {
-            const QString walkedRows =
-                QStringLiteral("SELECT seq AS s FROM events INDEXED BY events_by_time %1 ORDER BY "
-                               "occurred_at DESC, seq DESC LIMIT %2")
-                    .arg(rangeWhere)
-                    .arg(entries);
+            const QString walkedRows = QStringLiteral("SELECT seq AS s FROM events INDEXED BY %1 %2 ORDER BY "
+                                                      "occurred_at DESC, seq DESC LIMIT %3")
+                                           .arg(walkIndex, rangeWhere)
+                                           .arg(entries);
             Walk walk;
             walk.from =
                 QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);

@@ -21,7 +21,8 @@ namespace {
 const QDateTime kBase = QDateTime::fromMSecsSinceEpoch(1700000000000, QTimeZone::utc());
 
 // Events whose occurred times are a shuffled permutation of their arrival (pairs share a second, so the
-// seq tie-break matters too). Every 7th says "rare", the others "common"; every 3rd is a push.
+// seq tie-break matters too). Every 7th says "rare", the others "common"; every 3rd is a push; four
+// repositories.
 QList<Event> shuffledHistory(int count, quint32 seed)
 {
     std::vector<int> order(static_cast<size_t>(count));
@@ -32,6 +33,7 @@ QList<Event> shuffledHistory(int count, quint32 seed)
         Event event;
         event.id = QStringLiteral("e-%1").arg(n);
         event.type = n % 3 ? QStringLiteral("issues") : QStringLiteral("push");
+        event.repository = QStringLiteral("acme/repo-%1").arg(n % 4);
         event.source = eventsource::Webhook;
         event.occurredAt = kBase.addSecs(order[size_t(n)] / 2);
         event.receivedAt = kBase;
@@ -61,16 +63,21 @@ QStringList pagedIds(const EventStore &store, EventQuery query)
 
 // The naive answer: every match, sorted.
 QStringList naiveIds(const EventStore &store, const QString &phrase, const QString &type,
-                     const QDateTime &since)
+                     const QString &repository, const QDateTime &since)
 {
     QSqlQuery query(store.database());
-    query.prepare(QStringLiteral("SELECT id FROM events WHERE seq IN (SELECT rowid FROM events_fts WHERE "
-                                 "events_fts MATCH ?) AND (? = '' OR type = ?) AND occurred_at >= ? "
-                                 "ORDER BY occurred_at DESC, seq DESC"));
+    query.prepare(
+        QStringLiteral("SELECT id FROM events WHERE seq IN (SELECT rowid FROM events_fts WHERE "
+                       "events_fts MATCH ?) AND (? = '' OR type = ?) AND (? = '' OR repository = ?) "
+                       "AND occurred_at >= ? "
+                       "ORDER BY occurred_at DESC, seq DESC"));
     query.addBindValue(phrase);
     const QString typeOrEmpty = type.isNull() ? QStringLiteral("") : type; // a null QString binds as NULL
     query.addBindValue(typeOrEmpty);
     query.addBindValue(typeOrEmpty);
+    const QString repositoryOrEmpty = repository.isNull() ? QStringLiteral("") : repository;
+    query.addBindValue(repositoryOrEmpty);
+    query.addBindValue(repositoryOrEmpty);
     query.addBindValue(since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
     REQUIRE(query.exec());
     QStringList ids;
@@ -103,24 +110,36 @@ TEST_CASE("EventStore: text search in a shuffled history equals sorting every ma
         QString text;
         QString phrase; // the same words as an FTS5 query, for the naive query
         QString type;
+        QString repository;
         QDateTime since;
         int limit;
     };
     const QList<Case> cases{
-        {QStringLiteral("needle common"), QStringLiteral("\"needle\" \"common\""), {}, {}, 100},
-        {QStringLiteral("needle rare"), QStringLiteral("\"needle\" \"rare\""), {}, {}, 37},
-        {QStringLiteral("item-3"), QStringLiteral("\"item-3\""), QStringLiteral("push"), {}, 25},
-        {QStringLiteral("rare"), QStringLiteral("\"rare\""), QStringLiteral("issues"), kBase.addSecs(1500),
+        {QStringLiteral("needle common"), QStringLiteral("\"needle\" \"common\""), {}, {}, {}, 100},
+        {QStringLiteral("needle rare"), QStringLiteral("\"needle\" \"rare\""), {}, {}, {}, 37},
+        {QStringLiteral("item-3"), QStringLiteral("\"item-3\""), QStringLiteral("push"), {}, {}, 25},
+        {QStringLiteral("rare"),
+         QStringLiteral("\"rare\""),
+         QStringLiteral("issues"),
+         {},
+         kBase.addSecs(1500),
          10},
+        {QStringLiteral("common"),
+         QStringLiteral("\"common\""),
+         QStringLiteral("issues"),
+         QStringLiteral("acme/repo-1"),
+         {},
+         30},
     };
     for (const Case &c : cases) {
         INFO(c.text.toStdString() << " type " << c.type.toStdString() << " limit " << c.limit);
         EventQuery query;
         query.text = c.text;
         query.type = c.type;
+        query.repository = c.repository;
         query.since = c.since;
         query.limit = c.limit;
-        const QStringList expected = naiveIds(store, c.phrase, c.type, c.since);
+        const QStringList expected = naiveIds(store, c.phrase, c.type, c.repository, c.since);
         REQUIRE(expected.size() > c.limit); // more than one page, so the cursors are exercised
         CHECK(pagedIds(store, query) == expected);
     }
