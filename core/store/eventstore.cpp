@@ -742,7 +742,7 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
                 walkable = span.value(0).toLongLong();
                 const qint64 low = span.value(1).toLongLong();
                 const qint64 high = span.value(2).toLongLong();
-                scattered = high - low >= 8 * entries;
+                scattered = high - low >= 32 * entries;
                 if (!scattered) {
                     walk.where.append(QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE "
                                                      "events_fts MATCH ? AND rowid BETWEEN ? AND ?)"));
