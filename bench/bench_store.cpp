@@ -229,6 +229,44 @@ qint64 fileSize(const QString &path)
 
 // The committed dictionary was trained on these same examples, so the sizes above flatter it. This trains
 // a dictionary the same way on half of them and compresses the other half: what an unseen payload gets.
+// zstd's fast (negative) levels with the committed dictionary: the codec's cost against its size.
+void reportZstdLevels(const QList<Event> &variants)
+{
+    QFile file(QStringLiteral(EXESERVER_SOURCE_DIR "/core/store/payloaddictionary-v2.zstd"));
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const QByteArray dictionary = file.readAll();
+    QStringList results;
+    for (const int level : {1, -1, -3, -5, -7}) {
+        ZSTD_CDict *cdict = ZSTD_createCDict(dictionary.constData(), size_t(dictionary.size()), level);
+        ZSTD_CCtx *context = ZSTD_createCCtx();
+        ZSTD_CCtx_refCDict(context, cdict);
+        ZSTD_CCtx_setParameter(context, ZSTD_c_dictIDFlag, 0);
+        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 0);
+        QByteArray out(1 << 20, Qt::Uninitialized);
+        qsizetype bytes = 0;
+        QList<double> rounds;
+        for (int round = 0; round < 3; ++round) {
+            bytes = 0;
+            QElapsedTimer timer;
+            timer.start();
+            for (const Event &event : variants) {
+                const size_t n = ZSTD_compress2(context, out.data(), size_t(out.size()),
+                                                event.payload.constData(), size_t(event.payload.size()));
+                bytes += ZSTD_isError(n) ? event.payload.size() : qsizetype(n);
+            }
+            rounds.append(timer.nsecsElapsed() / 1e3 / variants.size());
+        }
+        ZSTD_freeCCtx(context);
+        ZSTD_freeCDict(cdict);
+        results.append(QStringLiteral("level %1: %2 us, %3 bytes")
+                           .arg(level)
+                           .arg(median(rounds), 0, 'f', 1)
+                           .arg(bytes / variants.size()));
+    }
+    say(QStringLiteral("zstd with the dictionary, per payload: ") + results.join(QStringLiteral("; ")));
+}
+
 void reportHeldOutDictionary(const QList<Example> &examples)
 {
     QByteArray samples;
@@ -349,6 +387,7 @@ int main(int argc, char *argv[])
                 .arg(encodeUs, 0, 'f', 1)
                 .arg(bytes / variants.size()));
         reportHeldOutDictionary(examples);
+        reportZstdLevels(variants);
     }
     const bool syncOnly = qEnvironmentVariableIsSet("EXESERVER_BENCH_SYNC_ONLY");
     if (!syncOnly) {
