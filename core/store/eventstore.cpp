@@ -37,6 +37,9 @@ constexpr int kSqliteNotADb = 26;
 constexpr qsizetype kEventsPerWorker = 64;
 // Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
 constexpr qsizetype kEventsPerChunk = 32;
+// Rows a text search may have to scan with LIKE because the full-text index has not reached them: about
+// 2.5 ms of scanning on the bench machine. addEvents indexes beyond it.
+constexpr qint64 kMaxUnindexedEvents = 10000;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -101,6 +104,75 @@ QString likePattern(const QString &word)
         .replace(QLatin1Char('%'), QStringLiteral("\\%"))
         .replace(QLatin1Char('_'), QStringLiteral("\\_"));
     return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+const QString kIndexedThrough =
+    QStringLiteral("(SELECT value FROM store_state WHERE key = 'fts_indexed_through')");
+
+// The rowids (column r) of events whose text matches, as one SELECT: FTS5 for the rows indexed so far,
+// and a LIKE scan of the rows above the indexing mark, which the indexer has not reached yet (schema 6).
+// Each query word is an FTS5 phrase of its tokens; its LIKE form is those tokens in order with anything
+// between (see likeTokens), so the tail never misses an ASCII match but may include a near one.
+struct TextMatches
+{
+    QString sql;
+    QVariantList values;
+};
+
+QString likeTokens(const QString &word)
+{
+    // unicode61's tokens: runs of letters and digits; everything else separates.
+    QStringList tokens;
+    QString token;
+    for (const QChar c : word) {
+        if (c.isLetterOrNumber()) {
+            token.append(c);
+        } else if (!token.isEmpty()) {
+            tokens.append(token);
+            token.clear();
+        }
+    }
+    if (!token.isEmpty())
+        tokens.append(token);
+    if (tokens.isEmpty())
+        return {};
+    QStringList escaped;
+    for (QString &t : tokens)
+        escaped.append(t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                           .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+                           .replace(QLatin1Char('_'), QStringLiteral("\\_")));
+    return QLatin1Char('%') + escaped.join(QLatin1Char('%')) + QLatin1Char('%');
+}
+
+// `low`/`high` (both > 0) keep only rowids in that range; `newest` > 0 orders by rowid descending and
+// keeps that many (SQLite merges the two arms, each read in rowid order, and stops early).
+TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qint64 newest = 0)
+{
+    TextMatches matches;
+    QString tail = QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString pattern = likeTokens(word);
+        if (pattern.isEmpty()) {
+            tail += QStringLiteral(" AND 0"); // a phrase without tokens matches nothing in FTS5 either
+            continue;
+        }
+        tail += QStringLiteral(" AND search_text LIKE ? ESCAPE '\\'");
+        matches.values.append(pattern);
+    }
+    QString fts = QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?");
+    if (low > 0 && high > 0) {
+        tail += QStringLiteral(" AND seq BETWEEN ? AND ?");
+        matches.values << low << high;
+    }
+    matches.values.append(ftsQuery(text));
+    if (low > 0 && high > 0) {
+        fts += QStringLiteral(" AND rowid BETWEEN ? AND ?");
+        matches.values << low << high;
+    }
+    matches.sql = tail + QStringLiteral(" UNION ALL ") + fts;
+    if (newest > 0)
+        matches.sql += QStringLiteral(" ORDER BY 1 DESC LIMIT %1").arg(newest);
+    return matches;
 }
 
 Event eventFromRow(const QSqlQuery &query)
@@ -454,7 +526,73 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         db.rollback();
         return error;
     }
+    // The full-text index is filled after ingest (indexFullText, normally in the owner's idle turns). A
+    // writer that outruns it, or a process that never runs it, indexes the excess here, outside the batch's
+    // transaction: the rows above the mark are searched by a scan, which must stay short.
+    if (m_fts && added > 0) {
+        const Result<qint64> pending = unindexedEvents();
+        if (pending && *pending > kMaxUnindexedEvents) {
+            if (const Result<int> indexed = indexFullText(int(*pending - kMaxUnindexedEvents / 2)); !indexed)
+                qCWarning(lcStore) << "could not index event text:" << indexed.error().message;
+        }
+    }
     return added;
+}
+
+Result<qint64> EventStore::unindexedEvents() const
+{
+    if (!m_fts)
+        return 0;
+    // An upper bound (seq gaps count), and two index lookups however long the tail is.
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT max(0, coalesce((SELECT max(seq) FROM events), 0) - %1)")
+                        .arg(kIndexedThrough)) ||
+        !query.next())
+        return sqlError(query.lastError(), QStringLiteral("count unindexed events"));
+    return query.value(0).toLongLong();
+}
+
+Result<int> EventStore::indexFullText(int maxEvents)
+{
+    if (!m_fts || maxEvents <= 0)
+        return 0;
+    // IMMEDIATE: the mark is read and moved under the write lock, so two processes indexing at once
+    // cannot both index the same rows (FTS5 would then hold them twice).
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return sqlError(query.lastError(), QStringLiteral("index event text"));
+    const auto fail = [&](const QSqlQuery &failed) {
+        const Error error = sqlError(failed.lastError(), QStringLiteral("index event text"));
+        QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+        return error;
+    };
+    QSqlQuery chunk(database());
+    chunk.prepare(QStringLiteral("SELECT count(*), max(seq) FROM (SELECT seq FROM events WHERE seq > %1 "
+                                 "ORDER BY seq LIMIT ?)")
+                      .arg(kIndexedThrough));
+    chunk.addBindValue(maxEvents);
+    if (!chunk.exec() || !chunk.next())
+        return fail(chunk);
+    const int count = chunk.value(0).toInt();
+    const qint64 through = chunk.value(1).toLongLong();
+    chunk.finish();
+    if (count > 0) {
+        QSqlQuery insert(database());
+        insert.prepare(QStringLiteral("INSERT INTO events_fts(rowid, search_text) SELECT seq, search_text "
+                                      "FROM events WHERE seq > %1 AND seq <= ?")
+                           .arg(kIndexedThrough));
+        insert.addBindValue(through);
+        if (!insert.exec())
+            return fail(insert);
+        QSqlQuery mark(database());
+        mark.prepare(QStringLiteral("UPDATE store_state SET value = ? WHERE key = 'fts_indexed_through'"));
+        mark.addBindValue(through);
+        if (!mark.exec())
+            return fail(mark);
+    }
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return fail(query);
+    return count;
 }
 
 Result<std::optional<Event>> EventStore::event(const QString &id) const
@@ -514,8 +652,9 @@ EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText
             values.append(likePattern(word));
         }
     } else if (!text.isEmpty() && includeFtsText) {
-        where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-        values.append(ftsQuery(text));
+        const TextMatches matches = textMatches(text);
+        where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+        values.append(matches.values);
     }
     return filter;
 }
@@ -636,8 +775,9 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     const bool windowed = request.oldestFirst || request.offset > 0 || !request.before.isNull();
     if (text.isEmpty() || !m_fts || windowed) {
         if (!text.isEmpty() && m_fts) {
-            where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-            values.append(ftsQuery(text));
+            const TextMatches matches = textMatches(text);
+            where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+            values.append(matches.values);
         }
         Result<Run> result = run(QString(), {});
         if (!result)
@@ -649,20 +789,17 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // descending, and seq grows with arrival, which tracks occurred time. Take the newest `window`
     // matches; the page is exact when they are all the matches, or when no event outside the window
     // (seq below its oldest) occurred after the row following the page.
-    const QString match = ftsQuery(text);
     {
         // A few pages' worth: enough when the filters keep most matches; the walk below handles the rest.
         const qint64 window = std::clamp<qint64>(4 * (limit + 1), 256, 1024);
-        const QString newest =
-            QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
-                           "LIMIT %1")
-                .arg(window);
-        Result<Run> result = run(newest, {match});
+        const TextMatches newest = textMatches(text, 0, 0, window);
+        Result<Run> result = run(newest.sql, newest.values);
         if (!result)
             return result.error();
         QSqlQuery bounds(database());
-        bounds.prepare(QStringLiteral("SELECT count(*), min(r) FROM (%1)").arg(newest));
-        bounds.addBindValue(match);
+        bounds.prepare(QStringLiteral("SELECT count(*), min(r) FROM (%1)").arg(newest.sql));
+        for (const QVariant &value : newest.values)
+            bounds.addBindValue(value);
         if (!bounds.exec() || !bounds.next())
             return sqlError(bounds.lastError(), QStringLiteral("query events"));
         if (bounds.value(0).toLongLong() < window)
@@ -730,7 +867,6 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
             walk.from =
                 QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
             walk.fromValues = rangeValues;
-            walk.whereValues.append(match);
             qint64 walkable = -1; // entries the walk can reach, when known
             if (!scattered) {
                 QSqlQuery span(database());
@@ -744,16 +880,18 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
                 const qint64 high = span.value(2).toLongLong();
                 scattered = high - low >= 32 * entries;
                 if (!scattered) {
-                    walk.where.append(QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE "
-                                                     "events_fts MATCH ? AND rowid BETWEEN ? AND ?)"));
-                    walk.whereValues << low << high;
+                    const TextMatches matches = textMatches(text, low, high);
+                    walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
+                    walk.whereValues = matches.values;
                 } else if (entries < m_textSearchWalk) {
                     continue; // the longer walk below materialises every match once instead
                 }
             }
-            if (walk.where.isEmpty())
-                walk.where.append(
-                    QStringLiteral("walk.s IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
+            if (walk.where.isEmpty()) {
+                const TextMatches matches = textMatches(text);
+                walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
+                walk.whereValues = matches.values;
+            }
             Result<Run> result = run(QString(), {}, walk);
             if (!result)
                 return result.error();
@@ -774,8 +912,9 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         }
     }
 
-    where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-    values.append(match);
+    const TextMatches matches = textMatches(text);
+    where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+    values.append(matches.values);
     Result<Run> result = run(QString(), {});
     if (!result)
         return result.error();

@@ -102,6 +102,14 @@ public:
     // `atMost` (> 0) of them: a bounded count costs the same however many events match.
     Result<qint64> eventCount(const EventQuery &filter, qint64 atMost = 0) const;
 
+    // The full-text index follows the events table after ingest, not inside it (schema 6): this indexes
+    // up to `maxEvents` of the oldest unindexed events in one transaction and returns how many it did (0:
+    // caught up, or no FTS5). Search covers unindexed events too, by a scan, so this only keeps searches
+    // fast; FullTextIndexer calls it in idle turns and addEvents when more than 10,000 are waiting.
+    Result<int> indexFullText(int maxEvents);
+    // How many events are waiting for the full-text index (an upper bound).
+    Result<qint64> unindexedEvents() const;
+
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
     Status startAction(const QString &id);                     // queued -> running

@@ -14,7 +14,8 @@ namespace exeserver::migrations {
 //   3  triggers, trigger_firings, events.search_text (+ events_fts when SQLite has FTS5)
 //   4  events_fts without column sizes (smaller)
 //   5  assistant_conversations, assistant_messages (core/assistant)
-constexpr int kLatest = 5;
+//   6  events_fts filled after ingest, below store_state.fts_indexed_through (EventStore::indexFullText)
+constexpr int kLatest = 6;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database
