@@ -37,8 +37,8 @@ constexpr int kSqliteNotADb = 26;
 constexpr qsizetype kEventsPerWorker = 64;
 // Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
 constexpr qsizetype kEventsPerChunk = 32;
-// Rows a text search may have to scan with LIKE because the full-text index has not reached them: about
-// 2.5 ms of scanning on the bench machine. addEvents indexes beyond it.
+// Rows a text search may have to scan (a GLOB per row) because the full-text index has not reached them:
+// about 2.5 ms of scanning on the bench machine. addEvents indexes beyond it.
 constexpr qint64 kMaxUnindexedEvents = 10000;
 
 const QString kEventColumns =
@@ -110,23 +110,28 @@ const QString kIndexedThrough =
     QStringLiteral("(SELECT value FROM store_state WHERE key = 'fts_indexed_through')");
 
 // The rowids (column r) of events whose text matches, as one SELECT: FTS5 for the rows indexed so far,
-// and a LIKE scan of the rows above the indexing mark, which the indexer has not reached yet (schema 6).
-// Each query word is an FTS5 phrase of its tokens; its LIKE form is those tokens in order with anything
-// between (see likeTokens), so the tail never misses an ASCII match but may include a near one.
+// and a scan of the rows above the indexing mark, which the indexer has not reached yet (schema 6).
+// Each query word is an FTS5 phrase of its tokens; the scan's form of it is a GLOB (phraseGlob) over
+// the lower-cased text that wants the same tokens, whole and in order.
 struct TextMatches
 {
     QString sql;
     QVariantList values;
 };
 
-QString likeTokens(const QString &word)
+// unicode61 splits text into runs of letters and digits and folds case; a phrase matches where its
+// tokens follow each other. The GLOB wants each token whole (a non-alphanumeric character or the text's
+// edge on either side, hence the spaces added around the text) with one separator between tokens.
+// Differences from FTS5, for the seconds until the indexer reaches a row: case folding is ASCII only
+// (SQLite's lower()), no diacritic folding, non-ASCII letters count as separators at a token's edge, and
+// two or more separator characters between a phrase's tokens ("project - 7") do not match.
+QString phraseGlob(const QString &word)
 {
-    // unicode61's tokens: runs of letters and digits; everything else separates.
     QStringList tokens;
     QString token;
     for (const QChar c : word) {
         if (c.isLetterOrNumber()) {
-            token.append(c);
+            token.append(c.unicode() < 128 ? c.toLower() : c); // what SQLite's lower() does
         } else if (!token.isEmpty()) {
             tokens.append(token);
             token.clear();
@@ -136,12 +141,9 @@ QString likeTokens(const QString &word)
         tokens.append(token);
     if (tokens.isEmpty())
         return {};
-    QStringList escaped;
-    for (QString &t : tokens)
-        escaped.append(t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                           .replace(QLatin1Char('%'), QStringLiteral("\\%"))
-                           .replace(QLatin1Char('_'), QStringLiteral("\\_")));
-    return QLatin1Char('%') + escaped.join(QLatin1Char('%')) + QLatin1Char('%');
+    // Tokens are letters and digits only: nothing in them is GLOB syntax.
+    const QString edge = QStringLiteral("[^0-9a-z]");
+    return QStringLiteral("*") + edge + tokens.join(edge) + edge + QStringLiteral("*");
 }
 
 // `low`/`high` (both > 0) keep only rowids in that range; `newest` > 0 orders by rowid descending and
@@ -151,12 +153,12 @@ TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qi
     TextMatches matches;
     QString tail = QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
     for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const QString pattern = likeTokens(word);
+        const QString pattern = phraseGlob(word);
         if (pattern.isEmpty()) {
             tail += QStringLiteral(" AND 0"); // a phrase without tokens matches nothing in FTS5 either
             continue;
         }
-        tail += QStringLiteral(" AND search_text LIKE ? ESCAPE '\\'");
+        tail += QStringLiteral(" AND lower(' ' || search_text || ' ') GLOB ?");
         matches.values.append(pattern);
     }
     QString fts = QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?");
