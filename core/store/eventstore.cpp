@@ -151,7 +151,13 @@ QString phraseGlob(const QString &word)
 TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qint64 newest = 0)
 {
     TextMatches matches;
-    QString tail = QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
+    const bool ranged = low > 0 && high > 0;
+    // One lower bound on seq (SQLite would pick one of two and test the other on every row it reads).
+    QString tail = ranged ? QStringLiteral("SELECT seq AS r FROM events WHERE seq > max(%1, ?) AND seq <= ?")
+                                .arg(kIndexedThrough)
+                          : QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
+    if (ranged)
+        matches.values << low - 1 << high;
     for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
         const QString pattern = phraseGlob(word);
         if (pattern.isEmpty()) {
@@ -162,12 +168,8 @@ TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qi
         matches.values.append(pattern);
     }
     QString fts = QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?");
-    if (low > 0 && high > 0) {
-        tail += QStringLiteral(" AND seq BETWEEN ? AND ?");
-        matches.values << low << high;
-    }
     matches.values.append(ftsQuery(text));
-    if (low > 0 && high > 0) {
+    if (ranged) {
         fts += QStringLiteral(" AND rowid BETWEEN ? AND ?");
         matches.values << low << high;
     }
