@@ -6,6 +6,7 @@
 
 #include "store/eventstore.h"
 #include "store/fulltextindexer.h"
+#include "store/migrations.h"
 
 #include <QDir>
 #include <QSqlQuery>
@@ -228,4 +229,35 @@ TEST_CASE("EventStore: the scan of unindexed events matches what FTS5 matches", 
     // Spot checks of FTS5's own answers, so the comparison above is not between two empty lists.
     CHECK(idsMatching(store, QStringLiteral("project-7")).size() == 4);
     CHECK(idsMatching(store, QStringLiteral("café")) == QStringList{"t-8"});
+}
+
+TEST_CASE("EventStore: an upgraded database keeps its index and indexes later events",
+          "[store][fts][migrations]")
+{
+    QTemporaryDir dir;
+    {
+        // Before this schema the insert trigger indexed every row as it was stored.
+        EventStore old;
+        EventStore::Options options;
+        options.migrateTo = migrations::kLatest - 1;
+        REQUIRE(old.open(dbPath(dir), options).ok());
+        if (!old.hasFullTextSearch())
+            return;
+        QList<Event> events;
+        for (int n = 0; n < 40; ++n)
+            events.append(sampleEvent(n));
+        REQUIRE(*old.addEvents(events) == 40);
+    }
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    CHECK(indexedThrough(store) == 40); // everything the trigger indexed counts as indexed
+    CHECK(*store.unindexedEvents() == 0);
+    CHECK(indexMatchesEvents(store));
+    REQUIRE(*store.addEvents({sampleEvent(500), sampleEvent(501)}) == 2);
+    CHECK(*store.unindexedEvents() == 2);
+    CHECK(idsMatching(store, QStringLiteral("number 501 fixes")) == QStringList{"delivery-501"});
+    CHECK(idsMatching(store, QStringLiteral("number 17 fixes")) == QStringList{"delivery-17"});
+    indexEverything(store);
+    CHECK(indexMatchesEvents(store));
+    CHECK(idsMatching(store, QStringLiteral("number 501 fixes")) == QStringList{"delivery-501"});
 }
