@@ -9,6 +9,7 @@
 #include "events/webhookreceiver.h"
 #include "github/githubclient.h"
 #include "store/eventstore.h"
+#include "store/fulltextindexer.h"
 #include "store/sqliteresponsecache.h"
 #include "triggers/triggerruntime.h"
 #include "util/clock.h"
@@ -27,6 +28,7 @@ struct AutomationHost::Private
     std::unique_ptr<GitHubClient> client;
     std::unique_ptr<Poller> poller;
     std::unique_ptr<TriggerRuntime> triggers;
+    std::unique_ptr<FullTextIndexer> indexer;
 };
 
 Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &settings)
@@ -146,6 +148,10 @@ Status AutomationHost::start()
         Q_EMIT relayStarted(m_options.relayUrl);
     }
     startPoller();
+    if (m_store) {
+        d->indexer = std::make_unique<FullTextIndexer>(*m_store);
+        d->indexer->start();
+    }
 
     // Triggers run for stored events only: in memory there is no action log to run them through.
     if (m_store && m_options.runTriggers) {
@@ -238,6 +244,7 @@ void AutomationHost::stop()
     if (!m_started)
         return;
     m_started = false;
+    d->indexer.reset();
     if (d->poller)
         d->poller->stop();
     if (d->relay)

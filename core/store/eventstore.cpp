@@ -37,6 +37,9 @@ constexpr int kSqliteNotADb = 26;
 constexpr qsizetype kEventsPerWorker = 64;
 // Small enough that the inserting thread rarely waits, large enough that claiming one costs nothing.
 constexpr qsizetype kEventsPerChunk = 32;
+// Rows a text search may have to scan (a GLOB per row) because the full-text index has not reached them:
+// about 2.5 ms of scanning on the bench machine. addEvents indexes beyond it.
+constexpr qint64 kMaxUnindexedEvents = 10000;
 
 const QString kEventColumns =
     QStringLiteral("seq, id, type, action, repository, sender, source, occurred_at, received_at");
@@ -101,6 +104,79 @@ QString likePattern(const QString &word)
         .replace(QLatin1Char('%'), QStringLiteral("\\%"))
         .replace(QLatin1Char('_'), QStringLiteral("\\_"));
     return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+const QString kIndexedThrough =
+    QStringLiteral("(SELECT value FROM store_state WHERE key = 'fts_indexed_through')");
+
+// The rowids (column r) of events whose text matches, as one SELECT: FTS5 for the rows indexed so far,
+// and a scan of the rows above the indexing mark, which the indexer has not reached yet (schema 7).
+// Each query word is an FTS5 phrase of its tokens; the scan's form of it is a GLOB (phraseGlob) over
+// the lower-cased text that wants the same tokens, whole and in order.
+struct TextMatches
+{
+    QString sql;
+    QVariantList values;
+};
+
+// unicode61 splits text into runs of letters and digits and folds case; a phrase matches where its
+// tokens follow each other. The GLOB wants each token whole (a non-alphanumeric character or the text's
+// edge on either side, hence the spaces added around the text) with one separator between tokens.
+// Differences from FTS5, for the seconds until the indexer reaches a row: case folding is ASCII only
+// (SQLite's lower()), no diacritic folding, non-ASCII letters count as separators at a token's edge, and
+// two or more separator characters between a phrase's tokens ("project - 7") do not match.
+QString phraseGlob(const QString &word)
+{
+    QStringList tokens;
+    QString token;
+    for (const QChar c : word) {
+        if (c.isLetterOrNumber()) {
+            token.append(c.unicode() < 128 ? c.toLower() : c); // what SQLite's lower() does
+        } else if (!token.isEmpty()) {
+            tokens.append(token);
+            token.clear();
+        }
+    }
+    if (!token.isEmpty())
+        tokens.append(token);
+    if (tokens.isEmpty())
+        return {};
+    // Tokens are letters and digits only: nothing in them is GLOB syntax.
+    const QString edge = QStringLiteral("[^0-9a-z]");
+    return QStringLiteral("*") + edge + tokens.join(edge) + edge + QStringLiteral("*");
+}
+
+// `low`/`high` (both > 0) keep only rowids in that range; `newest` > 0 orders by rowid descending and
+// keeps that many (SQLite merges the two arms, each read in rowid order, and stops early).
+TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qint64 newest = 0)
+{
+    TextMatches matches;
+    const bool ranged = low > 0 && high > 0;
+    // One lower bound on seq (SQLite would pick one of two and test the other on every row it reads).
+    QString tail = ranged ? QStringLiteral("SELECT seq AS r FROM events WHERE seq > max(%1, ?) AND seq <= ?")
+                                .arg(kIndexedThrough)
+                          : QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
+    if (ranged)
+        matches.values << low - 1 << high;
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString pattern = phraseGlob(word);
+        if (pattern.isEmpty()) {
+            tail += QStringLiteral(" AND 0"); // a phrase without tokens matches nothing in FTS5 either
+            continue;
+        }
+        tail += QStringLiteral(" AND lower(' ' || search_text || ' ') GLOB ?");
+        matches.values.append(pattern);
+    }
+    QString fts = QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?");
+    matches.values.append(ftsQuery(text));
+    if (ranged) {
+        fts += QStringLiteral(" AND rowid BETWEEN ? AND ?");
+        matches.values << low << high;
+    }
+    matches.sql = tail + QStringLiteral(" UNION ALL ") + fts;
+    if (newest > 0)
+        matches.sql += QStringLiteral(" ORDER BY 1 DESC LIMIT %1").arg(newest);
+    return matches;
 }
 
 Event eventFromRow(const QSqlQuery &query)
@@ -249,6 +325,9 @@ Status EventStore::open(const QString &path, const Options &options)
 {
     close();
     m_path = QFileInfo(path).absoluteFilePath();
+    // The walk's default, 32,768 entries: enough for a term in one event of a few hundred, and cheap (an
+    // index step and an in-memory probe each) when the matches are all older than that.
+    m_textSearchWalk = std::max<qint64>(options.textSearchWalk, 4);
     const QString dir = QFileInfo(m_path).absolutePath();
     if (!QDir().mkpath(dir))
         return Error{QStringLiteral("read_only"),
@@ -470,7 +549,73 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         db.rollback();
         return error;
     }
+    // The full-text index is filled after ingest (indexFullText, normally in the owner's idle turns). A
+    // writer that outruns it, or a process that never runs it, indexes the excess here, outside the batch's
+    // transaction: the rows above the mark are searched by a scan, which must stay short.
+    if (m_fts && added > 0) {
+        const Result<qint64> pending = unindexedEvents();
+        if (pending && *pending > kMaxUnindexedEvents) {
+            if (const Result<int> indexed = indexFullText(int(*pending - kMaxUnindexedEvents / 2)); !indexed)
+                qCWarning(lcStore) << "could not index event text:" << indexed.error().message;
+        }
+    }
     return added;
+}
+
+Result<qint64> EventStore::unindexedEvents() const
+{
+    if (!m_fts)
+        return 0;
+    // An upper bound (seq gaps count), and two index lookups however long the tail is.
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT max(0, coalesce((SELECT max(seq) FROM events), 0) - %1)")
+                        .arg(kIndexedThrough)) ||
+        !query.next())
+        return sqlError(query.lastError(), QStringLiteral("count unindexed events"));
+    return query.value(0).toLongLong();
+}
+
+Result<int> EventStore::indexFullText(int maxEvents)
+{
+    if (!m_fts || maxEvents <= 0)
+        return 0;
+    // IMMEDIATE: the mark is read and moved under the write lock, so two processes indexing at once
+    // cannot both index the same rows (FTS5 would then hold them twice).
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return sqlError(query.lastError(), QStringLiteral("index event text"));
+    const auto fail = [&](const QSqlQuery &failed) {
+        const Error error = sqlError(failed.lastError(), QStringLiteral("index event text"));
+        QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+        return error;
+    };
+    QSqlQuery chunk(database());
+    chunk.prepare(QStringLiteral("SELECT count(*), max(seq) FROM (SELECT seq FROM events WHERE seq > %1 "
+                                 "ORDER BY seq LIMIT ?)")
+                      .arg(kIndexedThrough));
+    chunk.addBindValue(maxEvents);
+    if (!chunk.exec() || !chunk.next())
+        return fail(chunk);
+    const int count = chunk.value(0).toInt();
+    const qint64 through = chunk.value(1).toLongLong();
+    chunk.finish();
+    if (count > 0) {
+        QSqlQuery insert(database());
+        insert.prepare(QStringLiteral("INSERT INTO events_fts(rowid, search_text) SELECT seq, search_text "
+                                      "FROM events WHERE seq > %1 AND seq <= ?")
+                           .arg(kIndexedThrough));
+        insert.addBindValue(through);
+        if (!insert.exec())
+            return fail(insert);
+        QSqlQuery mark(database());
+        mark.prepare(QStringLiteral("UPDATE store_state SET value = ? WHERE key = 'fts_indexed_through'"));
+        mark.addBindValue(through);
+        if (!mark.exec())
+            return fail(mark);
+    }
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return fail(query);
+    return count;
 }
 
 Result<std::optional<Event>> EventStore::event(const QString &id) const
@@ -530,8 +675,9 @@ EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText
             values.append(likePattern(word));
         }
     } else if (!text.isEmpty() && includeFtsText) {
-        where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-        values.append(ftsQuery(text));
+        const TextMatches matches = textMatches(text);
+        where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+        values.append(matches.values);
     }
     return filter;
 }
@@ -577,36 +723,50 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     const int limit = std::clamp(request.limit, 1, 10000);
 
     // One page; `matches` (a subquery of FTS rowids) restricts it to text matches when given. Also
-    // reports the position of the row after the page, which the text search needs.
+    // reports the position of the row after the page, which the text search needs. `walk` instead gives
+    // a FROM clause whose rows already come in page order (with its values and extra WHERE terms): then
+    // there is no ORDER BY, so SQLite stops reading at the page's end.
     struct Run
     {
         EventPage page;
         bool more = false;
         qint64 beyondOccurred = 0;
     };
-    const auto run = [&](const QString &matches, const QVariantList &matchValues) -> Result<Run> {
+    struct Walk
+    {
+        QString from;
+        QVariantList fromValues;
+        QStringList where;
+        QVariantList whereValues;
+    };
+    const auto run = [&](const QString &matches, const QVariantList &matchValues,
+                         const Walk &walk = {}) -> Result<Run> {
         const QString source =
-            matches.isEmpty()
+            !walk.from.isEmpty() ? walk.from
+            : matches.isEmpty()
                 ? QStringLiteral("events")
                 // CROSS JOIN keeps SQLite from scanning events and probing the matches.
                 : QStringLiteral("(%1) AS matches CROSS JOIN events ON events.seq = matches.r").arg(matches);
+        const QStringList terms = walk.where + where;
+        const QString order = !walk.from.isEmpty()  ? QString()
+                              : request.oldestFirst ? QStringLiteral("ORDER BY occurred_at ASC, seq ASC")
+                                                    : QStringLiteral("ORDER BY occurred_at DESC, seq DESC");
         const QString sql =
-            QStringLiteral("SELECT %1%2 FROM %3 %4 ORDER BY %5 LIMIT %6 OFFSET %7")
+            QStringLiteral("SELECT %1%2 FROM %3 %4 %5 LIMIT %6 OFFSET %7")
                 .arg(kEventColumns, request.includePayload ? QStringLiteral(", payload") : QString(), source,
-                     where.isEmpty() ? QString()
-                                     : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
-                     request.oldestFirst ? QStringLiteral("occurred_at ASC, seq ASC")
-                                         : QStringLiteral("occurred_at DESC, seq DESC"))
+                     terms.isEmpty() ? QString()
+                                     : QStringLiteral("WHERE ") + terms.join(QStringLiteral(" AND ")),
+                     order)
                 .arg(limit + 1)
                 .arg(std::max<qint64>(0, request.offset));
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(sql);
         int index = 0;
-        for (const QVariant &value : matchValues)
-            query.bindValue(index++, value);
-        for (const QVariant &value : values)
-            query.bindValue(index++, value);
+        for (const QVariantList *list : std::initializer_list<const QVariantList *>{
+                 &matchValues, &walk.fromValues, &walk.whereValues, &values})
+            for (const QVariant &value : *list)
+                query.bindValue(index++, value);
         if (!query.exec())
             return sqlError(query.lastError(), QStringLiteral("query events"));
         Run result;
@@ -638,8 +798,9 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     const bool windowed = request.oldestFirst || request.offset > 0 || !request.before.isNull();
     if (text.isEmpty() || !m_fts || windowed) {
         if (!text.isEmpty() && m_fts) {
-            where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-            values.append(ftsQuery(text));
+            const TextMatches matches = textMatches(text);
+            where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+            values.append(matches.values);
         }
         Result<Run> result = run(QString(), {});
         if (!result)
@@ -650,37 +811,133 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // Text search, newest first without collecting every match: FTS5 yields matches by rowid (seq)
     // descending, and seq grows with arrival, which tracks occurred time. Take the newest `window`
     // matches; the page is exact when they are all the matches, or when no event outside the window
-    // (seq below its oldest) occurred after the row following the page. Otherwise widen; events stored
-    // far out of order (an imported history) end in the full match list, as before.
-    const QString match = ftsQuery(text);
-    for (qint64 window = 1024; window <= 8192; window *= 8) {
-        const QString newest =
-            QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC "
-                           "LIMIT %1")
-                .arg(window);
-        Result<Run> result = run(newest, {match});
+    // (seq below its oldest) occurred after the row following the page.
+    {
+        // A few pages' worth: enough when the filters keep most matches; the walk below handles the rest.
+        const qint64 window = std::clamp<qint64>(4 * (limit + 1), 256, 1024);
+        const TextMatches newest = textMatches(text, 0, 0, window);
+        Result<Run> result = run(newest.sql, newest.values);
         if (!result)
             return result.error();
         QSqlQuery bounds(database());
-        bounds.prepare(QStringLiteral("SELECT count(*), min(r) FROM (%1)").arg(newest));
-        bounds.addBindValue(match);
+        bounds.prepare(QStringLiteral("SELECT count(*), min(r) FROM (%1)").arg(newest.sql));
+        for (const QVariant &value : newest.values)
+            bounds.addBindValue(value);
         if (!bounds.exec() || !bounds.next())
             return sqlError(bounds.lastError(), QStringLiteral("query events"));
         if (bounds.value(0).toLongLong() < window)
             return std::move(result->page); // every match was in the window
-        if (!result->more)
-            continue; // the window had too few rows for a page after filtering
-        QSqlQuery outside(database());
-        outside.prepare(QStringLiteral("SELECT 1 FROM events WHERE occurred_at > ? AND seq < ? LIMIT 1"));
-        outside.addBindValue(result->beyondOccurred);
-        outside.addBindValue(bounds.value(1));
-        if (!outside.exec())
-            return sqlError(outside.lastError(), QStringLiteral("query events"));
-        if (!outside.next())
-            return std::move(result->page);
+        if (result->more) {
+            QSqlQuery outside(database());
+            outside.prepare(QStringLiteral("SELECT 1 FROM events WHERE occurred_at > ? AND seq < ? LIMIT 1"));
+            outside.addBindValue(result->beyondOccurred);
+            outside.addBindValue(bounds.value(1));
+            if (!outside.exec())
+                return sqlError(outside.lastError(), QStringLiteral("query events"));
+            if (!outside.next())
+                return std::move(result->page);
+        }
     }
-    where.append(QStringLiteral("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"));
-    values.append(match);
+
+    // Arrival and time disagree (an imported history), or the filters thin the window out: walk the time
+    // index newest first and keep the rows whose seq is among the matches (SQLite materialises the match
+    // list once, as an in-memory index), stopping at the page. The walk is bounded, so a term whose
+    // matches are all old costs a bounded walk and then the full sort below, not a walk of every event.
+    // Materialising every match of a common phrase is most of the cost (FTS5 reads the whole doclist of
+    // each word), and an imported history keeps neighbouring times in neighbouring seqs: so each stage
+    // first takes the seq range of the entries it will walk, and when that range is narrow, asks FTS5
+    // only for matches inside it (FTS5 seeks its doclists to a rowid range).
+    {
+        // The walk follows the time order of the narrowest indexed filter (a repository, a sender or a
+        // type, each indexed with occurred_at), else of every event; only that filter and the time terms
+        // narrow the walk itself, and every filter is applied again outside it.
+        QStringList range;
+        QVariantList rangeValues;
+        QString walkIndex = QStringLiteral("events_by_time");
+        for (const auto &[column, value] :
+             {std::pair{"repository", &request.repository}, std::pair{"sender", &request.sender},
+              std::pair{"type", &request.type}}) {
+            if (value->isEmpty())
+                continue;
+            walkIndex = QStringLiteral("events_by_") + QLatin1String(column);
+            range.append(QLatin1String(column) + QStringLiteral(" = ?"));
+            rangeValues.append(*value);
+            break;
+        }
+        if (request.since.isValid()) {
+            range.append(QStringLiteral("occurred_at >= ?"));
+            rangeValues.append(toMs(request.since));
+        }
+        if (request.until.isValid()) {
+            range.append(QStringLiteral("occurred_at < ?"));
+            rangeValues.append(toMs(request.until));
+        }
+        if (!request.after.isNull()) {
+            // The plain bound lets SQLite start the index scan at the cursor; the row value is exact.
+            range.append(QStringLiteral("occurred_at <= ?"));
+            range.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
+            rangeValues << request.after.occurredAtMs << request.after.occurredAtMs << request.after.seq;
+        }
+        const QString rangeWhere =
+            range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
+        bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
+        for (const qint64 entries : {m_textSearchWalk / 4, m_textSearchWalk}) {
+            const QString walkedRows = QStringLiteral("SELECT seq AS s FROM events INDEXED BY %1 %2 ORDER BY "
+                                                      "occurred_at DESC, seq DESC LIMIT %3")
+                                           .arg(walkIndex, rangeWhere)
+                                           .arg(entries);
+            Walk walk;
+            walk.from =
+                QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
+            walk.fromValues = rangeValues;
+            qint64 walkable = -1; // entries the walk can reach, when known
+            if (!scattered) {
+                QSqlQuery span(database());
+                span.prepare(QStringLiteral("SELECT count(*), min(s), max(s) FROM (%1)").arg(walkedRows));
+                for (int i = 0; i < rangeValues.size(); ++i)
+                    span.bindValue(i, rangeValues[i]);
+                if (!span.exec() || !span.next())
+                    return sqlError(span.lastError(), QStringLiteral("query events"));
+                walkable = span.value(0).toLongLong();
+                const qint64 low = span.value(1).toLongLong();
+                const qint64 high = span.value(2).toLongLong();
+                scattered = high - low >= 32 * entries;
+                if (!scattered) {
+                    const TextMatches matches = textMatches(text, low, high);
+                    walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
+                    walk.whereValues = matches.values;
+                } else if (entries < m_textSearchWalk) {
+                    continue; // the longer walk below materialises every match once instead
+                }
+            }
+            if (walk.where.isEmpty()) {
+                const TextMatches matches = textMatches(text);
+                walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
+                walk.whereValues = matches.values;
+            }
+            Result<Run> result = run(QString(), {}, walk);
+            if (!result)
+                return result.error();
+            if (result->more)
+                return std::move(result->page); // a full page, found within the walk
+            // Fewer than a page: that is every match if the walk reached the oldest event.
+            if (walkable < 0) {
+                QSqlQuery walked(database());
+                walked.prepare(QStringLiteral("SELECT count(*) FROM (%1)").arg(walkedRows));
+                for (int i = 0; i < rangeValues.size(); ++i)
+                    walked.bindValue(i, rangeValues[i]);
+                if (!walked.exec() || !walked.next())
+                    return sqlError(walked.lastError(), QStringLiteral("query events"));
+                walkable = walked.value(0).toLongLong();
+            }
+            if (walkable < entries)
+                return std::move(result->page);
+        }
+    }
+
+    const TextMatches matches = textMatches(text);
+    where.append(QStringLiteral("seq IN (%1)").arg(matches.sql));
+    values.append(matches.values);
     Result<Run> result = run(QString(), {});
     if (!result)
         return result.error();

@@ -67,6 +67,9 @@ public:
         int busyTimeoutMs = 5000;
         qint64 maxPageCount = 0; // > 0 caps the file (tests simulate a full disk with it)
         int migrateTo = -1;      // tests: stop the migration ladder at this version
+        // How many entries of the time index a text search walks before it sorts every match instead
+        // (see events()); tests shrink it to reach every stage with a few thousand events.
+        qint64 textSearchWalk = 32768;
     };
 
     explicit EventStore(Clock *clock = SystemClock::instance());
@@ -99,6 +102,14 @@ public:
     // Events matching the query's filters and text (its paging fields are ignored), counting at most
     // `atMost` (> 0) of them: a bounded count costs the same however many events match.
     Result<qint64> eventCount(const EventQuery &filter, qint64 atMost = 0) const;
+
+    // The full-text index follows the events table after ingest, not inside it (schema 7): this indexes
+    // up to `maxEvents` of the oldest unindexed events in one transaction and returns how many it did (0:
+    // caught up, or no FTS5). Search covers unindexed events too, by a scan, so this only keeps searches
+    // fast; FullTextIndexer calls it in idle turns and addEvents when more than 10,000 are waiting.
+    Result<int> indexFullText(int maxEvents);
+    // How many events are waiting for the full-text index (an upper bound).
+    Result<qint64> unindexedEvents() const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
@@ -144,6 +155,7 @@ private:
     QString m_sessionId;
     std::unique_ptr<QLockFile> m_sessionLock;
     bool m_fts = false;
+    qint64 m_textSearchWalk = 32768;
 };
 
 } // namespace exeserver

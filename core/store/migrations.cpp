@@ -269,7 +269,50 @@ Status step6(QSqlDatabase &db)
     return success();
 }
 
-const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5, step6};
+// Full-text indexing leaves the ingest transaction: rows are stored with their search text and indexed
+// later, in chunks, by EventStore::indexFullText() (the automation host runs it in idle turns). Every
+// row with seq <= store_state.fts_indexed_through is in events_fts, no row above it is; text search
+// asks FTS5 below the mark and scans the few rows above it (EventStore::events()). The delete and update
+// triggers touch the index only below the mark (deleting a row FTS5 never saw would corrupt it), and a
+// delete of the newest rows lowers the mark to the new max(seq), so a later insert that reuses their seq
+// is not mistaken for indexed.
+Status step7(QSqlDatabase &db)
+{
+    bool fts = false;
+    {
+        QSqlQuery exists(db);
+        fts = exists.exec(QStringLiteral("SELECT 1 FROM sqlite_master WHERE name = 'events_fts'")) &&
+              exists.next();
+    }
+    if (!fts)
+        return success(); // no FTS5 here: search is a LIKE scan, nothing to defer
+    const QString mark = QStringLiteral("(SELECT value FROM store_state WHERE key = 'fts_indexed_through')");
+    return run(
+        db,
+        {
+            QStringLiteral("DROP TRIGGER events_fts_insert"),
+            QStringLiteral("DROP TRIGGER events_fts_delete"),
+            QStringLiteral("DROP TRIGGER events_fts_update"),
+            QStringLiteral("INSERT OR REPLACE INTO store_state (key, value) VALUES "
+                           "('fts_indexed_through', (SELECT coalesce(max(seq), 0) FROM events))"),
+            QStringLiteral("CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN "
+                           "INSERT INTO events_fts(events_fts, rowid, search_text) "
+                           "SELECT 'delete', OLD.seq, OLD.search_text WHERE OLD.seq <= %1; "
+                           "UPDATE store_state SET value = (SELECT coalesce(max(seq), 0) FROM events) "
+                           "WHERE key = 'fts_indexed_through' AND "
+                           "value > (SELECT coalesce(max(seq), 0) FROM events); END")
+                .arg(mark),
+            QStringLiteral("CREATE TRIGGER events_fts_update AFTER UPDATE OF search_text ON events "
+                           "WHEN OLD.seq <= %1 BEGIN "
+                           "INSERT INTO events_fts(events_fts, rowid, search_text) "
+                           "VALUES ('delete', OLD.seq, OLD.search_text); "
+                           "INSERT INTO events_fts(rowid, search_text) VALUES (NEW.seq, NEW.search_text); "
+                           "END")
+                .arg(mark),
+        });
+}
+
+const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5, step6, step7};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

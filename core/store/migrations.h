@@ -15,7 +15,8 @@ namespace exeserver::migrations {
 //   4  events_fts without column sizes (smaller)
 //   5  assistant_conversations, assistant_messages (core/assistant)
 //   6  event_keys: the secondary dedupe key of each event that has one (backfilled for 90 days)
-constexpr int kLatest = 6;
+//   7  events_fts filled after ingest, below store_state.fts_indexed_through (EventStore::indexFullText)
+constexpr int kLatest = 7;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database

@@ -223,7 +223,7 @@ TEST_CASE("EventStore: upgrading to event_keys backfills the keys of the last 90
     storeAtVersion5(dir, pushEvent(QStringLiteral("delivery-recent"), 2));
     EventStore store;
     REQUIRE(store.open(dbPath(dir)).ok());
-    REQUIRE(store.schemaVersion() == 6);
+    REQUIRE(store.schemaVersion() == migrations::kLatest);
     Event fromPoll = pushEvent(QStringLiteral("events-api:1"), 0);
     fromPoll.dedupeKey = QStringLiteral("push:o/r:refs/heads/main:883efe0:7a8f3ac");
     CHECK(*store.addEvent(fromPoll) == false);

@@ -53,6 +53,13 @@ FROM n)");
         (!query.exec(QStringLiteral("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")) ||
          !query.exec(ftsTrigger)))
         return fail(query);
+    // Schema 7 indexes text after ingest, below a mark: index everything at once and move the mark.
+    if (ftsTrigger.isEmpty() && store.hasFullTextSearch() &&
+        (!query.exec(QStringLiteral("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")) ||
+         !query.exec(
+             QStringLiteral("UPDATE store_state SET value = (SELECT coalesce(max(seq), 0) FROM events) "
+                            "WHERE key = 'fts_indexed_through'"))))
+        return fail(query);
     db.commit();
     query.exec(QStringLiteral("PRAGMA cache_size = -2000"));
     query.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));

@@ -1,0 +1,41 @@
+#include "store/fulltextindexer.h"
+
+#include "config/logging.h"
+#include "store/eventstore.h"
+
+namespace exeserver {
+
+FullTextIndexer::FullTextIndexer(EventStore &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &FullTextIndexer::indexChunk);
+}
+
+void FullTextIndexer::start()
+{
+    if (m_store.hasFullTextSearch())
+        m_timer.start(0); // a backlog left by the last run (or a CLI ingest) first
+}
+
+void FullTextIndexer::stop()
+{
+    m_timer.stop();
+}
+
+void FullTextIndexer::indexChunk()
+{
+    if (!m_store.isOpen())
+        return;
+    const Result<int> indexed = m_store.indexFullText(kChunk);
+    if (!indexed) {
+        qCWarning(lcStore) << "could not index event text; retrying:" << indexed.error().message;
+        m_timer.start(kRetryMs);
+        return;
+    }
+    // A full chunk means more may be waiting: go on in the next turn, after whatever else is queued.
+    m_timer.start(*indexed == kChunk ? 0 : kIdleMs);
+}
+
+} // namespace exeserver
