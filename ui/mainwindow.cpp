@@ -227,17 +227,41 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     });
     // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
     // window about to show its first frame (the start of a returning user) gets them after that frame.
-    const auto attachHidden = [this, client, store]() {
-        m_assistant->attach(client, store);
-        if (store)
-            createWorkbench(*store, client);
-        restoreDocks(); // the workbench's docks exist only from here
-    };
-    if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
-        AfterFirstPaint::run(this, attachHidden);
-    else
-        attachHidden();
+    if (m_waitingForStore) {
+        // setEventStore() comes after the first frame and attaches them.
+    } else if (isVisible() && !(windowHandle() && windowHandle()->isExposed())) {
+        AfterFirstPaint::run(this, [this, client, store]() { attachHidden(client, store); });
+    } else {
+        attachHidden(client, store);
+    }
     followSelection();
+}
+
+void MainWindow::attachHidden(GitHubClient *client, EventStore *store)
+{
+    m_assistant->attach(client, store);
+    if (store)
+        createWorkbench(*store, client);
+    restoreDocks(); // the workbench's docks exist only from here
+}
+
+void MainWindow::waitForEventStore()
+{
+    m_waitingForStore = true;
+}
+
+void MainWindow::setEventStore(EventStore *store)
+{
+    if (!m_waitingForStore)
+        return;
+    m_waitingForStore = false;
+    if (!m_dashboard) {
+        // No dashboard yet (no token): attachGitHub gets the store when it comes.
+        m_assistant->setStore(store);
+        return;
+    }
+    m_dashboard->setStore(store);
+    attachHidden(m_client, store);
 }
 
 void MainWindow::fetchLogin()
