@@ -276,10 +276,13 @@ void MainWindow::fetchLogin()
 
 void MainWindow::useNewToken()
 {
+    const QString token = m_settings.gitHubToken();
+    // The host's poller and triggers have their own clients; they switch too, without a restart.
+    if (m_host && !token.isEmpty())
+        m_host->setToken(token);
     // Without a dashboard yet, the token brings one up (app/gui/main.cpp answers settingsSaved).
     if (!m_client || !m_dashboard)
         return;
-    const QString token = m_settings.gitHubToken();
     if (token.isEmpty() || token == m_client->token())
         return; // e.g. GITHUB_TOKEN in the environment wins over the keychain
     m_client->setToken(token);

@@ -7,6 +7,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "exeserver/version.h"
+#include "fontwarmup.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "mainwindow.h"
@@ -29,6 +30,7 @@ using namespace exeserver;
 
 int main(int argc, char *argv[])
 {
+    const FontWarmUp fonts; // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
