@@ -39,6 +39,11 @@ public:
                   QWidget *parent = nullptr);
     ~DashboardPage() override;
 
+    // The store for the action log of the dialogs opened from here (null: none); see
+    // MainWindow::setEventStore.
+    void setStore(EventStore *store) { m_store = store; }
+    EventStore *store() const { return m_store; }
+
     RepositoryPicker *repositoryPicker() const { return m_picker; }
     RunTableModel *runModel() const { return m_runs; }
     WorkflowTableModel *workflowModel() const { return m_workflows; }

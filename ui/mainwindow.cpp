@@ -227,17 +227,41 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     });
     // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
     // window about to show its first frame (the start of a returning user) gets them after that frame.
-    const auto attachHidden = [this, client, store]() {
-        m_assistant->attach(client, store);
-        if (store)
-            createWorkbench(*store, client);
-        restoreDocks(); // the workbench's docks exist only from here
-    };
-    if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
-        AfterFirstPaint::run(this, attachHidden);
-    else
-        attachHidden();
+    if (m_waitingForStore) {
+        // setEventStore() comes after the first frame and attaches them.
+    } else if (isVisible() && !(windowHandle() && windowHandle()->isExposed())) {
+        AfterFirstPaint::run(this, [this, client, store]() { attachHidden(client, store); });
+    } else {
+        attachHidden(client, store);
+    }
     followSelection();
+}
+
+void MainWindow::attachHidden(GitHubClient *client, EventStore *store)
+{
+    m_assistant->attach(client, store);
+    if (store)
+        createWorkbench(*store, client);
+    restoreDocks(); // the workbench's docks exist only from here
+}
+
+void MainWindow::waitForEventStore()
+{
+    m_waitingForStore = true;
+}
+
+void MainWindow::setEventStore(EventStore *store)
+{
+    if (!m_waitingForStore)
+        return;
+    m_waitingForStore = false;
+    if (!m_dashboard) {
+        // No dashboard yet (no token): attachGitHub gets the store when it comes.
+        m_assistant->setStore(store);
+        return;
+    }
+    m_dashboard->setStore(store);
+    attachHidden(m_client, store);
 }
 
 void MainWindow::fetchLogin()
@@ -252,10 +276,13 @@ void MainWindow::fetchLogin()
 
 void MainWindow::useNewToken()
 {
+    const QString token = m_settings.gitHubToken();
+    // The host's poller and triggers have their own clients; they switch too, without a restart.
+    if (m_host && !token.isEmpty())
+        m_host->setToken(token);
     // Without a dashboard yet, the token brings one up (app/gui/main.cpp answers settingsSaved).
     if (!m_client || !m_dashboard)
         return;
-    const QString token = m_settings.gitHubToken();
     if (token.isEmpty() || token == m_client->token())
         return; // e.g. GITHUB_TOKEN in the environment wins over the keychain
     m_client->setToken(token);

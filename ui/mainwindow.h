@@ -43,6 +43,12 @@ public:
     // With a token configured, replaces the welcome page by the dashboard over `client` (and `store` for
     // the action log; may be null). Both must outlive the window. Does nothing without a token.
     void attachGitHub(GitHubClient *client, EventStore *store);
+    // At start the event store opens after the first frame (app/gui/main.cpp): after waitForEventStore(),
+    // attachGitHub builds the dashboard without the store, and the parts that need it (the dashboard's
+    // action log, the assistant's conversations, the workbench docks) get it from setEventStore() — null
+    // when it could not be opened.
+    void waitForEventStore();
+    void setEventStore(EventStore *store);
     DashboardPage *dashboard() const { return m_dashboard; }
     ChatDock *assistant() const { return m_assistant; } // the "Assistant" dock (View → Assistant)
     WorkbenchDocks *workbench() const { return m_workbench; }
@@ -116,6 +122,9 @@ private:
     void createTray();
     void useNewToken();
     void fetchLogin();
+    void attachHidden(GitHubClient *client, EventStore *store);
+
+    bool m_waitingForStore = false;
 };
 
 } // namespace exeserver

@@ -7,6 +7,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "exeserver/version.h"
+#include "fontwarmup.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "mainwindow.h"
@@ -29,6 +30,7 @@ using namespace exeserver;
 
 int main(int argc, char *argv[])
 {
+    const FontWarmUp fonts; // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
@@ -65,21 +67,12 @@ int main(int argc, char *argv[])
         qCWarning(lcApp).noquote() << fileError->message;
 
     // The store keeps the action log and the client's ETag cache, so a restart still sends conditional
-    // requests. Without it the dashboard still works, with a cache in memory and no action log.
+    // requests. Without it the dashboard still works, with a cache in memory and no action log. The first
+    // frame does not need it (the dashboard shows its snapshot file), so it opens right after that frame:
+    // see openStore below.
     EventStore store;
     std::unique_ptr<SqliteResponseCache> cache;
-    if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
-        cache = std::make_unique<SqliteResponseCache>(store);
-        // Settle what a crash left running even when the triggers cannot start (e.g. a bad team database
-        // URL): the action log must never show a dead process's action as running.
-        if (const Result<RecoveryReport> recovered = store.recoverInterrupted();
-            recovered && recovered->interrupted > 0)
-            qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
-    } else {
-        qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
-    }
-
-    StartupReport::mark("store");
+    bool storeTried = false;
     QNetworkAccessManager network;
     // What `exeserver-cli serve` hosts: the webhook receiver (webhook.port), the relay, polling of the
     // dashboard's selected repositories and the triggers. It starts once the secrets are known (the
@@ -90,6 +83,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     std::unique_ptr<SyncService> sync;    // likewise
     MainWindow window(settings);
+    window.waitForEventStore();
     StartupReport::mark("mainwindow");
     StartupReport::installIfRequested(&window); // bench/bench_startup
     StartupReport::mark("window");
@@ -105,9 +99,32 @@ int main(int argc, char *argv[])
     SecretStore secrets(SecretStore::systemBackend());
     GhCliTokenSource ghCli;
     window.setSettingsServices(&secrets, &network);
-    // The host and the team database show nothing in the first frame, so at start they wait until it is
-    // painted; the store's recovery above has already settled interrupted actions before any trigger runs.
+    // The store, the host and the team database show nothing in the first frame, so at start they wait
+    // until it is painted; the store opens (and its recovery settles interrupted actions) before the host
+    // is created, so before any trigger runs.
+    const auto openStore = [&]() {
+        if (storeTried)
+            return;
+        storeTried = true;
+        if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
+            cache = std::make_unique<SqliteResponseCache>(store);
+            // Settle what a crash left running even when the triggers cannot start (e.g. a bad team
+            // database URL): the action log must never show a dead process's action as running. The host
+            // (and so any trigger) starts only after this.
+            if (const Result<RecoveryReport> recovered = store.recoverInterrupted();
+                recovered && recovered->interrupted > 0)
+                qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
+        } else {
+            qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
+        }
+        // The dashboard's first requests waited in the connection for the ETag cache (cacheLater).
+        if (client)
+            client->connection().setCache(cache.get());
+        window.setEventStore(store.isOpen() ? &store : nullptr);
+        StartupReport::mark("store");
+    };
     const auto startServices = [&]() {
+        openStore();
         if (hostOptions && !host)
             host = std::make_unique<AutomationHost>(settings, store.isOpen() ? &store : nullptr, network,
                                                     *hostOptions);
@@ -134,10 +151,7 @@ int main(int argc, char *argv[])
     bool painted = !window.isVisible();
     AfterFirstPaint::run(&window, [&]() {
         painted = true;
-        // Conversations live in the store; the assistant is hidden at start, so it reads them after the
-        // first frame (MainWindow::attachGitHub hands it the store with the client, also after that frame).
-        if (!client)
-            window.assistant()->setStore(store.isOpen() ? &store : nullptr);
+        openStore();
     });
     const auto credentialsReady = [&]() {
         window.refreshCredentials();
@@ -149,10 +163,11 @@ int main(int argc, char *argv[])
             return;
         GitHubClient::Options options = GitHubClient::optionsFrom(settings, &network);
         options.connection.cache = cache.get();
+        options.connection.cacheLater = !storeTried; // openStore hands the cache over
         // A long rate-limit wait becomes a visible "rate limited" state instead of a refresh that hangs.
         options.connection.maxRateLimitWaitSecs = 30;
         client = std::make_unique<GitHubClient>(options);
-        window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr);
+        window.attachGitHub(client.get(), store.isOpen() ? &store : nullptr); // before openStore: null
         StartupReport::mark("dashboard");
     };
     loadCredentials(settings, secrets, ghCli, credentialsReady);

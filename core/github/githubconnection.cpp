@@ -118,6 +118,7 @@ GitHubConnection::GitHubConnection(Options options, QObject *parent)
     , m_clock(m_options.clock ? m_options.clock : SystemClock::instance())
     , m_ownCache(m_options.cache ? nullptr : std::make_unique<MemoryResponseCache>())
     , m_cache(m_options.cache ? m_options.cache : m_ownCache.get())
+    , m_waitingForCache(m_options.cacheLater)
     , m_wakeTimer(new QTimer(this))
 {
     Q_ASSERT(m_options.network);
@@ -133,6 +134,20 @@ void GitHubConnection::setToken(const QString &token)
     m_rateLimit = {};
     Q_EMIT rateLimitChanged(m_rateLimit);
     pump(); // calls held back by the old token's rate limit may go now
+}
+
+void GitHubConnection::setCache(ResponseCache *cache)
+{
+    m_options.cache = cache;
+    if (cache) {
+        m_ownCache.reset();
+        m_cache = cache;
+    } else if (!m_ownCache) {
+        m_ownCache = std::make_unique<MemoryResponseCache>();
+        m_cache = m_ownCache.get();
+    }
+    m_waitingForCache = false;
+    pump();
 }
 
 GitHubConnection::~GitHubConnection() = default;
@@ -177,6 +192,8 @@ bool GitHubConnection::pacingAllows(qint64 nowMs, qint64 *wakeAtMs)
 
 void GitHubConnection::pump()
 {
+    if (m_waitingForCache)
+        return; // setCache() pumps
     const QDateTime now = m_clock->now();
     if (m_rateLimit.isBlocked(now)) {
         const qint64 waitSecs = now.secsTo(m_rateLimit.blockedUntil);

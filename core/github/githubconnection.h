@@ -85,6 +85,9 @@ public:
         QNetworkAccessManager *network = nullptr; // required, not owned
         const Clock *clock = nullptr;             // null: SystemClock
         ResponseCache *cache = nullptr;           // null: a private MemoryResponseCache
+        // The cache is opened later (the desktop app opens its store after the first frame): calls wait
+        // in the queue until setCache(), so even the first ones are conditional requests.
+        bool cacheLater = false;
         int maxConcurrent = 8;
         int transferTimeoutMs = 30000;
         int maxRetries = 3;                // for idempotent GETs on 5xx, timeouts and dropped connections
@@ -104,6 +107,10 @@ public:
     // A token changed in the settings: requests started from now on carry it (those in flight finish with
     // the old one). The rate limit is the old token's, so it is forgotten.
     void setToken(const QString &token);
+    // With Options::cacheLater: the cache from now on (null: a private MemoryResponseCache, e.g. the store
+    // could not be opened), and the calls queued meanwhile start.
+    void setCache(ResponseCache *cache);
+    bool isWaitingForCache() const { return m_waitingForCache; }
 
     const Options &options() const { return m_options; }
     QUrl urlFor(const QString &path, const QUrlQuery &query = {}) const;
@@ -143,6 +150,7 @@ private:
     std::deque<CallPtr> m_queue;
     std::deque<qint64> m_contentStarts; // msecs since epoch of recent content-creating requests
     int m_active = 0;
+    bool m_waitingForCache = false;
     int m_secondaryHits = 0;
     RateLimitState m_rateLimit;
     int m_pollIntervalSecs = 0;

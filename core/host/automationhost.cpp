@@ -230,6 +230,18 @@ void AutomationHost::onAccepted(const NormalizedEvent &event)
         Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(event.id, error));
 }
 
+void AutomationHost::setToken(const QString &token)
+{
+    // Parts created later read the token from the settings, which already hold the new one.
+    if (d->triggers)
+        d->triggers->setToken(token);
+    if (d->client && d->client->token() != token) {
+        d->client->connection().setToken(token);
+        if (m_started && d->poller)
+            startPoller(); // a poller backing off after the old token's 401 asks again now
+    }
+}
+
 void AutomationHost::setTriggersPaused(bool paused)
 {
     if (paused == m_triggersPaused)

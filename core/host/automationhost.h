@@ -66,6 +66,10 @@ public:
     void setRepositories(const QStringList &repositories);
     QStringList repositories() const { return m_options.repositories; }
 
+    // The token changed in the settings: the poller's and the triggers' GitHub clients use it from now on
+    // (requests in flight finish with the old one), and the poller polls again at once with it.
+    void setToken(const QString &token);
+
     // While paused, events are still received, polled and stored, but no trigger runs for them, not even
     // on resume (they stay in the event log, where they can be replayed). Firings already queued or held
     // by a debounce before the pause still run.

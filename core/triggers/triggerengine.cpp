@@ -147,6 +147,12 @@ struct TriggerEngine::Firing
     bool failed = false;
 };
 
+void TriggerEngine::setGitHub(GitHubClient *github, const QString &token)
+{
+    m_github = github;
+    m_options.token = token;
+}
+
 TriggerEngine::TriggerEngine(EventStore &store, GitHubClient *github, CodefileRunner &runner,
                              PresetStore &presets, const Clock *clock, Options options, QObject *parent)
     : QObject(parent)

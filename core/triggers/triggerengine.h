@@ -80,6 +80,10 @@ public:
     // Runs one logged action again, as a new action row; returns the new row's id.
     Result<QString> retry(const QString &actionId);
 
+    // The token changed in the settings: actions started from now on use this client (null: GitHub
+    // actions fail as without a token) and pass this token to code files that opt in.
+    void setGitHub(GitHubClient *github, const QString &token);
+
     // Actions queued or running in this engine, and debounced events waiting.
     int busyCount() const { return m_busy; }
     int deferredCount() const { return m_gate.pendingCount(); }

@@ -18,6 +18,11 @@ namespace exeserver {
 
 struct TriggerRuntime::Private
 {
+    Settings *settings = nullptr;
+    EventStore *store = nullptr;
+    QNetworkAccessManager *network = nullptr;
+    int maxRateLimitWaitSecs = 90;
+    QString token;
     std::unique_ptr<ResponseCache> cache;
     std::unique_ptr<GitHubClient> github;
     std::unique_ptr<CodefileRunner> runner;
@@ -31,14 +36,14 @@ TriggerRuntime::TriggerRuntime(Settings &settings, EventStore &store, QNetworkAc
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
+    d->settings = &settings;
+    d->store = &store;
+    d->network = network;
+    d->maxRateLimitWaitSecs = maxRateLimitWaitSecs;
     const QString token = settings.get(setting::GitHubToken);
-    if (!token.isEmpty()) {
-        d->cache = std::make_unique<SqliteResponseCache>(store);
-        GitHubClient::Options options = GitHubClient::optionsFrom(settings, network);
-        options.connection.cache = d->cache.get();
-        options.connection.maxRateLimitWaitSecs = maxRateLimitWaitSecs;
-        d->github = std::make_unique<GitHubClient>(options);
-    }
+    d->token = token;
+    if (!token.isEmpty())
+        createGitHub();
     d->runner = std::make_unique<CodefileRunner>();
     d->presets = std::make_unique<PresetStore>(settings.dataDir());
     const QString databaseUrl = settings.get(setting::DatabaseUrl);
@@ -66,6 +71,32 @@ TriggerRuntime::TriggerRuntime(Settings &settings, EventStore &store, QNetworkAc
 }
 
 TriggerRuntime::~TriggerRuntime() = default;
+
+void TriggerRuntime::createGitHub()
+{
+    d->cache = std::make_unique<SqliteResponseCache>(*d->store);
+    GitHubClient::Options options = GitHubClient::optionsFrom(*d->settings, d->network);
+    options.connection.cache = d->cache.get();
+    options.connection.maxRateLimitWaitSecs = d->maxRateLimitWaitSecs;
+    d->github = std::make_unique<GitHubClient>(options);
+}
+
+void TriggerRuntime::setToken(const QString &token)
+{
+    if (token == d->token)
+        return;
+    d->token = token;
+    if (d->github)
+        d->github->connection().setToken(token);
+    else if (!token.isEmpty())
+        createGitHub();
+    d->engine->setGitHub(d->github.get(), token);
+}
+
+QString TriggerRuntime::token() const
+{
+    return d->token;
+}
 
 TriggerEngine &TriggerRuntime::engine()
 {

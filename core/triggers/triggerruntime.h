@@ -31,11 +31,17 @@ public:
     const Status &status() const { return m_status; }
     TriggerEngine &engine();
     bool hasGitHub() const;
+    // The token changed in the settings (already saved there): GitHub actions and code files that opt in
+    // use it from now on, without a restart. A runtime started without a token gets its client now.
+    void setToken(const QString &token);
+    QString token() const;
 
 Q_SIGNALS:
     void notification(const exeserver::TriggerNotification &notification);
 
 private:
+    void createGitHub();
+
     struct Private;
     std::unique_ptr<Private> d;
     Status m_status = success();

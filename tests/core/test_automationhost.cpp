@@ -8,6 +8,7 @@
 #include "store/eventstore.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerruntime.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -190,5 +191,35 @@ TEST_CASE("Automation host: paused triggers store events but do not fire, and re
     CHECK(notified.isEmpty());
     CHECK(postSigned(desk.network, url, "resumed-1") == 202);
     REQUIRE(QTest::qWaitFor([&]() { return notified.size() == 1; }, 10000));
+    host.stop();
+}
+
+TEST_CASE("Automation host: a new token reaches the poller and the triggers without a restart", "[host]")
+{
+    HostDesk desk;
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+    REQUIRE(host.start().ok());
+    REQUIRE(host.triggers());
+    CHECK(host.triggers()->token() == QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    const QString repo = QStringLiteral("octocat/Hello-World");
+    host.setRepositories({repo});
+    REQUIRE(QTest::qWaitFor([&]() { return !desk.server.requestsTo(QStringLiteral("/repos/.+")).isEmpty(); },
+                            10000));
+
+    // The user pastes another token into Settings; GitHub accepts only that one from now on.
+    const QString newToken = QStringLiteral("github_pat_11ABCDEFG0123456789_newtokenforthehost");
+    desk.server.setToken(newToken);
+    QTest::qWait(100); // polls in flight finish
+    desk.server.clearRequests();
+    host.setToken(newToken);
+    CHECK(host.triggers()->token() == newToken);
+    REQUIRE(QTest::qWaitFor([&]() { return !desk.server.requestsTo(QStringLiteral("/repos/.+")).isEmpty(); },
+                            10000));
+    for (const auto &request : desk.server.requestsTo(QStringLiteral("/repos/.+"))) {
+        CHECK(request.header("Authorization") == "Bearer " + newToken.toUtf8());
+        CHECK(request.status != 401);
+    }
     host.stop();
 }

@@ -1277,3 +1277,86 @@ TEST_CASE("Main window: at start the first frame has the dashboard and the hidde
     waitForFirstLoad(*window.dashboard());
     CHECK(window.dashboard()->runModel()->rowCount() > 0);
 }
+
+TEST_CASE("Main window: the store opens after the first frame and the first refresh still sends the "
+          "stored ETags",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page); // fills the store's ETag cache and writes the snapshot
+    }
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    // As app/gui/main.cpp after a restart: the window and the dashboard first, the store a frame later.
+    GitHubClient::Options options;
+    options.connection.apiUrl = desk.server.baseUrl();
+    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    options.connection.network = &desk.network;
+    options.connection.cacheLater = true;
+    GitHubClient restarted(options);
+    desk.server.clearRequests();
+    const int before304 = desk.server.count304();
+    MainWindow window(settings);
+    window.waitForEventStore();
+    window.show();
+    window.attachGitHub(&restarted, nullptr);
+    REQUIRE(window.dashboard());
+    CHECK(window.dashboard()->runModel()->rowCount() > 0); // the snapshot, in the first frame
+    CHECK(window.dashboard()->isRefreshing());             // "Refreshing…" as before
+    QTest::qWait(300);
+    // Nothing went out without the ETags, and nothing that needs the store was built without it.
+    CHECK(desk.server.requests().isEmpty());
+    CHECK(restarted.connection().isWaitingForCache());
+    CHECK(window.dashboard()->store() == nullptr);
+    CHECK(window.workbench() == nullptr);
+
+    restarted.connection().setCache(desk.cache.get());
+    window.setEventStore(&desk.store);
+    CHECK(window.dashboard()->store() == &desk.store); // the dialogs' action log
+    CHECK(window.workbench() != nullptr);
+    waitForRefresh(*window.dashboard(), 1);
+    const auto runRequests = desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs"));
+    REQUIRE_FALSE(runRequests.isEmpty());
+    for (const auto &request : runRequests) {
+        CHECK_FALSE(request.header("If-None-Match").isEmpty());
+        CHECK(request.status == 304);
+    }
+    CHECK(desk.server.count304() - before304 >= int(runRequests.size()));
+}
+
+TEST_CASE("Main window: a store that cannot be opened after the first frame leaves a working dashboard",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    Settings settings(env);
+    GitHubClient::Options options;
+    options.connection.apiUrl = desk.server.baseUrl();
+    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    options.connection.network = &desk.network;
+    options.connection.cacheLater = true;
+    GitHubClient client(options);
+    MainWindow window(settings);
+    window.waitForEventStore();
+    window.show();
+    window.attachGitHub(&client, nullptr);
+    REQUIRE(window.dashboard());
+    client.connection().setCache(nullptr); // an ETag cache in memory, as without a store
+    window.setEventStore(nullptr);
+    CHECK_FALSE(client.connection().isWaitingForCache());
+    waitForFirstLoad(*window.dashboard());
+    CHECK(window.dashboard()->store() == nullptr);
+    CHECK(window.workbench() == nullptr); // the logs need the store
+    // A second refresh is answered from the memory cache.
+    desk.server.clearRequests();
+    window.dashboard()->refresh();
+    waitForRefresh(*window.dashboard(), 2);
+    for (const auto &request : desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs")))
+        CHECK(request.status == 304);
+}
