@@ -22,14 +22,10 @@
 #include <unistd.h>
 
 using namespace exeserver;
+using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
 
 namespace {
-
-QString dbPath(const QTemporaryDir &dir)
-{
-    return QDir(dir.path()).filePath(QStringLiteral("exeserver.db"));
-}
 
 QStringList tables(const EventStore &store)
 {

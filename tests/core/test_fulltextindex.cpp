@@ -15,14 +15,10 @@
 #include <QTimeZone>
 
 using namespace exeserver;
+using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
 
 namespace {
-
-QString dbPath(const QTemporaryDir &dir)
-{
-    return QDir(dir.path()).filePath(QStringLiteral("exeserver.db"));
-}
 
 // FTS5's own check that the index holds exactly the events table's text (external content).
 bool indexMatchesEvents(const EventStore &store)

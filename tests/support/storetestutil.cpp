@@ -1,5 +1,7 @@
 #include "storetestutil.h"
 
+#include "store/eventstore.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
@@ -34,6 +36,19 @@ Event sampleEvent(int n, const QString &type, const QString &action)
     event.receivedAt = event.occurredAt.addSecs(1);
     event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     return event;
+}
+
+QString recordFailedDeploy(EventStore &store, const QString &eventId, const QString &output)
+{
+    const auto failed = store.beginAction({ActionKind::CodeFile, QStringLiteral("/home/me/deploy.sh"),
+                                           eventId, QStringLiteral("deploy"), true});
+    if (!failed)
+        return {};
+    ActionOutcome failure;
+    failure.status = ActionStatus::Failure;
+    failure.exitCode = 3;
+    failure.output = output;
+    return store.finishAction(*failed, failure) ? *failed : QString();
 }
 
 } // namespace exeserver::test

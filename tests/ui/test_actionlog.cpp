@@ -91,15 +91,9 @@ triggers:
         }
         REQUIRE(engine->recoverInterrupted().ok());
 
-        const auto failed = store.beginAction({ActionKind::CodeFile, QStringLiteral("/home/me/deploy.sh"),
-                                               event.id, QStringLiteral("deploy"), true});
-        REQUIRE(failed.ok());
-        failedId = *failed;
-        ActionOutcome failure;
-        failure.status = ActionStatus::Failure;
-        failure.exitCode = 3;
-        failure.output = QStringLiteral("building…\nerror: the target is read-only");
-        REQUIRE(store.finishAction(failedId, failure).ok());
+        failedId = test::recordFailedDeploy(store, event.id,
+                                            QStringLiteral("building…\nerror: the target is read-only"));
+        REQUIRE_FALSE(failedId.isEmpty());
 
         const auto dispatched = store.beginAction(
             {ActionKind::Dispatch, QStringLiteral("acme/service-0:ci.yml@main"), {}, {}, true});

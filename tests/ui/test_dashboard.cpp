@@ -1278,6 +1278,30 @@ TEST_CASE("Main window: at start the first frame has the dashboard and the hidde
     CHECK(window.dashboard()->runModel()->rowCount() > 0);
 }
 
+namespace {
+
+// As app/gui/main.cpp after a restart: settings over the desk's data dir, and a client whose requests wait
+// in the connection until the store's ETag cache is handed over.
+Settings restartSettings(const Desk &desk)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    return Settings(env);
+}
+
+GitHubClient::Options cacheLaterClient(Desk &desk)
+{
+    GitHubClient::Options options;
+    options.connection.apiUrl = desk.server.baseUrl();
+    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    options.connection.network = &desk.network;
+    options.connection.cacheLater = true;
+    return options;
+}
+
+} // namespace
+
 TEST_CASE("Main window: the store opens after the first frame and the first refresh still sends the "
           "stored ETags",
           "[ui][dashboard][start]")
@@ -1287,17 +1311,9 @@ TEST_CASE("Main window: the store opens after the first frame and the first refr
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
         waitForFirstLoad(page); // fills the store's ETag cache and writes the snapshot
     }
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
-    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
-    Settings settings(env);
-    // As app/gui/main.cpp after a restart: the window and the dashboard first, the store a frame later.
-    GitHubClient::Options options;
-    options.connection.apiUrl = desk.server.baseUrl();
-    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
-    options.connection.network = &desk.network;
-    options.connection.cacheLater = true;
-    GitHubClient restarted(options);
+    Settings settings = restartSettings(desk);
+    // The window and the dashboard first, the store a frame later.
+    GitHubClient restarted(cacheLaterClient(desk));
     desk.server.clearRequests();
     const int before304 = desk.server.count304();
     MainWindow window(settings);
@@ -1332,16 +1348,8 @@ TEST_CASE("Main window: a store that cannot be opened after the first frame leav
           "[ui][dashboard][start]")
 {
     Desk desk;
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), desk.dir.path());
-    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
-    Settings settings(env);
-    GitHubClient::Options options;
-    options.connection.apiUrl = desk.server.baseUrl();
-    options.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
-    options.connection.network = &desk.network;
-    options.connection.cacheLater = true;
-    GitHubClient client(options);
+    Settings settings = restartSettings(desk);
+    GitHubClient client(cacheLaterClient(desk));
     MainWindow window(settings);
     window.waitForEventStore();
     window.show();

@@ -79,15 +79,9 @@ struct WorkbenchWindowDesk
         client = std::make_unique<GitHubClient>(GitHubClient::optionsFrom(*settings, &network));
         const Event event = test::sampleEvent(4);
         REQUIRE(store.addEvent(event).ok());
-        const auto failed = store.beginAction({ActionKind::CodeFile, QStringLiteral("/home/me/deploy.sh"),
-                                               event.id, QStringLiteral("deploy"), true});
-        REQUIRE(failed.ok());
-        failedId = *failed;
-        ActionOutcome failure;
-        failure.status = ActionStatus::Failure;
-        failure.exitCode = 3;
-        failure.output = QStringLiteral("error: the target is read-only");
-        REQUIRE(store.finishAction(failedId, failure).ok());
+        failedId =
+            test::recordFailedDeploy(store, event.id, QStringLiteral("error: the target is read-only"));
+        REQUIRE_FALSE(failedId.isEmpty());
     }
 };
 
