@@ -110,6 +110,19 @@ WorkflowRun runFromJson(const QJsonObject &json)
     return run;
 }
 
+// Each workflow's recent runs are its runs among `runs` (newest first), at most kRecentRuns: computed
+// the same way after a refresh and from the snapshot, which therefore does not store them twice.
+QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRunsByWorkflow(const QList<DashboardRun> &runs)
+{
+    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs
+    for (const DashboardRun &entry : runs) {
+        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
+        if (recent.size() < DashboardWorkflow::kRecentRuns)
+            recent.append(entry.run);
+    }
+    return recentRuns;
+}
+
 QString detailLines(const QList<Error> &errors)
 {
     QStringList lines;
@@ -318,16 +331,17 @@ void DashboardPage::loadSnapshot()
         if (selected.contains(repo))
             runs.append({repo, runFromJson(entry.value(QLatin1String("run")).toObject())});
     }
+    // Recent runs come from the runs just read (snapshots that still list them per workflow are read the
+    // same way): parsing every run once instead of twice is most of the snapshot's cost before the frame.
+    const QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns = recentRunsByWorkflow(runs);
     QList<DashboardWorkflow> workflows;
     for (const QJsonValue &value : root.value(QLatin1String("workflows")).toArray()) {
         const QJsonObject entry = value.toObject();
-        DashboardWorkflow workflow{entry.value(QLatin1String("repo")).toString(),
-                                   Workflow::fromJson(entry.value(QLatin1String("workflow")).toObject()),
-                                   {}};
-        for (const QJsonValue &run : entry.value(QLatin1String("recent")).toArray())
-            workflow.recent.append(runFromJson(run.toObject()));
-        if (selected.contains(workflow.repo))
-            workflows.append(workflow);
+        const QString repo = entry.value(QLatin1String("repo")).toString();
+        if (!selected.contains(repo))
+            continue;
+        const Workflow workflow = Workflow::fromJson(entry.value(QLatin1String("workflow")).toObject());
+        workflows.append({repo, workflow, recentRuns.value(repo).value(workflow.id)});
     }
     m_snapshotTime = QDateTime::fromString(root.value(QLatin1String("saved_at")).toString(), Qt::ISODate);
     m_runs->setRuns(runs);
@@ -343,13 +357,8 @@ void DashboardPage::saveSnapshot() const
             QJsonObject{{QStringLiteral("repo"), run.repo}, {QStringLiteral("run"), runToJson(run.run)}});
     QJsonArray workflows;
     for (const DashboardWorkflow &workflow : m_workflows->workflows()) {
-        QJsonObject entry{{QStringLiteral("repo"), workflow.repo},
-                          {QStringLiteral("workflow"), workflow.workflow.toJson()}};
-        QJsonArray recent;
-        for (const WorkflowRun &run : workflow.recent)
-            recent.append(runToJson(run));
-        entry.insert(QStringLiteral("recent"), recent);
-        workflows.append(entry);
+        workflows.append(QJsonObject{{QStringLiteral("repo"), workflow.repo},
+                                     {QStringLiteral("workflow"), workflow.workflow.toJson()}});
     }
     const QJsonObject root{
         {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
@@ -484,12 +493,7 @@ void DashboardPage::finishRefresh()
         return a.run.createdAt > b.run.createdAt;
     });
 
-    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs, newest first
-    for (const DashboardRun &entry : std::as_const(runs)) {
-        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
-        if (recent.size() < DashboardWorkflow::kRecentRuns)
-            recent.append(entry.run);
-    }
+    const QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns = recentRunsByWorkflow(runs);
     QList<DashboardWorkflow> workflows;
     for (const QString &repo : m_picker->selected()) {
         if (m_failedRepos.contains(repo)) {

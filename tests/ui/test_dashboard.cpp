@@ -857,6 +857,55 @@ TEST_CASE("Dashboard: the last refresh is shown at start before GitHub answers",
     CHECK(page.statusText().startsWith(QStringLiteral("Updated")));
 }
 
+TEST_CASE("Dashboard: the snapshot shows each workflow's last run and recent runs as the refresh did",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    // Workflow path → what its Last run and Recent runs cells showed after a refresh.
+    QHash<QString, QVariantList> refreshed;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+        const WorkflowTableModel &model = *page.workflowModel();
+        for (int row = 0; row < model.rowCount(); ++row) {
+            refreshed.insert(model.workflows().at(row).repo + model.workflows().at(row).workflow.path,
+                             {model.index(row, WorkflowTableModel::LastRun).data(),
+                              model.index(row, WorkflowTableModel::LastRunTime).data(),
+                              model.index(row, WorkflowTableModel::Recent).data(role::History)});
+        }
+    }
+    REQUIRE(!refreshed.isEmpty());
+    desk.server.setDelay(3000);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    const WorkflowTableModel &model = *page.workflowModel();
+    REQUIRE(model.rowCount() == refreshed.size());
+    int withHistory = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString key = model.workflows().at(row).repo + model.workflows().at(row).workflow.path;
+        INFO(key.toStdString());
+        REQUIRE(refreshed.contains(key));
+        const QVariantList &before = refreshed.value(key);
+        CHECK(model.index(row, WorkflowTableModel::LastRun).data() == before.at(0));
+        CHECK(model.index(row, WorkflowTableModel::LastRunTime).data() == before.at(1));
+        const QVariantList history =
+            model.index(row, WorkflowTableModel::Recent).data(role::History).toList();
+        const QVariantList beforeHistory = before.at(2).toList();
+        REQUIRE(history.size() == beforeHistory.size());
+        for (int i = 0; i < history.size(); ++i) {
+            const QVariantList pair = history.at(i).toList();
+            const QVariantList beforePair = beforeHistory.at(i).toList();
+            CHECK(pair.value(0) == beforePair.value(0)); // state
+            const auto state = RunState(pair.value(0).toInt());
+            if (!isRunning(state)) // a running run's duration grows with the clock
+                CHECK(pair.value(1) == beforePair.value(1));
+        }
+        withHistory += history.isEmpty() ? 0 : 1;
+    }
+    CHECK(withHistory > 0);
+    desk.server.clearFailures();
+}
+
 TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and logged", "[ui][dashboard]")
 {
     Desk desk;
