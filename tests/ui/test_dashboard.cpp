@@ -906,6 +906,32 @@ TEST_CASE("Dashboard: the snapshot shows each workflow's last run and recent run
     desk.server.clearFailures();
 }
 
+TEST_CASE("Dashboard: on a first start the columns have their default widths and the last one fills the rest",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.resize(1280, 800);
+    page.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&page));
+    const QTableView *runs = page.runTable();
+    CHECK(runs->columnWidth(RunTableModel::Status) == 110);
+    CHECK(runs->columnWidth(RunTableModel::Repository) == 160);
+    CHECK(runs->columnWidth(RunTableModel::Started) == 75);
+    const QTableView *workflows = page.workflowTable();
+    CHECK(workflows->columnWidth(WorkflowTableModel::Repository) == 170);
+    CHECK(workflows->columnWidth(WorkflowTableModel::LastRunTime) == 90);
+    for (const QTableView *table : {runs, workflows}) {
+        const QHeaderView *header = table->horizontalHeader();
+        CHECK(header->stretchLastSection());
+        // The last column ends at the viewport's right edge.
+        CHECK(header->sectionViewportPosition(header->count() - 1) +
+                  header->sectionSize(header->count() - 1) ==
+              table->viewport()->width());
+    }
+    waitForFirstLoad(page);
+}
+
 TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and logged", "[ui][dashboard]")
 {
     Desk desk;
