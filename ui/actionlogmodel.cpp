@@ -6,6 +6,8 @@
 #include <QColor>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace exeserver {
 
 ActionLogModel::ActionLogModel(EventStore &store, QObject *parent)
@@ -49,6 +51,36 @@ void ActionLogModel::fetchMore(const QModelIndex &parent)
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size() - 1));
     m_rows.append(*page);
     endInsertRows();
+}
+
+int ActionLogModel::loadThrough(qint64 seq)
+{
+    // In few queries: each reads as many rows as the store hands out at once, stopping at `seq`.
+    constexpr int kBatch = 10000;
+    while (m_more && (m_rows.isEmpty() || m_rows.constLast().seq > seq)) {
+        ActionQuery query;
+        query.limit = kBatch;
+        query.beforeSeq = m_rows.isEmpty() ? 0 : m_rows.constLast().seq;
+        query.fromSeq = seq;
+        const Result<QList<ActionRecord>> page = m_store.actions(query);
+        if (!page) {
+            m_error = page.error().message;
+            m_more = false;
+            return -1;
+        }
+        if (!page->isEmpty()) {
+            beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size() - 1));
+            m_rows.append(*page);
+            endInsertRows();
+        }
+        if (page->size() < kBatch)
+            break; // nothing left between here and `seq`; older rows stay for fetchMore
+    }
+    // Newest first: seqs fall down the rows.
+    const auto found =
+        std::lower_bound(m_rows.cbegin(), m_rows.cend(), seq,
+                         [](const ActionRecord &row, qint64 wanted) { return row.seq > wanted; });
+    return found != m_rows.cend() && found->seq == seq ? int(found - m_rows.cbegin()) : -1;
 }
 
 const ActionRecord *ActionLogModel::actionAt(int row) const

@@ -35,6 +35,10 @@ public:
     void refresh();
     QString lastError() const { return m_error; }
     const ActionRecord *actionAt(int row) const;
+    // Reads on down to the action with local number `seq` (however old) and returns its row, -1 when
+    // it is not in the log. The log pages one way, downwards, so every row above it is read too: rows
+    // are small and actions far fewer than events, and the view can scroll up from it without a gap.
+    int loadThrough(qint64 seq);
     static bool canRetry(const ActionRecord &action);
     static QString duration(const ActionRecord &action);
 

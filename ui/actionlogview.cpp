@@ -104,13 +104,12 @@ void ActionLogView::refresh()
 {
     // Keep the selected action selected across the reload.
     const ActionRecord *current = m_model->actionAt(m_table->currentIndex().row());
-    const QString selectedId = current ? current->id : QString();
+    const qint64 selectedSeq = current ? current->seq : 0;
     m_model->refresh();
-    for (int row = 0; !selectedId.isEmpty() && row < m_model->rowCount(); ++row) {
-        if (m_model->actionAt(row)->id == selectedId) {
+    if (selectedSeq > 0) { // however far down it was
+        const int row = m_model->loadThrough(selectedSeq);
+        if (row >= 0)
             m_table->selectRow(row);
-            break;
-        }
     }
     m_status->setText(statusText());
 }
@@ -118,23 +117,17 @@ void ActionLogView::refresh()
 bool ActionLogView::selectAction(const QString &actionId)
 {
     m_model->refresh();
-    // What a notification points at has just happened: it is on the first page, almost always.
-    constexpr int kMaxPages = 5;
-    for (int pages = 1; pages <= kMaxPages; ++pages) {
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            if (m_model->actionAt(row)->id != actionId)
-                continue;
-            m_table->selectRow(row);
-            m_table->scrollTo(m_model->index(row, 0));
-            return true;
-        }
-        if (!m_model->canFetchMore({}))
-            break;
-        m_model->fetchMore({});
+    const Result<std::optional<ActionRecord>> action = m_store.action(actionId);
+    const int row = action && *action ? m_model->loadThrough((*action)->seq) : -1;
+    if (row < 0) {
+        m_message = !action ? tr("Cannot find action %1: %2").arg(actionId, action.error().message)
+                            : tr("Action %1 is not in the action log.").arg(actionId);
+        m_status->setText(statusText());
+        return false;
     }
-    m_message = tr("Action %1 is not among the newest actions.").arg(actionId);
-    m_status->setText(statusText());
-    return false;
+    m_table->selectRow(row);
+    m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+    return true;
 }
 
 void ActionLogView::showSelected()

@@ -117,7 +117,8 @@ bool EventLogModel::load(qint64 page) const
         query.after = after;
         query.before = before;
     };
-    consider(m_count - 1 - last, true, {}, {}); // from the bottom
+    if (m_countExact)                               // a lower-bound count's last row is not the oldest match
+        consider(m_count - 1 - last, true, {}, {}); // from the bottom
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
         if (it->rows.isEmpty())
             continue;
@@ -129,24 +130,37 @@ bool EventLogModel::load(qint64 page) const
             consider(pageFirst - last - 1, true, {}, it->rows.first().position);
     }
 
+    std::optional<QList<Row>> rows = read(query);
+    if (!rows)
+        return false;
+    keep(page, std::move(*rows));
+    return true;
+}
+
+std::optional<QList<EventLogModel::Row>> EventLogModel::read(const EventQuery &query) const
+{
     const Result<EventPage> result = m_store.events(query);
     if (!result) {
         m_error = result.error().message;
-        return false;
+        return std::nullopt;
     }
-    Page loaded;
-    loaded.rows.reserve(result->events.size());
+    QList<Row> rows;
+    rows.reserve(result->events.size());
     for (qsizetype i = 0; i < result->events.size(); ++i) {
         Row row;
         row.event = result->events[i];
         row.summary = eventSummary(row.event.type, QJsonDocument::fromJson(row.event.payload).object());
         row.event.payload.clear();
         row.position = result->positions[i];
-        loaded.rows.append(std::move(row));
+        rows.append(std::move(row));
     }
     if (query.oldestFirst)
-        std::reverse(loaded.rows.begin(), loaded.rows.end());
+        std::reverse(rows.begin(), rows.end());
+    return rows;
+}
 
+void EventLogModel::keep(qint64 page, QList<Row> rows) const
+{
     if (m_pages.size() >= kMaxPages) { // drop the least recently used page
         auto oldest = m_pages.begin();
         for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
@@ -155,8 +169,90 @@ bool EventLogModel::load(qint64 page) const
         }
         m_pages.erase(oldest);
     }
-    m_pages.insert(page, std::move(loaded));
-    return true;
+    Page kept;
+    kept.rows = std::move(rows);
+    kept.used = ++m_tick;
+    m_pages.insert(page, std::move(kept));
+}
+
+int EventLogModel::locate(const EventCursor &position)
+{
+    if (position.isNull())
+        return -1;
+    // `after` is exclusive and seqs are whole numbers: the cursor just above the event starts at it.
+    const EventCursor atEvent{position.occurredAtMs, position.seq + 1};
+    EventQuery probe = m_filter;
+    probe.limit = 1;
+    probe.after = atEvent;
+    const Result<EventPage> first = m_store.events(probe);
+    if (!first) {
+        m_error = first.error().message;
+        return -1;
+    }
+    if (first->positions.isEmpty() || first->positions.first().seq != position.seq)
+        return -1; // the filter leaves it out
+
+    EventQuery above = m_filter;
+    above.before = position;
+    const Result<qint64> newer = m_store.eventCount(above);
+    if (!newer) {
+        m_error = newer.error().message;
+        return -1;
+    }
+    const qint64 index = *newer;
+    if (index > std::numeric_limits<int>::max() - kPageSize)
+        return -1;
+    if (index >= m_count && !m_countExact) {
+        qint64 bound = std::max<qint64>(m_countBound, kFirstCountBound);
+        while (bound <= index + kPageSize)
+            bound *= 8;
+        const Result<qint64> count = m_store.eventCount(m_filter, bound);
+        if (!count) {
+            m_error = count.error().message;
+            return -1;
+        }
+        m_countBound = bound;
+        m_countExact = *count < bound;
+        if (*count > m_count) {
+            beginInsertRows({}, int(m_count), int(*count - 1));
+            m_count = *count;
+            endInsertRows();
+        }
+    }
+    if (index >= m_count)
+        return -1; // arrived after the last count: refresh() first
+
+    // The page holding the row, read from the event's own position: the rows above it oldest first, then
+    // the event and the rows below it. Neighbouring pages then load from this one, both ways.
+    const qint64 page = index / kPageSize;
+    const qint64 pageFirst = page * kPageSize;
+    const qint64 pageLast = std::min(m_count, pageFirst + kPageSize) - 1;
+    QList<Row> rows;
+    if (index > pageFirst) {
+        EventQuery query = m_filter;
+        query.includePayload = true;
+        query.limit = int(index - pageFirst);
+        query.oldestFirst = true;
+        query.before = position;
+        std::optional<QList<Row>> read = this->read(query);
+        if (!read)
+            return -1;
+        rows = std::move(*read);
+    }
+    EventQuery query = m_filter;
+    query.includePayload = true;
+    query.limit = int(pageLast - index + 1);
+    query.after = atEvent;
+    std::optional<QList<Row>> below = read(query);
+    if (!below)
+        return -1;
+    rows.append(std::move(*below));
+    m_pages.remove(page);
+    keep(page, std::move(rows));
+    const QModelIndex topLeft = createIndex(int(pageFirst), 0);
+    const QModelIndex bottomRight = createIndex(int(pageLast), ColumnCount - 1);
+    Q_EMIT dataChanged(topLeft, bottomRight);
+    return int(index);
 }
 
 int EventLogModel::rowCount(const QModelIndex &parent) const

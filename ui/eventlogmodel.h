@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QList>
 
+#include <optional>
+
 namespace exeserver {
 
 class EventStore;
@@ -46,6 +48,12 @@ public:
     // False while the row count is a lower bound (a filtered log with more matches than counted so far).
     bool isCountExact() const { return m_countExact; }
 
+    // The row of the event at `position` (EventStore::eventPosition) under the current filter, with the
+    // page around it read from that position both ways, so an event anywhere in history opens at once and
+    // the rows above and below it page in as the view scrolls; -1 when the filter leaves it out. A
+    // lower-bound count grows to cover the row.
+    int locate(const EventCursor &position);
+
     // The event on a row, without its payload (read it with EventStore::event()).
     Event eventAt(int row) const;
     int cachedPageCount() const { return int(m_pages.size()); }
@@ -71,6 +79,9 @@ private:
     };
     const Row *row(int index) const;
     bool load(qint64 page) const;
+    // Reads `query`'s rows, newest first whichever way the query ran; nullopt (and lastError) on failure.
+    std::optional<QList<Row>> read(const EventQuery &query) const;
+    void keep(qint64 page, QList<Row> rows) const; // caches a page, dropping the least recently used
 
     EventStore &m_store;
     EventQuery m_filter;

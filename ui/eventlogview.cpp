@@ -143,9 +143,10 @@ QString EventLogView::statusText() const
     if (!m_model->lastError().isEmpty())
         return tr("Cannot read the event log: %1").arg(m_model->lastError());
     const int count = m_model->rowCount();
-    if (!m_model->isCountExact())
-        return tr("%1+ events").arg(QLocale().toString(count));
-    return count == 1 ? tr("1 event") : tr("%1 events").arg(QLocale().toString(count));
+    const QString counted = !m_model->isCountExact() ? tr("%1+ events").arg(QLocale().toString(count))
+                            : count == 1             ? tr("1 event")
+                                                     : tr("%1 events").arg(QLocale().toString(count));
+    return m_note.isEmpty() ? counted : counted + QStringLiteral(" · ") + m_note;
 }
 
 void EventLogView::setTypeFilter(const QString &text)
@@ -194,11 +195,48 @@ void EventLogView::applyFilters()
         return;
     // New results start at the newest; a scroll bar left at the bottom would also make the view ask for
     // the whole count at once.
+    m_note.clear();
     m_table->scrollToTop();
     m_model->setFilter(filter);
 }
 
 bool EventLogView::selectEvent(const QString &eventId)
+{
+    const auto fail = [this](const QString &note) {
+        m_note = note;
+        m_status->setText(statusText());
+        return false;
+    };
+    const Result<std::optional<EventCursor>> position = m_store.eventPosition(eventId);
+    if (!position)
+        return fail(tr("cannot find event %1: %2").arg(eventId, position.error().message));
+    if (!*position)
+        return fail(tr("event %1 is not in the store").arg(eventId));
+    applyFilters();     // what the filter fields show, typed but not applied yet
+    m_model->refresh(); // events that arrived since the last count
+    int row = m_model->locate(**position);
+    if (row < 0 && m_model->lastError().isEmpty()) {
+        const EventQuery &f = m_model->filter();
+        const bool filtered = !f.type.isEmpty() || !f.action.isEmpty() || !f.repository.isEmpty() ||
+                              !f.sender.isEmpty() || !f.text.trimmed().isEmpty() || f.since.isValid();
+        if (filtered) {
+            clearFilters();
+            m_note = tr("Filters cleared to show event %1").arg(eventId);
+            row = m_model->locate(**position);
+        }
+    }
+    if (row < 0) {
+        return fail(m_model->lastError().isEmpty()
+                        ? tr("event %1 is not in the log").arg(eventId)
+                        : tr("cannot show event %1: %2").arg(eventId, m_model->lastError()));
+    }
+    m_table->selectRow(row);
+    m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+    m_status->setText(statusText());
+    return true;
+}
+
+void EventLogView::clearFilters()
 {
     for (QLineEdit *edit : {m_type, m_repository, m_sender, m_search})
         edit->clear();
@@ -207,17 +245,6 @@ bool EventLogView::selectEvent(const QString &eventId)
         m_time->setCurrentIndex(0);
     }
     applyFilters();
-    m_model->refresh(); // events that arrived since the last count
-    const int rows = std::min(m_model->rowCount(), 5 * EventLogModel::kPageSize);
-    for (int row = 0; row < rows; ++row) {
-        if (m_model->eventAt(row).id != eventId)
-            continue;
-        m_table->selectRow(row);
-        m_table->scrollTo(m_model->index(row, 0));
-        return true;
-    }
-    m_status->setText(tr("%1 · event %2 is not among the newest %3").arg(statusText(), eventId).arg(rows));
-    return false;
 }
 
 void EventLogView::refresh()

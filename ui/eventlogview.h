@@ -40,8 +40,8 @@ public:
     void setSearchText(const QString &text);
     void setTimeRange(int index); // 0 any time, 1 last hour, 2 day, 3 week, 4 month
     void applyFilters();          // at once (typing applies after a short pause)
-    // Clears the filters, re-reads the log and selects the event (a notification's) with its payload;
-    // looks among the newest few hundred events, where an event just processed is.
+    // Opens the log on the event (a notification's) wherever it is in history, with its payload: the
+    // filters stay when the event matches them, else they are cleared and the status line says so.
     bool selectEvent(const QString &eventId);
 
     // The draft "Create trigger from this event" emits: the selected row's event, with the payload fields
@@ -59,6 +59,7 @@ Q_SIGNALS:
 
 private:
     void showSelectedEvent();
+    void clearFilters();
 
     EventStore &m_store;
     EventLogModel *m_model;
@@ -75,6 +76,7 @@ private:
     QPushButton *m_create;
     QTimer *m_debounce;
     QString m_selectedEventId;
+    QString m_note; // after the count in the status line, until the filters change
 };
 
 } // namespace exeserver

@@ -82,6 +82,7 @@ struct ActionQuery
     QString eventId;
     int limit = 100;
     qint64 beforeSeq = 0; // keyset cursor: the seq of the last row of the previous page
+    qint64 fromSeq = 0;   // and no older than this seq (a view reading down to one action)
 };
 
 } // namespace exeserver

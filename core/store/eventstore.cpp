@@ -686,7 +686,16 @@ EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText
 
 Result<qint64> EventStore::eventCount(const EventQuery &request, qint64 atMost) const
 {
-    const EventFilter filter = eventFilter(request, m_fts, true);
+    EventFilter filter = eventFilter(request, m_fts, true);
+    // The row-value bounds as events() has them: a view finds an event's row by counting those above it.
+    if (!request.after.isNull()) {
+        filter.where.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
+        filter.values << request.after.occurredAtMs << request.after.seq;
+    }
+    if (!request.before.isNull()) {
+        filter.where.append(QStringLiteral("(occurred_at, seq) > (?, ?)"));
+        filter.values << request.before.occurredAtMs << request.before.seq;
+    }
     const QString where = filter.where.isEmpty()
                               ? QString()
                               : QStringLiteral("WHERE ") + filter.where.join(QStringLiteral(" AND "));
@@ -701,6 +710,18 @@ Result<qint64> EventStore::eventCount(const EventQuery &request, qint64 atMost) 
     if (!query.exec() || !query.next())
         return sqlError(query.lastError(), QStringLiteral("count events"));
     return query.value(0).toLongLong();
+}
+
+Result<std::optional<EventCursor>> EventStore::eventPosition(const QString &id) const
+{
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT occurred_at, seq FROM events WHERE id = ?"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("find an event"));
+    if (!query.next())
+        return std::optional<EventCursor>();
+    return std::optional<EventCursor>(EventCursor{query.value(0).toLongLong(), query.value(1).toLongLong()});
 }
 
 Result<EventPage> EventStore::events(const EventQuery &request) const
@@ -1118,6 +1139,10 @@ Result<QList<ActionRecord>> EventStore::actions(const ActionQuery &request) cons
     if (request.beforeSeq > 0) {
         where.append(QStringLiteral("seq < ?"));
         values.append(request.beforeSeq);
+    }
+    if (request.fromSeq > 0) {
+        where.append(QStringLiteral("seq >= ?"));
+        values.append(request.fromSeq);
     }
     QSqlQuery query(database());
     query.setForwardOnly(true);

@@ -99,9 +99,14 @@ public:
     Result<std::optional<Event>> event(const QString &id) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
-    // Events matching the query's filters and text (its paging fields are ignored), counting at most
-    // `atMost` (> 0) of them: a bounded count costs the same however many events match.
+    // Events matching the query's filters and text, older than its `after` and newer than its `before`
+    // cursor when set (limit, offset and order are ignored), counting at most `atMost` (> 0) of them: a
+    // bounded count costs the same however many events match.
     Result<qint64> eventCount(const EventQuery &filter, qint64 atMost = 0) const;
+    // Where an event sits in the newest-first order (its occurred time and seq), for views that open the
+    // log on one event; nullopt when no event has that id. With `filter` set, counting the rows
+    // newer than it (eventCount of a filter whose `before` is this position) gives its row in that view.
+    Result<std::optional<EventCursor>> eventPosition(const QString &id) const;
 
     // The full-text index follows the events table after ingest, not inside it (schema 7): this indexes
     // up to `maxEvents` of the oldest unindexed events in one transaction and returns how many it did (0:

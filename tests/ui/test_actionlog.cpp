@@ -313,3 +313,49 @@ TEST_CASE("the workbench opens an action or an event selected in its log", "[ui]
     QApplication::processEvents();
     savePng(window, QStringLiteral("workbench-event-opened.png"));
 }
+
+TEST_CASE("opening an action from a notification finds it below a thousand newer actions", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    // 1500 newer actions: the failed code file is row 1501, past the newest five pages.
+    for (int i = 0; i < 1500; ++i) {
+        const auto id = desk.store.beginAction(
+            {ActionKind::Dispatch, QStringLiteral("acme/service-%1:ci.yml@main").arg(i), {}, {}, true});
+        REQUIRE(id.ok());
+    }
+    ActionLogView view(desk.store);
+    view.resize(1100, 500);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.table();
+    CHECK(table->model()->rowCount() == ActionLogModel::kPageSize); // one page until asked for more
+
+    REQUIRE(view.selectAction(desk.failedId));
+    QApplication::processEvents();
+    const int row = table->currentIndex().row();
+    CHECK(row == 1501);
+    REQUIRE(view.model()->actionAt(row));
+    CHECK(view.model()->actionAt(row)->id == desk.failedId);
+    CHECK(view.outputText().contains(QStringLiteral("read-only")));
+    const QRect shown = table->visualRect(table->model()->index(row, 0));
+    CHECK(table->viewport()->rect().contains(shown.center()));
+    // Rows above it are there to scroll up to; the interrupted action below loads on scrolling down.
+    CHECK(cell(*table, row - 1, ActionLogModel::TargetColumn) ==
+          QStringLiteral("acme/service-0:ci.yml@main"));
+    CHECK(cell(*table, 0, ActionLogModel::TargetColumn) == QStringLiteral("acme/service-1499:ci.yml@main"));
+    table->scrollToBottom();
+    QApplication::processEvents();
+    if (table->model()->canFetchMore({}))
+        table->model()->fetchMore({});
+    CHECK(cell(*table, table->model()->rowCount() - 1, ActionLogModel::StatusColumn) ==
+          QStringLiteral("interrupted"));
+
+    // A refresh (an action finished) keeps it selected.
+    table->selectRow(row);
+    view.refresh();
+    CHECK(table->currentIndex().row() == row);
+    savePng(view, QStringLiteral("actionlog-opened-action.png"));
+
+    CHECK_FALSE(view.selectAction(QStringLiteral("no-such-action")));
+    CHECK(view.statusText() == QStringLiteral("Action no-such-action is not in the action log."));
+}

@@ -10,11 +10,13 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
@@ -200,4 +202,135 @@ TEST_CASE("create trigger from this event carries its repository type action and
     CHECK(draft.fields[0].value == QJsonValue(QStringLiteral("main")));
     CHECK(draft.fields[1].path == QStringLiteral("pull_request.draft"));
     CHECK(draft.fields[1].value == QJsonValue(false));
+}
+
+namespace {
+
+// Whether the table paints `row`: its cells lie inside the viewport.
+bool rowVisible(const QTableView &table, int row)
+{
+    const QRect cellRect = table.visualRect(table.model()->index(row, 0));
+    return cellRect.isValid() && table.viewport()->rect().contains(cellRect.center());
+}
+
+// The summary of generated event i says "number <i> ", whatever its type.
+bool summaryIsEvent(const QTableView &table, int row, int event)
+{
+    return cell(table, row, EventLogModel::SummaryColumn).contains(QStringLiteral("number %1 ").arg(event));
+}
+
+} // namespace
+
+TEST_CASE("opening an event from a notification selects it however old it is", "[ui][eventlog]")
+{
+    GeneratedLog log(20000);
+    EventLogView view(log.store);
+    view.resize(1100, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.table();
+
+    // Event 1234 is 18766 rows down (newest first), far below the newest 500.
+    REQUIRE(view.selectEvent(QStringLiteral("gen-1234")));
+    QApplication::processEvents();
+    const int row = table->currentIndex().row();
+    CHECK(row == 20000 - 1234);
+    CHECK(view.model()->eventAt(row).id == QStringLiteral("gen-1234"));
+    CHECK(rowVisible(*table, row));
+    CHECK(summaryIsEvent(*table, row, 1234));
+    CHECK(view.payloadModel()->indexOfPath(QStringLiteral("issue.title")).isValid()); // its payload
+    CHECK(view.statusText() == QLocale().toString(20000) + QStringLiteral(" events"));
+    savePng(view, QStringLiteral("eventlog-opened-event.png"));
+
+    // The rows around it page in both ways as the view scrolls: newer above, older below.
+    for (int step : {1, 99, 100, 101, 250, 1000}) {
+        CHECK(summaryIsEvent(*table, row - step, 1234 + step));
+        CHECK(summaryIsEvent(*table, row + step, 1234 - step));
+    }
+    table->scrollToTop();
+    QApplication::processEvents();
+    CHECK(summaryIsEvent(*table, 0, 20000));
+    CHECK(view.model()->cachedPageCount() <= EventLogModel::kMaxPages);
+
+    CHECK_FALSE(view.selectEvent(QStringLiteral("gen-999999")));
+    CHECK(view.statusText().contains(QStringLiteral("event gen-999999 is not in the store")));
+}
+
+TEST_CASE("opening an event keeps the filters it matches", "[ui][eventlog]")
+{
+    // Sender dev0 is every fifth event: 30000 matches, more than the first count bound.
+    GeneratedLog log(150000);
+    EventLogView view(log.store);
+    view.resize(1100, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.table();
+    view.setSenderFilter(QStringLiteral("dev0"));
+    view.applyFilters();
+    REQUIRE_FALSE(view.model()->isCountExact());
+    REQUIRE(table->model()->rowCount() == int(EventLogModel::kFirstCountBound));
+
+    // Event 1235 (dev0): 29753 newer dev0 events, beyond the rows counted so far.
+    REQUIRE(view.selectEvent(QStringLiteral("gen-1235")));
+    QApplication::processEvents();
+    const int row = table->currentIndex().row();
+    CHECK(row == (150000 - 1235) / 5);
+    CHECK(view.model()->eventAt(row).id == QStringLiteral("gen-1235"));
+    CHECK(rowVisible(*table, row));
+    CHECK(view.model()->filter().sender == QStringLiteral("dev0"));
+    CHECK(view.findChild<QLineEdit *>(QStringLiteral("senderFilter"))->text() == QStringLiteral("dev0"));
+    CHECK_FALSE(view.statusText().contains(QStringLiteral("cleared")));
+    CHECK(summaryIsEvent(*table, row - 1, 1240));
+    CHECK(summaryIsEvent(*table, row + 1, 1230));
+    CHECK(summaryIsEvent(*table, row + 150, 1235 - 750));
+
+    // With text search too: "widget2" and dev0 (i % 15 == 5); event 1235 has widget2 (1235 % 3 == 2).
+    view.setSearchText(QStringLiteral("widget2"));
+    view.applyFilters();
+    REQUIRE(view.selectEvent(QStringLiteral("gen-1235")));
+    const int searched = table->currentIndex().row();
+    CHECK(searched == (150000 - 1235) / 15);
+    CHECK(view.model()->eventAt(searched).id == QStringLiteral("gen-1235"));
+    CHECK(summaryIsEvent(*table, searched + 1, 1220));
+    CHECK(view.model()->filter().text == QStringLiteral("widget2"));
+    CHECK_FALSE(view.statusText().contains(QStringLiteral("cleared")));
+    savePng(view, QStringLiteral("eventlog-opened-event-filtered.png"));
+}
+
+TEST_CASE("opening an event the filters leave out clears them and says so", "[ui][eventlog]")
+{
+    GeneratedLog log(20000);
+    EventLogView view(log.store);
+    view.resize(1100, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.table();
+    view.setTypeFilter(QStringLiteral("push"));
+    view.setRepositoryFilter(QStringLiteral("acme/service-2"));
+    view.applyFilters();
+
+    // Event 1234 is an issue: the push filter leaves it out.
+    REQUIRE(view.selectEvent(QStringLiteral("gen-1234")));
+    QApplication::processEvents();
+    const int row = table->currentIndex().row();
+    CHECK(row == 20000 - 1234);
+    CHECK(view.model()->eventAt(row).id == QStringLiteral("gen-1234"));
+    CHECK(rowVisible(*table, row));
+    CHECK(view.model()->filter().type.isEmpty());
+    CHECK(view.model()->filter().repository.isEmpty());
+    CHECK(view.findChild<QLineEdit *>(QStringLiteral("typeFilter"))->text().isEmpty());
+    const QString status = view.findChild<QLabel *>(QStringLiteral("eventLogStatus"))->text();
+    CHECK(status ==
+          QLocale().toString(20000) + QStringLiteral(" events · Filters cleared to show event gen-1234"));
+    savePng(view, QStringLiteral("eventlog-opened-event-filters-cleared.png"));
+
+    // A time range the event is outside of is a filter too; the note goes once the user filters again.
+    view.setTimeRange(1); // the last hour: nothing generated is that recent
+    REQUIRE(view.selectEvent(QStringLiteral("gen-42")));
+    CHECK(table->currentIndex().row() == 20000 - 42);
+    CHECK(view.findChild<QComboBox *>(QStringLiteral("timeFilter"))->currentIndex() == 0);
+    CHECK(view.statusText().endsWith(QStringLiteral("Filters cleared to show event gen-42")));
+    view.setSenderFilter(QStringLiteral("dev1"));
+    view.applyFilters();
+    CHECK_FALSE(view.statusText().contains(QStringLiteral("cleared")));
 }
