@@ -412,6 +412,7 @@ int main(int argc, char *argv[])
             for (int i = 0; i < kBatch; ++i) {
                 Event event = variants[(done + i) % variants.size()];
                 event.id = QStringLiteral("bench-%1").arg(done + i);
+                event.dedupeKey.clear(); // a new event, not the variant's GitHub event seen again
                 // Occurred times follow arrival, as for a server receiving webhooks live.
                 event.occurredAt = firstOccurred.addSecs(done + i);
                 batch.append(std::move(event));

@@ -829,11 +829,87 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         return std::move(result->page);
     }
 
+    // The walks below follow the time order of the narrowest indexed filter (a repository, a sender or a
+    // type, each indexed with occurred_at), else of every event; only that filter and the time terms
+    // narrow the walk itself, and every filter is applied again outside it.
+    QStringList range;
+    QVariantList rangeValues;
+    QString walkIndex = QStringLiteral("events_by_time");
+    for (const auto &[column, value] :
+         {std::pair{"repository", &request.repository}, std::pair{"sender", &request.sender},
+          std::pair{"type", &request.type}}) {
+        if (value->isEmpty())
+            continue;
+        walkIndex = QStringLiteral("events_by_") + QLatin1String(column);
+        range.append(QLatin1String(column) + QStringLiteral(" = ?"));
+        rangeValues.append(*value);
+        break;
+    }
+    if (request.since.isValid()) {
+        range.append(QStringLiteral("occurred_at >= ?"));
+        rangeValues.append(toMs(request.since));
+    }
+    if (request.until.isValid()) {
+        range.append(QStringLiteral("occurred_at < ?"));
+        rangeValues.append(toMs(request.until));
+    }
+    if (!request.after.isNull()) {
+        // The plain bound lets SQLite start the index scan at the cursor; the row value is exact.
+        range.append(QStringLiteral("occurred_at <= ?"));
+        range.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
+        rangeValues << request.after.occurredAtMs << request.after.occurredAtMs << request.after.seq;
+    }
+    const QString rangeWhere =
+        range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
+    const auto walkedRows = [&](qint64 entries) {
+        return QStringLiteral("SELECT seq AS s FROM events INDEXED BY %1 %2 ORDER BY occurred_at DESC, seq "
+                              "DESC LIMIT %3")
+            .arg(walkIndex, rangeWhere)
+            .arg(entries);
+    };
+    struct Span
+    {
+        qint64 count = 0;
+        qint64 low = 0;
+        qint64 high = 0;
+    };
+    // How many entries the walk reaches, and the seq range they cover.
+    const auto spanOf = [&](qint64 entries) -> Result<Span> {
+        QSqlQuery span(database());
+        span.setForwardOnly(true);
+        span.prepare(QStringLiteral("SELECT count(*), min(s), max(s) FROM (%1)").arg(walkedRows(entries)));
+        for (int i = 0; i < rangeValues.size(); ++i)
+            span.bindValue(i, rangeValues[i]);
+        if (!span.exec() || !span.next())
+            return sqlError(span.lastError(), QStringLiteral("query events"));
+        return Span{span.value(0).toLongLong(), span.value(1).toLongLong(), span.value(2).toLongLong()};
+    };
+    const auto walkOver = [&](qint64 entries) {
+        Walk walk;
+        walk.from =
+            QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows(entries));
+        walk.fromValues = rangeValues;
+        return walk;
+    };
+
+    // First, how arrival (seq) relates to time here: the newest few entries by time in a narrow seq range
+    // (a live server, an import in either order) suit the newest-matches window and the ranged walks
+    // below. Scattered over every seq (times shuffled against arrival), neither can help: every match
+    // must be known before the walk, or, for a term most events contain, each walked entry asks FTS5.
+    const qint64 orderProbe = std::max<qint64>(16, m_textSearchWalk / 32);
+    bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
+    {
+        const Result<Span> newest = spanOf(orderProbe);
+        if (!newest)
+            return newest.error();
+        scattered = newest->count == orderProbe && newest->high - newest->low >= 32 * orderProbe;
+    }
+
     // Text search, newest first without collecting every match: FTS5 yields matches by rowid (seq)
     // descending, and seq grows with arrival, which tracks occurred time. Take the newest `window`
     // matches; the page is exact when they are all the matches, or when no event outside the window
     // (seq below its oldest) occurred after the row following the page.
-    {
+    if (!scattered) {
         // A few pages' worth: enough when the filters keep most matches; the walk below handles the rest.
         const qint64 window = std::clamp<qint64>(4 * (limit + 1), 256, 1024);
         const TextMatches newest = textMatches(text, 0, 0, window);
@@ -860,6 +936,59 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
         }
     }
 
+    // Scattered, and a term most events contain: materialising its matches reads FTS5's whole doclist
+    // (a word in every event: hundreds of milliseconds over a million), while the page is a few hundred
+    // entries into the walk. Then each walked entry asks FTS5 about its own rowid (~30 µs each), for a
+    // walk bounded by a few times the expected length; the density comes from the matches among the
+    // last few thousand indexed seqs (FTS5 seeks its doclists to that range).
+    if (scattered) {
+        constexpr qint64 kSample = 4096;
+        constexpr qint64 kLongestProbeWalk = 256; // expected entries; ~8 ms of probes
+        QSqlQuery sample(database());
+        sample.setForwardOnly(true);
+        sample.prepare(
+            QStringLiteral("SELECT count(*), %1 FROM events_fts WHERE events_fts MATCH ? AND rowid > %1 - ?")
+                .arg(kIndexedThrough));
+        sample.addBindValue(ftsQuery(text));
+        sample.addBindValue(kSample);
+        if (!sample.exec() || !sample.next())
+            return sqlError(sample.lastError(), QStringLiteral("query events"));
+        const qint64 sampled = sample.value(0).toLongLong();
+        const qint64 sampledSeqs = std::clamp<qint64>(sample.value(1).toLongLong(), 0, kSample);
+        sample.finish();
+        // Expected entries per page: (limit + 1) / density.
+        if (sampled > 0 && (limit + 1) * sampledSeqs <= kLongestProbeWalk * sampled) {
+            const qint64 entries = std::max<qint64>(4 * (limit + 1) * sampledSeqs / sampled, limit + 1);
+            Walk walk = walkOver(entries);
+            // The walk's row matches: the unindexed tail by the scan's GLOBs, indexed rows by FTS5.
+            QString tail = QStringLiteral("walk.s > %1").arg(kIndexedThrough);
+            for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                const QString pattern = phraseGlob(word);
+                if (pattern.isEmpty()) {
+                    tail += QStringLiteral(" AND 0");
+                    continue;
+                }
+                tail += QStringLiteral(" AND lower(' ' || events.search_text || ' ') GLOB ?");
+                walk.whereValues.append(pattern);
+            }
+            walk.where.append(
+                QStringLiteral("((%1) OR (walk.s <= %2 AND EXISTS (SELECT 1 FROM events_fts WHERE events_fts "
+                               "MATCH ? AND rowid = walk.s)))")
+                    .arg(tail, kIndexedThrough));
+            walk.whereValues.append(ftsQuery(text));
+            Result<Run> result = run(QString(), {}, walk);
+            if (!result)
+                return result.error();
+            if (result->more)
+                return std::move(result->page);
+            const Result<Span> walked = spanOf(entries);
+            if (!walked)
+                return walked.error();
+            if (walked->count < entries)
+                return std::move(result->page); // the walk reached the oldest event
+        }
+    }
+
     // Arrival and time disagree (an imported history), or the filters thin the window out: walk the time
     // index newest first and keep the rows whose seq is among the matches (SQLite materialises the match
     // list once, as an in-memory index), stopping at the page. The walk is bounded, so a term whose
@@ -867,93 +996,46 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // Materialising every match of a common phrase is most of the cost (FTS5 reads the whole doclist of
     // each word), and an imported history keeps neighbouring times in neighbouring seqs: so each stage
     // first takes the seq range of the entries it will walk, and when that range is narrow, asks FTS5
-    // only for matches inside it (FTS5 seeks its doclists to a rowid range).
-    {
-        // The walk follows the time order of the narrowest indexed filter (a repository, a sender or a
-        // type, each indexed with occurred_at), else of every event; only that filter and the time terms
-        // narrow the walk itself, and every filter is applied again outside it.
-        QStringList range;
-        QVariantList rangeValues;
-        QString walkIndex = QStringLiteral("events_by_time");
-        for (const auto &[column, value] :
-             {std::pair{"repository", &request.repository}, std::pair{"sender", &request.sender},
-              std::pair{"type", &request.type}}) {
-            if (value->isEmpty())
-                continue;
-            walkIndex = QStringLiteral("events_by_") + QLatin1String(column);
-            range.append(QLatin1String(column) + QStringLiteral(" = ?"));
-            rangeValues.append(*value);
-            break;
-        }
-        if (request.since.isValid()) {
-            range.append(QStringLiteral("occurred_at >= ?"));
-            rangeValues.append(toMs(request.since));
-        }
-        if (request.until.isValid()) {
-            range.append(QStringLiteral("occurred_at < ?"));
-            rangeValues.append(toMs(request.until));
-        }
-        if (!request.after.isNull()) {
-            // The plain bound lets SQLite start the index scan at the cursor; the row value is exact.
-            range.append(QStringLiteral("occurred_at <= ?"));
-            range.append(QStringLiteral("(occurred_at, seq) < (?, ?)"));
-            rangeValues << request.after.occurredAtMs << request.after.occurredAtMs << request.after.seq;
-        }
-        const QString rangeWhere =
-            range.isEmpty() ? QString() : QStringLiteral("WHERE ") + range.join(QStringLiteral(" AND "));
-        bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
-        for (const qint64 entries : {m_textSearchWalk / 4, m_textSearchWalk}) {
-            const QString walkedRows = QStringLiteral("SELECT seq AS s FROM events INDEXED BY %1 %2 ORDER BY "
-                                                      "occurred_at DESC, seq DESC LIMIT %3")
-                                           .arg(walkIndex, rangeWhere)
-                                           .arg(entries);
-            Walk walk;
-            walk.from =
-                QStringLiteral("(%1) AS walk CROSS JOIN events ON events.seq = walk.s").arg(walkedRows);
-            walk.fromValues = rangeValues;
-            qint64 walkable = -1; // entries the walk can reach, when known
+    // only for matches inside it (FTS5 seeks its doclists to a rowid range). Scattered, the first stage
+    // would materialise every match only to do it again in the second: it is skipped.
+    for (const qint64 entries : {m_textSearchWalk / 4, m_textSearchWalk}) {
+        if (scattered && entries < m_textSearchWalk)
+            continue;
+        Walk walk = walkOver(entries);
+        qint64 walkable = -1; // entries the walk can reach, when known
+        if (!scattered) {
+            const Result<Span> span = spanOf(entries);
+            if (!span)
+                return span.error();
+            walkable = span->count;
+            scattered = span->high - span->low >= 32 * entries;
             if (!scattered) {
-                QSqlQuery span(database());
-                span.prepare(QStringLiteral("SELECT count(*), min(s), max(s) FROM (%1)").arg(walkedRows));
-                for (int i = 0; i < rangeValues.size(); ++i)
-                    span.bindValue(i, rangeValues[i]);
-                if (!span.exec() || !span.next())
-                    return sqlError(span.lastError(), QStringLiteral("query events"));
-                walkable = span.value(0).toLongLong();
-                const qint64 low = span.value(1).toLongLong();
-                const qint64 high = span.value(2).toLongLong();
-                scattered = high - low >= 32 * entries;
-                if (!scattered) {
-                    const TextMatches matches = textMatches(text, low, high);
-                    walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
-                    walk.whereValues = matches.values;
-                } else if (entries < m_textSearchWalk) {
-                    continue; // the longer walk below materialises every match once instead
-                }
-            }
-            if (walk.where.isEmpty()) {
-                const TextMatches matches = textMatches(text);
+                const TextMatches matches = textMatches(text, span->low, span->high);
                 walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
                 walk.whereValues = matches.values;
+            } else if (entries < m_textSearchWalk) {
+                continue; // the longer walk below materialises every match once instead
             }
-            Result<Run> result = run(QString(), {}, walk);
-            if (!result)
-                return result.error();
-            if (result->more)
-                return std::move(result->page); // a full page, found within the walk
-            // Fewer than a page: that is every match if the walk reached the oldest event.
-            if (walkable < 0) {
-                QSqlQuery walked(database());
-                walked.prepare(QStringLiteral("SELECT count(*) FROM (%1)").arg(walkedRows));
-                for (int i = 0; i < rangeValues.size(); ++i)
-                    walked.bindValue(i, rangeValues[i]);
-                if (!walked.exec() || !walked.next())
-                    return sqlError(walked.lastError(), QStringLiteral("query events"));
-                walkable = walked.value(0).toLongLong();
-            }
-            if (walkable < entries)
-                return std::move(result->page);
         }
+        if (walk.where.isEmpty()) {
+            const TextMatches matches = textMatches(text);
+            walk.where.append(QStringLiteral("walk.s IN (%1)").arg(matches.sql));
+            walk.whereValues = matches.values;
+        }
+        Result<Run> result = run(QString(), {}, walk);
+        if (!result)
+            return result.error();
+        if (result->more)
+            return std::move(result->page); // a full page, found within the walk
+        // Fewer than a page: that is every match if the walk reached the oldest event.
+        if (walkable < 0) {
+            const Result<Span> walked = spanOf(entries);
+            if (!walked)
+                return walked.error();
+            walkable = walked->count;
+        }
+        if (walkable < entries)
+            return std::move(result->page);
     }
 
     const TextMatches matches = textMatches(text);

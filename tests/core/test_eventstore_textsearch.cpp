@@ -91,7 +91,9 @@ QStringList naiveIds(const EventStore &store, const QString &phrase, const QStri
 TEST_CASE("EventStore: text search in a shuffled history equals sorting every match", "[store][query]")
 {
     // The default walk covers these 4,000 events in one narrow seq range; a walk of 512 entries sees
-    // them scattered over the whole range, takes the second stage and falls back for the rare terms.
+    // them scattered over the whole range (its order probe, 16 entries, already does), so it probes
+    // FTS5 per walked entry for the dense terms, takes the second stage for the others and falls back
+    // for the rare terms.
     const qint64 walk = GENERATE(qint64(32768), qint64(512));
     INFO("walk " << walk);
     QTemporaryDir dir;
@@ -130,6 +132,21 @@ TEST_CASE("EventStore: text search in a shuffled history equals sorting every ma
          QStringLiteral("acme/repo-1"),
          {},
          30},
+        // Terms (nearly) every event contains: scattered, the walk asks FTS5 per entry; the filters
+        // below thin that walk out past its bound, so it hands over to the materialising walk.
+        {QStringLiteral("needle"), QStringLiteral("\"needle\""), QStringLiteral("push"), {}, {}, 50},
+        {QStringLiteral("needle common"),
+         QStringLiteral("\"needle\" \"common\""),
+         {},
+         QStringLiteral("acme/repo-2"),
+         kBase.addSecs(400),
+         20},
+        {QStringLiteral("common item-5"),
+         QStringLiteral("\"common\" \"item-5\""),
+         QStringLiteral("push"),
+         QStringLiteral("acme/repo-3"),
+         {},
+         3},
     };
     const auto queryFor = [](const Case &c) {
         EventQuery query;
