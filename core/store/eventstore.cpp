@@ -896,7 +896,7 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
     // (a live server, an import in either order) suit the newest-matches window and the ranged walks
     // below. Scattered over every seq (times shuffled against arrival), neither can help: every match
     // must be known before the walk, or, for a term most events contain, each walked entry asks FTS5.
-    const qint64 orderProbe = std::max<qint64>(16, m_textSearchWalk / 32);
+    const qint64 orderProbe = std::max<qint64>(16, m_textSearchWalk / 128);
     bool scattered = false; // seqs of neighbouring times are far apart: a seq range would not help
     {
         const Result<Span> newest = spanOf(orderProbe);
