@@ -207,6 +207,7 @@ bool EventLogView::selectEvent(const QString &eventId)
         m_status->setText(statusText());
         return false;
     };
+    m_note.clear(); // a note about an earlier event goes
     const Result<std::optional<EventCursor>> position = m_store.eventPosition(eventId);
     if (!position)
         return fail(tr("cannot find event %1: %2").arg(eventId, position.error().message));
