@@ -290,3 +290,45 @@ TEST_CASE("Main window: clicking a failed action's notification opens the action
     EventLogView *events = docks->eventLog();
     CHECK(events->model()->eventAt(events->table()->currentIndex().row()).id == about.eventId);
 }
+
+TEST_CASE("Main window: an event notification opens the event log on an event 1200 rows down",
+          "[ui][workbench]")
+{
+    WorkbenchWindowDesk desk;
+    // 1200 newer pull requests above the desk's event 4, so it is far past the newest 500.
+    QList<Event> newer;
+    for (int n = 5; n < 1205; ++n)
+        newer.append(test::sampleEvent(n));
+    REQUIRE(*desk.store.addEvents(newer) == 1200);
+    MainWindow window(*desk.settings);
+    window.attachGitHub(desk.client.get(), &desk.store);
+    window.resize(1200, 800);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    WorkbenchDocks *docks = window.workbench();
+    REQUIRE(docks);
+    // A filter the event does not match (it is a pull request): opening it clears the filter and says so.
+    EventLogView *events = docks->eventLog();
+    events->setTypeFilter(QStringLiteral("push"));
+    events->applyFilters();
+    REQUIRE(events->model()->rowCount() == 0);
+
+    DesktopNotification about;
+    about.title = QStringLiteral("PR 4 opened");
+    about.target = DesktopNotification::Target::Event;
+    about.eventId = test::sampleEvent(4).id;
+    window.showNotification(about);
+    window.tray()->openLastNotification();
+    REQUIRE(docks->eventLogDock()->isVisible());
+    QApplication::processEvents();
+    QTableView *table = events->table();
+    const int row = table->currentIndex().row();
+    CHECK(row == 1200);
+    CHECK(events->model()->eventAt(row).id == about.eventId);
+    const QRect shown = table->visualRect(table->model()->index(row, 0));
+    CHECK(table->viewport()->rect().contains(shown.center()));
+    CHECK(events->model()->filter().type.isEmpty());
+    CHECK(events->statusText().endsWith(QStringLiteral("Filters cleared to show event ") + about.eventId));
+    REQUIRE(window.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-event-opened-deep.png"))));
+}
