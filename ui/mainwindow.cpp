@@ -101,8 +101,7 @@ void MainWindow::createTray()
             statusBar()->showMessage(tr("Action %1: the action log needs the event store.").arg(actionId),
                                      15000);
         else if (!m_workbench->showAction(actionId))
-            statusBar()->showMessage(tr("Action %1 is not in the action log.").arg(actionId),
-                                     15000);
+            statusBar()->showMessage(tr("Action %1 is not in the action log.").arg(actionId), 15000);
     });
 }
 
