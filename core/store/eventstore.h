@@ -18,6 +18,7 @@ class QLockFile;
 namespace exeserver {
 
 class Settings;
+class SqliteStatement;
 
 // A trigger definition as the trigger engine stores it; the definition text is the engine's business.
 struct StoredTrigger
@@ -70,6 +71,9 @@ public:
         // How many entries of the time index a text search walks before it sorts every match instead
         // (see events()); tests shrink it to reach every stage with a few thousand events.
         qint64 textSearchWalk = 32768;
+        // Bind the ingest's inserts through SQLite's C API when Qt's driver allows it (SqliteStatement);
+        // tests turn it off to compare with the QSqlQuery path, which is the fallback.
+        bool sqliteCApi = true;
     };
 
     explicit EventStore(Clock *clock = SystemClock::instance());
@@ -148,6 +152,7 @@ private:
     Error sqlError(const QSqlError &error, const QString &doing) const;
     Status exec(const QString &sql, const QString &doing) const;
     Status acquireSessionLock();
+    Status enqueueForSync(qint64 firstSeq);
 
     Clock *m_clock;
     QString m_connectionName;
@@ -156,6 +161,11 @@ private:
     std::unique_ptr<QLockFile> m_sessionLock;
     bool m_fts = false;
     qint64 m_textSearchWalk = 32768;
+    // addEvents' per-event statements through the C API, prepared once per connection (null: not yet, or
+    // the QSqlQuery path); destroyed before the connection closes.
+    bool m_sqliteCApi = true;
+    std::unique_ptr<SqliteStatement> m_insertEvent;
+    std::unique_ptr<SqliteStatement> m_claimKey;
 };
 
 } // namespace exeserver
