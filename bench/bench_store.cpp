@@ -330,6 +330,9 @@ int main(int argc, char *argv[])
     EventStore::Options storeOptions;
     // EXESERVER_BENCH_QT_BINDINGS=1: the ingest binds through QSqlQuery (the fallback) instead of the C API.
     storeOptions.sqliteCApi = !qEnvironmentVariableIsSet("EXESERVER_BENCH_QT_BINDINGS");
+    // EXESERVER_BENCH_INLINE_CHECKPOINTS=1: SQLite's automatic checkpoints in the writing thread, as before.
+    if (qEnvironmentVariableIsSet("EXESERVER_BENCH_INLINE_CHECKPOINTS"))
+        storeOptions.walCheckpointPages = 0;
     if (!store.open(path, storeOptions).ok())
         return 1;
     {

@@ -7,6 +7,7 @@
 #include "store/payloadcodec.h"
 #include "store/payloadscan.h"
 #include "store/sqlitestatement.h"
+#include "store/walcheckpointer.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -253,8 +254,14 @@ bool EventStore::isOpen() const
     return QSqlDatabase::contains(m_connectionName) && database().isOpen();
 }
 
+int EventStore::backgroundCheckpoints() const
+{
+    return m_checkpointer ? m_checkpointer->backgroundCheckpoints() : 0;
+}
+
 void EventStore::close()
 {
+    m_checkpointer.reset(); // before the writer connection goes: it holds a hook on it
     m_insertEvent.reset();
     m_claimKey.reset();
     if (QSqlDatabase::contains(m_connectionName)) {
@@ -403,6 +410,14 @@ Status EventStore::open(const QString &path, const Options &options)
     if (const Status locked = acquireSessionLock(); !locked) {
         close();
         return locked;
+    }
+    if (m_sqliteCApi && options.walCheckpointPages > 0) {
+        QSqlQuery mode(database());
+        if (sqlite3 *handle = SqliteStatement::handleOf(database());
+            handle && mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next() &&
+            mode.value(0).toString() == QLatin1String("wal"))
+            m_checkpointer = std::make_unique<WalCheckpointer>(handle, m_path, options.walCheckpointPages,
+                                                               options.walCapPages);
     }
     qCDebug(lcStore) << "opened" << m_path << "schema" << schemaVersion() << (m_fts ? "fts5" : "like");
     return success();

@@ -19,6 +19,7 @@ namespace exeserver {
 
 class Settings;
 class SqliteStatement;
+class WalCheckpointer;
 
 // A trigger definition as the trigger engine stores it; the definition text is the engine's business.
 struct StoredTrigger
@@ -74,6 +75,11 @@ public:
         // Bind the ingest's inserts through SQLite's C API when Qt's driver allows it (SqliteStatement);
         // tests turn it off to compare with the QSqlQuery path, which is the fallback.
         bool sqliteCApi = true;
+        // WAL checkpoints run on a thread of their own past this many WAL pages, and on the writing
+        // thread past walCapPages (WalCheckpointer; needs the C API path). 0: SQLite's automatic
+        // checkpoint in the committing thread, as without the C API.
+        int walCheckpointPages = 1000;
+        int walCapPages = 4000;
     };
 
     explicit EventStore(Clock *clock = SystemClock::instance());
@@ -114,6 +120,8 @@ public:
     Result<int> indexFullText(int maxEvents);
     // How many events are waiting for the full-text index (an upper bound).
     Result<qint64> unindexedEvents() const;
+    // WAL checkpoints run off the writing thread so far (diagnostics and tests; see Options).
+    int backgroundCheckpoints() const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
@@ -166,6 +174,7 @@ private:
     bool m_sqliteCApi = true;
     std::unique_ptr<SqliteStatement> m_insertEvent;
     std::unique_ptr<SqliteStatement> m_claimKey;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 } // namespace exeserver
