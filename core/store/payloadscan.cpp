@@ -5,6 +5,8 @@
 #include <QSet>
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 namespace exeserver {
 
@@ -223,12 +225,36 @@ private:
         return true;
     }
 
+    // Strings are most of a payload's bytes (URLs, mostly): skip whole 8-byte words with no '"', no '\\'
+    // and no byte >= 0x80 (SWAR: a word's zero bytes found with the classic borrow trick; a false
+    // positive can only follow a true one, so the lowest flagged byte is exact). Little-endian only.
+    void skipPlainWords()
+    {
+        if constexpr (std::endian::native == std::endian::little) {
+            constexpr quint64 kOnes = 0x0101010101010101ULL;
+            constexpr quint64 kHighs = 0x8080808080808080ULL;
+            const auto zeroBytes = [](quint64 v) { return (v - kOnes) & ~v & kHighs; };
+            while (m_end - m_p >= 8) {
+                quint64 word;
+                std::memcpy(&word, m_p, 8);
+                const quint64 stops =
+                    zeroBytes(word ^ (kOnes * '"')) | zeroBytes(word ^ (kOnes * '\\')) | (word & kHighs);
+                if (stops) {
+                    m_p += std::countr_zero(stops) / 8;
+                    return;
+                }
+                m_p += 8;
+            }
+        }
+    }
+
     // m_p at the opening quote; leaves it after the closing one.
     bool string(bool *escaped, bool *ascii)
     {
         ++m_p;
         while (true) {
-            // Fast path: plain ASCII characters.
+            // Fast path: plain ASCII characters, eight at a time, then one by one up to the stop.
+            skipPlainWords();
             while (m_p != m_end && *m_p < 0x80 && *m_p != '"' && *m_p != '\\')
                 ++m_p;
             if (m_p == m_end)

@@ -8,6 +8,7 @@
 #include "store/eventstore.h"
 #include "store/migrations.h"
 #include "store/outbox.h"
+#include "store/payloadscan.h"
 
 #include <QDir>
 #include <QFile>
@@ -268,4 +269,33 @@ TEST_CASE("EventStore: without the checkpoint thread SQLite checkpoints as befor
     REQUIRE(*store.addEvents(events) == 200);
     CHECK(store.backgroundCheckpoints() == 0);
     CHECK(store.checkIntegrity().ok());
+}
+
+TEST_CASE("PayloadScan: a quote, backslash or non-ASCII byte is found at every offset of a word",
+          "[store][scan][ingest]")
+{
+    // The scan skips string bytes eight at a time; a stop byte in any lane, near either end of a string
+    // and at any alignment must end the skip exactly where the byte-by-byte scan would.
+    const QByteArray stops[] = {QByteArray("\\\""), QByteArray("\\\\"), QByteArray("\xc3\xa9"),
+                                QByteArray("\\u00e9"), QByteArray("\xf0\x9f\x98\x80")};
+    for (int lead = 0; lead < 9; ++lead) {
+        for (int length = 0; length < 26; ++length) {
+            for (int at = 0; at <= length; ++at) {
+                for (const QByteArray &stop : stops) {
+                    QByteArray text(length, 'a');
+                    text.insert(at, stop);
+                    const QByteArray json =
+                        "{" + QByteArray(lead, ' ') + "\"title\":\"" + text + "\",\"n\":1}";
+                    INFO(json.toStdString());
+                    const PayloadScan scan = scanPayload(json);
+                    REQUIRE(scan.valid);
+                    CHECK(scan.searchText ==
+                          QJsonDocument::fromJson(json).object().value(QStringLiteral("title")).toString());
+                }
+            }
+        }
+    }
+    // An unterminated string or a bad byte past a run of plain words is still refused.
+    CHECK_FALSE(scanPayload(QByteArray("{\"title\":\"") + QByteArray(40, 'a')).valid);
+    CHECK_FALSE(scanPayload(QByteArray("{\"title\":\"") + QByteArray(17, 'a') + "\xff\"}").valid);
 }
