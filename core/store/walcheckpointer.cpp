@@ -32,9 +32,15 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *schema, int p
     auto *checkpointer = static_cast<WalCheckpointer *>(self);
     if (pages >= checkpointer->m_capPages) {
         // What SQLite's automatic checkpoint does, only later: the WAL cannot grow without bound.
-        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        // After the thread's run, if one is under way: it copies only the frames it saw when it started.
+        const std::lock_guard running(checkpointer->m_checkpointing);
         ++checkpointer->m_inline;
-    } else if (pages >= checkpointer->m_startPages) {
+        if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+            return SQLITE_OK;
+        // Busy (another process checkpoints): the thread must run once more after this commit, or the
+        // frames committed since stay in the WAL.
+    }
+    if (pages >= checkpointer->m_startPages) {
         {
             const std::lock_guard lock(checkpointer->m_mutex);
             checkpointer->m_pending = true;
@@ -61,6 +67,7 @@ void WalCheckpointer::run()
         lock.unlock();
         if (connection) {
             // PASSIVE: copies what no reader still needs, takes no lock the writer waits for.
+            const std::lock_guard running(m_checkpointing);
             const int code =
                 sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
             if (code == SQLITE_OK)

@@ -45,6 +45,7 @@ private:
     int m_capPages;
     std::mutex m_mutex;
     std::condition_variable m_wake;
+    std::mutex m_checkpointing; // held while either side checkpoints
     bool m_pending = false;
     bool m_stop = false;
     std::atomic<int> m_background{0};
