@@ -30,7 +30,8 @@ struct OutboxStats
 };
 
 // The sync outbox inside the event store: EventStore::addEvents enqueues every new event and SQLite
-// triggers every action change, once sync is enabled; the sync engine reads batches, deletes what arrived and parks what was refused.
+// triggers every action change, once sync is enabled; the sync engine reads batches, deletes what
+// arrived and parks what was refused.
 class Outbox
 {
 public:
