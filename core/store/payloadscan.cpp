@@ -4,7 +4,6 @@
 
 #include <QSet>
 
-#include <array>
 #include <bit>
 #include <cstring>
 
@@ -15,16 +14,32 @@ namespace {
 constexpr int kMaxDepth = 1024; // QJsonDocument's limit too
 constexpr qsizetype kFieldCap = 300;
 
+// The keys whose string values are searched (searchtext.h's list). A payload has a few hundred keys and
+// most are not searched: the length picks the one or few candidates to compare.
 bool isSearchedKey(QByteArrayView key)
 {
-    static constexpr std::array<QByteArrayView, 15> keys{
-        "title",      "body",  "message", "name",      "ref",  "head_branch", "display_title", "tag_name",
-        "conclusion", "state", "login",   "full_name", "path", "head_sha",    "after",
-    };
-    for (const QByteArrayView candidate : keys)
-        if (candidate == key)
-            return true;
-    return false;
+    switch (key.size()) {
+    case 3:
+        return key == "ref";
+    case 4:
+        return key == "body" || key == "name" || key == "path";
+    case 5:
+        return key == "title" || key == "state" || key == "login" || key == "after";
+    case 7:
+        return key == "message";
+    case 8:
+        return key == "tag_name" || key == "head_sha";
+    case 9:
+        return key == "full_name";
+    case 10:
+        return key == "conclusion";
+    case 11:
+        return key == "head_branch";
+    case 13:
+        return key == "display_title";
+    default:
+        return false;
+    }
 }
 
 void appendUtf8(QByteArray &out, char32_t code)

@@ -9,6 +9,7 @@
 #include "store/migrations.h"
 #include "store/outbox.h"
 #include "store/payloadscan.h"
+#include "store/searchtext.h"
 
 #include <QDir>
 #include <QFile>
@@ -298,4 +299,28 @@ TEST_CASE("PayloadScan: a quote, backslash or non-ASCII byte is found at every o
     // An unterminated string or a bad byte past a run of plain words is still refused.
     CHECK_FALSE(scanPayload(QByteArray("{\"title\":\"") + QByteArray(40, 'a')).valid);
     CHECK_FALSE(scanPayload(QByteArray("{\"title\":\"") + QByteArray(17, 'a') + "\xff\"}").valid);
+}
+
+TEST_CASE("PayloadScan: picks the same words as the parsed-payload search text for every example",
+          "[store][scan][ingest]")
+{
+    // Every searched key (titles, branches, logins, shas, ...) occurs somewhere in the examples, so this
+    // checks the scan's key list against searchTextOf's. Texts near the cap are left out: the two walk
+    // keys in different orders, so a cut there keeps different words.
+    int compared = 0;
+    for (const Event &event : examplePayloads()) {
+        const QString fromTree = searchTextOf(QJsonDocument::fromJson(event.payload).object());
+        const PayloadScan scan = scanPayload(event.payload);
+        REQUIRE(scan.valid);
+        if (fromTree.size() > kSearchTextCap / 2 || scan.searchText.size() > kSearchTextCap / 2)
+            continue;
+        QStringList scanned = scan.searchText.split(u' ');
+        QStringList parsed = fromTree.split(u' ');
+        scanned.sort();
+        parsed.sort();
+        INFO(event.type.toStdString() << " " << event.payload.left(200).toStdString());
+        CHECK(scanned == parsed);
+        ++compared;
+    }
+    CHECK(compared >= 5);
 }
