@@ -6,6 +6,8 @@
 #include "store/migrations.h"
 #include "store/payloadcodec.h"
 #include "store/payloadscan.h"
+#include "store/sqlitestatement.h"
+#include "store/walcheckpointer.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -252,8 +254,16 @@ bool EventStore::isOpen() const
     return QSqlDatabase::contains(m_connectionName) && database().isOpen();
 }
 
+int EventStore::backgroundCheckpoints() const
+{
+    return m_checkpointer ? m_checkpointer->backgroundCheckpoints() : 0;
+}
+
 void EventStore::close()
 {
+    m_checkpointer.reset(); // before the writer connection goes: it holds a hook on it
+    m_insertEvent.reset();
+    m_claimKey.reset();
     if (QSqlDatabase::contains(m_connectionName)) {
         {
             QSqlDatabase db = database();
@@ -328,6 +338,7 @@ Status EventStore::open(const QString &path, const Options &options)
     // The walk's default, 32,768 entries: enough for a term in one event of a few hundred, and cheap (an
     // index step and an in-memory probe each) when the matches are all older than that.
     m_textSearchWalk = std::max<qint64>(options.textSearchWalk, 4);
+    m_sqliteCApi = options.sqliteCApi;
     const QString dir = QFileInfo(m_path).absolutePath();
     if (!QDir().mkpath(dir))
         return Error{QStringLiteral("read_only"),
@@ -399,6 +410,14 @@ Status EventStore::open(const QString &path, const Options &options)
     if (const Status locked = acquireSessionLock(); !locked) {
         close();
         return locked;
+    }
+    if (m_sqliteCApi && options.walCheckpointPages > 0) {
+        QSqlQuery mode(database());
+        if (sqlite3 *handle = SqliteStatement::handleOf(database());
+            handle && mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next() &&
+            mode.value(0).toString() == QLatin1String("wal"))
+            m_checkpointer = std::make_unique<WalCheckpointer>(handle, m_path, options.walCheckpointPages,
+                                                               options.walCapPages);
     }
     qCDebug(lcStore) << "opened" << m_path << "schema" << schemaVersion() << (m_fts ? "fts5" : "like");
     return success();
@@ -484,17 +503,107 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         stopHelpers();
         return sqlError(db.lastError(), QStringLiteral("store events"));
     }
-    QSqlQuery insert(db);
-    insert.prepare(
-        QStringLiteral("INSERT INTO events (id, type, action, repository, sender, source, occurred_at, "
-                       "received_at, payload, "
-                       "search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"));
+    const char *const insertSql =
+        "INSERT INTO events (id, type, action, repository, sender, source, occurred_at, received_at, "
+        "payload, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
     // An event whose dedupe key is already taken is the same GitHub event seen from another source (or
     // earlier in this batch): it is not stored again. Claiming the key first makes that one statement.
+    const char *const claimKeySql =
+        "INSERT INTO event_keys (key, event_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING";
+    // The C API path (SqliteStatement) skips a QVariant per value and QSqlQuery's per-row bookkeeping;
+    // the QSqlQuery path stays for a Qt whose driver carries its own SQLite. Both bind the same values.
+    if (m_sqliteCApi && !m_insertEvent) {
+        if (sqlite3 *handle = SqliteStatement::handleOf(db)) {
+            m_insertEvent = std::make_unique<SqliteStatement>(handle, insertSql);
+            if (!m_insertEvent->isValid()) {
+                const Error error = sqlError(m_insertEvent->lastError(), QStringLiteral("store events"));
+                m_insertEvent.reset();
+                stopHelpers();
+                db.rollback();
+                return error;
+            }
+        } else {
+            m_sqliteCApi = false;
+        }
+    }
+    QSqlQuery insert(db);
     QSqlQuery claimKey(db);
-    claimKey.prepare(
-        QStringLiteral("INSERT INTO event_keys (key, event_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"));
+    if (!m_insertEvent)
+        insert.prepare(QString::fromLatin1(insertSql));
+    // Each returns whether it changed a row; on an error, lastError is set. The key statement is prepared
+    // when first needed (a batch without keys never needs it).
+    QSqlError lastError;
+    const auto claim = [&](const Event &event) -> std::optional<bool> {
+        if (m_insertEvent) {
+            if (!m_claimKey) {
+                m_claimKey = std::make_unique<SqliteStatement>(m_insertEvent->connection(), claimKeySql);
+                if (!m_claimKey->isValid()) {
+                    lastError = m_claimKey->lastError();
+                    m_claimKey.reset();
+                    return std::nullopt;
+                }
+            }
+            m_claimKey->bindText(1, event.dedupeKey);
+            m_claimKey->bindText(2, event.id);
+            if (!m_claimKey->execute()) {
+                lastError = m_claimKey->lastError();
+                return std::nullopt;
+            }
+            return m_claimKey->changes() > 0;
+        }
+        if (claimKey.lastQuery().isEmpty())
+            claimKey.prepare(QString::fromLatin1(claimKeySql));
+        claimKey.bindValue(0, event.dedupeKey);
+        claimKey.bindValue(1, event.id);
+        if (!claimKey.exec()) {
+            lastError = claimKey.lastError();
+            return std::nullopt;
+        }
+        return claimKey.numRowsAffected() > 0;
+    };
+    qint64 lastSeq = 0;
+    const auto insertEvent = [&](const Event &event, const Prepared &ready,
+                                 qint64 received) -> std::optional<bool> {
+        const QString &source = event.source.isEmpty() ? eventsource::Manual : event.source;
+        const qint64 occurred = event.occurredAt.isValid() ? toMs(event.occurredAt) : received;
+        if (m_insertEvent) {
+            SqliteStatement &statement = *m_insertEvent;
+            statement.bindText(1, event.id);
+            statement.bindText(2, event.type);
+            statement.bindText(3, event.action);
+            statement.bindText(4, event.repository);
+            statement.bindText(5, event.sender);
+            statement.bindText(6, source);
+            statement.bindInt64(7, occurred);
+            statement.bindInt64(8, received);
+            statement.bindBlob(9, ready.blob);
+            statement.bindText(10, ready.searchText);
+            if (!statement.execute()) {
+                lastError = statement.lastError();
+                return std::nullopt;
+            }
+            lastSeq = statement.lastInsertRowId();
+            return statement.changes() > 0;
+        }
+        insert.bindValue(0, event.id);
+        insert.bindValue(1, event.type);
+        insert.bindValue(2, text(event.action));
+        insert.bindValue(3, text(event.repository));
+        insert.bindValue(4, text(event.sender));
+        insert.bindValue(5, source);
+        insert.bindValue(6, occurred);
+        insert.bindValue(7, received);
+        insert.bindValue(8, ready.blob);
+        insert.bindValue(9, text(ready.searchText));
+        if (!insert.exec()) {
+            lastError = insert.lastError();
+            return std::nullopt;
+        }
+        lastSeq = insert.lastInsertId().toLongLong();
+        return insert.numRowsAffected() > 0;
+    };
     int added = 0;
+    qint64 firstSeq = 0; // of the first event this batch stores: every later one has a higher seq
     const qint64 now = m_clock->nowMSecs();
     for (Chunk &chunk : chunks) {
         while (!chunk.ready.load(std::memory_order_acquire))
@@ -510,38 +619,33 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
             }
             const Event &event = events[i];
             if (!event.dedupeKey.isEmpty()) {
-                claimKey.bindValue(0, event.dedupeKey);
-                claimKey.bindValue(1, event.id);
-                if (!claimKey.exec()) {
-                    const Error error = sqlError(claimKey.lastError(), QStringLiteral("store events"));
+                const std::optional<bool> claimed = claim(event);
+                if (!claimed) {
                     stopHelpers();
                     db.rollback();
-                    return error;
+                    return sqlError(lastError, QStringLiteral("store events"));
                 }
-                if (claimKey.numRowsAffected() == 0) {
+                if (!*claimed) {
                     prepared[size_t(i)] = {};
                     continue;
                 }
             }
             const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
-            insert.bindValue(0, event.id);
-            insert.bindValue(1, event.type);
-            insert.bindValue(2, text(event.action));
-            insert.bindValue(3, text(event.repository));
-            insert.bindValue(4, text(event.sender));
-            insert.bindValue(5, event.source.isEmpty() ? eventsource::Manual : event.source);
-            insert.bindValue(6, event.occurredAt.isValid() ? toMs(event.occurredAt) : received);
-            insert.bindValue(7, received);
-            insert.bindValue(8, prepared[size_t(i)].blob);
-            insert.bindValue(9, text(prepared[size_t(i)].searchText));
-            if (!insert.exec()) {
-                const Error error = sqlError(insert.lastError(), QStringLiteral("store events"));
+            const std::optional<bool> stored = insertEvent(event, prepared[size_t(i)], received);
+            if (!stored) {
                 stopHelpers();
                 db.rollback();
-                return error;
+                return sqlError(lastError, QStringLiteral("store events"));
             }
-            added += insert.numRowsAffected() > 0 ? 1 : 0;
+            if (*stored && added++ == 0)
+                firstSeq = lastSeq;
             prepared[size_t(i)] = {}; // the blob is in SQLite now; free it before the batch ends
+        }
+    }
+    if (added > 0) {
+        if (const Status enqueued = enqueueForSync(firstSeq); !enqueued) {
+            db.rollback();
+            return enqueued.error();
         }
     }
     if (!db.commit()) {
@@ -560,6 +664,22 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         }
     }
     return added;
+}
+
+// Once sync is enabled, every stored event goes to the outbox in the transaction that stores it (schema
+// 8 replaced the per-row trigger that did this; see migrations.cpp, step8). Rows are appended with seqs
+// above every existing one and nobody else writes inside our transaction, so the batch is seq >= first.
+Status EventStore::enqueueForSync(qint64 firstSeq)
+{
+    QSqlQuery enqueue(database());
+    enqueue.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO outbox (entity, row_id, enqueued_at) SELECT 'events', id, received_at "
+        "FROM events WHERE seq >= ? AND (SELECT value FROM store_state WHERE key = 'sync_enabled') = 1 "
+        "ORDER BY seq"));
+    enqueue.addBindValue(firstSeq);
+    if (!enqueue.exec())
+        return sqlError(enqueue.lastError(), QStringLiteral("store events"));
+    return success();
 }
 
 Result<qint64> EventStore::unindexedEvents() const

@@ -18,6 +18,8 @@ class QLockFile;
 namespace exeserver {
 
 class Settings;
+class SqliteStatement;
+class WalCheckpointer;
 
 // A trigger definition as the trigger engine stores it; the definition text is the engine's business.
 struct StoredTrigger
@@ -70,6 +72,14 @@ public:
         // How many entries of the time index a text search walks before it sorts every match instead
         // (see events()); tests shrink it to reach every stage with a few thousand events.
         qint64 textSearchWalk = 32768;
+        // Bind the ingest's inserts through SQLite's C API when Qt's driver allows it (SqliteStatement);
+        // tests turn it off to compare with the QSqlQuery path, which is the fallback.
+        bool sqliteCApi = true;
+        // WAL checkpoints run on a thread of their own past this many WAL pages, and on the writing
+        // thread past walCapPages (WalCheckpointer; needs the C API path). 0: SQLite's automatic
+        // checkpoint in the committing thread, as without the C API.
+        int walCheckpointPages = 1000;
+        int walCapPages = 4000;
     };
 
     explicit EventStore(Clock *clock = SystemClock::instance());
@@ -115,6 +125,8 @@ public:
     Result<int> indexFullText(int maxEvents);
     // How many events are waiting for the full-text index (an upper bound).
     Result<qint64> unindexedEvents() const;
+    // WAL checkpoints run off the writing thread so far (diagnostics and tests; see Options).
+    int backgroundCheckpoints() const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
@@ -153,6 +165,7 @@ private:
     Error sqlError(const QSqlError &error, const QString &doing) const;
     Status exec(const QString &sql, const QString &doing) const;
     Status acquireSessionLock();
+    Status enqueueForSync(qint64 firstSeq);
 
     Clock *m_clock;
     QString m_connectionName;
@@ -161,6 +174,12 @@ private:
     std::unique_ptr<QLockFile> m_sessionLock;
     bool m_fts = false;
     qint64 m_textSearchWalk = 32768;
+    // addEvents' per-event statements through the C API, prepared once per connection (null: not yet, or
+    // the QSqlQuery path); destroyed before the connection closes.
+    bool m_sqliteCApi = true;
+    std::unique_ptr<SqliteStatement> m_insertEvent;
+    std::unique_ptr<SqliteStatement> m_claimKey;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 } // namespace exeserver

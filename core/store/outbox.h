@@ -29,8 +29,9 @@ struct OutboxStats
     QDateTime oldestPending; // invalid when nothing is pending
 };
 
-// The sync outbox inside the event store: SQLite triggers enqueue every new event and every action change
-// once sync is enabled; the sync engine reads batches, deletes what arrived and parks what was refused.
+// The sync outbox inside the event store: EventStore::addEvents enqueues every new event and SQLite
+// triggers every action change, once sync is enabled; the sync engine reads batches, deletes what
+// arrived and parks what was refused.
 class Outbox
 {
 public:
