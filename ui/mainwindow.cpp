@@ -34,6 +34,11 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
 {
+    // With a token the dashboard follows within the first event-loop turn, before the first frame, and
+    // shows the last refresh's snapshot: reading that (file and JSON) goes to a second thread while this
+    // window builds itself, so the dashboard only waits if it is not done yet.
+    if (!settings.gitHubToken().isEmpty())
+        m_snapshotAhead = DashboardSnapshot::readAsync(DashboardSnapshot::pathBeside(stateFile()));
     setWindowTitle(QStringLiteral("ExeServer"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     setObjectName(QStringLiteral("MainWindow"));
@@ -212,7 +217,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
 {
     if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
         return;
-    m_dashboard = new DashboardPage(*client, store, stateFile(), this);
+    m_dashboard = new DashboardPage(*client, store, stateFile(), this, std::move(m_snapshotAhead));
     connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
     m_dashboardStatus->setText(m_dashboard->statusText());
     setCentralWidget(m_dashboard); // deletes the welcome page
