@@ -32,6 +32,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
@@ -1532,5 +1533,36 @@ TEST_CASE("Dashboard: without a snapshot file the read ahead finds nothing and t
                        DashboardSnapshot::readAsync(path));
     CHECK(page.runModel()->rowCount() == 0);
     CHECK(page.workflowModel()->rowCount() == 0);
+    desk.server.clearFailures();
+}
+
+TEST_CASE("Main window: a returning user's first frame shows the snapshot read while the window was built",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    QStringList shownBefore;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+        shownBefore = tableTexts(page);
+    }
+    desk.server.setDelay(3000); // no answer before the frame
+    Settings settings = restartSettings(desk);
+    GitHubClient restarted(cacheLaterClient(desk));
+    MainWindow window(settings); // starts reading the snapshot
+    window.waitForEventStore();
+    window.show();
+    window.attachGitHub(&restarted, nullptr);
+    REQUIRE(window.dashboard());
+    CHECK(tableTexts(*window.dashboard()) == shownBefore);
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QTest::qWait(50);
+    // Menus, both tables with the saved rows, and the status bar's "Showing data saved …".
+    CHECK(window.menuBar()->actions().size() >= 3);
+    auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("dashboardStatus"));
+    REQUIRE(status);
+    CHECK(status->text().startsWith(QStringLiteral("Showing data saved")));
+    savePng(window, QStringLiteral("mainwindow-first-frame.png"));
     desk.server.clearFailures();
 }
