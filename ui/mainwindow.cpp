@@ -40,7 +40,6 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     if (!settings.gitHubToken().isEmpty())
         m_snapshotAhead = DashboardSnapshot::readAsync(DashboardSnapshot::pathBeside(stateFile()));
     setWindowTitle(QStringLiteral("ExeServer"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     setObjectName(QStringLiteral("MainWindow"));
     resize(1100, 720);
     restoreGeometry(
@@ -76,6 +75,10 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     createMenus();
     m_assistant = new ChatDock(settings, this);
     m_assistant->addTo(this);
+    // Not earlier: loading the SVG icon engine waits for Qt's plugin lock, which ImagePluginWarmUp
+    // (app/gui) holds for the first millisecond or two; by now it is done (the window is not created
+    // before show(), so the icon is in place for its first frame all the same).
+    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     createTray();
     connectWelcomePage();
     refreshCredentials();
