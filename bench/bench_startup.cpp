@@ -4,6 +4,9 @@
 // first start of each program is a discarded warm-up (it also writes the dashboard snapshot a real second
 // start finds). Both programs print their first paint (CLOCK_MONOTONIC) and VmRSS after settling through
 // StartupReport; "start" is taken right before QProcess::start, so fork/exec and dynamic loading count.
+// Each pair runs both programs, in alternating order; the headline is the median of the per-pair ratios
+// (with quartiles), and the main thread's CPU per stage (StartupReport::mark) says where ExeServer's start
+// goes even on a busy machine.
 // Goals: ExeServer within 1.5x of the empty window's start; idle RSS <= 45 MB.
 //
 //     build/bench/bench/bench_startup [--runs N] [--settle-ms MS] [--app PATH-TO-EXESERVER]
