@@ -12,7 +12,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -94,20 +93,14 @@ bool findRunRow(const QList<DashboardRun> &runs, qint64 id)
                        [id](const DashboardRun &run) { return run.run.id == id; });
 }
 
-// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at).
+// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at);
+// DashboardSnapshot::read reads it back.
 QJsonObject runToJson(const WorkflowRun &run)
 {
     QJsonObject json = run.toJson();
     json.insert(QStringLiteral("actor_login"), run.actor);
     json.insert(QStringLiteral("run_started_at"), run.runStartedAt.toString(Qt::ISODate));
     return json;
-}
-
-WorkflowRun runFromJson(const QJsonObject &json)
-{
-    WorkflowRun run = WorkflowRun::fromJson(json);
-    run.actor = json.value(QLatin1String("actor_login")).toString();
-    return run;
 }
 
 // Each workflow's recent runs are its runs among `runs` (newest first), at most kRecentRuns: computed
@@ -136,7 +129,7 @@ QString detailLines(const QList<Error> &errors)
 } // namespace
 
 DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QString &stateFile,
-                             QWidget *parent)
+                             QWidget *parent, std::future<DashboardSnapshot> readAhead)
     : QWidget(parent)
     , m_client(client)
     , m_store(store)
@@ -313,39 +306,32 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
     connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::selectionChanged);
 
-    m_snapshotPath = QFileInfo(stateFile).dir().filePath(QStringLiteral("dashboard-snapshot.json"));
-    loadSnapshot();
+    m_snapshotPath = DashboardSnapshot::pathBeside(stateFile);
+    loadSnapshot(std::move(readAhead));
     loadRepositories();
     refresh();
 }
 
-void DashboardPage::loadSnapshot()
+void DashboardPage::loadSnapshot(std::future<DashboardSnapshot> readAhead)
 {
-    QFile file(m_snapshotPath);
-    if (!file.open(QIODevice::ReadOnly))
+    const DashboardSnapshot snapshot = DashboardSnapshot::take(std::move(readAhead), m_snapshotPath);
+    if (snapshot.fileSize < 0)
         return;
-    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
     const QStringList selected = m_picker->selected();
     QList<DashboardRun> runs;
-    for (const QJsonValue &value : root.value(QLatin1String("runs")).toArray()) {
-        const QJsonObject entry = value.toObject();
-        const QString repo = entry.value(QLatin1String("repo")).toString();
-        if (selected.contains(repo))
-            runs.append({repo, runFromJson(entry.value(QLatin1String("run")).toObject())});
+    for (const DashboardRun &run : snapshot.runs) {
+        if (selected.contains(run.repo))
+            runs.append(run);
     }
     // Recent runs come from the runs just read (snapshots that still list them per workflow are read the
     // same way): parsing every run once instead of twice is most of the snapshot's cost before the frame.
     const QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns = recentRunsByWorkflow(runs);
     QList<DashboardWorkflow> workflows;
-    for (const QJsonValue &value : root.value(QLatin1String("workflows")).toArray()) {
-        const QJsonObject entry = value.toObject();
-        const QString repo = entry.value(QLatin1String("repo")).toString();
-        if (!selected.contains(repo))
-            continue;
-        const Workflow workflow = Workflow::fromJson(entry.value(QLatin1String("workflow")).toObject());
-        workflows.append({repo, workflow, recentRuns.value(repo).value(workflow.id)});
+    for (const DashboardSnapshot::Row &row : snapshot.workflows) {
+        if (selected.contains(row.repo))
+            workflows.append({row.repo, row.workflow, recentRuns.value(row.repo).value(row.workflow.id)});
     }
-    m_snapshotTime = QDateTime::fromString(root.value(QLatin1String("saved_at")).toString(), Qt::ISODate);
+    m_snapshotTime = snapshot.savedAt;
     m_runs->setRuns(runs);
     m_workflows->setWorkflows(workflows);
     updateFilterChoices();

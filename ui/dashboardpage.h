@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dashboardmodels.h"
+#include "dashboardsnapshot.h"
 #include "util/result.h"
 
 #include <QDateTime>
@@ -35,8 +36,10 @@ class DashboardPage : public QWidget
 {
     Q_OBJECT
 public:
+    // `readAhead`: DashboardSnapshot::readAsync of this page's snapshot, started earlier (MainWindow does
+    // while it builds itself); without it the page reads the snapshot itself.
     DashboardPage(GitHubClient &client, EventStore *store, const QString &stateFile,
-                  QWidget *parent = nullptr);
+                  QWidget *parent = nullptr, std::future<DashboardSnapshot> readAhead = {});
     ~DashboardPage() override;
 
     // The store for the action log of the dialogs opened from here (null: none); see
@@ -108,7 +111,7 @@ private:
     void showWorkflowMenu(const QPoint &pos);
     void addDispatchedRun(const QString &repo, const Workflow &workflow, const QString &ref,
                           const DispatchResult &result);
-    void loadSnapshot();
+    void loadSnapshot(std::future<DashboardSnapshot> readAhead);
     void saveSnapshot() const;
 
     GitHubClient &m_client;

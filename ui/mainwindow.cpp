@@ -34,8 +34,12 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
 {
+    // With a token the dashboard follows within the first event-loop turn, before the first frame, and
+    // shows the last refresh's snapshot: reading that (file and JSON) goes to a second thread while this
+    // window builds itself, so the dashboard only waits if it is not done yet.
+    if (!settings.gitHubToken().isEmpty())
+        m_snapshotAhead = DashboardSnapshot::readAsync(DashboardSnapshot::pathBeside(stateFile()));
     setWindowTitle(QStringLiteral("ExeServer"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     setObjectName(QStringLiteral("MainWindow"));
     resize(1100, 720);
     restoreGeometry(
@@ -71,6 +75,10 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     createMenus();
     m_assistant = new ChatDock(settings, this);
     m_assistant->addTo(this);
+    // Not earlier: loading the SVG icon engine waits for Qt's plugin lock, which ImagePluginWarmUp
+    // (app/gui) holds for the first millisecond or two; by now it is done (the window is not created
+    // before show(), so the icon is in place for its first frame all the same).
+    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
     createTray();
     connectWelcomePage();
     refreshCredentials();
@@ -211,7 +219,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
 {
     if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
         return;
-    m_dashboard = new DashboardPage(*client, store, stateFile(), this);
+    m_dashboard = new DashboardPage(*client, store, stateFile(), this, std::move(m_snapshotAhead));
     connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
     m_dashboardStatus->setText(m_dashboard->statusText());
     setCentralWidget(m_dashboard); // deletes the welcome page

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dashboardsnapshot.h"
+
 #include <QMainWindow>
 #include <QPointer>
 
@@ -125,6 +127,7 @@ private:
     void attachHidden(GitHubClient *client, EventStore *store);
 
     bool m_waitingForStore = false;
+    std::future<DashboardSnapshot> m_snapshotAhead; // read while the window builds itself; see attachGitHub
 };
 
 } // namespace exeserver

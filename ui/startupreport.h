@@ -17,7 +17,8 @@ class StartupReport : public QObject
 public:
     static void installIfRequested(QWidget *window);
     // With the same variable, prints "stage_monotonic_ns=<stage> N" now: the benchmark's per-stage
-    // breakdown of the start (`stage` is one word).
+    // breakdown of the start (`stage` is one word); and "stage_cpu_ns=<stage> N", the main thread's CPU
+    // time so far (also printed as first_paint_cpu_ns with the first paint). Call it on the main thread.
     static void mark(const char *stage);
 
 protected:

@@ -10,6 +10,7 @@
 #include "fontwarmup.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
+#include "imagepluginwarmup.h"
 #include "mainwindow.h"
 #include "startupreport.h"
 #include "store/eventstore.h"
@@ -33,6 +34,7 @@ int main(int argc, char *argv[])
     const FontWarmUp fonts; // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
+    const ImagePluginWarmUp imagePlugins; // while the window builds itself
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
     QApplication::setOrganizationName(QString::fromLatin1(kOrganizationName));
     QApplication::setApplicationVersion(QString::fromLatin1(kVersion));

@@ -6,6 +6,7 @@
 #include "config/settings.h"
 #include "confirm.h"
 #include "dashboardpage.h"
+#include "dashboardsnapshot.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "logview.h"
@@ -23,10 +24,15 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
@@ -1442,4 +1448,121 @@ TEST_CASE("Main window: a store that cannot be opened after the first frame leav
     waitForRefresh(*window.dashboard(), 2);
     for (const auto &request : desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs")))
         CHECK(request.status == 304);
+}
+
+namespace {
+
+// What both tables show, row by row and column by column (the text), in the models' order.
+QStringList tableTexts(const DashboardPage &page)
+{
+    QStringList texts;
+    for (const QAbstractItemModel *model : {static_cast<const QAbstractItemModel *>(page.runModel()),
+                                            static_cast<const QAbstractItemModel *>(page.workflowModel())}) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            QStringList cells;
+            for (int column = 0; column < model->columnCount(); ++column)
+                cells.append(model->index(row, column).data().toString());
+            texts.append(cells.join(QLatin1Char('|')));
+        }
+    }
+    return texts;
+}
+
+} // namespace
+
+TEST_CASE("Dashboard: the snapshot read on another thread shows the same rows as one read by the page",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page); // writes the snapshot
+    }
+    desk.server.setDelay(3000); // the tables show the snapshot, not a refresh
+    const QString path = DashboardSnapshot::pathBeside(desk.stateFile());
+    DashboardPage readHere(*desk.client, &desk.store, desk.stateFile());
+    DashboardPage readAhead(*desk.client, &desk.store, desk.stateFile(), nullptr,
+                            DashboardSnapshot::readAsync(path));
+    REQUIRE(readHere.runModel()->rowCount() > 5);
+    REQUIRE(readHere.workflowModel()->rowCount() > 0);
+    CHECK(tableTexts(readAhead) == tableTexts(readHere));
+    CHECK(readAhead.statusText().startsWith(QStringLiteral("Showing data saved")));
+    CHECK(readAhead.statusText() == readHere.statusText());
+    desk.server.clearFailures();
+}
+
+TEST_CASE("Dashboard: a snapshot rewritten after it was read ahead is read again", "[ui][dashboard][start]")
+{
+    Desk desk;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+    }
+    const QString path = DashboardSnapshot::pathBeside(desk.stateFile());
+    std::future<DashboardSnapshot> ahead = DashboardSnapshot::readAsync(path);
+    ahead.wait();
+    // Another save in between (as a refresh would): only the newest run is left in the file.
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    file.close();
+    const QJsonArray runs = root.value(QStringLiteral("runs")).toArray();
+    REQUIRE(runs.size() > 1);
+    root.insert(QStringLiteral("runs"), QJsonArray{runs.first()});
+    REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
+    file.close();
+
+    desk.server.setDelay(3000);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile(), nullptr, std::move(ahead));
+    CHECK(page.runModel()->rowCount() == 1);
+    desk.server.clearFailures();
+}
+
+TEST_CASE("Dashboard: without a snapshot file the read ahead finds nothing and the tables start empty",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    const QString path = DashboardSnapshot::pathBeside(desk.stateFile());
+    const DashboardSnapshot nothing = DashboardSnapshot::read(path);
+    CHECK(nothing.fileSize < 0);
+    CHECK(nothing.runs.isEmpty());
+    desk.server.setDelay(3000);
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile(), nullptr,
+                       DashboardSnapshot::readAsync(path));
+    CHECK(page.runModel()->rowCount() == 0);
+    CHECK(page.workflowModel()->rowCount() == 0);
+    desk.server.clearFailures();
+}
+
+TEST_CASE("Main window: a returning user's first frame shows the snapshot read while the window was built",
+          "[ui][dashboard][start]")
+{
+    Desk desk;
+    addRunsOfEveryState(desk.server);
+    QStringList shownBefore;
+    {
+        DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        waitForFirstLoad(page);
+        shownBefore = tableTexts(page);
+    }
+    desk.server.setDelay(3000); // no answer before the frame
+    Settings settings = restartSettings(desk);
+    GitHubClient restarted(cacheLaterClient(desk));
+    MainWindow window(settings); // starts reading the snapshot
+    window.waitForEventStore();
+    window.show();
+    window.attachGitHub(&restarted, nullptr);
+    REQUIRE(window.dashboard());
+    CHECK(tableTexts(*window.dashboard()) == shownBefore);
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QTest::qWait(50);
+    // Menus, both tables with the saved rows, and the status bar's "Showing data saved …".
+    CHECK(window.menuBar()->actions().size() >= 3);
+    auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("dashboardStatus"));
+    REQUIRE(status);
+    CHECK(status->text().startsWith(QStringLiteral("Showing data saved")));
+    savePng(window, QStringLiteral("mainwindow-first-frame.png"));
+    desk.server.clearFailures();
 }
