@@ -207,6 +207,14 @@ TEST_CASE("create trigger from this event carries its repository type action and
 namespace {
 
 // Whether the table paints `row`: its cells lie inside the viewport.
+// The log as the user sees it after opening the dock: shown at a working size and exposed.
+void showView(EventLogView &view)
+{
+    view.resize(1100, 700);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+}
+
 bool rowVisible(const QTableView &table, int row)
 {
     const QRect cellRect = table.visualRect(table.model()->index(row, 0));
@@ -225,9 +233,7 @@ TEST_CASE("opening an event from a notification selects it however old it is", "
 {
     GeneratedLog log(20000);
     EventLogView view(log.store);
-    view.resize(1100, 700);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    showView(view);
     QTableView *table = view.table();
 
     // Event 1234 is 18766 rows down (newest first), far below the newest 500.
@@ -261,9 +267,7 @@ TEST_CASE("opening an event keeps the filters it matches", "[ui][eventlog]")
     // Sender dev0 is every fifth event: 30000 matches, more than the first count bound.
     GeneratedLog log(150000);
     EventLogView view(log.store);
-    view.resize(1100, 700);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    showView(view);
     QTableView *table = view.table();
     view.setSenderFilter(QStringLiteral("dev0"));
     view.applyFilters();
@@ -301,9 +305,7 @@ TEST_CASE("opening an event the filters leave out clears them and says so", "[ui
 {
     GeneratedLog log(20000);
     EventLogView view(log.store);
-    view.resize(1100, 700);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    showView(view);
     QTableView *table = view.table();
     view.setTypeFilter(QStringLiteral("push"));
     view.setRepositoryFilter(QStringLiteral("acme/service-2"));

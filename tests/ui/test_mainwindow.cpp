@@ -85,6 +85,18 @@ struct WorkbenchWindowDesk
     }
 };
 
+// Raises a notification about an event and clicks it, as QSystemTrayIcon::messageClicked would.
+DesktopNotification clickEventNotification(MainWindow &window, const QString &eventId)
+{
+    DesktopNotification about;
+    about.title = QStringLiteral("PR 4 opened");
+    about.target = DesktopNotification::Target::Event;
+    about.eventId = eventId;
+    window.showNotification(about);
+    window.tray()->openLastNotification();
+    return about;
+}
+
 } // namespace
 
 TEST_CASE("Main window: titled ExeServer, with File → Quit and Help → About", "[ui]")
@@ -280,12 +292,7 @@ TEST_CASE("Main window: clicking a failed action's notification opens the action
         QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-failed-action-opened.png"))));
 
     // A notification about an event opens the event log on it.
-    DesktopNotification about;
-    about.title = QStringLiteral("PR 4 opened");
-    about.target = DesktopNotification::Target::Event;
-    about.eventId = test::sampleEvent(4).id;
-    window.showNotification(about);
-    window.tray()->openLastNotification();
+    const DesktopNotification about = clickEventNotification(window, test::sampleEvent(4).id);
     REQUIRE(docks->eventLogDock()->isVisible());
     EventLogView *events = docks->eventLog();
     CHECK(events->model()->eventAt(events->table()->currentIndex().row()).id == about.eventId);
@@ -313,12 +320,7 @@ TEST_CASE("Main window: an event notification opens the event log on an event 12
     events->applyFilters();
     REQUIRE(events->model()->rowCount() == 0);
 
-    DesktopNotification about;
-    about.title = QStringLiteral("PR 4 opened");
-    about.target = DesktopNotification::Target::Event;
-    about.eventId = test::sampleEvent(4).id;
-    window.showNotification(about);
-    window.tray()->openLastNotification();
+    const DesktopNotification about = clickEventNotification(window, test::sampleEvent(4).id);
     REQUIRE(docks->eventLogDock()->isVisible());
     QApplication::processEvents();
     QTableView *table = events->table();
