@@ -30,6 +30,7 @@ RepositoryPicker::RepositoryPicker(QWidget *parent)
     m_list->setAccessibleName(tr("Repositories shown on the dashboard"));
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_summary->setObjectName(QStringLiteral("repositorySummary"));
+    m_summary->setWordWrap(true); // the "not loaded yet" line must not widen the sidebar
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -123,7 +124,20 @@ int RepositoryPicker::visibleCount() const
 
 void RepositoryPicker::updateSummary()
 {
+    // Before the account's list arrives (or when it cannot be fetched) the remembered selection is what
+    // the tables show; "3 of 0 selected" would read as a contradiction.
+    if (m_model->rowCount() == 0) {
+        m_summary->setText(m_wanted.isEmpty() ? tr("Your repositories are not listed yet")
+                                              : tr("%n selected; your repository list is not loaded yet",
+                                                   nullptr, int(m_wanted.size())));
+        return;
+    }
     m_summary->setText(tr("%1 of %2 selected").arg(selected().size()).arg(m_model->rowCount()));
+}
+
+QString RepositoryPicker::summaryText() const
+{
+    return m_summary->text();
 }
 
 } // namespace exeserver

@@ -27,6 +27,8 @@ public:
     QStringList available() const;
     void setFilterText(const QString &text);
     int visibleCount() const;
+    // The line under the list: how many repositories are selected, of how many.
+    QString summaryText() const;
     void setChecked(const QString &fullName, bool checked);
 
 Q_SIGNALS:

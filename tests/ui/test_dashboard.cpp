@@ -292,6 +292,10 @@ TEST_CASE("Dashboard: a configured token shows the dashboard and its tables fill
 
 TEST_CASE("Dashboard: the repository selection is remembered between starts", "[ui][dashboard]")
 {
+    {
+        RepositoryPicker firstStart;
+        CHECK(firstStart.summaryText() == QStringLiteral("Your repositories are not listed yet"));
+    }
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
@@ -307,8 +311,12 @@ TEST_CASE("Dashboard: the repository selection is remembered between starts", "[
     DashboardPage again(*desk.client, &desk.store, desk.stateFile());
     // The remembered selection is used at once, before the repository list arrives.
     CHECK(again.repositoryPicker()->selected() == QStringList({kHello}));
+    // Not "1 of 0 selected" while the list is on its way.
+    CHECK(again.repositoryPicker()->summaryText() ==
+          QStringLiteral("1 selected; your repository list is not loaded yet"));
     waitForFirstLoad(again);
     CHECK(again.repositoryPicker()->selected() == QStringList({kHello}));
+    CHECK(again.repositoryPicker()->summaryText() == QStringLiteral("1 of 3 selected"));
     REQUIRE(again.runModel()->rowCount() == 3);
     CHECK(again.workflowModel()->rowCount() == 2);
 }
@@ -1563,6 +1571,8 @@ TEST_CASE("Main window: a returning user's first frame shows the snapshot read w
     auto *status = window.statusBar()->findChild<QLabel *>(QStringLiteral("dashboardStatus"));
     REQUIRE(status);
     CHECK(status->text().startsWith(QStringLiteral("Showing data saved")));
+    CHECK(window.dashboard()->repositoryPicker()->summaryText() ==
+          QStringLiteral("3 selected; your repository list is not loaded yet"));
     savePng(window, QStringLiteral("mainwindow-first-frame.png"));
     desk.server.clearFailures();
 }
