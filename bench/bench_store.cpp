@@ -412,6 +412,10 @@ int main(int argc, char *argv[])
         double burstWriterUs = -1;
         double burstAllUs = -1;
         const double processCpuBefore = processCpuSeconds();
+        // EXESERVER_BENCH_BATCH_TIMES=1 prints every batch: where the overall rate loses to the median.
+        const bool batchTimes = qEnvironmentVariableIsSet("EXESERVER_BENCH_BATCH_TIMES");
+        double storeSeconds = 0; // inside addEvents; the rest of the loop builds the batches
+        QList<double> batchSeconds;
         for (int done = 0; done < ingestCount; done += kBatch) {
             QList<Event> batch;
             batch.reserve(kBatch);
@@ -426,12 +430,30 @@ int main(int argc, char *argv[])
                 event.occurredAt = firstOccurred.addSecs(done + i);
                 batch.append(std::move(event));
             }
+            const qint64 waitingBefore = batchTimes ? *store.unindexedEvents() : 0;
+            const int inlineBefore = store.inlineCheckpoints();
+            const int backgroundBefore = store.backgroundCheckpoints();
+            const double batchProcessCpuBefore = processCpuSeconds();
             QElapsedTimer timer;
             timer.start();
             const double threadCpuBefore = threadCpuSeconds();
             const Result<int> added = store.addEvents(batch);
-            writerCpu += threadCpuSeconds() - threadCpuBefore;
+            const double batchWriterCpu = threadCpuSeconds() - threadCpuBefore;
+            writerCpu += batchWriterCpu;
             const double seconds = timer.nsecsElapsed() / 1e9;
+            storeSeconds += seconds;
+            batchSeconds.append(seconds);
+            if (batchTimes)
+                say(QStringLiteral("  batch %1: %2 ms wall, %3 ms writer CPU, %4 ms all CPU; full-text "
+                                   "waiting %5 -> %6; checkpoints inline +%7, background +%8")
+                        .arg(done / kBatch)
+                        .arg(seconds * 1e3, 0, 'f', 1)
+                        .arg(batchWriterCpu * 1e3, 0, 'f', 1)
+                        .arg((processCpuSeconds() - batchProcessCpuBefore) * 1e3, 0, 'f', 1)
+                        .arg(waitingBefore)
+                        .arg(*store.unindexedEvents())
+                        .arg(store.inlineCheckpoints() - inlineBefore)
+                        .arg(store.backgroundCheckpoints() - backgroundBefore));
             if (!added || *added != kBatch) {
                 say(QStringLiteral("ingest failed: %1")
                         .arg(added ? QStringLiteral("duplicates") : added.error().message));
@@ -445,6 +467,25 @@ int main(int argc, char *argv[])
         }
         const double wall = total.nsecsElapsed() / 1e9;
         const double processCpu = processCpuSeconds() - processCpuBefore;
+        {
+            // Overall vs median: how much the batches slower than the median cost, and how much time
+            // the loop spent outside addEvents (building the batches: the bench's own producer).
+            const double medianSeconds = median(batchSeconds);
+            double aboveMedian = 0;
+            int slow = 0;
+            for (const double seconds : batchSeconds) {
+                aboveMedian += std::max(0.0, seconds - medianSeconds);
+                if (seconds > 1.25 * medianSeconds)
+                    ++slow;
+            }
+            say(QStringLiteral("ingest wall: %1 s in addEvents (%2 events/s), %3 s building batches; %4 "
+                               "batches > 1.25x the median, %5 s above the median in all")
+                    .arg(storeSeconds, 0, 'f', 3)
+                    .arg(qRound(ingestCount / storeSeconds))
+                    .arg(wall - storeSeconds, 0, 'f', 3)
+                    .arg(slow)
+                    .arg(aboveMedian, 0, 'f', 3));
+        }
         // CPU time is what a loaded machine cannot distort much: the writer thread's share is serial, the
         // rest (scan, compression) spreads over the cores.
         const double writerUs = writerCpu * 1e6 / ingestCount;

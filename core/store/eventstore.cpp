@@ -259,6 +259,11 @@ int EventStore::backgroundCheckpoints() const
     return m_checkpointer ? m_checkpointer->backgroundCheckpoints() : 0;
 }
 
+int EventStore::inlineCheckpoints() const
+{
+    return m_checkpointer ? m_checkpointer->inlineCheckpoints() : 0;
+}
+
 void EventStore::close()
 {
     m_checkpointer.reset(); // before the writer connection goes: it holds a hook on it

@@ -127,6 +127,8 @@ public:
     Result<qint64> unindexedEvents() const;
     // WAL checkpoints run off the writing thread so far (diagnostics and tests; see Options).
     int backgroundCheckpoints() const;
+    // …and on the writing thread, because the WAL reached the cap (diagnostics and benchmarks).
+    int inlineCheckpoints() const;
 
     // The action log. Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
