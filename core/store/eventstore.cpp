@@ -503,6 +503,8 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         });
     const auto stopHelpers = [&]() { unclaimed.store(chunks.size()); };
 
+    if (m_checkpointer)
+        m_checkpointer->settleBeforeWrite();
     QSqlDatabase db = database();
     if (!db.transaction()) {
         stopHelpers();

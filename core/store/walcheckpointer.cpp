@@ -30,6 +30,7 @@ WalCheckpointer::~WalCheckpointer()
 int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *schema, int pages)
 {
     auto *checkpointer = static_cast<WalCheckpointer *>(self);
+    checkpointer->m_lastPages.store(pages, std::memory_order_relaxed);
     if (pages >= checkpointer->m_capPages) {
         // What SQLite's automatic checkpoint does, only later: the WAL cannot grow without bound.
         // After the thread's run, if one is under way: it copies only the frames it saw when it started.
@@ -57,6 +58,13 @@ void WalCheckpointer::run()
         qCDebug(lcStore) << "cannot open a checkpoint connection:" << sqlite3_errmsg(connection);
         sqlite3_close(connection);
         connection = nullptr; // the writer still checkpoints at the cap
+    } else if (sqlite3_exec(connection, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) !=
+               SQLITE_OK) {
+        // A connection learns that the file is in WAL mode on its first read; until then a checkpoint
+        // through it is a no-op that reports success (both frame counts -1).
+        qCDebug(lcStore) << "cannot read through the checkpoint connection:" << sqlite3_errmsg(connection);
+        sqlite3_close(connection);
+        connection = nullptr;
     }
     std::unique_lock lock(m_mutex);
     while (true) {
@@ -64,21 +72,36 @@ void WalCheckpointer::run()
         if (m_stop)
             break;
         m_pending = false;
+        m_running = true;
         lock.unlock();
         if (connection) {
             // PASSIVE: copies what no reader still needs, takes no lock the writer waits for.
             const std::lock_guard running(m_checkpointing);
-            const int code =
-                sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-            if (code == SQLITE_OK)
+            int walFrames = -1;
+            int copiedFrames = -1;
+            const int code = sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE,
+                                                       &walFrames, &copiedFrames);
+            if (code == SQLITE_OK && walFrames >= 0) // -1: the connection does not see a WAL at all
                 ++m_background;
             else if (code != SQLITE_BUSY)
                 qCDebug(lcStore) << "background checkpoint:" << sqlite3_errstr(code);
         }
         lock.lock();
+        m_running = false;
+        m_idle.notify_all();
     }
+    m_running = false;
+    m_idle.notify_all();
     lock.unlock();
     sqlite3_close(connection);
+}
+
+void WalCheckpointer::settleBeforeWrite()
+{
+    if (m_lastPages.load(std::memory_order_relaxed) < m_capPages / 2)
+        return;
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this]() { return m_stop || (!m_pending && !m_running); });
 }
 
 } // namespace exeserver

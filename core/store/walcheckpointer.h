@@ -28,6 +28,14 @@ public:
     WalCheckpointer(const WalCheckpointer &) = delete;
     WalCheckpointer &operator=(const WalCheckpointer &) = delete;
 
+    // Called by the writer before it starts a write transaction. SQLite moves the WAL back to its start
+    // only in a write transaction whose snapshot began after a checkpoint had copied every frame; a
+    // background checkpoint started by the last commit is usually still copying when the next batch
+    // begins, so without this the WAL grows to the cap and the writer copies all of it itself (75-100 ms
+    // in one batch). Past half the cap this waits for the running checkpoint (what is left of copying
+    // one batch's frames) so that the next commit restarts the WAL; below it, returns at once.
+    void settleBeforeWrite();
+
     // How many checkpoints the thread ran, and how many the writer had to run itself at the cap.
     int backgroundCheckpoints() const { return m_background.load(); }
     int inlineCheckpoints() const { return m_inline.load(); }
@@ -45,8 +53,11 @@ private:
     int m_capPages;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::mutex m_checkpointing; // held while either side checkpoints
+    std::mutex m_checkpointing;     // held while either side checkpoints
+    std::condition_variable m_idle; // the thread has no checkpoint pending or running
     bool m_pending = false;
+    bool m_running = false;
+    std::atomic<int> m_lastPages{0}; // WAL pages after the writer's last commit
     bool m_stop = false;
     std::atomic<int> m_background{0};
     std::atomic<int> m_inline{0};
