@@ -257,6 +257,40 @@ TEST_CASE("EventStore: WAL checkpoints run off the writing thread and the WAL st
     CHECK(*reopened.eventCount() == n);
 }
 
+TEST_CASE(
+    "EventStore: background checkpoints reach the database file and the WAL restarts without the writer",
+    "[store][ingest][wal]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    EventStore::Options options;
+    options.walCheckpointPages = 8;
+    options.walCapPages = 64;
+    REQUIRE(store.open(dbPath(dir), options).ok());
+    const QString wal = dbPath(dir) + QStringLiteral("-wal");
+    qint64 largestWal = 0;
+    int n = 0;
+    for (int batch = 0; batch < 40; ++batch) {
+        QList<Event> events;
+        for (int i = 0; i < 50; ++i)
+            events.append(sampleEvent(n++));
+        REQUIRE(*store.addEvents(events) == 50);
+        largestWal = std::max(largestWal, QFileInfo(wal).size());
+    }
+    // The thread's checkpoints copied frames (a connection that never read the file used to "succeed"
+    // without seeing the WAL), and the writer never reached the cap: it waited past half of it for the
+    // running checkpoint, so its next commit started the WAL over.
+    CHECK(store.backgroundCheckpoints() > 0);
+    CHECK(store.inlineCheckpoints() == 0);
+    constexpr qint64 kFrame = 16384 + 24;
+    CHECK(largestWal < options.walCapPages * kFrame);
+
+    // The database file itself grew while the store was open: the checkpoints copied pages into it.
+    CHECK(QFileInfo(dbPath(dir)).size() > 40 * kFrame);
+    CHECK(*store.eventCount() == n);
+    CHECK(store.checkIntegrity().ok());
+}
+
 TEST_CASE("EventStore: without the checkpoint thread SQLite checkpoints as before", "[store][ingest][wal]")
 {
     QTemporaryDir dir;
