@@ -223,6 +223,25 @@ TEST_CASE("EventStore: the C API ingest stores exactly what the QSqlQuery path s
     CHECK(rows[0] == rows[1]);
 }
 
+namespace {
+
+// Stores 40 batches of 50 sample events (numbered on from n) and returns the largest the WAL file grew.
+qint64 ingestWatchingWal(EventStore &store, const QString &databaseFile, int &n)
+{
+    const QString wal = databaseFile + QStringLiteral("-wal");
+    qint64 largestWal = 0;
+    for (int batch = 0; batch < 40; ++batch) {
+        QList<Event> events;
+        for (int i = 0; i < 50; ++i)
+            events.append(sampleEvent(n++));
+        REQUIRE(*store.addEvents(events) == 50);
+        largestWal = std::max(largestWal, QFileInfo(wal).size());
+    }
+    return largestWal;
+}
+
+} // namespace
+
 TEST_CASE("EventStore: WAL checkpoints run off the writing thread and the WAL stays bounded",
           "[store][ingest][wal]")
 {
@@ -232,16 +251,8 @@ TEST_CASE("EventStore: WAL checkpoints run off the writing thread and the WAL st
     options.walCheckpointPages = 8;
     options.walCapPages = 32;
     REQUIRE(store.open(dbPath(dir), options).ok());
-    const QString wal = dbPath(dir) + QStringLiteral("-wal");
-    qint64 largestWal = 0;
     int n = 0;
-    for (int batch = 0; batch < 40; ++batch) {
-        QList<Event> events;
-        for (int i = 0; i < 50; ++i)
-            events.append(sampleEvent(n++));
-        REQUIRE(*store.addEvents(events) == 50);
-        largestWal = std::max(largestWal, QFileInfo(wal).size());
-    }
+    const qint64 largestWal = ingestWatchingWal(store, dbPath(dir), n);
     CHECK(QTest::qWaitFor([&]() { return store.backgroundCheckpoints() > 0; }, 5000));
     // The cap plus what one batch adds before its commit sees the cap (16 KB pages + frame headers).
     constexpr qint64 kFrame = 16384 + 24;
@@ -267,16 +278,8 @@ TEST_CASE(
     options.walCheckpointPages = 8;
     options.walCapPages = 64;
     REQUIRE(store.open(dbPath(dir), options).ok());
-    const QString wal = dbPath(dir) + QStringLiteral("-wal");
-    qint64 largestWal = 0;
     int n = 0;
-    for (int batch = 0; batch < 40; ++batch) {
-        QList<Event> events;
-        for (int i = 0; i < 50; ++i)
-            events.append(sampleEvent(n++));
-        REQUIRE(*store.addEvents(events) == 50);
-        largestWal = std::max(largestWal, QFileInfo(wal).size());
-    }
+    const qint64 largestWal = ingestWatchingWal(store, dbPath(dir), n);
     // The thread's checkpoints copied frames (a connection that never read the file used to "succeed"
     // without seeing the WAL), and the writer never reached the cap: it waited past half of it for the
     // running checkpoint, so its next commit started the WAL over.
