@@ -148,6 +148,21 @@ QString phraseGlob(const QString &word)
     return QStringLiteral("*") + edge + tokens.join(edge) + edge + QStringLiteral("*");
 }
 
+// Appends to `sql` one whole-token GLOB test of `column` per word of a search text (see phraseGlob), and
+// their patterns to `values`: the one test of an unindexed row, shared by every search path so they agree.
+void appendWordGlobs(const QString &text, const QString &column, QString &sql, QVariantList &values)
+{
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString pattern = phraseGlob(word);
+        if (pattern.isEmpty()) {
+            sql += QStringLiteral(" AND 0"); // a phrase without tokens matches nothing in FTS5 either
+            continue;
+        }
+        sql += QStringLiteral(" AND lower(' ' || %1 || ' ') GLOB ?").arg(column);
+        values.append(pattern);
+    }
+}
+
 // `low`/`high` (both > 0) keep only rowids in that range; `newest` > 0 orders by rowid descending and
 // keeps that many (SQLite merges the two arms, each read in rowid order, and stops early).
 TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qint64 newest = 0)
@@ -160,15 +175,7 @@ TextMatches textMatches(const QString &text, qint64 low = 0, qint64 high = 0, qi
                           : QStringLiteral("SELECT seq AS r FROM events WHERE seq > %1").arg(kIndexedThrough);
     if (ranged)
         matches.values << low - 1 << high;
-    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const QString pattern = phraseGlob(word);
-        if (pattern.isEmpty()) {
-            tail += QStringLiteral(" AND 0"); // a phrase without tokens matches nothing in FTS5 either
-            continue;
-        }
-        tail += QStringLiteral(" AND lower(' ' || search_text || ' ') GLOB ?");
-        matches.values.append(pattern);
-    }
+    appendWordGlobs(text, QStringLiteral("search_text"), tail, matches.values);
     QString fts = QStringLiteral("SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?");
     matches.values.append(ftsQuery(text));
     if (ranged) {
@@ -1089,15 +1096,7 @@ Result<EventPage> EventStore::events(const EventQuery &request) const
             Walk walk = walkOver(entries);
             // The walk's row matches: the unindexed tail by the scan's GLOBs, indexed rows by FTS5.
             QString tail = QStringLiteral("walk.s > %1").arg(kIndexedThrough);
-            for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-                const QString pattern = phraseGlob(word);
-                if (pattern.isEmpty()) {
-                    tail += QStringLiteral(" AND 0");
-                    continue;
-                }
-                tail += QStringLiteral(" AND lower(' ' || events.search_text || ' ') GLOB ?");
-                walk.whereValues.append(pattern);
-            }
+            appendWordGlobs(text, QStringLiteral("events.search_text"), tail, walk.whereValues);
             walk.where.append(
                 QStringLiteral("((%1) OR (walk.s <= %2 AND EXISTS (SELECT 1 FROM events_fts WHERE events_fts "
                                "MATCH ? AND rowid = walk.s)))")
