@@ -35,12 +35,14 @@ QString DashboardSnapshot::pathBeside(const QString &stateFile)
 DashboardSnapshot DashboardSnapshot::read(const QString &path)
 {
     DashboardSnapshot snapshot;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return snapshot;
-    const QFileInfo info(file);
+    // The file's size and time are taken before it is opened: if it is replaced in between, take() sees
+    // a newer file than these and reads it again, rather than accepting old contents under new stamps.
+    const QFileInfo info(path);
     snapshot.fileSize = info.size();
     snapshot.fileModified = info.lastModified();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return DashboardSnapshot();
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
     const QJsonArray runs = root.value(QLatin1String("runs")).toArray();
     snapshot.runs.reserve(runs.size());
