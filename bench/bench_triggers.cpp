@@ -1,5 +1,5 @@
 // Trigger engine throughput: condition evaluations per second for a 5-condition trigger on a real payload,
-// and 100 triggers × 10,000 events. Numbers and method: docs/performance-triggers.md.
+// and 100 triggers × 10,000 events. Numbers and method: docs/PERFORMANCE.md, bench_triggers.
 //
 //   bench_triggers [--repeat N] [--examples PATH/TO/webhooks-examples/api.github.com/index.json]
 

@@ -35,7 +35,7 @@ public:
 
     // A key equal for the webhook delivery and the Events API item of one GitHub event, for the event
     // types where the payload identifies the event itself (not just the object it happened to). Empty
-    // otherwise. See docs/architecture-events.md.
+    // otherwise. See "Event ids and duplicates" in docs/ARCHITECTURE.md.
     static QString dedupeKey(const QString &eventName, const QJsonObject &payload);
     // The event types dedupeKey() can give a key to; for every other type it is always empty.
     static QStringList dedupeKeyTypes();

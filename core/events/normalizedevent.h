@@ -7,8 +7,8 @@
 
 namespace exeserver {
 
-// Where an event came from. The same GitHub event can arrive from more than one source; see
-// docs/architecture-events.md for what can and cannot be matched across them.
+// Where an event came from. The same GitHub event can arrive from more than one source; see "Event ids
+// and duplicates" in docs/ARCHITECTURE.md for what can and cannot be matched across them.
 enum class EventSource
 {
     Webhook,   // POSTed to WebhookReceiver by GitHub

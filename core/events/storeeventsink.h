@@ -12,7 +12,7 @@ class EventStore;
 Event toEvent(const NormalizedEvent &event);
 
 // Stores accepted events in the EventStore, which dedupes by id and by the secondary dedupe key (the same
-// GitHub event from a webhook and from the poller), durably: see "Secondary dedupe key" in
+// GitHub event from a webhook and from the poller), durably: see "Event ids and duplicates" in
 // docs/ARCHITECTURE.md.
 class StoreEventSink final : public EventSink
 {

@@ -10,8 +10,8 @@
 
 namespace exeserver {
 
-// The import/export format teams share triggers in: YAML (`triggers: [ ... ]`, see
-// docs/architecture-triggers.md), with JSON of the same shape accepted. Loading validates everything a
+// The import/export format teams share triggers in: YAML (`triggers: [ ... ]`, see "Trigger file format"
+// in docs/ARCHITECTURE.md), with JSON of the same shape accepted. Loading validates everything a
 // trigger needs to be evaluated — unknown fields, types, operators, regexes, globs, duplicate names — and
 // names the trigger, the field and, where the parser knows it, the line and column. Malformed input is an
 // Error, never a crash or an exception. Saving writes the same shape, so export → import round-trips.
