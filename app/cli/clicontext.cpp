@@ -32,7 +32,8 @@ EventStore *CliContext::store()
         m_storeFailed = true;
         return nullptr;
     }
-    store->recoverInterrupted();
+    // Actions a killed process left running are not settled here: the next trigger engine (serve, ingest,
+    // retry) finishes them, reading what became of each code file; until then they show as running.
     m_store = std::move(store);
     return m_store.get();
 }

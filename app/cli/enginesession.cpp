@@ -56,6 +56,10 @@ EngineSession::EngineSession(CliContext &context, EventStore &store)
                      notificationPrinter(context.out()));
     QObject::connect(&m_runtime->engine(), &TriggerEngine::actionFinished, m_runtime.get(),
                      actionPrinter(context.out()));
+    // What a killed process left unfinished is finished first (and waited for with the rest).
+    if (const Result<ResumeReport> resumed = m_runtime->engine().resume(); !resumed)
+        context.err() << "exeserver-cli: cannot resume the last run's actions: " << resumed.error().message
+                      << '\n';
 }
 
 EngineSession::~EngineSession() = default;

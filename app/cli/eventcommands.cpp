@@ -156,17 +156,16 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         out << " (" << toString(event.source) << ", " << event.id << ")\n";
         out.flush();
     });
-    QObject::connect(&host, &AutomationHost::processingFailed, &host,
-                     [&err](const NormalizedEvent &event, const QString &message) {
-                         err << "Triggers not run for " << event.id << ": " << message << '\n';
-                         err.flush();
-                     });
+    QObject::connect(&host, &AutomationHost::processingFailed, &host, [&err](const QString &message) {
+        err << "Triggers not run: " << message << '\n';
+        err.flush();
+    });
     QObject::connect(&host, &AutomationHost::eventProcessed, &host,
-                     [&out, &err](const NormalizedEvent &event, const ProcessReport &report) {
+                     [&out, &err](const QString &eventId, const ProcessReport &report) {
                          for (const QString &name : report.fired)
-                             out << "trigger " << name << " fired for " << event.id << '\n';
+                             out << "trigger " << name << " fired for " << eventId << '\n';
                          for (const QString &error : report.errors)
-                             err << "Trigger not run for " << event.id << ": " << error << '\n';
+                             err << "Trigger not run for " << eventId << ": " << error << '\n';
                          err.flush();
                          out.flush();
                      });
@@ -187,10 +186,19 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     else if (!syncProblem.isEmpty())
         err << "exeserver-cli: sync off: " << syncProblem << '\n';
     err.flush();
-    if (host.interruptedCount() > 0)
-        out << host.interruptedCount()
-            << " action(s) were running when ExeServer last stopped; marked interrupted "
-               "(not run again; see exeserver-cli actions list --status interrupted).\n";
+    if (const ResumeReport &resumed = host.resumeReport(); resumed.firings > 0) {
+        out << "Resumed " << resumed.firings
+            << " firing(s) the last exit left unfinished: " << resumed.finished
+            << " code file(s) had finished meanwhile, " << resumed.reattached << " still running, "
+            << resumed.restarted << " started now";
+        if (resumed.interrupted > 0)
+            out << "; " << resumed.interrupted
+                << " with an unknown outcome, marked interrupted (see exeserver-cli actions list --status "
+                   "interrupted)";
+        out << ".\n";
+    }
+    if (host.resumeReport().deferred > 0)
+        out << host.resumeReport().deferred << " debounced event(s) wait for their quiet period again.\n";
 
     QEventLoop loop;
     ShutdownSignals shutdown;

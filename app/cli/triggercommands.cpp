@@ -249,6 +249,13 @@ int retryAction(CliContext &context, const QCommandLineParser &parser)
     EngineSession session(context, *store);
     if (session.failed())
         return ExitRefused;
+    // An interrupted action may well have happened: say so before doing it again.
+    if (const auto before = store->action(parser.positionalArguments().first());
+        before && before->has_value() && (*before)->status == ActionStatus::Interrupted) {
+        context.err() << "warning: the outcome of action " << (*before)->id
+                      << " is unknown, so it may already have happened: " << (*before)->error << '\n';
+        context.err().flush();
+    }
     const Result<QString> id = session.engine().retry(parser.positionalArguments().first());
     if (!id)
         return fail(context, id.error());

@@ -110,12 +110,6 @@ int main(int argc, char *argv[])
         storeTried = true;
         if (const Status opened = store.open(EventStore::defaultPath(settings)); opened) {
             cache = std::make_unique<SqliteResponseCache>(store);
-            // Settle what a crash left running even when the triggers cannot start (e.g. a bad team
-            // database URL): the action log must never show a dead process's action as running. The host
-            // (and so any trigger) starts only after this.
-            if (const Result<RecoveryReport> recovered = store.recoverInterrupted();
-                recovered && recovered->interrupted > 0)
-                qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
         } else {
             qCWarning(lcApp).noquote() << "event store unavailable:" << opened.error().message;
         }
@@ -135,6 +129,14 @@ int main(int argc, char *argv[])
             if (!started)
                 qCWarning(lcApp).noquote() << "automation host:" << started.error().message;
             window.setAutomationHost(host.get(), started ? QString() : started.error().message);
+        }
+        // The host's trigger engine finishes what the last exit left running (TriggerEngine::resume). When
+        // it cannot start (e.g. a bad team database URL), settle that work here instead: the action log
+        // must never show a dead process's action as running.
+        if (store.isOpen() && (!host || !host->triggers())) {
+            if (const Result<RecoveryReport> recovered = store.recoverInterrupted();
+                recovered && recovered->interrupted > 0)
+                qCWarning(lcApp) << recovered->interrupted << "actions were interrupted by the last exit";
         }
         // The team database (Supabase or PostgreSQL), once its key may have come from the keychain.
         if (!sync && store.isOpen()) {

@@ -166,8 +166,13 @@ Status AutomationHost::start()
         connect(d->triggers.get(), &TriggerRuntime::notification, this, &AutomationHost::notification);
         connect(&d->triggers->engine(), &TriggerEngine::actionFinished, this,
                 &AutomationHost::actionFinished);
-        const Result<int> interrupted = d->triggers->engine().recoverInterrupted();
-        m_interrupted = interrupted ? *interrupted : 0;
+        const Result<ResumeReport> resumed = d->triggers->engine().resume();
+        if (resumed)
+            m_resumed = *resumed;
+        else
+            Q_EMIT errorRaised(
+                QStringLiteral("Cannot resume the last run's actions: %1").arg(resumed.error().message));
+        decidePending();
     }
     Q_EMIT descriptionChanged(description());
     return success();
@@ -197,6 +202,7 @@ void AutomationHost::startPoller()
     d->poller = std::make_unique<Poller>(*d->client, *d->sink, SystemClock::instance(),
                                          m_options.repositories, pollerOptions);
     connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::decidePending);
     connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
     Q_EMIT pollingChanged(d->client->connection().options().apiUrl, m_options.repositories);
     d->poller->start();
@@ -216,18 +222,32 @@ void AutomationHost::setRepositories(const QStringList &repositories)
 void AutomationHost::onAccepted(const NormalizedEvent &event)
 {
     Q_EMIT eventAccepted(event);
-    if (!d->triggers || m_triggersPaused)
+    decidePending();
+}
+
+// Every stored event past the engine's mark, not just the one that arrived: an event stored by a process
+// that died before deciding it is decided now, and so is one the poller stored.
+void AutomationHost::decidePending()
+{
+    if (!d->triggers)
         return;
-    const Result<ProcessReport> report = d->triggers->engine().process(event.id);
-    if (!report) {
-        Q_EMIT processingFailed(event, report.error().message);
-        Q_EMIT errorRaised(
-            QStringLiteral("Triggers not run for %1: %2").arg(event.id, report.error().message));
+    TriggerEngine &engine = d->triggers->engine();
+    if (m_triggersPaused) {
+        if (const Status skipped = engine.skipPending(); !skipped)
+            Q_EMIT errorRaised(QStringLiteral("Triggers paused: %1").arg(skipped.error().message));
         return;
     }
-    Q_EMIT eventProcessed(event, *report);
-    for (const QString &error : report->errors)
-        Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(event.id, error));
+    const Result<QList<DecidedEvent>> decided = engine.decidePending();
+    if (!decided) {
+        Q_EMIT processingFailed(decided.error().message);
+        Q_EMIT errorRaised(QStringLiteral("Triggers not run: %1").arg(decided.error().message));
+        return;
+    }
+    for (const DecidedEvent &event : *decided) {
+        Q_EMIT eventProcessed(event.eventId, event.report);
+        for (const QString &error : event.report.errors)
+            Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(event.eventId, error));
+    }
 }
 
 void AutomationHost::setToken(const QString &token)

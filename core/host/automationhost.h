@@ -53,8 +53,9 @@ public:
                    QObject *parent = nullptr);
     ~AutomationHost() override;
 
-    // Listens, connects the relay, starts polling and the trigger engine (marking actions left running
-    // by the last exit interrupted). Signals report each part as it starts. An error (port in use, a
+    // Listens, connects the relay, starts polling and the trigger engine, which first finishes what the
+    // last exit left undone (TriggerEngine::resume) and decides the events stored since it last decided
+    // (TriggerEngine::decidePending). Signals report each part as it starts. An error (port in use, a
     // public address without a webhook secret, a bad database URL) says what failed; the parts started
     // before it keep running until stop().
     Status start();
@@ -71,7 +72,7 @@ public:
     void setToken(const QString &token);
 
     // While paused, events are still received, polled and stored, but no trigger runs for them, not even
-    // on resume (they stay in the event log, where they can be replayed). Firings already queued or held
+    // on unpause (they stay in the event log, where they can be replayed). Firings already queued or held
     // by a debounce before the pause still run.
     void setTriggersPaused(bool paused);
     bool triggersPaused() const { return m_triggersPaused; }
@@ -80,7 +81,9 @@ public:
     QString description() const;
     // Which part start() failed on: true when the receiver could not listen.
     bool listenFailed() const { return m_listenFailed; }
-    int interruptedCount() const { return m_interrupted; }
+    // What start() found of the last exit's unfinished work.
+    const ResumeReport &resumeReport() const { return m_resumed; }
+    int interruptedCount() const { return m_resumed.interrupted; }
 
     EventIntake &intake();
     WebhookReceiver *receiver() const;
@@ -98,8 +101,9 @@ Q_SIGNALS:
     void pollingChanged(const QUrl &apiUrl, const QStringList &repositories);
     void eventPolled(const exeserver::NormalizedEvent &event);
     void eventAccepted(const exeserver::NormalizedEvent &event);
-    void eventProcessed(const exeserver::NormalizedEvent &event, const exeserver::ProcessReport &report);
-    void processingFailed(const exeserver::NormalizedEvent &event, const QString &message);
+    // For every stored event the triggers decided about (received, polled, or left undecided by a crash).
+    void eventProcessed(const QString &eventId, const exeserver::ProcessReport &report);
+    void processingFailed(const QString &message);
     void actionFinished(const QString &actionId, exeserver::ActionKind kind, const QString &target,
                         exeserver::ActionStatus status, const QString &detail);
     void notification(const exeserver::TriggerNotification &notification);
@@ -112,6 +116,7 @@ Q_SIGNALS:
 private:
     void startPoller();
     void onAccepted(const NormalizedEvent &event);
+    void decidePending();
 
     struct Private;
     std::unique_ptr<Private> d;
@@ -122,7 +127,7 @@ private:
     bool m_started = false;
     bool m_listenFailed = false;
     bool m_triggersPaused = false;
-    int m_interrupted = 0;
+    ResumeReport m_resumed;
 };
 
 } // namespace exeserver

@@ -769,6 +769,38 @@ Result<std::optional<Event>> EventStore::event(const QString &id) const
     return std::optional<Event>(std::move(event));
 }
 
+Result<QList<SequencedEvent>> EventStore::eventsAfter(qint64 seq, int limit) const
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                      .arg(kEventColumns));
+    query.addBindValue(seq);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("read events"));
+    QList<SequencedEvent> events;
+    while (query.next()) {
+        SequencedEvent row;
+        row.event = eventFromRow(query);
+        Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
+        if (!payload)
+            return payload.error();
+        row.event.payload = std::move(payload).value();
+        row.seq = query.value(0).toLongLong();
+        events.append(std::move(row));
+    }
+    return events;
+}
+
+Result<qint64> EventStore::lastEventSeq() const
+{
+    QSqlQuery query(database());
+    if (!query.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) || !query.next())
+        return sqlError(query.lastError(), QStringLiteral("read events"));
+    return query.value(0).toLongLong();
+}
+
 namespace {
 
 // The WHERE terms of a query's filters (not its paging); text goes through FTS when the store has it.
@@ -1264,7 +1296,7 @@ Status EventStore::finishAction(const QString &id, const ActionOutcome &outcome)
     return success();
 }
 
-Result<RecoveryReport> EventStore::recoverInterrupted()
+Result<QStringList> EventStore::goneSessions() const
 {
     QSqlQuery owners(database());
     if (!owners.exec(
@@ -1283,9 +1315,17 @@ Result<RecoveryReport> EventStore::recoverInterrupted()
             lock.unlock();
         }
     }
+    return gone;
+}
+
+Result<RecoveryReport> EventStore::recoverInterrupted()
+{
+    const Result<QStringList> gone = goneSessions();
+    if (!gone)
+        return gone.error();
     RecoveryReport report;
     const qint64 now = m_clock->nowMSecs();
-    for (const QString &owner : std::as_const(gone)) {
+    for (const QString &owner : *gone) {
         QSqlQuery update(database());
         update.prepare(QStringLiteral(
             "UPDATE actions SET status = 'interrupted', finished_at = ?, updated_at = ?, error = CASE WHEN "
@@ -1311,6 +1351,45 @@ Result<RecoveryReport> EventStore::recoverInterrupted()
         qCInfo(lcStore) << "marked" << report.interrupted << "actions interrupted and" << report.skipped
                         << "skipped after an earlier stop";
     return report;
+}
+
+Result<QList<ActionRecord>> EventStore::adoptInterrupted()
+{
+    const Result<QStringList> gone = goneSessions();
+    if (!gone)
+        return gone.error();
+    QList<ActionRecord> adopted;
+    for (const QString &owner : *gone) {
+        QSqlDatabase db = database();
+        if (!db.transaction())
+            return sqlError(db.lastError(), QStringLiteral("take over interrupted actions"));
+        QSqlQuery select(db);
+        select.prepare(
+            QStringLiteral("SELECT %1 FROM actions WHERE status IN ('running', 'queued') AND owner = ? "
+                           "ORDER BY seq")
+                .arg(kActionColumns));
+        select.addBindValue(owner);
+        QSqlQuery update(db);
+        update.prepare(
+            QStringLiteral("UPDATE actions SET owner = ? WHERE status IN ('running', 'queued') AND "
+                           "owner = ?"));
+        update.addBindValue(m_sessionId);
+        update.addBindValue(owner);
+        if (!select.exec()) {
+            db.rollback();
+            return sqlError(select.lastError(), QStringLiteral("take over interrupted actions"));
+        }
+        while (select.next())
+            adopted.append(actionFromRow(select));
+        if (!update.exec() || !db.commit()) {
+            const QSqlError error = update.lastError().isValid() ? update.lastError() : db.lastError();
+            db.rollback();
+            return sqlError(error, QStringLiteral("take over interrupted actions"));
+        }
+    }
+    std::sort(adopted.begin(), adopted.end(),
+              [](const ActionRecord &a, const ActionRecord &b) { return a.seq < b.seq; });
+    return adopted;
 }
 
 Result<std::optional<ActionRecord>> EventStore::action(const QString &id) const
@@ -1428,55 +1507,6 @@ Result<QHash<QString, TriggerActivity>> EventStore::triggerActivity() const
         activity.insert(query.value(0).toString(),
                         {fromMs(query.value(1)), query.value(2).toLongLong(), query.value(3).toLongLong()});
     return activity;
-}
-
-Result<bool> EventStore::recordFiring(const QString &eventId, const QString &triggerId,
-                                      const QString &decision, const QString &actionId)
-{
-    QSqlQuery query(database());
-    query.prepare(QStringLiteral("INSERT INTO trigger_firings (event_id, trigger_id, decision, action_id, "
-                                 "decided_at) VALUES (?, ?, ?, ?, ?) "
-                                 "ON CONFLICT (event_id, trigger_id) DO NOTHING"));
-    query.addBindValue(eventId);
-    query.addBindValue(triggerId);
-    query.addBindValue(decision);
-    query.addBindValue(actionId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : actionId);
-    query.addBindValue(m_clock->nowMSecs());
-    if (!query.exec())
-        return sqlError(query.lastError(), QStringLiteral("record a trigger decision"));
-    return query.numRowsAffected() == 1;
-}
-
-Result<std::optional<QStringList>> EventStore::recordFiringWithActions(const QString &eventId,
-                                                                       const QString &triggerId,
-                                                                       const QString &decision,
-                                                                       const QList<ActionRequest> &actions)
-{
-    QSqlDatabase db = database();
-    if (!db.transaction())
-        return sqlError(db.lastError(), QStringLiteral("record a trigger decision"));
-    const auto rollback = [&db](auto value) {
-        db.rollback();
-        return value;
-    };
-    QStringList ids;
-    for (const ActionRequest &request : actions) {
-        ActionRequest queued = request;
-        queued.startNow = false;
-        const Result<QString> id = beginAction(queued);
-        if (!id)
-            return rollback(Result<std::optional<QStringList>>(id.error()));
-        ids.append(*id);
-    }
-    const Result<bool> decided = recordFiring(eventId, triggerId, decision, ids.value(0));
-    if (!decided)
-        return rollback(Result<std::optional<QStringList>>(decided.error()));
-    if (!*decided)
-        return rollback(Result<std::optional<QStringList>>(std::optional<QStringList>()));
-    if (!db.commit())
-        return rollback(Result<std::optional<QStringList>>(
-            sqlError(db.lastError(), QStringLiteral("record a trigger decision"))));
-    return std::optional<QStringList>(ids);
 }
 
 // --- retention -------------------------------------------------------------------------------------------

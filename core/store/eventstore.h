@@ -7,6 +7,7 @@
 #include "util/result.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -50,6 +51,21 @@ struct PruneReport
 {
     qint64 events = 0;
     qint64 actions = 0;
+};
+
+// An event with its arrival order (the events table's seq), for readers that walk the log in order.
+struct SequencedEvent
+{
+    qint64 seq = 0;
+    Event event;
+};
+
+// A trigger decision held back by a debounce (decision "deferred"), waiting for its quiet period.
+struct DeferredFiring
+{
+    QString eventId;
+    QString triggerId;
+    QDateTime deferredAt;
 };
 
 struct RecoveryReport
@@ -109,6 +125,9 @@ public:
     Result<std::optional<Event>> event(const QString &id) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
+    // Up to `limit` events stored after `seq`, in arrival order (the trigger engine's catch-up).
+    Result<QList<SequencedEvent>> eventsAfter(qint64 seq, int limit) const;
+    Result<qint64> lastEventSeq() const; // 0 when empty
     // Events matching the query's filters and text, older than its `after` and newer than its `before`
     // cursor when set (limit, offset and order are ignored), counting at most `atMost` (> 0) of them: a
     // bounded count costs the same however many events match.
@@ -136,6 +155,10 @@ public:
     Status finishAction(const QString &id, const ActionOutcome &outcome);
     // Marks actions of processes that are gone: running -> interrupted, queued -> skipped. Call at startup.
     Result<RecoveryReport> recoverInterrupted();
+    // Takes over the running and queued actions of processes that are gone (they become this session's,
+    // so no other process takes them too) and returns them, oldest first, for the trigger engine to
+    // finish: the alternative to recoverInterrupted() for a caller that can find out what happened.
+    Result<QList<ActionRecord>> adoptInterrupted();
     Result<std::optional<ActionRecord>> action(const QString &id) const; // id, or its local seq number
     Result<QList<ActionRecord>> actions(const ActionQuery &query) const;
 
@@ -151,10 +174,21 @@ public:
                               const QString &actionId = {});
     // The decision and its actions (written as queued) in one transaction, so a crash leaves both or
     // neither. The new actions' ids in order, or nullopt when a decision already existed (nothing written).
-    Result<std::optional<QStringList>> recordFiringWithActions(const QString &eventId,
-                                                               const QString &triggerId,
-                                                               const QString &decision,
-                                                               const QList<ActionRequest> &actions);
+    // `fromDeferred`: the decision replaces this pair's "deferred" one (a debounce that ran out) instead
+    // of being the first; nullopt when that one was settled already.
+    Result<std::optional<QStringList>>
+    recordFiringWithActions(const QString &eventId, const QString &triggerId, const QString &decision,
+                            const QList<ActionRequest> &actions, bool fromDeferred = false);
+    // The triggers that have a decision about an event (of any kind: fired, suppressed, deferred, ...).
+    Result<QSet<QString>> decidedTriggers(const QString &eventId) const;
+    // Debounced decisions still waiting, oldest first (they are kept across restarts).
+    Result<QList<DeferredFiring>> deferredFirings() const;
+    // Replaces a "deferred" decision with a final one that runs nothing (superseded, suppressed); false
+    // when it was no longer deferred.
+    Result<bool> settleDeferred(const QString &eventId, const QString &triggerId, const QString &decision);
+    // Small durable values of the store's users (store_state), such as the trigger engine's mark.
+    Result<std::optional<qint64>> stateNumber(const QString &key) const;
+    Status setStateNumber(const QString &key, qint64 value);
 
     // Retention and backup. Everything is kept unless pruned on request.
     Result<PruneReport> prune(const PruneOptions &options);
@@ -167,6 +201,9 @@ private:
     Error sqlError(const QSqlError &error, const QString &doing) const;
     Status exec(const QString &sql, const QString &doing) const;
     Status acquireSessionLock();
+    Result<QStringList> goneSessions() const;
+    Result<bool> replaceDeferred(const QString &eventId, const QString &triggerId, const QString &decision,
+                                 const QString &actionId);
     Status enqueueForSync(qint64 firstSeq);
 
     Clock *m_clock;

@@ -1,7 +1,9 @@
 #include "triggers/codefilerunner.h"
 
 #include "config/logging.h"
+#include "triggers/runfiles.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,7 +15,9 @@
 #include <QTimer>
 
 #ifdef Q_OS_UNIX
+#include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
 #endif
@@ -69,6 +73,9 @@ struct CodefileRunner::Run
     QElapsedTimer elapsed;
     qint64 pid = 0;
     bool timedOut = false;
+    bool wrapped = false;   // through exeserver-run: the outcome comes from its status file
+    int lockFd = -1;        // the run's lock until the wrapper has inherited it
+    bool removeLog = false; // the log was our own temporary file
 };
 
 CodefileRunner::CodefileRunner(QObject *parent)
@@ -81,18 +88,84 @@ CodefileRunner::CodefileRunner(Options options, QObject *parent)
     , m_options(std::move(options))
 {
     m_options.maxConcurrent = std::max(1, m_options.maxConcurrent);
+    m_wrapper = m_options.wrapperPath.value_or(defaultWrapper());
     qRegisterMetaType<exeserver::CodefileResult>();
+    removeLeftovers(m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir);
+}
+
+namespace {
+
+bool processAlive(qint64 pid)
+{
+#ifdef Q_OS_UNIX
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
+#else
+    Q_UNUSED(pid);
+    return true; // Windows: left to the age rule below
+#endif
+}
+
+} // namespace
+
+int CodefileRunner::removeLeftovers(const QString &tempDir)
+{
+    // Event files and temporary run files carry the pid of the process that wrote them; a killed process
+    // never removed its own. Files of the older unnumbered form go once they are a day old.
+    int removed = 0;
+    const QDir dir(tempDir);
+    const QDateTime dayAgo = QDateTime::currentDateTimeUtc().addDays(-1);
+    const QFileInfoList files = dir.entryInfoList(
+        {QStringLiteral("exeserver-event-*.json"), QStringLiteral("exeserver-run-*")}, QDir::Files);
+    for (const QFileInfo &file : files) {
+        const QStringList parts = file.fileName().split(u'-');
+        bool numbered = false;
+        const qint64 pid = parts.value(2).toLongLong(&numbered);
+        const bool gone = numbered ? !processAlive(pid) : file.lastModified().toUTC() < dayAgo;
+        if (!gone)
+            continue;
+        if (file.fileName().startsWith(u"exeserver-run-") &&
+            RunFiles(file.absoluteFilePath()).inspect() == RunFiles::State::Running)
+            continue; // its wrapper still runs the code file
+        removed += QFile::remove(file.absoluteFilePath()) ? 1 : 0;
+    }
+    if (removed > 0)
+        qCInfo(lcTriggers) << "removed" << removed << "temporary files of earlier runs from" << tempDir;
+    return removed;
+}
+
+QString CodefileRunner::defaultWrapper()
+{
+#ifdef Q_OS_UNIX
+    const QString fromEnvironment = qEnvironmentVariable("EXESERVER_RUN_WRAPPER");
+    if (!fromEnvironment.isEmpty())
+        return QFileInfo(fromEnvironment).isExecutable() ? fromEnvironment : QString();
+    if (!QCoreApplication::instance())
+        return {};
+    const QDir appDir(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : {appDir.filePath(QStringLiteral("exeserver-run")),
+                                     appDir.filePath(QStringLiteral("../libexec/exeserver/exeserver-run"))}) {
+        if (QFileInfo(candidate).isExecutable())
+            return QDir::cleanPath(candidate);
+    }
+#endif
+    return {};
 }
 
 CodefileRunner::~CodefileRunner()
 {
-    // Nothing a trigger started may outlive the engine.
+    // Nothing a trigger started may outlive the engine. A wrapper is asked to stop its code file (SIGTERM,
+    // SIGKILL after the grace period) so it can write down that it was stopped; a direct run is killed.
     for (const auto &run : std::as_const(m_running)) {
         if (!run->process)
             continue;
         run->process->disconnect(this);
-        signalGroup(run->pid, SIGKILL);
-        run->process->kill();
+        signalGroup(run->pid, run->wrapped ? SIGTERM : SIGKILL);
+    }
+    for (const auto &run : std::as_const(m_running)) {
+        if (!run->process)
+            continue;
+        if (!run->wrapped || !run->process->waitForFinished(m_options.killGraceMs + 2000))
+            run->process->kill();
         run->process->waitForFinished(1000);
     }
 }
@@ -236,46 +309,17 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
     auto run = std::make_shared<Run>();
     run->id = id;
     run->invocation = *inv;
-
-    // The payload goes to a file, as GitHub Actions does, so scripts written for Actions read it unchanged.
-    const QString tempDir = m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir;
-    run->eventFile = std::make_unique<QTemporaryFile>(
-        QDir(tempDir).filePath(QStringLiteral("exeserver-event-XXXXXX.json")));
-    if (!run->eventFile->open() ||
-        run->eventFile->write(QJsonDocument(request.event.payload).toJson(QJsonDocument::Compact)) < 0 ||
-        !run->eventFile->flush()) {
-        fail(id,
-             runError(QStringLiteral("io"), QStringLiteral("cannot write the event file in %1").arg(tempDir)),
-             request);
-        return;
-    }
-    run->eventFile->close();
-
-    if (!request.logFilePath.isEmpty()) {
-        QDir().mkpath(QFileInfo(request.logFilePath).absolutePath());
-        run->log = std::make_unique<QFile>(request.logFilePath);
-        if (!run->log->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            fail(id,
-                 runError(QStringLiteral("io"), QStringLiteral("cannot write the run log %1: %2")
-                                                    .arg(request.logFilePath, run->log->errorString())),
-                 request);
-            return;
-        }
-    }
-
+    run->request = std::move(request);
     auto *process = new QProcess(this);
     run->process = process;
     process->setProgram(inv->program);
     process->setArguments(inv->arguments);
     process->setWorkingDirectory(inv->workdir);
-    process->setProcessEnvironment(
-        environment(request, run->eventFile->fileName(),
-                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment())));
     process->setStandardInputFile(QProcess::nullDevice());
-#ifdef Q_OS_UNIX
-    // Own session and process group, so the whole tree can be signalled at once (kill(-pgid, ...)).
-    process->setChildProcessModifier([] { ::setsid(); });
-#endif
+    if (!(m_wrapper.isEmpty() ? startDirect(run, process) : startWrapped(run, process))) {
+        process->deleteLater();
+        return;
+    }
 
     connect(process, &QProcess::readyReadStandardOutput, this, [this, id] {
         if (auto run = m_running.value(id))
@@ -301,15 +345,17 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
         if (!run)
             return;
         run->process->deleteLater();
+        if (run->wrapped)
+            RunFiles(run->request.logFilePath).removeBookkeeping();
         fail(id,
              runError(QStringLiteral("start_failed"),
                       QStringLiteral("could not start %1: %2")
-                          .arg(run->invocation.program, run->process->errorString())),
+                          .arg(run->process->program(), run->process->errorString())),
              run->request);
         startNext();
     });
 
-    const int timeoutMs = request.timeoutMs.value_or(request.action.timeoutSeconds * 1000);
+    const int timeoutMs = run->request.timeoutMs.value_or(run->request.action.timeoutSeconds * 1000);
     run->timeout = new QTimer(process);
     run->timeout->setSingleShot(true);
     connect(run->timeout, &QTimer::timeout, this, [this, id] { onTimeout(id); });
@@ -322,15 +368,122 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
         }
     });
 
-    run->request = std::move(request);
     m_running.insert(id, run);
     run->elapsed.start();
     process->start();
+    if (run->lockFd >= 0) {
+        // The wrapper inherited the lock (or never started); ours is not needed any more.
+        ::close(run->lockFd);
+        run->lockFd = -1;
+    }
     if (process->state() == QProcess::NotRunning && !m_running.contains(id))
         return; // errorOccurred(FailedToStart) already reported it
     // Known right after fork, so a timeout can signal the group even before exec has been confirmed.
     run->pid = process->processId();
-    run->timeout->start(std::max(1, timeoutMs));
+    // The wrapper keeps the time itself, so a run outlives a crash of this process with its timeout.
+    if (!run->wrapped)
+        run->timeout->start(std::max(1, timeoutMs));
+}
+
+bool CodefileRunner::startDirect(const std::shared_ptr<Run> &run, QProcess *process)
+{
+    const CodefileRequest &request = run->request;
+    // The payload goes to a file, as GitHub Actions does, so scripts written for Actions read it unchanged.
+    // Its name carries our pid, so a start-up sweep can tell a leftover of a killed process.
+    const QString tempDir = m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir;
+    run->eventFile = std::make_unique<QTemporaryFile>(QDir(tempDir).filePath(
+        QStringLiteral("exeserver-event-%1-XXXXXX.json").arg(QCoreApplication::applicationPid())));
+    if (!run->eventFile->open() ||
+        run->eventFile->write(QJsonDocument(request.event.payload).toJson(QJsonDocument::Compact)) < 0 ||
+        !run->eventFile->flush()) {
+        fail(run->id,
+             runError(QStringLiteral("io"), QStringLiteral("cannot write the event file in %1").arg(tempDir)),
+             request);
+        return false;
+    }
+    run->eventFile->close();
+
+    if (!request.logFilePath.isEmpty()) {
+        QDir().mkpath(QFileInfo(request.logFilePath).absolutePath());
+        run->log = std::make_unique<QFile>(request.logFilePath);
+        if (!run->log->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            fail(run->id,
+                 runError(QStringLiteral("io"), QStringLiteral("cannot write the run log %1: %2")
+                                                    .arg(request.logFilePath, run->log->errorString())),
+                 request);
+            return false;
+        }
+    }
+    process->setProcessEnvironment(
+        environment(request, run->eventFile->fileName(),
+                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment())));
+#ifdef Q_OS_UNIX
+    // Own session and process group, so the whole tree can be signalled at once (kill(-pgid, ...)).
+    process->setChildProcessModifier([] { ::setsid(); });
+#endif
+    return true;
+}
+
+// The wrapper runs the code file with its output going straight to the log file and writes the outcome
+// beside it (RunFiles), so nothing is lost when this process dies first; see app/runwrapper/main.cpp.
+bool CodefileRunner::startWrapped(const std::shared_ptr<Run> &run, QProcess *process)
+{
+    CodefileRequest &request = run->request;
+    run->wrapped = true;
+    if (request.logFilePath.isEmpty()) {
+        const QString tempDir = m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir;
+        request.logFilePath = QDir(tempDir).filePath(
+            QStringLiteral("exeserver-run-%1-%2.log").arg(QCoreApplication::applicationPid()).arg(run->id));
+        run->removeLog = true;
+        request.keepRunFiles = false;
+    }
+    const RunFiles files(request.logFilePath);
+    const auto ioError = [&](const QString &what, const QString &why) {
+        fail(run->id, runError(QStringLiteral("io"), QStringLiteral("cannot write %1: %2").arg(what, why)),
+             request);
+        return false;
+    };
+    QDir().mkpath(QFileInfo(files.log()).absolutePath());
+    files.removeBookkeeping(); // a run that never started may be started again
+    QFile event(files.event());
+    if (!event.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        event.write(QJsonDocument(request.event.payload).toJson(QJsonDocument::Compact)) < 0 ||
+        !event.flush())
+        return ioError(files.event(), event.errorString());
+    event.close();
+    QFile log(files.log());
+    if (!log.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return ioError(files.log(), log.errorString());
+    log.close();
+    const Result<int> lock = files.createLock();
+    if (!lock)
+        return ioError(files.lock(), lock.error().message);
+    run->lockFd = *lock;
+
+    const int timeoutMs = request.timeoutMs.value_or(request.action.timeoutSeconds * 1000);
+    QStringList arguments{QStringLiteral("--lock-fd"),    QString::number(run->lockFd),
+                          QStringLiteral("--status"),     files.status(),
+                          QStringLiteral("--event-file"), files.event(),
+                          QStringLiteral("--timeout-ms"), QString::number(std::max(1, timeoutMs)),
+                          QStringLiteral("--grace-ms"),   QString::number(std::max(0, m_options.killGraceMs)),
+                          QStringLiteral("--"),           process->program()};
+    arguments.append(process->arguments());
+    process->setProgram(m_wrapper);
+    process->setArguments(arguments);
+    // Both streams append to the one log, in the order they arrive, even after this process is gone.
+    process->setStandardOutputFile(files.log(), QIODevice::Append);
+    process->setStandardErrorFile(files.log(), QIODevice::Append);
+    process->setProcessEnvironment(
+        environment(request, files.event(),
+                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment())));
+#ifdef Q_OS_UNIX
+    const int lockFd = run->lockFd;
+    process->setChildProcessModifier([lockFd] {
+        ::setsid();
+        ::fcntl(lockFd, F_SETFD, 0); // the wrapper inherits the lock
+    });
+#endif
+    return true;
 }
 
 void CodefileRunner::capture(Run &run, const QByteArray &bytes)
@@ -358,56 +511,163 @@ void CodefileRunner::onTimeout(quint64 id)
     run->killTimer->start(std::max(0, m_options.killGraceMs));
 }
 
-void CodefileRunner::onFinished(quint64 id)
-{
-    auto run = m_running.take(id);
-    if (!run)
-        return;
-    QProcess *process = run->process;
-    capture(*run, process->readAllStandardOutput());
-    capture(*run, process->readAllStandardError());
-    // Whatever the script left running in its group ends with it (as at the end of an Actions job).
-    signalGroup(run->pid, SIGKILL);
-    run->timeout->stop();
-    run->killTimer->stop();
+namespace {
 
-    CodefileResult result;
-    result.id = id;
-    result.started = true;
-    result.timedOut = run->timedOut;
-    result.crashed = process->exitStatus() == QProcess::CrashExit;
-    result.exitCode = result.crashed ? -1 : process->exitCode();
-    result.program = run->invocation.program;
-    result.arguments = run->invocation.arguments;
-    result.outputBytes = run->bytes;
-    result.logFilePath = run->request.logFilePath;
-    result.durationMs = run->elapsed.elapsed();
-    QByteArray tail = run->excerpt;
-    if (tail.size() > m_options.excerptBytes)
-        tail = tail.right(m_options.excerptBytes);
-    result.output = QString::fromUtf8(tail);
-    if (run->bytes > tail.size())
-        result.output.prepend(
-            QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(run->bytes - tail.size()));
-    const QString name = QFileInfo(run->request.action.path).fileName();
+// The end of a log file, as the action log keeps it: the last `excerptBytes`, with a note of how much came
+// before.
+QString logTail(const QString &path, qint64 excerptBytes, qint64 *totalBytes)
+{
+    QFile log(path);
+    if (!log.open(QIODevice::ReadOnly)) {
+        *totalBytes = 0;
+        return {};
+    }
+    *totalBytes = log.size();
+    const qint64 from = std::max<qint64>(0, log.size() - excerptBytes);
+    log.seek(from);
+    QString tail = QString::fromUtf8(log.readAll());
+    if (from > 0)
+        tail.prepend(QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(from));
+    return tail;
+}
+
+void describeOutcome(CodefileResult &result, const QString &name, int timeoutMs, bool stopped)
+{
     if (result.timedOut) {
-        result.error =
-            runError(QStringLiteral("timeout"),
-                     QStringLiteral("%1 did not finish within %2 ms and was stopped")
-                         .arg(name)
-                         .arg(run->request.timeoutMs.value_or(run->request.action.timeoutSeconds * 1000)));
+        result.error = runError(
+            QStringLiteral("timeout"),
+            QStringLiteral("%1 did not finish within %2 ms and was stopped").arg(name).arg(timeoutMs));
     } else if (result.crashed) {
         result.error =
-            runError(QStringLiteral("crashed"), QStringLiteral("%1 was killed by a signal").arg(name));
+            runError(QStringLiteral("crashed"),
+                     stopped ? QStringLiteral("%1 was stopped because ExeServer quit while it ran").arg(name)
+                             : QStringLiteral("%1 was killed by a signal").arg(name));
     } else if (result.exitCode != 0) {
         result.error = runError(QStringLiteral("exit_code"),
                                 QStringLiteral("%1 exited with code %2").arg(name).arg(result.exitCode));
     } else {
         result.success = true;
     }
-    if (run->log)
-        run->log->close();
+}
+
+} // namespace
+
+CodefileResult CodefileRunner::resultFromFiles(const CodefileRequest &request, qint64 excerptBytes)
+{
+    const RunFiles files(request.logFilePath);
+    CodefileResult result;
+    result.logFilePath = request.logFilePath;
+    result.output = logTail(files.log(), excerptBytes, &result.outputBytes);
+    const QString name = QFileInfo(request.action.path).fileName();
+    WrapperStatus status;
+    const RunFiles::State state = files.inspect(&status);
+    if (state != RunFiles::State::Finished) {
+        result.error =
+            runError(QStringLiteral("lost"),
+                     QStringLiteral("the outcome of %1 is unknown: the process watching it was killed "
+                                    "(its output so far is in %2)")
+                         .arg(name, files.log()));
+        return result;
+    }
+    if (!status.startError.isEmpty()) {
+        result.error = runError(QStringLiteral("start_failed"), status.startError);
+        return result;
+    }
+    result.started = true;
+    result.timedOut = status.timedOut;
+    result.crashed = status.signal.has_value() && !status.timedOut;
+    result.exitCode = status.exitCode.value_or(-1);
+    result.durationMs = status.durationMs;
+    describeOutcome(result, name, request.timeoutMs.value_or(request.action.timeoutSeconds * 1000),
+                    status.stopped);
+    return result;
+}
+
+quint64 CodefileRunner::attach(CodefileRequest request)
+{
+    const quint64 id = m_nextId++;
+    m_attached.insert(id, std::move(request));
+    if (!m_attachTimer) {
+        // Polled, not watched: a run the wrapper finishes writes one file, and re-attached runs are rare.
+        m_attachTimer = new QTimer(this);
+        m_attachTimer->setInterval(200);
+        connect(m_attachTimer, &QTimer::timeout, this, &CodefileRunner::pollAttached);
+    }
+    m_attachTimer->start();
+    QMetaObject::invokeMethod(this, &CodefileRunner::pollAttached, Qt::QueuedConnection);
+    return id;
+}
+
+void CodefileRunner::pollAttached()
+{
+    for (auto it = m_attached.begin(); it != m_attached.end();) {
+        if (RunFiles(it->logFilePath).inspect() == RunFiles::State::Running) {
+            ++it;
+            continue;
+        }
+        const quint64 id = it.key();
+        const CodefileRequest request = it.value();
+        it = m_attached.erase(it);
+        CodefileResult result = resultFromFiles(request, m_options.excerptBytes);
+        result.id = id;
+        result.program = request.action.path;
+        if (!request.keepRunFiles)
+            RunFiles(request.logFilePath).removeBookkeeping();
+        Q_EMIT finished(id, result);
+    }
+    if (m_attached.isEmpty() && m_attachTimer)
+        m_attachTimer->stop();
+}
+
+void CodefileRunner::onFinished(quint64 id)
+{
+    auto run = m_running.take(id);
+    if (!run)
+        return;
+    QProcess *process = run->process;
+    if (!run->wrapped) {
+        capture(*run, process->readAllStandardOutput());
+        capture(*run, process->readAllStandardError());
+    }
+    run->timeout->stop();
+    run->killTimer->stop();
     process->deleteLater();
+
+    CodefileResult result;
+    if (run->wrapped) {
+        result = resultFromFiles(run->request, m_options.excerptBytes);
+        if (!run->request.keepRunFiles)
+            RunFiles(run->request.logFilePath).removeBookkeeping();
+        if (run->removeLog) {
+            QFile::remove(run->request.logFilePath);
+            run->request.logFilePath.clear();
+            result.logFilePath.clear();
+        }
+    } else {
+        // Whatever the script left running in its group ends with it (as at the end of an Actions job).
+        signalGroup(run->pid, SIGKILL);
+        result.started = true;
+        result.timedOut = run->timedOut;
+        result.crashed = process->exitStatus() == QProcess::CrashExit;
+        result.exitCode = result.crashed ? -1 : process->exitCode();
+        result.outputBytes = run->bytes;
+        result.logFilePath = run->request.logFilePath;
+        result.durationMs = run->elapsed.elapsed();
+        QByteArray tail = run->excerpt;
+        if (tail.size() > m_options.excerptBytes)
+            tail = tail.right(m_options.excerptBytes);
+        result.output = QString::fromUtf8(tail);
+        if (run->bytes > tail.size())
+            result.output.prepend(
+                QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(run->bytes - tail.size()));
+        describeOutcome(result, QFileInfo(run->request.action.path).fileName(),
+                        run->request.timeoutMs.value_or(run->request.action.timeoutSeconds * 1000), false);
+        if (run->log)
+            run->log->close();
+    }
+    result.id = id;
+    result.program = run->invocation.program;
+    result.arguments = run->invocation.arguments;
     qCInfo(lcTriggers).noquote() << "code file run" << id
                                  << (result.success ? "succeeded" : result.error.message) << "in"
                                  << result.durationMs << "ms";

@@ -15,6 +15,9 @@
 #include <memory>
 #include <optional>
 
+class QProcess;
+class QTimer;
+
 namespace exeserver {
 
 // One code file run as the trigger engine asks for it. `action` should already be rendered by
@@ -27,6 +30,9 @@ struct CodefileRequest
     QString token;                // exported as GITHUB_TOKEN / GH_TOKEN only when action.passToken
     QString logFilePath;          // full stdout + stderr; empty: not kept
     std::optional<int> timeoutMs; // overrides action.timeoutSeconds (tests, CLI)
+    // With the run wrapper: leave the run's status and lock files beside the log (see RunFiles) for the
+    // caller to remove once it has recorded the outcome, so a crash in between cannot lose it.
+    bool keepRunFiles = false;
 };
 
 struct CodefileResult
@@ -67,6 +73,9 @@ public:
         QString tempDir; // for the event JSON files; empty: QDir::tempPath()
         // The environment runs inherit (secrets such as GITHUB_TOKEN are always removed from it).
         std::optional<QProcessEnvironment> baseEnvironment;
+        // The run wrapper (`exeserver-run`, Unix), which lets a run's outcome outlive this process;
+        // nullopt: found with defaultWrapper(); empty: run code files directly.
+        std::optional<QString> wrapperPath;
     };
 
     struct Invocation
@@ -83,6 +92,19 @@ public:
     // Queues a run and returns its id; started() (once the program is executing) and finished() follow
     // (finished() also for runs that could not start). Never emits from inside submit().
     quint64 submit(CodefileRequest request);
+    // Follows a run that a wrapper started for an earlier process (RunFiles says Running) until it ends;
+    // finished() then reports it like any other run. Not counted against maxConcurrent.
+    quint64 attach(CodefileRequest request);
+    // Whether runs go through the wrapper, so their outcome survives this process.
+    bool outlivesProcess() const { return !m_wrapper.isEmpty(); }
+    // `exeserver-run` beside the application, in ../libexec/exeserver, or $EXESERVER_RUN_WRAPPER; empty on
+    // Windows or when it is not installed.
+    static QString defaultWrapper();
+    // Removes event and run files that killed processes left in `tempDir`; returns how many. The
+    // constructor does it for its own temp folder.
+    static int removeLeftovers(const QString &tempDir);
+    // The result a finished wrapper run left in its files (status and log tail), for `request`.
+    static CodefileResult resultFromFiles(const CodefileRequest &request, qint64 excerptBytes);
     int runningCount() const { return int(m_running.size()); }
     int queuedCount() const { return int(m_queue.size()); }
 
@@ -102,6 +124,9 @@ private:
 
     void startNext();
     void startRun(quint64 id, CodefileRequest request);
+    bool startDirect(const std::shared_ptr<Run> &run, QProcess *process);
+    bool startWrapped(const std::shared_ptr<Run> &run, QProcess *process);
+    void pollAttached();
     void capture(Run &run, const QByteArray &bytes);
     void onTimeout(quint64 id);
     void onFinished(quint64 id);
@@ -111,6 +136,9 @@ private:
     quint64 m_nextId = 1;
     std::deque<std::pair<quint64, CodefileRequest>> m_queue;
     QHash<quint64, std::shared_ptr<Run>> m_running;
+    QHash<quint64, CodefileRequest> m_attached;
+    QTimer *m_attachTimer = nullptr;
+    QString m_wrapper;
     bool m_startScheduled = false;
 };
 

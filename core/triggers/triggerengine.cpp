@@ -5,12 +5,14 @@
 #include "store/eventstore.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
+#include "triggers/runfiles.h"
 #include "triggers/templateengine.h"
 #include "triggers/triggerclaims.h"
 #include "triggers/triggerfile.h"
 #include "triggers/triggermatcher.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -134,6 +136,11 @@ struct TriggerEngine::Step
     QStringList warnings; // from rendering, added to the outcome's output
     ActionKind kind = ActionKind::Notify;
     QString target;
+    // Resumed after a crash: the step was already running in a process that is gone. Then either its
+    // outcome is known (read from the run files), or it is still running (follow it), or it is unknown.
+    bool running = false;
+    std::optional<ActionOutcome> known;
+    bool attach = false;
 };
 
 // The actions one (event, trigger) decision queued, run one after the other.
@@ -192,7 +199,7 @@ Result<QList<Trigger>> TriggerEngine::triggers()
         if (!cached.trigger || cached.updatedAt != row.updatedAt || cached.definition != row.definition ||
             cached.enabled != row.enabled) {
             Result<Trigger> loaded = fromStoredTrigger(row);
-            cached = {row.updatedAt, row.definition, row.enabled, std::nullopt};
+            cached = {row.createdAt, row.updatedAt, row.definition, row.enabled, std::nullopt};
             if (loaded.ok())
                 cached.trigger = std::move(loaded.value());
             else
@@ -221,18 +228,29 @@ Result<ProcessReport> TriggerEngine::process(const Event &event)
 {
     // Parsed once; every trigger is evaluated against the same context.
     const QJsonObject payload = QJsonDocument::fromJson(event.payload).object();
-    return processContext(EventContext::fromPayload(event.type, payload, event.id));
+    return processContext(EventContext::fromPayload(event.type, payload, event.id), {});
 }
 
-Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
+Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, const QDateTime &receivedAt)
 {
     const Result<QList<Trigger>> all = triggers();
     if (!all)
         return all.error();
+    // A replay, a second source or a catch-up after a crash: what was decided stays decided.
+    const Result<QSet<QString>> decided = m_store.decidedTriggers(event.id);
+    if (!decided)
+        return decided.error();
     ProcessReport report;
     for (const Trigger &trigger : *all) {
+        // In a catch-up (receivedAt set), a trigger fires on what arrived after it existed, not on history.
+        if (receivedAt.isValid() && m_cache.value(trigger.name).createdAt > receivedAt)
+            continue;
         if (!TriggerMatcher::matches(trigger, event))
             continue;
+        if (decided->contains(trigger.name)) {
+            report.alreadyDecided.append(trigger.name);
+            continue;
+        }
         const TriggerGate::Outcome gate = m_gate.offer(trigger, event);
         if (gate.decision == TriggerGate::Decision::Suppressed) {
             // Recorded, so a replay of this event is not fired later either.
@@ -241,9 +259,11 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
             continue;
         }
         if (gate.decision == TriggerGate::Decision::Deferred) {
+            // Kept in the store, so a restart still fires it when the quiet period is over.
+            (void)m_store.recordFiring(event.id, trigger.name, QStringLiteral("deferred"));
             if (!gate.supersededEventId.isEmpty())
-                (void)m_store.recordFiring(gate.supersededEventId, trigger.name,
-                                           QStringLiteral("superseded"));
+                (void)m_store.settleDeferred(gate.supersededEventId, trigger.name,
+                                             QStringLiteral("superseded"));
             report.deferred.append(trigger.name);
             scheduleGate();
             continue;
@@ -259,36 +279,33 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
     return report;
 }
 
-Status TriggerEngine::fire(const Trigger &trigger, const EventContext &event, ProcessReport &report)
+Status TriggerEngine::fire(const Trigger &trigger, const EventContext &event, ProcessReport &report,
+                           bool fromDeferred)
 {
     auto firing = std::make_shared<Firing>();
     firing->triggerName = trigger.name;
     firing->event = event;
     const MatchResult match = TriggerMatcher::evaluate(trigger, event, {false, true});
     firing->context = TemplateEngine::context(event, trigger.name, match.command);
+    renderSteps(*firing, trigger);
     QList<ActionRequest> requests;
-    for (const TriggerAction &action : trigger.run) {
-        Step step;
-        step.written = action;
-        step.rendered = TemplateEngine::renderAction(action, firing->context, &step.warnings);
-        step.kind = kindOf(action);
-        step.target = targetOf(step.rendered, event);
+    for (const Step &step : std::as_const(firing->steps))
         requests.append({step.kind, step.target, event.id, trigger.name, false});
-        firing->steps.append(std::move(step));
-    }
 
     if (m_options.claims) {
         const Result<bool> claimed = m_options.claims->claim(event.id, trigger.name);
         if (!claimed)
             return claimed.error();
         if (!*claimed) {
-            (void)m_store.recordFiring(event.id, trigger.name, QStringLiteral("claimed by another instance"));
+            const QString decision = QStringLiteral("claimed by another instance");
+            (void)(fromDeferred ? m_store.settleDeferred(event.id, trigger.name, decision)
+                                : m_store.recordFiring(event.id, trigger.name, decision));
             report.alreadyDecided.append(trigger.name);
             return success();
         }
     }
-    const Result<std::optional<QStringList>> ids =
-        m_store.recordFiringWithActions(event.id, trigger.name, QStringLiteral("fired"), requests);
+    const Result<std::optional<QStringList>> ids = m_store.recordFiringWithActions(
+        event.id, trigger.name, QStringLiteral("fired"), requests, fromDeferred);
     if (!ids)
         return ids.error();
     if (!ids->has_value()) {
@@ -324,7 +341,7 @@ void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
         runNext(firing);
         return;
     }
-    if (const Status started = m_store.startAction(step.actionId); !started) {
+    if (const Status started = step.running ? success() : m_store.startAction(step.actionId); !started) {
         // Someone settled it (a recovery by another process): it must not run.
         qCWarning(lcTriggers) << "action" << step.actionId << "not started:" << started.error().message;
         firing->failed = true;
@@ -345,6 +362,8 @@ void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
             firing->failed = true;
         if (const Status finished = m_store.finishAction(actionId, outcome); !finished)
             qCWarning(lcTriggers) << "cannot record the outcome of" << actionId << finished.error().message;
+        else if (kind == ActionKind::CodeFile && !m_options.dataDir.isEmpty())
+            RunFiles(runLogPath(actionId)).removeBookkeeping(); // recorded: the run files served their turn
         Q_EMIT actionFinished(actionId, kind, target, outcome.status,
                               outcome.status == ActionStatus::Success ? outcome.output : outcome.error);
         settle(-1);
@@ -363,6 +382,8 @@ void TriggerEngine::execute(const std::shared_ptr<Firing> &firing, const Step &s
                             std::function<void(ActionOutcome)> done)
 {
     const EventContext &event = firing->event;
+    if (step.known)
+        return done(*step.known);
     if (std::holds_alternative<CodefileAction>(step.rendered))
         return runCodefile(firing, step, std::move(done));
     if (const auto *notify = std::get_if<NotifyAction>(&step.rendered)) {
@@ -417,22 +438,14 @@ void TriggerEngine::runCodefile(const std::shared_ptr<Firing> &firing, const Ste
     request.triggerName = firing->triggerName;
     request.event = firing->event;
     request.token = m_options.token;
-    if (!m_options.dataDir.isEmpty()) {
-        const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
-        if (runs.mkpath(QStringLiteral(".")))
-            request.logFilePath = runs.filePath(step.actionId + QStringLiteral(".log"));
+    if (!m_options.dataDir.isEmpty() && QDir().mkpath(QFileInfo(runLogPath(step.actionId)).absolutePath())) {
+        request.logFilePath = runLogPath(step.actionId);
+        request.keepRunFiles = true; // removed once the outcome is in the action log
     }
-    const quint64 id = m_runner.submit(std::move(request));
-    m_codefileWaiters.insert(id, [done = std::move(done)](const CodefileResult &result) {
-        ActionOutcome outcome = result.success ? succeeded(result.output) : failure(result.error.message);
-        if (!result.success)
-            outcome.output = result.output;
-        if (result.started && !result.timedOut && !result.crashed)
-            outcome.exitCode = result.exitCode;
-        if (!result.logFilePath.isEmpty())
-            outcome.output += QStringLiteral("\n[full log: %1]").arg(result.logFilePath);
-        done(outcome);
-    });
+    const quint64 id =
+        step.attach ? m_runner.attach(std::move(request)) : m_runner.submit(std::move(request));
+    m_codefileWaiters.insert(
+        id, [done = std::move(done)](const CodefileResult &result) { done(codefileOutcome(result)); });
 }
 
 void TriggerEngine::onCodefileFinished(quint64 runId, const CodefileResult &result)
@@ -541,13 +554,54 @@ void TriggerEngine::releaseDue()
             continue;
         ProcessReport report;
         if (release.outcome.decision == TriggerGate::Decision::Suppressed)
-            (void)m_store.recordFiring(release.event.id, trigger->name,
-                                       QStringLiteral("suppressed: ") + release.outcome.reason);
-        else if (const Status fired = fire(*trigger, release.event, report); !fired)
+            (void)m_store.settleDeferred(release.event.id, trigger->name,
+                                         QStringLiteral("suppressed: ") + release.outcome.reason);
+        else if (const Status fired = fire(*trigger, release.event, report, true); !fired)
             qCWarning(lcTriggers) << "debounced trigger" << trigger->name
                                   << "could not fire:" << fired.error().message;
     }
     scheduleGate();
+}
+
+void TriggerEngine::renderSteps(Firing &firing, const Trigger &trigger)
+{
+    for (const TriggerAction &action : trigger.run) {
+        Step step;
+        step.written = action;
+        step.rendered = TemplateEngine::renderAction(action, firing.context, &step.warnings);
+        step.kind = kindOf(action);
+        step.target = targetOf(step.rendered, firing.event);
+        firing.steps.append(std::move(step));
+    }
+}
+
+// The firing of a stored (trigger, event) pair, rendered again from the trigger's current definition
+// (rendering is deterministic for one event), for a retry or a resume.
+Result<std::shared_ptr<TriggerEngine::Firing>> TriggerEngine::prepareFiring(const QString &triggerId,
+                                                                            const QString &eventId)
+{
+    const Result<QList<Trigger>> all = triggers();
+    if (!all)
+        return all.error();
+    const auto trigger =
+        std::find_if(all->cbegin(), all->cend(), [&](const Trigger &t) { return t.name == triggerId; });
+    if (trigger == all->cend())
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("Trigger \"%1\" no longer exists.").arg(triggerId)};
+    const Result<std::optional<Event>> event = m_store.event(eventId);
+    if (!event)
+        return event.error();
+    if (!event->has_value())
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("Event %1 is no longer stored.").arg(eventId)};
+    auto firing = std::make_shared<Firing>();
+    firing->triggerName = trigger->name;
+    firing->event = EventContext::fromPayload(
+        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
+    const MatchResult match = TriggerMatcher::evaluate(*trigger, firing->event, {false, true});
+    firing->context = TemplateEngine::context(firing->event, trigger->name, match.command);
+    renderSteps(*firing, *trigger);
+    return firing;
 }
 
 Result<QString> TriggerEngine::retry(const QString &actionId)
@@ -565,54 +619,307 @@ Result<QString> TriggerEngine::retry(const QString &actionId)
     if (!isFinished(record.status))
         return Error{QStringLiteral("busy"),
                      QStringLiteral("Action %1 is still %2.").arg(record.id, toString(record.status))};
-    const Result<QList<Trigger>> all = triggers();
-    if (!all)
-        return all.error();
-    const auto trigger = std::find_if(all->cbegin(), all->cend(),
-                                      [&](const Trigger &t) { return t.name == record.triggerId; });
-    if (trigger == all->cend())
-        return Error{QStringLiteral("not_found"),
-                     QStringLiteral("Trigger \"%1\" no longer exists.").arg(record.triggerId)};
-    const Result<std::optional<Event>> event = m_store.event(record.eventId);
-    if (!event)
-        return event.error();
-    if (!event->has_value())
-        return Error{QStringLiteral("not_found"),
-                     QStringLiteral("Event %1 is no longer stored.").arg(record.eventId)};
-
-    auto firing = std::make_shared<Firing>();
-    firing->triggerName = trigger->name;
-    firing->event = EventContext::fromPayload(
-        (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
-    const MatchResult match = TriggerMatcher::evaluate(*trigger, firing->event, {false, true});
-    firing->context = TemplateEngine::context(firing->event, trigger->name, match.command);
-    // The trigger's action with the same kind and target (the rendering is deterministic for one event).
-    std::optional<Step> step;
-    for (const TriggerAction &action : trigger->run) {
-        Step candidate;
-        candidate.written = action;
-        candidate.rendered = TemplateEngine::renderAction(action, firing->context, &candidate.warnings);
-        candidate.kind = kindOf(action);
-        candidate.target = targetOf(candidate.rendered, firing->event);
-        if (candidate.kind == record.kind && candidate.target == record.target) {
-            step = std::move(candidate);
-            break;
-        }
-    }
-    if (!step)
+    const Result<std::shared_ptr<Firing>> prepared = prepareFiring(record.triggerId, record.eventId);
+    if (!prepared)
+        return prepared.error();
+    const std::shared_ptr<Firing> &firing = *prepared;
+    // The trigger's action with the same kind and target.
+    const auto step = std::find_if(firing->steps.cbegin(), firing->steps.cend(), [&](const Step &candidate) {
+        return candidate.kind == record.kind && candidate.target == record.target;
+    });
+    if (step == firing->steps.cend())
         return Error{QStringLiteral("not_found"),
                      QStringLiteral("Trigger \"%1\" no longer has this action (%2 %3).")
-                         .arg(trigger->name, toString(record.kind), record.target)};
+                         .arg(record.triggerId, toString(record.kind), record.target)};
+    Step chosen = *step;
     const Result<QString> newId =
-        m_store.beginAction({step->kind, step->target, record.eventId, record.triggerId, false});
+        m_store.beginAction({chosen.kind, chosen.target, record.eventId, record.triggerId, false});
     if (!newId)
         return newId.error();
-    step->actionId = *newId;
-    firing->steps.append(*step);
+    chosen.actionId = *newId;
+    firing->steps = {chosen};
     qCInfo(lcTriggers) << "retrying action" << record.id << "as" << *newId;
     settle(1);
     QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
     return *newId;
+}
+
+QString TriggerEngine::runLogPath(const QString &actionId) const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("runs/%1.log").arg(actionId));
+}
+
+// --- after a crash ---------------------------------------------------------------------------------------
+
+Result<ResumeReport> TriggerEngine::resume()
+{
+    ResumeReport report;
+    const Result<QList<ActionRecord>> adopted = m_store.adoptInterrupted();
+    if (!adopted)
+        return adopted.error();
+    // The unfinished actions of one (event, trigger) firing, in the order they were to run.
+    QList<QList<ActionRecord>> firings;
+    QHash<QString, qsizetype> firingOf;
+    for (const ActionRecord &record : *adopted) {
+        const QString key = record.triggerId.isEmpty() || record.eventId.isEmpty()
+                                ? record.id
+                                : record.eventId + u'\n' + record.triggerId;
+        const auto found = firingOf.constFind(key);
+        if (found != firingOf.cend()) {
+            firings[*found].append(record);
+            continue;
+        }
+        firingOf.insert(key, firings.size());
+        firings.append({record});
+    }
+    for (const QList<ActionRecord> &records : std::as_const(firings))
+        resumeFiring(records, report);
+    restoreDeferred(report);
+    removeFinishedRunFiles();
+    if (report.firings || report.deferred)
+        qCInfo(lcTriggers) << "resumed" << report.firings << "firings:" << report.finished
+                           << "finished meanwhile," << report.reattached << "still running,"
+                           << report.restarted << "started now," << report.interrupted << "unknown;"
+                           << report.deferred << "debounced events waiting";
+    return report;
+}
+
+namespace {
+
+ActionOutcome ended(ActionStatus status, const QString &error)
+{
+    ActionOutcome outcome;
+    outcome.status = status;
+    outcome.error = error;
+    return outcome;
+}
+
+// What to tell the user about an action whose effect cannot be known after a crash.
+QString unknownOutcome(ActionKind kind, const QString &target)
+{
+    switch (kind) {
+    case ActionKind::Dispatch:
+        return QStringLiteral(
+                   "ExeServer stopped while dispatching %1; GitHub may have started the run. Check the "
+                   "workflow's runs on GitHub before you retry.")
+            .arg(target);
+    case ActionKind::Comment:
+        return QStringLiteral("ExeServer stopped while posting the comment on %1; check the conversation on "
+                              "GitHub before you retry, or the comment may appear twice.")
+            .arg(target);
+    default:
+        return QStringLiteral("ExeServer stopped while this action was being sent to GitHub (%1); check on "
+                              "GitHub whether it happened before you retry.")
+            .arg(target);
+    }
+}
+
+} // namespace
+
+ActionOutcome TriggerEngine::codefileOutcome(const CodefileResult &result)
+{
+    ActionOutcome outcome = result.success ? succeeded(result.output) : failure(result.error.message);
+    if (!result.success)
+        outcome.output = result.output;
+    if (result.error.kind == QLatin1String("lost"))
+        outcome.status = ActionStatus::Interrupted;
+    if (result.started && !result.timedOut && !result.crashed)
+        outcome.exitCode = result.exitCode;
+    if (!result.logFilePath.isEmpty())
+        outcome.output += QStringLiteral("\n[full log: %1]").arg(result.logFilePath);
+    return outcome;
+}
+
+void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeReport &report)
+{
+    const ActionRecord &first = records.constFirst();
+    const auto giveUp = [&](const QString &why) {
+        for (const ActionRecord &record : records) {
+            const bool wasRunning = record.status == ActionStatus::Running;
+            const ActionOutcome outcome =
+                wasRunning
+                    ? ended(ActionStatus::Interrupted,
+                            QStringLiteral("ExeServer stopped while this action was running and cannot "
+                                           "resume it (%1); its outcome is unknown.")
+                                .arg(why))
+                    : ended(ActionStatus::Skipped,
+                            QStringLiteral("ExeServer stopped before this queued action started and "
+                                           "cannot resume it (%1).")
+                                .arg(why));
+            (void)m_store.finishAction(record.id, outcome);
+            report.interrupted += wasRunning ? 1 : 0;
+        }
+    };
+    if (first.triggerId.isEmpty() || first.eventId.isEmpty())
+        return giveUp(QStringLiteral("it was not started by a trigger"));
+    const Result<std::shared_ptr<Firing>> prepared = prepareFiring(first.triggerId, first.eventId);
+    if (!prepared)
+        return giveUp(prepared.error().message);
+    const std::shared_ptr<Firing> &firing = *prepared;
+    QList<Step> steps;
+    qsizetype from = 0;
+    for (const ActionRecord &record : records) {
+        const auto match =
+            std::find_if(firing->steps.cbegin() + from, firing->steps.cend(), [&](const Step &step) {
+                return step.kind == record.kind && step.target == record.target;
+            });
+        if (match == firing->steps.cend())
+            return giveUp(QStringLiteral("trigger \"%1\" changed since").arg(first.triggerId));
+        from = (match - firing->steps.cbegin()) + 1;
+        Step step = *match;
+        step.actionId = record.id;
+        step.running = record.status == ActionStatus::Running;
+        if (step.running) {
+            if (step.kind == ActionKind::CodeFile && !m_options.dataDir.isEmpty()) {
+                CodefileRequest request;
+                request.action = std::get<CodefileAction>(step.rendered);
+                request.logFilePath = runLogPath(step.actionId);
+                switch (RunFiles(request.logFilePath).inspect()) {
+                case RunFiles::State::Finished:
+                    step.known =
+                        codefileOutcome(CodefileRunner::resultFromFiles(request, EventStore::kOutputCap));
+                    ++report.finished;
+                    break;
+                case RunFiles::State::Running:
+                    step.attach = true;
+                    ++report.reattached;
+                    break;
+                case RunFiles::State::NeverStarted:
+                    ++report.restarted;
+                    break;
+                case RunFiles::State::Lost:
+                    step.known =
+                        codefileOutcome(CodefileRunner::resultFromFiles(request, EventStore::kOutputCap));
+                    ++report.interrupted;
+                    break;
+                }
+            } else if (step.kind == ActionKind::Notify) {
+                ++report.restarted; // showing a message twice is harmless; not showing it is not
+            } else {
+                step.known = ended(ActionStatus::Interrupted, unknownOutcome(step.kind, step.target));
+                ++report.interrupted;
+            }
+        }
+        steps.append(std::move(step));
+    }
+    firing->steps = steps;
+    ++report.firings;
+    settle(int(firing->steps.size()));
+    QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
+}
+
+void TriggerEngine::restoreDeferred(ResumeReport &report)
+{
+    const Result<QList<DeferredFiring>> deferred = m_store.deferredFirings();
+    const Result<QList<Trigger>> all = triggers();
+    if (!deferred || !all) {
+        qCWarning(lcTriggers) << "cannot restore debounced events:"
+                              << (!deferred ? deferred.error().message : all.error().message);
+        return;
+    }
+    for (const DeferredFiring &waiting : *deferred) {
+        const auto trigger = std::find_if(all->cbegin(), all->cend(),
+                                          [&](const Trigger &t) { return t.name == waiting.triggerId; });
+        const Result<std::optional<Event>> event = m_store.event(waiting.eventId);
+        if (trigger == all->cend() || !trigger->enabled || !event || !event->has_value()) {
+            (void)m_store.settleDeferred(waiting.eventId, waiting.triggerId,
+                                         QStringLiteral("dropped: the trigger was removed or disabled"));
+            continue;
+        }
+        const EventContext context = EventContext::fromPayload(
+            (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
+        // The quiet period counts from when the event was first held back, not from this start.
+        const TriggerGate::Outcome gate = m_gate.offer(*trigger, context, waiting.deferredAt);
+        ProcessReport ignored;
+        switch (gate.decision) {
+        case TriggerGate::Decision::Deferred:
+            if (!gate.supersededEventId.isEmpty())
+                (void)m_store.settleDeferred(gate.supersededEventId, trigger->name,
+                                             QStringLiteral("superseded"));
+            ++report.deferred;
+            break;
+        case TriggerGate::Decision::Suppressed:
+            (void)m_store.settleDeferred(waiting.eventId, trigger->name,
+                                         QStringLiteral("suppressed: ") + gate.reason);
+            break;
+        case TriggerGate::Decision::Fire:
+            (void)fire(*trigger, context, ignored, true);
+            break;
+        }
+    }
+    scheduleGate();
+}
+
+void TriggerEngine::removeFinishedRunFiles()
+{
+    if (m_options.dataDir.isEmpty())
+        return;
+    const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
+    const QStringList leftovers = runs.entryList(
+        {QStringLiteral("*.lock"), QStringLiteral("*.status"), QStringLiteral("*.event.json")}, QDir::Files);
+    for (const QString &name : leftovers) {
+        const RunFiles files(runs.filePath(name));
+        const QString actionId = QFileInfo(files.log()).completeBaseName();
+        const Result<std::optional<ActionRecord>> action = m_store.action(actionId);
+        // Only once the action log has the outcome (a crash can come between recording and removing).
+        if (action && (!action->has_value() || isFinished((*action)->status)) &&
+            files.inspect() != RunFiles::State::Running)
+            files.removeBookkeeping();
+    }
+}
+
+// --- the durable "decided through" mark ------------------------------------------------------------------
+
+namespace {
+const QString kDecidedThrough = QStringLiteral("triggers_decided_through");
+constexpr int kCatchUpBatch = 256;
+} // namespace
+
+Result<QList<DecidedEvent>> TriggerEngine::decidePending()
+{
+    const Result<std::optional<qint64>> stored = m_store.stateNumber(kDecidedThrough);
+    if (!stored)
+        return stored.error();
+    if (!stored->has_value()) {
+        // A store from before the mark (or a new one): what it holds already was decided, or is history.
+        if (const Status started = skipPending(); !started)
+            return started.error();
+        return QList<DecidedEvent>();
+    }
+    qint64 mark = **stored;
+    QList<DecidedEvent> decided;
+    for (;;) {
+        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(mark, kCatchUpBatch);
+        if (!pending)
+            return pending.error();
+        for (const SequencedEvent &row : *pending) {
+            const Event &event = row.event;
+            const Result<ProcessReport> report =
+                processContext(EventContext::fromPayload(
+                                   event.type, QJsonDocument::fromJson(event.payload).object(), event.id),
+                               event.receivedAt);
+            if (!report) {
+                // Keep the mark before it: the next intake or start tries again.
+                (void)m_store.setStateNumber(kDecidedThrough, mark);
+                return report.error();
+            }
+            decided.append({row.event.id, *report});
+            mark = row.seq;
+        }
+        if (!pending->isEmpty())
+            if (const Status saved = m_store.setStateNumber(kDecidedThrough, mark); !saved)
+                return saved.error();
+        if (pending->size() < kCatchUpBatch)
+            return decided;
+    }
+}
+
+Status TriggerEngine::skipPending()
+{
+    const Result<qint64> last = m_store.lastEventSeq();
+    if (!last)
+        return last.error();
+    return m_store.setStateNumber(kDecidedThrough, *last);
 }
 
 } // namespace exeserver

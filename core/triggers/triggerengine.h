@@ -47,6 +47,24 @@ struct ProcessReport
     QStringList errors;         // triggers that could not be decided (team database unreachable, ...)
 };
 
+// One stored event that decidePending() went through, and what it decided.
+struct DecidedEvent
+{
+    QString eventId;
+    ProcessReport report;
+};
+
+// What resume() found of the work an earlier process left unfinished.
+struct ResumeReport
+{
+    int firings = 0;     // firings continued from where they stopped
+    int finished = 0;    // code files that had ended meanwhile: their outcome is recorded now
+    int reattached = 0;  // code files still running: followed until they end
+    int restarted = 0;   // actions that had not begun: run now
+    int interrupted = 0; // outcome unknown (see the action's error for what to check)
+    int deferred = 0;    // debounced decisions waiting again for their quiet period
+};
+
 // Ties stored events to triggers and runs their actions exactly once: parse the payload once, match every
 // enabled trigger from the store, write the (event, trigger) decision and its queued actions in one
 // transaction (team mode: claim the pair in the shared PostgreSQL first), then run each firing's actions in
@@ -69,11 +87,26 @@ public:
                   const Clock *clock, Options options, QObject *parent = nullptr);
     ~TriggerEngine() override;
 
-    // At startup: actions of processes that are gone become interrupted (running) or skipped (queued).
+    // At startup, without resuming: actions of processes that are gone become interrupted (running) or
+    // skipped (queued).
     Result<int> recoverInterrupted();
+    // At startup: finishes what processes that are gone left undone. Their firings continue where they
+    // stopped: a code file's outcome is read from its run files (or the run is followed while it still
+    // goes on, or started when it never began), queued actions run, and only an action whose effect cannot
+    // be known is marked interrupted. Debounced decisions wait again. Then call decidePending().
+    Result<ResumeReport> resume();
+
+    // Decides every stored event that arrived after the durable "decided through" mark, oldest first, and
+    // moves the mark past them: no stored event is left without a decision, even when the process died
+    // between storing it and deciding it. A store that never had the mark starts it at its newest event.
+    // Triggers created after an event arrived do not fire on it here (process() leaves that to its caller).
+    Result<QList<DecidedEvent>> decidePending();
+    // Moves the mark past every stored event without deciding them (triggers paused).
+    Status skipPending();
 
     // Matches a stored event (by id, or the event itself, which must already be stored) and queues the
-    // actions of every trigger that fires. The actions run afterwards from the event loop.
+    // actions of every trigger that fires. The actions run afterwards from the event loop. Triggers that
+    // already decided about the event are left alone.
     Result<ProcessReport> process(const QString &eventId);
     Result<ProcessReport> process(const Event &event);
 
@@ -101,8 +134,16 @@ private:
     struct Step;
     struct Firing;
 
-    Result<ProcessReport> processContext(const EventContext &event);
-    Status fire(const Trigger &trigger, const EventContext &event, ProcessReport &report);
+    Result<ProcessReport> processContext(const EventContext &event, const QDateTime &receivedAt);
+    Status fire(const Trigger &trigger, const EventContext &event, ProcessReport &report,
+                bool fromDeferred = false);
+    static void renderSteps(Firing &firing, const Trigger &trigger);
+    static ActionOutcome codefileOutcome(const CodefileResult &result);
+    Result<std::shared_ptr<Firing>> prepareFiring(const QString &triggerId, const QString &eventId);
+    void resumeFiring(const QList<ActionRecord> &records, ResumeReport &report);
+    void restoreDeferred(ResumeReport &report);
+    void removeFinishedRunFiles();
+    QString runLogPath(const QString &actionId) const;
     void runNext(std::shared_ptr<Firing> firing);
     void execute(const std::shared_ptr<Firing> &firing, const Step &step,
                  std::function<void(ActionOutcome)> done);
@@ -127,6 +168,7 @@ private:
     QTimer m_gateTimer;
     struct Cached
     {
+        QDateTime createdAt;
         QDateTime updatedAt;
         QString definition;
         bool enabled = true;

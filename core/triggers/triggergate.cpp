@@ -40,9 +40,10 @@ TriggerGate::Outcome TriggerGate::admit(const QString &triggerName, const RateLi
     return {};
 }
 
-TriggerGate::Outcome TriggerGate::offer(const Trigger &trigger, const EventContext &event)
+TriggerGate::Outcome TriggerGate::offer(const Trigger &trigger, const EventContext &event,
+                                        const QDateTime &offeredAt)
 {
-    const qint64 now = m_clock->nowMSecs();
+    const qint64 now = offeredAt.isValid() ? offeredAt.toMSecsSinceEpoch() : m_clock->nowMSecs();
     const QString key = trigger.debounceSeconds > 0 ? debounceKey(event) : QString();
     if (key.isEmpty())
         return admit(trigger.name, trigger.rateLimit, now);

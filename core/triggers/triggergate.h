@@ -45,8 +45,9 @@ public:
 
     explicit TriggerGate(const Clock *clock);
 
-    // Call after TriggerMatcher said the trigger matches the event.
-    Outcome offer(const Trigger &trigger, const EventContext &event);
+    // Call after TriggerMatcher said the trigger matches the event. `offeredAt`: when it was first offered,
+    // for an event held back before a restart (the quiet period counts from then); default now.
+    Outcome offer(const Trigger &trigger, const EventContext &event, const QDateTime &offeredAt = {});
     // Debounced events whose quiet period has passed, oldest first. `triggers` supplies the current rate
     // limits (by name); a trigger no longer present releases nothing.
     QList<Release> takeDue(const QList<Trigger> &triggers);

@@ -212,16 +212,17 @@ TEST_CASE("CLI: presets add, list, remove and comment --preset", "[cli][triggers
     CHECK(h.run(args({"presets", "remove", "review"})).exitCode == 1);
 }
 
-TEST_CASE("CLI: events ingest fires a code file once, SIGKILL leaves it interrupted, retry runs it again",
+TEST_CASE("CLI: after a SIGKILL of events ingest, the next engine records how the code file ended; retry "
+          "runs it again",
           "[cli][triggers][crash]")
 {
     CliHarness h;
-    // First run: marks and sleeps (killed then); later runs mark and exit.
+    // First run: marks, outlives the killed ingest, then fails with 5; later runs mark and succeed.
     const QString script = h.write(QStringLiteral("slow.sh"),
                                    "#!/bin/sh\n"
                                    "n=$(cat \"$MARKS\" 2>/dev/null | wc -l)\n"
                                    "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
-                                   "if [ \"$n\" -eq 0 ]; then exec sleep 60; fi\n"
+                                   "if [ \"$n\" -eq 0 ]; then sleep 1; echo finished alone; exit 5; fi\n"
                                    "echo retried\n",
                                    true);
     h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
@@ -244,30 +245,34 @@ triggers:
     REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
     ::kill(pid_t(process.processId()), SIGKILL);
     REQUIRE(process.waitForFinished(10000));
-    // The orphaned sleep (its own process group) is ended by the test.
-    {
-        QFile marks(h.path(QStringLiteral("marks")));
-        REQUIRE(marks.open(QIODevice::ReadOnly));
-        const pid_t child =
-            pid_t(QString::fromUtf8(marks.readAll()).section(QLatin1Char(' '), 1, 1).trimmed().toLongLong());
-        if (child > 0)
-            ::kill(-child, SIGKILL);
-    }
-    QJsonArray actions = actionsJson(h); // opening the store settles the dead process's actions
+    // The code file goes on without the killed process and its wrapper writes down how it ended.
+    const QDir runs(h.path(QStringLiteral("data/runs")));
+    REQUIRE(
+        QTest::qWaitFor([&]() { return !runs.entryList({QStringLiteral("*.status")}).isEmpty(); }, 20000));
+    QJsonArray actions = actionsJson(h);
     REQUIRE(actions.size() == 1);
-    const QJsonObject action = actions[0].toObject();
-    CHECK(action.value(QLatin1String("status")).toString() == QLatin1String("interrupted"));
-    const QString actionId = action.value(QLatin1String("id")).toString();
-    // Ingesting the same delivery again fires nothing: the decision was recorded before the crash.
+    CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("running"));
+    const QString actionId = actions[0].toObject().value(QLatin1String("id")).toString();
+
+    // The next engine (here: ingesting the same delivery again) records the real outcome and fires nothing.
     const CliRun again = h.run(ingest);
+    INFO(again.out.toStdString() << again.err.toStdString());
     CHECK(again.out.contains(QLatin1String("already stored")));
     CHECK(again.out.contains(QLatin1String("already fired")));
+    CHECK(again.out.contains(QLatin1String(": failure (slow.sh exited with code 5)")));
     CHECK(h.marks() == 1);
-    CHECK(actionsJson(h).size() == 1);
+    actions = actionsJson(h);
+    REQUIRE(actions.size() == 1);
+    const QJsonObject action = actions[0].toObject();
+    CHECK(action.value(QLatin1String("status")).toString() == QLatin1String("failure"));
+    CHECK(action.value(QLatin1String("exit_code")).toInt() == 5);
+    CHECK(action.value(QLatin1String("output")).toString().contains(QLatin1String("finished alone")));
+
     const CliRun retried = h.run(args({"actions", "retry"}) << actionId);
     INFO(retried.out.toStdString() << retried.err.toStdString());
     CHECK(retried.exitCode == 0);
     CHECK(retried.out.contains(QLatin1String(": success")));
+    CHECK_FALSE(retried.err.contains(QLatin1String("warning"))); // the outcome was known
     CHECK(h.marks() == 2);
     actions = actionsJson(h);
     REQUIRE(actions.size() == 2);
@@ -398,28 +403,39 @@ triggers:
     CHECK(h.marks() == 1);
 }
 
-TEST_CASE("CLI: SIGKILL of serve between fired and finished leaves the action interrupted, never re-run",
-          "[cli][triggers][serve][crash]")
+namespace {
+
+// A slow code file trigger and the payload it fires on, for the serve crash tests.
+QByteArray importSlowTrigger(const CliHarness &h, const QByteArray &script)
 {
-    CliHarness h;
-    const QString script = h.write(QStringLiteral("slow.sh"),
-                                   "#!/bin/sh\n"
-                                   "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
-                                   "exec sleep 60\n",
-                                   true);
+    const QString path = h.write(QStringLiteral("slow.sh"), script, true);
     h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
 triggers:
   - name: slow
     event: pull_request
     run: [{codefile: {path: "%1", timeout: 120}}]
 )")
-                                         .arg(script)
+                                         .arg(path)
                                          .toUtf8());
     REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
             0);
     QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
     REQUIRE(source.open(QIODevice::ReadOnly));
-    const QByteArray body = source.readAll();
+    return source.readAll();
+}
+
+} // namespace
+
+TEST_CASE(
+    "CLI: SIGKILL of serve while its code file runs: the restarted serve follows the run to its end and "
+    "a redelivery fires nothing",
+    "[cli][triggers][serve][crash]")
+{
+    CliHarness h;
+    const QByteArray body = importSlowTrigger(h, "#!/bin/sh\n"
+                                                 "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
+                                                 "sleep 2\n"
+                                                 "echo done\n");
     const QString dataDir = h.path(QStringLiteral("data"));
     QNetworkAccessManager network;
 
@@ -429,8 +445,52 @@ triggers:
     REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
     ::kill(pid_t(first.process.processId()), SIGKILL);
     REQUIRE(first.process.waitForFinished(10000));
+
+    Server second;
+    second.start(h, dataDir, {});
+    REQUIRE(second.waitFor(QStringLiteral("1 still running")));
+    CHECK(post(network, second.url, "kill-1", body) == 200); // GitHub's redelivery of the same event
+    REQUIRE(second.waitFor(h.path(QStringLiteral("slow.sh")) + QStringLiteral(": success")));
+    second.stop();
+    CHECK(h.marks() == 1); // neither the restart nor the redelivery ran it again
+    const QJsonArray actions = actionsJson(h);
+    REQUIRE(actions.size() == 1);
+    CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("success"));
+    CHECK(actions[0].toObject().value(QLatin1String("output")).toString().contains(QLatin1String("done")));
+    // Nothing of the run is left but its log.
+    const QStringList files = QDir(dataDir + QStringLiteral("/runs")).entryList(QDir::Files);
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].endsWith(QLatin1String(".log")));
+}
+
+TEST_CASE("CLI: when the run wrapper dies too, the outcome is unknown: interrupted with where to look, and "
+          "retry warns",
+          "[cli][triggers][serve][crash]")
+{
+    CliHarness h;
+    const QByteArray body = importSlowTrigger(h, "#!/bin/sh\n"
+                                                 "n=$(cat \"$MARKS\" 2>/dev/null | wc -l)\n"
+                                                 "echo \"$EXESERVER_EVENT_ID $$\" >> \"$MARKS\"\n"
+                                                 "if [ \"$n\" -eq 0 ]; then exec sleep 60; fi\n");
+    const QString dataDir = h.path(QStringLiteral("data"));
+    QNetworkAccessManager network;
+
+    Server first;
+    first.start(h, dataDir, {});
+    CHECK(post(network, first.url, "lost-1", body) / 100 == 2);
+    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
+    ::kill(pid_t(first.process.processId()), SIGKILL);
+    REQUIRE(first.process.waitForFinished(10000));
+    // The wrapper (its pid is in the run's lock file) and the code file's group die as well.
+    const QDir runs(dataDir + QStringLiteral("/runs"));
+    const QStringList locks = runs.entryList({QStringLiteral("*.lock")});
+    REQUIRE(locks.size() == 1);
     {
-        // The orphaned sleep runs in its own process group; the test ends it.
+        QFile lock(runs.filePath(locks[0]));
+        REQUIRE(lock.open(QIODevice::ReadOnly));
+        const pid_t wrapper = pid_t(lock.readAll().trimmed().toLongLong());
+        REQUIRE(wrapper > 0);
+        ::kill(wrapper, SIGKILL);
         QFile marks(h.path(QStringLiteral("marks")));
         REQUIRE(marks.open(QIODevice::ReadOnly));
         const pid_t child =
@@ -438,16 +498,22 @@ triggers:
         if (child > 0)
             ::kill(-child, SIGKILL);
     }
+    QTest::qWait(200);
 
     Server second;
-    second.start(h, dataDir, {}); // settles the dead process's actions at start
-    CHECK(post(network, second.url, "kill-1", body) / 100 == 2); // GitHub's redelivery of the same event
-    QTest::qWait(500);
+    second.start(h, dataDir, {});
+    REQUIRE(second.waitFor(QStringLiteral("with an unknown outcome, marked interrupted")));
     second.stop();
-    CHECK(h.marks() == 1); // neither the restart nor the redelivery ran it again
+    CHECK(h.marks() == 1);
     const QJsonArray actions = actionsJson(h);
     REQUIRE(actions.size() == 1);
-    CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("interrupted"));
+    const QJsonObject action = actions[0].toObject();
+    CHECK(action.value(QLatin1String("status")).toString() == QLatin1String("interrupted"));
+    CHECK(action.value(QLatin1String("error")).toString().contains(QLatin1String("is unknown")));
+    CHECK(action.value(QLatin1String("error")).toString().contains(QLatin1String(".log")));
+
+    const CliRun retried = h.run(args({"actions", "retry"}) << action.value(QLatin1String("id")).toString());
+    CHECK(retried.err.contains(QLatin1String("warning: the outcome of action")));
 }
 
 TEST_CASE("CLI: notify prints the notification and hands it to notify-send as plain arguments",

@@ -397,8 +397,180 @@ triggers:
     CHECK(reactions[0].json().value(QLatin1String("content")).toString() == QLatin1String("eyes"));
 }
 
-TEST_CASE("Engine: an interrupted action is not re-run at startup, and retry runs it again",
-          "[engine][retry]")
+namespace {
+
+// A process that died after recording a firing: its actions are left as it left them (the first started
+// when `started`), owned by a session that is gone.
+QStringList crashAfterFiring(const QString &storePath, const Event &event, const QString &trigger,
+                             const QList<ActionRequest> &actions, bool started)
+{
+    EventStore crashed;
+    REQUIRE(crashed.open(storePath).ok());
+    const auto ids = crashed.recordFiringWithActions(event.id, trigger, QStringLiteral("fired"), actions);
+    REQUIRE(ids.ok());
+    REQUIRE(ids->has_value());
+    if (started)
+        REQUIRE(crashed.startAction((**ids)[0]).ok());
+    return **ids;
+}
+
+} // namespace
+
+TEST_CASE("Engine: after a crash, an action whose effect cannot be known is interrupted, not re-run; retry "
+          "runs it again",
+          "[engine][retry][crash]")
+{
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: say
+    event: pull_request
+    run: [{comment: {body: "hello"}}, {notify: {title: "after {{ event.pull_request.number }}"}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-retry"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(event).ok());
+    const QStringList ids = crashAfterFiring(
+        h.store.path(), event, QStringLiteral("say"),
+        {{ActionKind::Comment, event.repository + QStringLiteral("#2"), event.id, QStringLiteral("say"),
+          false},
+         {ActionKind::Notify, QStringLiteral("after 2"), event.id, QStringLiteral("say"), false}},
+        true);
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->firings == 1);
+    CHECK(resumed->interrupted == 1);
+    h.waitIdle();
+    const ActionRecord comment = h.action(ids[0]);
+    CHECK(comment.status == ActionStatus::Interrupted);
+    CHECK(comment.error.contains(QLatin1String("check the conversation on GitHub")));
+    // The rest of the firing does not run after an action with an unknown outcome.
+    CHECK(h.action(ids[1]).status == ActionStatus::Skipped);
+    CHECK(h.notifications.isEmpty());
+    // Nothing fires again for the event, and a second resume finds nothing left.
+    const Result<ProcessReport> report = h.engine->process(event.id);
+    REQUIRE(report.ok());
+    CHECK(report->fired.isEmpty());
+    CHECK(report->alreadyDecided == QStringList{QStringLiteral("say")});
+    CHECK(h.engine->resume()->firings == 0);
+
+    const Result<QString> retried = h.engine->retry(ids[0]);
+    INFO((retried ? QString() : retried.error().message).toStdString());
+    REQUIRE(retried.ok());
+    h.waitIdle();
+    // It ran again (and fails here only because this engine has no GitHub connection).
+    CHECK(h.action(*retried).error.contains(QLatin1String("no GitHub connection")));
+}
+
+TEST_CASE("Engine: after a crash, queued actions and a notification that was showing run, once",
+          "[engine][crash]")
+{
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "first"}}, {notify: {title: "second"}}]
+)");
+    const Event event = storedEvent(QStringLiteral("d-resume"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(event).ok());
+    const QStringList ids = crashAfterFiring(
+        h.store.path(), event, QStringLiteral("note"),
+        {{ActionKind::Notify, QStringLiteral("first"), event.id, QStringLiteral("note"), false},
+         {ActionKind::Notify, QStringLiteral("second"), event.id, QStringLiteral("note"), false}},
+        true);
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->firings == 1);
+    CHECK(resumed->restarted == 1);
+    h.waitIdle();
+    CHECK(h.action(ids[0]).status == ActionStatus::Success);
+    CHECK(h.action(ids[1]).status == ActionStatus::Success);
+    REQUIRE(h.notifications.size() == 2);
+    CHECK(h.notifications[0].title == QLatin1String("first"));
+    CHECK(h.notifications[1].title == QLatin1String("second"));
+    CHECK(h.engine->resume()->firings == 0);
+}
+
+TEST_CASE("Engine: after a crash, a code file that never started runs; one that finished is recorded as it "
+          "ended",
+          "[engine][crash][codefile]")
+{
+    if (CodefileRunner::defaultWrapper().isEmpty()) {
+        WARN("exeserver-run is not built on this platform");
+        return;
+    }
+    EngineHarness h;
+    const QString marks = h.dir.filePath(QStringLiteral("marks"));
+    const QString script = h.writeScript(QStringLiteral("mark.sh"),
+                                         QStringLiteral("#!/bin/sh\necho \"$EXESERVER_EVENT_ID\" >> \"%1\"\n"
+                                                        "echo ran; exit 4\n")
+                                             .arg(marks)
+                                             .toUtf8());
+    h.addTriggers(QStringLiteral(R"(
+triggers:
+  - name: mark
+    event: pull_request
+    run: [{codefile: {path: "%1"}}]
+)")
+                      .arg(script)
+                      .toUtf8()
+                      .constData());
+    const Event never = storedEvent(QStringLiteral("d-never"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    const Event ended = storedEvent(QStringLiteral("d-ended"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(never).ok());
+    REQUIRE(h.store.addEvent(ended).ok());
+    const ActionRequest request{ActionKind::CodeFile, script, {}, QStringLiteral("mark"), false};
+    ActionRequest forNever = request;
+    forNever.eventId = never.id;
+    ActionRequest forEnded = request;
+    forEnded.eventId = ended.id;
+    const QString neverId =
+        crashAfterFiring(h.store.path(), never, QStringLiteral("mark"), {forNever}, true)[0];
+    const QString endedId =
+        crashAfterFiring(h.store.path(), ended, QStringLiteral("mark"), {forEnded}, true)[0];
+    // What the wrapper leaves when its code file ended while nobody watched: the log and the status.
+    const QString runs = h.dir.filePath(QStringLiteral("runs"));
+    REQUIRE(QDir().mkpath(runs));
+    const auto write = [](const QString &path, const QByteArray &text) {
+        QFile file(path);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    };
+    write(QDir(runs).filePath(endedId + QStringLiteral(".log")), "it ran while nobody watched\n");
+    write(QDir(runs).filePath(endedId + QStringLiteral(".lock")), "12345\n");
+    write(QDir(runs).filePath(endedId + QStringLiteral(".status")),
+          "exit=7\ntimed_out=0\nstopped=0\nduration_ms=120\n");
+
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->firings == 2);
+    CHECK(resumed->restarted == 1);
+    CHECK(resumed->finished == 1);
+    CHECK(resumed->interrupted == 0);
+    h.waitIdle();
+    const ActionRecord ran = h.action(neverId);
+    CHECK(ran.status == ActionStatus::Failure);
+    CHECK(ran.exitCode == 4);
+    CHECK(ran.output.contains(QLatin1String("ran")));
+    const ActionRecord known = h.action(endedId);
+    CHECK(known.status == ActionStatus::Failure);
+    CHECK(known.exitCode == 7);
+    CHECK(known.output.contains(QLatin1String("it ran while nobody watched")));
+    // Only the never-started one ran here, and the bookkeeping files are gone once recorded.
+    QFile file(marks);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == "d-never\n");
+    CHECK(
+        QDir(runs).entryList({QStringLiteral("*.status"), QStringLiteral("*.lock")}, QDir::Files).isEmpty());
+}
+
+TEST_CASE("Engine: an event stored but never decided (the process died in between) is decided by the next "
+          "catch-up, once",
+          "[engine][crash]")
 {
     EngineHarness h;
     h.addTriggers(R"(
@@ -407,38 +579,101 @@ triggers:
     event: pull_request
     run: [{notify: {title: "PR {{ event.pull_request.number }}"}}]
 )");
-    const Event event = storedEvent(QStringLiteral("d-retry"), QStringLiteral("pull_request"),
-                                    webhookPayload("pull_request.opened.json"));
-    REQUIRE(h.store.addEvent(event).ok());
-    // A crash after the decision: the action row is left running by a session that is gone.
-    {
-        EventStore crashed;
-        REQUIRE(crashed.open(h.store.path()).ok());
-        const auto ids = crashed.recordFiringWithActions(
-            event.id, QStringLiteral("note"), QStringLiteral("fired"),
-            {{ActionKind::Notify, QStringLiteral("PR 2"), event.id, QStringLiteral("note"), false}});
-        REQUIRE(ids.ok());
-        REQUIRE(ids->has_value());
-        REQUIRE(crashed.startAction((**ids)[0]).ok());
-    }
-    const Result<int> recovered = h.engine->recoverInterrupted();
-    REQUIRE(recovered.ok());
-    CHECK(*recovered == 1);
-    const Result<ProcessReport> report = h.engine->process(event.id);
-    REQUIRE(report.ok());
-    CHECK(report->fired.isEmpty());
-    h.waitIdle();
+    // The first catch-up of a store starts the mark at its newest event: history is not fired.
+    const Event old = storedEvent(QStringLiteral("d-history"), QStringLiteral("pull_request"),
+                                  webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(old).ok());
+    REQUIRE(h.engine->decidePending().ok());
     CHECK(h.notifications.isEmpty());
-    const auto interrupted = h.store.actions({ActionStatus::Interrupted, std::nullopt, event.id, 10, 0});
-    REQUIRE(interrupted.ok());
-    REQUIRE(interrupted->size() == 1);
-    const Result<QString> retried = h.engine->retry(interrupted->constFirst().id);
-    INFO((retried ? QString() : retried.error().message).toStdString());
-    REQUIRE(retried.ok());
+
+    const Event missed = storedEvent(QStringLiteral("d-missed"), QStringLiteral("pull_request"),
+                                     webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(missed).ok()); // stored, then the process died: no decision
+    // A new engine (the restarted process) decides it.
+    TriggerEngine::Options options;
+    options.dataDir = h.dir.path();
+    options.notifier = [&h](const TriggerNotification &n) { h.notifications.append(n); };
+    TriggerEngine restarted(h.store, nullptr, h.runner, h.presets, SystemClock::instance(), options);
+    const Result<QList<DecidedEvent>> decided = restarted.decidePending();
+    REQUIRE(decided.ok());
+    REQUIRE(decided->size() == 1);
+    CHECK(decided->at(0).eventId == missed.id);
+    CHECK(decided->at(0).report.fired == QStringList{QStringLiteral("note")});
+    REQUIRE(QTest::qWaitFor([&]() { return restarted.busyCount() == 0; }, kWaitMs));
+    CHECK(h.notifications.size() == 1);
+    // Nothing is left: neither the mark nor a redelivery fires it again.
+    CHECK(restarted.decidePending()->isEmpty());
+    CHECK(restarted.process(missed.id)->alreadyDecided == QStringList{QStringLiteral("note")});
+    QTest::qWait(50);
+    CHECK(h.notifications.size() == 1);
+}
+
+TEST_CASE("Engine: a trigger created after an event arrived does not fire on it", "[engine]")
+{
+    EngineHarness h;
+    REQUIRE(h.engine->decidePending().ok()); // the mark starts on the empty store
+    Event before = storedEvent(QStringLiteral("d-before"), QStringLiteral("pull_request"),
+                               webhookPayload("pull_request.opened.json"));
+    before.receivedAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+    REQUIRE(h.store.addEvent(before).ok());
+    h.addTriggers(R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "fired"}}]
+)");
+    const Event after = storedEvent(QStringLiteral("d-after"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(after).ok());
+    const Result<QList<DecidedEvent>> decided = h.engine->decidePending();
+    REQUIRE(decided.ok());
+    REQUIRE(decided->size() == 2);
+    CHECK(decided->at(0).report.fired.isEmpty());
+    CHECK(decided->at(1).report.fired == QStringList{QStringLiteral("note")});
     h.waitIdle();
-    CHECK(h.action(*retried).status == ActionStatus::Success);
+    CHECK(h.notifications.size() == 1);
+}
+
+TEST_CASE("Engine: a debounced event survives a restart and fires once its quiet period has passed",
+          "[engine][debounce][crash]")
+{
+    EngineHarness h;
+    h.addTriggers(R"(
+triggers:
+  - name: calm
+    event: pull_request
+    debounce: 1
+    run: [{notify: {title: "calm {{ event.id }}"}}]
+)");
+    const Event first = storedEvent(QStringLiteral("d-first"), QStringLiteral("pull_request"),
+                                    webhookPayload("pull_request.opened.json"));
+    const Event second = storedEvent(QStringLiteral("d-second"), QStringLiteral("pull_request"),
+                                     webhookPayload("pull_request.opened.json"));
+    CHECK(h.ingest(first).deferred == QStringList{QStringLiteral("calm")});
+    CHECK(h.ingest(second).deferred == QStringList{QStringLiteral("calm")});
+    h.engine.reset(); // the process stops while the debounce waits
+    QTest::qWait(100);
+    CHECK(h.notifications.isEmpty());
+
+    TriggerEngine::Options options;
+    options.dataDir = h.dir.path();
+    options.notifier = [&h](const TriggerNotification &n) { h.notifications.append(n); };
+    h.engine = std::make_unique<TriggerEngine>(h.store, nullptr, h.runner, h.presets, SystemClock::instance(),
+                                               options);
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->deferred == 1);
+    REQUIRE(QTest::qWaitFor([&]() { return !h.notifications.isEmpty(); }, 5000));
+    h.waitIdle();
+    QTest::qWait(100);
     REQUIRE(h.notifications.size() == 1);
-    CHECK(h.notifications[0].title == QLatin1String("PR 2"));
+    CHECK(h.notifications[0].eventId == second.id); // the newest of the storm
+    QSqlQuery query(h.store.database());
+    REQUIRE(query.exec(QStringLiteral("SELECT event_id, decision FROM trigger_firings ORDER BY event_id")));
+    QStringList decisions;
+    while (query.next())
+        decisions << query.value(0).toString() + u'=' + query.value(1).toString();
+    CHECK(decisions == QStringList{QStringLiteral("d-first=superseded"), QStringLiteral("d-second=fired")});
 }
 
 TEST_CASE("Engine: two engines on one PostgreSQL fire once", "[engine][postgres]")

@@ -111,7 +111,10 @@ echo "to stdout"; echo "to stderr" >&2
     QProcessEnvironment base = QProcessEnvironment::systemEnvironment();
     base.insert(u"GITHUB_TOKEN"_s, u"ghp_from_the_app"_s);
     base.insert(u"OPENAI_API_KEY"_s, u"sk-secret"_s);
-    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), base});
+    // Through the wrapper (the default where it is built) and directly (Windows, or no wrapper).
+    const bool direct = GENERATE(false, true);
+    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), base,
+                                                  direct ? std::optional(QString()) : std::nullopt});
     Results results(runner);
 
     CodefileRequest r = request(script, {out, u"two words"_s});
@@ -191,7 +194,9 @@ echo $! > "$1"
 echo started
 sleep 60
 )SH");
-    CodefileRunner runner(CodefileRunner::Options{1, 16 * 1024, 300, {}, {}});
+    const bool direct = GENERATE(false, true);
+    CodefileRunner runner(
+        CodefileRunner::Options{1, 16 * 1024, 300, {}, {}, direct ? std::optional(QString()) : std::nullopt});
     Results results(runner);
     CodefileRequest r = request(script, {childPid});
     r.timeoutMs = 700;
@@ -283,7 +288,7 @@ TEST_CASE("The concurrency limit queues runs in order", "[triggers][codefile][qu
     const QString journal = dir.filePath(u"journal"_s);
     const QString script = writeScript(
         dir, u"slow.sh"_s, "#!/bin/sh\necho \"start $1\" >> \"$2\"\nsleep 0.2\necho \"end $1\" >> \"$2\"\n");
-    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, {}, {}});
+    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, {}, {}, std::nullopt});
     Results results(runner);
     int maxRunning = 0;
     QObject::connect(&runner, &CodefileRunner::started,
@@ -301,7 +306,7 @@ TEST_CASE("The concurrency limit queues runs in order", "[triggers][codefile][qu
 
     // With one slot, runs never overlap and keep their order.
     QFile::remove(journal);
-    CodefileRunner serial(CodefileRunner::Options{1, 16 * 1024, 1000, {}, {}});
+    CodefileRunner serial(CodefileRunner::Options{1, 16 * 1024, 1000, {}, {}, std::nullopt});
     Results serialResults(serial);
     ids.clear();
     for (int i = 1; i <= 3; ++i)
@@ -317,7 +322,7 @@ TEST_CASE("Output is capped in the result and kept whole in the run log", "[trig
     const QString script = writeScript(dir, u"loud.sh"_s,
                                        "#!/bin/sh\ni=0\nwhile [ $i -lt 3000 ]; do echo \"line $i "
                                        "........................\"; i=$((i+1)); done\necho LAST\n");
-    CodefileRunner runner(CodefileRunner::Options{1, 4096, 1000, {}, {}});
+    CodefileRunner runner(CodefileRunner::Options{1, 4096, 1000, {}, {}, std::nullopt});
     Results results(runner);
     CodefileRequest r = request(script);
     r.logFilePath = dir.filePath(u"run.log"_s);

@@ -31,6 +31,12 @@ int main(int argc, char *argv[])
           "EXESERVER_WEBHOOK_BIND", "EXESERVER_POLL"})
         qunsetenv(name);
 
+#ifdef EXESERVER_RUN_WRAPPER_PATH
+    // Code files run through the wrapper the app ships, as in the app (CodefileRunner::defaultWrapper).
+    if (qEnvironmentVariableIsEmpty("EXESERVER_RUN_WRAPPER"))
+        qputenv("EXESERVER_RUN_WRAPPER", EXESERVER_RUN_WRAPPER_PATH);
+#endif
+
     QTemporaryDir home;
     qputenv("HOME", home.path().toLocal8Bit());
     QStandardPaths::setTestModeEnabled(true);
