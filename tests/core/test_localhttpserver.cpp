@@ -369,7 +369,7 @@ TEST_CASE("LocalHttpServer closes a slowloris connection after the header timeou
     received += client->readAll();
     INFO("closed after " << elapsed << " ms; received: " << received.toStdString());
     CHECK(elapsed >= 350);
-    CHECK(elapsed < 400 + gapMs + 600);
+    CHECK(elapsed < 400 + gapMs + 1500);
     CHECK(received.startsWith("HTTP/1.1 408 Request Timeout"));
     CHECK(received.contains("Connection: close"));
     CHECK(handled == 0);
@@ -419,9 +419,12 @@ TEST_CASE("LocalHttpServer closes an idle keep-alive connection after the idle t
     clock.start();
     REQUIRE(closedWithin(*client, 3000));
     CHECK(clock.elapsed() >= 150); // 400 ms after the last answer, 200 ms of which passed above
-    CHECK(clock.elapsed() < 1200);
+    CHECK(clock.elapsed() < 2000);
     CHECK(client->readAll().isEmpty());
     CHECK(log.count(QStringLiteral("closed: idle for 400 ms between requests")) == 1);
+    // Its deadline timer went with it: a server without connections has nothing that wakes it.
+    CHECK(QTest::qWaitFor([&]() { return server.findChildren<HttpConnection *>().isEmpty(); }, 1000));
+    CHECK(server.findChildren<QTimer *>().isEmpty());
 }
 
 TEST_CASE("LocalHttpServer cuts off a slow body with 408 at the request timeout", "[net][server][hardening]")
@@ -455,7 +458,7 @@ TEST_CASE("LocalHttpServer cuts off a slow body with 408 at the request timeout"
         received += client->readAll();
         INFO(received.toStdString());
         CHECK(clock.elapsed() >= 650);
-        CHECK(clock.elapsed() < 2000);
+        CHECK(clock.elapsed() < 3000);
         CHECK(received.startsWith("HTTP/1.1 408"));
         CHECK(handled == 0);
         CHECK(log.count(QStringLiteral("closed with 408: request body not complete within 700 ms")) == 1);
