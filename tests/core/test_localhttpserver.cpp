@@ -379,6 +379,36 @@ TEST_CASE("LocalHttpServer closes a slowloris connection after the header timeou
                         .arg(clientPort)) == 1);
 }
 
+TEST_CASE("LocalHttpServer closes 100 slowloris connections at the header timeout, in a few log lines",
+          "[net][server][hardening]")
+{
+    LocalHttpServer::Options options = quickOptions();
+    options.headerTimeout = 500ms;
+    LocalHttpServer server(echoHandler(), options);
+    REQUIRE(server.listen());
+    LogCapture log;
+    const auto clients = test::holdIdleConnections(server.port(), 100);
+    QElapsedTimer clock;
+    clock.start();
+    const QByteArray head = "GET / HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(60, 'a') + "\r\n\r\n";
+    const auto allClosed = [&]() {
+        return std::all_of(clients.begin(), clients.end(), [](const auto &client) {
+            return client->state() == QAbstractSocket::UnconnectedState;
+        });
+    };
+    for (qsizetype sent = 0; sent < head.size() && !allClosed(); ++sent) {
+        for (const auto &client : clients) {
+            if (client->state() == QAbstractSocket::ConnectedState)
+                client->write(head.mid(sent, 1));
+        }
+        QTest::qWait(100);
+    }
+    REQUIRE(QTest::qWaitFor(allClosed, 3000));
+    CHECK(clock.elapsed() < 3000); // they would otherwise trickle on for 8 s
+    CHECK(log.count(QStringLiteral("closed with 408: request headers not complete within 500 ms")) <= 10);
+    CHECK(QTest::qWaitFor([&]() { return server.connectionCount() == 0; }, 1000));
+}
+
 TEST_CASE("LocalHttpServer closes a connection that sends nothing after the header timeout",
           "[net][server][hardening]")
 {
