@@ -2,11 +2,12 @@
 
 #include <QDir>
 
+#include <algorithm>
+#include <limits>
+
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
 #endif
-
-#include <algorithm>
 
 namespace exeserver::filelimit {
 
