@@ -186,14 +186,32 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
     if (!normalized)
         return fail(context, normalized.error());
     normalized.value().source = EventSource::Manual;
-    const Event event = toEvent(*normalized);
+    Event event = toEvent(*normalized);
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<bool> added = store->addEvent(event);
     if (!added)
         return fail(context, added.error());
-    context.out() << (*added ? "stored " : "already stored ") << event.id << '\n';
+    if (*added) {
+        context.out() << "stored " << event.id << '\n';
+    } else {
+        // The stored copy may carry another id (the same GitHub event delivered under another one): the
+        // triggers' decisions and actions belong to that row, so it is the one processed.
+        Result<std::optional<Event>> stored = store->storedCopyOf(event);
+        if (!stored)
+            return fail(context, stored.error());
+        if (!*stored)
+            return fail(context, Error{QStringLiteral("not_stored"),
+                                       QStringLiteral("The event %1 was neither stored nor found already "
+                                                      "stored.")
+                                           .arg(event.id)});
+        context.out() << "already stored " << (*stored)->id;
+        if ((*stored)->id != event.id)
+            context.out() << " (the same event as " << event.id << ')';
+        context.out() << '\n';
+        event = std::move(**stored);
+    }
     // Matching triggers fire (once per event, so a second ingest of the same event fires nothing) and the
     // command waits for their actions.
     EngineSession session(context, *store);

@@ -33,6 +33,12 @@ public:
     State feed(const QByteArray &data);
     State state() const { return m_state; }
     HttpRequest takeRequest(); // valid in Complete; resets for the next request on the connection
+    // Part of the next request is in (NeedMore only): the server's header and request deadlines run.
+    bool hasPartialRequest() const
+    {
+        return m_state == State::NeedMore && (m_headParsed || !m_buffer.isEmpty());
+    }
+    bool headComplete() const { return m_headParsed; }
     int errorStatus() const { return m_errorStatus; }
     QString errorMessage() const { return m_errorMessage; }
 

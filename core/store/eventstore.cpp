@@ -801,6 +801,21 @@ Result<qint64> EventStore::lastEventSeq() const
     return query.value(0).toLongLong();
 }
 
+Result<std::optional<Event>> EventStore::storedCopyOf(const Event &event) const
+{
+    Result<std::optional<Event>> byId = this->event(event.id);
+    if (!byId || *byId || event.dedupeKey.isEmpty())
+        return byId;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT event_id FROM event_keys WHERE key = ?"));
+    query.addBindValue(event.dedupeKey);
+    if (!query.exec())
+        return sqlError(query.lastError(), QStringLiteral("look up an event by its dedupe key"));
+    if (!query.next())
+        return std::optional<Event>();
+    return this->event(query.value(0).toString());
+}
+
 namespace {
 
 // The WHERE terms of a query's filters (not its paging); text goes through FTS when the store has it.

@@ -123,6 +123,9 @@ public:
     Result<bool> addEvent(const Event &event);
     Result<int> addEvents(const QList<Event> &events); // one transaction; returns how many were new
     Result<std::optional<Event>> event(const QString &id) const;
+    // The stored event that `event` is a copy of: the one with its id, else the one holding its dedupe
+    // key (the same GitHub event under another delivery id). What addEvent kept when it returned false.
+    Result<std::optional<Event>> storedCopyOf(const Event &event) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
     // Up to `limit` events stored after `seq`, in arrival order (the trigger engine's catch-up).

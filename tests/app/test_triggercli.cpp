@@ -279,6 +279,51 @@ triggers:
     CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("success"));
 }
 
+TEST_CASE("CLI: events ingest of an event already stored under another id says so and fires nothing",
+          "[cli][triggers]")
+{
+    CliHarness h;
+    const QString script =
+        h.write(QStringLiteral("mark.sh"), "#!/bin/sh\necho \"$EXESERVER_EVENT_ID\" >> \"$MARKS\"\n", true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: mark
+    event: pull_request
+    run: [{codefile: {path: "%1"}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
+            0);
+    const QString payload = h.payload();
+    const auto ingest = [&](const QStringList &extra) {
+        return h.run(args({"events", "ingest"})
+                     << payload << QStringLiteral("--event") << QStringLiteral("pull_request") << extra);
+    };
+    const CliRun first = ingest({QStringLiteral("--delivery"), QStringLiteral("first-1")});
+    REQUIRE(first.exitCode == 0);
+    CHECK(first.out.contains(QLatin1String("stored first-1")));
+    CHECK(first.out.contains(QLatin1String("trigger mark fired")));
+    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 10000));
+
+    // The same GitHub event again, as another delivery and from a file without one (a content-hash id):
+    // both are the copy stored as first-1, found by its dedupe key.
+    const QStringList otherDelivery{QStringLiteral("--delivery"), QStringLiteral("second-2")};
+    for (const QStringList &extra : {otherDelivery, QStringList()}) {
+        const CliRun again = ingest(extra);
+        INFO(again.out.toStdString() << again.err.toStdString());
+        CHECK(again.exitCode == 0);
+        CHECK(again.out.contains(QLatin1String("already stored first-1")));
+        CHECK(again.out.contains(QLatin1String("trigger mark already fired for this event")));
+        CHECK(again.err.isEmpty());
+    }
+    QTest::qWait(200);
+    CHECK(h.marks() == 1);
+    const QJsonArray actions = actionsJson(h);
+    REQUIRE(actions.size() == 1);
+    CHECK(actions[0].toObject().value(QLatin1String("event_id")).toString() == QLatin1String("first-1"));
+}
+
 namespace {
 
 // A running `serve` on port 0; its webhook URL once it listens.

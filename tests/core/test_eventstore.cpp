@@ -173,6 +173,14 @@ TEST_CASE("EventStore: an event seen from two sources is stored once, across res
     REQUIRE(store.open(dbPath(dir)).ok());
     CHECK(*store.addEvent(fromPoll) == false); // the key outlived the process that stored it
     CHECK_FALSE(store.event(fromPoll.id)->has_value());
+    // What was kept in its place: found by the key, or by the id for a copy under the same id.
+    const Result<std::optional<Event>> kept = store.storedCopyOf(fromPoll);
+    REQUIRE(kept.ok());
+    REQUIRE(kept->has_value());
+    CHECK((*kept)->id == fromWebhook.id);
+    CHECK((*kept)->payload == fromWebhook.payload);
+    CHECK((**store.storedCopyOf(fromWebhook)).id == fromWebhook.id);
+    CHECK_FALSE(store.storedCopyOf(sampleEvent(42))->has_value());
     CHECK(*store.eventCount() == 3);
 
     // A refused batch leaves no key behind.

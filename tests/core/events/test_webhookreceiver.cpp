@@ -5,6 +5,7 @@
 #include "events/memoryeventsink.h"
 #include "events/webhookreceiver.h"
 #include "events/webhooksignature.h"
+#include "httptesting.h"
 #include "util/clock.h"
 
 #include <QEventLoop>
@@ -445,4 +446,29 @@ TEST_CASE("WebhookReceiver: four concurrent senders, each delivery stored once",
     CHECK(fixture.sink.size() == kPerSender);
     CHECK(fixture.sink.duplicates() == (kSenders - 1) * kPerSender);
     REQUIRE(QTest::qWaitFor([&]() { return accepted.size() == kPerSender; }, 5000));
+}
+
+TEST_CASE("WebhookReceiver: /healthz answers within 50 ms while 500 idle connections are held",
+          "[events][receiver][hardening]")
+{
+    // 500 held connections are 1,000 descriptors in this process (both ends).
+    if (!test::raiseFileLimit(1500)) {
+        WARN("needs 1500 open files and the hard limit is lower: not run");
+        return;
+    }
+    ReceiverFixture fixture; // the receiver as shipped: default deadlines and connection cap
+    const auto held = test::holdIdleConnections(fixture.receiver.port(), 500);
+
+    for (int round = 0; round < 5; ++round) {
+        qint64 elapsed = 0;
+        const QByteArray answer = test::timedGet(fixture.receiver.port(), "/healthz", &elapsed);
+        INFO("round " << round << ": " << elapsed << " ms");
+        CHECK(answer.startsWith("HTTP/1.1 200"));
+        CHECK(answer.contains(R"("status":"ok")"));
+        REQUIRE(elapsed < 50);
+    }
+    const auto stillOpen = std::count_if(held.begin(), held.end(), [](const auto &socket) {
+        return socket->state() == QAbstractSocket::ConnectedState;
+    });
+    CHECK(stillOpen == 500); // under the default cap nothing needed to be evicted
 }
