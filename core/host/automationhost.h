@@ -100,6 +100,8 @@ Q_SIGNALS:
     void eventAccepted(const exeserver::NormalizedEvent &event);
     void eventProcessed(const exeserver::NormalizedEvent &event, const exeserver::ProcessReport &report);
     void processingFailed(const exeserver::NormalizedEvent &event, const QString &message);
+    // Team mode: a trigger eventProcessed listed as `claiming` was decided (TriggerEngine::claimDecided).
+    void claimDecided(const QString &eventId, const exeserver::ProcessReport &report);
     void actionFinished(const QString &actionId, exeserver::ActionKind kind, const QString &target,
                         exeserver::ActionStatus status, const QString &detail);
     void notification(const exeserver::TriggerNotification &notification);

@@ -1,6 +1,7 @@
 #include "triggers/triggerengine.h"
 
 #include "config/logging.h"
+#include "events/occurrence.h"
 #include "github/githubclient.h"
 #include "store/eventstore.h"
 #include "triggers/codefilerunner.h"
@@ -13,6 +14,7 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSet>
 
 #include <algorithm>
@@ -261,51 +263,101 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event)
 
 Status TriggerEngine::fire(const Trigger &trigger, const EventContext &event, ProcessReport &report)
 {
+    const std::shared_ptr<Firing> firing = prepareFiring(trigger, event);
+    if (!m_options.claims)
+        return commitFiring(firing, report);
+    claim(firing);
+    report.claiming.append(trigger.name);
+    return success();
+}
+
+std::shared_ptr<TriggerEngine::Firing> TriggerEngine::prepareFiring(const Trigger &trigger,
+                                                                    const EventContext &event) const
+{
     auto firing = std::make_shared<Firing>();
     firing->triggerName = trigger.name;
     firing->event = event;
     const MatchResult match = TriggerMatcher::evaluate(trigger, event, {false, true});
     firing->context = TemplateEngine::context(event, trigger.name, match.command);
-    QList<ActionRequest> requests;
     for (const TriggerAction &action : trigger.run) {
         Step step;
         step.written = action;
         step.rendered = TemplateEngine::renderAction(action, firing->context, &step.warnings);
         step.kind = kindOf(action);
         step.target = targetOf(step.rendered, event);
-        requests.append({step.kind, step.target, event.id, trigger.name, false});
         firing->steps.append(std::move(step));
     }
+    return firing;
+}
 
-    if (m_options.claims) {
-        const Result<bool> claimed = m_options.claims->claim(event.id, trigger.name);
-        if (!claimed)
-            return claimed.error();
-        if (!*claimed) {
-            (void)m_store.recordFiring(event.id, trigger.name, QStringLiteral("claimed by another instance"));
-            report.alreadyDecided.append(trigger.name);
-            return success();
-        }
-    }
+// The local decision: the decision row and the queued actions in one transaction, then the actions run.
+Status TriggerEngine::commitFiring(const std::shared_ptr<Firing> &firing, ProcessReport &report)
+{
+    const QString &eventId = firing->event.id;
+    const QString &name = firing->triggerName;
+    QList<ActionRequest> requests;
+    for (const Step &step : std::as_const(firing->steps))
+        requests.append({step.kind, step.target, eventId, name, false});
     const Result<std::optional<QStringList>> ids =
-        m_store.recordFiringWithActions(event.id, trigger.name, QStringLiteral("fired"), requests);
+        m_store.recordFiringWithActions(eventId, name, QStringLiteral("fired"), requests);
     if (!ids)
         return ids.error();
     if (!ids->has_value()) {
-        report.alreadyDecided.append(trigger.name);
+        report.alreadyDecided.append(name);
         return success();
     }
     for (qsizetype i = 0; i < firing->steps.size(); ++i)
         firing->steps[i].actionId = (**ids).value(i);
-    report.fired.append(trigger.name);
+    report.fired.append(name);
     report.actionIds.append(**ids);
-    qCInfo(lcTriggers) << "trigger" << trigger.name << "fired for event" << event.id << "with"
-                       << firing->steps.size() << "actions";
+    qCInfo(lcTriggers) << "trigger" << name << "fired for event" << eventId << "with" << firing->steps.size()
+                       << "actions";
     if (firing->steps.isEmpty())
         return success();
     settle(int(firing->steps.size()));
     QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
     return success();
+}
+
+// Team mode: the occurrence is claimed in the team database before anything is recorded here, so a crash
+// between the two loses the firing rather than doubling it. The answer arrives later; the busy count
+// covers the wait, so `events ingest` and `serve` do not exit before it.
+void TriggerEngine::claim(const std::shared_ptr<Firing> &firing)
+{
+    const EventContext &event = firing->event;
+    const ClaimRequest request{Occurrence::claimKey(event.type, event.payload, event.id), firing->triggerName,
+                               event.id};
+    ++m_claiming;
+    settle(1);
+    QPointer<TriggerEngine> self(this);
+    m_options.claims->claim(request, [self, firing](const Result<bool> &claimed) {
+        if (self)
+            self->onClaimed(firing, claimed);
+    });
+}
+
+void TriggerEngine::onClaimed(const std::shared_ptr<Firing> &firing, const Result<bool> &claimed)
+{
+    const QString &eventId = firing->event.id;
+    const QString &name = firing->triggerName;
+    ProcessReport report;
+    Status decided = success();
+    if (!claimed) {
+        decided = claimed.error(); // nothing recorded: a replay of the event can still fire it
+    } else if (!*claimed) {
+        (void)m_store.recordFiring(eventId, name, QStringLiteral("claimed by another instance"));
+        report.alreadyDecided.append(name);
+    } else {
+        decided = commitFiring(firing, report);
+    }
+    if (!decided) {
+        qCWarning(lcTriggers) << "trigger" << name << "not decided for" << eventId << ":"
+                              << decided.error().message;
+        report.errors.append(QStringLiteral("%1: %2").arg(name, decided.error().message));
+    }
+    --m_claiming;
+    Q_EMIT claimDecided(eventId, report);
+    settle(-1);
 }
 
 void TriggerEngine::runNext(std::shared_ptr<Firing> firing)

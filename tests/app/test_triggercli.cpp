@@ -375,7 +375,12 @@ triggers:
     }
     QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
     REQUIRE(source.open(QIODevice::ReadOnly));
-    const QByteArray body = source.readAll();
+    // A pull request no earlier run has claimed in the team database (claims are per occurrence).
+    QJsonObject payload = QJsonDocument::fromJson(source.readAll()).object();
+    QJsonObject pr = payload.value(QLatin1String("pull_request")).toObject();
+    pr.insert(QStringLiteral("id"), QDateTime::currentMSecsSinceEpoch());
+    payload.insert(QStringLiteral("pull_request"), pr);
+    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     const QByteArray delivery = "team-" + QUuid::createUuid().toByteArray(QUuid::Id128);
 
     Server a;
