@@ -1,6 +1,7 @@
 // exeserver-cli's trigger commands end to end: the real binary, a temporary data dir, the fake GitHub.
 #include "catch.h"
 #include "fakegithubserver.h"
+#include "fakepostgrest.h"
 
 #include <QDir>
 #include <QFile>
@@ -32,6 +33,8 @@ struct CliHarness
 {
     FakeGitHubServer server;
     QTemporaryDir dir;
+    QString dataDir = QStringLiteral("data");
+    QProcessEnvironment extraEnv; // added to every run's environment
 
     CliHarness() { REQUIRE(server.start()); }
 
@@ -45,9 +48,10 @@ struct CliHarness
         env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
         env.insert(QStringLiteral("GITHUB_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
         env.insert(QStringLiteral("MARKS"), path(QStringLiteral("marks")));
+        env.insert(extraEnv);
         process.setProcessEnvironment(env);
-        arguments = QStringList{QStringLiteral("--data-dir"), path(QStringLiteral("data")),
-                                QStringLiteral("--api-url"), server.baseUrl().toString()} +
+        arguments = QStringList{QStringLiteral("--data-dir"), path(dataDir), QStringLiteral("--api-url"),
+                                server.baseUrl().toString()} +
                     arguments;
         process.setProgram(QStringLiteral(EXESERVER_CLI_PATH));
         process.setArguments(arguments);
@@ -507,4 +511,41 @@ triggers:
     CHECK(lines[3] == QStringLiteral("x\"; touch pwned; echo \"$(id)`id`"));
     CHECK_FALSE(QFile::exists(QDir(h.path(QStringLiteral("data"))).filePath(QStringLiteral("pwned"))));
     CHECK_FALSE(QFile::exists(QDir::current().filePath(QStringLiteral("pwned"))));
+}
+
+TEST_CASE("CLI: events ingest waits for its Supabase claim, and a second desk's copy of the occurrence "
+          "fires nothing",
+          "[cli][triggers][supabase]")
+{
+    CliHarness h;
+    FakePostgrest supabase(QStringLiteral("anon-key"));
+    h.extraEnv.insert(QStringLiteral("SUPABASE_URL"), supabase.url());
+    h.extraEnv.insert(QStringLiteral("SUPABASE_ANON_KEY"), QStringLiteral("anon-key"));
+    h.write(QStringLiteral("t.yml"), R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "noted {{ event.number }}"}}]
+)");
+    const QString payload = h.payload();
+    const QStringList ingest{
+        QStringLiteral("events"),  QStringLiteral("ingest"),       payload,
+        QStringLiteral("--event"), QStringLiteral("pull_request"), QStringLiteral("--delivery")};
+    for (const char *desk : {"data", "data-b"}) {
+        h.dataDir = QString::fromLatin1(desk);
+        REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    }
+    h.dataDir = QStringLiteral("data");
+    const CliRun first = h.run(ingest + QStringList{QStringLiteral("delivery-1")});
+    INFO(first.err.toStdString());
+    CHECK(first.exitCode == 0);
+    CHECK(first.out.contains(QLatin1String("trigger note fired")));
+    CHECK(first.out.contains(QLatin1String("notify: noted 2")));
+    // Another desk got the same occurrence through another hook (another delivery id).
+    h.dataDir = QStringLiteral("data-b");
+    const CliRun second = h.run(ingest + QStringList{QStringLiteral("delivery-2")});
+    CHECK(second.exitCode == 0);
+    CHECK(second.out.contains(QLatin1String("trigger note already fired")));
+    CHECK_FALSE(second.out.contains(QLatin1String("notify:")));
+    CHECK(supabase.table(QStringLiteral("exeserver_trigger_claims")).size() == 1);
 }
