@@ -51,8 +51,8 @@ struct ProcessReport
 // Ties stored events to triggers and runs their actions exactly once: parse the payload once, match every
 // enabled trigger from the store, write the (event, trigger) decision and its queued actions in one
 // transaction (team mode: first claim the occurrence and trigger in the team database, asynchronously),
-// then run each firing's actions in
-// order through the action log (queued → running → success/failure; after a failure the rest are skipped).
+// then run each firing's actions in order through the action log (queued → running → success/failure;
+// after a failure the rest are skipped).
 // A restart marks what was running `interrupted` and never runs it again; retry() does, on request.
 class TriggerEngine : public QObject
 {

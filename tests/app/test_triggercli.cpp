@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -405,6 +406,36 @@ triggers:
     a.stop();
     CHECK(a.out.count(QLatin1String("trigger mark fired")) == 1);
     CHECK(h.marks() == 1);
+}
+
+TEST_CASE("CLI: serve stopped while a team claim is in flight waits for its answer", "[cli][triggers][serve]")
+{
+    // A team database that accepts the connection and never answers: the claim ends at connect_timeout.
+    QTcpServer silent;
+    REQUIRE(silent.listen(QHostAddress::LocalHost));
+    CliHarness h;
+    h.write(QStringLiteral("t.yml"), R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "noted"}}]
+)");
+    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    Server server;
+    server.start(
+        h, h.path(QStringLiteral("data")),
+        QStringLiteral("postgresql://nobody@127.0.0.1:%1/none?connect_timeout=2").arg(silent.serverPort()));
+    QNetworkAccessManager network;
+    CHECK(post(network, server.url, "claim-in-flight", source.readAll()) == 202);
+    REQUIRE(server.waitFor(QStringLiteral("event pull_request opened")));
+    server.stop(); // SIGTERM while the claim waits on the silent server
+    const QString err = QString::fromUtf8(server.process.readAllStandardError());
+    INFO(err.toStdString());
+    CHECK(err.contains(
+        QLatin1String("Trigger not run for claim-in-flight: note: Cannot reach the team database")));
+    CHECK(server.out.contains(QLatin1String("Stopped (")));
 }
 
 TEST_CASE("CLI: SIGKILL of serve between fired and finished leaves the action interrupted, never re-run",
