@@ -3,6 +3,7 @@
 // tried as a JSON webhook, as the form-encoded `payload=` variant, as a manual ingest and, when it is a
 // JSON object, as an Events API item. A malformed body must come back as an error, never a crash.
 #include "events/eventnormalizer.h"
+#include "events/occurrence.h"
 #include "fuzzinput.h"
 
 #include <QDateTime>
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QJsonDocument document = QJsonDocument::fromJson(body);
     if (document.isObject()) {
         (void)EventNormalizer::fromEventsApi(document.object(), receivedAt);
-        (void)EventNormalizer::dedupeKey(eventName, document.object());
+        (void)Occurrence::key(eventName, document.object());
     }
     return 0;
 }

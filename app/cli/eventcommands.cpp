@@ -1,4 +1,5 @@
 // `exeserver-cli serve`: run headless, receiving GitHub events (webhooks, relay) until SIGINT/SIGTERM.
+#include "blocking.h"
 #include "commandtable.h"
 #include "config/logging.h"
 #include "enginesession.h"
@@ -10,6 +11,7 @@
 #include "store/eventstore.h"
 #include "sync/syncservice.h"
 #include "triggers/triggerengine.h"
+#include "triggers/triggerruntime.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -160,15 +162,16 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         err << "Triggers not run: " << message << '\n';
         err.flush();
     });
-    QObject::connect(&host, &AutomationHost::eventProcessed, &host,
-                     [&out, &err](const QString &eventId, const ProcessReport &report) {
-                         for (const QString &name : report.fired)
-                             out << "trigger " << name << " fired for " << eventId << '\n';
-                         for (const QString &error : report.errors)
-                             err << "Trigger not run for " << eventId << ": " << error << '\n';
-                         err.flush();
-                         out.flush();
-                     });
+    const auto printReport = [&out, &err](const QString &eventId, const ProcessReport &report) {
+        for (const QString &name : report.fired)
+            out << "trigger " << name << " fired for " << eventId << '\n';
+        for (const QString &error : report.errors)
+            err << "Trigger not run for " << eventId << ": " << error << '\n';
+        err.flush();
+        out.flush();
+    };
+    QObject::connect(&host, &AutomationHost::eventProcessed, &host, printReport);
+    QObject::connect(&host, &AutomationHost::claimDecided, &host, printReport);
     EngineSession::printTo(context, host);
     if (const Status started = host.start(); !started) {
         if (host.listenFailed())
@@ -211,8 +214,19 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     out.flush();
     loop.exec();
 
-    // Drain: stop taking new deliveries, then let queued announcements run before the store closes.
+    // Drain: stop taking new deliveries, wait for team claims in flight (their firings are recorded, not
+    // lost), then let queued announcements run before the store closes.
     host.stop();
+    if (TriggerRuntime *triggers = host.triggers(); triggers && triggers->engine().claimingCount() > 0) {
+        TriggerEngine &engine = triggers->engine();
+        QObject waiting; // the connection ends with this scope
+        runBlocking([&engine, &waiting](std::function<void()> finished) {
+            QObject::connect(&engine, &TriggerEngine::claimDecided, &waiting, [&engine, finished]() {
+                if (engine.claimingCount() == 0)
+                    finished();
+            });
+        });
+    }
     QCoreApplication::processEvents(QEventLoop::AllEvents, 200);
     const EventIntake &intake = host.intake();
     out << "Stopped (" << stoppedBy << "): " << intake.storedCount() << " stored, " << intake.duplicateCount()

@@ -217,19 +217,26 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
     EngineSession session(context, *store);
     if (session.failed())
         return ExitRefused;
+    const auto print = [&context](const ProcessReport &report) {
+        for (const QString &name : report.fired)
+            context.out() << "trigger " << name << " fired\n";
+        for (const QString &name : report.alreadyDecided)
+            context.out() << "trigger " << name << " already fired for this event\n";
+        for (const QString &name : report.suppressed)
+            context.out() << "trigger " << name << " suppressed by its rate limit\n";
+        for (const QString &error : report.errors)
+            context.err() << "exeserver-cli: trigger not run: " << error << '\n';
+        for (const QString &name : report.deferred)
+            context.out() << "trigger " << name << " debounced; not fired by a one-shot ingest\n";
+        context.out().flush();
+    };
+    // Team mode decides after the claim answers; waitUntilIdle() waits for that too.
+    QObject::connect(&session.engine(), &TriggerEngine::claimDecided, &session.engine(),
+                     [print](const QString &, const ProcessReport &report) { print(report); });
     const Result<ProcessReport> report = session.engine().process(event);
     if (!report)
         return fail(context, report.error());
-    for (const QString &name : report->fired)
-        context.out() << "trigger " << name << " fired\n";
-    for (const QString &name : report->alreadyDecided)
-        context.out() << "trigger " << name << " already fired for this event\n";
-    for (const QString &name : report->suppressed)
-        context.out() << "trigger " << name << " suppressed by its rate limit\n";
-    for (const QString &error : report->errors)
-        context.err() << "exeserver-cli: trigger not run: " << error << '\n';
-    for (const QString &name : report->deferred)
-        context.out() << "trigger " << name << " debounced; not fired by a one-shot ingest\n";
+    print(*report);
     context.out().flush();
     session.waitUntilIdle();
     return ExitOk;

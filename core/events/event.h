@@ -20,7 +20,7 @@ struct Event
     QDateTime receivedAt;
     QByteArray payload; // the JSON body as GitHub sent it
     // Equal for the webhook delivery and the Events API item of one GitHub event (see
-    // EventNormalizer::dedupeKey); empty when there is none. The store keeps it in event_keys so an event
+    // Occurrence::key); empty when there is none. The store keeps it in event_keys so an event
     // seen from both sources is stored once, across restarts too. Local only: never synced.
     QString dedupeKey;
 };

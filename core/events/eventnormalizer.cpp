@@ -1,10 +1,14 @@
 #include "events/eventnormalizer.h"
 
+#include "events/occurrence.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 namespace exeserver {
 
@@ -132,6 +136,16 @@ void reshapePayload(const QString &name, QJsonObject &payload)
     }
 }
 
+// workflow_run webhooks know three actions; the Actions API has more statuses.
+QString runAction(const QString &status)
+{
+    if (status == QLatin1StringView("completed"))
+        return QStringLiteral("completed");
+    if (status == QLatin1StringView("in_progress"))
+        return QStringLiteral("in_progress");
+    return QStringLiteral("requested"); // queued, requested, waiting, pending
+}
+
 QString repositoryOf(const QJsonObject &payload)
 {
     return stringAt(payload.value(QLatin1StringView("repository")).toObject(),
@@ -154,84 +168,13 @@ QString EventNormalizer::contentHashId(const QString &eventName, const QByteArra
     return QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
 }
 
-QString EventNormalizer::dedupeKey(const QString &eventName, const QJsonObject &payload)
-{
-    const QString repository = repositoryOf(payload);
-    const QString action = stringAt(payload, QLatin1StringView("action"));
-    auto key = [&](const QStringList &parts) -> QString {
-        for (const QString &part : parts) {
-            if (part.isEmpty())
-                return {};
-        }
-        return eventName + QLatin1Char(':') + repository + QLatin1Char(':') + parts.join(QLatin1Char(':'));
-    };
-    if (repository.isEmpty())
-        return {};
-    auto object = [&](const char *name) { return payload.value(QLatin1StringView(name)).toObject(); };
-    auto updated = [](const QJsonObject &o) { return stringAt(o, QLatin1StringView("updated_at")); };
-    auto id = [](const QJsonObject &o) { return idText(o.value(QLatin1StringView("id"))); };
-
-    // A push is identified by the ref it moved and the commits it moved it from and to; the same
-    // (ref, before, after) cannot happen twice without a force-push back and forth, which the before
-    // sha distinguishes too except in a cycle — documented.
-    if (eventName == QLatin1StringView("push"))
-        return key({stringAt(payload, QLatin1StringView("ref")),
-                    stringAt(payload, QLatin1StringView("before")),
-                    stringAt(payload, QLatin1StringView("after"))});
-    // Pull requests and issues: their id, the action and updated_at — but only for actions that cannot
-    // happen twice within updated_at's one-second resolution. Adding two labels in one request sends two
-    // `labeled` deliveries with the same updated_at, so those carry the label (or assignee) as well, and
-    // without it get no key.
-    if (eventName == QLatin1StringView("pull_request") || eventName == QLatin1StringView("issues")) {
-        const QJsonObject subject =
-            object(eventName == QLatin1StringView("issues") ? "issue" : "pull_request");
-        QStringList parts{id(subject), action, updated(subject)};
-        if (action == QLatin1StringView("labeled") || action == QLatin1StringView("unlabeled"))
-            parts << stringAt(object("label"), QLatin1StringView("name"));
-        else if (action == QLatin1StringView("assigned") || action == QLatin1StringView("unassigned"))
-            parts << stringAt(object("assignee"), QLatin1StringView("login"));
-        else if (action != QLatin1StringView("opened") && action != QLatin1StringView("closed") &&
-                 action != QLatin1StringView("reopened"))
-            return {};
-        return key(parts);
-    }
-    // Comments are created and deleted once; edits can repeat within a second, so they get no key.
-    if ((eventName == QLatin1StringView("issue_comment") ||
-         eventName == QLatin1StringView("pull_request_review_comment")) &&
-        (action == QLatin1StringView("created") || action == QLatin1StringView("deleted")))
-        return key({id(object("comment")), action});
-    // Objects created once, with an action that happens once per object.
-    if (eventName == QLatin1StringView("commit_comment") && action == QLatin1StringView("created"))
-        return key({id(object("comment")), action});
-    if (eventName == QLatin1StringView("pull_request_review") && action == QLatin1StringView("submitted"))
-        return key({id(object("review")), action});
-    if (eventName == QLatin1StringView("release") && action == QLatin1StringView("published"))
-        return key({id(object("release")), action});
-    if (eventName == QLatin1StringView("fork"))
-        return key({id(object("forkee"))});
-    return {};
-}
-
-QStringList EventNormalizer::dedupeKeyTypes()
-{
-    return {QStringLiteral("push"),
-            QStringLiteral("pull_request"),
-            QStringLiteral("issues"),
-            QStringLiteral("issue_comment"),
-            QStringLiteral("pull_request_review_comment"),
-            QStringLiteral("commit_comment"),
-            QStringLiteral("pull_request_review"),
-            QStringLiteral("release"),
-            QStringLiteral("fork")};
-}
-
 void EventNormalizer::fillCommonFields(NormalizedEvent &event, const QJsonObject &payload)
 {
     event.action = stringAt(payload, QLatin1StringView("action"));
     event.repository = repositoryOf(payload);
     event.sender =
         stringAt(payload.value(QLatin1StringView("sender")).toObject(), QLatin1StringView("login"));
-    event.dedupeKey = dedupeKey(event.name, payload);
+    event.dedupeKey = Occurrence::key(event.name, payload);
 }
 
 Result<NormalizedEvent> EventNormalizer::fromWebhook(const QString &eventName, const QString &deliveryId,
@@ -296,6 +239,33 @@ Result<NormalizedEvent> EventNormalizer::fromEventsApi(const QJsonObject &item, 
     event.occurredAt = parseTime(item.value(QLatin1StringView("created_at")));
     if (!event.occurredAt.isValid())
         event.occurredAt = occurredAt(payload);
+    event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    fillCommonFields(event, payload);
+    return event;
+}
+
+NormalizedEvent EventNormalizer::fromWorkflowRun(const QJsonObject &run, const QString &repository,
+                                                 const QDateTime &receivedAt)
+{
+    const QString action = runAction(stringAt(run, QLatin1StringView("status")));
+    const qint64 attempt = std::max<qint64>(1, run.value(QLatin1StringView("run_attempt")).toInteger());
+    QJsonObject repositoryObject = run.value(QLatin1StringView("repository")).toObject();
+    if (stringAt(repositoryObject, QLatin1StringView("full_name")).isEmpty())
+        repositoryObject.insert(QStringLiteral("full_name"), repository);
+    const QString sender =
+        stringAt(run.value(QLatin1StringView("actor")).toObject(), QLatin1StringView("login"));
+    const QJsonObject payload{{QStringLiteral("action"), action},
+                              {QStringLiteral("workflow_run"), run},
+                              {QStringLiteral("repository"), repositoryObject},
+                              {QStringLiteral("sender"), QJsonObject{{QStringLiteral("login"), sender}}}};
+    NormalizedEvent event;
+    event.id = QStringLiteral("poll:workflow_run:%1:%2:%3")
+                   .arg(idText(run.value(QLatin1StringView("id"))), action)
+                   .arg(attempt);
+    event.name = QStringLiteral("workflow_run");
+    event.source = EventSource::EventsApi;
+    event.receivedAt = receivedAt.toUTC();
+    event.occurredAt = parseTime(run.value(QLatin1StringView("updated_at")));
     event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     fillCommonFields(event, payload);
     return event;

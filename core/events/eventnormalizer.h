@@ -24,6 +24,13 @@ public:
     // id "events-api:<id>", occurredAt from created_at.
     static Result<NormalizedEvent> fromEventsApi(const QJsonObject &item, const QDateTime &receivedAt);
 
+    // One run of GET /repos/{o}/{r}/actions/runs as the workflow_run webhook of its current status would
+    // carry it (queued, waiting and pending are `requested`), id
+    // "poll:workflow_run:<run>:<action>:<attempt>". `repository` ("owner/name") fills the run's
+    // repository.full_name when the item lacks it.
+    static NormalizedEvent fromWorkflowRun(const QJsonObject &run, const QString &repository,
+                                           const QDateTime &receivedAt);
+
     // An event ingested by hand: id is "sha256:" + hex SHA-256 of name and payload, so ingesting the same
     // file twice is a duplicate.
     static Result<NormalizedEvent> fromManual(const QString &eventName, const QByteArray &payload,
@@ -32,13 +39,6 @@ public:
     // "PushEvent" → "push", "WatchEvent" → "watch", "PullRequestReviewCommentEvent" →
     // "pull_request_review_comment". Types GitHub has not documented are converted by the same rule.
     static QString webhookNameForEventsApiType(const QString &type);
-
-    // A key equal for the webhook delivery and the Events API item of one GitHub event, for the event
-    // types where the payload identifies the event itself (not just the object it happened to). Empty
-    // otherwise. See "Event ids and duplicates" in docs/ARCHITECTURE.md.
-    static QString dedupeKey(const QString &eventName, const QJsonObject &payload);
-    // The event types dedupeKey() can give a key to; for every other type it is always empty.
-    static QStringList dedupeKeyTypes();
 
     static QString contentHashId(const QString &eventName, const QByteArray &payload);
 

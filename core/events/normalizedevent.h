@@ -32,7 +32,7 @@ struct NormalizedEvent
     QDateTime receivedAt; // when ExeServer received it (UTC)
     QByteArray payload;   // JSON text: a webhook's raw body as signed, or the reshaped Events API item
     // Matches the same GitHub event seen from different sources (webhook vs poller), whose ids differ.
-    // Empty when no sound key exists for the event type (see EventNormalizer::dedupeKey).
+    // Empty when no sound key exists for the event type (see Occurrence::key).
     QString dedupeKey;
     EventSource source = EventSource::Webhook;
 };

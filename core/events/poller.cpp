@@ -19,16 +19,6 @@ Q_LOGGING_CATEGORY(lcPoller, "exeserver.poller", QtInfoMsg)
 
 namespace {
 
-// workflow_run webhooks know three actions; the Actions API has more statuses.
-QString runAction(const QString &status)
-{
-    if (status == QLatin1StringView("completed"))
-        return QStringLiteral("completed");
-    if (status == QLatin1StringView("in_progress"))
-        return QStringLiteral("in_progress");
-    return QStringLiteral("requested"); // queued, requested, waiting, pending
-}
-
 int pollIntervalOf(const GitHubResponse &response, int fallback)
 {
     bool ok = false;
@@ -385,42 +375,17 @@ void Poller::pollRuns(RepoState &state, const std::shared_ptr<Round> &round)
             for (qsizetype i = items.size() - 1; i >= 0; --i) { // oldest first
                 const QJsonObject run = items.at(i).toObject();
                 const qint64 runId = run.value(QLatin1StringView("id")).toInteger();
-                const QString status = run.value(QLatin1StringView("status")).toString();
-                const QString action = runAction(status);
+                NormalizedEvent event = EventNormalizer::fromWorkflowRun(run, repo, self->m_clock->now());
                 const qint64 attempt =
                     std::max<qint64>(1, run.value(QLatin1StringView("run_attempt")).toInteger());
-                const QString key = action + QLatin1Char(':') + QString::number(attempt);
-                active = active || action != QLatin1StringView("completed");
+                const QString key = event.action + QLatin1Char(':') + QString::number(attempt);
+                active = active || event.action != QLatin1StringView("completed");
                 const QString previous = state.runKeys.value(runId);
                 if (previous == key || baseline) {
                     keys.insert(runId, key);
                     continue;
                 }
                 changed = true;
-                QJsonObject repository = run.value(QLatin1StringView("repository")).toObject();
-                if (repository.value(QLatin1StringView("full_name")).toString().isEmpty())
-                    repository.insert(QStringLiteral("full_name"), repo);
-                const QString sender = run.value(QLatin1StringView("actor"))
-                                           .toObject()
-                                           .value(QLatin1StringView("login"))
-                                           .toString();
-                const QJsonObject payload{
-                    {QStringLiteral("action"), action},
-                    {QStringLiteral("workflow_run"), run},
-                    {QStringLiteral("repository"), repository},
-                    {QStringLiteral("sender"), QJsonObject{{QStringLiteral("login"), sender}}}};
-                NormalizedEvent event;
-                event.id = QStringLiteral("poll:workflow_run:%1:%2:%3").arg(runId).arg(action).arg(attempt);
-                event.name = QStringLiteral("workflow_run");
-                event.action = action;
-                event.repository = repository.value(QLatin1StringView("full_name")).toString();
-                event.sender = sender;
-                event.occurredAt =
-                    QDateTime::fromString(run.value(QLatin1StringView("updated_at")).toString(), Qt::ISODate)
-                        .toUTC();
-                event.receivedAt = self->m_clock->now();
-                event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-                event.source = EventSource::EventsApi;
                 if (self->store(event, *round))
                     keys.insert(runId, key);
                 else if (!previous.isEmpty())

@@ -166,6 +166,12 @@ Status AutomationHost::start()
         connect(d->triggers.get(), &TriggerRuntime::notification, this, &AutomationHost::notification);
         connect(&d->triggers->engine(), &TriggerEngine::actionFinished, this,
                 &AutomationHost::actionFinished);
+        connect(&d->triggers->engine(), &TriggerEngine::claimDecided, this,
+                [this](const QString &eventId, const ProcessReport &report) {
+                    Q_EMIT claimDecided(eventId, report);
+                    for (const QString &error : report.errors)
+                        Q_EMIT errorRaised(QStringLiteral("Trigger not run for %1: %2").arg(eventId, error));
+                });
         const Result<ResumeReport> resumed = d->triggers->engine().resume();
         if (resumed)
             m_resumed = *resumed;

@@ -104,6 +104,8 @@ Q_SIGNALS:
     // For every stored event the triggers decided about (received, polled, or left undecided by a crash).
     void eventProcessed(const QString &eventId, const exeserver::ProcessReport &report);
     void processingFailed(const QString &message);
+    // Team mode: a trigger eventProcessed listed as `claiming` was decided (TriggerEngine::claimDecided).
+    void claimDecided(const QString &eventId, const exeserver::ProcessReport &report);
     void actionFinished(const QString &actionId, exeserver::ActionKind kind, const QString &target,
                         exeserver::ActionStatus status, const QString &detail);
     void notification(const exeserver::TriggerNotification &notification);

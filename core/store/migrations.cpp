@@ -1,7 +1,7 @@
 #include "store/migrations.h"
 
 #include "config/logging.h"
-#include "events/eventnormalizer.h"
+#include "events/occurrence.h"
 #include "store/payloadcodec.h"
 #include "store/searchtext.h"
 
@@ -228,18 +228,11 @@ Status step5(QSqlDatabase &db)
                    });
 }
 
-// The secondary dedupe key of each event that has one (see EventNormalizer::dedupeKey), so an event seen
-// by the webhook and by the poller is stored once across restarts too. Its own small table rather than a
-// column with a unique index: most events have no key and would pay for the index on every insert.
-// Keys are backfilled for the events the Events API could still return (it goes back 90 days at most).
-Status step6(QSqlDatabase &db)
+// Stores the occurrence key (Occurrence::key) of every event of `types` the Events API could still return
+// (it goes back 90 days at most), so an event stored before its type had a key is still matched by the
+// copy another source brings later.
+Status backfillKeys(QSqlDatabase &db, const QStringList &types)
 {
-    Status created = run(db, {QStringLiteral(R"(CREATE TABLE event_keys (
-            key TEXT PRIMARY KEY,
-            event_id TEXT NOT NULL) WITHOUT ROWID)")});
-    if (!created)
-        return created;
-    const QStringList types = EventNormalizer::dedupeKeyTypes();
     QSqlQuery select(db);
     select.setForwardOnly(true);
     select.prepare(
@@ -258,7 +251,7 @@ Status step6(QSqlDatabase &db)
         if (!json)
             continue;
         const QString key =
-            EventNormalizer::dedupeKey(select.value(1).toString(), QJsonDocument::fromJson(*json).object());
+            Occurrence::key(select.value(1).toString(), QJsonDocument::fromJson(*json).object());
         if (key.isEmpty())
             continue;
         insert.bindValue(0, key);
@@ -267,6 +260,19 @@ Status step6(QSqlDatabase &db)
             return Error{QStringLiteral("migration"), insert.lastError().text()};
     }
     return success();
+}
+
+// The secondary dedupe key of each event that has one (see Occurrence::key), so an event seen by the
+// webhook and by the poller is stored once across restarts too. Its own small table rather than a column
+// with a unique index: most events have no key and would pay for the index on every insert.
+Status step6(QSqlDatabase &db)
+{
+    Status created = run(db, {QStringLiteral(R"(CREATE TABLE event_keys (
+            key TEXT PRIMARY KEY,
+            event_id TEXT NOT NULL) WITHOUT ROWID)")});
+    if (!created)
+        return created;
+    return backfillKeys(db, Occurrence::keyedTypes());
 }
 
 // Full-text indexing leaves the ingest transaction: rows are stored with their search text and indexed
@@ -322,8 +328,15 @@ Status step8(QSqlDatabase &db)
     return run(db, {QStringLiteral("DROP TRIGGER IF EXISTS events_to_outbox")});
 }
 
-const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4,
-                                                        step5, step6, step7, step8};
+// workflow_run got an occurrence key (run, attempt, action), equal for the webhook and the poller's event.
+// The other types' key formats are unchanged, so their stored keys stay valid.
+Status step9(QSqlDatabase &db)
+{
+    return backfillKeys(db, {QStringLiteral("workflow_run")});
+}
+
+const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5,
+                                                        step6, step7, step8, step9};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

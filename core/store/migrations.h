@@ -17,7 +17,8 @@ namespace exeserver::migrations {
 //   6  event_keys: the secondary dedupe key of each event that has one (backfilled for 90 days)
 //   7  events_fts filled after ingest, below store_state.fts_indexed_through (EventStore::indexFullText)
 //   8  no events_to_outbox trigger: EventStore::addEvents enqueues a batch's events itself
-constexpr int kLatest = 8;
+//   9  event_keys backfilled for workflow_run, which got an occurrence key (Occurrence::key)
+constexpr int kLatest = 9;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database

@@ -1,6 +1,7 @@
 #include "triggers/triggerengine.h"
 
 #include "config/logging.h"
+#include "events/occurrence.h"
 #include "github/githubclient.h"
 #include "store/eventstore.h"
 #include "triggers/codefilerunner.h"
@@ -15,6 +16,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSet>
 
 #include <algorithm>
@@ -152,6 +154,7 @@ struct TriggerEngine::Firing
     QList<Step> steps;
     qsizetype next = 0;
     bool failed = false;
+    bool fromDeferred = false; // replaces the pair's "deferred" decision (a debounce that ran out)
 };
 
 void TriggerEngine::setGitHub(GitHubClient *github, const QString &token)
@@ -282,47 +285,97 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, c
 Status TriggerEngine::fire(const Trigger &trigger, const EventContext &event, ProcessReport &report,
                            bool fromDeferred)
 {
+    const std::shared_ptr<Firing> firing = prepareFiring(trigger, event);
+    firing->fromDeferred = fromDeferred;
+    if (!m_options.claims)
+        return commitFiring(firing, report);
+    claim(firing);
+    report.claiming.append(trigger.name);
+    return success();
+}
+
+std::shared_ptr<TriggerEngine::Firing> TriggerEngine::prepareFiring(const Trigger &trigger,
+                                                                    const EventContext &event) const
+{
     auto firing = std::make_shared<Firing>();
     firing->triggerName = trigger.name;
     firing->event = event;
     const MatchResult match = TriggerMatcher::evaluate(trigger, event, {false, true});
     firing->context = TemplateEngine::context(event, trigger.name, match.command);
     renderSteps(*firing, trigger);
+    return firing;
+}
+
+// The local decision: the decision row and the queued actions in one transaction, then the actions run.
+Status TriggerEngine::commitFiring(const std::shared_ptr<Firing> &firing, ProcessReport &report)
+{
+    const QString &eventId = firing->event.id;
+    const QString &name = firing->triggerName;
     QList<ActionRequest> requests;
     for (const Step &step : std::as_const(firing->steps))
-        requests.append({step.kind, step.target, event.id, trigger.name, false});
-
-    if (m_options.claims) {
-        const Result<bool> claimed = m_options.claims->claim(event.id, trigger.name);
-        if (!claimed)
-            return claimed.error();
-        if (!*claimed) {
-            const QString decision = QStringLiteral("claimed by another instance");
-            (void)(fromDeferred ? m_store.settleDeferred(event.id, trigger.name, decision)
-                                : m_store.recordFiring(event.id, trigger.name, decision));
-            report.alreadyDecided.append(trigger.name);
-            return success();
-        }
-    }
+        requests.append({step.kind, step.target, eventId, name, false});
     const Result<std::optional<QStringList>> ids = m_store.recordFiringWithActions(
-        event.id, trigger.name, QStringLiteral("fired"), requests, fromDeferred);
+        eventId, name, QStringLiteral("fired"), requests, firing->fromDeferred);
     if (!ids)
         return ids.error();
     if (!ids->has_value()) {
-        report.alreadyDecided.append(trigger.name);
+        report.alreadyDecided.append(name);
         return success();
     }
     for (qsizetype i = 0; i < firing->steps.size(); ++i)
         firing->steps[i].actionId = (**ids).value(i);
-    report.fired.append(trigger.name);
+    report.fired.append(name);
     report.actionIds.append(**ids);
-    qCInfo(lcTriggers) << "trigger" << trigger.name << "fired for event" << event.id << "with"
-                       << firing->steps.size() << "actions";
+    qCInfo(lcTriggers) << "trigger" << name << "fired for event" << eventId << "with" << firing->steps.size()
+                       << "actions";
     if (firing->steps.isEmpty())
         return success();
     settle(int(firing->steps.size()));
     QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
     return success();
+}
+
+// Team mode: the occurrence is claimed in the team database before anything is recorded here, so a crash
+// between the two loses the firing rather than doubling it. The answer arrives later; the busy count
+// covers the wait, so `events ingest` and `serve` do not exit before it.
+void TriggerEngine::claim(const std::shared_ptr<Firing> &firing)
+{
+    const EventContext &event = firing->event;
+    const ClaimRequest request{Occurrence::claimKey(event.type, event.payload, event.id), firing->triggerName,
+                               event.id};
+    ++m_claiming;
+    settle(1);
+    QPointer<TriggerEngine> self(this);
+    m_options.claims->claim(request, [self, firing](const Result<bool> &claimed) {
+        if (self)
+            self->onClaimed(firing, claimed);
+    });
+}
+
+void TriggerEngine::onClaimed(const std::shared_ptr<Firing> &firing, const Result<bool> &claimed)
+{
+    const QString &eventId = firing->event.id;
+    const QString &name = firing->triggerName;
+    ProcessReport report;
+    Status decided = success();
+    if (!claimed) {
+        decided = claimed.error(); // nothing recorded: a replay of the event can still fire it
+    } else if (!*claimed) {
+        const QString decision = QStringLiteral("claimed by another instance");
+        (void)(firing->fromDeferred ? m_store.settleDeferred(eventId, name, decision)
+                                    : m_store.recordFiring(eventId, name, decision));
+        report.alreadyDecided.append(name);
+    } else {
+        decided = commitFiring(firing, report);
+    }
+    if (!decided) {
+        qCWarning(lcTriggers) << "trigger" << name << "not decided for" << eventId << ":"
+                              << decided.error().message;
+        report.errors.append(QStringLiteral("%1: %2").arg(name, decided.error().message));
+    }
+    --m_claiming;
+    Q_EMIT claimDecided(eventId, report);
+    settle(-1);
 }
 
 void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
@@ -577,7 +630,7 @@ void TriggerEngine::renderSteps(Firing &firing, const Trigger &trigger)
 
 // The firing of a stored (trigger, event) pair, rendered again from the trigger's current definition
 // (rendering is deterministic for one event), for a retry or a resume.
-Result<std::shared_ptr<TriggerEngine::Firing>> TriggerEngine::prepareFiring(const QString &triggerId,
+Result<std::shared_ptr<TriggerEngine::Firing>> TriggerEngine::reloadFiring(const QString &triggerId,
                                                                             const QString &eventId)
 {
     const Result<QList<Trigger>> all = triggers();
@@ -619,7 +672,7 @@ Result<QString> TriggerEngine::retry(const QString &actionId)
     if (!isFinished(record.status))
         return Error{QStringLiteral("busy"),
                      QStringLiteral("Action %1 is still %2.").arg(record.id, toString(record.status))};
-    const Result<std::shared_ptr<Firing>> prepared = prepareFiring(record.triggerId, record.eventId);
+    const Result<std::shared_ptr<Firing>> prepared = reloadFiring(record.triggerId, record.eventId);
     if (!prepared)
         return prepared.error();
     const std::shared_ptr<Firing> &firing = *prepared;
@@ -752,7 +805,7 @@ void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeRepor
     };
     if (first.triggerId.isEmpty() || first.eventId.isEmpty())
         return giveUp(QStringLiteral("it was not started by a trigger"));
-    const Result<std::shared_ptr<Firing>> prepared = prepareFiring(first.triggerId, first.eventId);
+    const Result<std::shared_ptr<Firing>> prepared = reloadFiring(first.triggerId, first.eventId);
     if (!prepared)
         return giveUp(prepared.error().message);
     const std::shared_ptr<Firing> &firing = *prepared;

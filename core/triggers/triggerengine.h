@@ -45,6 +45,7 @@ struct ProcessReport
     QStringList suppressed;     // matched, refused by the rate guard
     QStringList actionIds;      // the queued actions, in order
     QStringList errors;         // triggers that could not be decided (team database unreachable, ...)
+    QStringList claiming;       // team mode: waiting for the team's claim; decided later (claimDecided)
 };
 
 // One stored event that decidePending() went through, and what it decided.
@@ -67,8 +68,9 @@ struct ResumeReport
 
 // Ties stored events to triggers and runs their actions exactly once: parse the payload once, match every
 // enabled trigger from the store, write the (event, trigger) decision and its queued actions in one
-// transaction (team mode: claim the pair in the shared PostgreSQL first), then run each firing's actions in
-// order through the action log (queued → running → success/failure; after a failure the rest are skipped).
+// transaction (team mode: first claim the occurrence and trigger in the team database, asynchronously),
+// then run each firing's actions in order through the action log (queued → running → success/failure;
+// after a failure the rest are skipped).
 // A restart marks what was running `interrupted` and never runs it again; retry() does, on request.
 class TriggerEngine : public QObject
 {
@@ -117,8 +119,9 @@ public:
     // actions fail as without a token) and pass this token to code files that opt in.
     void setGitHub(GitHubClient *github, const QString &token);
 
-    // Actions queued or running in this engine, and debounced events waiting.
+    // Actions queued or running in this engine and team claims waiting for an answer (`idle` when none).
     int busyCount() const { return m_busy; }
+    int claimingCount() const { return m_claiming; }
     int deferredCount() const { return m_gate.pendingCount(); }
 
     // The enabled and disabled triggers of the store, compiled (cached until a definition changes).
@@ -129,6 +132,9 @@ Q_SIGNALS:
     void actionFinished(const QString &actionId, exeserver::ActionKind kind, const QString &target,
                         exeserver::ActionStatus status, const QString &detail);
     void idle(); // nothing queued or running any more
+    // A team claim process() sent has been answered: `report` holds that one trigger's decision (fired
+    // with its action ids, alreadyDecided when another instance had it, or an error: undecided).
+    void claimDecided(const QString &eventId, const exeserver::ProcessReport &report);
 
 private:
     struct Step;
@@ -139,7 +145,11 @@ private:
                 bool fromDeferred = false);
     static void renderSteps(Firing &firing, const Trigger &trigger);
     static ActionOutcome codefileOutcome(const CodefileResult &result);
-    Result<std::shared_ptr<Firing>> prepareFiring(const QString &triggerId, const QString &eventId);
+    std::shared_ptr<Firing> prepareFiring(const Trigger &trigger, const EventContext &event) const;
+    Status commitFiring(const std::shared_ptr<Firing> &firing, ProcessReport &report);
+    void claim(const std::shared_ptr<Firing> &firing);
+    void onClaimed(const std::shared_ptr<Firing> &firing, const Result<bool> &claimed);
+    Result<std::shared_ptr<Firing>> reloadFiring(const QString &triggerId, const QString &eventId);
     void resumeFiring(const QList<ActionRecord> &records, ResumeReport &report);
     void restoreDeferred(ResumeReport &report);
     void removeFinishedRunFiles();
@@ -177,6 +187,7 @@ private:
     QHash<QString, Cached> m_cache; // by trigger id
     QHash<quint64, std::function<void(const CodefileResult &)>> m_codefileWaiters;
     int m_busy = 0;
+    int m_claiming = 0;
 };
 
 // How a trigger is kept in the store's triggers table: id = name, definition = the file format's JSON.

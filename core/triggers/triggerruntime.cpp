@@ -5,7 +5,6 @@
 #include "github/githubclient.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
-#include "sync/postgrestarget.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
 #include "triggers/triggerclaims.h"
@@ -46,19 +45,13 @@ TriggerRuntime::TriggerRuntime(Settings &settings, EventStore &store, QNetworkAc
         createGitHub();
     d->runner = std::make_unique<CodefileRunner>();
     d->presets = std::make_unique<PresetStore>(settings.dataDir());
-    const QString databaseUrl = settings.get(setting::DatabaseUrl);
-    if (!databaseUrl.isEmpty()) {
-        const Result<PostgresAddress> address = PostgresAddress::fromUrl(databaseUrl);
-        if (!address) {
-            Error error = address.error();
-            error.message = SecretRedactor::redact(error.message);
-            m_status = error;
-        } else {
-            d->claims = std::make_unique<TriggerClaims>(
-                *address, QSysInfo::machineHostName() + QLatin1Char(':') +
-                              QUuid::createUuid().toString(QUuid::WithoutBraces));
-        }
-    }
+    QString problem;
+    d->claims = TriggerClaims::fromSettings(settings, network,
+                                            QSysInfo::machineHostName() + QLatin1Char(':') +
+                                                QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                            &problem);
+    if (!problem.isEmpty())
+        m_status = Error{QStringLiteral("invalid"), SecretRedactor::redact(problem)};
     TriggerEngine::Options options;
     options.dataDir = settings.dataDir();
     options.token = token;

@@ -16,8 +16,9 @@ class Settings;
 
 // The trigger engine as every entry point runs it (`events ingest`, `actions retry`, `serve`, the desktop
 // app): a GitHub client with the store's ETag cache when a token is configured, the code file runner, the
-// user's presets, team-mode claims when EXESERVER_DATABASE_URL is set. Notifications become a signal; what
-// to do with them (a line on stdout, a tray message) is the entry point's business.
+// user's presets, team-mode claims when a team database is configured (TriggerClaims::fromSettings).
+// Notifications become a signal; what to do with them (a line on stdout, a tray message) is the entry point's
+// business.
 class TriggerRuntime : public QObject
 {
     Q_OBJECT

@@ -41,6 +41,24 @@ create index if not exists exeserver_actions_requested_idx on public.exeserver_a
 create index if not exists exeserver_actions_status_idx on public.exeserver_actions (status);
 create index if not exists exeserver_actions_event_idx on public.exeserver_actions (event_id);
 
+-- Team mode: before a desk fires trigger T for a GitHub occurrence it inserts (occurrence, T) here; the
+-- first insert wins and fires, every other desk gets the primary-key conflict (PostgREST: HTTP 409) and
+-- leaves the occurrence alone. `occurrence` is the same for the webhook delivery, the Events API item and
+-- the poller's workflow_run of one occurrence (core/events/occurrence.cpp), or "id:<event id>" for an
+-- event type without such a key. Claims are only ever inserted: never updated or deleted through the API.
+-- (ExeServer before this table claimed by event id in `trigger_claims`; that table is no longer used and
+-- may be dropped once every desk runs the new version. Desks of both versions do not see each other's
+-- claims.)
+create table if not exists public.exeserver_trigger_claims (
+    occurrence  text not null,                -- Occurrence::claimKey
+    trigger_id  text not null,
+    event_id    text not null,                -- the claiming desk's event id, for people reading the table
+    owner       text not null,                -- host:uuid of the claiming process
+    claimed_at  timestamptz not null default now(),
+    primary key (occurrence, trigger_id)
+);
+create index if not exists exeserver_trigger_claims_claimed_idx on public.exeserver_trigger_claims (claimed_at);
+
 -- Row-level security. Supabase exposes every public table through its REST API, so RLS must be on.
 -- On plain PostgreSQL the `anon` role does not exist; create it so the same policies apply.
 do $$
@@ -53,8 +71,11 @@ $$;
 
 alter table public.exeserver_events enable row level security;
 alter table public.exeserver_actions enable row level security;
+alter table public.exeserver_trigger_claims enable row level security;
 
 grant select, insert, update on public.exeserver_events, public.exeserver_actions to anon;
+-- A claim is a plain insert (no upsert, which would need update and would turn a conflict into a win).
+grant select, insert on public.exeserver_trigger_claims to anon;
 
 -- EXAMPLE policy: anyone holding the anon key may read and upsert (insert + update) ExeServer rows, and
 -- nobody may delete them through the API. This suits a private project whose anon key is a team secret.
@@ -72,3 +93,8 @@ drop policy if exists exeserver_actions_anon_insert on public.exeserver_actions;
 create policy exeserver_actions_anon_insert on public.exeserver_actions for insert to anon with check (true);
 drop policy if exists exeserver_actions_anon_update on public.exeserver_actions;
 create policy exeserver_actions_anon_update on public.exeserver_actions for update to anon using (true) with check (true);
+
+drop policy if exists exeserver_trigger_claims_anon_read on public.exeserver_trigger_claims;
+create policy exeserver_trigger_claims_anon_read on public.exeserver_trigger_claims for select to anon using (true);
+drop policy if exists exeserver_trigger_claims_anon_insert on public.exeserver_trigger_claims;
+create policy exeserver_trigger_claims_anon_insert on public.exeserver_trigger_claims for insert to anon with check (true);

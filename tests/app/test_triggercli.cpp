@@ -1,6 +1,7 @@
 // exeserver-cli's trigger commands end to end: the real binary, a temporary data dir, the fake GitHub.
 #include "catch.h"
 #include "fakegithubserver.h"
+#include "fakepostgrest.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -32,6 +34,8 @@ struct CliHarness
 {
     FakeGitHubServer server;
     QTemporaryDir dir;
+    QString dataDir = QStringLiteral("data");
+    QProcessEnvironment extraEnv; // added to every run's environment
 
     CliHarness() { REQUIRE(server.start()); }
 
@@ -45,9 +49,10 @@ struct CliHarness
         env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
         env.insert(QStringLiteral("GITHUB_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
         env.insert(QStringLiteral("MARKS"), path(QStringLiteral("marks")));
+        env.insert(extraEnv);
         process.setProcessEnvironment(env);
-        arguments = QStringList{QStringLiteral("--data-dir"), path(QStringLiteral("data")),
-                                QStringLiteral("--api-url"), server.baseUrl().toString()} +
+        arguments = QStringList{QStringLiteral("--data-dir"), path(dataDir), QStringLiteral("--api-url"),
+                                server.baseUrl().toString()} +
                     arguments;
         process.setProgram(QStringLiteral(EXESERVER_CLI_PATH));
         process.setArguments(arguments);
@@ -425,7 +430,12 @@ triggers:
     }
     QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
     REQUIRE(source.open(QIODevice::ReadOnly));
-    const QByteArray body = source.readAll();
+    // A pull request no earlier run has claimed in the team database (claims are per occurrence).
+    QJsonObject payload = QJsonDocument::fromJson(source.readAll()).object();
+    QJsonObject pr = payload.value(QLatin1String("pull_request")).toObject();
+    pr.insert(QStringLiteral("id"), QDateTime::currentMSecsSinceEpoch());
+    payload.insert(QStringLiteral("pull_request"), pr);
+    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     const QByteArray delivery = "team-" + QUuid::createUuid().toByteArray(QUuid::Id128);
 
     Server a;
@@ -446,6 +456,36 @@ triggers:
     a.stop();
     CHECK(a.out.count(QLatin1String("trigger mark fired")) == 1);
     CHECK(h.marks() == 1);
+}
+
+TEST_CASE("CLI: serve stopped while a team claim is in flight waits for its answer", "[cli][triggers][serve]")
+{
+    // A team database that accepts the connection and never answers: the claim ends at connect_timeout.
+    QTcpServer silent;
+    REQUIRE(silent.listen(QHostAddress::LocalHost));
+    CliHarness h;
+    h.write(QStringLiteral("t.yml"), R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "noted"}}]
+)");
+    REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    QFile source(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/pull_request.opened.json"));
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    Server server;
+    server.start(
+        h, h.path(QStringLiteral("data")),
+        QStringLiteral("postgresql://nobody@127.0.0.1:%1/none?connect_timeout=2").arg(silent.serverPort()));
+    QNetworkAccessManager network;
+    CHECK(post(network, server.url, "claim-in-flight", source.readAll()) == 202);
+    REQUIRE(server.waitFor(QStringLiteral("event pull_request opened")));
+    server.stop(); // SIGTERM while the claim waits on the silent server
+    const QString err = QString::fromUtf8(server.process.readAllStandardError());
+    INFO(err.toStdString());
+    CHECK(err.contains(
+        QLatin1String("Trigger not run for claim-in-flight: note: Cannot reach the team database")));
+    CHECK(server.out.contains(QLatin1String("Stopped (")));
 }
 
 namespace {
@@ -613,4 +653,41 @@ triggers:
     CHECK(lines[3] == QStringLiteral("x\"; touch pwned; echo \"$(id)`id`"));
     CHECK_FALSE(QFile::exists(QDir(h.path(QStringLiteral("data"))).filePath(QStringLiteral("pwned"))));
     CHECK_FALSE(QFile::exists(QDir::current().filePath(QStringLiteral("pwned"))));
+}
+
+TEST_CASE("CLI: events ingest waits for its Supabase claim, and a second desk's copy of the occurrence "
+          "fires nothing",
+          "[cli][triggers][supabase]")
+{
+    CliHarness h;
+    FakePostgrest supabase(QStringLiteral("anon-key"));
+    h.extraEnv.insert(QStringLiteral("SUPABASE_URL"), supabase.url());
+    h.extraEnv.insert(QStringLiteral("SUPABASE_ANON_KEY"), QStringLiteral("anon-key"));
+    h.write(QStringLiteral("t.yml"), R"(
+triggers:
+  - name: note
+    event: pull_request
+    run: [{notify: {title: "noted {{ event.number }}"}}]
+)");
+    const QString payload = h.payload();
+    const QStringList ingest{
+        QStringLiteral("events"),  QStringLiteral("ingest"),       payload,
+        QStringLiteral("--event"), QStringLiteral("pull_request"), QStringLiteral("--delivery")};
+    for (const char *desk : {"data", "data-b"}) {
+        h.dataDir = QString::fromLatin1(desk);
+        REQUIRE(h.run(args({"triggers", "import"}) << h.path(QStringLiteral("t.yml"))).exitCode == 0);
+    }
+    h.dataDir = QStringLiteral("data");
+    const CliRun first = h.run(ingest + QStringList{QStringLiteral("delivery-1")});
+    INFO(first.err.toStdString());
+    CHECK(first.exitCode == 0);
+    CHECK(first.out.contains(QLatin1String("trigger note fired")));
+    CHECK(first.out.contains(QLatin1String("notify: noted 2")));
+    // Another desk got the same occurrence through another hook (another delivery id).
+    h.dataDir = QStringLiteral("data-b");
+    const CliRun second = h.run(ingest + QStringList{QStringLiteral("delivery-2")});
+    CHECK(second.exitCode == 0);
+    CHECK(second.out.contains(QLatin1String("trigger note already fired")));
+    CHECK_FALSE(second.out.contains(QLatin1String("notify:")));
+    CHECK(supabase.table(QStringLiteral("exeserver_trigger_claims")).size() == 1);
 }

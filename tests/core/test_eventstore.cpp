@@ -2,6 +2,8 @@
 #include "storetestutil.h"
 
 #include "config/secretredactor.h"
+#include "events/eventnormalizer.h"
+#include "events/storeeventsink.h"
 #include "store/eventstore.h"
 #include "store/migrations.h"
 #include "store/outbox.h"
@@ -238,6 +240,41 @@ TEST_CASE("EventStore: upgrading to event_keys backfills the keys of the last 90
     EventStore upgraded;
     REQUIRE(upgraded.open(dbPath(oldDir)).ok());
     CHECK(*upgraded.addEvent(fromPoll) == true);
+}
+
+TEST_CASE("EventStore: upgrading backfills workflow_run keys, so the poller's copy of a webhook's run is "
+          "not stored again",
+          "[store][migrations][dedupe]")
+{
+    QFile file(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/workflow_run.completed.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray body = file.readAll();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QTemporaryDir dir;
+    {
+        // Version 8 had no key for workflow_run: the webhook's run is stored without one.
+        EventStore old;
+        EventStore::Options options;
+        options.migrateTo = 8;
+        REQUIRE(old.open(dbPath(dir), options).ok());
+        const auto hook =
+            EventNormalizer::fromWebhook(QStringLiteral("workflow_run"), QStringLiteral("guid-1"), body, now);
+        REQUIRE(hook.ok());
+        Event stored = toEvent(*hook);
+        stored.dedupeKey.clear();
+        REQUIRE(*old.addEvent(stored));
+    }
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    QJsonObject run = QJsonDocument::fromJson(body).object().value(QStringLiteral("workflow_run")).toObject();
+    run.insert(QStringLiteral("status"), QStringLiteral("completed"));
+    run.insert(QStringLiteral("repository"), // the example's run names another repository; GitHub's don't
+               QJsonObject{{QStringLiteral("full_name"), QStringLiteral("Codertocat/Hello-World")}});
+    const NormalizedEvent polled =
+        EventNormalizer::fromWorkflowRun(run, QStringLiteral("Codertocat/Hello-World"), now);
+    REQUIRE_FALSE(polled.dedupeKey.isEmpty());
+    CHECK(*store.addEvent(toEvent(polled)) == false);
+    CHECK(*store.eventCount() == 1);
 }
 
 TEST_CASE("EventStore: a large batch is stored in order, or not at all when one payload is bad", "[store]")

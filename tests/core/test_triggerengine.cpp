@@ -2,22 +2,32 @@
 #include "githubtesting.h"
 #include "triggers_testutil.h"
 
+#include "events/eventnormalizer.h"
+#include "events/occurrence.h"
+#include "events/storeeventsink.h"
+#include "fakepostgrest.h"
 #include "store/eventstore.h"
 #include "sync/postgrestarget.h"
 #include "triggers/codefilerunner.h"
+#include "triggers/postgresclaims.h"
+#include "triggers/postgrestclaims.h"
 #include "triggers/presetstore.h"
-#include "triggers/triggerclaims.h"
 #include "triggers/triggerengine.h"
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUuid>
 
 using namespace exeserver;
@@ -51,6 +61,7 @@ struct EngineHarness
     CodefileRunner runner;
     PresetStore presets;
     QList<TriggerNotification> notifications;
+    QList<ProcessReport> decided; // claimDecided, in order
     std::unique_ptr<TriggerEngine> engine;
 
     explicit EngineHarness(GitHubClient *github = nullptr, TriggerClaims *claims = nullptr,
@@ -66,6 +77,28 @@ struct EngineHarness
         options.notifier = [this](const TriggerNotification &n) { notifications.append(n); };
         engine =
             std::make_unique<TriggerEngine>(store, github, runner, presets, SystemClock::instance(), options);
+        QObject::connect(engine.get(), &TriggerEngine::claimDecided, engine.get(),
+                         [this](const QString &, const ProcessReport &report) { decided.append(report); });
+    }
+
+    // process() and, in team mode, the answers of its claims, as one report.
+    ProcessReport ingestAndDecide(const Event &event)
+    {
+        ProcessReport report = ingest(event);
+        return withClaims(report);
+    }
+
+    ProcessReport withClaims(ProcessReport report)
+    {
+        REQUIRE(QTest::qWaitFor([this]() { return engine->claimingCount() == 0; }, kWaitMs));
+        for (const ProcessReport &late : std::as_const(decided)) {
+            report.fired += late.fired;
+            report.alreadyDecided += late.alreadyDecided;
+            report.errors += late.errors;
+            report.actionIds += late.actionIds;
+        }
+        decided.clear();
+        return report;
     }
 
     void addTriggers(const char *yaml)
@@ -107,6 +140,22 @@ struct EngineHarness
         return path;
     }
 };
+
+// The real PostgreSQL of scripts/test (EXESERVER_TEST_PG_URL); nullopt (and a warning) without one.
+std::optional<PostgresAddress> testDatabase()
+{
+    const QString url = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
+    if (url.isEmpty()) {
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            FAIL("EXESERVER_TEST_PG_URL is not set: run the tests through scripts/test, which starts "
+                 "PostgreSQL");
+        WARN("EXESERVER_TEST_PG_URL is not set; skipping a team-mode claim test (scripts/test sets it)");
+        return std::nullopt;
+    }
+    const Result<PostgresAddress> address = PostgresAddress::fromUrl(url);
+    REQUIRE(address.ok());
+    return *address;
+}
 
 QJsonObject pullRequestOn(const QString &repo, int number)
 {
@@ -678,18 +727,11 @@ triggers:
 
 TEST_CASE("Engine: two engines on one PostgreSQL fire once", "[engine][postgres]")
 {
-    const QString url = qEnvironmentVariable("EXESERVER_TEST_PG_URL");
-    if (url.isEmpty()) {
-        if (qEnvironmentVariable("CI") == QLatin1String("true"))
-            FAIL("EXESERVER_TEST_PG_URL is not set: run the tests through scripts/test, which starts "
-                 "PostgreSQL");
-        WARN("EXESERVER_TEST_PG_URL is not set; skipping the team-mode claim test (scripts/test sets it)");
+    const std::optional<PostgresAddress> address = testDatabase();
+    if (!address)
         return;
-    }
-    const Result<PostgresAddress> address = PostgresAddress::fromUrl(url);
-    REQUIRE(address.ok());
-    TriggerClaims claimsA(*address, QStringLiteral("a"));
-    TriggerClaims claimsB(*address, QStringLiteral("b"));
+    PostgresClaims claimsA(*address, QStringLiteral("a"));
+    PostgresClaims claimsB(*address, QStringLiteral("b"));
     EngineHarness a(nullptr, &claimsA);
     EngineHarness b(nullptr, &claimsB); // its own SQLite file: only PostgreSQL is shared
     const char *yaml = R"(
@@ -700,11 +742,15 @@ triggers:
 )";
     a.addTriggers(yaml);
     b.addTriggers(yaml);
+    // A pull request no earlier run of the test has claimed.
+    QJsonObject payload = webhookPayload("pull_request.opened.json");
+    QJsonObject pr = payload.value(QLatin1String("pull_request")).toObject();
+    pr.insert(QStringLiteral("id"), QDateTime::currentMSecsSinceEpoch());
+    payload.insert(QStringLiteral("pull_request"), pr);
     const QString id = QStringLiteral("team-") + QUuid::createUuid().toString(QUuid::Id128);
-    const Event event =
-        storedEvent(id, QStringLiteral("pull_request"), webhookPayload("pull_request.opened.json"));
-    const ProcessReport first = a.ingest(event);
-    const ProcessReport second = b.ingest(event);
+    const Event event = storedEvent(id, QStringLiteral("pull_request"), payload);
+    const ProcessReport first = a.ingestAndDecide(event);
+    const ProcessReport second = b.ingestAndDecide(event);
     a.waitIdle();
     b.waitIdle();
     CHECK(first.fired.size() + second.fired.size() == 1);
@@ -750,7 +796,7 @@ TEST_CASE("Engine: an unreachable team database leaves the trigger undecided and
     const Result<PostgresAddress> address =
         PostgresAddress::fromUrl(QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
     REQUIRE(address.ok());
-    TriggerClaims claims(*address, QStringLiteral("a"));
+    PostgresClaims claims(*address, QStringLiteral("a"));
     EngineHarness h(nullptr, &claims);
     h.addTriggers(R"(
 triggers:
@@ -760,10 +806,242 @@ triggers:
 )");
     const Event event = storedEvent(QStringLiteral("d-nodb"), QStringLiteral("pull_request"),
                                     webhookPayload("pull_request.opened.json"));
-    const ProcessReport report = h.ingest(event);
+    const ProcessReport report = h.ingestAndDecide(event);
     CHECK(report.fired.isEmpty());
     REQUIRE(report.errors.size() == 1);
     CHECK(report.errors[0].contains(QLatin1String("team database")));
     // Nothing recorded: once the database is back, the event can still fire.
     CHECK(h.store.recordFiring(event.id, QStringLiteral("team"), QStringLiteral("probe")).value());
+}
+
+namespace {
+
+const char *const kTeamTriggers = R"(
+triggers:
+  - name: on-push
+    event: push
+    run: [{notify: {title: "push {{ event.after }}"}}]
+  - name: on-run
+    event: workflow_run
+    actions: [completed]
+    run: [{notify: {title: "run {{ event.workflow_run.id }}"}}]
+)";
+
+QString randomSha()
+{
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QUuid::createUuid().toByteArray(), QCryptographicHash::Sha1).toHex());
+}
+
+// One push no earlier run of the test has claimed, as its webhook delivery and as the Events API item the
+// poller reads for it.
+QPair<Event, Event> pushFromBothSources()
+{
+    QJsonObject payload = webhookPayload("push.json");
+    payload.insert(QStringLiteral("ref"), QStringLiteral("refs/heads/main"));
+    payload.insert(QStringLiteral("before"), randomSha());
+    payload.insert(QStringLiteral("after"), randomSha());
+    const auto hook = EventNormalizer::fromWebhook(QStringLiteral("push"), QUuid::createUuid().toString(),
+                                                   QJsonDocument(payload).toJson(QJsonDocument::Compact),
+                                                   QDateTime::currentDateTimeUtc());
+    REQUIRE(hook.ok());
+    const QJsonObject repository = payload.value(QLatin1String("repository")).toObject();
+    const QJsonObject item{
+        {QStringLiteral("id"), QString::number(QDateTime::currentMSecsSinceEpoch())},
+        {QStringLiteral("type"), QStringLiteral("PushEvent")},
+        {QStringLiteral("actor"), payload.value(QLatin1String("sender"))},
+        {QStringLiteral("repo"),
+         QJsonObject{{QStringLiteral("id"), repository.value(QLatin1String("id"))},
+                     {QStringLiteral("name"), repository.value(QLatin1String("full_name"))}}},
+        {QStringLiteral("payload"),
+         QJsonObject{{QStringLiteral("push_id"), 1},
+                     {QStringLiteral("ref"), payload.value(QLatin1String("ref"))},
+                     {QStringLiteral("head"), payload.value(QLatin1String("after"))},
+                     {QStringLiteral("before"), payload.value(QLatin1String("before"))}}},
+        {QStringLiteral("created_at"), QStringLiteral("2025-11-20T08:15:30Z")}};
+    const auto polled = EventNormalizer::fromEventsApi(item, QDateTime::currentDateTimeUtc());
+    REQUIRE(polled.ok());
+    REQUIRE(hook->id != polled->id);
+    return {toEvent(*hook), toEvent(*polled)};
+}
+
+// One completed workflow run, as its webhook delivery and as the poller builds it from the Actions API.
+QPair<Event, Event> runFromBothSources()
+{
+    QJsonObject payload = webhookPayload("workflow_run.completed.json");
+    QJsonObject run = payload.value(QLatin1String("workflow_run")).toObject();
+    run.insert(QStringLiteral("id"), QDateTime::currentMSecsSinceEpoch());
+    run.insert(QStringLiteral("status"), QStringLiteral("completed"));
+    run.insert(QStringLiteral("repository"), payload.value(QLatin1String("repository")));
+    payload.insert(QStringLiteral("workflow_run"), run);
+    const auto hook = EventNormalizer::fromWebhook(
+        QStringLiteral("workflow_run"), QUuid::createUuid().toString(),
+        QJsonDocument(payload).toJson(QJsonDocument::Compact), QDateTime::currentDateTimeUtc());
+    REQUIRE(hook.ok());
+    const NormalizedEvent polled =
+        EventNormalizer::fromWorkflowRun(run, QString(), QDateTime::currentDateTimeUtc());
+    REQUIRE(hook->id != polled.id);
+    return {toEvent(*hook), toEvent(polled)};
+}
+
+// Two desks with their own stores, one fed by webhooks and one by polling, both sending their claims
+// before either answer arrives: each occurrence fires on exactly one of them.
+void checkTwoDesksFireOnce(TriggerClaims &claimsA, TriggerClaims &claimsB)
+{
+    EngineHarness webhookDesk(nullptr, &claimsA);
+    EngineHarness pollingDesk(nullptr, &claimsB);
+    webhookDesk.addTriggers(kTeamTriggers);
+    pollingDesk.addTriggers(kTeamTriggers);
+    for (const auto &[hook, polled] : {pushFromBothSources(), runFromBothSources()}) {
+        INFO(hook.type.toStdString());
+        const ProcessReport sentA = webhookDesk.ingest(hook);
+        const ProcessReport sentB = pollingDesk.ingest(polled);
+        CHECK(sentA.claiming.size() == 1);
+        CHECK(sentB.claiming.size() == 1);
+        const ProcessReport a = webhookDesk.withClaims(sentA);
+        const ProcessReport b = pollingDesk.withClaims(sentB);
+        CHECK(a.errors.isEmpty());
+        CHECK(b.errors.isEmpty());
+        CHECK(a.fired.size() + b.fired.size() == 1);
+        CHECK(a.alreadyDecided.size() + b.alreadyDecided.size() == 1);
+        // Replaying its event on either desk fires nothing more.
+        for (EngineHarness *desk : {&webhookDesk, &pollingDesk}) {
+            const QString id = desk == &webhookDesk ? hook.id : polled.id;
+            const ProcessReport again = desk->withClaims(desk->engine->process(id).value());
+            CHECK(again.fired.isEmpty());
+            CHECK(again.alreadyDecided.size() == 1);
+        }
+    }
+    webhookDesk.waitIdle();
+    pollingDesk.waitIdle();
+    CHECK(webhookDesk.notifications.size() + pollingDesk.notifications.size() == 2);
+}
+
+} // namespace
+
+TEST_CASE("Engine: a desk fed by webhooks and one fed by polling fire once per occurrence on PostgreSQL",
+          "[engine][postgres][claims]")
+{
+    const std::optional<PostgresAddress> address = testDatabase();
+    if (!address)
+        return;
+    PostgresClaims claimsA(*address, QStringLiteral("webhook-desk"));
+    PostgresClaims claimsB(*address, QStringLiteral("polling-desk"));
+    checkTwoDesksFireOnce(claimsA, claimsB);
+}
+
+TEST_CASE("Engine: a desk fed by webhooks and one fed by polling fire once per occurrence on Supabase",
+          "[engine][supabase][claims]")
+{
+    test::FakePostgrest supabase(QStringLiteral("anon-key"));
+    QNetworkAccessManager network;
+    PostgrestClaims claimsA(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("a"));
+    PostgrestClaims claimsB(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("b"));
+    checkTwoDesksFireOnce(claimsA, claimsB);
+    // One row per occurrence and trigger; the second insert of each was a 409.
+    CHECK(supabase.table(QStringLiteral("exeserver_trigger_claims")).size() == 2);
+}
+
+TEST_CASE("Engine: Supabase claims — 201 fires, 409 is another desk's, 5xx and silence leave it undecided",
+          "[engine][supabase][claims]")
+{
+    test::FakePostgrest supabase(QStringLiteral("anon-key"));
+    QNetworkAccessManager network;
+    PostgrestClaims claims(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("me"),
+                           1000);
+    EngineHarness h(nullptr, &claims);
+    h.addTriggers(kTeamTriggers);
+    const auto [push, samePushPolled] = pushFromBothSources();
+    const QString key =
+        Occurrence::key(QStringLiteral("push"), QJsonDocument::fromJson(push.payload).object());
+
+    SECTION("201: ours")
+    {
+        const ProcessReport report = h.ingestAndDecide(push);
+        CHECK(report.fired == QStringList{QStringLiteral("on-push")});
+        const QJsonObject row = supabase.table(QStringLiteral("exeserver_trigger_claims"))
+                                    .value(key + QStringLiteral(", on-push"));
+        CHECK(row.value(QLatin1String("event_id")).toString() == push.id);
+        CHECK(row.value(QLatin1String("owner")).toString() == QLatin1String("me"));
+        const HttpRequest &request = supabase.received.last();
+        CHECK(request.path == QLatin1String("/rest/v1/exeserver_trigger_claims"));
+        CHECK_FALSE(request.headers.value("prefer").contains("merge-duplicates"));
+        h.waitIdle();
+    }
+    SECTION("409: another desk's")
+    {
+        supabase.table(QStringLiteral("exeserver_trigger_claims"))
+            .insert(key + QStringLiteral(", on-push"),
+                    QJsonObject{{QStringLiteral("owner"), QStringLiteral("other")}});
+        const ProcessReport report = h.ingestAndDecide(push);
+        CHECK(report.fired.isEmpty());
+        CHECK(report.alreadyDecided == QStringList{QStringLiteral("on-push")});
+        CHECK(report.errors.isEmpty());
+        CHECK(h.notifications.isEmpty());
+    }
+    SECTION("503, then no answer: undecided, nothing recorded")
+    {
+        supabase.failNext = 1;
+        ProcessReport report = h.ingestAndDecide(push);
+        CHECK(report.fired.isEmpty());
+        REQUIRE(report.errors.size() == 1);
+        CHECK(report.errors[0].contains(QLatin1String("503")));
+        CHECK_FALSE(report.errors[0].contains(QLatin1String("anon-key")));
+        supabase.hangNext = 1;
+        report = h.withClaims(h.engine->process(push.id).value());
+        REQUIRE(report.errors.size() == 1);
+        // Still undecided: with the team database back, the event fires.
+        report = h.withClaims(h.engine->process(push.id).value());
+        CHECK(report.fired == QStringList{QStringLiteral("on-push")});
+        h.waitIdle();
+    }
+    SECTION("404: the table is missing, and the message says which script creates it")
+    {
+        supabase.dropTable(QStringLiteral("exeserver_trigger_claims"));
+        std::optional<Result<bool>> answer;
+        claims.claim({key, QStringLiteral("t"), push.id}, [&](Result<bool> claimed) { answer = claimed; });
+        REQUIRE(QTest::qWaitFor([&]() { return answer.has_value(); }, kWaitMs));
+        REQUIRE_FALSE(answer->ok());
+        CHECK(answer->error().message.contains(QLatin1String("packaging/supabase/schema.sql")));
+    }
+}
+
+TEST_CASE("Engine: a claim never blocks the event loop, even against a server that never answers",
+          "[engine][postgres][claims]")
+{
+    // Accepts connections (the kernel completes the handshake) and never says a word, as a PostgreSQL
+    // behind a dead NAT would.
+    QTcpServer silent;
+    REQUIRE(silent.listen(QHostAddress::LocalHost));
+    const Result<PostgresAddress> address = PostgresAddress::fromUrl(
+        QStringLiteral("postgresql://nobody@127.0.0.1:%1/none?connect_timeout=3").arg(silent.serverPort()));
+    REQUIRE(address.ok());
+    PostgresClaims claims(*address, QStringLiteral("a"));
+    EngineHarness h(nullptr, &claims);
+    h.addTriggers(kTeamTriggers);
+    const auto [push, samePushPolled] = pushFromBothSources();
+    const auto [run, sameRunPolled] = runFromBothSources();
+    REQUIRE(h.store.addEvent(push).ok());
+    REQUIRE(h.store.addEvent(run).ok());
+
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const ProcessReport first = h.engine->process(push.id).value();
+    const ProcessReport second = h.engine->process(run.id).value();
+    CHECK(elapsed.elapsed() < 500);
+    CHECK(first.claiming == QStringList{QStringLiteral("on-push")});
+    CHECK(second.claiming == QStringList{QStringLiteral("on-run")});
+    CHECK(h.engine->busyCount() == 2); // `events ingest` and `serve` wait for the answers
+
+    int ticks = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&ticks]() { ++ticks; });
+    tick.start(50);
+    ProcessReport decided = h.withClaims({});
+    CHECK(ticks >= 20); // the loop ran all along the ~3 s connect timeout
+    // Both undecided after one connect timeout, not two: the second claim was waiting behind the first.
+    CHECK(elapsed.elapsed() < 5500);
+    CHECK(decided.errors.size() == 2);
+    CHECK(decided.fired.isEmpty());
+    CHECK(h.engine->busyCount() == 0);
 }

@@ -25,6 +25,9 @@ FakePostgrest::FakePostgrest(QString apiKey)
 {
     m_tables.insert(QStringLiteral("exeserver_events"), {});
     m_tables.insert(QStringLiteral("exeserver_actions"), {});
+    m_tables.insert(QStringLiteral("exeserver_trigger_claims"), {});
+    m_primaryKeys.insert(QStringLiteral("exeserver_trigger_claims"),
+                         {QStringLiteral("occurrence"), QStringLiteral("trigger_id")});
     m_server = std::make_unique<LocalHttpServer>(
         [this](const HttpRequest &request, LocalHttpServer::Responder respond) { handle(request, respond); });
     m_server->listen();
@@ -44,6 +47,10 @@ void FakePostgrest::handle(const HttpRequest &request, LocalHttpServer::Responde
         respond(HttpResponse::json(
             401,
             R"({"message":"Invalid API key","hint":"Double check your Supabase `anon` or `service_role` API key."})"));
+        return;
+    }
+    if (hangNext > 0) {
+        --hangNext;
         return;
     }
     if (failNext > 0) {
@@ -73,9 +80,10 @@ void FakePostgrest::handle(const HttpRequest &request, LocalHttpServer::Responde
     const QJsonArray rows = document.isArray() ? document.array() : QJsonArray{document.object()};
     const QByteArray prefer = request.headers.value("prefer");
     const bool merge = prefer.contains("resolution=merge-duplicates");
-    // Without on_conflict, PostgREST upserts on the primary key, which is id here.
+    // Without on_conflict, PostgREST upserts on the primary key.
+    const QStringList primaryKey = m_primaryKeys.value(name, {QStringLiteral("id")});
     const QString onConflict = request.query.queryItemValue(QStringLiteral("on_conflict"));
-    const bool onConflictId = onConflict.isEmpty() || onConflict == QLatin1String("id");
+    const bool onConflictId = onConflict.isEmpty() || onConflict == primaryKey.join(QLatin1Char(','));
     // Bulk inserts require every object to have the same keys.
     const QStringList keys = rows.isEmpty() ? QStringList() : rows.first().toObject().keys();
     QHash<QString, QJsonObject> &table = m_tables[name];
@@ -86,7 +94,10 @@ void FakePostgrest::handle(const HttpRequest &request, LocalHttpServer::Responde
             respond(error(400, "PGRST102", QStringLiteral("All object keys must match")));
             return;
         }
-        const QString id = row.value(QStringLiteral("id")).toString();
+        QStringList keyValues;
+        for (const QString &column : primaryKey)
+            keyValues << row.value(column).toString();
+        const QString id = keyValues.join(QStringLiteral(", "));
         if (!poisonId.isEmpty() && id == poisonId) {
             respond(error(400, "22P02",
                           QStringLiteral("invalid input syntax for type timestamp with time zone")));
@@ -96,7 +107,8 @@ void FakePostgrest::handle(const HttpRequest &request, LocalHttpServer::Responde
             respond(
                 error(409, "23505",
                       QStringLiteral("duplicate key value violates unique constraint \"%1_pkey\"").arg(name),
-                      QStringLiteral("Key (id)=(%1) already exists.").arg(id)));
+                      QStringLiteral("Key (%1)=(%2) already exists.")
+                          .arg(primaryKey.join(QStringLiteral(", ")), id)));
             return;
         }
         staged.insert(id, row);

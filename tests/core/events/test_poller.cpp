@@ -1,3 +1,4 @@
+#include "events/eventnormalizer.h"
 #include "events/memoryeventsink.h"
 #include "events/poller.h"
 #include "githubtesting.h"
@@ -269,4 +270,38 @@ TEST_CASE("Poller: an unreadable state file falls back to a fresh baseline", "[p
     CHECK(sink.size() == 0);
     REQUIRE(broken.open(QIODevice::ReadOnly));
     CHECK(QJsonDocument::fromJson(broken.readAll()).isObject()); // rewritten after the round
+}
+
+TEST_CASE("Poller: a run transition the webhook already delivered is a duplicate, not a second event",
+          "[poller][dedupe]")
+{
+    GitHubHarness h;
+    MemoryEventSink sink(MemoryEventSink::Matching::IdAndDedupeKey);
+    Poller poller(*h.client, sink, &h.clock, {kRepo});
+    REQUIRE(pollRound(poller).ok());
+    const qint64 runId = h.server.addRun(
+        {.repo = kRepo, .status = QStringLiteral("completed"), .conclusion = QStringLiteral("success")});
+
+    // The webhook delivery of the same completion arrives first, with its own delivery id.
+    QFile file(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks/workflow_run.completed.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    QJsonObject payload = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonObject repository = payload.value(QStringLiteral("repository")).toObject();
+    repository.insert(QStringLiteral("full_name"), kRepo);
+    payload.insert(QStringLiteral("repository"), repository);
+    QJsonObject run = payload.value(QStringLiteral("workflow_run")).toObject();
+    run.insert(QStringLiteral("id"), runId);
+    payload.insert(QStringLiteral("workflow_run"), run);
+    const auto hook = EventNormalizer::fromWebhook(
+        QStringLiteral("workflow_run"), QStringLiteral("8d2b4c10-c6a1-11f0-8b5e-1f0c7a6b3d21"),
+        QJsonDocument(payload).toJson(QJsonDocument::Compact), h.clock.now());
+    REQUIRE(hook.ok());
+    REQUIRE(*sink.accept(*hook) == EventSink::Outcome::Stored);
+
+    h.clock.advance(3600 * 1000);
+    REQUIRE(pollRound(poller).ok());
+    const QList<NormalizedEvent> runs = named(sink, QStringLiteral("workflow_run"));
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].id == hook->id);
+    CHECK(sink.duplicates() == 1);
 }

@@ -3,6 +3,7 @@
 #include "events/eventintake.h"
 #include "events/eventnormalizer.h"
 #include "events/memoryeventsink.h"
+#include "events/occurrence.h"
 #include "events/webhookreceiver.h"
 #include "events/webhooksignature.h"
 #include "httptesting.h"
@@ -210,7 +211,7 @@ TEST_CASE("WebhookReceiver: every @octokit/webhooks-examples payload is accepted
     }
     CHECK(collapsing.sink.size() + collapsing.sink.duplicates() == examples);
     QSet<QString> keys;
-    const QStringList keyedTypes = EventNormalizer::dedupeKeyTypes();
+    const QStringList keyedTypes = Occurrence::keyedTypes();
     for (const NormalizedEvent &event : fixture.sink.events()) {
         if (!event.dedupeKey.isEmpty()) {
             keys.insert(event.dedupeKey);
