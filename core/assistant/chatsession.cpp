@@ -30,6 +30,11 @@ ChatMessage message(ChatRole role, const QString &text, bool local)
     return m;
 }
 
+bool isTriggerDraft(const QString &toolName)
+{
+    return toolName == QLatin1String("draft_trigger") || toolName == QLatin1String("propose_create_trigger");
+}
+
 } // namespace
 
 ChatSession::ChatSession(Settings &settings, QNetworkAccessManager &network, EventStore *store,
@@ -58,27 +63,81 @@ void ChatSession::setStore(EventStore *store)
     m_tools.setStore(store);
     m_runner.setStore(store);
     m_chatStore.reset();
-    if (!m_messages.isEmpty()) {
-        m_messages.clear();
-        Q_EMIT cleared();
-    }
-    if (!store || !store->isOpen())
+    if (!store || !store->isOpen()) {
+        load(QString());
         return;
+    }
     m_chatStore = std::make_unique<ChatStore>(*store);
     const Result<QString> conversation = m_chatStore->currentConversation();
     if (!conversation) {
         qCWarning(lcAssistant).noquote() << conversation.error().message;
         m_chatStore.reset();
+        load(QString());
         return;
     }
-    m_conversationId = *conversation;
-    const Result<QList<ChatMessage>> stored = m_chatStore->messages(m_conversationId);
-    if (!stored)
-        return;
-    for (const ChatMessage &m : *stored) {
-        m_messages.append(m);
-        Q_EMIT messageAdded(int(m_messages.size()) - 1);
+    load(*conversation);
+}
+
+void ChatSession::load(const QString &conversationId)
+{
+    ++m_generation; // an answer still streaming belongs to the conversation being left
+    m_llm.cancel();
+    m_streamingIndex = -1;
+    setBusy(false);
+    if (!m_messages.isEmpty()) {
+        m_messages.clear();
+        Q_EMIT cleared();
     }
+    m_conversationId = conversationId;
+    if (m_chatStore && !conversationId.isEmpty()) {
+        const Result<QList<ChatMessage>> stored = m_chatStore->messages(conversationId);
+        if (stored) {
+            for (const ChatMessage &m : *stored) {
+                m_messages.append(m);
+                Q_EMIT messageAdded(int(m_messages.size()) - 1);
+            }
+        }
+    }
+    Q_EMIT conversationChanged(m_conversationId);
+}
+
+Status ChatSession::openConversation(const QString &conversationId)
+{
+    if (!m_chatStore)
+        return Error{QStringLiteral("store"), QStringLiteral("The event store is not open.")};
+    const Result<ChatConversation> found = m_chatStore->conversation(conversationId);
+    if (!found)
+        return found.error();
+    load(conversationId);
+    return success();
+}
+
+Status ChatSession::startConversation()
+{
+    if (!m_chatStore) {
+        load(QString());
+        return success();
+    }
+    const Result<QString> fresh = m_chatStore->newConversation();
+    if (!fresh)
+        return fresh.error();
+    load(*fresh);
+    return success();
+}
+
+Status ChatSession::deleteConversation(const QString &conversationId)
+{
+    if (!m_chatStore)
+        return Error{QStringLiteral("store"), QStringLiteral("The event store is not open.")};
+    if (const Status deleted = m_chatStore->deleteConversation(conversationId); !deleted)
+        return deleted;
+    if (conversationId != m_conversationId)
+        return success();
+    const Result<QString> next = m_chatStore->currentConversation();
+    if (!next)
+        return next.error();
+    load(*next);
+    return success();
 }
 
 LlmConfig ChatSession::llmConfig() const
@@ -172,11 +231,17 @@ void ChatSession::fail(const QString &text)
     append(m);
 }
 
+void ChatSession::finishTurn()
+{
+    setBusy(false);
+    Q_EMIT turnFinished();
+}
+
 void ChatSession::send(const QString &input)
 {
     const QString text = input.trimmed();
     if (text.isEmpty())
-        return;
+        return finishTurn();
     if (LocalCommand::isCommand(text))
         return runLocal(text);
     if (m_busy)
@@ -190,10 +255,12 @@ void ChatSession::send(const QString &input)
                            "`EXESERVER_LLM_MODEL`, or `OPENAI_API_KEY` for OpenAI.\n\n") +
                 LocalCommand::help(),
             true));
-        return;
+        return finishTurn();
     }
     append(message(ChatRole::User, text, false));
     ++m_generation;
+    m_triggerRejections = 0;
+    m_rejectedDraft.clear();
     setBusy(true);
     askModel(0);
 }
@@ -208,20 +275,22 @@ void ChatSession::runLocal(const QString &text)
     switch (command.kind) {
     case LocalCommand::Kind::Help:
         append(message(ChatRole::Assistant, LocalCommand::help(), true));
-        return;
+        return Q_EMIT turnFinished();
     case LocalCommand::Kind::Invalid:
         fail(command.error);
-        return;
+        return Q_EMIT turnFinished();
     case LocalCommand::Kind::Proposal: {
         QString error;
         const ChatCard card = proposalCard(command.name, command.arguments, &error);
-        if (!error.isEmpty())
-            return fail(error);
-        ChatMessage m =
-            message(ChatRole::Assistant, QStringLiteral("Nothing happens until you approve this:"), true);
-        m.cards = {card};
-        append(m);
-        return;
+        if (error.isEmpty()) {
+            ChatMessage m =
+                message(ChatRole::Assistant, QStringLiteral("Nothing happens until you approve this:"), true);
+            m.cards = {card};
+            append(m);
+        } else {
+            fail(error);
+        }
+        return Q_EMIT turnFinished();
     }
     case LocalCommand::Kind::Tool:
         break;
@@ -231,11 +300,14 @@ void ChatSession::runLocal(const QString &text)
     m_tools.call(command.name, command.arguments, [self, generation](ToolResult result) {
         if (!self || self->m_generation != generation)
             return;
-        if (result.failed)
-            return self->fail(result.markdown);
-        ChatMessage m = message(ChatRole::Assistant, result.markdown, true);
-        m.cards = result.cards;
-        self->append(m);
+        if (result.failed) {
+            self->fail(result.markdown);
+        } else {
+            ChatMessage m = message(ChatRole::Assistant, result.markdown, true);
+            m.cards = result.cards;
+            self->append(m);
+        }
+        Q_EMIT self->turnFinished();
     });
 }
 
@@ -281,7 +353,7 @@ void ChatSession::askModel(int round)
                     self->update(index);
                 }
                 self->fail(reply.error().message);
-                self->setBusy(false);
+                self->finishTurn();
                 return;
             }
             QJsonArray calls;
@@ -307,7 +379,7 @@ void ChatSession::askModel(int round)
             if (calls.isEmpty() || round + 1 >= self->m_options.maxToolRounds) {
                 if (!calls.isEmpty())
                     self->fail(QStringLiteral("Stopped after %1 rounds of tool calls.").arg(round + 1));
-                self->setBusy(false);
+                self->finishTurn();
                 return;
             }
             self->runToolCalls(at, 0, round, generation);
@@ -317,8 +389,14 @@ void ChatSession::askModel(int round)
 void ChatSession::runToolCalls(int messageIndex, int callIndex, int round, quint64 generation)
 {
     const QJsonArray calls = m_messages.at(messageIndex).toolCalls;
-    if (callIndex >= calls.size())
-        return askModel(round + 1);
+    if (callIndex >= calls.size()) {
+        if (m_rejectedDraft.isEmpty())
+            return askModel(round + 1);
+        fail(QStringLiteral("The drafted trigger is still not valid after one correction, so I stopped "
+                            "here. %1")
+                 .arg(m_rejectedDraft));
+        return finishTurn();
+    }
     const QJsonObject call = calls.at(callIndex).toObject();
     const QString callId = call.value(QStringLiteral("id")).toString();
     const QJsonObject function = call.value(QStringLiteral("function")).toObject();
@@ -335,6 +413,9 @@ void ChatSession::runToolCalls(int messageIndex, int callIndex, int round, quint
         m.cards = result.cards;
         m.error = false;
         append(m);
+        // A trigger the parser rejects goes back to the model once; the second rejection goes to the user.
+        if (result.failed && isTriggerDraft(name) && ++m_triggerRejections >= 2)
+            m_rejectedDraft = result.markdown;
         runToolCalls(messageIndex, callIndex + 1, round, generation);
     };
 
@@ -371,8 +452,8 @@ void ChatSession::stop()
         return;
     }
     ++m_generation; // a tool was running: drop its answer
-    setBusy(false);
     fail(QStringLiteral("Stopped."));
+    finishTurn();
 }
 
 void ChatSession::clear()

@@ -46,6 +46,16 @@ public:
     void setGitHub(GitHubClient *github);
     void setStore(EventStore *store);
 
+    // The conversations kept in the store (null without one); the session shows one of them.
+    ChatStore *chatStore() const { return m_chatStore.get(); }
+    QString conversationId() const { return m_conversationId; }
+    // Shows a stored conversation (stopping any answer in progress); "not_found" when there is none.
+    Status openConversation(const QString &conversationId);
+    // Starts an empty conversation; the current one stays in the store.
+    Status startConversation();
+    // Deletes a stored conversation; deleting the current one shows the newest other one (or a new one).
+    Status deleteConversation(const QString &conversationId);
+
     const QList<ChatMessage> &messages() const { return m_messages; }
     bool isBusy() const { return m_busy; }
     bool hasModel() const; // a language model is configured
@@ -66,11 +76,16 @@ Q_SIGNALS:
     void messageChanged(int index);
     void cleared();
     void busyChanged(bool busy);
+    // What send() started has ended: the model's answer (or its error or Stop), or a local command's.
+    void turnFinished();
+    void conversationChanged(const QString &conversationId);
 
 private:
     int append(ChatMessage message);
     void update(int index);
     void setBusy(bool busy);
+    void finishTurn();
+    void load(const QString &conversationId);
     void runLocal(const QString &text);
     void askModel(int round);
     void runToolCalls(int messageIndex, int callIndex, int round, quint64 generation);
@@ -90,6 +105,8 @@ private:
     bool m_busy = false;
     quint64 m_generation = 0; // bumped by Stop and Clear: late answers of older requests are dropped
     int m_streamingIndex = -1;
+    int m_triggerRejections = 0; // drafted triggers the parser rejected in this turn
+    QString m_rejectedDraft;     // set on the second rejection: the turn ends with it
 };
 
 } // namespace exeserver

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTest>
@@ -365,4 +366,35 @@ TEST_CASE("Chat dock: hidden at start it builds nothing and reads the conversati
     REQUIRE(dock->widget()->isVisible());
     REQUIRE(window.grab().toImage().save(
         QDir(test::outputDir()).filePath(QStringLiteral("chatdock-built-on-show.png"))));
+}
+
+TEST_CASE("Chat dock: a conversation held with `exeserver-cli ask` is the window's afterwards",
+          "[ui][assistant][cli]")
+{
+    AssistantHarness h;
+    h.llm.queueText({QStringLiteral("Asked from "), QStringLiteral("the terminal.")});
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    env.insert(QStringLiteral("HOME"), h.dir.path());
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("OPENAI_BASE_URL"), h.llm.baseUrl().toString());
+    env.insert(QStringLiteral("EXESERVER_LLM_MODEL"), QStringLiteral("fake-model"));
+    QProcess cli;
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral(EXESERVER_CLI_PATH), {QStringLiteral("--data-dir"), h.dir.path(),
+                                                   QStringLiteral("ask"), QStringLiteral("from a shell")});
+    REQUIRE(cli.waitForStarted());
+    REQUIRE(QTest::qWaitFor([&]() { return cli.state() == QProcess::NotRunning; }, 30000));
+    INFO(cli.readAllStandardError().toStdString());
+    REQUIRE(cli.exitCode() == 0);
+
+    QMainWindow window;
+    auto *dock = new ChatDock(*h.settings, &window);
+    dock->addTo(&window);
+    dock->attach(h.github.client.get(), &h.store);
+    dock->show();
+    REQUIRE(dock->session()->messages().size() == 2);
+    CHECK(dock->session()->messages().at(0).text == QLatin1String("from a shell"));
+    CHECK(dock->session()->messages().at(1).text == QLatin1String("Asked from the terminal."));
+    CHECK(dock->messageWidgets().size() == 2);
 }
