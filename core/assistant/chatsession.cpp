@@ -471,6 +471,7 @@ void ChatSession::clear()
     }
     m_messages.clear();
     Q_EMIT cleared();
+    Q_EMIT conversationChanged(m_conversationId);
 }
 
 std::optional<QPair<int, int>> ChatSession::findProposal(const QString &proposalId) const

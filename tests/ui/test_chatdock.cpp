@@ -2,6 +2,7 @@
 #include "catch.h"
 #include "testutil.h"
 
+#include "assistant/chatstore.h"
 #include "chatcardwidget.h"
 #include "chatdock.h"
 #include "chatmessagewidget.h"
@@ -11,6 +12,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -397,4 +399,56 @@ TEST_CASE("Chat dock: a conversation held with `exeserver-cli ask` is the window
     CHECK(dock->session()->messages().at(0).text == QLatin1String("from a shell"));
     CHECK(dock->session()->messages().at(1).text == QLatin1String("Asked from the terminal."));
     CHECK(dock->messageWidgets().size() == 2);
+}
+
+TEST_CASE("Chat dock: several conversations — list, new, rename, delete — kept in the store",
+          "[ui][assistant]")
+{
+    DockedHarness d(false);
+    auto *picker = d.dock->findChild<QComboBox *>(QStringLiteral("conversationPicker"));
+    REQUIRE(picker);
+    d.type(QStringLiteral("/help"));
+    REQUIRE(d.idle());
+    const QString first = d.h.current()->conversationId();
+    CHECK(picker->currentText() == QLatin1String("/help"));
+
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("newConversationButton")));
+    CHECK(d.dock->messageWidgets().isEmpty());
+    const QString second = d.h.current()->conversationId();
+    CHECK(second != first);
+    d.type(QStringLiteral("/triggers"));
+    REQUIRE(d.idle());
+    QApplication::processEvents();
+    REQUIRE(picker->count() == 2);
+    CHECK(picker->itemText(0) == QLatin1String("/triggers")); // newest first
+    CHECK(picker->itemText(1) == QLatin1String("/help"));
+
+    // Rename in place: the title is edited where the list was, Enter keeps it.
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("renameConversationButton")));
+    auto *title = d.dock->findChild<QLineEdit *>(QStringLiteral("conversationTitle"));
+    REQUIRE(title->isVisible());
+    title->setText(QStringLiteral("Trigger overview"));
+    QTest::keyClick(title, Qt::Key_Return);
+    CHECK_FALSE(title->isVisible());
+    CHECK(picker->currentText() == QLatin1String("Trigger overview"));
+    d.screenshot(QStringLiteral("chatdock-conversations.png"));
+
+    // Picking the other one shows its messages.
+    picker->setCurrentIndex(1);
+    Q_EMIT picker->activated(1);
+    CHECK(d.h.current()->conversationId() == first);
+    REQUIRE_FALSE(d.dock->messageWidgets().isEmpty());
+    CHECK(d.h.current()->messages().first().text == QLatin1String("/help"));
+
+    // Delete asks first, then shows the newest other one; the store has the titles too.
+    Confirm::setNextAnswer(true);
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("deleteConversationButton")));
+    CHECK(Confirm::lastQuestion().contains(QLatin1String("/help")));
+    CHECK(d.h.current()->conversationId() == second);
+    REQUIRE(picker->count() == 1);
+    ChatStore chats(d.h.store);
+    const Result<QList<ChatConversation>> stored = chats.conversations();
+    REQUIRE(stored);
+    REQUIRE(stored->size() == 1);
+    CHECK(stored->first().title == QLatin1String("Trigger overview"));
 }
