@@ -136,8 +136,8 @@ QString ChatMessageWidget::headerText() const
 
 QString ChatMessageWidget::shownText() const
 {
-    if (m_message.role == ChatRole::Tool)
-        return m_message.display;
+    if (m_message.role == ChatRole::Tool || m_message.role == ChatRole::System)
+        return m_message.display; // a tool's summary, the note that older turns were summarised
     if (m_message.role == ChatRole::Assistant && m_message.text.isEmpty() && !m_message.toolCalls.isEmpty()) {
         QStringList names;
         for (const QJsonValue &call : m_message.toolCalls)

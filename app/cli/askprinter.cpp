@@ -169,9 +169,12 @@ void AskPrinter::printComplete(const ChatMessage &message)
     if (m_json) {
         if (message.role == ChatRole::System || !message.text.isEmpty() || !message.cards.isEmpty())
             line(messageJson(message));
-    } else if (message.role == ChatRole::Assistant || message.role == ChatRole::System) {
-        if (!message.text.isEmpty())
-            m_out << message.text << '\n';
+    } else if (message.role == ChatRole::System) {
+        m_err << message.display << '\n'; // the note that older turns were summarised
+        m_err.flush();
+        return;
+    } else if (message.role == ChatRole::Assistant && !message.text.isEmpty()) {
+        m_out << message.text << '\n';
     }
     printCards(message.cards);
     m_out.flush();

@@ -118,6 +118,8 @@ Status ChatSession::startConversation()
         load(QString());
         return success();
     }
+    if (m_messages.isEmpty() && !m_conversationId.isEmpty() && !m_busy)
+        return success(); // the current one is still empty: no second empty one in the list
     const Result<QString> fresh = m_chatStore->newConversation();
     if (!fresh)
         return fresh.error();
@@ -169,11 +171,20 @@ QString ChatSession::systemPrompt()
 
 QJsonArray ChatSession::contextForModel() const
 {
-    QJsonArray context{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                   {QStringLiteral("content"), systemPrompt()}}};
+    QList<QJsonObject> items;
     for (const ChatMessage &m : m_messages) {
         if (m.local || m.error || m.streaming)
             continue;
+        if (m.role == ChatRole::System) { // a summary: it replaces what came before its kept turns
+            const int keeps =
+                m.cards.isEmpty() ? 0 : m.cards.first().details.value(QLatin1String("keeps")).toInt();
+            QList<QJsonObject> kept = items.mid(qMax<qsizetype>(0, items.size() - keeps));
+            items = {QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                 {QStringLiteral("content"),
+                                  QStringLiteral("Summary of the earlier conversation:\n") + m.text}}};
+            items += kept;
+            continue;
+        }
         if (m.role == ChatRole::Assistant && m.text.isEmpty() && m.toolCalls.isEmpty())
             continue;
         QJsonObject json = m.toApiJson();
@@ -187,9 +198,124 @@ QJsonArray ChatSession::contextForModel() const
                                                             {QStringLiteral("outcome"), card.outcome}})
                                       .toJson(QJsonDocument::Compact)));
         }
-        context.append(json);
+        items.append(json);
     }
+    QJsonArray context{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                   {QStringLiteral("content"), systemPrompt()}}};
+    for (const QJsonObject &item : std::as_const(items))
+        context.append(item);
     return context;
+}
+
+int ChatSession::estimateTokens(const QJsonArray &context)
+{
+    static const qsizetype tools =
+        QJsonDocument(AssistantTools::definitions()).toJson(QJsonDocument::Compact).size();
+    return int((QJsonDocument(context).toJson(QJsonDocument::Compact).size() + tools) / 4);
+}
+
+bool ChatSession::needsSummary() const
+{
+    return estimateTokens(contextForModel()) > llmConfig().contextTokens * 3 / 4;
+}
+
+namespace {
+
+// One line per message for the summariser: who said what, tool answers shortened.
+QString transcript(const QList<QJsonObject> &items)
+{
+    QString text;
+    for (const QJsonObject &item : items) {
+        const QString role = item.value(QLatin1String("role")).toString();
+        QString content = item.value(QLatin1String("content")).toString();
+        if (role == QLatin1String("tool") && content.size() > 1500)
+            content = content.left(1500) + QStringLiteral(" …");
+        for (const QJsonValue &call : item.value(QLatin1String("tool_calls")).toArray()) {
+            const QJsonObject function = call.toObject().value(QLatin1String("function")).toObject();
+            content += QStringLiteral(" [called %1(%2)]")
+                           .arg(function.value(QLatin1String("name")).toString(),
+                                function.value(QLatin1String("arguments")).toString());
+        }
+        text += role + QStringLiteral(": ") + content.trimmed() + QLatin1Char('\n');
+    }
+    return text;
+}
+
+} // namespace
+
+// Keeps the newest turns that fit in about a third of the window, from a question of the user on, and
+// asks the model to summarise the rest (an earlier summary included); then asks the question.
+void ChatSession::summarise()
+{
+    const QJsonArray context = contextForModel();
+    QList<QJsonObject> items;
+    for (qsizetype i = 1; i < context.size(); ++i)
+        items.append(context.at(i).toObject());
+    // In characters: a third of what the window leaves for the conversation besides the system prompt and
+    // the tools.
+    const int fixed = estimateTokens(QJsonArray{context.first()});
+    const qsizetype budget = qMax(0, llmConfig().contextTokens * 3 / 4 - fixed) * 4 / 3;
+    qsizetype cut = items.size();
+    qsizetype size = 0;
+    qsizetype lastUser = -1;
+    for (qsizetype i = items.size() - 1; i >= 0; --i) {
+        size += QJsonDocument(items.at(i)).toJson(QJsonDocument::Compact).size();
+        const bool user = items.at(i).value(QLatin1String("role")).toString() == QLatin1String("user");
+        if (user && lastUser < 0)
+            lastUser = i;
+        if (user && (size <= budget || i == lastUser))
+            cut = i;
+        if (size > budget && lastUser >= 0)
+            break;
+    }
+    if (cut <= 0 || cut >= items.size())
+        return askModel(0); // nothing older to fold away
+    const QList<QJsonObject> older = items.mid(0, cut);
+    const int keeps = int(items.size() - cut);
+    const QJsonArray request{
+        QJsonObject{
+            {QStringLiteral("role"), QStringLiteral("system")},
+            {QStringLiteral("content"),
+             QStringLiteral("Summarise this conversation between a user and the ExeServer assistant so "
+                            "it can go on in less space. Keep what may matter later: repositories, run "
+                            "and event ids, trigger names, decisions, proposals and their state, open "
+                            "questions. Markdown, at most 200 words.")}},
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                    {QStringLiteral("content"), transcript(older)}}};
+    const quint64 generation = m_generation;
+    QPointer<ChatSession> self(this);
+    m_llm.complete(
+        llmConfig(), request, {}, [](const QString &) {},
+        [self, generation, summarised = int(older.size()), keeps](Result<LlmReply> reply) {
+            if (!self || self->m_generation != generation)
+                return;
+            if (!reply && reply.error().kind == QLatin1String("cancelled")) {
+                self->fail(QStringLiteral("Stopped."));
+                return self->finishTurn();
+            }
+            if (reply && !reply->content.trimmed().isEmpty())
+                self->addSummary(reply->content.trimmed(), summarised, keeps);
+            else
+                self->fail(QStringLiteral("Could not summarise the earlier messages (%1); asking "
+                                          "with the whole conversation.")
+                               .arg(reply ? QStringLiteral("empty answer") : reply.error().message));
+            self->askModel(0);
+        });
+}
+
+void ChatSession::addSummary(const QString &summary, int summarised, int keeps)
+{
+    ChatMessage m = message(ChatRole::System, summary, false);
+    m.display = QStringLiteral("*The conversation was getting long for the model, so the earlier messages "
+                               "were summarised; the model now reads this summary instead of them.*");
+    ChatCard card;
+    card.kind = QStringLiteral("summary");
+    card.title = QStringLiteral("Summary of %1 earlier messages").arg(summarised);
+    card.status = QStringLiteral("summarised");
+    card.fields = {{QStringLiteral("Summary"), summary}};
+    card.details = {{QStringLiteral("keeps"), keeps}, {QStringLiteral("summarised"), summarised}};
+    m.cards = {card};
+    append(m);
 }
 
 int ChatSession::append(ChatMessage m)
@@ -262,6 +388,8 @@ void ChatSession::send(const QString &input)
     m_triggerRejections = 0;
     m_rejectedDraft.clear();
     setBusy(true);
+    if (needsSummary())
+        return summarise();
     askModel(0);
 }
 
@@ -363,6 +491,12 @@ void ChatSession::askModel(int round)
                                          {QStringLiteral("function"),
                                           QJsonObject{{QStringLiteral("name"), call.name},
                                                       {QStringLiteral("arguments"), call.arguments}}}});
+            }
+            if (calls.isEmpty() && reply->content.trimmed().isEmpty()) {
+                if (index >= 0)
+                    self->m_messages[index].streaming = false;
+                self->fail(QStringLiteral("The model sent an empty answer."));
+                return self->finishTurn();
             }
             int at = index;
             if (at < 0) {

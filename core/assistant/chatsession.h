@@ -21,7 +21,8 @@ class Settings;
 
 // One conversation with the assistant: what was said (kept in the store), the model's context (system
 // prompt, messages, tool results), the tool-call loop, proposals waiting for a person, Stop and Clear.
-// Slash commands are answered locally with the same tools, with or without a model.
+// Slash commands are answered locally with the same tools, with or without a model. When the context
+// nears the model's window, older turns are replaced by a summary the model writes (a "summary" card).
 class ChatSession : public QObject
 {
     Q_OBJECT
@@ -63,6 +64,8 @@ public:
     static QString systemPrompt();
     // What the next request to the model would carry (system prompt first).
     QJsonArray contextForModel() const;
+    // A rough size of a request in tokens (4 characters each), the tool definitions included.
+    static int estimateTokens(const QJsonArray &context);
 
 public Q_SLOTS:
     void send(const QString &text);
@@ -88,6 +91,9 @@ private:
     void load(const QString &conversationId);
     void runLocal(const QString &text);
     void askModel(int round);
+    bool needsSummary() const;
+    void summarise();
+    void addSummary(const QString &summary, int summarised, int keeps);
     void runToolCalls(int messageIndex, int callIndex, int round, quint64 generation);
     void fail(const QString &message);
     ChatCard proposalCard(const QString &operation, const QJsonObject &arguments, QString *error);

@@ -582,3 +582,59 @@ TEST_CASE("ChatSession: a rejected trigger draft goes back to the model once, th
     CHECK(h.last().text == QLatin1String("Here it is."));
     CHECK_FALSE(h.last().error);
 }
+
+TEST_CASE("ChatSession: near the model's context window older turns are summarised by the model",
+          "[assistant][session][context]")
+{
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("gpt-4o-mini")) == 128000);
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("llama3.1:8b")) == 131072);
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("some-local-model")) == 8192);
+
+    AssistantHarness h;
+    // Room for about 300 tokens (1200 characters) of conversation besides the system prompt and tools.
+    const int fixed = ChatSession::estimateTokens(
+        QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                               {QStringLiteral("content"), ChatSession::systemPrompt()}}});
+    h.setContextTokens((fixed + 300) * 4 / 3);
+    const QString padding(300, QLatin1Char('x'));
+    const auto ask = [&](const QString &question, const QString &answer) {
+        h.llm.queueText({answer});
+        h.session->send(question + QLatin1Char(' ') + padding);
+        REQUIRE(h.idle());
+    };
+    ask(QStringLiteral("first: why did run 42 fail?"), QStringLiteral("Run 42 failed in lint. ") + padding);
+    REQUIRE(h.llm.requests().size() == 1);
+    ask(QStringLiteral("second: and run 43?"), QStringLiteral("Run 43 passed. ") + padding);
+    REQUIRE(h.llm.requests().size() == 2); // still fits
+
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint; run 43 passed.")}); // the summary
+    ask(QStringLiteral("third: what about 44?"), QStringLiteral("Run 44 is running."));
+    REQUIRE(h.llm.requests().size() == 4);
+    // The summary request: no tools, the older turns in a transcript.
+    const QJsonObject summaryRequest = h.llm.requests().at(2);
+    CHECK_FALSE(summaryRequest.contains(QLatin1String("tools")));
+    const QString transcript = FakeLlmServer::contents(summaryRequest).last();
+    CHECK(transcript.contains(QLatin1String("first: why did run 42 fail?")));
+    // The question then went with the summary instead of the first turn.
+    const QStringList asked = FakeLlmServer::contents(h.llm.requests().at(3));
+    CHECK(
+        asked.at(1) ==
+        QLatin1String("system:Summary of the earlier conversation:\nRun 42 failed in lint; run 43 passed."));
+    CHECK(asked.last().startsWith(QLatin1String("user:third: what about 44?")));
+    CHECK_FALSE(asked.join(QLatin1Char('\n')).contains(QLatin1String("first: why did run 42 fail?")));
+    CHECK(ChatSession::estimateTokens(h.session->contextForModel()) < h.session->llmConfig().contextTokens);
+
+    // People see that it happened: a note and a summary card, kept in the store.
+    const ChatMessage *note = nullptr;
+    for (const ChatMessage &m : h.session->messages())
+        if (m.role == ChatRole::System)
+            note = &m;
+    REQUIRE(note);
+    CHECK(note->display.contains(QLatin1String("summarised")));
+    REQUIRE(note->cards.size() == 1);
+    CHECK(note->cards.first().kind == QLatin1String("summary"));
+    CHECK(h.last().text == QLatin1String("Run 44 is running."));
+    const QJsonArray before = h.session->contextForModel();
+    h.makeSession(); // read back from the store
+    CHECK(h.session->contextForModel() == before);
+}
