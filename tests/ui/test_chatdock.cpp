@@ -21,6 +21,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTest>
 #include <QToolBar>
 #include <QToolButton>
@@ -451,4 +452,44 @@ TEST_CASE("Chat dock: several conversations — list, new, rename, delete — ke
     REQUIRE(stored);
     REQUIRE(stored->size() == 1);
     CHECK(stored->first().title == QLatin1String("Trigger overview"));
+}
+
+TEST_CASE("Chat dock: a table wider than the bubble scrolls sideways inside it instead of being clipped",
+          "[ui][assistant]")
+{
+    CHECK(ChatMessageWidget::splitTables(
+              QStringLiteral("Intro\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\nAfter")) ==
+          QList<QPair<bool, QString>>{{false, QStringLiteral("Intro")},
+                                      {true, QStringLiteral("| a | b |\n| --- | --- |\n| 1 | 2 |")},
+                                      {false, QStringLiteral("After")}});
+    DockedHarness d;
+    QString table =
+        QStringLiteral("| Repository | Workflow | Branch | Event | Actor | Conclusion | Started | Took |\n"
+                       "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (int i = 0; i < 3; ++i)
+        table += QStringLiteral("| octo-org/a-rather-long-repository-name | continuous-integration.yml | "
+                                "feature/some-long-branch-%1 | pull_request | octocat | failure | "
+                                "2026-12-07 03:15 UTC | 12 min 31 s |\n")
+                     .arg(i);
+    d.h.llm.queueText(
+        {QStringLiteral("The failed runs:\n\n"), table, QStringLiteral("\nLast column: **Took**.")});
+    d.type(QStringLiteral("Which runs failed?"));
+    REQUIRE(d.idle());
+    QApplication::processEvents();
+    ChatMessageWidget *answer = d.dock->messageWidgets().last();
+    auto *strip = answer->findChild<QScrollArea *>(QStringLiteral("tableScroll"));
+    REQUIRE(strip);
+    auto *label = strip->findChild<QLabel *>(QStringLiteral("messageTable"));
+    REQUIRE(label);
+    // The table keeps its width; the strip shows part of it and scrolls to the rest.
+    CHECK(label->width() > strip->viewport()->width());
+    CHECK(strip->horizontalScrollBar()->maximum() > 0);
+    CHECK(strip->horizontalScrollBar()->isVisible());
+    strip->horizontalScrollBar()->setValue(strip->horizontalScrollBar()->maximum());
+    CHECK(label->geometry().right() <= strip->viewport()->width()); // the last column can be reached
+    // The bubble and the conversation stay within the dock.
+    auto *scroll = d.dock->findChild<QScrollArea *>(QStringLiteral("conversation"));
+    CHECK(scroll->widget()->minimumSizeHint().width() <= scroll->viewport()->width());
+    CHECK(answer->width() <= scroll->viewport()->width());
+    d.screenshot(QStringLiteral("chatdock-wide-table.png"));
 }
