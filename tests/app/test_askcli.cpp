@@ -4,10 +4,12 @@
 #include "fakegithubserver.h"
 #include "fakellmserver.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -39,7 +41,7 @@ struct AskHarness
         REQUIRE(github.start());
     }
 
-    void start(QProcess &process, QStringList arguments)
+    QProcessEnvironment environment() const
     {
         QProcessEnvironment env;
         env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
@@ -49,10 +51,15 @@ struct AskHarness
         env.insert(QStringLiteral("OPENAI_BASE_URL"), llm.baseUrl().toString());
         env.insert(QStringLiteral("OPENAI_API_KEY"), QStringLiteral("sk-test-ask"));
         env.insert(QStringLiteral("EXESERVER_LLM_MODEL"), QStringLiteral("fake-model"));
+        return env;
+    }
+
+    void start(QProcess &process, QStringList arguments)
+    {
         arguments = QStringList{QStringLiteral("--data-dir"), dataDir.path(), QStringLiteral("--api-url"),
                                 github.baseUrl().toString()} +
                     arguments;
-        process.setProcessEnvironment(env);
+        process.setProcessEnvironment(environment());
         process.start(QStringLiteral(EXESERVER_CLI_PATH), arguments);
         REQUIRE(process.waitForStarted());
         process.closeWriteChannel();
@@ -250,4 +257,52 @@ TEST_CASE("ask: conversations continue, list, show and delete; local commands ne
 
     CHECK(h.run({QStringLiteral("ask"), QStringLiteral("--delete"), id}).exitCode == 0);
     CHECK(h.run({QStringLiteral("ask"), QStringLiteral("--show"), id}).exitCode == 1);
+}
+
+TEST_CASE("ask in a terminal shows a proposal and asks y/N", "[cli][ask]")
+{
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    if (script.isEmpty()) {
+        WARN("util-linux `script` (to give the CLI a terminal) is not installed: not tested here");
+        return;
+    }
+    AskHarness h;
+    QFile file(h.dataDir.filePath(QStringLiteral("t.yaml")));
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(
+        "triggers:\n  - name: readme-prs\n    event: pull_request\n    run:\n      - notify: {title: hi}\n");
+    file.close();
+    REQUIRE(h.run({QStringLiteral("triggers"), QStringLiteral("import"), file.fileName()}).exitCode == 0);
+
+    const auto askInTerminal = [&](const QByteArray &answer) {
+        const QString command = QStringLiteral("'%1' --data-dir '%2' ask '/trigger disable readme-prs'")
+                                    .arg(QStringLiteral(EXESERVER_CLI_PATH), h.dataDir.path());
+        QProcess process; // `script` runs the CLI on a pseudo-terminal of its own
+        process.setProcessEnvironment(h.environment());
+        process.setProgram(script);
+        process.setArguments({QStringLiteral("-q"), QStringLiteral("-e"), QStringLiteral("-c"), command,
+                              QStringLiteral("/dev/null")});
+        process.start();
+        REQUIRE(process.waitForStarted());
+        QString out;
+        REQUIRE(QTest::qWaitFor(
+            [&]() {
+                out += QString::fromUtf8(process.readAllStandardOutput());
+                return out.contains(QLatin1String("[y/N]"));
+            },
+            15000));
+        process.write(answer);
+        return h.finish(process, out);
+    };
+    const AskRun declined = askInTerminal("n\n");
+    INFO(declined.out.toStdString());
+    CHECK(declined.exitCode == 0);
+    CHECK(declined.out.contains(QLatin1String("Rejected: nothing was sent.")));
+    CHECK(h.run(words(QStringLiteral("triggers list"))).out.contains(QLatin1String("enabled")));
+
+    const AskRun accepted = askInTerminal("y\n");
+    INFO(accepted.out.toStdString());
+    CHECK(accepted.exitCode == 0);
+    CHECK(accepted.out.contains(QLatin1String("Done: Trigger readme-prs disabled.")));
+    CHECK(h.run(words(QStringLiteral("triggers list"))).out.contains(QLatin1String("disabled")));
 }
