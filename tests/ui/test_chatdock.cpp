@@ -493,3 +493,44 @@ TEST_CASE("Chat dock: a table wider than the bubble scrolls sideways inside it i
     CHECK(answer->width() <= scroll->viewport()->width());
     d.screenshot(QStringLiteral("chatdock-wide-table.png"));
 }
+
+TEST_CASE("Chat dock: when older turns are summarised the conversation says so", "[ui][assistant][context]")
+{
+    AssistantHarness h;
+    const int fixed = ChatSession::estimateTokens(
+        QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                               {QStringLiteral("content"), ChatSession::systemPrompt()}}});
+    h.setContextTokens((fixed + 300) * 4 / 3);
+    h.session.reset();
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("Dashboard"), &window));
+    auto *dock = new ChatDock(*h.settings, &window);
+    dock->addTo(&window);
+    dock->attach(h.github.client.get(), &h.store);
+    dock->show();
+    window.resize(1000, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    h.active = dock->session();
+    const QString padding(300, QLatin1Char('x'));
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint. ") + padding});
+    h.llm.queueText({QStringLiteral("Run 43 passed. ") + padding});
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint; run 43 passed.")});
+    h.llm.queueText({QStringLiteral("Run 44 is still running.")});
+    for (const QString &question : {QStringLiteral("Why did run 42 fail?"), QStringLiteral("And run 43?"),
+                                    QStringLiteral("What about 44?")}) {
+        h.active->send(question + QLatin1Char(' ') + padding);
+        REQUIRE(h.idle());
+    }
+    REQUIRE(h.llm.requests().size() == 4);
+    const auto cards = dock->findChildren<ChatCardWidget *>(QStringLiteral("summaryCard"));
+    REQUIRE(cards.size() == 1);
+    QString shown;
+    for (ChatMessageWidget *widget : dock->messageWidgets())
+        shown += labelTexts(widget);
+    CHECK(shown.contains(QLatin1String("earlier messages were summarised")));
+    CHECK(labelTexts(cards.first()).contains(QLatin1String("run 43 passed")));
+    QApplication::processEvents();
+    REQUIRE(window.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("chatdock-summarised.png"))));
+}
