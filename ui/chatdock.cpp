@@ -1,11 +1,13 @@
 #include "chatdock.h"
 
 #include "assistant/chatsession.h"
+#include "assistant/chatstore.h"
 #include "chatmessagewidget.h"
 #include "config/settings.h"
 #include "confirm.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -65,6 +67,7 @@ void ChatDock::build()
     m_modelStatus->setStyleSheet(QStringLiteral("color: #57606a; font-size: 8pt;"));
     m_modelStatus->setWordWrap(true);
     layout->addWidget(m_modelStatus);
+    layout->addLayout(createConversationRow());
 
     m_scroll = new QScrollArea(m_body);
     m_scroll->setObjectName(QStringLiteral("conversation"));
@@ -105,6 +108,9 @@ void ChatDock::build()
     connect(m_session, &ChatSession::messageChanged, this, &ChatDock::updateMessage);
     connect(m_session, &ChatSession::cleared, this, &ChatDock::removeMessages);
     connect(m_session, &ChatSession::busyChanged, this, &ChatDock::updateState);
+    connect(m_session, &ChatSession::conversationChanged, this, &ChatDock::refreshConversations);
+    // A new conversation is named by its first question once that is asked.
+    connect(m_session, &ChatSession::turnFinished, this, &ChatDock::refreshConversations);
 
     m_session->setGitHub(m_github);
     if (m_store)
@@ -113,6 +119,121 @@ void ChatDock::build()
 }
 
 ChatDock::~ChatDock() = default;
+
+QLayout *ChatDock::createConversationRow()
+{
+    auto *row = new QHBoxLayout;
+    row->setSpacing(2);
+    m_conversations = new QComboBox(m_body);
+    m_conversations->setObjectName(QStringLiteral("conversationPicker"));
+    m_conversations->setToolTip(tr("Conversations, newest first"));
+    m_conversations->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_conversations->setMinimumContentsLength(12);
+    m_rename = new QLineEdit(m_body);
+    m_rename->setObjectName(QStringLiteral("conversationTitle"));
+    m_rename->setPlaceholderText(tr("Conversation title — Enter keeps it, Esc cancels"));
+    m_rename->hide();
+    row->addWidget(m_conversations, 1);
+    row->addWidget(m_rename, 1);
+    const auto button = [this, row](const QString &name, const QString &text, const QString &tip) {
+        auto *b = new QToolButton(m_body);
+        b->setObjectName(name);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAccessibleName(tip);
+        b->setAutoRaise(true);
+        row->addWidget(b);
+        m_conversationButtons.append(b);
+        return b;
+    };
+    connect(button(QStringLiteral("newConversationButton"), tr("New"), tr("Start a new conversation")),
+            &QToolButton::clicked, this, &ChatDock::newConversation);
+    connect(button(QStringLiteral("renameConversationButton"), tr("Rename"), tr("Rename this conversation")),
+            &QToolButton::clicked, this, &ChatDock::renameConversation);
+    connect(button(QStringLiteral("deleteConversationButton"), tr("Delete"), tr("Delete this conversation")),
+            &QToolButton::clicked, this, &ChatDock::deleteConversation);
+    connect(m_conversations, &QComboBox::activated, this, [this](int index) {
+        const QString id = m_conversations->itemData(index).toString();
+        if (!id.isEmpty() && id != m_session->conversationId())
+            m_session->openConversation(id);
+    });
+    connect(m_rename, &QLineEdit::returnPressed, this, &ChatDock::commitRename);
+    auto *cancel = new QAction(m_rename);
+    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    cancel->setShortcutContext(Qt::WidgetShortcut);
+    m_rename->addAction(cancel);
+    connect(cancel, &QAction::triggered, this, &ChatDock::refreshConversations);
+    connect(m_rename, &QLineEdit::editingFinished, this, [this]() {
+        if (!m_rename->hasFocus()) // focus left (or Esc): nothing renamed
+            refreshConversations();
+    });
+    return row;
+}
+
+void ChatDock::refreshConversations()
+{
+    if (!m_conversations)
+        return;
+    m_rename->hide();
+    m_conversations->show();
+    m_conversations->clear();
+    ChatStore *chats = m_session->chatStore();
+    const Result<QList<ChatConversation>> all =
+        chats ? chats->conversations() : Result<QList<ChatConversation>>(QList<ChatConversation>());
+    for (const ChatConversation &c : all ? *all : QList<ChatConversation>()) {
+        m_conversations->addItem(c.title, c.id);
+        m_conversations->setItemData(
+            m_conversations->count() - 1,
+            tr("%1 · %n message(s)", nullptr, c.messageCount)
+                .arg(QLocale().toString(c.updatedAt.toLocalTime(), QLocale::ShortFormat)),
+            Qt::ToolTipRole);
+    }
+    m_conversations->setCurrentIndex(m_conversations->findData(m_session->conversationId()));
+    for (QToolButton *b : std::as_const(m_conversationButtons))
+        b->setEnabled(chats != nullptr);
+    m_conversations->setEnabled(chats != nullptr);
+}
+
+void ChatDock::newConversation()
+{
+    build();
+    if (const Status started = m_session->startConversation(); !started)
+        m_modelStatus->setText(started.error().message);
+}
+
+void ChatDock::renameConversation()
+{
+    build();
+    if (!m_session->chatStore())
+        return;
+    m_rename->setText(m_conversations->currentText());
+    m_conversations->hide();
+    m_rename->show();
+    m_rename->setFocus();
+    m_rename->selectAll();
+}
+
+void ChatDock::commitRename()
+{
+    if (ChatStore *chats = m_session->chatStore(); chats && !m_rename->text().trimmed().isEmpty()) {
+        if (const Status renamed = chats->rename(m_session->conversationId(), m_rename->text()); !renamed)
+            m_modelStatus->setText(renamed.error().message);
+    }
+    refreshConversations();
+}
+
+void ChatDock::deleteConversation()
+{
+    build();
+    if (!m_session->chatStore())
+        return;
+    if (!Confirm::ask(this, tr("Delete conversation"),
+                      tr("Delete the conversation \"%1\"? The assistant forgets it too.")
+                          .arg(m_conversations->currentText())))
+        return;
+    if (const Status deleted = m_session->deleteConversation(m_session->conversationId()); !deleted)
+        m_modelStatus->setText(deleted.error().message);
+}
 
 QWidget *ChatDock::createTitleBar()
 {

@@ -3,6 +3,7 @@
 #include <QDockWidget>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QMainWindow;
@@ -21,6 +22,7 @@ class GitHubClient;
 class Settings;
 
 // The "Assistant" dock: the conversation (ChatSession) as bubbles with Markdown, code blocks and cards,
+// a row to pick, start, rename and delete the stored conversations (shared with `exeserver-cli ask`),
 // an input line, Send and Stop, and a title bar with Clear, Minimise (collapse to the title bar), Float
 // and Close. Toggled from View → Assistant, the toolbar and Ctrl+Shift+A. Hidden at start, so the
 // session (with its network manager), the widgets and the stored conversation are made the first time the
@@ -48,10 +50,16 @@ public:
 public Q_SLOTS:
     void sendInput();
     void clearConversation(); // asks first
+    void newConversation();
+    void renameConversation(); // shows the title for editing in place; Enter keeps it
+    void deleteConversation(); // asks first
 
 private:
     void build();
     QWidget *createTitleBar();
+    QLayout *createConversationRow();
+    void refreshConversations();
+    void commitRename();
     void addMessage(int index);
     void updateMessage(int index);
     void removeMessages();
@@ -70,6 +78,9 @@ private:
     QPushButton *m_send = nullptr;
     QPushButton *m_stop = nullptr;
     QLabel *m_modelStatus = nullptr;
+    QComboBox *m_conversations = nullptr;
+    QLineEdit *m_rename = nullptr;
+    QList<QToolButton *> m_conversationButtons;
     QToolButton *m_collapseButton = nullptr;
     QList<ChatMessageWidget *> m_messages;
     EventStore *m_store = nullptr;

@@ -10,15 +10,19 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtMath>
 
 namespace exeserver {
 
 namespace {
 
-// `fill`: take the bubble's width instead of asking for the text's; a wide Markdown table is then clipped at
-// the bubble's edge rather than pushing the whole conversation wider than the dock.
+// `fill`: take the bubble's width instead of asking for the text's, so a long word does not push the whole
+// conversation wider than the dock (tables are apart, in tableView()).
 QLabel *markdownLabel(const QString &markdown, bool fill, QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -34,6 +38,38 @@ QLabel *markdownLabel(const QString &markdown, bool fill, QWidget *parent)
     label->setTextInteractionFlags(Qt::TextBrowserInteraction);
     label->setText(markdown);
     return label;
+}
+
+// A Markdown table at its natural width inside a strip that scrolls sideways: a table wider than the bubble
+// is read by scrolling it, not clipped, and the conversation itself never gets wider than the dock.
+QWidget *tableView(const QString &markdown, QWidget *parent)
+{
+    auto *scroll = new QScrollArea(parent);
+    scroll->setObjectName(QStringLiteral("tableScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidgetResizable(false);
+    scroll->setStyleSheet(
+        QStringLiteral("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"));
+    auto *label = new QLabel(scroll);
+    label->setObjectName(QStringLiteral("messageTable"));
+    label->setTextFormat(Qt::MarkdownText);
+    label->setWordWrap(false);
+    label->setOpenExternalLinks(true);
+    label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    label->setText(markdown);
+    // QLabel's own size hint cuts a wide table's last column short; the laid-out document knows its width.
+    QTextDocument document;
+    document.setDefaultFont(label->font());
+    document.setMarkdown(markdown);
+    document.setTextWidth(-1);
+    label->resize(qCeil(document.size().width()) + 2, qCeil(document.size().height()) + 2);
+    scroll->setWidget(label);
+    // Room for the table and, below it, the scroll bar when it is wider than the bubble.
+    scroll->setFixedHeight(label->height() + scroll->horizontalScrollBar()->sizeHint().height());
+    scroll->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    return scroll;
 }
 
 QWidget *codeBlock(const QString &code, QWidget *parent)
@@ -64,6 +100,36 @@ QWidget *codeBlock(const QString &code, QWidget *parent)
 }
 
 } // namespace
+
+QList<QPair<bool, QString>> ChatMessageWidget::splitTables(const QString &markdown)
+{
+    static const QRegularExpression separator(
+        QStringLiteral("^\\s*\\|?\\s*:?-{3,}:?\\s*(\\|\\s*:?-{3,}:?\\s*)*\\|?\\s*$"));
+    QList<QPair<bool, QString>> parts;
+    const QStringList lines = markdown.split(QLatin1Char('\n'));
+    QStringList text;
+    const auto flushText = [&]() {
+        if (!text.join(QLatin1Char('\n')).trimmed().isEmpty())
+            parts.append({false, text.join(QLatin1Char('\n')).trimmed()});
+        text.clear();
+    };
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const bool starts = lines.at(i).trimmed().startsWith(QLatin1Char('|')) && i + 1 < lines.size() &&
+                            separator.match(lines.at(i + 1)).hasMatch();
+        if (!starts) {
+            text.append(lines.at(i));
+            continue;
+        }
+        flushText();
+        QStringList table{lines.at(i), lines.at(i + 1)};
+        for (i += 2; i < lines.size() && lines.at(i).trimmed().startsWith(QLatin1Char('|')); ++i)
+            table.append(lines.at(i));
+        --i;
+        parts.append({true, table.join(QLatin1Char('\n'))});
+    }
+    flushText();
+    return parts;
+}
 
 QList<QPair<bool, QString>> ChatMessageWidget::splitCodeBlocks(const QString &markdown)
 {
@@ -136,8 +202,8 @@ QString ChatMessageWidget::headerText() const
 
 QString ChatMessageWidget::shownText() const
 {
-    if (m_message.role == ChatRole::Tool)
-        return m_message.display;
+    if (m_message.role == ChatRole::Tool || m_message.role == ChatRole::System)
+        return m_message.display; // a tool's summary, the note that older turns were summarised
     if (m_message.role == ChatRole::Assistant && m_message.text.isEmpty() && !m_message.toolCalls.isEmpty()) {
         QStringList names;
         for (const QJsonValue &call : m_message.toolCalls)
@@ -174,13 +240,19 @@ void ChatMessageWidget::rebuild()
         delete item;
     }
     for (const auto &[isCode, text] : splitCodeBlocks(shownText())) {
-        if (isCode)
+        if (isCode) {
             m_contentLayout->addWidget(codeBlock(text, m_content));
-        else {
-            QLabel *label = markdownLabel(text, !user, m_content);
+            continue;
+        }
+        for (const auto &[isTable, part] : splitTables(text)) {
+            if (isTable) {
+                m_contentLayout->addWidget(tableView(part, m_content));
+                continue;
+            }
+            QLabel *label = markdownLabel(part, !user, m_content);
             // A short question stays on one line instead of wrapping at the bubble's narrowest.
             if (user)
-                label->setMinimumWidth(qMin(label->fontMetrics().horizontalAdvance(text) + 8, 260));
+                label->setMinimumWidth(qMin(label->fontMetrics().horizontalAdvance(part) + 8, 260));
             m_contentLayout->addWidget(label);
         }
     }

@@ -12,7 +12,8 @@ namespace exeserver {
 
 // One message of the conversation as a bubble: the user's on the right in blue, the assistant's on the
 // left in grey (errors in red), each labelled "You"/"Assistant" with its time. Markdown is rendered;
-// fenced code blocks get a monospace box with a Copy button; cards follow the text.
+// fenced code blocks get a monospace box with a Copy button, tables a strip that scrolls sideways when
+// wider than the bubble; cards follow the text.
 class ChatMessageWidget : public QWidget
 {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
 
     // Splits Markdown at fenced code blocks: (isCode, text) in order.
     static QList<QPair<bool, QString>> splitCodeBlocks(const QString &markdown);
+    // Splits Markdown (outside code blocks) at pipe tables: (isTable, text) in order.
+    static QList<QPair<bool, QString>> splitTables(const QString &markdown);
 
 Q_SIGNALS:
     void commandRequested(const QString &command);

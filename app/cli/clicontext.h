@@ -18,8 +18,10 @@ namespace exeserver::cli {
 enum ExitCode : int
 {
     ExitOk = 0,
-    ExitRefused = 1, // GitHub (or another service) refused, or the operation failed
-    ExitUsage = 2,   // unknown command or option, missing argument
+    ExitRefused = 1,       // GitHub (or another service) refused, or the operation failed
+    ExitUsage = 2,         // unknown command or option, missing argument
+    ExitPending = 3,       // `ask`: the assistant proposed a change nobody approved; nothing was done
+    ExitInterrupted = 130, // stopped by Ctrl+C (SIGINT) after cleaning up, as shells report it
 };
 
 // What a command gets to work with: the effective settings (secrets loaded), output streams and the

@@ -141,6 +141,7 @@ CommandTable buildCommandTable()
     registerEventCommands(table);
     registerGitHubCommands(table);
     registerTriggerCommands(table);
+    registerAskCommands(table);
     return table;
 }
 

@@ -46,6 +46,7 @@ void registerStoreCommands(CommandTable &table);
 void registerEventCommands(CommandTable &table);
 void registerGitHubCommands(CommandTable &table);
 void registerTriggerCommands(CommandTable &table);
+void registerAskCommands(CommandTable &table);
 
 // The table with every module's commands.
 CommandTable buildCommandTable();

@@ -4,6 +4,7 @@
 #include "store/eventstore.h"
 #include "triggers/triggerdryrun.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerformat.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -154,9 +155,9 @@ QJsonArray AssistantTools::definitions()
                    prop(QStringLiteral("string"), QStringLiteral("Stored event id"))}},
                  {QStringLiteral("trigger"), QStringLiteral("event_id")})),
         tool(QStringLiteral("draft_trigger"),
-             QStringLiteral(
-                 "Validate a trigger written in ExeServer's YAML format (top-level `triggers:` list "
-                 "with name, on.event, on.actions, if, run). Returns errors or the normalised YAML."),
+             QStringLiteral("Validate a trigger before proposing it. Returns the parser's error or the "
+                            "normalised YAML.\n") +
+                 TriggerFormat::description(),
              schema({{QStringLiteral("yaml"), prop(QStringLiteral("string"), QStringLiteral("The YAML"))}},
                     {QStringLiteral("yaml")})),
         tool(QStringLiteral("draft_comment"),
@@ -199,7 +200,8 @@ QJsonArray AssistantTools::definitions()
                     {QStringLiteral("repo"), QStringLiteral("run_id")})),
         tool(QStringLiteral("propose_create_trigger"),
              QStringLiteral(
-                 "Propose creating a trigger from YAML. Only a proposal: the user must approve it."),
+                 "Propose creating a trigger from YAML in the format draft_trigger describes "
+                 "(validate it with draft_trigger first). Only a proposal: the user must approve it."),
              schema({{QStringLiteral("yaml"),
                       prop(QStringLiteral("string"), QStringLiteral("One trigger's YAML"))}},
                     {QStringLiteral("yaml")})),
@@ -665,6 +667,9 @@ ToolResult AssistantTools::draftTrigger(const QJsonObject &args)
     if (!parsed)
         return ToolResult::error(
             QStringLiteral("The trigger YAML is not valid: %1").arg(parsed.error().message));
+    if (parsed->isEmpty())
+        return ToolResult::error(
+            QStringLiteral("The trigger YAML holds no trigger: start with `triggers:`."));
     const QString normalised = QString::fromUtf8(TriggerFile::toYaml(*parsed));
     ToolResult result;
     result.forModel =

@@ -30,6 +30,11 @@ ChatMessage message(ChatRole role, const QString &text, bool local)
     return m;
 }
 
+bool isTriggerDraft(const QString &toolName)
+{
+    return toolName == QLatin1String("draft_trigger") || toolName == QLatin1String("propose_create_trigger");
+}
+
 } // namespace
 
 ChatSession::ChatSession(Settings &settings, QNetworkAccessManager &network, EventStore *store,
@@ -58,27 +63,83 @@ void ChatSession::setStore(EventStore *store)
     m_tools.setStore(store);
     m_runner.setStore(store);
     m_chatStore.reset();
-    if (!m_messages.isEmpty()) {
-        m_messages.clear();
-        Q_EMIT cleared();
-    }
-    if (!store || !store->isOpen())
+    if (!store || !store->isOpen()) {
+        load(QString());
         return;
+    }
     m_chatStore = std::make_unique<ChatStore>(*store);
     const Result<QString> conversation = m_chatStore->currentConversation();
     if (!conversation) {
         qCWarning(lcAssistant).noquote() << conversation.error().message;
         m_chatStore.reset();
+        load(QString());
         return;
     }
-    m_conversationId = *conversation;
-    const Result<QList<ChatMessage>> stored = m_chatStore->messages(m_conversationId);
-    if (!stored)
-        return;
-    for (const ChatMessage &m : *stored) {
-        m_messages.append(m);
-        Q_EMIT messageAdded(int(m_messages.size()) - 1);
+    load(*conversation);
+}
+
+void ChatSession::load(const QString &conversationId)
+{
+    ++m_generation; // an answer still streaming belongs to the conversation being left
+    m_llm.cancel();
+    m_streamingIndex = -1;
+    setBusy(false);
+    if (!m_messages.isEmpty()) {
+        m_messages.clear();
+        Q_EMIT cleared();
     }
+    m_conversationId = conversationId;
+    if (m_chatStore && !conversationId.isEmpty()) {
+        const Result<QList<ChatMessage>> stored = m_chatStore->messages(conversationId);
+        if (stored) {
+            for (const ChatMessage &m : *stored) {
+                m_messages.append(m);
+                Q_EMIT messageAdded(int(m_messages.size()) - 1);
+            }
+        }
+    }
+    Q_EMIT conversationChanged(m_conversationId);
+}
+
+Status ChatSession::openConversation(const QString &conversationId)
+{
+    if (!m_chatStore)
+        return Error{QStringLiteral("store"), QStringLiteral("The event store is not open.")};
+    const Result<ChatConversation> found = m_chatStore->conversation(conversationId);
+    if (!found)
+        return found.error();
+    load(conversationId);
+    return success();
+}
+
+Status ChatSession::startConversation()
+{
+    if (!m_chatStore) {
+        load(QString());
+        return success();
+    }
+    if (m_messages.isEmpty() && !m_conversationId.isEmpty() && !m_busy)
+        return success(); // the current one is still empty: no second empty one in the list
+    const Result<QString> fresh = m_chatStore->newConversation();
+    if (!fresh)
+        return fresh.error();
+    load(*fresh);
+    return success();
+}
+
+Status ChatSession::deleteConversation(const QString &conversationId)
+{
+    if (!m_chatStore)
+        return Error{QStringLiteral("store"), QStringLiteral("The event store is not open.")};
+    if (const Status deleted = m_chatStore->deleteConversation(conversationId); !deleted)
+        return deleted;
+    if (conversationId != m_conversationId)
+        return success();
+    const Result<QString> next = m_chatStore->currentConversation();
+    if (!next)
+        return next.error();
+    load(*next);
+    return success();
 }
 
 LlmConfig ChatSession::llmConfig() const
@@ -110,11 +171,20 @@ QString ChatSession::systemPrompt()
 
 QJsonArray ChatSession::contextForModel() const
 {
-    QJsonArray context{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                   {QStringLiteral("content"), systemPrompt()}}};
+    QList<QJsonObject> items;
     for (const ChatMessage &m : m_messages) {
         if (m.local || m.error || m.streaming)
             continue;
+        if (m.role == ChatRole::System) { // a summary: it replaces what came before its kept turns
+            const int keeps =
+                m.cards.isEmpty() ? 0 : m.cards.first().details.value(QLatin1String("keeps")).toInt();
+            QList<QJsonObject> kept = items.mid(qMax<qsizetype>(0, items.size() - keeps));
+            items = {QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                 {QStringLiteral("content"),
+                                  QStringLiteral("Summary of the earlier conversation:\n") + m.text}}};
+            items += kept;
+            continue;
+        }
         if (m.role == ChatRole::Assistant && m.text.isEmpty() && m.toolCalls.isEmpty())
             continue;
         QJsonObject json = m.toApiJson();
@@ -128,9 +198,124 @@ QJsonArray ChatSession::contextForModel() const
                                                             {QStringLiteral("outcome"), card.outcome}})
                                       .toJson(QJsonDocument::Compact)));
         }
-        context.append(json);
+        items.append(json);
     }
+    QJsonArray context{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                                   {QStringLiteral("content"), systemPrompt()}}};
+    for (const QJsonObject &item : std::as_const(items))
+        context.append(item);
     return context;
+}
+
+int ChatSession::estimateTokens(const QJsonArray &context)
+{
+    static const qsizetype tools =
+        QJsonDocument(AssistantTools::definitions()).toJson(QJsonDocument::Compact).size();
+    return int((QJsonDocument(context).toJson(QJsonDocument::Compact).size() + tools) / 4);
+}
+
+bool ChatSession::needsSummary() const
+{
+    return estimateTokens(contextForModel()) > llmConfig().contextTokens * 3 / 4;
+}
+
+namespace {
+
+// One line per message for the summariser: who said what, tool answers shortened.
+QString transcript(const QList<QJsonObject> &items)
+{
+    QString text;
+    for (const QJsonObject &item : items) {
+        const QString role = item.value(QLatin1String("role")).toString();
+        QString content = item.value(QLatin1String("content")).toString();
+        if (role == QLatin1String("tool") && content.size() > 1500)
+            content = content.left(1500) + QStringLiteral(" …");
+        for (const QJsonValue &call : item.value(QLatin1String("tool_calls")).toArray()) {
+            const QJsonObject function = call.toObject().value(QLatin1String("function")).toObject();
+            content += QStringLiteral(" [called %1(%2)]")
+                           .arg(function.value(QLatin1String("name")).toString(),
+                                function.value(QLatin1String("arguments")).toString());
+        }
+        text += role + QStringLiteral(": ") + content.trimmed() + QLatin1Char('\n');
+    }
+    return text;
+}
+
+} // namespace
+
+// Keeps the newest turns that fit in about a third of the window, from a question of the user on, and
+// asks the model to summarise the rest (an earlier summary included); then asks the question.
+void ChatSession::summarise()
+{
+    const QJsonArray context = contextForModel();
+    QList<QJsonObject> items;
+    for (qsizetype i = 1; i < context.size(); ++i)
+        items.append(context.at(i).toObject());
+    // In characters: a third of what the window leaves for the conversation besides the system prompt and
+    // the tools.
+    const int fixed = estimateTokens(QJsonArray{context.first()});
+    const qsizetype budget = qMax(0, llmConfig().contextTokens * 3 / 4 - fixed) * 4 / 3;
+    qsizetype cut = items.size();
+    qsizetype size = 0;
+    qsizetype lastUser = -1;
+    for (qsizetype i = items.size() - 1; i >= 0; --i) {
+        size += QJsonDocument(items.at(i)).toJson(QJsonDocument::Compact).size();
+        const bool user = items.at(i).value(QLatin1String("role")).toString() == QLatin1String("user");
+        if (user && lastUser < 0)
+            lastUser = i;
+        if (user && (size <= budget || i == lastUser))
+            cut = i;
+        if (size > budget && lastUser >= 0)
+            break;
+    }
+    if (cut <= 0 || cut >= items.size())
+        return askModel(0); // nothing older to fold away
+    const QList<QJsonObject> older = items.mid(0, cut);
+    const int keeps = int(items.size() - cut);
+    const QJsonArray request{
+        QJsonObject{
+            {QStringLiteral("role"), QStringLiteral("system")},
+            {QStringLiteral("content"),
+             QStringLiteral("Summarise this conversation between a user and the ExeServer assistant so "
+                            "it can go on in less space. Keep what may matter later: repositories, run "
+                            "and event ids, trigger names, decisions, proposals and their state, open "
+                            "questions. Markdown, at most 200 words.")}},
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                    {QStringLiteral("content"), transcript(older)}}};
+    const quint64 generation = m_generation;
+    QPointer<ChatSession> self(this);
+    m_llm.complete(
+        llmConfig(), request, {}, [](const QString &) {},
+        [self, generation, summarised = int(older.size()), keeps](Result<LlmReply> reply) {
+            if (!self || self->m_generation != generation)
+                return;
+            if (!reply && reply.error().kind == QLatin1String("cancelled")) {
+                self->fail(QStringLiteral("Stopped."));
+                return self->finishTurn();
+            }
+            if (reply && !reply->content.trimmed().isEmpty())
+                self->addSummary(reply->content.trimmed(), summarised, keeps);
+            else
+                self->fail(QStringLiteral("Could not summarise the earlier messages (%1); asking "
+                                          "with the whole conversation.")
+                               .arg(reply ? QStringLiteral("empty answer") : reply.error().message));
+            self->askModel(0);
+        });
+}
+
+void ChatSession::addSummary(const QString &summary, int summarised, int keeps)
+{
+    ChatMessage m = message(ChatRole::System, summary, false);
+    m.display = QStringLiteral("*The conversation was getting long for the model, so the earlier messages "
+                               "were summarised; the model now reads this summary instead of them.*");
+    ChatCard card;
+    card.kind = QStringLiteral("summary");
+    card.title = QStringLiteral("Summary of %1 earlier messages").arg(summarised);
+    card.status = QStringLiteral("summarised");
+    card.fields = {{QStringLiteral("Summary"), summary}};
+    card.details = {{QStringLiteral("keeps"), keeps}, {QStringLiteral("summarised"), summarised}};
+    m.cards = {card};
+    append(m);
 }
 
 int ChatSession::append(ChatMessage m)
@@ -172,11 +357,17 @@ void ChatSession::fail(const QString &text)
     append(m);
 }
 
+void ChatSession::finishTurn()
+{
+    setBusy(false);
+    Q_EMIT turnFinished();
+}
+
 void ChatSession::send(const QString &input)
 {
     const QString text = input.trimmed();
     if (text.isEmpty())
-        return;
+        return finishTurn();
     if (LocalCommand::isCommand(text))
         return runLocal(text);
     if (m_busy)
@@ -190,11 +381,15 @@ void ChatSession::send(const QString &input)
                            "`EXESERVER_LLM_MODEL`, or `OPENAI_API_KEY` for OpenAI.\n\n") +
                 LocalCommand::help(),
             true));
-        return;
+        return finishTurn();
     }
     append(message(ChatRole::User, text, false));
     ++m_generation;
+    m_triggerRejections = 0;
+    m_rejectedDraft.clear();
     setBusy(true);
+    if (needsSummary())
+        return summarise();
     askModel(0);
 }
 
@@ -208,20 +403,22 @@ void ChatSession::runLocal(const QString &text)
     switch (command.kind) {
     case LocalCommand::Kind::Help:
         append(message(ChatRole::Assistant, LocalCommand::help(), true));
-        return;
+        return Q_EMIT turnFinished();
     case LocalCommand::Kind::Invalid:
         fail(command.error);
-        return;
+        return Q_EMIT turnFinished();
     case LocalCommand::Kind::Proposal: {
         QString error;
         const ChatCard card = proposalCard(command.name, command.arguments, &error);
-        if (!error.isEmpty())
-            return fail(error);
-        ChatMessage m =
-            message(ChatRole::Assistant, QStringLiteral("Nothing happens until you approve this:"), true);
-        m.cards = {card};
-        append(m);
-        return;
+        if (error.isEmpty()) {
+            ChatMessage m =
+                message(ChatRole::Assistant, QStringLiteral("Nothing happens until you approve this:"), true);
+            m.cards = {card};
+            append(m);
+        } else {
+            fail(error);
+        }
+        return Q_EMIT turnFinished();
     }
     case LocalCommand::Kind::Tool:
         break;
@@ -231,11 +428,14 @@ void ChatSession::runLocal(const QString &text)
     m_tools.call(command.name, command.arguments, [self, generation](ToolResult result) {
         if (!self || self->m_generation != generation)
             return;
-        if (result.failed)
-            return self->fail(result.markdown);
-        ChatMessage m = message(ChatRole::Assistant, result.markdown, true);
-        m.cards = result.cards;
-        self->append(m);
+        if (result.failed) {
+            self->fail(result.markdown);
+        } else {
+            ChatMessage m = message(ChatRole::Assistant, result.markdown, true);
+            m.cards = result.cards;
+            self->append(m);
+        }
+        Q_EMIT self->turnFinished();
     });
 }
 
@@ -281,7 +481,7 @@ void ChatSession::askModel(int round)
                     self->update(index);
                 }
                 self->fail(reply.error().message);
-                self->setBusy(false);
+                self->finishTurn();
                 return;
             }
             QJsonArray calls;
@@ -291,6 +491,12 @@ void ChatSession::askModel(int round)
                                          {QStringLiteral("function"),
                                           QJsonObject{{QStringLiteral("name"), call.name},
                                                       {QStringLiteral("arguments"), call.arguments}}}});
+            }
+            if (calls.isEmpty() && reply->content.trimmed().isEmpty()) {
+                if (index >= 0)
+                    self->m_messages[index].streaming = false;
+                self->fail(QStringLiteral("The model sent an empty answer."));
+                return self->finishTurn();
             }
             int at = index;
             if (at < 0) {
@@ -307,7 +513,7 @@ void ChatSession::askModel(int round)
             if (calls.isEmpty() || round + 1 >= self->m_options.maxToolRounds) {
                 if (!calls.isEmpty())
                     self->fail(QStringLiteral("Stopped after %1 rounds of tool calls.").arg(round + 1));
-                self->setBusy(false);
+                self->finishTurn();
                 return;
             }
             self->runToolCalls(at, 0, round, generation);
@@ -317,8 +523,14 @@ void ChatSession::askModel(int round)
 void ChatSession::runToolCalls(int messageIndex, int callIndex, int round, quint64 generation)
 {
     const QJsonArray calls = m_messages.at(messageIndex).toolCalls;
-    if (callIndex >= calls.size())
-        return askModel(round + 1);
+    if (callIndex >= calls.size()) {
+        if (m_rejectedDraft.isEmpty())
+            return askModel(round + 1);
+        fail(QStringLiteral("The drafted trigger is still not valid after one correction, so I stopped "
+                            "here. %1")
+                 .arg(m_rejectedDraft));
+        return finishTurn();
+    }
     const QJsonObject call = calls.at(callIndex).toObject();
     const QString callId = call.value(QStringLiteral("id")).toString();
     const QJsonObject function = call.value(QStringLiteral("function")).toObject();
@@ -335,6 +547,9 @@ void ChatSession::runToolCalls(int messageIndex, int callIndex, int round, quint
         m.cards = result.cards;
         m.error = false;
         append(m);
+        // A trigger the parser rejects goes back to the model once; the second rejection goes to the user.
+        if (result.failed && isTriggerDraft(name) && ++m_triggerRejections >= 2)
+            m_rejectedDraft = result.markdown;
         runToolCalls(messageIndex, callIndex + 1, round, generation);
     };
 
@@ -371,8 +586,8 @@ void ChatSession::stop()
         return;
     }
     ++m_generation; // a tool was running: drop its answer
-    setBusy(false);
     fail(QStringLiteral("Stopped."));
+    finishTurn();
 }
 
 void ChatSession::clear()
@@ -390,6 +605,7 @@ void ChatSession::clear()
     }
     m_messages.clear();
     Q_EMIT cleared();
+    Q_EMIT conversationChanged(m_conversationId);
 }
 
 std::optional<QPair<int, int>> ChatSession::findProposal(const QString &proposalId) const

@@ -61,6 +61,71 @@ Result<QString> ChatStore::newConversation()
     return id;
 }
 
+namespace {
+
+// A conversation without a title is named by its first question.
+const QString kConversationColumns = QStringLiteral(
+    "SELECT c.id, c.title, c.created_at, c.updated_at, "
+    "(SELECT count(*) FROM assistant_messages m WHERE m.conversation_id = c.id), "
+    "(SELECT m.content FROM assistant_messages m WHERE m.conversation_id = c.id AND m.role = 'user' "
+    "ORDER BY m.seq LIMIT 1) FROM assistant_conversations c");
+
+ChatConversation conversationFrom(const QSqlQuery &query)
+{
+    ChatConversation c;
+    c.id = query.value(0).toString();
+    c.title = query.value(1).toString();
+    c.createdAt = QDateTime::fromMSecsSinceEpoch(query.value(2).toLongLong(), Qt::UTC);
+    c.updatedAt = QDateTime::fromMSecsSinceEpoch(query.value(3).toLongLong(), Qt::UTC);
+    c.messageCount = query.value(4).toInt();
+    if (c.title.isEmpty()) {
+        const QString first = query.value(5).toString().simplified();
+        c.title = first.isEmpty() ? QStringLiteral("New conversation")
+                                  : (first.size() > 60 ? first.left(59) + QChar(0x2026) : first);
+    }
+    return c;
+}
+
+} // namespace
+
+Result<QList<ChatConversation>> ChatStore::conversations() const
+{
+    QSqlQuery query(m_store.database());
+    if (!query.exec(kConversationColumns + QStringLiteral(" ORDER BY c.updated_at DESC, c.rowid DESC")))
+        return sqlError(query, QStringLiteral("read the assistant's conversations"));
+    QList<ChatConversation> out;
+    while (query.next())
+        out.append(conversationFrom(query));
+    return out;
+}
+
+Result<ChatConversation> ChatStore::conversation(const QString &conversationId) const
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(kConversationColumns + QStringLiteral(" WHERE c.id = ?"));
+    query.addBindValue(conversationId);
+    if (!query.exec())
+        return sqlError(query, QStringLiteral("read the conversation"));
+    if (!query.next())
+        return Error{QStringLiteral("not_found"),
+                     QStringLiteral("There is no conversation \"%1\" (see `exeserver-cli ask --list`).")
+                         .arg(conversationId)};
+    return conversationFrom(query);
+}
+
+Status ChatStore::rename(const QString &conversationId, const QString &title)
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE assistant_conversations SET title = ? WHERE id = ?"));
+    query.addBindValue(text(title.simplified()));
+    query.addBindValue(conversationId);
+    if (!query.exec())
+        return sqlError(query, QStringLiteral("rename the conversation"));
+    if (query.numRowsAffected() == 0)
+        return Error{QStringLiteral("not_found"), QStringLiteral("There is no such conversation.")};
+    return success();
+}
+
 Result<QList<ChatMessage>> ChatStore::messages(const QString &conversationId) const
 {
     QSqlQuery query(m_store.database());

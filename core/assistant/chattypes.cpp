@@ -85,10 +85,11 @@ QJsonObject ChatCard::toJson() const
         actionArray.append(QJsonArray{action.label, action.command});
     if (!actionArray.isEmpty())
         json.insert(QStringLiteral("actions"), actionArray);
+    if (!details.isEmpty())
+        json.insert(QStringLiteral("details"), details);
     if (!proposalId.isEmpty()) {
         json.insert(QStringLiteral("proposal_id"), proposalId);
         json.insert(QStringLiteral("operation"), operation);
-        json.insert(QStringLiteral("details"), details);
         json.insert(QStringLiteral("state"), toString(state));
         json.insert(QStringLiteral("outcome"), outcome);
     }

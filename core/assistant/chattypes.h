@@ -42,7 +42,8 @@ QString toString(ProposalState state);
 // change that runs only after a person approves it).
 struct ChatCard
 {
-    QString kind;   // "run", "workflow", "event", "trigger", "repository", "table", "proposal"
+    QString kind;   // "run", "workflow", "event", "trigger", "repository", "table", "proposal",
+                    // "summary" (older turns folded away; details: keeps, summarised)
     QString title;  // one line
     QString status; // success, failure, in_progress, enabled, pending, ... (colours the badge)
     QString url;    // opens in the browser

@@ -22,7 +22,32 @@ LlmConfig LlmConfig::fromSettings(const Settings &settings)
     config.model = settings.get(setting::LlmModel);
     config.apiKey = settings.get(setting::OpenAiApiKey);
     config.explicitlySet = base.source != SettingSource::Default;
+    const int tokens = settings.get(setting::LlmContextTokens).toInt();
+    config.contextTokens = tokens > 0 ? tokens : defaultContextTokens(config.model);
     return config;
+}
+
+int LlmConfig::defaultContextTokens(const QString &model)
+{
+    // Longest prefix first: "gpt-4o" before "gpt-4".
+    static const QList<QPair<QString, int>> known = {
+        {QStringLiteral("gpt-4.1"), 1000000},    {QStringLiteral("gpt-4o"), 128000},
+        {QStringLiteral("gpt-4-turbo"), 128000}, {QStringLiteral("gpt-5"), 400000},
+        {QStringLiteral("gpt-4"), 8192},         {QStringLiteral("gpt-3.5-turbo"), 16385},
+        {QStringLiteral("o1"), 200000},          {QStringLiteral("o3"), 200000},
+        {QStringLiteral("o4"), 200000},          {QStringLiteral("claude"), 200000},
+        {QStringLiteral("llama3.1"), 131072},    {QStringLiteral("llama3.2"), 131072},
+        {QStringLiteral("llama3.3"), 131072},    {QStringLiteral("llama3"), 8192},
+        {QStringLiteral("qwen2.5"), 32768},      {QStringLiteral("qwen3"), 40960},
+        {QStringLiteral("mistral"), 32768},      {QStringLiteral("gemma"), 8192},
+        {QStringLiteral("deepseek"), 65536},
+    };
+    const QString name = model.toLower().section(QLatin1Char('/'), -1); // "meta/llama3.1:8b" → "llama3.1:8b"
+    for (const auto &[prefix, tokens] : known) {
+        if (name.startsWith(prefix))
+            return tokens;
+    }
+    return 8192;
 }
 
 // What one streamed answer has accumulated so far.

@@ -23,9 +23,12 @@ struct LlmConfig
     QString model;
     QString apiKey;             // may be empty for a local server
     int timeoutMs = 60000;      // no byte for this long ends the request
+    int contextTokens = 8192;   // the model's context window (llm.context_tokens, else known per model)
     bool explicitlySet = false; // a base URL or key was configured (else the default OpenAI URL, no key)
 
     static LlmConfig fromSettings(const Settings &settings);
+    // The context window of well-known models; 8192 for others (local servers often run small ones).
+    static int defaultContextTokens(const QString &model);
     // Whether asking a model makes sense: a key, or a base URL of a server that needs none.
     bool isConfigured() const { return !model.isEmpty() && (!apiKey.isEmpty() || explicitlySet); }
 };

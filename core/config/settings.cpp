@@ -154,6 +154,12 @@ const QList<SettingDefinition> &Settings::definitions()
          QStringLiteral("gpt-4o-mini"),
          false,
          QStringLiteral("LLM model name")},
+        {setting::LlmContextTokens,
+         {QStringLiteral("EXESERVER_LLM_CONTEXT_TOKENS")},
+         {},
+         false,
+         QStringLiteral("The model's context window in tokens (empty: known per model, else 8192); older "
+                        "turns are summarised before a conversation outgrows it")},
         {setting::DataDir,
          {QStringLiteral("EXESERVER_DATA_DIR")},
          {},

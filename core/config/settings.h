@@ -53,6 +53,7 @@ inline const QString DatabaseUrl = QStringLiteral("database.url");
 inline const QString OpenAiApiKey = QStringLiteral("llm.api_key");
 inline const QString OpenAiBaseUrl = QStringLiteral("llm.base_url");
 inline const QString LlmModel = QStringLiteral("llm.model");
+inline const QString LlmContextTokens = QStringLiteral("llm.context_tokens");
 inline const QString DataDir = QStringLiteral("data_dir");
 inline const QString RelayUrl = QStringLiteral("relay.url");
 inline const QString WebhookPort = QStringLiteral("webhook.port");

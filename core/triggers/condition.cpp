@@ -104,6 +104,14 @@ QString Condition::opName(Op op)
     return {};
 }
 
+QStringList Condition::operatorNames()
+{
+    QStringList names;
+    for (const OpName &entry : kOpNames)
+        names.append(QString::fromUtf16(entry.name));
+    return names;
+}
+
 std::optional<Condition::Op> Condition::opFromName(QStringView name)
 {
     for (const OpName &entry : kOpNames) {

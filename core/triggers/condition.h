@@ -71,6 +71,7 @@ public:
 
     static QString opName(Op op);
     static std::optional<Op> opFromName(QStringView name); // also accepts lt, le, gt, ge, ==, !=
+    static QStringList operatorNames(); // the canonical names, in the order people read them
 
     Kind kind() const { return m_kind; }
     Op op() const { return m_op; }

@@ -1,6 +1,7 @@
 #include "triggers/triggerfile.h"
 
 #include "triggers/templateengine.h"
+#include "triggers/triggerformat.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -189,6 +190,19 @@ public:
         return std::nullopt;
     }
 
+    // The same, against one of TriggerFormat's lists (the vocabulary the assistant is told too).
+    std::optional<Error> checkKeys(const QJsonObject &object, const QString &path,
+                                   const QStringList &allowed) const
+    {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!allowed.contains(it.key()))
+                return error(join(path, it.key()),
+                             QStringLiteral("unknown field \"%1\" (expected one of: %2)")
+                                 .arg(it.key(), allowed.join(QStringLiteral(", "))));
+        }
+        return std::nullopt;
+    }
+
     static QString join(const QString &path, const QString &key)
     {
         return path.isEmpty() ? key : path + u'.' + key;
@@ -331,7 +345,7 @@ public:
                 return inner.error();
             return Condition::negate(std::move(inner).value());
         }
-        if (auto bad = checkKeys(object, path, {u"field", u"op", u"value"}))
+        if (auto bad = checkKeys(object, path, TriggerFormat::conditionKeys()))
             return *bad;
         auto field = string(object, path, u"field", false);
         if (!field)
@@ -341,11 +355,9 @@ public:
             return opName.error();
         const auto op = Condition::opFromName(*opName);
         if (!op)
-            return error(
-                join(path, QStringLiteral("op")),
-                QStringLiteral("unknown operator \"%1\" (expected equals, not_equals, contains, "
-                               "starts_with, glob, regex, in, exists, <, <=, >, >=, comment_command)")
-                    .arg(*opName));
+            return error(join(path, QStringLiteral("op")),
+                         QStringLiteral("unknown operator \"%1\" (expected %2)")
+                             .arg(*opName, Condition::operatorNames().join(QStringLiteral(", "))));
         auto leaf = Condition::leaf(*field, *op, object.value(QLatin1StringView("value")));
         if (!leaf) {
             const QString key =
@@ -377,8 +389,7 @@ public:
             return error(path, QStringLiteral("expected fields bots, senders, titles, labels, branches, "
                                               "target_branches"));
         const QJsonObject object = value.toObject();
-        if (auto bad = checkKeys(
-                object, path, {u"bots", u"senders", u"titles", u"labels", u"branches", u"target_branches"}))
+        if (auto bad = checkKeys(object, path, TriggerFormat::ignoreKeys()))
             return *bad;
         auto bots = boolean(object, path, u"bots", false);
         auto senders = globs(object, path, u"senders");
@@ -455,8 +466,8 @@ public:
     Result<TriggerAction> parseAction(const QJsonValue &value, const QString &path) const
     {
         if (!value.isObject() || value.toObject().size() != 1)
-            return error(path, QStringLiteral("expected one action: codefile, workflow, comment, notify, "
-                                              "rerun_failed, cancel or reaction"));
+            return error(path, QStringLiteral("expected one action: %1")
+                                   .arg(TriggerFormat::actionKinds().join(QStringLiteral(", "))));
         const QJsonObject wrapper = value.toObject();
         const QString kind = wrapper.begin().key();
         const QJsonValue body = wrapper.begin().value();
@@ -468,7 +479,7 @@ public:
         const QJsonObject o = body.toObject();
 
         if (kind == u"codefile") {
-            if (auto bad = checkKeys(o, where, {u"path", u"args", u"timeout", u"workdir", u"pass_token"}))
+            if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             CodefileAction a;
             auto p = string(o, where, u"path", true);
@@ -496,7 +507,7 @@ public:
             return TriggerAction(a);
         }
         if (kind == u"workflow") {
-            if (auto bad = checkKeys(o, where, {u"repository", u"workflow", u"ref", u"inputs"}))
+            if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             WorkflowAction a;
             auto repo = string(o, where, u"repository", false);
@@ -527,7 +538,7 @@ public:
             return TriggerAction(a);
         }
         if (kind == u"comment") {
-            if (auto bad = checkKeys(o, where, {u"preset", u"body", u"args", u"pr"}))
+            if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             CommentAction a;
             auto preset = string(o, where, u"preset", false);
@@ -547,7 +558,7 @@ public:
             return TriggerAction(a);
         }
         if (kind == u"notify") {
-            if (auto bad = checkKeys(o, where, {u"title", u"body"}))
+            if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             auto title = string(o, where, u"title", false);
             auto text = string(o, where, u"body", false);
@@ -560,7 +571,7 @@ public:
             return TriggerAction(NotifyAction{*title, *text});
         }
         if (kind == u"rerun_failed" || kind == u"cancel") {
-            if (auto bad = checkKeys(o, where, {u"run"}))
+            if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             auto run = string(o, where, u"run", false, true);
             if (!run)
@@ -574,7 +585,7 @@ public:
             if (body.isString()) {
                 a.content = body.toString();
             } else {
-                if (auto bad = checkKeys(o, where, {u"content"}))
+                if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                     return *bad;
                 auto content = string(o, where, u"content", false);
                 if (!content)
@@ -591,10 +602,8 @@ public:
                                         .arg(a.content, allowed.join(QStringLiteral(", "))));
             return TriggerAction(a);
         }
-        return error(path,
-                     QStringLiteral("unknown action \"%1\" (expected codefile, workflow, comment, notify, "
-                                    "rerun_failed, cancel or reaction)")
-                         .arg(kind));
+        return error(path, QStringLiteral("unknown action \"%1\" (expected %2)")
+                               .arg(kind, TriggerFormat::actionKinds().join(QStringLiteral(", "))));
     }
 
     Result<Trigger> trigger(const QJsonValue &value, const QString &path) const
@@ -602,9 +611,7 @@ public:
         if (!value.isObject())
             return error(path, QStringLiteral("expected a trigger (name, event, run, ...)"));
         const QJsonObject o = value.toObject();
-        if (auto bad = checkKeys(o, path,
-                                 {u"name", u"enabled", u"repositories", u"event", u"actions", u"conditions",
-                                  u"ignore", u"debounce", u"rate_limit", u"run"}))
+        if (auto bad = checkKeys(o, path, TriggerFormat::triggerKeyNames()))
             return *bad;
         Trigger t;
         auto name = string(o, path, u"name", true);
@@ -651,7 +658,7 @@ public:
             const QString where = join(path, QStringLiteral("rate_limit"));
             if (!rate.isObject())
                 return error(where, QStringLiteral("expected {max: N, per: SECONDS}"));
-            if (auto bad = checkKeys(rate.toObject(), where, {u"max", u"per"}))
+            if (auto bad = checkKeys(rate.toObject(), where, TriggerFormat::rateLimitKeys()))
                 return *bad;
             auto max = integer(rate.toObject(), where, u"max", 0, 0, 1000000);
             auto per = integer(rate.toObject(), where, u"per", 60, 1, 7 * 24 * 3600);

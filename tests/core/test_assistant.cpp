@@ -9,6 +9,7 @@
 #include "config/logging.h"
 #include "net/localhttpserver.h"
 #include "triggers/triggerdryrun.h"
+#include "triggers/triggerformat.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -501,4 +502,139 @@ TEST_CASE("AssistantTools: show_run gives the jobs and the failing step's log ex
         offersRerun =
             offersRerun || action.command == QStringLiteral("/rerun octocat/Hello-World %1").arg(failed);
     CHECK(offersRerun);
+}
+
+TEST_CASE("The trigger format the assistant is told is the one the parser accepts", "[assistant][triggers]")
+{
+    // The example parses, and it uses every key the parser accepts at the top level of a trigger.
+    const Result<QList<Trigger>> example = TriggerFile::parse(TriggerFormat::example().toUtf8());
+    INFO((example ? QString() : example.error().message).toStdString());
+    REQUIRE(example);
+    REQUIRE(example->size() == 1);
+    for (const QString &key : TriggerFormat::triggerKeyNames())
+        CHECK((TriggerFormat::example().contains(QStringLiteral("\n    %1:").arg(key)) ||
+               TriggerFormat::example().contains(QStringLiteral("\n  - %1:").arg(key))));
+    CHECK(example->first().run.size() == 2);
+    CHECK(example->first().rateLimit.max == 10);
+
+    // What the model reads is that text: every key and action, the example, none of the old shape.
+    QString told;
+    for (const QJsonValue &tool : AssistantTools::definitions()) {
+        const QJsonObject function = tool.toObject().value(QLatin1String("function")).toObject();
+        if (function.value(QLatin1String("name")).toString() == QLatin1String("draft_trigger"))
+            told = function.value(QLatin1String("description")).toString();
+    }
+    CHECK(told.contains(TriggerFormat::example()));
+    for (const QString &key : TriggerFormat::triggerKeyNames())
+        CHECK(told.contains(QStringLiteral("- %1:").arg(key)));
+    for (const QString &kind : TriggerFormat::actionKinds())
+        CHECK(told.contains(QStringLiteral("- %1 {").arg(kind)));
+    CHECK_FALSE(told.contains(QLatin1String("on.event")));
+
+    // The parser names the same lists when a key is unknown.
+    const auto errorOf = [](const QString &yaml) {
+        const Result<QList<Trigger>> parsed = TriggerFile::parse(yaml.toUtf8());
+        return parsed ? QString() : parsed.error().message;
+    };
+    CHECK(errorOf(QStringLiteral("triggers:\n  - name: a\n    on: {event: push}\n"))
+              .contains(QStringLiteral("expected one of: ") +
+                        TriggerFormat::triggerKeyNames().join(QStringLiteral(", "))));
+    for (const TriggerFormat::ActionFormat &action : TriggerFormat::actions()) {
+        INFO(action.kind.toStdString());
+        const QString error = errorOf(
+            QStringLiteral("triggers:\n  - name: a\n    event: push\n    run:\n      - %1: {bogus: 1}\n")
+                .arg(action.kind));
+        CHECK(error.contains(QStringLiteral("expected one of: ") + action.keys.join(QStringLiteral(", "))));
+    }
+}
+
+TEST_CASE("ChatSession: a rejected trigger draft goes back to the model once, then to the user",
+          "[assistant][session][triggers]")
+{
+    AssistantHarness h;
+    const QJsonObject oldShape{
+        {QStringLiteral("yaml"), QStringLiteral("triggers:\n  - name: x\n    on: {event: push}\n")}};
+    h.llm.queueToolCall(QStringLiteral("call_1"), QStringLiteral("draft_trigger"), oldShape);
+    h.llm.queueToolCall(QStringLiteral("call_2"), QStringLiteral("draft_trigger"), oldShape);
+    h.session->send(QStringLiteral("make me a trigger for pushes"));
+    REQUIRE(h.idle());
+    // The model saw the parser's error once and tried again; the second failure ended the turn.
+    REQUIRE(h.llm.requests().size() == 2);
+    const QJsonArray second = h.llm.requests().at(1).value(QLatin1String("messages")).toArray();
+    CHECK(second.last()
+              .toObject()
+              .value(QLatin1String("content"))
+              .toString()
+              .contains(QLatin1String("unknown field \\\"on\\\"")));
+    CHECK(h.last().error);
+    CHECK(h.last().text.contains(QLatin1String("still not valid")));
+    CHECK(h.last().text.contains(QLatin1String("unknown field \"on\"")));
+
+    // A corrected draft after one rejection carries on as usual.
+    const QString fixed = TriggerFormat::example();
+    h.llm.queueToolCall(QStringLiteral("call_3"), QStringLiteral("draft_trigger"), oldShape);
+    h.llm.queueToolCall(QStringLiteral("call_4"), QStringLiteral("draft_trigger"),
+                        {{QStringLiteral("yaml"), fixed}});
+    h.llm.queueText({QStringLiteral("Here it is.")});
+    h.session->send(QStringLiteral("try again"));
+    REQUIRE(h.idle());
+    CHECK(h.llm.requests().size() == 5);
+    CHECK(h.last().text == QLatin1String("Here it is."));
+    CHECK_FALSE(h.last().error);
+}
+
+TEST_CASE("ChatSession: near the model's context window older turns are summarised by the model",
+          "[assistant][session][context]")
+{
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("gpt-4o-mini")) == 128000);
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("llama3.1:8b")) == 131072);
+    CHECK(LlmConfig::defaultContextTokens(QStringLiteral("some-local-model")) == 8192);
+
+    AssistantHarness h;
+    // Room for about 300 tokens (1200 characters) of conversation besides the system prompt and tools.
+    const int fixed = ChatSession::estimateTokens(
+        QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                               {QStringLiteral("content"), ChatSession::systemPrompt()}}});
+    h.setContextTokens((fixed + 300) * 4 / 3);
+    const QString padding(300, QLatin1Char('x'));
+    const auto ask = [&](const QString &question, const QString &answer) {
+        h.llm.queueText({answer});
+        h.session->send(question + QLatin1Char(' ') + padding);
+        REQUIRE(h.idle());
+    };
+    ask(QStringLiteral("first: why did run 42 fail?"), QStringLiteral("Run 42 failed in lint. ") + padding);
+    REQUIRE(h.llm.requests().size() == 1);
+    ask(QStringLiteral("second: and run 43?"), QStringLiteral("Run 43 passed. ") + padding);
+    REQUIRE(h.llm.requests().size() == 2); // still fits
+
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint; run 43 passed.")}); // the summary
+    ask(QStringLiteral("third: what about 44?"), QStringLiteral("Run 44 is running."));
+    REQUIRE(h.llm.requests().size() == 4);
+    // The summary request: no tools, the older turns in a transcript.
+    const QJsonObject summaryRequest = h.llm.requests().at(2);
+    CHECK_FALSE(summaryRequest.contains(QLatin1String("tools")));
+    const QString transcript = FakeLlmServer::contents(summaryRequest).last();
+    CHECK(transcript.contains(QLatin1String("first: why did run 42 fail?")));
+    // The question then went with the summary instead of the first turn.
+    const QStringList asked = FakeLlmServer::contents(h.llm.requests().at(3));
+    CHECK(
+        asked.at(1) ==
+        QLatin1String("system:Summary of the earlier conversation:\nRun 42 failed in lint; run 43 passed."));
+    CHECK(asked.last().startsWith(QLatin1String("user:third: what about 44?")));
+    CHECK_FALSE(asked.join(QLatin1Char('\n')).contains(QLatin1String("first: why did run 42 fail?")));
+    CHECK(ChatSession::estimateTokens(h.session->contextForModel()) < h.session->llmConfig().contextTokens);
+
+    // People see that it happened: a note and a summary card, kept in the store.
+    const ChatMessage *note = nullptr;
+    for (const ChatMessage &m : h.session->messages())
+        if (m.role == ChatRole::System)
+            note = &m;
+    REQUIRE(note);
+    CHECK(note->display.contains(QLatin1String("summarised")));
+    REQUIRE(note->cards.size() == 1);
+    CHECK(note->cards.first().kind == QLatin1String("summary"));
+    CHECK(h.last().text == QLatin1String("Run 44 is running."));
+    const QJsonArray before = h.session->contextForModel();
+    h.makeSession(); // read back from the store
+    CHECK(h.session->contextForModel() == before);
 }

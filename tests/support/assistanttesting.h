@@ -32,6 +32,7 @@ struct AssistantHarness
     std::unique_ptr<Settings> settings;
     std::unique_ptr<ChatSession> session;
     ChatSession *active = nullptr; // the session under test when not `session` (the dock's own)
+    QProcessEnvironment environment;
 
     explicit AssistantHarness(bool withModel = true, int timeoutMs = 5000)
     {
@@ -45,6 +46,7 @@ struct AssistantHarness
             env.insert(QStringLiteral("OPENAI_API_KEY"), kLlmKey);
         }
         settings = std::make_unique<Settings>(env);
+        environment = env;
         REQUIRE(store.open(EventStore::defaultPath(*settings)));
         REQUIRE(store.addEvent(sampleEvent(1)));
         const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
@@ -71,6 +73,15 @@ triggers:
     }
 
     ChatSession *current() const { return active ? active : session.get(); }
+
+    // A smaller (or larger) context window for the model, as llm.context_tokens sets it.
+    void setContextTokens(int tokens)
+    {
+        session.reset();
+        settings = std::make_unique<Settings>(
+            environment, QHash<QString, QString>{{setting::LlmContextTokens, QString::number(tokens)}});
+        makeSession();
+    }
 
     bool idle(int timeoutMs = 10000)
     {

@@ -2,6 +2,7 @@
 #include "catch.h"
 #include "testutil.h"
 
+#include "assistant/chatstore.h"
 #include "chatcardwidget.h"
 #include "chatdock.h"
 #include "chatmessagewidget.h"
@@ -11,13 +12,16 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QProcess>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTest>
 #include <QToolBar>
 #include <QToolButton>
@@ -365,4 +369,168 @@ TEST_CASE("Chat dock: hidden at start it builds nothing and reads the conversati
     REQUIRE(dock->widget()->isVisible());
     REQUIRE(window.grab().toImage().save(
         QDir(test::outputDir()).filePath(QStringLiteral("chatdock-built-on-show.png"))));
+}
+
+TEST_CASE("Chat dock: a conversation held with `exeserver-cli ask` is the window's afterwards",
+          "[ui][assistant][cli]")
+{
+    AssistantHarness h;
+    h.llm.queueText({QStringLiteral("Asked from "), QStringLiteral("the terminal.")});
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    env.insert(QStringLiteral("HOME"), h.dir.path());
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("OPENAI_BASE_URL"), h.llm.baseUrl().toString());
+    env.insert(QStringLiteral("EXESERVER_LLM_MODEL"), QStringLiteral("fake-model"));
+    QProcess cli;
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral(EXESERVER_CLI_PATH), {QStringLiteral("--data-dir"), h.dir.path(),
+                                                   QStringLiteral("ask"), QStringLiteral("from a shell")});
+    REQUIRE(cli.waitForStarted());
+    REQUIRE(QTest::qWaitFor([&]() { return cli.state() == QProcess::NotRunning; }, 30000));
+    INFO(cli.readAllStandardError().toStdString());
+    REQUIRE(cli.exitCode() == 0);
+
+    QMainWindow window;
+    auto *dock = new ChatDock(*h.settings, &window);
+    dock->addTo(&window);
+    dock->attach(h.github.client.get(), &h.store);
+    dock->show();
+    REQUIRE(dock->session()->messages().size() == 2);
+    CHECK(dock->session()->messages().at(0).text == QLatin1String("from a shell"));
+    CHECK(dock->session()->messages().at(1).text == QLatin1String("Asked from the terminal."));
+    CHECK(dock->messageWidgets().size() == 2);
+}
+
+TEST_CASE("Chat dock: several conversations — list, new, rename, delete — kept in the store",
+          "[ui][assistant]")
+{
+    DockedHarness d(false);
+    auto *picker = d.dock->findChild<QComboBox *>(QStringLiteral("conversationPicker"));
+    REQUIRE(picker);
+    d.type(QStringLiteral("/help"));
+    REQUIRE(d.idle());
+    const QString first = d.h.current()->conversationId();
+    CHECK(picker->currentText() == QLatin1String("/help"));
+
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("newConversationButton")));
+    CHECK(d.dock->messageWidgets().isEmpty());
+    const QString second = d.h.current()->conversationId();
+    CHECK(second != first);
+    d.type(QStringLiteral("/triggers"));
+    REQUIRE(d.idle());
+    QApplication::processEvents();
+    REQUIRE(picker->count() == 2);
+    CHECK(picker->itemText(0) == QLatin1String("/triggers")); // newest first
+    CHECK(picker->itemText(1) == QLatin1String("/help"));
+
+    // Rename in place: the title is edited where the list was, Enter keeps it.
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("renameConversationButton")));
+    auto *title = d.dock->findChild<QLineEdit *>(QStringLiteral("conversationTitle"));
+    REQUIRE(title->isVisible());
+    title->setText(QStringLiteral("Trigger overview"));
+    QTest::keyClick(title, Qt::Key_Return);
+    CHECK_FALSE(title->isVisible());
+    CHECK(picker->currentText() == QLatin1String("Trigger overview"));
+    d.screenshot(QStringLiteral("chatdock-conversations.png"));
+
+    // Picking the other one shows its messages.
+    picker->setCurrentIndex(1);
+    Q_EMIT picker->activated(1);
+    CHECK(d.h.current()->conversationId() == first);
+    REQUIRE_FALSE(d.dock->messageWidgets().isEmpty());
+    CHECK(d.h.current()->messages().first().text == QLatin1String("/help"));
+
+    // Delete asks first, then shows the newest other one; the store has the titles too.
+    Confirm::setNextAnswer(true);
+    d.click(d.dock->findChild<QToolButton *>(QStringLiteral("deleteConversationButton")));
+    CHECK(Confirm::lastQuestion().contains(QLatin1String("/help")));
+    CHECK(d.h.current()->conversationId() == second);
+    REQUIRE(picker->count() == 1);
+    ChatStore chats(d.h.store);
+    const Result<QList<ChatConversation>> stored = chats.conversations();
+    REQUIRE(stored);
+    REQUIRE(stored->size() == 1);
+    CHECK(stored->first().title == QLatin1String("Trigger overview"));
+}
+
+TEST_CASE("Chat dock: a table wider than the bubble scrolls sideways inside it instead of being clipped",
+          "[ui][assistant]")
+{
+    CHECK(ChatMessageWidget::splitTables(
+              QStringLiteral("Intro\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\nAfter")) ==
+          QList<QPair<bool, QString>>{{false, QStringLiteral("Intro")},
+                                      {true, QStringLiteral("| a | b |\n| --- | --- |\n| 1 | 2 |")},
+                                      {false, QStringLiteral("After")}});
+    DockedHarness d;
+    QString table =
+        QStringLiteral("| Repository | Workflow | Branch | Event | Actor | Conclusion | Started | Took |\n"
+                       "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (int i = 0; i < 3; ++i)
+        table += QStringLiteral("| octo-org/a-rather-long-repository-name | continuous-integration.yml | "
+                                "feature/some-long-branch-%1 | pull_request | octocat | failure | "
+                                "2026-12-07 03:15 UTC | 12 min 31 s |\n")
+                     .arg(i);
+    d.h.llm.queueText(
+        {QStringLiteral("The failed runs:\n\n"), table, QStringLiteral("\nLast column: **Took**.")});
+    d.type(QStringLiteral("Which runs failed?"));
+    REQUIRE(d.idle());
+    QApplication::processEvents();
+    ChatMessageWidget *answer = d.dock->messageWidgets().last();
+    auto *strip = answer->findChild<QScrollArea *>(QStringLiteral("tableScroll"));
+    REQUIRE(strip);
+    auto *label = strip->findChild<QLabel *>(QStringLiteral("messageTable"));
+    REQUIRE(label);
+    // The table keeps its width; the strip shows part of it and scrolls to the rest.
+    CHECK(label->width() > strip->viewport()->width());
+    CHECK(strip->horizontalScrollBar()->maximum() > 0);
+    CHECK(strip->horizontalScrollBar()->isVisible());
+    strip->horizontalScrollBar()->setValue(strip->horizontalScrollBar()->maximum());
+    CHECK(label->geometry().right() <= strip->viewport()->width()); // the last column can be reached
+    // The bubble and the conversation stay within the dock.
+    auto *scroll = d.dock->findChild<QScrollArea *>(QStringLiteral("conversation"));
+    CHECK(scroll->widget()->minimumSizeHint().width() <= scroll->viewport()->width());
+    CHECK(answer->width() <= scroll->viewport()->width());
+    d.screenshot(QStringLiteral("chatdock-wide-table.png"));
+}
+
+TEST_CASE("Chat dock: when older turns are summarised the conversation says so", "[ui][assistant][context]")
+{
+    AssistantHarness h;
+    const int fixed = ChatSession::estimateTokens(
+        QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
+                               {QStringLiteral("content"), ChatSession::systemPrompt()}}});
+    h.setContextTokens((fixed + 300) * 4 / 3);
+    h.session.reset();
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("Dashboard"), &window));
+    auto *dock = new ChatDock(*h.settings, &window);
+    dock->addTo(&window);
+    dock->attach(h.github.client.get(), &h.store);
+    dock->show();
+    window.resize(1000, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    h.active = dock->session();
+    const QString padding(300, QLatin1Char('x'));
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint. ") + padding});
+    h.llm.queueText({QStringLiteral("Run 43 passed. ") + padding});
+    h.llm.queueText({QStringLiteral("Run 42 failed in lint; run 43 passed.")});
+    h.llm.queueText({QStringLiteral("Run 44 is still running.")});
+    for (const QString &question : {QStringLiteral("Why did run 42 fail?"), QStringLiteral("And run 43?"),
+                                    QStringLiteral("What about 44?")}) {
+        h.active->send(question + QLatin1Char(' ') + padding);
+        REQUIRE(h.idle());
+    }
+    REQUIRE(h.llm.requests().size() == 4);
+    const auto cards = dock->findChildren<ChatCardWidget *>(QStringLiteral("summaryCard"));
+    REQUIRE(cards.size() == 1);
+    QString shown;
+    for (ChatMessageWidget *widget : dock->messageWidgets())
+        shown += labelTexts(widget);
+    CHECK(shown.contains(QLatin1String("earlier messages were summarised")));
+    CHECK(labelTexts(cards.first()).contains(QLatin1String("run 43 passed")));
+    QApplication::processEvents();
+    REQUIRE(window.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("chatdock-summarised.png"))));
 }
