@@ -371,11 +371,13 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
     m_running.insert(id, run);
     run->elapsed.start();
     process->start();
+#ifdef Q_OS_UNIX
     if (run->lockFd >= 0) {
         // The wrapper inherited the lock (or never started); ours is not needed any more.
         ::close(run->lockFd);
         run->lockFd = -1;
     }
+#endif
     if (process->state() == QProcess::NotRunning && !m_running.contains(id))
         return; // errorOccurred(FailedToStart) already reported it
     // Known right after fork, so a timeout can signal the group even before exec has been confirmed.

@@ -176,10 +176,16 @@ TriggerEngine::TriggerEngine(EventStore &store, GitHubClient *github, CodefileRu
 {
     m_gateTimer.setSingleShot(true);
     connect(&m_gateTimer, &QTimer::timeout, this, &TriggerEngine::releaseDue);
+    m_markSaveTimer.setSingleShot(true);
+    connect(&m_markSaveTimer, &QTimer::timeout, this, [this]() { (void)saveMark(); });
     connect(&m_runner, &CodefileRunner::finished, this, &TriggerEngine::onCodefileFinished);
 }
 
-TriggerEngine::~TriggerEngine() = default;
+TriggerEngine::~TriggerEngine()
+{
+    if (m_markSaveTimer.isActive())
+        (void)saveMark();
+}
 
 Result<int> TriggerEngine::recoverInterrupted()
 {
@@ -631,7 +637,7 @@ void TriggerEngine::renderSteps(Firing &firing, const Trigger &trigger)
 // The firing of a stored (trigger, event) pair, rendered again from the trigger's current definition
 // (rendering is deterministic for one event), for a retry or a resume.
 Result<std::shared_ptr<TriggerEngine::Firing>> TriggerEngine::reloadFiring(const QString &triggerId,
-                                                                            const QString &eventId)
+                                                                           const QString &eventId)
 {
     const Result<QList<Trigger>> all = triggers();
     if (!all)
@@ -926,23 +932,29 @@ void TriggerEngine::removeFinishedRunFiles()
 namespace {
 const QString kDecidedThrough = QStringLiteral("triggers_decided_through");
 constexpr int kCatchUpBatch = 256;
+// The mark is written at most this often: a crash re-walks what came after it, and the decisions already
+// recorded keep that walk from firing anything twice. Writing it per event would cost every delivery a
+// transaction.
+constexpr int kMarkSaveDelayMs = 2000;
 } // namespace
 
 Result<QList<DecidedEvent>> TriggerEngine::decidePending()
 {
-    const Result<std::optional<qint64>> stored = m_store.stateNumber(kDecidedThrough);
-    if (!stored)
-        return stored.error();
-    if (!stored->has_value()) {
-        // A store from before the mark (or a new one): what it holds already was decided, or is history.
-        if (const Status started = skipPending(); !started)
-            return started.error();
-        return QList<DecidedEvent>();
+    if (!m_mark) {
+        const Result<std::optional<qint64>> stored = m_store.stateNumber(kDecidedThrough);
+        if (!stored)
+            return stored.error();
+        if (!stored->has_value()) {
+            // A store from before the mark (or a new one): what it holds already was decided, or is history.
+            if (const Status started = skipPending(); !started)
+                return started.error();
+            return QList<DecidedEvent>();
+        }
+        m_mark = **stored;
     }
-    qint64 mark = **stored;
     QList<DecidedEvent> decided;
     for (;;) {
-        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(mark, kCatchUpBatch);
+        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(*m_mark, kCatchUpBatch);
         if (!pending)
             return pending.error();
         for (const SequencedEvent &row : *pending) {
@@ -951,17 +963,12 @@ Result<QList<DecidedEvent>> TriggerEngine::decidePending()
                 processContext(EventContext::fromPayload(
                                    event.type, QJsonDocument::fromJson(event.payload).object(), event.id),
                                event.receivedAt);
-            if (!report) {
-                // Keep the mark before it: the next intake or start tries again.
-                (void)m_store.setStateNumber(kDecidedThrough, mark);
-                return report.error();
-            }
+            if (!report)
+                return report.error(); // the mark stays before it: the next intake or start tries again
             decided.append({row.event.id, *report});
-            mark = row.seq;
+            m_mark = row.seq;
+            scheduleMarkSave();
         }
-        if (!pending->isEmpty())
-            if (const Status saved = m_store.setStateNumber(kDecidedThrough, mark); !saved)
-                return saved.error();
         if (pending->size() < kCatchUpBatch)
             return decided;
     }
@@ -972,7 +979,25 @@ Status TriggerEngine::skipPending()
     const Result<qint64> last = m_store.lastEventSeq();
     if (!last)
         return last.error();
-    return m_store.setStateNumber(kDecidedThrough, *last);
+    m_mark = *last;
+    m_markSaveTimer.stop();
+    return saveMark();
+}
+
+void TriggerEngine::scheduleMarkSave()
+{
+    if (!m_markSaveTimer.isActive())
+        m_markSaveTimer.start(kMarkSaveDelayMs);
+}
+
+Status TriggerEngine::saveMark()
+{
+    if (!m_mark)
+        return success();
+    const Status saved = m_store.setStateNumber(kDecidedThrough, *m_mark);
+    if (!saved)
+        qCWarning(lcTriggers) << "cannot save how far triggers decided:" << saved.error().message;
+    return saved;
 }
 
 } // namespace exeserver

@@ -154,6 +154,8 @@ private:
     void restoreDeferred(ResumeReport &report);
     void removeFinishedRunFiles();
     QString runLogPath(const QString &actionId) const;
+    void scheduleMarkSave();
+    Status saveMark();
     void runNext(std::shared_ptr<Firing> firing);
     void execute(const std::shared_ptr<Firing> &firing, const Step &step,
                  std::function<void(ActionOutcome)> done);
@@ -176,6 +178,8 @@ private:
     Options m_options;
     TriggerGate m_gate;
     QTimer m_gateTimer;
+    std::optional<qint64> m_mark; // decided through this seq (loaded on first use)
+    QTimer m_markSaveTimer;
     struct Cached
     {
         QDateTime createdAt;

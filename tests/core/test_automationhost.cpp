@@ -1,6 +1,7 @@
 #include "catch.h"
 
 #include "config/settings.h"
+#include "events/poller.h"
 #include "events/webhookreceiver.h"
 #include "events/webhooksignature.h"
 #include "fakegithubserver.h"
@@ -222,4 +223,52 @@ TEST_CASE("Automation host: a new token reaches the poller and the triggers with
         CHECK(request.status != 401);
     }
     host.stop();
+}
+
+TEST_CASE("Automation host: a polled event runs its trigger, and one stored without a decision is decided at "
+          "the next start",
+          "[host][crash]")
+{
+    HostDesk desk;
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    options.value().repositories = {QStringLiteral("octo/host")};
+    const auto storedIssue = [&](const QString &id) {
+        Event event;
+        event.id = id;
+        event.type = QStringLiteral("issues");
+        event.action = QStringLiteral("opened");
+        event.repository = QStringLiteral("octo/host");
+        event.source = eventsource::Poll;
+        event.receivedAt = QDateTime::currentDateTimeUtc();
+        event.occurredAt = event.receivedAt;
+        event.payload = kBody;
+        REQUIRE(desk.store.addEvent(event).ok());
+        NormalizedEvent normalized;
+        normalized.id = id;
+        normalized.name = event.type;
+        normalized.source = EventSource::EventsApi;
+        return normalized;
+    };
+    {
+        AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+        QSignalSpy notified(&host, &AutomationHost::notification);
+        REQUIRE(host.start().ok());
+        REQUIRE(host.poller());
+        // What the poller does with an Events API item: store it, then announce it.
+        const NormalizedEvent polled = storedIssue(QStringLiteral("events-api:1"));
+        Q_EMIT host.poller()->eventPolled(polled);
+        REQUIRE(QTest::qWaitFor([&]() { return notified.size() == 1; }, 10000));
+        host.stop();
+    }
+    // Stored, and then the process died before deciding it.
+    storedIssue(QStringLiteral("events-api:2"));
+    AutomationHost restarted(*desk.settings, &desk.store, desk.network, *options);
+    QSignalSpy notified(&restarted, &AutomationHost::notification);
+    QSignalSpy processed(&restarted, &AutomationHost::eventProcessed);
+    REQUIRE(restarted.start().ok());
+    REQUIRE(QTest::qWaitFor([&]() { return notified.size() == 1; }, 10000));
+    REQUIRE(processed.size() == 1);
+    CHECK(processed.first().first().toString() == QStringLiteral("events-api:2"));
+    restarted.stop();
 }
