@@ -76,6 +76,14 @@ void putText(QJsonObject &object, const char *key, const QString &value)
         object.insert(QLatin1String(key), value);
 }
 
+// The trigger as the store would keep it, so "modified" compares meaning, not how the form spelled it
+// (a default left out, a group written bare). Text that does not parse is compared as it is.
+QJsonObject canonical(const QJsonObject &json)
+{
+    const Result<Trigger> trigger = TriggerFile::fromJsonObject(json);
+    return trigger ? TriggerFile::toJsonObject(*trigger) : json;
+}
+
 QString jsonText(const QJsonValue &value)
 {
     return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
@@ -287,7 +295,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(test, &QPushButton::clicked, this,
             [this]() { testAgainstEvent(m_pastEvent->currentData().toString()); });
     connect(m_save, &QPushButton::clicked, this, &TriggerEditor::save);
-    connect(m_revert, &QPushButton::clicked, this, [this]() { load(m_savedJson); });
+    connect(m_revert, &QPushButton::clicked, this, &TriggerEditor::revert);
     connect(m_runner, &CodefileRunner::finished, this, [this](quint64 id, const CodefileResult &result) {
         if (id != m_codefileRun)
             return;
@@ -362,22 +370,38 @@ void TriggerEditor::setDraft(const TriggerDraft &draft, const QString &name)
                                       {QStringLiteral("value"), field.value}});
         json.insert(QStringLiteral("conditions"), QJsonObject{{QStringLiteral("all"), leaves}});
     }
-    m_hasTrigger = true;
-    m_originalName.clear(); // a new trigger
-    setEnabled(true);
-    load(json);
-    m_savedJson = QJsonObject(); // never saved: modified until it is
+    startNew(json);
     const int index = m_pastEvent->findData(draft.eventId);
     if (index >= 0)
         m_pastEvent->setCurrentIndex(index);
+}
+
+void TriggerEditor::setNewTrigger(const Trigger &trigger)
+{
+    startNew(TriggerFile::toJsonObject(trigger));
+}
+
+void TriggerEditor::startNew(const QJsonObject &json)
+{
+    m_hasTrigger = true;
+    m_originalName.clear(); // a new trigger: in the store only once saved
+    setEnabled(true);
+    load(json);
+    m_savedJson = QJsonObject(); // never saved: modified until it is
     onEdited();
+}
+
+void TriggerEditor::revert()
+{
+    if (!m_savedJson.isEmpty())
+        load(m_savedJson);
 }
 
 void TriggerEditor::load(const QJsonObject &json)
 {
     m_loading = true;
     m_original = json;
-    m_savedJson = json;
+    m_savedJson = canonical(json);
     m_name->setText(json.value(QLatin1String("name")).toString());
     m_enabled->setChecked(json.value(QLatin1String("enabled")).toBool(true));
     QStringList repositories;
@@ -387,6 +411,8 @@ void TriggerEditor::load(const QJsonObject &json)
     const QString event = json.value(QLatin1String("event")).toString(QStringLiteral("*"));
     if (m_event->findText(event) < 0)
         m_event->addItem(event);
+    // The form is rebuilt from this trigger alone: nothing ticked for the previous one carries over.
+    m_actions->clear();
     m_event->setCurrentText(event);
     eventChanged();
     for (const QJsonValue &value : json.value(QLatin1String("actions")).toArray())
@@ -411,21 +437,24 @@ void TriggerEditor::load(const QJsonObject &json)
 void TriggerEditor::eventChanged()
 {
     const QString event = m_event->currentText();
-    const QStringList checked = checkedActions();
+    const QStringList actions = WebhookCatalog::instance().actions(event);
+    // Another event keeps only the ticks that are its actions too: `completed` means nothing to a
+    // pull_request. A file's actions GitHub added after the catalog are kept by load(), not here.
+    // An event not in the catalog (or half typed) keeps them all.
+    QStringList checked;
+    for (const QString &action : checkedActions()) {
+        if (actions.isEmpty() || actions.contains(action))
+            checked.append(action);
+    }
     const bool loading = m_loading;
     m_loading = true;
     m_actions->clear();
-    QStringList actions = WebhookCatalog::instance().actions(event);
-    for (const QString &action : checked) {
-        if (!actions.contains(action))
-            actions.append(action); // kept: the file may name an action GitHub added later
-    }
-    for (const QString &action : actions) {
+    for (const QString &action : actions.isEmpty() ? checked : actions) {
         auto *item = new QListWidgetItem(action, m_actions);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.contains(action) ? Qt::Checked : Qt::Unchecked);
     }
-    m_actions->setEnabled(!actions.isEmpty());
+    m_actions->setEnabled(m_actions->count() > 0);
     m_event->setToolTip(WebhookCatalog::instance().description(event));
     m_conditions->setFieldPaths(WebhookCatalog::instance().fieldPaths(event));
     m_loading = loading;
@@ -653,7 +682,7 @@ Result<Trigger> TriggerEditor::currentTrigger() const
 
 bool TriggerEditor::isModified() const
 {
-    return m_hasTrigger && toJson() != m_savedJson;
+    return m_hasTrigger && (m_savedJson.isEmpty() || canonical(toJson()) != m_savedJson);
 }
 
 QString TriggerEditor::validationMessage() const
@@ -709,7 +738,7 @@ bool TriggerEditor::save()
     // What was saved is the trigger as the file format keeps it.
     m_originalName = trigger->name;
     m_original = toJson();
-    m_savedJson = m_original;
+    m_savedJson = canonical(m_original);
     onEdited();
     m_message->setText(tr("Saved; the running triggers use it from the next event."));
     return true;

@@ -44,7 +44,10 @@ public:
     void setGitHubClient(GitHubClient *client);
     void setTrigger(const Trigger &trigger);
     void setDraft(const TriggerDraft &draft, const QString &name);
-    void clear(); // nothing to edit
+    // A trigger not in the store yet: unsaved (and so modified) until save() accepts it.
+    void setNewTrigger(const Trigger &trigger);
+    void revert(); // back to what is stored
+    void clear();  // nothing to edit
 
     // The form as the file format has it, and as a validated trigger.
     QJsonObject toJson() const;
@@ -68,6 +71,7 @@ public:
     void moveRunAction(int from, int to);
     void addRunAction(const QJsonObject &action); // {"notify": {...}} etc.
     QPushButton *saveButton() const { return m_save; }
+    QPushButton *revertButton() const { return m_revert; }
     QString messageText() const;
 
     // Dry run against a stored event; the lines shown.
@@ -86,6 +90,7 @@ Q_SIGNALS:
 
 private:
     void load(const QJsonObject &json);
+    void startNew(const QJsonObject &json);
     void eventChanged();
     void refreshPastEvents();
     void onEdited();

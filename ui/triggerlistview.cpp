@@ -271,10 +271,8 @@ bool TriggerListView::confirmLeave()
     if (m_prompt) {
         answer = m_prompt();
     } else {
-        const auto button = QMessageBox::question(
-            this, tr("Unsaved trigger"),
-            tr("The trigger \"%1\" has unsaved changes. Save them?").arg(m_editor->nameEdit()->text()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        const std::unique_ptr<QMessageBox> box = unsavedChangesBox(this, m_editor->nameEdit()->text());
+        const int button = box->exec();
         answer = button == QMessageBox::Save      ? UnsavedAnswer::Save
                  : button == QMessageBox::Discard ? UnsavedAnswer::Discard
                                                   : UnsavedAnswer::Cancel;
@@ -290,6 +288,18 @@ bool TriggerListView::confirmLeave()
         return true;
     }
     return false;
+}
+
+std::unique_ptr<QMessageBox> TriggerListView::unsavedChangesBox(QWidget *parent, const QString &name)
+{
+    auto box =
+        std::make_unique<QMessageBox>(QMessageBox::Question, tr("Unsaved trigger"),
+                                      tr("The trigger \"%1\" has unsaved changes. Save them?").arg(name),
+                                      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    // Enter keeps editing: neither writing the store nor throwing edits away happens by a reflex.
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    return box;
 }
 
 void TriggerListView::onCurrentChanged()
@@ -359,9 +369,18 @@ void TriggerListView::addTrigger()
     NotifyAction notify;
     notify.title = QStringLiteral("{{ event.repository.full_name }}: {{ event.action }}");
     trigger.run = {notify};
-    m_current = trigger.name;
-    change(tr("add %1").arg(trigger.name), std::nullopt, trigger);
-    showStatus(tr("Added %1 (disabled until you enable it)").arg(trigger.name));
+    leaveSelection();
+    m_editor->setNewTrigger(trigger);
+    showStatus(tr("New trigger %1 — not saved yet; Save stores it (disabled until you enable it)")
+                   .arg(trigger.name));
+}
+
+void TriggerListView::leaveSelection()
+{
+    m_reloading = true;
+    m_table->setCurrentCell(-1, -1);
+    m_reloading = false;
+    m_current.clear();
 }
 
 void TriggerListView::duplicateSelected()
@@ -443,10 +462,7 @@ void TriggerListView::createFromDraft(const TriggerDraft &draft)
 {
     if (!confirmLeave())
         return;
-    m_reloading = true;
-    m_table->setCurrentCell(-1, -1);
-    m_reloading = false;
-    m_current.clear();
+    leaveSelection();
     QString base = draft.type.isEmpty() ? QStringLiteral("trigger") : draft.type;
     if (!draft.action.isEmpty())
         base += QLatin1Char('-') + draft.action;

@@ -24,6 +24,7 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -601,4 +602,195 @@ TEST_CASE("trigger list reloads once for a burst of finished actions", "[ui][tri
     REQUIRE(rows.size() == 1);
     CHECK(view.table()->item(rows.first()->row(), TriggerListView::SuccessColumn)->text() ==
           QStringLiteral("10"));
+}
+
+namespace {
+
+// A trigger on another event, with an action review-bot's event does not have.
+const char *const kWorkflowRunTrigger = R"(
+triggers:
+  - name: ci-finished
+    event: workflow_run
+    actions: [completed]
+    run:
+      - notify: {title: "CI finished"}
+)";
+
+void addWorkflowRunTrigger(TriggerDesk &desk)
+{
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(kWorkflowRunTrigger);
+    REQUIRE(triggers.ok());
+    REQUIRE(desk.store.saveTrigger(toStoredTrigger(triggers->first())).ok());
+}
+
+// Counts the unsaved-changes questions and answers Cancel, so a wrong question shows as a failed switch.
+struct CountingPrompt
+{
+    int asked = 0;
+    void install(TriggerListView &view)
+    {
+        view.setUnsavedPrompt([this]() {
+            ++asked;
+            return TriggerListView::UnsavedAnswer::Cancel;
+        });
+    }
+};
+
+} // namespace
+
+TEST_CASE("selecting one trigger after another shows only that trigger's actions", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    CountingPrompt prompt;
+    prompt.install(view);
+    TriggerEditor *editor = view.editor();
+
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("completed")});
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    REQUIRE(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK(editor->checkedActions().isEmpty());
+    CHECK(prompt.asked == 0); // nothing was edited, so nothing was asked
+    const Result<Trigger> pushes = editor->currentTrigger();
+    REQUIRE(pushes.ok());
+    CHECK(pushes->actions.isEmpty());
+    CHECK(desk.storedYaml(QStringLiteral("ci-finished")).contains("actions: [completed]"));
+}
+
+TEST_CASE("changing the event keeps only the ticks that are actions of the new event", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    TriggerEditor *editor = view.editor();
+    editor->eventBox()->setCurrentText(QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions().isEmpty());
+    editor->setActionChecked(QStringLiteral("opened"), true);
+    editor->eventBox()->setCurrentText(QStringLiteral("issues"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened")}); // issues have `opened` too
+}
+
+TEST_CASE("modified means differs from the stored trigger and Revert restores it", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    TriggerEditor *editor = view.editor();
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished"))); // another event's actions shown first
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK_FALSE(editor->isModified());
+
+    // An edit and its undoing by hand: back to what is stored, so not modified.
+    editor->setActionChecked(QStringLiteral("closed"), true);
+    CHECK(editor->isModified());
+    CHECK(editor->messageText() == QStringLiteral("Unsaved changes"));
+    editor->setActionChecked(QStringLiteral("closed"), false);
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+
+    // Revert after edits in several parts of the form.
+    auto *revertButton = editor->findChild<QPushButton *>(QStringLiteral("revertTrigger"));
+    REQUIRE(revertButton);
+    editor->nameEdit()->setText(QStringLiteral("renamed"));
+    editor->setActionChecked(QStringLiteral("opened"), false);
+    editor->conditions()->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^docs:"));
+    CHECK(editor->isModified());
+    REQUIRE(revertButton->isEnabled());
+    QTest::mouseClick(revertButton, Qt::LeftButton);
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+    CHECK_FALSE(revertButton->isEnabled());
+    CHECK(editor->nameEdit()->text() == QStringLiteral("review-bot"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    const Result<Trigger> reverted = editor->currentTrigger();
+    REQUIRE(reverted.ok());
+    CHECK(TriggerFile::toYaml({*reverted}) == yamlOf(QStringLiteral("review-bot")));
+
+    // Reverted, leaving asks nothing.
+    CountingPrompt prompt;
+    prompt.install(view);
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    CHECK(prompt.asked == 0);
+}
+
+TEST_CASE("the unsaved-changes question defaults to keep editing, not Save", "[ui][triggereditor]")
+{
+    const std::unique_ptr<QMessageBox> box =
+        TriggerListView::unsavedChangesBox(nullptr, QStringLiteral("review-bot"));
+    REQUIRE(box->button(QMessageBox::Save));
+    CHECK(box->defaultButton() == box->button(QMessageBox::Cancel));
+    CHECK(box->escapeButton() == box->button(QMessageBox::Cancel));
+    CHECK(box->text().contains(QStringLiteral("review-bot")));
+}
+
+TEST_CASE("create trigger from this event ticks only that event's action", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    REQUIRE(desk.store.addEvent(test::sampleEvent(7)).ok()); // pull_request.opened
+    QMainWindow window;
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1280, 720);
+    window.show();
+    TriggerListView *list = docks.triggers();
+    REQUIRE(list->selectTrigger(QStringLiteral("ci-finished"))); // `completed` ticked in the editor
+    EventLogView *log = docks.eventLog();
+    log->table()->selectRow(0);
+    QTest::mouseClick(log->findChild<QPushButton *>(QStringLiteral("createTriggerButton")), Qt::LeftButton);
+    TriggerEditor *editor = list->editor();
+    CHECK(editor->eventBox()->currentText() == QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened")});
+    const Result<Trigger> draft = editor->currentTrigger();
+    REQUIRE(draft.ok());
+    CHECK(draft->actions == QStringList{QStringLiteral("opened")});
+    CHECK(desk.storedYaml(QStringLiteral("ci-finished")).contains("actions: [completed]"));
+}
+
+TEST_CASE("Add opens a draft that is stored only when saved and valid", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.show();
+    const QStringList before = view.triggerNames();
+    view.addTrigger();
+    TriggerEditor *editor = view.editor();
+    CHECK(editor->hasTrigger());
+    CHECK(editor->isModified());
+    CHECK(editor->nameEdit()->text() == QStringLiteral("new-trigger"));
+    CHECK(view.triggerNames() == before); // nothing stored yet
+    CHECK(desk.storedYaml(QStringLiteral("new-trigger")).isEmpty());
+    CHECK(view.undoStack()->count() == 0);
+
+    // Invalid: Save refuses and stores nothing.
+    editor->nameEdit()->clear();
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    CHECK_FALSE(editor->save());
+    CHECK(editor->messageText().startsWith(QStringLiteral("Cannot save")));
+    CHECK(view.triggerNames() == before);
+
+    // Valid and saved: stored, disabled, and selected in the list.
+    editor->nameEdit()->setText(QStringLiteral("label-check"));
+    REQUIRE(editor->saveButton()->isEnabled());
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    CHECK(view.triggerNames().contains(QStringLiteral("label-check")));
+    CHECK(desk.storedYaml(QStringLiteral("label-check")).contains("enabled: false"));
+    CHECK_FALSE(editor->isModified());
+
+    // A draft left with Discard leaves nothing behind.
+    view.addTrigger();
+    view.setUnsavedPrompt([]() { return TriggerListView::UnsavedAnswer::Discard; });
+    REQUIRE(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK_FALSE(view.triggerNames().contains(QStringLiteral("new-trigger")));
 }
