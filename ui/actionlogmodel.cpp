@@ -1,6 +1,7 @@
 #include "actionlogmodel.h"
 
 #include "store/eventstore.h"
+#include "themecolors.h"
 
 #include <QBrush>
 #include <QColor>
@@ -122,11 +123,11 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
         if (action->status == ActionStatus::Failure)
-            return QBrush(QColor(0xb0, 0x1c, 0x1c));
+            return QBrush(toneText(Tone::Failure));
         if (action->status == ActionStatus::Interrupted)
-            return QBrush(QColor(0xa0, 0x60, 0x00));
+            return QBrush(toneText(Tone::Warning));
         if (action->status == ActionStatus::Success)
-            return QBrush(QColor(0x1a, 0x7f, 0x37));
+            return QBrush(toneText(Tone::Success));
         return {};
     }
     if (role == Qt::ToolTipRole && index.column() == OutputColumn)

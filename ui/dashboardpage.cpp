@@ -7,6 +7,7 @@
 #include "recordedaction.h"
 #include "repositorypicker.h"
 #include "rundetailsdialog.h"
+#include "themecolors.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -565,10 +566,12 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
 void DashboardPage::showError(const QString &text, const QString &details)
 {
     // Styled when first shown: a style sheet costs the start a parse and a style for a banner rarely seen.
-    if (m_banner->styleSheet().isEmpty())
-        m_banner->setStyleSheet(
-            QStringLiteral("#errorBanner { background: #ffebe9; border: 1px solid #cf222e; "
-                           "border-radius: 4px; } #errorBanner QLabel { color: #82071e; }"));
+    if (m_banner->styleSheet().isEmpty()) {
+        const Swatch swatch = toneSwatch(Tone::Failure);
+        m_banner->setStyleSheet(QStringLiteral("#errorBanner { background: %1; border: 1px solid %2; "
+                                               "border-radius: 4px; } #errorBanner QLabel { color: %3; }")
+                                    .arg(swatch.background.name(), swatch.border.name(), swatch.text.name()));
+    }
     m_bannerText->setText(QStringLiteral("⚠ ") + text);
     m_banner->setToolTip(details);
     m_banner->show();

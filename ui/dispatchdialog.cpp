@@ -3,6 +3,7 @@
 #include "dispatchinputsform.h"
 #include "github/githubclient.h"
 #include "recordedaction.h"
+#include "themecolors.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -155,7 +156,7 @@ void DispatchDialog::updateRunButton()
 void DispatchDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #cf222e;") : QString());
+    m_message->setStyleSheet(error ? toneColorCss(Tone::Failure) : QString());
     m_message->setVisible(!text.isEmpty());
 }
 

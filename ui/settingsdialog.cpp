@@ -4,6 +4,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "github/githubclient.h"
+#include "themecolors.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -76,7 +77,7 @@ SettingsDialog::SettingsDialog(Settings &settings, SecretStore &secrets, QNetwor
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setAccessibleName(tr("Settings problem"));
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    m_error->setStyleSheet(QStringLiteral("QLabel { %1 }").arg(toneColorCss(Tone::Failure)));
     if (const auto fileError = settings.fileError())
         m_error->setText(fileError->message + QLatin1Char(' ') +
                          tr("Changes to plain settings cannot be saved until the file is fixed or removed."));

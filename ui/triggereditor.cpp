@@ -2,6 +2,7 @@
 
 #include "conditionsbuilder.h"
 #include "store/eventstore.h"
+#include "themecolors.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
 #include "triggers/templateengine.h"
@@ -713,7 +714,7 @@ void TriggerEditor::onEdited()
     m_revert->setEnabled(modified && !m_savedJson.isEmpty());
     if (!problem.isEmpty()) {
         m_message->setText(tr("Cannot save: %1").arg(problem));
-        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+        m_message->setStyleSheet(toneColorCss(Tone::Failure));
     } else {
         m_message->setText(modified ? tr("Unsaved changes") : QString());
         m_message->setStyleSheet(QString());
@@ -730,7 +731,7 @@ bool TriggerEditor::save()
     const Result<Trigger> trigger = currentTrigger();
     if (!problem.isEmpty() || !trigger) {
         m_message->setText(tr("Cannot save: %1").arg(problem.isEmpty() ? trigger.error().message : problem));
-        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+        m_message->setStyleSheet(toneColorCss(Tone::Failure));
         return false;
     }
     const QString previous = m_originalName;
@@ -756,9 +757,9 @@ void TriggerEditor::testAgainstEvent(const QString &eventId)
         item->setText(1, result);
         item->setText(2, details);
         if (result == QLatin1String("FAIL"))
-            item->setForeground(1, QColor(0xb0, 0x1c, 0x1c));
+            item->setForeground(1, toneText(Tone::Failure));
         else if (result == QLatin1String("pass"))
-            item->setForeground(1, QColor(0x1a, 0x7f, 0x37));
+            item->setForeground(1, toneText(Tone::Success));
         return item;
     };
     const Result<Trigger> trigger = currentTrigger();
