@@ -4,6 +4,7 @@
 #include "chatdock.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
+#include "elidedlabel.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
@@ -56,17 +57,17 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         setCentralWidget(connecting);
     }
 
-    m_tokenStatus = new QLabel(this);
+    m_tokenStatus = new ElidedLabel(this);
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
     // A normal (not permanent) widget: a temporary message (a notification, an error) replaces it while
     // shown.
     statusBar()->addWidget(m_tokenStatus, 1);
-    m_dashboardStatus = new QLabel(this);
+    m_dashboardStatus = new ElidedLabel(this);
     m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
     m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
     statusBar()->addPermanentWidget(m_dashboardStatus);
-    m_hostStatus = new QLabel(this);
+    m_hostStatus = new ElidedLabel(this);
     m_hostStatus->setObjectName(QStringLiteral("hostStatus"));
     m_hostStatus->setAccessibleName(tr("Webhooks, polling and triggers"));
     m_hostStatus->hide();

@@ -25,6 +25,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QToolButton>
@@ -258,9 +259,19 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     bottom->addWidget(m_revert);
     bottom->addWidget(m_save);
 
+    // The form scrolls when the dock is small; Save and Revert stay in view below it.
+    auto *body = new QWidget(this);
+    auto *bodyLayout = new QVBoxLayout(body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    bodyLayout->addLayout(form);
+    bodyLayout->addWidget(tabs, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("editorScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(body);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(tabs, 1);
+    layout->addWidget(scroll, 1);
     layout->addLayout(bottom);
 
     for (QLineEdit *edit : {m_name, m_repositories})

@@ -94,12 +94,20 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
     QPushButton *redo = button(tr("Redo"), QStringLiteral("redoTrigger"));
     QPushButton *import = button(tr("Import…"), QStringLiteral("importTriggers"));
     QPushButton *exportButton = button(tr("Export…"), QStringLiteral("exportTriggers"));
-    auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {add, duplicate, remove, undo, redo})
-        buttons->addWidget(b);
-    buttons->addStretch(1);
-    buttons->addWidget(import);
-    buttons->addWidget(exportButton);
+    // Two rows: one of seven buttons would set the dock's minimum width beside the editor.
+    auto *buttons = new QVBoxLayout;
+    auto *editRow = new QHBoxLayout;
+    for (QPushButton *b : {add, duplicate, remove})
+        editRow->addWidget(b);
+    editRow->addStretch(1);
+    auto *historyRow = new QHBoxLayout;
+    for (QPushButton *b : {undo, redo})
+        historyRow->addWidget(b);
+    historyRow->addStretch(1);
+    historyRow->addWidget(import);
+    historyRow->addWidget(exportButton);
+    buttons->addLayout(editRow);
+    buttons->addLayout(historyRow);
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);

@@ -93,9 +93,9 @@ QDockWidget *WorkbenchDocks::addDock(const QString &title, const QString &name)
     dock->hide(); // opened from the View menu; the dashboard stays the first thing seen
     m_viewMenu->addAction(dock->toggleViewAction());
     // Chosen from the menu, a dock tabbed behind another comes to the front (and so gets its view).
-    connect(dock->toggleViewAction(), &QAction::triggered, dock, [dock](bool checked) {
+    connect(dock->toggleViewAction(), &QAction::triggered, dock, [this, dock](bool checked) {
         if (checked)
-            dock->raise();
+            openDock(dock);
     });
     return dock;
 }
@@ -162,6 +162,12 @@ void WorkbenchDocks::openDock(QDockWidget *dock)
 {
     dock->show();
     dock->raise();
+    // A dock opened squeezed under the dashboard gets about half the window, so its tables and the
+    // editor's form have rows to show; one the user made taller keeps its height.
+    const int half = m_window->height() * 45 / 100;
+    if (!dock->isFloating() && m_window->dockWidgetArea(dock) == Qt::BottomDockWidgetArea &&
+        dock->height() < half)
+        m_window->resizeDocks({dock}, {half}, Qt::Vertical);
 }
 
 bool WorkbenchDocks::showAction(const QString &actionId)
