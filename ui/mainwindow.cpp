@@ -264,8 +264,13 @@ void MainWindow::setEventStore(EventStore *store)
         return;
     m_waitingForStore = false;
     if (!m_dashboard) {
-        // No dashboard yet (no token): attachGitHub gets the store when it comes.
+        // No dashboard yet (no token): attachGitHub gets the store when it comes. The triggers and the
+        // logs are local data, so their docks work already.
         m_assistant->setStore(store);
+        if (store) {
+            createWorkbench(*store, nullptr);
+            restoreDocks();
+        }
         return;
     }
     m_dashboard->setStore(store);
@@ -303,13 +308,16 @@ void MainWindow::useNewToken()
 
 void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
 {
-    if (m_workbench || !m_dashboard)
-        return;
-    m_workbench = new WorkbenchDocks(this, store);
-    m_workbench->setHost(m_host);
-    m_workbench->followRepositories(m_dashboard->repositoryPicker());
-    m_workbench->setGitHubClient(client);
-    m_workbench->sync()->setService(m_syncService);
+    // Made without a token (for the local docks), it follows the dashboard and its client once they come.
+    if (!m_workbench) {
+        m_workbench = new WorkbenchDocks(this, store);
+        m_workbench->setHost(m_host);
+        m_workbench->sync()->setService(m_syncService);
+    }
+    if (m_dashboard)
+        m_workbench->followRepositories(m_dashboard->repositoryPicker());
+    if (client)
+        m_workbench->setGitHubClient(client);
 }
 
 void MainWindow::followSelection()

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -48,7 +49,10 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
     m_enterToken->setEnabled(false); // until the window can open Settings
     connect(m_enterToken, &QPushButton::clicked, this, &WelcomePage::settingsRequested);
 
-    auto *layout = new QVBoxLayout(this);
+    // The text scrolls when a dock leaves the page little height (the logs and triggers work without a
+    // token).
+    auto *body = new QWidget(this);
+    auto *layout = new QVBoxLayout(body);
     layout->setContentsMargins(32, 24, 32, 24);
     layout->setSpacing(12);
     layout->addWidget(title);
@@ -56,6 +60,13 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
     layout->addWidget(m_enterToken, 0, Qt::AlignLeft);
     layout->addWidget(m_state);
     layout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(body);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     refresh();
 }
 

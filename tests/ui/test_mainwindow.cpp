@@ -18,6 +18,8 @@
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
 #include "traycontroller.h"
+#include "triggereditor.h"
+#include "triggerlistview.h"
 #include "util/clock.h"
 #include "workbenchdocks.h"
 
@@ -333,4 +335,38 @@ TEST_CASE("Main window: an event notification opens the event log on an event 12
     CHECK(events->statusText().endsWith(QStringLiteral("Filters cleared to show event ") + about.eventId));
     REQUIRE(window.grab().toImage().save(
         QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-event-opened-deep.png"))));
+}
+
+TEST_CASE("Main window: without a token the triggers and both logs open, their data being local", "[ui]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    REQUIRE(store.addEvent(test::sampleEvent(3)).ok());
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    MainWindow window(settings);
+    window.waitForEventStore(); // as app/gui/main.cpp
+    window.resize(1280, 720);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.setEventStore(&store);
+    REQUIRE(window.workbench());
+    CHECK_FALSE(window.dashboard()); // still the welcome page
+    QAction *eventLog = findAction(window.menuBar(), QStringLiteral("View"), QStringLiteral("Event log"));
+    QAction *triggers = findAction(window.menuBar(), QStringLiteral("View"), QStringLiteral("Triggers"));
+    REQUIRE(eventLog);
+    REQUIRE(triggers);
+    eventLog->trigger();
+    CHECK(window.workbench()->eventLogDock()->isVisible());
+    CHECK(window.workbench()->eventLog()->statusText().startsWith(QStringLiteral("1 event")));
+    triggers->trigger();
+    CHECK(window.workbench()->triggersDock()->isVisible());
+    window.workbench()->triggers()->addTrigger();
+    CHECK(window.workbench()->triggers()->editor()->hasTrigger());
+    QApplication::processEvents();
+    CHECK(window.size() == QSize(1280, 720)); // the welcome text scrolls rather than growing the window
+    REQUIRE(window.grab().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-no-token-docks.png"))));
 }
