@@ -106,6 +106,31 @@ QString ActionLogModel::duration(const ActionRecord &action)
     return tr("%1 min %2 s").arg(ms / 60000).arg((ms % 60000) / 1000);
 }
 
+QString ActionLogModel::kindLabel(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::CodeFile:
+        return tr("Code file");
+    case ActionKind::Dispatch:
+        return tr("Workflow dispatch");
+    case ActionKind::Comment:
+        return tr("Comment");
+    case ActionKind::Rerun:
+        return tr("Re-run");
+    case ActionKind::Cancel:
+        return tr("Cancel run");
+    case ActionKind::Reaction:
+        return tr("Reaction");
+    case ActionKind::EnableWorkflow:
+        return tr("Enable workflow");
+    case ActionKind::DisableWorkflow:
+        return tr("Disable workflow");
+    case ActionKind::Notify:
+        return tr("Notification");
+    }
+    return toString(kind);
+}
+
 int ActionLogModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -130,6 +155,8 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
             return QBrush(toneText(Tone::Success));
         return {};
     }
+    if (role == Qt::ToolTipRole && index.column() == KindColumn)
+        return tr("Recorded as %1").arg(toString(action->kind)); // the word the CLI and the store use
     if (role == Qt::ToolTipRole && index.column() == OutputColumn)
         return action->error.isEmpty() ? action->output : action->error + QLatin1Char('\n') + action->output;
     if (role != Qt::DisplayRole)
@@ -138,7 +165,7 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
     case TimeColumn:
         return QLocale().toString(action->requestedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     case KindColumn:
-        return toString(action->kind);
+        return kindLabel(action->kind);
     case TargetColumn:
         return action->target;
     case TriggerColumn:

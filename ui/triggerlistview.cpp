@@ -64,8 +64,8 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("TriggerListView"));
     m_table->setObjectName(QStringLiteral("triggerTable"));
-    m_table->setHorizontalHeaderLabels(
-        {tr("On"), tr("Name"), tr("Repositories"), tr("Event"), tr("Last fired"), tr("✓"), tr("✗")});
+    m_table->setHorizontalHeaderLabels({tr("On"), tr("Name"), tr("Repositories"), tr("Event"),
+                                        tr("Last fired"), tr("Succeeded"), tr("Failed")});
     m_table->horizontalHeaderItem(SuccessColumn)->setToolTip(tr("Actions that succeeded"));
     m_table->horizontalHeaderItem(FailureColumn)->setToolTip(tr("Actions that failed or were interrupted"));
     m_table->verticalHeader()->hide();
@@ -73,12 +73,12 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    m_table->setColumnWidth(EnabledColumn, 36);
     m_table->setColumnWidth(RepositoriesColumn, 130);
     m_table->setColumnWidth(EventColumn, 110);
-    m_table->setColumnWidth(LastFiredColumn, 120);
-    m_table->setColumnWidth(SuccessColumn, 40);
-    m_table->setColumnWidth(FailureColumn, 40);
+    // Dates and counts are never elided: those columns take their content's width.
+    for (const int column :
+         {int(EnabledColumn), int(LastFiredColumn), int(SuccessColumn), int(FailureColumn)})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_status->setObjectName(QStringLiteral("triggerListStatus"));
     m_status->setWordWrap(true);
 
@@ -238,10 +238,13 @@ void TriggerListView::reload()
         m_table->setItem(row, RepositoriesColumn,
                          new QTableWidgetItem(
                              repositories.isEmpty() ? tr("(all)") : repositories.join(QStringLiteral(", "))));
-        QString event = trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event;
+        QString event =
+            trigger.event.isEmpty() || trigger.event == QLatin1String("*") ? tr("any event") : trigger.event;
         if (!trigger.actions.isEmpty())
-            event += QLatin1Char('.') + trigger.actions.join(QLatin1Char('|'));
-        m_table->setItem(row, EventColumn, new QTableWidgetItem(event));
+            event += QStringLiteral(": ") + trigger.actions.join(QStringLiteral(", "));
+        auto *eventItem = new QTableWidgetItem(event);
+        eventItem->setToolTip(event);
+        m_table->setItem(row, EventColumn, eventItem);
         m_table->setItem(row, LastFiredColumn,
                          new QTableWidgetItem(done.lastFiredAt.isValid()
                                                   ? QLocale().toString(done.lastFiredAt.toLocalTime(),

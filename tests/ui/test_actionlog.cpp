@@ -129,7 +129,7 @@ TEST_CASE("action log shows each action with its trigger status and result", "[u
     QTableView *table = view.table();
     REQUIRE(table->model()->rowCount() == 3);
     // Newest first: the dispatch, the code file, the interrupted notification.
-    CHECK(cell(*table, 0, ActionLogModel::KindColumn) == QStringLiteral("dispatch"));
+    CHECK(cell(*table, 0, ActionLogModel::KindColumn) == QStringLiteral("Workflow dispatch"));
     CHECK(cell(*table, 0, ActionLogModel::TriggerColumn) == QStringLiteral("(manual)"));
     CHECK(cell(*table, 0, ActionLogModel::StatusColumn) == QStringLiteral("success"));
     CHECK(cell(*table, 0, ActionLogModel::ResultColumn) == QStringLiteral("HTTP 204"));
@@ -171,7 +171,7 @@ TEST_CASE("action log retries an interrupted action through the trigger engine",
                    view.model()->rowCount() == 4;
         },
         10000));
-    CHECK(cell(*view.table(), 0, ActionLogModel::KindColumn) == QStringLiteral("notify"));
+    CHECK(cell(*view.table(), 0, ActionLogModel::KindColumn) == QStringLiteral("Notification"));
     CHECK(view.model()->actionAt(desk.rowOf(*view.model(), desk.interruptedId))->status ==
           ActionStatus::Interrupted);
     CHECK(view.statusText().startsWith(QStringLiteral("Retrying as action ")));
