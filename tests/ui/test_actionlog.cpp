@@ -203,6 +203,32 @@ TEST_CASE("the View menu opens the triggers the event log and the action log as 
     savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
 }
 
+TEST_CASE("each workbench dock opens and closes with its Ctrl+Shift shortcut", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("dashboard")));
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1280, 720);
+    window.show();
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    const QList<QPair<Qt::Key, QDockWidget *>> keys{{Qt::Key_T, docks.triggersDock()},
+                                                    {Qt::Key_E, docks.eventLogDock()},
+                                                    {Qt::Key_L, docks.actionLogDock()},
+                                                    {Qt::Key_Y, docks.syncDock()}};
+    for (const auto &[key, dock] : keys) {
+        INFO(dock->objectName().toStdString());
+        CHECK(dock->toggleViewAction()->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | key));
+        CHECK_FALSE(dock->isVisible());
+        QTest::keyClick(&window, key, Qt::ControlModifier | Qt::ShiftModifier);
+        CHECK(dock->isVisible());
+        CHECK(docks.isBuilt(dock));
+        QTest::keyClick(&window, key, Qt::ControlModifier | Qt::ShiftModifier);
+        CHECK_FALSE(dock->isVisible());
+    }
+}
+
 TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sync]")
 {
     ActionDesk desk;
