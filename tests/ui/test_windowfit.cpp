@@ -21,8 +21,10 @@
 #include "workbenchdocks.h"
 
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QStatusBar>
@@ -291,6 +293,30 @@ TEST_CASE("every dialog's minimum size fits 1024x700", "[ui][layout]")
     INFO(tooLarge.join(QLatin1Char('\n')).toStdString());
     CHECK(tooLarge.isEmpty());
     qDeleteAll(dialogs);
+}
+
+TEST_CASE("the dispatch dialog grows for a long error instead of drawing it over its buttons", "[ui][layout]")
+{
+    WindowDesk desk;
+    test::PaletteScope scope(test::lightPalette());
+    Workflow missing = sampleWorkflow();
+    missing.path =
+        QStringLiteral(".github/workflows/a-workflow-file-that-was-renamed-since-the-list-was-read.yml");
+    DispatchDialog dialog(*desk.client, &desk.store, QStringLiteral("octocat/Hello-World"), missing,
+                          {QStringLiteral("release/2026-a-branch-name-long-enough-to-wrap-the-error")});
+    dialog.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&dialog));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog.isLoading(); }, 10000));
+    QApplication::processEvents();
+    auto *message = dialog.findChild<QLabel *>(QStringLiteral("dispatchMessage"));
+    auto *buttons = dialog.findChild<QDialogButtonBox *>();
+    REQUIRE(message);
+    REQUIRE(buttons);
+    INFO(message->text().toStdString());
+    CHECK(message->text().startsWith(QStringLiteral("Could not read the workflow file")));
+    CHECK(message->geometry().bottom() < buttons->geometry().top());
+    CHECK(message->height() >= message->heightForWidth(message->width()));
+    savePng(dialog, QStringLiteral("screenshots/dialog-dispatch-error-light.png"));
 }
 
 TEST_CASE("screenshots of every window, dock and dialog in a light and a dark palette at 1280x720",
