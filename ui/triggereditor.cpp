@@ -3,6 +3,7 @@
 #include "conditionsbuilder.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
+#include "triggerlimitspage.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
 #include "triggers/templateengine.h"
@@ -42,8 +43,20 @@ enum RunPage
     WorkflowPage,
     CommentPage,
     NotifyPage,
+    ReactionPage,
+    RunTargetPage,
     OtherPage
 };
+
+// GitHub's reactions, as the file format names them and as people see them.
+const QList<QPair<QString, QString>> kReactions{{QStringLiteral("eyes"), QStringLiteral("👀 eyes")},
+                                                {QStringLiteral("+1"), QStringLiteral("👍 +1")},
+                                                {QStringLiteral("-1"), QStringLiteral("👎 -1")},
+                                                {QStringLiteral("laugh"), QStringLiteral("😄 laugh")},
+                                                {QStringLiteral("confused"), QStringLiteral("😕 confused")},
+                                                {QStringLiteral("heart"), QStringLiteral("❤️ heart")},
+                                                {QStringLiteral("hooray"), QStringLiteral("🎉 hooray")},
+                                                {QStringLiteral("rocket"), QStringLiteral("🚀 rocket")}};
 
 QString kindOf(const QJsonObject &action)
 {
@@ -116,6 +129,9 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_commentBody(new QPlainTextEdit(this))
     , m_notifyTitle(new QLineEdit(this))
     , m_notifyBody(new QPlainTextEdit(this))
+    , m_reaction(new QComboBox(this))
+    , m_runTarget(new QLineEdit(this))
+    , m_limits(new TriggerLimitsPage(this))
     , m_otherAction(new QLabel(this))
     , m_message(new QLabel(this))
     , m_save(new QPushButton(tr("Save"), this))
@@ -174,6 +190,16 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
             {{QStringLiteral("notify"),
               QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ event.repository.full_name }}")}}}});
     });
+    addMenu->addAction(tr("React to the issue or pull request"), this, [this]() {
+        addRunAction(
+            {{QStringLiteral("reaction"), QJsonObject{{QStringLiteral("content"), QStringLiteral("eyes")}}}});
+    });
+    addMenu->addAction(tr("Re-run the failed jobs of the event's run"), this, [this]() {
+        addRunAction({{QStringLiteral("rerun_failed"), QJsonObject()}});
+    });
+    addMenu->addAction(tr("Cancel the event's run"), this, [this]() {
+        addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
+    });
     addAction->setMenu(addMenu);
     auto *up = new QPushButton(tr("Move up"), this);
     up->setObjectName(QStringLiteral("moveUp"));
@@ -213,11 +239,24 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     auto *notifyForm = new QFormLayout(notifyPage);
     notifyForm->addRow(tr("Title"), m_notifyTitle);
     notifyForm->addRow(tr("Body"), m_notifyBody);
+    auto *reactionPage = new QWidget(this);
+    auto *reactionForm = new QFormLayout(reactionPage);
+    m_reaction->setObjectName(QStringLiteral("reactionContent"));
+    for (const auto &[content, label] : kReactions)
+        m_reaction->addItem(label, content);
+    reactionForm->addRow(tr("Reaction"), m_reaction);
+    auto *runTargetPage = new QWidget(this);
+    auto *runTargetForm = new QFormLayout(runTargetPage);
+    m_runTarget->setObjectName(QStringLiteral("runTarget"));
+    m_runTarget->setPlaceholderText(tr("empty: the event's workflow run; or {{ event.workflow_run.id }}"));
+    runTargetForm->addRow(tr("Workflow run"), m_runTarget);
     m_otherAction->setWordWrap(true);
     m_runPages->addWidget(codePage);
     m_runPages->addWidget(m_workflowPage);
     m_runPages->addWidget(commentPage);
     m_runPages->addWidget(notifyPage);
+    m_runPages->addWidget(reactionPage);
+    m_runPages->addWidget(runTargetPage);
     m_runPages->addWidget(m_otherAction);
     auto *runTab = new QWidget(this);
     auto *runLayout = new QHBoxLayout(runTab);
@@ -248,6 +287,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     tabs->setObjectName(QStringLiteral("editorTabs"));
     tabs->addTab(m_conditions, tr("Conditions"));
     tabs->addTab(runTab, tr("Run"));
+    tabs->addTab(m_limits, tr("Ignore and limits"));
     tabs->addTab(testTab, tr("Test against a past event"));
 
     m_message->setObjectName(QStringLiteral("editorMessage"));
@@ -281,8 +321,10 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle})
+    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle, m_runTarget})
         connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
+    connect(m_reaction, &QComboBox::activated, this, &TriggerEditor::storeRunAction);
+    connect(m_limits, &TriggerLimitsPage::edited, this, &TriggerEditor::onEdited);
     for (QPlainTextEdit *edit : {m_codeArgs, m_commentBody, m_notifyBody})
         connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
     connect(m_workflowPage, &WorkflowActionPage::edited, this, &TriggerEditor::storeRunAction);
@@ -433,6 +475,7 @@ void TriggerEditor::load(const QJsonObject &json)
         json.contains(QLatin1String("conditions"))
             ? std::optional<QJsonObject>(json.value(QLatin1String("conditions")).toObject())
             : std::nullopt);
+    m_limits->load(json);
     m_run->clear();
     for (const QJsonValue &value : json.value(QLatin1String("run")).toArray()) {
         auto *item = new QListWidgetItem(summary(value.toObject()), m_run);
@@ -546,6 +589,22 @@ QString TriggerEditor::summary(const QJsonObject &action)
     }
     if (kind == QLatin1String("notify"))
         return tr("Notify: %1").arg(body.value(QLatin1String("title")).toString());
+    if (kind == QLatin1String("reaction")) {
+        const QString content = action.value(kind).isString()
+                                    ? action.value(kind).toString()
+                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
+        for (const auto &[name, label] : kReactions) {
+            if (name == content)
+                return tr("React %1").arg(label);
+        }
+        return tr("React %1").arg(content);
+    }
+    if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        const QString run = body.value(QLatin1String("run")).toString();
+        const QString target = run.isEmpty() ? tr("the event's run") : tr("run %1").arg(run);
+        return kind == QLatin1String("cancel") ? tr("Cancel %1").arg(target)
+                                               : tr("Re-run the failed jobs of %1").arg(target);
+    }
     return QStringLiteral("%1 %2").arg(kind,
                                        QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)));
 }
@@ -609,6 +668,15 @@ void TriggerEditor::showRunAction()
         m_notifyTitle->setText(body.value(QLatin1String("title")).toString());
         m_notifyBody->setPlainText(body.value(QLatin1String("body")).toString());
         m_runPages->setCurrentIndex(NotifyPage);
+    } else if (kind == QLatin1String("reaction")) {
+        const QString content = action.value(kind).isString()
+                                    ? action.value(kind).toString()
+                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
+        m_reaction->setCurrentIndex(std::max(0, m_reaction->findData(content)));
+        m_runPages->setCurrentIndex(ReactionPage);
+    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        m_runTarget->setText(body.value(QLatin1String("run")).toString());
+        m_runPages->setCurrentIndex(RunTargetPage);
     } else {
         m_otherAction->setText(kind.isEmpty()
                                    ? tr("Add an action: what the trigger does when it fires.")
@@ -640,6 +708,10 @@ QJsonObject TriggerEditor::runActionFromPage() const
     } else if (kind == QLatin1String("notify")) {
         putText(body, "title", m_notifyTitle->text());
         putText(body, "body", m_notifyBody->toPlainText());
+    } else if (kind == QLatin1String("reaction")) {
+        body = QJsonObject{{QStringLiteral("content"), m_reaction->currentData().toString()}};
+    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        putText(body, "run", m_runTarget->text().trimmed());
     } else {
         return action;
     }
@@ -680,6 +752,7 @@ QJsonObject TriggerEditor::toJson() const
         json.insert(QStringLiteral("conditions"), *conditions);
     else
         json.remove(QStringLiteral("conditions"));
+    m_limits->apply(json);
     QJsonArray run;
     for (int i = 0; i < m_run->count(); ++i)
         run.append(m_run->item(i)->data(Qt::UserRole).toJsonObject());

@@ -9,6 +9,7 @@
 #include "jsontreemodel.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
+#include "triggerlimitspage.h"
 #include "triggerlistview.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
@@ -16,6 +17,7 @@
 #include "workbenchdocks.h"
 #include "workflowactionpage.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -43,6 +45,7 @@ namespace {
 
 void savePng(QWidget &widget, const QString &name)
 {
+    QApplication::processEvents(); // laid out as it would be painted
     const QImage image = widget.grab().toImage();
     REQUIRE_FALSE(image.isNull());
     REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
@@ -793,4 +796,74 @@ TEST_CASE("Add opens a draft that is stored only when saved and valid", "[ui][tr
     view.setUnsavedPrompt([]() { return TriggerListView::UnsavedAnswer::Discard; });
     REQUIRE(view.selectTrigger(QStringLiteral("pushes")));
     CHECK_FALSE(view.triggerNames().contains(QStringLiteral("new-trigger")));
+}
+
+TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edited in the form",
+          "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    TriggerLimitsPage *limits = editor->limits();
+    CHECK(limits->ignoreBots()->isChecked());
+    CHECK(limits->ignoreLabels()->text() == QStringLiteral("wip"));
+    CHECK(limits->debounce()->value() == 30);
+    CHECK(limits->rateMax()->value() == 5);
+    CHECK(limits->ratePer()->value() == 60);
+    CHECK(editor->runSummaries().at(4) == QStringLiteral("React 🚀 rocket"));
+    CHECK_FALSE(editor->isModified());
+
+    limits->debounce()->setValue(45);
+    limits->ignoreLabels()->setText(QStringLiteral("wip, blocked"));
+    limits->ignoreSenders()->setText(QStringLiteral("dependabot*"));
+    limits->ignoreTitles()->setPlainText(QStringLiteral("^WIP\n^(draft|tmp), do not run"));
+    limits->rateMax()->setValue(2);
+    limits->ratePer()->setValue(300);
+    CHECK(editor->isModified());
+    editor->selectRunAction(4);
+    auto *reaction = editor->findChild<QComboBox *>(QStringLiteral("reactionContent"));
+    REQUIRE(reaction);
+    CHECK(reaction->currentData().toString() == QStringLiteral("rocket"));
+    reaction->setCurrentIndex(reaction->findData(QStringLiteral("eyes")));
+    Q_EMIT reaction->activated(reaction->currentIndex());
+    CHECK(editor->runSummaries().at(4) == QStringLiteral("React 👀 eyes"));
+    editor->addRunAction(
+        {{QStringLiteral("rerun_failed"),
+          QJsonObject{{QStringLiteral("run"), QStringLiteral("{{ event.workflow_run.id }}")}}}});
+    editor->addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
+    CHECK(editor->runSummaries().at(5) ==
+          QStringLiteral("Re-run the failed jobs of run {{ event.workflow_run.id }}"));
+    CHECK(editor->runSummaries().at(6) == QStringLiteral("Cancel the event's run"));
+    REQUIRE(editor->save());
+
+    const Result<QList<Trigger>> stored = TriggerFile::parse(desk.storedYaml(QStringLiteral("review-bot")));
+    REQUIRE(stored.ok());
+    const Trigger &trigger = stored->first();
+    CHECK(trigger.debounceSeconds == 45);
+    CHECK(trigger.rateLimit.max == 2);
+    CHECK(trigger.rateLimit.perSeconds == 300);
+    CHECK(trigger.ignore.bots);
+    CHECK(trigger.ignore.labels == QStringList{QStringLiteral("wip"), QStringLiteral("blocked")});
+    REQUIRE(trigger.ignore.senders.size() == 1);
+    CHECK(trigger.ignore.senders.first().pattern() == QStringLiteral("dependabot*"));
+    REQUIRE(trigger.ignore.titles.size() == 2);
+    CHECK(trigger.ignore.titles.at(1).pattern() == QStringLiteral("^(draft|tmp), do not run"));
+    REQUIRE(trigger.run.size() == 7);
+    CHECK(std::get<ReactionAction>(trigger.run.at(4)).content == QStringLiteral("eyes"));
+    CHECK(std::get<RerunFailedAction>(trigger.run.at(5)).run ==
+          QStringLiteral("{{ event.workflow_run.id }}"));
+    CHECK(std::holds_alternative<CancelRunAction>(trigger.run.at(6)));
+
+    // Turned off, they leave the file.
+    limits->debounce()->setValue(0);
+    limits->rateMax()->setValue(0);
+    REQUIRE(editor->save());
+    const QByteArray yaml = desk.storedYaml(QStringLiteral("review-bot"));
+    CHECK_FALSE(yaml.contains("debounce"));
+    CHECK_FALSE(yaml.contains("rate_limit"));
+    editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
+    savePng(view, QStringLiteral("trigger-editor-limits.png"));
 }
