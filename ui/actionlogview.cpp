@@ -29,6 +29,7 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("ActionLogView"));
     m_table->setObjectName(QStringLiteral("actionTable"));
+    m_table->setAccessibleName(tr("Actions"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -48,6 +49,7 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     m_table->setColumnWidth(ActionLogModel::ResultColumn, 75);
 
     m_output->setObjectName(QStringLiteral("actionOutput"));
+    m_output->setAccessibleName(tr("Output of the selected action"));
     m_output->setReadOnly(true);
     m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_output->setPlaceholderText(tr("The selected action's output"));

@@ -55,9 +55,11 @@ ConditionsBuilder::ConditionsBuilder(QWidget *parent)
     , m_paths(new QStringListModel(this))
 {
     m_mode->setObjectName(QStringLiteral("conditionMode"));
+    m_mode->setAccessibleName(tr("Which conditions must match"));
     m_mode->addItem(tr("All of these must match"), QStringLiteral("all"));
     m_mode->addItem(tr("Any of these may match"), QStringLiteral("any"));
     m_table->setObjectName(QStringLiteral("conditionTable"));
+    m_table->setAccessibleName(tr("Conditions"));
     m_table->setHorizontalHeaderLabels({tr("Field"), tr("Operator"), tr("Value"), tr("Check")});
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(FieldColumn, QHeaderView::Stretch);

@@ -69,6 +69,7 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
     filters->addWidget(m_search, 3);
 
     m_table->setObjectName(QStringLiteral("eventTable"));
+    m_table->setAccessibleName(tr("Events"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -86,6 +87,7 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
     m_table->setColumnWidth(EventLogModel::SenderColumn, 100);
 
     m_tree->setObjectName(QStringLiteral("payloadTree"));
+    m_tree->setAccessibleName(tr("Payload of the selected event"));
     m_tree->setModel(m_payload);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setUniformRowHeights(true);

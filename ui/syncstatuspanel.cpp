@@ -33,6 +33,7 @@ SyncStatusPanel::SyncStatusPanel(EventStore &store, Clock *clock, QWidget *paren
     m_details->setTextFormat(Qt::PlainText);
     m_details->setWordWrap(true); // one long sentence must not set the window's width
     m_parked->setObjectName(QStringLiteral("parkedRows"));
+    m_parked->setAccessibleName(tr("Parked rows"));
     m_retry->setObjectName(QStringLiteral("retryParked"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_details);

@@ -140,6 +140,25 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_dryRun(new QTreeWidget(this))
 {
     setObjectName(QStringLiteral("TriggerEditor"));
+    // Names for screen readers; the form's labels are not tied to their fields.
+    const QList<QPair<QWidget *, QString>> names{{m_name, tr("Trigger name")},
+                                                 {m_repositories, tr("Repositories")},
+                                                 {m_event, tr("Event")},
+                                                 {m_actions, tr("Event actions (none ticked: any)")},
+                                                 {m_run, tr("Actions to run, in order")},
+                                                 {m_codePath, tr("Code file")},
+                                                 {m_codeArgs, tr("Code file arguments")},
+                                                 {m_codeOutput, tr("Code file output")},
+                                                 {m_commentPreset, tr("Pre-set comment")},
+                                                 {m_commentBody, tr("Comment body")},
+                                                 {m_notifyTitle, tr("Notification title")},
+                                                 {m_notifyBody, tr("Notification body")},
+                                                 {m_reaction, tr("Reaction")},
+                                                 {m_runTarget, tr("Workflow run")},
+                                                 {m_pastEvent, tr("Past event to test against")},
+                                                 {m_dryRun, tr("Dry run result")}};
+    for (const auto &[widget, name] : names)
+        widget->setAccessibleName(name);
     m_name->setObjectName(QStringLiteral("triggerName"));
     m_repositories->setObjectName(QStringLiteral("triggerRepositories"));
     m_repositories->setPlaceholderText(tr("owner/name, owner/* — empty: every repository"));

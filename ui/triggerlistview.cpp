@@ -64,6 +64,7 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("TriggerListView"));
     m_table->setObjectName(QStringLiteral("triggerTable"));
+    m_table->setAccessibleName(tr("Triggers"));
     m_table->setHorizontalHeaderLabels({tr("On"), tr("Name"), tr("Repositories"), tr("Event"),
                                         tr("Last fired"), tr("Succeeded"), tr("Failed")});
     m_table->horizontalHeaderItem(SuccessColumn)->setToolTip(tr("Actions that succeeded"));
