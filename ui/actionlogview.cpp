@@ -1,6 +1,7 @@
 #include "actionlogview.h"
 
 #include "actionlogmodel.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "triggers/triggerengine.h"
 
@@ -29,6 +30,8 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("ActionLogView"));
     m_table->setObjectName(QStringLiteral("actionTable"));
+    setEmptyHint(m_table, tr("No actions yet. What triggers run, and what you start from the dashboard, "
+                             "is recorded here."));
     m_table->setAccessibleName(tr("Actions"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -156,9 +159,13 @@ void ActionLogView::retrySelected()
     if (!action || !m_engine || !ActionLogModel::canRetry(*action))
         return;
     const QString original = action->id;
+    const ActionKind kind = action->kind; // `action` may not outlive the retry's new row
     const Result<QString> retried = m_engine->retry(original);
-    m_message = retried ? tr("Retrying as action %1").arg(*retried)
-                        : tr("Cannot retry: %1").arg(retried.error().message);
+    // The new action's id means nothing to people; where it shows does.
+    m_message =
+        retried
+            ? tr("Retrying %1: the new attempt is the top row").arg(ActionLogModel::kindLabel(kind).toLower())
+            : tr("Cannot retry: %1").arg(retried.error().message);
     refresh();
     m_status->setText(statusText());
 }

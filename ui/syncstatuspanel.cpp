@@ -1,6 +1,7 @@
 #include "syncstatuspanel.h"
 
 #include "elidedlabel.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "store/outbox.h"
 #include "sync/syncservice.h"
@@ -33,6 +34,7 @@ SyncStatusPanel::SyncStatusPanel(EventStore &store, Clock *clock, QWidget *paren
     m_details->setTextFormat(Qt::PlainText);
     m_details->setWordWrap(true); // one long sentence must not set the window's width
     m_parked->setObjectName(QStringLiteral("parkedRows"));
+    setEmptyHint(m_parked, tr("No parked rows: every row sent reached the team database."));
     m_parked->setAccessibleName(tr("Parked rows"));
     m_retry->setObjectName(QStringLiteral("retryParked"));
     auto *layout = new QVBoxLayout(this);

@@ -1,6 +1,7 @@
 #include "triggereditor.h"
 
 #include "conditionsbuilder.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggerlimitspage.h"
@@ -296,6 +297,8 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     testRow->addWidget(m_pastEvent, 1);
     testRow->addWidget(test);
     m_dryRun->setObjectName(QStringLiteral("dryRun"));
+    setEmptyHint(m_dryRun,
+                 tr("Choose a past event and press Test: each check, and what would run, shows here."));
     m_dryRun->setHeaderLabels({tr("Check"), tr("Result"), tr("Details")});
     m_dryRun->setColumnWidth(0, 260);
     m_dryRun->setColumnWidth(1, 70);

@@ -1,5 +1,6 @@
 #include "triggerlistview.h"
 
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
@@ -64,6 +65,8 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("TriggerListView"));
     m_table->setObjectName(QStringLiteral("triggerTable"));
+    setEmptyHint(m_table, tr("No triggers yet. Add one, or select an event in the Event log and create "
+                             "one from it."));
     m_table->setAccessibleName(tr("Triggers"));
     m_table->setHorizontalHeaderLabels({tr("On"), tr("Name"), tr("Repositories"), tr("Event"),
                                         tr("Last fired"), tr("Succeeded"), tr("Failed")});

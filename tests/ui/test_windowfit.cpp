@@ -4,16 +4,20 @@
 #include "storetestutil.h"
 #include "testutil.h"
 
+#include "actionlogview.h"
 #include "chatdock.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "dispatchdialog.h"
+#include "emptyhint.h"
+#include "eventlogview.h"
 #include "github/githubclient.h"
 #include "mainwindow.h"
 #include "presetcommentsdialog.h"
 #include "rundetailsdialog.h"
 #include "settingsdialog.h"
 #include "store/eventstore.h"
+#include "syncstatuspanel.h"
 #include "triggereditor.h"
 #include "triggerlistview.h"
 #include "triggers/triggerengine.h"
@@ -30,13 +34,18 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QStandardItemModel>
 #include <QStatusBar>
 #include <QTabBar>
+#include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <memory>
 
@@ -386,6 +395,35 @@ TEST_CASE("every control in every window, dock and dialog has an accessible name
     INFO(unnamed.join(QLatin1Char('\n')).toStdString());
     CHECK(unnamed.isEmpty());
     qDeleteAll(dialogs);
+}
+
+TEST_CASE("an empty pane says what goes there, and only while it is empty", "[ui][layout]")
+{
+    QStandardItemModel model;
+    QTreeView view;
+    view.setModel(&model);
+    view.resize(400, 200);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    const QImage blank = view.viewport()->grab().toImage();
+    setEmptyHint(&view, QStringLiteral("Select an event to see its payload."));
+    CHECK(emptyHint(&view) == QStringLiteral("Select an event to see its payload."));
+    CHECK(view.viewport()->grab().toImage() != blank); // the hint is drawn
+    model.appendRow(new QStandardItem(QStringLiteral("action")));
+    const QImage withRow = view.viewport()->grab().toImage();
+    setEmptyHint(&view, QString());
+    CHECK(view.viewport()->grab().toImage() == withRow); // not drawn over rows
+
+    // The workbench's panes have theirs.
+    WindowDesk desk;
+    std::unique_ptr<MainWindow> window = openWindow(desk);
+    showOnly(*window, allDocks(*window));
+    WorkbenchDocks *docks = window->workbench();
+    CHECK_FALSE(emptyHint(docks->eventLog()->payloadTree()).isEmpty());
+    CHECK_FALSE(emptyHint(docks->eventLog()->table()).isEmpty());
+    CHECK_FALSE(emptyHint(docks->actionLog()->table()).isEmpty());
+    CHECK_FALSE(emptyHint(docks->triggers()->table()).isEmpty());
+    CHECK_FALSE(emptyHint(docks->sync()->findChild<QListWidget *>(QStringLiteral("parkedRows"))).isEmpty());
 }
 
 TEST_CASE("screenshots of every window, dock and dialog in a light and a dark palette at 1280x720",
