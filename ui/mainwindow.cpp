@@ -2,6 +2,7 @@
 
 #include "afterfirstpaint.h"
 #include "chatdock.h"
+#include "config/secretstore.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
 #include "elidedlabel.h"
@@ -136,6 +137,15 @@ void MainWindow::setSettingsServices(SecretStore *secrets, QNetworkAccessManager
     m_settingsAction->setEnabled(secrets && network);
     if (m_welcome)
         m_welcome->setSettingsAvailable(secrets && network);
+    if (!secrets)
+        return;
+    // Known from reading the secrets at start; the welcome page says so before anyone types a token.
+    const auto showKeychain = [this]() {
+        if (m_welcome && m_secrets)
+            m_welcome->setKeychainAvailable(m_secrets->isAvailable(), m_secrets->unavailableReason());
+    };
+    showKeychain();
+    connect(secrets, &SecretStore::backendUnavailable, this, showKeychain);
 }
 
 SettingsDialog *MainWindow::openSettings()

@@ -6,6 +6,7 @@
 
 #include "actionlogmodel.h"
 #include "actionlogview.h"
+#include "config/secretstore.h"
 #include "config/settings.h"
 #include "eventlogmodel.h"
 #include "eventlogview.h"
@@ -21,6 +22,7 @@
 #include "triggereditor.h"
 #include "triggerlistview.h"
 #include "util/clock.h"
+#include "welcomepage.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
@@ -369,4 +371,34 @@ TEST_CASE("Main window: without a token the triggers and both logs open, their d
     CHECK(window.size() == QSize(1280, 720)); // the welcome text scrolls rather than growing the window
     REQUIRE(window.grab().save(
         QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-no-token-docks.png"))));
+}
+
+TEST_CASE("Main window: without a keychain the welcome page says to set the token in the environment", "[ui]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    SecretStore secrets(std::make_unique<MemorySecretBackend>(false));
+    bool loaded = false;
+    secrets.loadInto(settings, [&]() { loaded = true; }); // as at start
+    REQUIRE(QTest::qWaitFor([&]() { return loaded; }, 5000));
+    QNetworkAccessManager network;
+    MainWindow window(settings);
+    window.setSettingsServices(&secrets, &network);
+    window.resize(1280, 720);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto *welcome = window.findChild<WelcomePage *>();
+    REQUIRE(welcome);
+    const QString note = welcome->keychainText();
+    INFO(note.toStdString());
+    CHECK(note.contains(QStringLiteral("No keychain")));
+    CHECK(note.contains(QStringLiteral("export GITHUB_TOKEN=")));
+    for (QLabel *label : welcome->findChildren<QLabel *>()) {
+        if (label->isVisible())
+            CHECK_FALSE(label->text().contains(QStringLiteral("kept in the keychain")));
+    }
+    REQUIRE(
+        window.grab().save(QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-no-keychain.png"))));
 }
