@@ -259,6 +259,7 @@ void TriggerListView::reload()
         if (trigger.name == m_current)
             currentRow = row;
     }
+    m_table->resizeRowsToContents(); // an event with several actions wraps instead of ending in "…"
     if (currentRow >= 0)
         m_table->setCurrentCell(currentRow, NameColumn);
     else
