@@ -1,6 +1,7 @@
 #include "actionlogmodel.h"
 
 #include "store/eventstore.h"
+#include "themecolors.h"
 
 #include <QBrush>
 #include <QColor>
@@ -105,6 +106,31 @@ QString ActionLogModel::duration(const ActionRecord &action)
     return tr("%1 min %2 s").arg(ms / 60000).arg((ms % 60000) / 1000);
 }
 
+QString ActionLogModel::kindLabel(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::CodeFile:
+        return tr("Code file");
+    case ActionKind::Dispatch:
+        return tr("Workflow dispatch");
+    case ActionKind::Comment:
+        return tr("Comment");
+    case ActionKind::Rerun:
+        return tr("Re-run");
+    case ActionKind::Cancel:
+        return tr("Cancel run");
+    case ActionKind::Reaction:
+        return tr("Reaction");
+    case ActionKind::EnableWorkflow:
+        return tr("Enable workflow");
+    case ActionKind::DisableWorkflow:
+        return tr("Disable workflow");
+    case ActionKind::Notify:
+        return tr("Notification");
+    }
+    return toString(kind);
+}
+
 int ActionLogModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -122,13 +148,15 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
         if (action->status == ActionStatus::Failure)
-            return QBrush(QColor(0xb0, 0x1c, 0x1c));
+            return QBrush(toneText(Tone::Failure));
         if (action->status == ActionStatus::Interrupted)
-            return QBrush(QColor(0xa0, 0x60, 0x00));
+            return QBrush(toneText(Tone::Warning));
         if (action->status == ActionStatus::Success)
-            return QBrush(QColor(0x1a, 0x7f, 0x37));
+            return QBrush(toneText(Tone::Success));
         return {};
     }
+    if (role == Qt::ToolTipRole && index.column() == KindColumn)
+        return tr("Recorded as %1").arg(toString(action->kind)); // the word the CLI and the store use
     if (role == Qt::ToolTipRole && index.column() == OutputColumn)
         return action->error.isEmpty() ? action->output : action->error + QLatin1Char('\n') + action->output;
     if (role != Qt::DisplayRole)
@@ -137,7 +165,7 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
     case TimeColumn:
         return QLocale().toString(action->requestedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     case KindColumn:
-        return toString(action->kind);
+        return kindLabel(action->kind);
     case TargetColumn:
         return action->target;
     case TriggerColumn:

@@ -41,6 +41,8 @@ public:
     int loadThrough(qint64 seq);
     static bool canRetry(const ActionRecord &action);
     static QString duration(const ActionRecord &action);
+    // "Code file", "Workflow dispatch": the action kind in words (the identifier is the cell's tooltip).
+    static QString kindLabel(ActionKind kind);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -1,6 +1,7 @@
 #include "actionlogview.h"
 
 #include "actionlogmodel.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "triggers/triggerengine.h"
 
@@ -29,6 +30,9 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("ActionLogView"));
     m_table->setObjectName(QStringLiteral("actionTable"));
+    setEmptyHint(m_table, tr("No actions yet. What triggers run, and what you start from the dashboard, "
+                             "is recorded here."));
+    m_table->setAccessibleName(tr("Actions"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -48,6 +52,7 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     m_table->setColumnWidth(ActionLogModel::ResultColumn, 75);
 
     m_output->setObjectName(QStringLiteral("actionOutput"));
+    m_output->setAccessibleName(tr("Output of the selected action"));
     m_output->setReadOnly(true);
     m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_output->setPlaceholderText(tr("The selected action's output"));
@@ -154,9 +159,13 @@ void ActionLogView::retrySelected()
     if (!action || !m_engine || !ActionLogModel::canRetry(*action))
         return;
     const QString original = action->id;
+    const ActionKind kind = action->kind; // `action` may not outlive the retry's new row
     const Result<QString> retried = m_engine->retry(original);
-    m_message = retried ? tr("Retrying as action %1").arg(*retried)
-                        : tr("Cannot retry: %1").arg(retried.error().message);
+    // The new action's id means nothing to people; where it shows does.
+    m_message =
+        retried
+            ? tr("Retrying %1: the new attempt is the top row").arg(ActionLogModel::kindLabel(kind).toLower())
+            : tr("Cannot retry: %1").arg(retried.error().message);
     refresh();
     m_status->setText(statusText());
 }

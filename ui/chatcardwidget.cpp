@@ -1,6 +1,9 @@
 #include "chatcardwidget.h"
 
+#include "themecolors.h"
+
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -33,7 +36,7 @@ QString markdownTable(const QStringList &columns, const QList<QStringList> &rows
 
 } // namespace
 
-QColor ChatCardWidget::statusColor(const QString &status)
+Tone ChatCardWidget::statusTone(const QString &status)
 {
     static const QStringList good{QStringLiteral("success"), QStringLiteral("matched"),
                                   QStringLiteral("enabled"), QStringLiteral("active"),
@@ -45,12 +48,17 @@ QColor ChatCardWidget::statusColor(const QString &status)
                                   QStringLiteral("running"), QStringLiteral("pending"),
                                   QStringLiteral("waiting")};
     if (good.contains(status))
-        return QColor(0x1a, 0x7f, 0x37);
+        return Tone::Success;
     if (bad.contains(status))
-        return QColor(0xcf, 0x22, 0x2e);
+        return Tone::Failure;
     if (busy.contains(status))
-        return QColor(0x9a, 0x67, 0x00);
-    return QColor(0x57, 0x60, 0x6a);
+        return Tone::Warning;
+    return Tone::Muted;
+}
+
+QColor ChatCardWidget::statusColor(const QString &status)
+{
+    return toneText(statusTone(status));
 }
 
 ChatCardWidget::ChatCardWidget(const ChatCard &card, QWidget *parent)
@@ -60,25 +68,33 @@ ChatCardWidget::ChatCardWidget(const ChatCard &card, QWidget *parent)
     const bool proposal = !card.proposalId.isEmpty();
     setObjectName(proposal ? QStringLiteral("proposalCard") : QStringLiteral("%1Card").arg(card.kind));
     setFrameShape(QFrame::StyledPanel);
-    setStyleSheet(QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-radius: 6px; }")
-                      .arg(objectName(), proposal ? QStringLiteral("#fff8e1") : QStringLiteral("#ffffff"),
-                           proposal ? QStringLiteral("#d4a72c") : QStringLiteral("#d0d7de")));
+    // A proposal is tinted as a warning; other cards are the palette's Base, light or dark.
+    const QPalette palette = QGuiApplication::palette();
+    Swatch swatch = proposal ? toneSwatch(Tone::Warning) : neutralSwatch();
+    if (!proposal)
+        swatch.background = palette.color(QPalette::Base);
+    swatch.text = readableOn(palette.color(QPalette::Text), swatch.background);
+    const QString muted = toneTextOn(Tone::Muted, swatch.background).name();
+    setStyleSheet(QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-radius: 6px; } "
+                                 "QFrame#%1 QLabel { color: %4; }")
+                      .arg(objectName(), swatch.background.name(), swatch.border.name(), swatch.text.name()));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 8, 10, 8);
     layout->setSpacing(4);
 
     auto *header = new QHBoxLayout;
     auto *kind = new QLabel(kindLabel(card.kind), this);
-    kind->setStyleSheet(QStringLiteral("color: #57606a; font-size: 8pt; font-weight: bold;"));
+    kind->setStyleSheet(QStringLiteral("color: %1; font-size: 8pt; font-weight: bold;").arg(muted));
     header->addWidget(kind);
     header->addStretch(1);
     if (!card.status.isEmpty()) {
         auto *badge = new QLabel(card.status, this);
         badge->setObjectName(QStringLiteral("statusBadge"));
         badge->setStyleSheet(
-            QStringLiteral("color: white; background: %1; border-radius: 4px; padding: 1px 6px; "
+            QStringLiteral("color: %1; background: %2; border-radius: 4px; padding: 1px 6px; "
                            "font-size: 8pt; font-weight: bold;")
-                .arg(statusColor(card.status).name()));
+                .arg(swatch.background.name(),
+                     toneTextOn(statusTone(card.status), swatch.background).name()));
         header->addWidget(badge);
     }
     layout->addLayout(header);
@@ -107,7 +123,7 @@ ChatCardWidget::ChatCardWidget(const ChatCard &card, QWidget *parent)
             valueLabel->setWordWrap(true);
             valueLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
             auto *nameLabel = new QLabel(name, this);
-            nameLabel->setStyleSheet(QStringLiteral("color: #57606a;"));
+            nameLabel->setStyleSheet(QStringLiteral("color: %1;").arg(muted));
             form->addRow(nameLabel, valueLabel);
         }
         layout->addLayout(form);
@@ -129,7 +145,8 @@ ChatCardWidget::ChatCardWidget(const ChatCard &card, QWidget *parent)
         auto *outcome = new QLabel(card.outcome, this);
         outcome->setObjectName(QStringLiteral("proposalOutcome"));
         outcome->setWordWrap(true);
-        outcome->setStyleSheet(QStringLiteral("color: %1;").arg(statusColor(card.status).name()));
+        outcome->setStyleSheet(
+            QStringLiteral("color: %1;").arg(toneTextOn(statusTone(card.status), swatch.background).name()));
         layout->addWidget(outcome);
     }
 
@@ -138,8 +155,9 @@ ChatCardWidget::ChatCardWidget(const ChatCard &card, QWidget *parent)
         auto *approve = new QPushButton(tr("Approve"), this);
         approve->setObjectName(QStringLiteral("approveButton"));
         approve->setStyleSheet(
-            QStringLiteral("QPushButton { background: #1f883d; color: white; padding: 3px 12px; "
-                           "border-radius: 4px; font-weight: bold; }"));
+            QStringLiteral("QPushButton { background: %1; color: %2; padding: 3px 12px; "
+                           "border-radius: 4px; font-weight: bold; }")
+                .arg(toneText(Tone::Success).name(), palette.color(QPalette::Base).name()));
         auto *reject = new QPushButton(tr("Reject"), this);
         reject->setObjectName(QStringLiteral("rejectButton"));
         connect(approve, &QPushButton::clicked, this,

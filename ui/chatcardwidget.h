@@ -1,6 +1,7 @@
 #pragma once
 
 #include "assistant/chattypes.h"
+#include "themecolors.h"
 
 #include <QFrame>
 
@@ -15,7 +16,8 @@ public:
     explicit ChatCardWidget(const ChatCard &card, QWidget *parent = nullptr);
     const ChatCard &card() const { return m_card; }
 
-    // Badge colours by status, shared with the message bubbles.
+    // A status's meaning (success, failure, busy, other) and its text colour on the application palette.
+    static Tone statusTone(const QString &status);
     static QColor statusColor(const QString &status);
 
 Q_SIGNALS:

@@ -5,6 +5,7 @@
 #include "chatmessagewidget.h"
 #include "config/settings.h"
 #include "confirm.h"
+#include "themecolors.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -64,7 +65,7 @@ void ChatDock::build()
     layout->setSpacing(4);
     m_modelStatus = new QLabel(m_body);
     m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
-    m_modelStatus->setStyleSheet(QStringLiteral("color: #57606a; font-size: 8pt;"));
+    m_modelStatus->setStyleSheet(toneColorCss(Tone::Muted) + QStringLiteral(" font-size: 8pt;"));
     m_modelStatus->setWordWrap(true);
     layout->addWidget(m_modelStatus);
     layout->addLayout(createConversationRow());

@@ -1,11 +1,14 @@
 #include "chatmessagewidget.h"
 
+#include "themecolors.h"
+
 #include "chatcardwidget.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QFrame>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QJsonObject>
 #include <QLabel>
@@ -76,8 +79,11 @@ QWidget *codeBlock(const QString &code, QWidget *parent)
 {
     auto *frame = new QFrame(parent);
     frame->setObjectName(QStringLiteral("codeBlock"));
-    frame->setStyleSheet(QStringLiteral("QFrame#codeBlock { background: #f6f8fa; border: 1px solid #d0d7de; "
-                                        "border-radius: 4px; }"));
+    const QPalette palette = QGuiApplication::palette();
+    frame->setStyleSheet(QStringLiteral("QFrame#codeBlock { background: %1; border: 1px solid %2; "
+                                        "border-radius: 4px; } QFrame#codeBlock QLabel { color: %3; }")
+                             .arg(palette.color(QPalette::Base).name(), neutralSwatch().border.name(),
+                                  palette.color(QPalette::Text).name()));
     auto *layout = new QHBoxLayout(frame);
     layout->setContentsMargins(6, 4, 4, 4);
     auto *text = new QLabel(code, frame);
@@ -222,18 +228,16 @@ QString ChatMessageWidget::shownText() const
 void ChatMessageWidget::rebuild()
 {
     const bool user = m_message.role == ChatRole::User;
-    const QString background = user              ? QStringLiteral("#ddf4ff")
-                               : m_message.error ? QStringLiteral("#ffebe9")
-                                                 : QStringLiteral("#f6f8fa");
-    const QString border = user              ? QStringLiteral("#54aeff")
-                           : m_message.error ? QStringLiteral("#ff8182")
-                                             : QStringLiteral("#d0d7de");
-    m_bubble->setStyleSheet(
-        QStringLiteral("QFrame#bubble { background: %1; border: 1px solid %2; border-radius: 8px; }")
-            .arg(background, border));
+    // From the palette, so light text never lands on a light bubble in a dark scheme.
+    const Swatch swatch = user              ? toneSwatch(Tone::Info)
+                          : m_message.error ? toneSwatch(Tone::Failure)
+                                            : neutralSwatch();
+    m_bubble->setStyleSheet(QStringLiteral("QFrame#bubble { background: %1; border: 1px solid %2; "
+                                           "border-radius: 8px; } QFrame#bubble QLabel { color: %3; }")
+                                .arg(swatch.background.name(), swatch.border.name(), swatch.text.name()));
     m_header->setText(headerText());
     m_header->setStyleSheet(QStringLiteral("color: %1; font-weight: bold; font-size: 8pt;")
-                                .arg(user ? QStringLiteral("#0969da") : QStringLiteral("#57606a")));
+                                .arg(toneTextOn(user ? Tone::Info : Tone::Muted, swatch.background).name()));
 
     while (QLayoutItem *item = m_contentLayout->takeAt(0)) {
         delete item->widget();

@@ -1,5 +1,6 @@
 #include "conditionsbuilder.h"
 
+#include "themecolors.h"
 #include "triggers/condition.h"
 
 #include <QComboBox>
@@ -54,9 +55,11 @@ ConditionsBuilder::ConditionsBuilder(QWidget *parent)
     , m_paths(new QStringListModel(this))
 {
     m_mode->setObjectName(QStringLiteral("conditionMode"));
+    m_mode->setAccessibleName(tr("Which conditions must match"));
     m_mode->addItem(tr("All of these must match"), QStringLiteral("all"));
     m_mode->addItem(tr("Any of these may match"), QStringLiteral("any"));
     m_table->setObjectName(QStringLiteral("conditionTable"));
+    m_table->setAccessibleName(tr("Conditions"));
     m_table->setHorizontalHeaderLabels({tr("Field"), tr("Operator"), tr("Value"), tr("Check")});
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(FieldColumn, QHeaderView::Stretch);
@@ -346,11 +349,15 @@ void ConditionsBuilder::validate()
         const QString error = rowError(row);
         check->setText(error.isEmpty() ? tr("✓ valid") : error);
         check->setToolTip(error);
-        check->setStyleSheet(error.isEmpty() ? QStringLiteral("color: #1a7f37")
-                                             : QStringLiteral("color: #b01c1c; font-weight: bold"));
+        check->setStyleSheet(error.isEmpty()
+                                 ? toneColorCss(Tone::Success)
+                                 : toneColorCss(Tone::Failure) + QStringLiteral(" font-weight: bold"));
         // The row's value cell is marked too, so the problem is seen where it is typed.
         if (auto *value = qobject_cast<QLineEdit *>(m_table->cellWidget(row, ValueColumn)))
-            value->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("background: #fde2e2"));
+            value->setStyleSheet(error.isEmpty() ? QString()
+                                                 : QStringLiteral("background: %1; color: %2;")
+                                                       .arg(toneSwatch(Tone::Failure).background.name(),
+                                                            toneSwatch(Tone::Failure).text.name()));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "dashboardmodels.h"
 
+#include "themecolors.h"
+
 #include <QApplication>
 #include <QDateTime>
 #include <QLocale>
@@ -291,7 +293,7 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
                                : tr("Recent runs, newest first: %1").arg(words.join(QStringLiteral(", ")));
     }
     if (column == State && role == Qt::ForegroundRole && !entry.workflow.isActive())
-        return QColor(0x8c, 0x95, 0x9f);
+        return toneText(Tone::Muted);
     if (role == Qt::ToolTipRole)
         return entry.workflow.path;
     return {};

@@ -7,6 +7,7 @@
 #include "recordedaction.h"
 #include "repositorypicker.h"
 #include "rundetailsdialog.h"
+#include "themecolors.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -190,26 +191,33 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_branchFilter->setAccessibleName(tr("Branch filter"));
     m_workflowFilter->setObjectName(QStringLiteral("workflowFilter"));
     m_workflowFilter->setAccessibleName(tr("Workflow filter"));
-    m_workflowFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_stateFilter->setObjectName(QStringLiteral("statusFilter"));
     m_stateFilter->setAccessibleName(tr("Status filter"));
     m_stateFilter->addItem(tr("All statuses"), -1);
     for (int s = 0; s < kRunStateCount; ++s)
         m_stateFilter->addItem(runStateIcon(RunState(s)), runStateText(RunState(s)), s);
-    m_repoFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_branchFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // A long repository or workflow name widens its filter, but never past what a laptop beside a dock
+    // can give: the choices list still shows the whole name.
+    for (QComboBox *combo : {m_repoFilter, m_workflowFilter, m_branchFilter, m_stateFilter}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(12);
+    }
+    m_search->setMinimumWidth(200); // the filter stays a field to type in, never "Fi…"
     updateFilterChoices();
 
-    auto *toolbar = new QHBoxLayout;
-    toolbar->addWidget(m_refreshButton);
-    toolbar->addWidget(m_autoRefresh);
-    toolbar->addSpacing(12);
-    toolbar->addWidget(m_search, 1);
-    toolbar->addWidget(m_repoFilter);
-    toolbar->addWidget(m_workflowFilter);
-    toolbar->addWidget(m_branchFilter);
-    toolbar->addWidget(m_stateFilter);
-    toolbar->addWidget(m_presetButton);
+    // Two rows, so the dashboard fits beside a dock on a 1024-pixel screen.
+    auto *toolbar = new QVBoxLayout;
+    auto *actionsRow = new QHBoxLayout;
+    actionsRow->addWidget(m_refreshButton);
+    actionsRow->addWidget(m_autoRefresh);
+    actionsRow->addSpacing(12);
+    actionsRow->addWidget(m_search, 1);
+    actionsRow->addWidget(m_presetButton);
+    auto *filterRow = new QHBoxLayout;
+    for (QComboBox *combo : {m_repoFilter, m_workflowFilter, m_branchFilter, m_stateFilter})
+        filterRow->addWidget(combo, 1);
+    toolbar->addLayout(actionsRow);
+    toolbar->addLayout(filterRow);
     m_presetButton->setObjectName(QStringLiteral("presetCommentButton"));
     m_presetButton->setToolTip(
         tr("Post a pre-set comment (PR-Agent /review, /describe, …) on a pull request"));
@@ -565,10 +573,12 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
 void DashboardPage::showError(const QString &text, const QString &details)
 {
     // Styled when first shown: a style sheet costs the start a parse and a style for a banner rarely seen.
-    if (m_banner->styleSheet().isEmpty())
-        m_banner->setStyleSheet(
-            QStringLiteral("#errorBanner { background: #ffebe9; border: 1px solid #cf222e; "
-                           "border-radius: 4px; } #errorBanner QLabel { color: #82071e; }"));
+    if (m_banner->styleSheet().isEmpty()) {
+        const Swatch swatch = toneSwatch(Tone::Failure);
+        m_banner->setStyleSheet(QStringLiteral("#errorBanner { background: %1; border: 1px solid %2; "
+                                               "border-radius: 4px; } #errorBanner QLabel { color: %3; }")
+                                    .arg(swatch.background.name(), swatch.border.name(), swatch.text.name()));
+    }
     m_bannerText->setText(QStringLiteral("⚠ ") + text);
     m_banner->setToolTip(details);
     m_banner->show();

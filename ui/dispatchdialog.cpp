@@ -3,6 +3,7 @@
 #include "dispatchinputsform.h"
 #include "github/githubclient.h"
 #include "recordedaction.h"
+#include "themecolors.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -36,6 +37,7 @@ DispatchDialog::DispatchDialog(GitHubClient &client, EventStore *store, QString 
                                   .arg(m_workflow.name.toHtmlEscaped(), m_workflow.fileName().toHtmlEscaped(),
                                        m_repo.toHtmlEscaped()),
                               this);
+    header->setWordWrap(true); // a long file or repository name must not widen the dialog
     m_ref->setObjectName(QStringLiteral("refCombo"));
     m_ref->setEditable(true);
     m_ref->setAccessibleName(tr("Branch or tag to run the workflow from"));
@@ -155,8 +157,16 @@ void DispatchDialog::updateRunButton()
 void DispatchDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #cf222e;") : QString());
+    m_message->setStyleSheet(error ? toneColorCss(Tone::Failure) : QString());
     m_message->setVisible(!text.isEmpty());
+    // A long message wraps onto more lines: the dialog grows to hold them instead of drawing them over
+    // its buttons.
+    if (QWidget::layout() && isVisible()) {
+        QWidget::layout()->activate();
+        const int needed = QWidget::layout()->totalHeightForWidth(width());
+        if (needed > height())
+            resize(width(), needed);
+    }
 }
 
 void DispatchDialog::dispatch()
@@ -194,8 +204,18 @@ void DispatchDialog::dispatch()
                 Q_EMIT self->dispatchFailed(status.error().message);
                 return;
             }
-            Q_EMIT self->dispatched(repo, from, outcome->value_or(DispatchResult{}));
-            self->accept();
+            const DispatchResult result = outcome->value_or(DispatchResult{});
+            // Said here, not by a dialog that just vanishes: what started, and where it shows.
+            self->setMessage(
+                result.runId != 0
+                    ? tr("Started on %1. The run is at the top of Recent workflow runs.").arg(from)
+                    : tr("GitHub accepted the run on %1; it appears in Recent workflow runs "
+                         "within a few seconds.")
+                          .arg(from),
+                false);
+            if (QPushButton *close = self->m_buttons->button(QDialogButtonBox::Cancel))
+                close->setText(tr("Close"));
+            Q_EMIT self->dispatched(repo, from, result);
         });
     if (!started) {
         m_sending = false;

@@ -17,7 +17,8 @@ class GitHubClient;
 // "Run workflow": a form built from the workflow file's `workflow_dispatch` inputs on the chosen ref
 // (string → line edit, choice → combo box, boolean → check box, number → spin box, environment → editable
 // combo), with the file's defaults. Submitting is the confirmation; the dispatch is written to the action
-// log (kind Dispatch, target "owner/repo:file@ref") before it is sent.
+// log (kind Dispatch, target "owner/repo:file@ref") before it is sent, and the dialog then says it started
+// and where the run shows (it stays open until closed).
 class DispatchDialog : public QDialog
 {
     Q_OBJECT

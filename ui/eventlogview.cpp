@@ -1,5 +1,6 @@
 #include "eventlogview.h"
 
+#include "emptyhint.h"
 #include "eventlogmodel.h"
 #include "jsontreemodel.h"
 #include "store/eventstore.h"
@@ -69,6 +70,9 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
     filters->addWidget(m_search, 3);
 
     m_table->setObjectName(QStringLiteral("eventTable"));
+    setEmptyHint(m_table, tr("No events to show. Events arrive by webhook or polling for the repositories "
+                             "ExeServer watches; the filters above may hide some."));
+    m_table->setAccessibleName(tr("Events"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -86,6 +90,8 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
     m_table->setColumnWidth(EventLogModel::SenderColumn, 100);
 
     m_tree->setObjectName(QStringLiteral("payloadTree"));
+    setEmptyHint(m_tree, tr("Select an event to see its payload."));
+    m_tree->setAccessibleName(tr("Payload of the selected event"));
     m_tree->setModel(m_payload);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setUniformRowHeights(true);

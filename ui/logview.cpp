@@ -1,5 +1,7 @@
 #include "logview.h"
 
+#include "themecolors.h"
+
 #include <QMouseEvent>
 #include <QRegularExpression>
 #include <QTextBlock>
@@ -56,12 +58,12 @@ void LogView::setLog(const QByteArray &raw)
     QTextCharFormat plain;
     QTextCharFormat header;
     header.setFontWeight(QFont::Bold);
-    header.setForeground(QColor(0x09, 0x69, 0xda));
+    header.setForeground(toneText(Tone::Info));
     QTextCharFormat error;
-    error.setForeground(QColor(0xcf, 0x22, 0x2e));
+    error.setForeground(toneText(Tone::Failure));
     error.setFontWeight(QFont::Bold);
     QTextCharFormat warning;
-    warning.setForeground(QColor(0x9a, 0x67, 0x00));
+    warning.setForeground(toneText(Tone::Warning));
 
     cursor.beginEditBlock(); // one layout pass for the whole log, not one per line
     bool firstBlock = true;

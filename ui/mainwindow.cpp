@@ -2,8 +2,10 @@
 
 #include "afterfirstpaint.h"
 #include "chatdock.h"
+#include "config/secretstore.h"
 #include "config/settings.h"
 #include "dashboardpage.h"
+#include "elidedlabel.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
@@ -56,17 +58,17 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         setCentralWidget(connecting);
     }
 
-    m_tokenStatus = new QLabel(this);
+    m_tokenStatus = new ElidedLabel(this);
     m_tokenStatus->setObjectName(QStringLiteral("tokenStatus"));
     m_tokenStatus->setAccessibleName(tr("GitHub token status"));
     // A normal (not permanent) widget: a temporary message (a notification, an error) replaces it while
     // shown.
     statusBar()->addWidget(m_tokenStatus, 1);
-    m_dashboardStatus = new QLabel(this);
+    m_dashboardStatus = new ElidedLabel(this);
     m_dashboardStatus->setObjectName(QStringLiteral("dashboardStatus"));
     m_dashboardStatus->setAccessibleName(tr("Last update and rate limit"));
     statusBar()->addPermanentWidget(m_dashboardStatus);
-    m_hostStatus = new QLabel(this);
+    m_hostStatus = new ElidedLabel(this);
     m_hostStatus->setObjectName(QStringLiteral("hostStatus"));
     m_hostStatus->setAccessibleName(tr("Webhooks, polling and triggers"));
     m_hostStatus->hide();
@@ -135,6 +137,15 @@ void MainWindow::setSettingsServices(SecretStore *secrets, QNetworkAccessManager
     m_settingsAction->setEnabled(secrets && network);
     if (m_welcome)
         m_welcome->setSettingsAvailable(secrets && network);
+    if (!secrets)
+        return;
+    // Known from reading the secrets at start; the welcome page says so before anyone types a token.
+    const auto showKeychain = [this]() {
+        if (m_welcome && m_secrets)
+            m_welcome->setKeychainAvailable(m_secrets->isAvailable(), m_secrets->unavailableReason());
+    };
+    showKeychain();
+    connect(secrets, &SecretStore::backendUnavailable, this, showKeychain);
 }
 
 SettingsDialog *MainWindow::openSettings()
@@ -263,8 +274,13 @@ void MainWindow::setEventStore(EventStore *store)
         return;
     m_waitingForStore = false;
     if (!m_dashboard) {
-        // No dashboard yet (no token): attachGitHub gets the store when it comes.
+        // No dashboard yet (no token): attachGitHub gets the store when it comes. The triggers and the
+        // logs are local data, so their docks work already.
         m_assistant->setStore(store);
+        if (store) {
+            createWorkbench(*store, nullptr);
+            restoreDocks();
+        }
         return;
     }
     m_dashboard->setStore(store);
@@ -302,13 +318,16 @@ void MainWindow::useNewToken()
 
 void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
 {
-    if (m_workbench || !m_dashboard)
-        return;
-    m_workbench = new WorkbenchDocks(this, store);
-    m_workbench->setHost(m_host);
-    m_workbench->followRepositories(m_dashboard->repositoryPicker());
-    m_workbench->setGitHubClient(client);
-    m_workbench->sync()->setService(m_syncService);
+    // Made without a token (for the local docks), it follows the dashboard and its client once they come.
+    if (!m_workbench) {
+        m_workbench = new WorkbenchDocks(this, store);
+        m_workbench->setHost(m_host);
+        m_workbench->sync()->setService(m_syncService);
+    }
+    if (m_dashboard)
+        m_workbench->followRepositories(m_dashboard->repositoryPicker());
+    if (client)
+        m_workbench->setGitHubClient(client);
 }
 
 void MainWindow::followSelection()

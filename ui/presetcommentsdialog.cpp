@@ -3,6 +3,7 @@
 #include "confirm.h"
 #include "github/githubclient.h"
 #include "recordedaction.h"
+#include "themecolors.h"
 
 #include <QAbstractButton>
 #include <QButtonGroup>
@@ -385,7 +386,7 @@ void PresetCommentsDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
     m_message->setToolTip(text); // a long path does not wrap
-    m_message->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
+    m_message->setStyleSheet(error ? toneColorCss(Tone::Failure) : QString());
     m_message->setVisible(!text.isEmpty());
 }
 

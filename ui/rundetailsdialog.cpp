@@ -6,6 +6,7 @@
 #include "logview.h"
 #include "recordedaction.h"
 #include "runstatus.h"
+#include "themecolors.h"
 
 #include <QDesktopServices>
 #include <QHBoxLayout>
@@ -253,10 +254,8 @@ void RunDetailsDialog::showJobLog(qint64 jobId)
 void RunDetailsDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #ffebe9; color: #82071e; "
-                                                    "border: 1px solid #cf222e; padding: 6px; }")
-                                   : QStringLiteral("QLabel { background: #ddf4ff; color: #0a3069; "
-                                                    "border: 1px solid #54aeff; padding: 6px; }"));
+    m_message->setStyleSheet(
+        QStringLiteral("QLabel { %1 }").arg(swatchCss(toneSwatch(error ? Tone::Failure : Tone::Info))));
     m_message->setVisible(!text.isEmpty());
 }
 

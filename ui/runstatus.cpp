@@ -1,5 +1,7 @@
 #include "runstatus.h"
 
+#include "themecolors.h"
+
 #include <QApplication>
 #include <QEvent>
 #include <QGuiApplication>
@@ -82,21 +84,23 @@ bool isDarkPalette()
 namespace {
 
 // isDarkPalette() copies the application palette; the tables ask for a colour per cell and repaint, so the
-// answer is kept until the application's palette (or, on Qt 6.5+, the colour scheme) changes.
-class DarkPaletteCache : public QObject
+// colours are kept until the application's palette (or, on Qt 6.5+, the colour scheme) changes.
+class StateColorCache : public QObject
 {
 public:
-    explicit DarkPaletteCache(QObject *app)
+    explicit StateColorCache(QObject *app)
         : QObject(app)
     {
         app->installEventFilter(this);
     }
+    QColor color(RunState state)
+    {
+        update();
+        return m_colors[int(state)];
+    }
     bool dark()
     {
-        if (!m_known) {
-            m_dark = isDarkPalette();
-            m_known = true;
-        }
+        update();
         return m_dark;
     }
 
@@ -109,26 +113,58 @@ protected:
     }
 
 private:
+    void update()
+    {
+        if (m_known)
+            return;
+        m_dark = isDarkPalette();
+        const QPalette palette = QGuiApplication::palette();
+        for (int i = 0; i < kRunStateCount; ++i)
+            m_colors[i] = runStateColor(RunState(i), palette, m_dark);
+        m_known = true;
+    }
+
     bool m_known = false;
     bool m_dark = false;
+    QColor m_colors[kRunStateCount];
 };
+
+StateColorCache *stateColorCache()
+{
+    static QPointer<StateColorCache> cache;
+    if (!cache && QCoreApplication::instance())
+        cache = new StateColorCache(QCoreApplication::instance()); // deleted with the application
+    return cache;
+}
 
 bool cachedDarkPalette()
 {
-    static QPointer<DarkPaletteCache> cache;
-    if (!cache) {
-        if (!QCoreApplication::instance())
-            return isDarkPalette();
-        cache = new DarkPaletteCache(QCoreApplication::instance()); // deleted with the application
-    }
-    return cache->dark();
+    StateColorCache *cache = stateColorCache();
+    return cache ? cache->dark() : isDarkPalette();
 }
 
 } // namespace
 
 QColor runStateColor(RunState state)
 {
-    return runStateColor(state, cachedDarkPalette());
+    StateColorCache *cache = stateColorCache();
+    return cache ? cache->color(state) : runStateColor(state, QGuiApplication::palette(), isDarkPalette());
+}
+
+QColor runStateColor(RunState state, const QPalette &palette, bool dark)
+{
+    // Text on the views' backgrounds: GitHub's colour where it reads, darker or lighter where it does not
+    // (its light-theme yellow and grey are below 4.5:1 on white).
+    const QColor color = runStateColor(state, dark);
+    QColor text = color;
+    for (const QPalette::ColorRole role : {QPalette::Base, QPalette::AlternateBase, QPalette::Window})
+        text = readableOn(text, palette.color(role), kMinimumContrast + 0.05);
+    return text;
+}
+
+QColor runStateColor(RunState state, const QPalette &palette)
+{
+    return runStateColor(state, palette, isDark(palette));
 }
 
 QColor runStateColor(RunState state, bool dark)

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QIcon>
+#include <QPalette>
 #include <QString>
 
 namespace exeserver {
@@ -28,7 +29,10 @@ QString runStateText(RunState state); // "In progress"
 // The state's colour for the current colour scheme: GitHub's light colours on a light palette, its lighter
 // dark-mode colours on a dark one, so the text keeps its contrast either way.
 QColor runStateColor(RunState state);
-QColor runStateColor(RunState state, bool dark);
+QColor runStateColor(RunState state, bool dark); // GitHub's colour, for icons and bars
+// For text: the state's colour checked against the palette's backgrounds (WCAG AA, see themecolors.h).
+QColor runStateColor(RunState state, const QPalette &palette);
+QColor runStateColor(RunState state, const QPalette &palette, bool dark);
 // Whether the application is drawn dark: on Qt 6.5+ the system's colour scheme (QStyleHints::colorScheme),
 // unless the application set a palette of its own; on 6.4, and when the scheme is unknown, the palette.
 bool isDarkPalette();

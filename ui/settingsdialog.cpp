@@ -4,6 +4,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "github/githubclient.h"
+#include "themecolors.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -76,7 +77,7 @@ SettingsDialog::SettingsDialog(Settings &settings, SecretStore &secrets, QNetwor
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setAccessibleName(tr("Settings problem"));
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    m_error->setStyleSheet(QStringLiteral("QLabel { %1 }").arg(toneColorCss(Tone::Failure)));
     if (const auto fileError = settings.fileError())
         m_error->setText(fileError->message + QLatin1Char(' ') +
                          tr("Changes to plain settings cannot be saved until the file is fixed or removed."));
@@ -88,11 +89,58 @@ SettingsDialog::SettingsDialog(Settings &settings, SecretStore &secrets, QNetwor
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::save);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    m_keychain = new QLabel(this);
+    m_keychain->setObjectName(QStringLiteral("keychainNote"));
+    m_keychain->setWordWrap(true);
+    m_keychain->setTextFormat(Qt::PlainText);
+    m_keychain->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_keychain->setAccessibleName(tr("Keychain"));
+    m_keychain->setStyleSheet(QStringLiteral("QLabel { %1 }").arg(swatchCss(toneSwatch(Tone::Warning))));
+    connect(&m_secrets, &SecretStore::backendUnavailable, this, &SettingsDialog::showKeychainState);
+
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_keychain);
     layout->addWidget(tabs);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+    showKeychainState();
     resize(680, 520);
+}
+
+void SettingsDialog::showKeychainState()
+{
+    // Known at start (the secrets were read from it): said before Save, not after a failed one.
+    const bool available = m_secrets.isAvailable();
+    QStringList variables;
+    for (auto it = m_edits.constBegin(); it != m_edits.constEnd(); ++it) {
+        const SettingDefinition *def = Settings::definition(it.key());
+        if (!def || !def->secret)
+            continue;
+        if (!def->environment.isEmpty())
+            variables.append(def->environment.first());
+        if (!available && !it.value()->isReadOnly()) {
+            it.value()->setEnabled(false);
+            it.value()->setPlaceholderText(
+                tr("No keychain: set %1 in the environment").arg(variables.value(variables.size() - 1)));
+        }
+    }
+    m_keychain->setVisible(!available);
+    if (available)
+        return m_keychain->clear();
+    variables.removeAll(QStringLiteral("GITHUB_TOKEN")); // the example
+    variables.sort();
+    const QString reason = m_secrets.unavailableReason();
+    m_keychain->setText(
+        tr("No keychain is available here%1, so this dialog cannot keep tokens and keys. Set them in the "
+           "environment before starting ExeServer, for example:\n    export GITHUB_TOKEN=ghp_…\n"
+           "Also read from the environment: %2. The other settings are saved as usual.")
+            .arg(reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason),
+                 variables.join(QStringLiteral(", "))));
+}
+
+QString SettingsDialog::keychainNote() const
+{
+    return m_keychain->isVisible() || !m_keychain->text().isEmpty() ? m_keychain->text() : QString();
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -346,23 +394,42 @@ void SettingsDialog::save()
     m_saveButton->setEnabled(false);
     m_error->hide();
 
-    // Plain values first: a settings file we must not overwrite stops the save before any secret moves.
+    // All or nothing: what cannot be written (a settings file we must not overwrite, secrets without a
+    // keychain) stops the save before anything is written; secrets go first, then the plain values.
     QStringList secretsToStore;
+    bool plainChanged = false;
     for (auto it = m_edits.constBegin(); it != m_edits.constEnd(); ++it) {
-        const QString &key = it.key();
-        QLineEdit *edit = it.value();
-        if (edit->isReadOnly())
+        if (it.value()->isReadOnly() || !it.value()->isEnabled())
             continue;
-        const SettingDefinition *def = Settings::definition(key);
-        const QString text = edit->text().trimmed();
+        const SettingDefinition *def = Settings::definition(it.key());
+        const QString text = it.value()->text().trimmed();
         if (def && def->secret) {
             if (!text.isEmpty())
-                secretsToStore.append(key);
-            continue;
+                secretsToStore.append(it.key());
+        } else if (text != m_settings.get(it.key())) {
+            plainChanged = true;
         }
-        if (text == m_settings.get(key))
+    }
+    if (plainChanged && m_settings.fileError())
+        return fail(tr("%1 Fix or remove it first; nothing was saved.").arg(m_settings.fileError()->message));
+    if (!secretsToStore.isEmpty() && !m_secrets.isAvailable())
+        return fail(tr("Nothing was saved: without a keychain, tokens and keys are read from the "
+                       "environment only."));
+    // Same order every time, so a failure names a predictable first secret.
+    secretsToStore.sort();
+    storeNextSecret(secretsToStore, false);
+}
+
+void SettingsDialog::writePlainValues(bool tokenChanged)
+{
+    for (auto it = m_edits.constBegin(); it != m_edits.constEnd(); ++it) {
+        const SettingDefinition *def = Settings::definition(it.key());
+        if (it.value()->isReadOnly() || (def && def->secret))
             continue;
-        if (const Status written = m_settings.setFileValue(key, text); !written)
+        const QString text = it.value()->text().trimmed();
+        if (text == m_settings.get(it.key()))
+            continue;
+        if (const Status written = m_settings.setFileValue(it.key(), text); !written)
             return fail(written.error().message);
     }
     for (auto it = m_checks.constBegin(); it != m_checks.constEnd(); ++it) {
@@ -377,15 +444,13 @@ void SettingsDialog::save()
         if (const Status chosen = Settings::chooseDataDirForNextStart(chosenDir); !chosen)
             return fail(chosen.error().message);
     }
-    // Same order every time, so a failure names a predictable first secret.
-    secretsToStore.sort();
-    storeNextSecret(secretsToStore, false);
+    finishSave(tokenChanged);
 }
 
 void SettingsDialog::storeNextSecret(QStringList keys, bool tokenChanged)
 {
     if (keys.isEmpty())
-        return finishSave(tokenChanged);
+        return writePlainValues(tokenChanged);
     const QString key = keys.takeFirst();
     const QString value = m_edits.value(key)->text().trimmed();
     QPointer<SettingsDialog> self(this);

@@ -47,6 +47,8 @@ public:
     void save();
     bool isSaving() const { return m_saving; }
     QString errorText() const;
+    // Without a keychain: what the dialog says about secrets (empty while a keychain is there).
+    QString keychainNote() const;
 
 Q_SIGNALS:
     void connectionTested(bool ok);
@@ -64,6 +66,8 @@ private:
     void storeNextSecret(QStringList keys, bool tokenChanged);
     void finishSave(bool tokenChanged);
     void fail(const QString &message);
+    void showKeychainState();
+    void writePlainValues(bool tokenChanged);
 
     Settings &m_settings;
     SecretStore &m_secrets;
@@ -76,6 +80,7 @@ private:
     QPushButton *m_testButton = nullptr;
     QPushButton *m_saveButton = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_keychain = nullptr;
     std::unique_ptr<GitHubClient> m_testClient;
     bool m_testing = false;
     bool m_saving = false;

@@ -1,5 +1,7 @@
 #include "syncstatuspanel.h"
 
+#include "elidedlabel.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "store/outbox.h"
 #include "sync/syncservice.h"
@@ -18,7 +20,7 @@ SyncStatusPanel::SyncStatusPanel(EventStore &store, Clock *clock, QWidget *paren
     : QWidget(parent)
     , m_store(store)
     , m_clock(clock)
-    , m_statusBar(new QLabel(this))
+    , m_statusBar(new ElidedLabel(this))
     , m_details(new QLabel(this))
     , m_parked(new QListWidget(this))
     , m_retry(new QPushButton(tr("Retry parked rows"), this))
@@ -30,11 +32,16 @@ SyncStatusPanel::SyncStatusPanel(EventStore &store, Clock *clock, QWidget *paren
     m_statusBar->hide(); // shown where it is put
     m_details->setObjectName(QStringLiteral("syncDetails"));
     m_details->setTextFormat(Qt::PlainText);
+    m_details->setWordWrap(true); // one long sentence must not set the window's width
     m_parked->setObjectName(QStringLiteral("parkedRows"));
+    setEmptyHint(m_parked, tr("No parked rows: every row sent reached the team database."));
+    m_parked->setAccessibleName(tr("Parked rows"));
     m_retry->setObjectName(QStringLiteral("retryParked"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_details);
-    layout->addWidget(new QLabel(tr("Parked rows (the team database refused them):"), this));
+    auto *parkedTitle = new QLabel(tr("Parked rows (the team database refused them):"), this);
+    parkedTitle->setWordWrap(true);
+    layout->addWidget(parkedTitle);
     layout->addWidget(m_parked, 1);
     layout->addWidget(m_retry, 0, Qt::AlignRight);
     connect(m_retry, &QPushButton::clicked, this, &SyncStatusPanel::retryParked);

@@ -1,7 +1,10 @@
 #include "triggereditor.h"
 
 #include "conditionsbuilder.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
+#include "themecolors.h"
+#include "triggerlimitspage.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
 #include "triggers/templateengine.h"
@@ -24,6 +27,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QToolButton>
@@ -40,8 +44,20 @@ enum RunPage
     WorkflowPage,
     CommentPage,
     NotifyPage,
+    ReactionPage,
+    RunTargetPage,
     OtherPage
 };
+
+// GitHub's reactions, as the file format names them and as people see them.
+const QList<QPair<QString, QString>> kReactions{{QStringLiteral("eyes"), QStringLiteral("👀 eyes")},
+                                                {QStringLiteral("+1"), QStringLiteral("👍 +1")},
+                                                {QStringLiteral("-1"), QStringLiteral("👎 -1")},
+                                                {QStringLiteral("laugh"), QStringLiteral("😄 laugh")},
+                                                {QStringLiteral("confused"), QStringLiteral("😕 confused")},
+                                                {QStringLiteral("heart"), QStringLiteral("❤️ heart")},
+                                                {QStringLiteral("hooray"), QStringLiteral("🎉 hooray")},
+                                                {QStringLiteral("rocket"), QStringLiteral("🚀 rocket")}};
 
 QString kindOf(const QJsonObject &action)
 {
@@ -76,6 +92,14 @@ void putText(QJsonObject &object, const char *key, const QString &value)
         object.insert(QLatin1String(key), value);
 }
 
+// The trigger as the store would keep it, so "modified" compares meaning, not how the form spelled it
+// (a default left out, a group written bare). Text that does not parse is compared as it is.
+QJsonObject canonical(const QJsonObject &json)
+{
+    const Result<Trigger> trigger = TriggerFile::fromJsonObject(json);
+    return trigger ? TriggerFile::toJsonObject(*trigger) : json;
+}
+
 QString jsonText(const QJsonValue &value)
 {
     return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
@@ -106,6 +130,9 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_commentBody(new QPlainTextEdit(this))
     , m_notifyTitle(new QLineEdit(this))
     , m_notifyBody(new QPlainTextEdit(this))
+    , m_reaction(new QComboBox(this))
+    , m_runTarget(new QLineEdit(this))
+    , m_limits(new TriggerLimitsPage(this))
     , m_otherAction(new QLabel(this))
     , m_message(new QLabel(this))
     , m_save(new QPushButton(tr("Save"), this))
@@ -114,6 +141,25 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_dryRun(new QTreeWidget(this))
 {
     setObjectName(QStringLiteral("TriggerEditor"));
+    // Names for screen readers; the form's labels are not tied to their fields.
+    const QList<QPair<QWidget *, QString>> names{{m_name, tr("Trigger name")},
+                                                 {m_repositories, tr("Repositories")},
+                                                 {m_event, tr("Event")},
+                                                 {m_actions, tr("Event actions (none ticked: any)")},
+                                                 {m_run, tr("Actions to run, in order")},
+                                                 {m_codePath, tr("Code file")},
+                                                 {m_codeArgs, tr("Code file arguments")},
+                                                 {m_codeOutput, tr("Code file output")},
+                                                 {m_commentPreset, tr("Pre-set comment")},
+                                                 {m_commentBody, tr("Comment body")},
+                                                 {m_notifyTitle, tr("Notification title")},
+                                                 {m_notifyBody, tr("Notification body")},
+                                                 {m_reaction, tr("Reaction")},
+                                                 {m_runTarget, tr("Workflow run")},
+                                                 {m_pastEvent, tr("Past event to test against")},
+                                                 {m_dryRun, tr("Dry run result")}};
+    for (const auto &[widget, name] : names)
+        widget->setAccessibleName(name);
     m_name->setObjectName(QStringLiteral("triggerName"));
     m_repositories->setObjectName(QStringLiteral("triggerRepositories"));
     m_repositories->setPlaceholderText(tr("owner/name, owner/* — empty: every repository"));
@@ -164,6 +210,16 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
             {{QStringLiteral("notify"),
               QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ event.repository.full_name }}")}}}});
     });
+    addMenu->addAction(tr("React to the issue or pull request"), this, [this]() {
+        addRunAction(
+            {{QStringLiteral("reaction"), QJsonObject{{QStringLiteral("content"), QStringLiteral("eyes")}}}});
+    });
+    addMenu->addAction(tr("Re-run the failed jobs of the event's run"), this, [this]() {
+        addRunAction({{QStringLiteral("rerun_failed"), QJsonObject()}});
+    });
+    addMenu->addAction(tr("Cancel the event's run"), this, [this]() {
+        addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
+    });
     addAction->setMenu(addMenu);
     auto *up = new QPushButton(tr("Move up"), this);
     up->setObjectName(QStringLiteral("moveUp"));
@@ -203,11 +259,24 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     auto *notifyForm = new QFormLayout(notifyPage);
     notifyForm->addRow(tr("Title"), m_notifyTitle);
     notifyForm->addRow(tr("Body"), m_notifyBody);
+    auto *reactionPage = new QWidget(this);
+    auto *reactionForm = new QFormLayout(reactionPage);
+    m_reaction->setObjectName(QStringLiteral("reactionContent"));
+    for (const auto &[content, label] : kReactions)
+        m_reaction->addItem(label, content);
+    reactionForm->addRow(tr("Reaction"), m_reaction);
+    auto *runTargetPage = new QWidget(this);
+    auto *runTargetForm = new QFormLayout(runTargetPage);
+    m_runTarget->setObjectName(QStringLiteral("runTarget"));
+    m_runTarget->setPlaceholderText(tr("empty: the event's workflow run; or {{ event.workflow_run.id }}"));
+    runTargetForm->addRow(tr("Workflow run"), m_runTarget);
     m_otherAction->setWordWrap(true);
     m_runPages->addWidget(codePage);
     m_runPages->addWidget(m_workflowPage);
     m_runPages->addWidget(commentPage);
     m_runPages->addWidget(notifyPage);
+    m_runPages->addWidget(reactionPage);
+    m_runPages->addWidget(runTargetPage);
     m_runPages->addWidget(m_otherAction);
     auto *runTab = new QWidget(this);
     auto *runLayout = new QHBoxLayout(runTab);
@@ -228,6 +297,8 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     testRow->addWidget(m_pastEvent, 1);
     testRow->addWidget(test);
     m_dryRun->setObjectName(QStringLiteral("dryRun"));
+    setEmptyHint(m_dryRun,
+                 tr("Choose a past event and press Test: each check, and what would run, shows here."));
     m_dryRun->setHeaderLabels({tr("Check"), tr("Result"), tr("Details")});
     m_dryRun->setColumnWidth(0, 260);
     m_dryRun->setColumnWidth(1, 70);
@@ -238,6 +309,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     tabs->setObjectName(QStringLiteral("editorTabs"));
     tabs->addTab(m_conditions, tr("Conditions"));
     tabs->addTab(runTab, tr("Run"));
+    tabs->addTab(m_limits, tr("Ignore and limits"));
     tabs->addTab(testTab, tr("Test against a past event"));
 
     m_message->setObjectName(QStringLiteral("editorMessage"));
@@ -249,9 +321,19 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     bottom->addWidget(m_revert);
     bottom->addWidget(m_save);
 
+    // The form scrolls when the dock is small; Save and Revert stay in view below it.
+    auto *body = new QWidget(this);
+    auto *bodyLayout = new QVBoxLayout(body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    bodyLayout->addLayout(form);
+    bodyLayout->addWidget(tabs, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("editorScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(body);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(tabs, 1);
+    layout->addWidget(scroll, 1);
     layout->addLayout(bottom);
 
     for (QLineEdit *edit : {m_name, m_repositories})
@@ -261,8 +343,10 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle})
+    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle, m_runTarget})
         connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
+    connect(m_reaction, &QComboBox::activated, this, &TriggerEditor::storeRunAction);
+    connect(m_limits, &TriggerLimitsPage::edited, this, &TriggerEditor::onEdited);
     for (QPlainTextEdit *edit : {m_codeArgs, m_commentBody, m_notifyBody})
         connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
     connect(m_workflowPage, &WorkflowActionPage::edited, this, &TriggerEditor::storeRunAction);
@@ -287,7 +371,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(test, &QPushButton::clicked, this,
             [this]() { testAgainstEvent(m_pastEvent->currentData().toString()); });
     connect(m_save, &QPushButton::clicked, this, &TriggerEditor::save);
-    connect(m_revert, &QPushButton::clicked, this, [this]() { load(m_savedJson); });
+    connect(m_revert, &QPushButton::clicked, this, &TriggerEditor::revert);
     connect(m_runner, &CodefileRunner::finished, this, [this](quint64 id, const CodefileResult &result) {
         if (id != m_codefileRun)
             return;
@@ -362,22 +446,38 @@ void TriggerEditor::setDraft(const TriggerDraft &draft, const QString &name)
                                       {QStringLiteral("value"), field.value}});
         json.insert(QStringLiteral("conditions"), QJsonObject{{QStringLiteral("all"), leaves}});
     }
-    m_hasTrigger = true;
-    m_originalName.clear(); // a new trigger
-    setEnabled(true);
-    load(json);
-    m_savedJson = QJsonObject(); // never saved: modified until it is
+    startNew(json);
     const int index = m_pastEvent->findData(draft.eventId);
     if (index >= 0)
         m_pastEvent->setCurrentIndex(index);
+}
+
+void TriggerEditor::setNewTrigger(const Trigger &trigger)
+{
+    startNew(TriggerFile::toJsonObject(trigger));
+}
+
+void TriggerEditor::startNew(const QJsonObject &json)
+{
+    m_hasTrigger = true;
+    m_originalName.clear(); // a new trigger: in the store only once saved
+    setEnabled(true);
+    load(json);
+    m_savedJson = QJsonObject(); // never saved: modified until it is
     onEdited();
+}
+
+void TriggerEditor::revert()
+{
+    if (!m_savedJson.isEmpty())
+        load(m_savedJson);
 }
 
 void TriggerEditor::load(const QJsonObject &json)
 {
     m_loading = true;
     m_original = json;
-    m_savedJson = json;
+    m_savedJson = canonical(json);
     m_name->setText(json.value(QLatin1String("name")).toString());
     m_enabled->setChecked(json.value(QLatin1String("enabled")).toBool(true));
     QStringList repositories;
@@ -387,6 +487,8 @@ void TriggerEditor::load(const QJsonObject &json)
     const QString event = json.value(QLatin1String("event")).toString(QStringLiteral("*"));
     if (m_event->findText(event) < 0)
         m_event->addItem(event);
+    // The form is rebuilt from this trigger alone: nothing ticked for the previous one carries over.
+    m_actions->clear();
     m_event->setCurrentText(event);
     eventChanged();
     for (const QJsonValue &value : json.value(QLatin1String("actions")).toArray())
@@ -395,6 +497,7 @@ void TriggerEditor::load(const QJsonObject &json)
         json.contains(QLatin1String("conditions"))
             ? std::optional<QJsonObject>(json.value(QLatin1String("conditions")).toObject())
             : std::nullopt);
+    m_limits->load(json);
     m_run->clear();
     for (const QJsonValue &value : json.value(QLatin1String("run")).toArray()) {
         auto *item = new QListWidgetItem(summary(value.toObject()), m_run);
@@ -411,21 +514,24 @@ void TriggerEditor::load(const QJsonObject &json)
 void TriggerEditor::eventChanged()
 {
     const QString event = m_event->currentText();
-    const QStringList checked = checkedActions();
+    const QStringList actions = WebhookCatalog::instance().actions(event);
+    // Another event keeps only the ticks that are its actions too: `completed` means nothing to a
+    // pull_request. A file's actions GitHub added after the catalog are kept by load(), not here.
+    // An event not in the catalog (or half typed) keeps them all.
+    QStringList checked;
+    for (const QString &action : checkedActions()) {
+        if (actions.isEmpty() || actions.contains(action))
+            checked.append(action);
+    }
     const bool loading = m_loading;
     m_loading = true;
     m_actions->clear();
-    QStringList actions = WebhookCatalog::instance().actions(event);
-    for (const QString &action : checked) {
-        if (!actions.contains(action))
-            actions.append(action); // kept: the file may name an action GitHub added later
-    }
-    for (const QString &action : actions) {
+    for (const QString &action : actions.isEmpty() ? checked : actions) {
         auto *item = new QListWidgetItem(action, m_actions);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.contains(action) ? Qt::Checked : Qt::Unchecked);
     }
-    m_actions->setEnabled(!actions.isEmpty());
+    m_actions->setEnabled(m_actions->count() > 0);
     m_event->setToolTip(WebhookCatalog::instance().description(event));
     m_conditions->setFieldPaths(WebhookCatalog::instance().fieldPaths(event));
     m_loading = loading;
@@ -505,6 +611,22 @@ QString TriggerEditor::summary(const QJsonObject &action)
     }
     if (kind == QLatin1String("notify"))
         return tr("Notify: %1").arg(body.value(QLatin1String("title")).toString());
+    if (kind == QLatin1String("reaction")) {
+        const QString content = action.value(kind).isString()
+                                    ? action.value(kind).toString()
+                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
+        for (const auto &[name, label] : kReactions) {
+            if (name == content)
+                return tr("React %1").arg(label);
+        }
+        return tr("React %1").arg(content);
+    }
+    if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        const QString run = body.value(QLatin1String("run")).toString();
+        const QString target = run.isEmpty() ? tr("the event's run") : tr("run %1").arg(run);
+        return kind == QLatin1String("cancel") ? tr("Cancel %1").arg(target)
+                                               : tr("Re-run the failed jobs of %1").arg(target);
+    }
     return QStringLiteral("%1 %2").arg(kind,
                                        QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)));
 }
@@ -568,6 +690,15 @@ void TriggerEditor::showRunAction()
         m_notifyTitle->setText(body.value(QLatin1String("title")).toString());
         m_notifyBody->setPlainText(body.value(QLatin1String("body")).toString());
         m_runPages->setCurrentIndex(NotifyPage);
+    } else if (kind == QLatin1String("reaction")) {
+        const QString content = action.value(kind).isString()
+                                    ? action.value(kind).toString()
+                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
+        m_reaction->setCurrentIndex(std::max(0, m_reaction->findData(content)));
+        m_runPages->setCurrentIndex(ReactionPage);
+    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        m_runTarget->setText(body.value(QLatin1String("run")).toString());
+        m_runPages->setCurrentIndex(RunTargetPage);
     } else {
         m_otherAction->setText(kind.isEmpty()
                                    ? tr("Add an action: what the trigger does when it fires.")
@@ -599,6 +730,10 @@ QJsonObject TriggerEditor::runActionFromPage() const
     } else if (kind == QLatin1String("notify")) {
         putText(body, "title", m_notifyTitle->text());
         putText(body, "body", m_notifyBody->toPlainText());
+    } else if (kind == QLatin1String("reaction")) {
+        body = QJsonObject{{QStringLiteral("content"), m_reaction->currentData().toString()}};
+    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
+        putText(body, "run", m_runTarget->text().trimmed());
     } else {
         return action;
     }
@@ -639,6 +774,7 @@ QJsonObject TriggerEditor::toJson() const
         json.insert(QStringLiteral("conditions"), *conditions);
     else
         json.remove(QStringLiteral("conditions"));
+    m_limits->apply(json);
     QJsonArray run;
     for (int i = 0; i < m_run->count(); ++i)
         run.append(m_run->item(i)->data(Qt::UserRole).toJsonObject());
@@ -653,7 +789,7 @@ Result<Trigger> TriggerEditor::currentTrigger() const
 
 bool TriggerEditor::isModified() const
 {
-    return m_hasTrigger && toJson() != m_savedJson;
+    return m_hasTrigger && (m_savedJson.isEmpty() || canonical(toJson()) != m_savedJson);
 }
 
 QString TriggerEditor::validationMessage() const
@@ -684,7 +820,7 @@ void TriggerEditor::onEdited()
     m_revert->setEnabled(modified && !m_savedJson.isEmpty());
     if (!problem.isEmpty()) {
         m_message->setText(tr("Cannot save: %1").arg(problem));
-        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+        m_message->setStyleSheet(toneColorCss(Tone::Failure));
     } else {
         m_message->setText(modified ? tr("Unsaved changes") : QString());
         m_message->setStyleSheet(QString());
@@ -701,7 +837,7 @@ bool TriggerEditor::save()
     const Result<Trigger> trigger = currentTrigger();
     if (!problem.isEmpty() || !trigger) {
         m_message->setText(tr("Cannot save: %1").arg(problem.isEmpty() ? trigger.error().message : problem));
-        m_message->setStyleSheet(QStringLiteral("color: #b01c1c"));
+        m_message->setStyleSheet(toneColorCss(Tone::Failure));
         return false;
     }
     const QString previous = m_originalName;
@@ -709,7 +845,7 @@ bool TriggerEditor::save()
     // What was saved is the trigger as the file format keeps it.
     m_originalName = trigger->name;
     m_original = toJson();
-    m_savedJson = m_original;
+    m_savedJson = canonical(m_original);
     onEdited();
     m_message->setText(tr("Saved; the running triggers use it from the next event."));
     return true;
@@ -727,9 +863,9 @@ void TriggerEditor::testAgainstEvent(const QString &eventId)
         item->setText(1, result);
         item->setText(2, details);
         if (result == QLatin1String("FAIL"))
-            item->setForeground(1, QColor(0xb0, 0x1c, 0x1c));
+            item->setForeground(1, toneText(Tone::Failure));
         else if (result == QLatin1String("pass"))
-            item->setForeground(1, QColor(0x1a, 0x7f, 0x37));
+            item->setForeground(1, toneText(Tone::Success));
         return item;
     };
     const Result<Trigger> trigger = currentTrigger();

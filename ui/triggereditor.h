@@ -22,6 +22,7 @@ namespace exeserver {
 
 class CodefileRunner;
 class ConditionsBuilder;
+class TriggerLimitsPage;
 class EventStore;
 class GitHubClient;
 class WorkflowActionPage;
@@ -29,9 +30,11 @@ class WorkflowActionPage;
 // One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
 // the webhook event and its actions (GitHub's list, from the generated catalog), conditions, and the
 // actions it runs in order (code file with "Run now with a sample event", workflow dispatch, comment,
-// notification; see WorkflowActionPage). Works on the file format's JSON, so parts the form does not show
-// (ignore rules, debounce, rate limit) are kept as they were. "Test against a past event" is the dry run of
-// `exeserver-cli triggers test`. Saving validates and emits saved(); the owner stores it.
+// notification, reaction, re-run failed jobs, cancel; see WorkflowActionPage), the ignore rules, debounce
+// and rate limit (TriggerLimitsPage). Works on the file format's JSON, so what the form does not show
+// (a nested any/not group's inner structure, edited as JSON text) is kept as it was. "Test against a past
+// event" is the dry run of `exeserver-cli triggers test`. Saving validates and emits saved(); the owner
+// stores it.
 class TriggerEditor : public QWidget
 {
     Q_OBJECT
@@ -44,7 +47,10 @@ public:
     void setGitHubClient(GitHubClient *client);
     void setTrigger(const Trigger &trigger);
     void setDraft(const TriggerDraft &draft, const QString &name);
-    void clear(); // nothing to edit
+    // A trigger not in the store yet: unsaved (and so modified) until save() accepts it.
+    void setNewTrigger(const Trigger &trigger);
+    void revert(); // back to what is stored
+    void clear();  // nothing to edit
 
     // The form as the file format has it, and as a validated trigger.
     QJsonObject toJson() const;
@@ -58,6 +64,7 @@ public:
 
     // Parts, for the owner and tests.
     ConditionsBuilder *conditions() const { return m_conditions; }
+    TriggerLimitsPage *limits() const { return m_limits; }
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *repositoriesEdit() const { return m_repositories; }
     QComboBox *eventBox() const { return m_event; }
@@ -68,6 +75,7 @@ public:
     void moveRunAction(int from, int to);
     void addRunAction(const QJsonObject &action); // {"notify": {...}} etc.
     QPushButton *saveButton() const { return m_save; }
+    QPushButton *revertButton() const { return m_revert; }
     QString messageText() const;
 
     // Dry run against a stored event; the lines shown.
@@ -86,6 +94,7 @@ Q_SIGNALS:
 
 private:
     void load(const QJsonObject &json);
+    void startNew(const QJsonObject &json);
     void eventChanged();
     void refreshPastEvents();
     void onEdited();
@@ -124,6 +133,10 @@ private:
     // notify page
     QLineEdit *m_notifyTitle;
     QPlainTextEdit *m_notifyBody;
+    // reaction page; re-run failed and cancel page
+    QComboBox *m_reaction;
+    QLineEdit *m_runTarget;
+    TriggerLimitsPage *m_limits;
     QLabel *m_otherAction;
     QLabel *m_message;
     QPushButton *m_save;

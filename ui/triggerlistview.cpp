@@ -1,5 +1,6 @@
 #include "triggerlistview.h"
 
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
@@ -64,8 +65,11 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
 {
     setObjectName(QStringLiteral("TriggerListView"));
     m_table->setObjectName(QStringLiteral("triggerTable"));
-    m_table->setHorizontalHeaderLabels(
-        {tr("On"), tr("Name"), tr("Repositories"), tr("Event"), tr("Last fired"), tr("✓"), tr("✗")});
+    setEmptyHint(m_table, tr("No triggers yet. Add one, or select an event in the Event log and create "
+                             "one from it."));
+    m_table->setAccessibleName(tr("Triggers"));
+    m_table->setHorizontalHeaderLabels({tr("On"), tr("Name"), tr("Repositories"), tr("Event"),
+                                        tr("Last fired"), tr("Succeeded"), tr("Failed")});
     m_table->horizontalHeaderItem(SuccessColumn)->setToolTip(tr("Actions that succeeded"));
     m_table->horizontalHeaderItem(FailureColumn)->setToolTip(tr("Actions that failed or were interrupted"));
     m_table->verticalHeader()->hide();
@@ -73,12 +77,12 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    m_table->setColumnWidth(EnabledColumn, 36);
     m_table->setColumnWidth(RepositoriesColumn, 130);
     m_table->setColumnWidth(EventColumn, 110);
-    m_table->setColumnWidth(LastFiredColumn, 120);
-    m_table->setColumnWidth(SuccessColumn, 40);
-    m_table->setColumnWidth(FailureColumn, 40);
+    // Dates and counts are never elided: those columns take their content's width.
+    for (const int column :
+         {int(EnabledColumn), int(LastFiredColumn), int(SuccessColumn), int(FailureColumn)})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_status->setObjectName(QStringLiteral("triggerListStatus"));
     m_status->setWordWrap(true);
 
@@ -94,12 +98,20 @@ TriggerListView::TriggerListView(EventStore &store, QWidget *parent)
     QPushButton *redo = button(tr("Redo"), QStringLiteral("redoTrigger"));
     QPushButton *import = button(tr("Import…"), QStringLiteral("importTriggers"));
     QPushButton *exportButton = button(tr("Export…"), QStringLiteral("exportTriggers"));
-    auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {add, duplicate, remove, undo, redo})
-        buttons->addWidget(b);
-    buttons->addStretch(1);
-    buttons->addWidget(import);
-    buttons->addWidget(exportButton);
+    // Two rows: one of seven buttons would set the dock's minimum width beside the editor.
+    auto *buttons = new QVBoxLayout;
+    auto *editRow = new QHBoxLayout;
+    for (QPushButton *b : {add, duplicate, remove})
+        editRow->addWidget(b);
+    editRow->addStretch(1);
+    auto *historyRow = new QHBoxLayout;
+    for (QPushButton *b : {undo, redo})
+        historyRow->addWidget(b);
+    historyRow->addStretch(1);
+    historyRow->addWidget(import);
+    historyRow->addWidget(exportButton);
+    buttons->addLayout(editRow);
+    buttons->addLayout(historyRow);
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
@@ -230,10 +242,13 @@ void TriggerListView::reload()
         m_table->setItem(row, RepositoriesColumn,
                          new QTableWidgetItem(
                              repositories.isEmpty() ? tr("(all)") : repositories.join(QStringLiteral(", "))));
-        QString event = trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event;
+        QString event =
+            trigger.event.isEmpty() || trigger.event == QLatin1String("*") ? tr("any event") : trigger.event;
         if (!trigger.actions.isEmpty())
-            event += QLatin1Char('.') + trigger.actions.join(QLatin1Char('|'));
-        m_table->setItem(row, EventColumn, new QTableWidgetItem(event));
+            event += QStringLiteral(": ") + trigger.actions.join(QStringLiteral(", "));
+        auto *eventItem = new QTableWidgetItem(event);
+        eventItem->setToolTip(event);
+        m_table->setItem(row, EventColumn, eventItem);
         m_table->setItem(row, LastFiredColumn,
                          new QTableWidgetItem(done.lastFiredAt.isValid()
                                                   ? QLocale().toString(done.lastFiredAt.toLocalTime(),
@@ -244,6 +259,7 @@ void TriggerListView::reload()
         if (trigger.name == m_current)
             currentRow = row;
     }
+    m_table->resizeRowsToContents(); // an event with several actions wraps instead of ending in "…"
     if (currentRow >= 0)
         m_table->setCurrentCell(currentRow, NameColumn);
     else
@@ -271,10 +287,8 @@ bool TriggerListView::confirmLeave()
     if (m_prompt) {
         answer = m_prompt();
     } else {
-        const auto button = QMessageBox::question(
-            this, tr("Unsaved trigger"),
-            tr("The trigger \"%1\" has unsaved changes. Save them?").arg(m_editor->nameEdit()->text()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        const std::unique_ptr<QMessageBox> box = unsavedChangesBox(this, m_editor->nameEdit()->text());
+        const int button = box->exec();
         answer = button == QMessageBox::Save      ? UnsavedAnswer::Save
                  : button == QMessageBox::Discard ? UnsavedAnswer::Discard
                                                   : UnsavedAnswer::Cancel;
@@ -290,6 +304,18 @@ bool TriggerListView::confirmLeave()
         return true;
     }
     return false;
+}
+
+std::unique_ptr<QMessageBox> TriggerListView::unsavedChangesBox(QWidget *parent, const QString &name)
+{
+    auto box =
+        std::make_unique<QMessageBox>(QMessageBox::Question, tr("Unsaved trigger"),
+                                      tr("The trigger \"%1\" has unsaved changes. Save them?").arg(name),
+                                      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    // Enter keeps editing: neither writing the store nor throwing edits away happens by a reflex.
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    return box;
 }
 
 void TriggerListView::onCurrentChanged()
@@ -359,9 +385,18 @@ void TriggerListView::addTrigger()
     NotifyAction notify;
     notify.title = QStringLiteral("{{ event.repository.full_name }}: {{ event.action }}");
     trigger.run = {notify};
-    m_current = trigger.name;
-    change(tr("add %1").arg(trigger.name), std::nullopt, trigger);
-    showStatus(tr("Added %1 (disabled until you enable it)").arg(trigger.name));
+    leaveSelection();
+    m_editor->setNewTrigger(trigger);
+    showStatus(tr("New trigger %1 — not saved yet; Save stores it (disabled until you enable it)")
+                   .arg(trigger.name));
+}
+
+void TriggerListView::leaveSelection()
+{
+    m_reloading = true;
+    m_table->setCurrentCell(-1, -1);
+    m_reloading = false;
+    m_current.clear();
 }
 
 void TriggerListView::duplicateSelected()
@@ -443,10 +478,7 @@ void TriggerListView::createFromDraft(const TriggerDraft &draft)
 {
     if (!confirmLeave())
         return;
-    m_reloading = true;
-    m_table->setCurrentCell(-1, -1);
-    m_reloading = false;
-    m_current.clear();
+    leaveSelection();
     QString base = draft.type.isEmpty() ? QStringLiteral("trigger") : draft.type;
     if (!draft.action.isEmpty())
         base += QLatin1Char('-') + draft.action;

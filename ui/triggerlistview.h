@@ -7,8 +7,10 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 class QLabel;
+class QMessageBox;
 class QTableWidget;
 class QUndoStack;
 
@@ -58,9 +60,11 @@ public:
     void setUnsavedPrompt(std::function<UnsavedAnswer()> prompt) { m_prompt = std::move(prompt); }
     // Before leaving the edited trigger: true when it is saved, discarded, or unchanged.
     bool confirmLeave();
+    // The question confirmLeave() asks when no prompt is set; its default button is the safe one.
+    static std::unique_ptr<QMessageBox> unsavedChangesBox(QWidget *parent, const QString &name);
 
     bool selectTrigger(const QString &name); // false when the user kept editing
-    void addTrigger();
+    void addTrigger();                       // opens an unsaved draft; Save stores it
     void duplicateSelected();
     void deleteSelected();
     void setTriggerEnabled(const QString &name, bool enabled);
@@ -84,6 +88,7 @@ private:
                 const std::optional<Trigger> &after);
     void onSaved(const Trigger &trigger, const QString &previousName);
     void onCurrentChanged();
+    void leaveSelection(); // no row current: the editor holds a trigger not in the store
     QString uniqueName(const QString &base) const;
     void showStatus(const QString &text);
 

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -34,8 +35,13 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
            "<p>ExeServer looks for the token in this order: the <code>GITHUB_TOKEN</code> or "
            "<code>GH_TOKEN</code> environment variable, the operating system's keychain "
            "(<code>exeserver-cli config set-secret github.token</code>), then the GitHub CLI's login "
-           "(<code>gh auth login</code>). The token is never written to the settings file or the logs.</p>"
-           "<p>Or paste one into Settings: it is kept in the keychain and the dashboard opens at once.</p>"));
+           "(<code>gh auth login</code>). The token is never written to the settings file or the logs.</p>"));
+    m_pasteHint =
+        new QLabel(tr("Or paste one into Settings: it is kept in the keychain and the dashboard opens "
+                      "at once."),
+                   this);
+    m_pasteHint->setWordWrap(true);
+    m_pasteHint->setMaximumWidth(760);
 
     m_state = new QLabel(this);
     m_state->setWordWrap(true);
@@ -48,14 +54,34 @@ WelcomePage::WelcomePage(const Settings &settings, QWidget *parent)
     m_enterToken->setEnabled(false); // until the window can open Settings
     connect(m_enterToken, &QPushButton::clicked, this, &WelcomePage::settingsRequested);
 
-    auto *layout = new QVBoxLayout(this);
+    // The text scrolls when a dock leaves the page little height (the logs and triggers work without a
+    // token).
+    auto *body = new QWidget(this);
+    auto *layout = new QVBoxLayout(body);
     layout->setContentsMargins(32, 24, 32, 24);
     layout->setSpacing(12);
     layout->addWidget(title);
     layout->addWidget(explanation);
+    layout->addWidget(m_pasteHint);
+    m_keychain = new QLabel(body);
+    m_keychain->setObjectName(QStringLiteral("keychainNote"));
+    m_keychain->setWordWrap(true);
+    m_keychain->setMaximumWidth(760);
+    m_keychain->setTextFormat(Qt::RichText);
+    m_keychain->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_keychain->setAccessibleName(tr("Keychain"));
+    m_keychain->hide();
+    layout->addWidget(m_keychain);
     layout->addWidget(m_enterToken, 0, Qt::AlignLeft);
     layout->addWidget(m_state);
     layout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(body);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     refresh();
 }
 
@@ -77,6 +103,24 @@ void WelcomePage::refresh()
 void WelcomePage::setSettingsAvailable(bool available)
 {
     m_enterToken->setEnabled(available);
+}
+
+void WelcomePage::setKeychainAvailable(bool available, const QString &reason)
+{
+    m_keychain->setVisible(!available);
+    m_pasteHint->setVisible(available); // it would contradict the note
+    if (available)
+        return m_keychain->clear();
+    m_keychain->setText(
+        tr("<p><b>No keychain on this system</b>%1, so a token typed into Settings cannot be kept. Set it in "
+           "the environment and start ExeServer again:<br><code>export GITHUB_TOKEN=ghp_…</code><br>or log "
+           "in with the GitHub CLI (<code>gh auth login</code>).</p>")
+            .arg(reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason.toHtmlEscaped())));
+}
+
+QString WelcomePage::keychainText() const
+{
+    return m_keychain->isHidden() ? QString() : m_keychain->text();
 }
 
 QString WelcomePage::stateText() const

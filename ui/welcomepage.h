@@ -19,6 +19,9 @@ public:
     // Enables "Enter a token…" once the window can open Settings.
     void setSettingsAvailable(bool available);
     QString stateText() const;
+    // Without a keychain a token typed into Settings cannot be kept: the page says how to set it instead.
+    void setKeychainAvailable(bool available, const QString &reason = {});
+    QString keychainText() const; // empty while a keychain is there
 
 Q_SIGNALS:
     void settingsRequested();
@@ -26,6 +29,8 @@ Q_SIGNALS:
 private:
     const Settings &m_settings;
     QLabel *m_state = nullptr;
+    QLabel *m_keychain = nullptr;
+    QLabel *m_pasteHint = nullptr;
     QPushButton *m_enterToken = nullptr;
 };
 

@@ -54,11 +54,11 @@ WorkbenchDocks::WorkbenchDocks(QMainWindow *window, EventStore &store)
     , m_window(window)
     , m_store(store)
     , m_viewMenu(addViewMenu(window))
-    , m_triggersDock(addDock(tr("Triggers"), QStringLiteral("triggersDock")))
-    , m_eventLogDock(addDock(tr("Event log"), QStringLiteral("eventLogDock")))
-    , m_actionLogDock(addDock(tr("Action log"), QStringLiteral("actionLogDock")))
+    , m_triggersDock(addDock(tr("Triggers"), QStringLiteral("triggersDock"), Qt::Key_T))
+    , m_eventLogDock(addDock(tr("Event log"), QStringLiteral("eventLogDock"), Qt::Key_E))
+    , m_actionLogDock(addDock(tr("Action log"), QStringLiteral("actionLogDock"), Qt::Key_L))
     , m_sync(new SyncStatusPanel(store, store.clock()))
-    , m_syncDock(addDock(tr("Sync"), QStringLiteral("syncDock")))
+    , m_syncDock(addDock(tr("Sync"), QStringLiteral("syncDock"), Qt::Key_Y))
     , m_eventRefresh(new QTimer(this))
 {
     m_syncDock->setWidget(m_sync);
@@ -84,18 +84,22 @@ WorkbenchDocks::WorkbenchDocks(QMainWindow *window, EventStore &store)
     }
 }
 
-QDockWidget *WorkbenchDocks::addDock(const QString &title, const QString &name)
+QDockWidget *WorkbenchDocks::addDock(const QString &title, const QString &name, Qt::Key key)
 {
     auto *dock = new QDockWidget(title, m_window);
     dock->setObjectName(name);
     dock->setAllowedAreas(Qt::AllDockWidgetAreas);
     m_window->addDockWidget(Qt::BottomDockWidgetArea, dock);
     dock->hide(); // opened from the View menu; the dashboard stays the first thing seen
+    // Ctrl+Shift+letter, beside the assistant's Ctrl+Shift+A; shown in the View menu.
+    dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | key));
+    dock->toggleViewAction()->setShortcutContext(Qt::WindowShortcut);
+    m_window->addAction(dock->toggleViewAction()); // works with the menu bar hidden too
     m_viewMenu->addAction(dock->toggleViewAction());
     // Chosen from the menu, a dock tabbed behind another comes to the front (and so gets its view).
-    connect(dock->toggleViewAction(), &QAction::triggered, dock, [dock](bool checked) {
+    connect(dock->toggleViewAction(), &QAction::triggered, dock, [this, dock](bool checked) {
         if (checked)
-            dock->raise();
+            openDock(dock);
     });
     return dock;
 }
@@ -162,6 +166,12 @@ void WorkbenchDocks::openDock(QDockWidget *dock)
 {
     dock->show();
     dock->raise();
+    // A dock opened squeezed under the dashboard gets about half the window, so its tables and the
+    // editor's form have rows to show; one the user made taller keeps its height.
+    const int half = m_window->height() * 45 / 100;
+    if (!dock->isFloating() && m_window->dockWidgetArea(dock) == Qt::BottomDockWidgetArea &&
+        dock->height() < half)
+        m_window->resizeDocks({dock}, {half}, Qt::Vertical);
 }
 
 bool WorkbenchDocks::showAction(const QString &actionId)

@@ -67,7 +67,7 @@ Q_SIGNALS:
     void triggersCreated(exeserver::TriggerListView *view);
 
 private:
-    QDockWidget *addDock(const QString &title, const QString &name);
+    QDockWidget *addDock(const QString &title, const QString &name, Qt::Key key);
     void buildShown();
     void openDock(QDockWidget *dock);
     bool eventFilter(QObject *watched, QEvent *event) override;

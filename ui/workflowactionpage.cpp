@@ -48,9 +48,13 @@ WorkflowActionPage::WorkflowActionPage(QWidget *parent)
     m_repository->setPlaceholderText(tr("empty: the event's repository"));
     m_ref->setPlaceholderText(tr("empty: the default branch"));
     m_workflow->setObjectName(QStringLiteral("workflowChooser"));
+    m_workflow->setAccessibleName(tr("Workflow to dispatch"));
+    m_repository->setAccessibleName(tr("Repository of the workflow"));
+    m_ref->setAccessibleName(tr("Branch or tag to run the workflow from"));
     m_workflow->setEditable(true); // a workflow not listed (or offline) can still be named
     m_workflow->setInsertPolicy(QComboBox::NoInsert);
     m_lines->setObjectName(QStringLiteral("workflowInputLines"));
+    m_lines->setAccessibleName(tr("Workflow inputs, one name=value per line"));
     m_lines->setPlaceholderText(tr("name=value, one per line"));
     m_note->setObjectName(QStringLiteral("workflowNote"));
     m_note->setWordWrap(true);

@@ -129,7 +129,7 @@ TEST_CASE("action log shows each action with its trigger status and result", "[u
     QTableView *table = view.table();
     REQUIRE(table->model()->rowCount() == 3);
     // Newest first: the dispatch, the code file, the interrupted notification.
-    CHECK(cell(*table, 0, ActionLogModel::KindColumn) == QStringLiteral("dispatch"));
+    CHECK(cell(*table, 0, ActionLogModel::KindColumn) == QStringLiteral("Workflow dispatch"));
     CHECK(cell(*table, 0, ActionLogModel::TriggerColumn) == QStringLiteral("(manual)"));
     CHECK(cell(*table, 0, ActionLogModel::StatusColumn) == QStringLiteral("success"));
     CHECK(cell(*table, 0, ActionLogModel::ResultColumn) == QStringLiteral("HTTP 204"));
@@ -171,10 +171,12 @@ TEST_CASE("action log retries an interrupted action through the trigger engine",
                    view.model()->rowCount() == 4;
         },
         10000));
-    CHECK(cell(*view.table(), 0, ActionLogModel::KindColumn) == QStringLiteral("notify"));
+    CHECK(cell(*view.table(), 0, ActionLogModel::KindColumn) == QStringLiteral("Notification"));
     CHECK(view.model()->actionAt(desk.rowOf(*view.model(), desk.interruptedId))->status ==
           ActionStatus::Interrupted);
-    CHECK(view.statusText().startsWith(QStringLiteral("Retrying as action ")));
+    CHECK(view.statusText().startsWith(
+        QStringLiteral("Retrying notification: the new attempt is the top row")));
+    CHECK_FALSE(view.statusText().contains(view.model()->actionAt(0)->id)); // no UUID for people
     savePng(view, QStringLiteral("actionlog-retried.png"));
 }
 
@@ -201,6 +203,32 @@ TEST_CASE("the View menu opens the triggers the event log and the action log as 
     CHECK(docks.eventLogDock()->isVisible());
     CHECK(docks.eventLog()->statusText().startsWith(QStringLiteral("1 event")));
     savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
+}
+
+TEST_CASE("each workbench dock opens and closes with its Ctrl+Shift shortcut", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    QMainWindow window;
+    window.setCentralWidget(new QLabel(QStringLiteral("dashboard")));
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1280, 720);
+    window.show();
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    const QList<QPair<Qt::Key, QDockWidget *>> keys{{Qt::Key_T, docks.triggersDock()},
+                                                    {Qt::Key_E, docks.eventLogDock()},
+                                                    {Qt::Key_L, docks.actionLogDock()},
+                                                    {Qt::Key_Y, docks.syncDock()}};
+    for (const auto &[key, dock] : keys) {
+        INFO(dock->objectName().toStdString());
+        CHECK(dock->toggleViewAction()->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | key));
+        CHECK_FALSE(dock->isVisible());
+        QTest::keyClick(&window, key, Qt::ControlModifier | Qt::ShiftModifier);
+        CHECK(dock->isVisible());
+        CHECK(docks.isBuilt(dock));
+        QTest::keyClick(&window, key, Qt::ControlModifier | Qt::ShiftModifier);
+        CHECK_FALSE(dock->isVisible());
+    }
 }
 
 TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sync]")

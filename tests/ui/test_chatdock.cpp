@@ -8,6 +8,7 @@
 #include "chatmessagewidget.h"
 #include "confirm.h"
 #include "mainwindow.h"
+#include "themecolors.h"
 
 #include <QAction>
 #include <QApplication>
@@ -129,8 +130,8 @@ TEST_CASE("Chat dock: user and assistant messages render apart and a stream grow
     auto *assistantBubble = answer->findChild<QFrame *>(QStringLiteral("bubble"));
     CHECK(userBubble->geometry().left() > question->width() / 2);
     CHECK(assistantBubble->geometry().left() < 10);
-    CHECK(userBubble->styleSheet().contains(QLatin1String("#ddf4ff")));
-    CHECK(assistantBubble->styleSheet().contains(QLatin1String("#f6f8fa")));
+    CHECK(userBubble->styleSheet().contains(toneSwatch(Tone::Info).background.name()));
+    CHECK(assistantBubble->styleSheet().contains(neutralSwatch().background.name()));
     d.screenshot(QStringLiteral("chatdock-stream.png"));
 }
 

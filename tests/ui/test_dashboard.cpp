@@ -1044,6 +1044,12 @@ TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean i
     REQUIRE(run->isEnabled());
     run->click();
     REQUIRE(QTest::qWaitFor([&]() { return dispatched.count() == 1; }, 10000));
+    // Confirmed in the dialog, which stays until closed.
+    CHECK(dialog->isVisible());
+    auto *message = dialog->findChild<QLabel *>(QStringLiteral("dispatchMessage"));
+    REQUIRE(message);
+    CHECK(message->text().startsWith(QStringLiteral("Started on main.")));
+    savePng(*dialog, QStringLiteral("dispatch-started.png"));
 
     REQUIRE(desk.server.dispatches().size() == 1);
     const auto sent = desk.server.dispatches().first();

@@ -6,6 +6,7 @@
 
 #include "actionlogmodel.h"
 #include "actionlogview.h"
+#include "config/secretstore.h"
 #include "config/settings.h"
 #include "eventlogmodel.h"
 #include "eventlogview.h"
@@ -18,7 +19,10 @@
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
 #include "traycontroller.h"
+#include "triggereditor.h"
+#include "triggerlistview.h"
 #include "util/clock.h"
+#include "welcomepage.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
@@ -333,4 +337,68 @@ TEST_CASE("Main window: an event notification opens the event log on an event 12
     CHECK(events->statusText().endsWith(QStringLiteral("Filters cleared to show event ") + about.eventId));
     REQUIRE(window.grab().toImage().save(
         QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-event-opened-deep.png"))));
+}
+
+TEST_CASE("Main window: without a token the triggers and both logs open, their data being local", "[ui]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    REQUIRE(store.addEvent(test::sampleEvent(3)).ok());
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    MainWindow window(settings);
+    window.waitForEventStore(); // as app/gui/main.cpp
+    window.resize(1280, 720);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.setEventStore(&store);
+    REQUIRE(window.workbench());
+    CHECK_FALSE(window.dashboard()); // still the welcome page
+    QAction *eventLog = findAction(window.menuBar(), QStringLiteral("View"), QStringLiteral("Event log"));
+    QAction *triggers = findAction(window.menuBar(), QStringLiteral("View"), QStringLiteral("Triggers"));
+    REQUIRE(eventLog);
+    REQUIRE(triggers);
+    eventLog->trigger();
+    CHECK(window.workbench()->eventLogDock()->isVisible());
+    CHECK(window.workbench()->eventLog()->statusText().startsWith(QStringLiteral("1 event")));
+    triggers->trigger();
+    CHECK(window.workbench()->triggersDock()->isVisible());
+    window.workbench()->triggers()->addTrigger();
+    CHECK(window.workbench()->triggers()->editor()->hasTrigger());
+    QApplication::processEvents();
+    CHECK(window.size() == QSize(1280, 720)); // the welcome text scrolls rather than growing the window
+    REQUIRE(window.grab().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-no-token-docks.png"))));
+}
+
+TEST_CASE("Main window: without a keychain the welcome page says to set the token in the environment", "[ui]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    SecretStore secrets(std::make_unique<MemorySecretBackend>(false));
+    bool loaded = false;
+    secrets.loadInto(settings, [&]() { loaded = true; }); // as at start
+    REQUIRE(QTest::qWaitFor([&]() { return loaded; }, 5000));
+    QNetworkAccessManager network;
+    MainWindow window(settings);
+    window.setSettingsServices(&secrets, &network);
+    window.resize(1280, 720);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto *welcome = window.findChild<WelcomePage *>();
+    REQUIRE(welcome);
+    const QString note = welcome->keychainText();
+    INFO(note.toStdString());
+    CHECK(note.contains(QStringLiteral("No keychain")));
+    CHECK(note.contains(QStringLiteral("export GITHUB_TOKEN=")));
+    for (QLabel *label : welcome->findChildren<QLabel *>()) {
+        if (label->isVisible())
+            CHECK_FALSE(label->text().contains(QStringLiteral("kept in the keychain")));
+    }
+    REQUIRE(
+        window.grab().save(QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-no-keychain.png"))));
 }

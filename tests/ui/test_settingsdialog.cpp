@@ -285,6 +285,52 @@ TEST_CASE("Settings dialog: without a keychain a secret is refused with the vari
     CHECK(settings.gitHubToken().isEmpty());
 }
 
+TEST_CASE("Settings dialog: a keychain that refuses a secret leaves every setting as it was", "[ui]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    SecretStore secrets(std::make_unique<MemorySecretBackend>(false)); // found out only on writing
+    QNetworkAccessManager network;
+    SettingsDialog dialog(settings, secrets, network);
+    const QString model = settings.get(setting::LlmModel);
+    dialog.lineEdit(setting::LlmModel)->setText(QStringLiteral("another-model"));
+    dialog.lineEdit(setting::GitHubToken)->setText(kToken);
+    CHECK_FALSE(saveAndWait(dialog));
+    CHECK(settings.get(setting::LlmModel) == model); // not half saved
+    CHECK(Settings(env).get(setting::LlmModel) == model);
+    CHECK(settings.gitHubToken().isEmpty());
+}
+
+TEST_CASE("Settings dialog: without a keychain it says so before Save and shows the variables to set", "[ui]")
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    SecretStore secrets(std::make_unique<MemorySecretBackend>(false));
+    bool loaded = false;
+    secrets.loadInto(settings, [&]() { loaded = true; }); // as at start: the keychain is read first
+    REQUIRE(QTest::qWaitFor([&]() { return loaded; }, 5000));
+    REQUIRE_FALSE(secrets.isAvailable());
+    QNetworkAccessManager network;
+    SettingsDialog dialog(settings, secrets, network);
+    const QString note = dialog.keychainNote();
+    INFO(note.toStdString());
+    CHECK(note.startsWith(QStringLiteral("No keychain")));
+    CHECK(note.contains(QStringLiteral("export GITHUB_TOKEN=")));
+    CHECK(note.contains(QStringLiteral("GITHUB_WEBHOOK_SECRET")));
+    CHECK_FALSE(dialog.lineEdit(setting::GitHubToken)->isEnabled());
+    CHECK(dialog.lineEdit(setting::GitHubToken)->placeholderText().contains(QStringLiteral("GITHUB_TOKEN")));
+    // The plain settings still save.
+    dialog.lineEdit(setting::LlmModel)->setText(QStringLiteral("another-model"));
+    CHECK(saveAndWait(dialog));
+    CHECK(Settings(env).get(setting::LlmModel) == QStringLiteral("another-model"));
+    dialog.show();
+    savePng(dialog, QStringLiteral("settings-no-keychain.png"));
+}
+
 TEST_CASE("Settings dialog: a chosen data folder is used from the next start", "[ui]")
 {
     QTemporaryDir chosen;

@@ -9,6 +9,7 @@
 #include "jsontreemodel.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
+#include "triggerlimitspage.h"
 #include "triggerlistview.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
@@ -16,6 +17,7 @@
 #include "workbenchdocks.h"
 #include "workflowactionpage.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -24,6 +26,7 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -42,6 +45,7 @@ namespace {
 
 void savePng(QWidget &widget, const QString &name)
 {
+    QApplication::processEvents(); // laid out as it would be painted
     const QImage image = widget.grab().toImage();
     REQUIRE_FALSE(image.isNull());
     REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
@@ -601,4 +605,265 @@ TEST_CASE("trigger list reloads once for a burst of finished actions", "[ui][tri
     REQUIRE(rows.size() == 1);
     CHECK(view.table()->item(rows.first()->row(), TriggerListView::SuccessColumn)->text() ==
           QStringLiteral("10"));
+}
+
+namespace {
+
+// A trigger on another event, with an action review-bot's event does not have.
+const char *const kWorkflowRunTrigger = R"(
+triggers:
+  - name: ci-finished
+    event: workflow_run
+    actions: [completed]
+    run:
+      - notify: {title: "CI finished"}
+)";
+
+void addWorkflowRunTrigger(TriggerDesk &desk)
+{
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(kWorkflowRunTrigger);
+    REQUIRE(triggers.ok());
+    REQUIRE(desk.store.saveTrigger(toStoredTrigger(triggers->first())).ok());
+}
+
+// Counts the unsaved-changes questions and answers Cancel, so a wrong question shows as a failed switch.
+struct CountingPrompt
+{
+    int asked = 0;
+    void install(TriggerListView &view)
+    {
+        view.setUnsavedPrompt([this]() {
+            ++asked;
+            return TriggerListView::UnsavedAnswer::Cancel;
+        });
+    }
+};
+
+} // namespace
+
+TEST_CASE("selecting one trigger after another shows only that trigger's actions", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    CountingPrompt prompt;
+    prompt.install(view);
+    TriggerEditor *editor = view.editor();
+
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("completed")});
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    REQUIRE(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK(editor->checkedActions().isEmpty());
+    CHECK(prompt.asked == 0); // nothing was edited, so nothing was asked
+    const Result<Trigger> pushes = editor->currentTrigger();
+    REQUIRE(pushes.ok());
+    CHECK(pushes->actions.isEmpty());
+    CHECK(desk.storedYaml(QStringLiteral("ci-finished")).contains("actions: [completed]"));
+}
+
+TEST_CASE("changing the event keeps only the ticks that are actions of the new event", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    TriggerEditor *editor = view.editor();
+    editor->eventBox()->setCurrentText(QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions().isEmpty());
+    editor->setActionChecked(QStringLiteral("opened"), true);
+    editor->eventBox()->setCurrentText(QStringLiteral("issues"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened")}); // issues have `opened` too
+}
+
+TEST_CASE("modified means differs from the stored trigger and Revert restores it", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    TriggerListView view(desk.store);
+    view.show();
+    TriggerEditor *editor = view.editor();
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished"))); // another event's actions shown first
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    CHECK_FALSE(editor->isModified());
+
+    // An edit and its undoing by hand: back to what is stored, so not modified.
+    editor->setActionChecked(QStringLiteral("closed"), true);
+    CHECK(editor->isModified());
+    CHECK(editor->messageText() == QStringLiteral("Unsaved changes"));
+    editor->setActionChecked(QStringLiteral("closed"), false);
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+
+    // Revert after edits in several parts of the form.
+    auto *revertButton = editor->findChild<QPushButton *>(QStringLiteral("revertTrigger"));
+    REQUIRE(revertButton);
+    editor->nameEdit()->setText(QStringLiteral("renamed"));
+    editor->setActionChecked(QStringLiteral("opened"), false);
+    editor->conditions()->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^docs:"));
+    CHECK(editor->isModified());
+    REQUIRE(revertButton->isEnabled());
+    QTest::mouseClick(revertButton, Qt::LeftButton);
+    CHECK_FALSE(editor->isModified());
+    CHECK(editor->messageText().isEmpty());
+    CHECK_FALSE(revertButton->isEnabled());
+    CHECK(editor->nameEdit()->text() == QStringLiteral("review-bot"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
+    const Result<Trigger> reverted = editor->currentTrigger();
+    REQUIRE(reverted.ok());
+    CHECK(TriggerFile::toYaml({*reverted}) == yamlOf(QStringLiteral("review-bot")));
+
+    // Reverted, leaving asks nothing.
+    CountingPrompt prompt;
+    prompt.install(view);
+    REQUIRE(view.selectTrigger(QStringLiteral("ci-finished")));
+    CHECK(prompt.asked == 0);
+}
+
+TEST_CASE("the unsaved-changes question defaults to keep editing, not Save", "[ui][triggereditor]")
+{
+    const std::unique_ptr<QMessageBox> box =
+        TriggerListView::unsavedChangesBox(nullptr, QStringLiteral("review-bot"));
+    REQUIRE(box->button(QMessageBox::Save));
+    CHECK(box->defaultButton() == box->button(QMessageBox::Cancel));
+    CHECK(box->escapeButton() == box->button(QMessageBox::Cancel));
+    CHECK(box->text().contains(QStringLiteral("review-bot")));
+}
+
+TEST_CASE("create trigger from this event ticks only that event's action", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    addWorkflowRunTrigger(desk);
+    REQUIRE(desk.store.addEvent(test::sampleEvent(7)).ok()); // pull_request.opened
+    QMainWindow window;
+    WorkbenchDocks docks(&window, desk.store);
+    window.resize(1280, 720);
+    window.show();
+    TriggerListView *list = docks.triggers();
+    REQUIRE(list->selectTrigger(QStringLiteral("ci-finished"))); // `completed` ticked in the editor
+    EventLogView *log = docks.eventLog();
+    log->table()->selectRow(0);
+    QTest::mouseClick(log->findChild<QPushButton *>(QStringLiteral("createTriggerButton")), Qt::LeftButton);
+    TriggerEditor *editor = list->editor();
+    CHECK(editor->eventBox()->currentText() == QStringLiteral("pull_request"));
+    CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened")});
+    const Result<Trigger> draft = editor->currentTrigger();
+    REQUIRE(draft.ok());
+    CHECK(draft->actions == QStringList{QStringLiteral("opened")});
+    CHECK(desk.storedYaml(QStringLiteral("ci-finished")).contains("actions: [completed]"));
+}
+
+TEST_CASE("Add opens a draft that is stored only when saved and valid", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.show();
+    const QStringList before = view.triggerNames();
+    view.addTrigger();
+    TriggerEditor *editor = view.editor();
+    CHECK(editor->hasTrigger());
+    CHECK(editor->isModified());
+    CHECK(editor->nameEdit()->text() == QStringLiteral("new-trigger"));
+    CHECK(view.triggerNames() == before); // nothing stored yet
+    CHECK(desk.storedYaml(QStringLiteral("new-trigger")).isEmpty());
+    CHECK(view.undoStack()->count() == 0);
+
+    // Invalid: Save refuses and stores nothing.
+    editor->nameEdit()->clear();
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    CHECK_FALSE(editor->save());
+    CHECK(editor->messageText().startsWith(QStringLiteral("Cannot save")));
+    CHECK(view.triggerNames() == before);
+
+    // Valid and saved: stored, disabled, and selected in the list.
+    editor->nameEdit()->setText(QStringLiteral("label-check"));
+    REQUIRE(editor->saveButton()->isEnabled());
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    CHECK(view.triggerNames().contains(QStringLiteral("label-check")));
+    CHECK(desk.storedYaml(QStringLiteral("label-check")).contains("enabled: false"));
+    CHECK_FALSE(editor->isModified());
+
+    // A draft left with Discard leaves nothing behind.
+    view.addTrigger();
+    view.setUnsavedPrompt([]() { return TriggerListView::UnsavedAnswer::Discard; });
+    REQUIRE(view.selectTrigger(QStringLiteral("pushes")));
+    CHECK_FALSE(view.triggerNames().contains(QStringLiteral("new-trigger")));
+}
+
+TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edited in the form",
+          "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    TriggerLimitsPage *limits = editor->limits();
+    CHECK(limits->ignoreBots()->isChecked());
+    CHECK(limits->ignoreLabels()->text() == QStringLiteral("wip"));
+    CHECK(limits->debounce()->value() == 30);
+    CHECK(limits->rateMax()->value() == 5);
+    CHECK(limits->ratePer()->value() == 60);
+    CHECK(editor->runSummaries().at(4) == QStringLiteral("React 🚀 rocket"));
+    CHECK_FALSE(editor->isModified());
+
+    limits->debounce()->setValue(45);
+    limits->ignoreLabels()->setText(QStringLiteral("wip, blocked"));
+    limits->ignoreSenders()->setText(QStringLiteral("dependabot*"));
+    limits->ignoreTitles()->setPlainText(QStringLiteral("^WIP\n^(draft|tmp), do not run"));
+    limits->rateMax()->setValue(2);
+    limits->ratePer()->setValue(300);
+    CHECK(editor->isModified());
+    editor->selectRunAction(4);
+    auto *reaction = editor->findChild<QComboBox *>(QStringLiteral("reactionContent"));
+    REQUIRE(reaction);
+    CHECK(reaction->currentData().toString() == QStringLiteral("rocket"));
+    reaction->setCurrentIndex(reaction->findData(QStringLiteral("eyes")));
+    Q_EMIT reaction->activated(reaction->currentIndex());
+    CHECK(editor->runSummaries().at(4) == QStringLiteral("React 👀 eyes"));
+    editor->addRunAction(
+        {{QStringLiteral("rerun_failed"),
+          QJsonObject{{QStringLiteral("run"), QStringLiteral("{{ event.workflow_run.id }}")}}}});
+    editor->addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
+    CHECK(editor->runSummaries().at(5) ==
+          QStringLiteral("Re-run the failed jobs of run {{ event.workflow_run.id }}"));
+    CHECK(editor->runSummaries().at(6) == QStringLiteral("Cancel the event's run"));
+    REQUIRE(editor->save());
+
+    const Result<QList<Trigger>> stored = TriggerFile::parse(desk.storedYaml(QStringLiteral("review-bot")));
+    REQUIRE(stored.ok());
+    const Trigger &trigger = stored->first();
+    CHECK(trigger.debounceSeconds == 45);
+    CHECK(trigger.rateLimit.max == 2);
+    CHECK(trigger.rateLimit.perSeconds == 300);
+    CHECK(trigger.ignore.bots);
+    CHECK(trigger.ignore.labels == QStringList{QStringLiteral("wip"), QStringLiteral("blocked")});
+    REQUIRE(trigger.ignore.senders.size() == 1);
+    CHECK(trigger.ignore.senders.first().pattern() == QStringLiteral("dependabot*"));
+    REQUIRE(trigger.ignore.titles.size() == 2);
+    CHECK(trigger.ignore.titles.at(1).pattern() == QStringLiteral("^(draft|tmp), do not run"));
+    REQUIRE(trigger.run.size() == 7);
+    CHECK(std::get<ReactionAction>(trigger.run.at(4)).content == QStringLiteral("eyes"));
+    CHECK(std::get<RerunFailedAction>(trigger.run.at(5)).run ==
+          QStringLiteral("{{ event.workflow_run.id }}"));
+    CHECK(std::holds_alternative<CancelRunAction>(trigger.run.at(6)));
+
+    // Turned off, they leave the file.
+    limits->debounce()->setValue(0);
+    limits->rateMax()->setValue(0);
+    REQUIRE(editor->save());
+    const QByteArray yaml = desk.storedYaml(QStringLiteral("review-bot"));
+    CHECK_FALSE(yaml.contains("debounce"));
+    CHECK_FALSE(yaml.contains("rate_limit"));
+    editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
+    savePng(view, QStringLiteral("trigger-editor-limits.png"));
 }
