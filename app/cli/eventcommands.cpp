@@ -193,7 +193,7 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         out << "Resumed " << resumed.firings
             << " firing(s) the last exit left unfinished: " << resumed.finished
             << " code file(s) had finished meanwhile, " << resumed.reattached << " still running, "
-            << resumed.restarted << " started now";
+            << resumed.restarted << " started now, " << resumed.lookedUp << " looked for on GitHub";
         if (resumed.interrupted > 0)
             out << "; " << resumed.interrupted
                 << " with an unknown outcome, marked interrupted (see exeserver-cli actions list --status "

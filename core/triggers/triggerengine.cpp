@@ -127,6 +127,34 @@ ActionOutcome succeeded(const QString &output = {})
     return outcome;
 }
 
+ActionOutcome ended(ActionStatus status, const QString &error)
+{
+    ActionOutcome outcome;
+    outcome.status = status;
+    outcome.error = error;
+    return outcome;
+}
+
+// What to tell the user about an action whose effect cannot be known after a crash.
+QString unknownOutcome(ActionKind kind, const QString &target)
+{
+    switch (kind) {
+    case ActionKind::Dispatch:
+        return QStringLiteral(
+                   "ExeServer stopped while dispatching %1; GitHub may have started the run. Check the "
+                   "workflow's runs on GitHub before you retry.")
+            .arg(target);
+    case ActionKind::Comment:
+        return QStringLiteral("ExeServer stopped while posting the comment on %1; check the conversation on "
+                              "GitHub before you retry, or the comment may appear twice.")
+            .arg(target);
+    default:
+        return QStringLiteral("ExeServer stopped while this action was being sent to GitHub (%1); check on "
+                              "GitHub whether it happened before you retry.")
+            .arg(target);
+    }
+}
+
 } // namespace
 
 // One action of a firing: the trigger's action as written, rendered, and its row in the action log.
@@ -143,6 +171,8 @@ struct TriggerEngine::Step
     bool running = false;
     std::optional<ActionOutcome> known;
     bool attach = false;
+    bool lookUp = false; // a dispatch or comment: ask GitHub whether it happened
+    QDateTime startedAt;
 };
 
 // The actions one (event, trigger) decision queued, run one after the other.
@@ -443,6 +473,8 @@ void TriggerEngine::execute(const std::shared_ptr<Firing> &firing, const Step &s
     const EventContext &event = firing->event;
     if (step.known)
         return done(*step.known);
+    if (step.lookUp)
+        return lookUpOnGitHub(firing, step, std::move(done));
     if (std::holds_alternative<CodefileAction>(step.rendered))
         return runCodefile(firing, step, std::move(done));
     if (const auto *notify = std::get_if<NotifyAction>(&step.rendered)) {
@@ -519,12 +551,7 @@ void TriggerEngine::runWorkflow(const std::shared_ptr<Firing> &firing, const Ste
 {
     const auto &workflow = std::get<WorkflowAction>(step.rendered);
     const QString repo = repositoryOf(workflow.repository, firing->event);
-    QString ref = workflow.ref;
-    if (ref.isEmpty())
-        ref = firing->event.payload.value(QLatin1String("repository"))
-                  .toObject()
-                  .value(QLatin1String("default_branch"))
-                  .toString();
+    const QString ref = dispatchRef(workflow, firing->event);
     if (repo.isEmpty() || workflow.workflow.isEmpty() || ref.isEmpty())
         return done(failure(QStringLiteral("Not sent: the dispatch needs a repository, a workflow and a ref "
                                            "(got \"%1\", \"%2\", \"%3\").")
@@ -567,6 +594,75 @@ void TriggerEngine::runWorkflow(const std::shared_ptr<Firing> &firing, const Ste
                                        ? QStringLiteral("run %1 %2").arg(result->runId).arg(result->htmlUrl)
                                        : QStringLiteral("dispatched; run not found")));
                 });
+        });
+}
+
+QString TriggerEngine::dispatchRef(const WorkflowAction &workflow, const EventContext &event)
+{
+    if (!workflow.ref.isEmpty())
+        return workflow.ref;
+    return event.payload.value(QLatin1String("repository"))
+        .toObject()
+        .value(QLatin1String("default_branch"))
+        .toString();
+}
+
+// After a crash, a dispatch or a comment that was being sent is looked for on GitHub instead of being sent
+// again blindly: the run dispatched for that workflow and ref since the action started, or a comment with
+// the same body since then. Found: it happened. Not found, or GitHub cannot say: interrupted, with what to
+// check. GitHub's times have whole seconds, hence the margin.
+void TriggerEngine::lookUpOnGitHub(const std::shared_ptr<Firing> &firing, const Step &step,
+                                   std::function<void(ActionOutcome)> done)
+{
+    const QDateTime since = step.startedAt.isValid() ? step.startedAt.addSecs(-2) : QDateTime();
+    const QString unknown = unknownOutcome(step.kind, step.target);
+    const auto notFound = [done, unknown](const QString &what) {
+        ActionOutcome outcome;
+        outcome.status = ActionStatus::Interrupted;
+        outcome.error = QStringLiteral("%1 (%2)").arg(unknown, what);
+        done(outcome);
+    };
+    if (step.kind == ActionKind::Dispatch) {
+        const auto &workflow = std::get<WorkflowAction>(step.rendered);
+        RunFilter filter;
+        filter.workflow = workflow.workflow;
+        filter.branch = dispatchRef(workflow, firing->event);
+        filter.event = QStringLiteral("workflow_dispatch");
+        filter.limit = 20;
+        m_github->listRuns(
+            repositoryOf(workflow.repository, firing->event), filter,
+            [done, notFound, since](Result<QList<WorkflowRun>> runs) {
+                if (!runs)
+                    return notFound(QStringLiteral("GitHub said: %1").arg(runs.error().message));
+                const WorkflowRun *found = nullptr;
+                for (const WorkflowRun &run : *runs)
+                    if (!since.isValid() || run.createdAt >= since)
+                        if (!found || run.createdAt < found->createdAt)
+                            found = &run;
+                if (!found)
+                    return notFound(QStringLiteral("GitHub shows no run dispatched since it started"));
+                done(succeeded(QStringLiteral("run %1 %2 (found on GitHub after a restart)")
+                                   .arg(found->id)
+                                   .arg(found->htmlUrl)));
+            });
+        return;
+    }
+    const auto &rendered = std::get<CommentAction>(step.rendered);
+    const qint64 number = rendered.pr.isEmpty() ? firing->event.number() : rendered.pr.trimmed().toLongLong();
+    const Result<QString> body =
+        m_presets.renderComment(std::get<CommentAction>(step.written), firing->context);
+    if (!body || number <= 0)
+        return notFound(QStringLiteral("cannot tell which comment to look for"));
+    m_github->listIssueComments(
+        firing->event.repository, int(number),
+        [done, notFound, since, text = *body](Result<QList<Comment>> comments) {
+            if (!comments)
+                return notFound(QStringLiteral("GitHub said: %1").arg(comments.error().message));
+            for (const Comment &comment : *comments)
+                if (comment.body == text && (!since.isValid() || comment.createdAt >= since))
+                    return done(succeeded(comment.htmlUrl + QStringLiteral(" (found on GitHub after a "
+                                                                           "restart)")));
+            notFound(QStringLiteral("GitHub shows no such comment since it started"));
         });
 }
 
@@ -743,38 +839,6 @@ Result<ResumeReport> TriggerEngine::resume()
     return report;
 }
 
-namespace {
-
-ActionOutcome ended(ActionStatus status, const QString &error)
-{
-    ActionOutcome outcome;
-    outcome.status = status;
-    outcome.error = error;
-    return outcome;
-}
-
-// What to tell the user about an action whose effect cannot be known after a crash.
-QString unknownOutcome(ActionKind kind, const QString &target)
-{
-    switch (kind) {
-    case ActionKind::Dispatch:
-        return QStringLiteral(
-                   "ExeServer stopped while dispatching %1; GitHub may have started the run. Check the "
-                   "workflow's runs on GitHub before you retry.")
-            .arg(target);
-    case ActionKind::Comment:
-        return QStringLiteral("ExeServer stopped while posting the comment on %1; check the conversation on "
-                              "GitHub before you retry, or the comment may appear twice.")
-            .arg(target);
-    default:
-        return QStringLiteral("ExeServer stopped while this action was being sent to GitHub (%1); check on "
-                              "GitHub whether it happened before you retry.")
-            .arg(target);
-    }
-}
-
-} // namespace
-
 ActionOutcome TriggerEngine::codefileOutcome(const CodefileResult &result)
 {
     ActionOutcome outcome = result.success ? succeeded(result.output) : failure(result.error.message);
@@ -854,6 +918,10 @@ void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeRepor
                 }
             } else if (step.kind == ActionKind::Notify) {
                 ++report.restarted; // showing a message twice is harmless; not showing it is not
+            } else if (m_github && (step.kind == ActionKind::Dispatch || step.kind == ActionKind::Comment)) {
+                step.lookUp = true;
+                step.startedAt = record.startedAt;
+                ++report.lookedUp;
             } else {
                 step.known = ended(ActionStatus::Interrupted, unknownOutcome(step.kind, step.target));
                 ++report.interrupted;

@@ -62,6 +62,7 @@ struct ResumeReport
     int finished = 0;    // code files that had ended meanwhile: their outcome is recorded now
     int reattached = 0;  // code files still running: followed until they end
     int restarted = 0;   // actions that had not begun: run now
+    int lookedUp = 0;    // dispatches and comments cut off in flight: looked for on GitHub
     int interrupted = 0; // outcome unknown (see the action's error for what to check)
     int deferred = 0;    // debounced decisions waiting again for their quiet period
 };
@@ -163,6 +164,9 @@ private:
                      std::function<void(ActionOutcome)> done);
     void runWorkflow(const std::shared_ptr<Firing> &firing, const Step &step,
                      std::function<void(ActionOutcome)> done);
+    void lookUpOnGitHub(const std::shared_ptr<Firing> &firing, const Step &step,
+                        std::function<void(ActionOutcome)> done);
+    static QString dispatchRef(const WorkflowAction &workflow, const EventContext &event);
     void runComment(const std::shared_ptr<Firing> &firing, const Step &step,
                     std::function<void(ActionOutcome)> done);
     void onCodefileFinished(quint64 runId, const CodefileResult &result);

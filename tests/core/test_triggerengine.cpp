@@ -1045,3 +1045,92 @@ TEST_CASE("Engine: a claim never blocks the event loop, even against a server th
     CHECK(decided.fired.isEmpty());
     CHECK(h.engine->busyCount() == 0);
 }
+
+TEST_CASE("Engine: after a crash, a dispatch or comment cut off in flight is looked for on GitHub, not sent "
+          "again",
+          "[engine][crash][dispatch][comment]")
+{
+    GitHubHarness gh;
+    gh.clock.set(QDateTime::currentDateTimeUtc()); // GitHub's times and the action log's agree
+    const QString repo = QStringLiteral("octocat/Hello-World");
+    gh.server.setFileContent(repo, QStringLiteral(".github/workflows/ci.yml"),
+                             "name: CI\non:\n  workflow_dispatch: {}\njobs: {}\n");
+    EngineHarness h(gh.client.get());
+    h.addTriggers(R"(
+triggers:
+  - name: send
+    event: pull_request
+    run:
+      - workflow: {workflow: ci.yml, ref: main}
+      - comment: {body: "seen {{ event.pull_request.number }}"}
+  - name: lost
+    event: pull_request
+    run: [{workflow: {workflow: ci.yml, ref: release}}]
+)");
+    const Event event =
+        storedEvent(QStringLiteral("d-lookup"), QStringLiteral("pull_request"), pullRequestOn(repo, 1347));
+    REQUIRE(h.store.addEvent(event).ok());
+    const QString dispatchTarget = repo + QStringLiteral(":ci.yml@main");
+    const QStringList sent = crashAfterFiring(
+        h.store.path(), event, QStringLiteral("send"),
+        {{ActionKind::Dispatch, dispatchTarget, event.id, QStringLiteral("send"), false},
+         {ActionKind::Comment, repo + QStringLiteral("#1347"), event.id, QStringLiteral("send"), false}},
+        true);
+    const QStringList lost =
+        crashAfterFiring(h.store.path(), event, QStringLiteral("lost"),
+                         {{ActionKind::Dispatch, repo + QStringLiteral(":ci.yml@release"), event.id,
+                           QStringLiteral("lost"), false}},
+                         true);
+    // The first dispatch reached GitHub before the crash; "lost"'s did not.
+    const auto wait = [](auto call) {
+        bool finished = false;
+        call([&finished](auto) { finished = true; });
+        REQUIRE(QTest::qWaitFor([&]() { return finished; }, kWaitMs));
+    };
+    wait([&](auto finished) {
+        gh.client->dispatchWorkflow(repo, QStringLiteral("ci.yml"), QStringLiteral("main"), {}, finished);
+    });
+    REQUIRE(gh.server.dispatches().size() == 1);
+
+    const qsizetype commentsBefore = gh.server.comments(repo, 1347).size();
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->lookedUp == 2);
+    h.waitIdle();
+    const ActionRecord dispatched = h.action(sent[0]);
+    INFO(dispatched.error.toStdString());
+    CHECK(dispatched.status == ActionStatus::Success);
+    CHECK(dispatched.output.contains(QStringLiteral("run %1").arg(gh.server.dispatches()[0].runId)));
+    CHECK(dispatched.output.contains(QLatin1String("found on GitHub after a restart")));
+    CHECK(gh.server.dispatches().size() == 1); // not sent again
+    // The queued comment then ran.
+    CHECK(h.action(sent[1]).status == ActionStatus::Success);
+    CHECK(gh.server.comments(repo, 1347).size() == commentsBefore + 1);
+    // GitHub has no run for the other one: its outcome stays unknown, with what to check.
+    const ActionRecord unknown = h.action(lost[0]);
+    CHECK(unknown.status == ActionStatus::Interrupted);
+    CHECK(unknown.error.contains(QLatin1String("GitHub shows no run dispatched since it started")));
+
+    // A comment cut off in flight that GitHub has: success, not a second comment.
+    const Event second =
+        storedEvent(QStringLiteral("d-lookup-2"), QStringLiteral("pull_request"), pullRequestOn(repo, 1347));
+    REQUIRE(h.store.addEvent(second).ok());
+    h.addTriggers(R"(
+triggers:
+  - name: say
+    event: pull_request
+    run: [{comment: {body: "said once"}}]
+)");
+    const QString commentId = crashAfterFiring(
+        h.store.path(), second, QStringLiteral("say"),
+        {{ActionKind::Comment, repo + QStringLiteral("#1347"), second.id, QStringLiteral("say"), false}},
+        true)[0];
+    wait([&](auto finished) {
+        gh.client->createIssueComment(repo, 1347, QStringLiteral("said once"), finished);
+    });
+    const int comments = int(gh.server.comments(repo, 1347).size());
+    REQUIRE(h.engine->resume()->lookedUp == 1);
+    h.waitIdle();
+    CHECK(h.action(commentId).status == ActionStatus::Success);
+    CHECK(gh.server.comments(repo, 1347).size() == comments);
+}
