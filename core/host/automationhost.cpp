@@ -57,6 +57,9 @@ Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &sett
     const QString poll = settings.get(setting::PollEnabled).trimmed().toLower();
     options.poll = !(poll == QLatin1StringView("false") || poll == QLatin1StringView("0") ||
                      poll == QLatin1StringView("no") || poll == QLatin1StringView("off"));
+    const QString mark = settings.get(setting::PollMarkNotificationsRead).trimmed().toLower();
+    options.markNotificationsRead = mark == QLatin1StringView("true") || mark == QLatin1StringView("1") ||
+                                    mark == QLatin1StringView("yes") || mark == QLatin1StringView("on");
     const QString relayText = settings.get(setting::RelayUrl);
     if (!relayText.isEmpty()) {
         options.relayUrl = QUrl(relayText, QUrl::StrictMode);
@@ -202,6 +205,7 @@ void AutomationHost::startPoller()
         d->client = std::make_unique<GitHubClient>(options);
     }
     Poller::Options pollerOptions;
+    pollerOptions.markNotificationsRead = m_options.markNotificationsRead;
     // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
     if (m_store)
         pollerOptions.statePath = m_options.pollerStatePath;

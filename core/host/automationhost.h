@@ -38,8 +38,9 @@ public:
         QUrl relayUrl;            // empty: no relay
         QStringList repositories; // polled while polling is on
         bool poll = true;
-        QString pollerStatePath; // empty: the poller starts afresh each time
-        bool runTriggers = true; // only with a store
+        bool markNotificationsRead = false; // poll.mark_notifications_read
+        QString pollerStatePath;            // empty: the poller starts afresh each time
+        bool runTriggers = true;            // only with a store
         int maxRateLimitWaitSecs = 90;
     };
 

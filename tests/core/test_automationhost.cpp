@@ -89,6 +89,7 @@ TEST_CASE("Automation host: options come from webhook.port, webhook.bind and pol
         CHECK_FALSE(options->webhookPort.has_value());
         CHECK(options->webhookBind == QHostAddress(QHostAddress::LocalHost));
         CHECK(options->poll);
+        CHECK_FALSE(options->markNotificationsRead); // the user's inbox is left alone unless asked
         CHECK(options->pollerStatePath == QDir(dir.path()).filePath(QStringLiteral("poller-state.json")));
     }
     env.insert(QStringLiteral("EXESERVER_WEBHOOK_PORT"), QStringLiteral("3000"));
