@@ -32,9 +32,13 @@ Status HookRegistry::load()
                          .arg(m_path)};
     for (const QJsonValue &value : document.object().value(QLatin1StringView("hooks")).toArray()) {
         const QJsonObject object = value.toObject();
+        QStringList events;
+        for (const QJsonValue &event : object.value(QLatin1StringView("events")).toArray())
+            events.append(event.toString());
         m_entries.append({object.value(QLatin1StringView("scope")).toString(),
                           object.value(QLatin1StringView("id")).toInteger(),
-                          object.value(QLatin1StringView("url")).toString()});
+                          object.value(QLatin1StringView("url")).toString(), events,
+                          object.value(QLatin1StringView("active")).toBool(true)});
     }
     return success();
 }
@@ -45,7 +49,9 @@ Status HookRegistry::save() const
     for (const Entry &entry : m_entries)
         hooks.append(QJsonObject{{QStringLiteral("scope"), entry.scope},
                                  {QStringLiteral("id"), entry.id},
-                                 {QStringLiteral("url"), entry.url}});
+                                 {QStringLiteral("url"), entry.url},
+                                 {QStringLiteral("events"), QJsonArray::fromStringList(entry.events)},
+                                 {QStringLiteral("active"), entry.active}});
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(QJsonDocument(QJsonObject{{QStringLiteral("hooks"), hooks}}).toJson()) < 0 ||
@@ -66,7 +72,7 @@ bool HookRegistry::isOurs(const HookScope &scope, const Hook &hook) const
 void HookRegistry::record(const HookScope &scope, const Hook &hook)
 {
     forget(scope, hook.id);
-    m_entries.append({scope.key(), hook.id, hook.url});
+    m_entries.append({scope.key(), hook.id, hook.url, hook.events, hook.active});
 }
 
 void HookRegistry::forget(const HookScope &scope, qint64 hookId)

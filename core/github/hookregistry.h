@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace exeserver {
 
@@ -20,6 +21,8 @@ public:
         QString scope; // HookScope::key()
         qint64 id = 0;
         QString url;
+        QStringList events; // as last set up by ExeServer
+        bool active = true;
     };
 
     explicit HookRegistry(QString path);

@@ -1,5 +1,6 @@
 #include "triggers/eventcoverage.h"
 
+#include "github/hookregistry.h"
 #include "triggers/trigger.h"
 
 #include <algorithm>
@@ -148,6 +149,30 @@ QString EventCoverage::describe(const QString &event, const CoverageContext &con
                                      "webhook; set one up with exeserver-cli hooks add");
     return name + QStringLiteral(": nothing delivers this event type — its repositories are not polled "
                                  "and have no webhook");
+}
+
+CoverageContext EventCoverage::contextFor(const Trigger &trigger, const HookRegistry &hooks,
+                                          const QString &relayUrl, bool polling)
+{
+    CoverageContext context;
+    context.polled = polling;
+    for (const HookRegistry::Entry &entry : hooks.entries()) {
+        if (!entry.active || !(entry.events.contains(QStringLiteral("*")) || anyEvent(trigger.event) ||
+                               entry.events.contains(trigger.event)))
+            continue;
+        const bool organization = entry.scope.startsWith(QLatin1StringView("org:"));
+        const QString name = organization ? entry.scope.mid(4) : entry.scope;
+        bool applies = trigger.repositories.isEmpty();
+        for (const GlobPattern &pattern : trigger.repositories) {
+            applies = applies || (organization ? pattern.pattern().startsWith(name + QLatin1Char('/'))
+                                               : pattern.matches(name));
+        }
+        if (!applies)
+            continue;
+        context.hook = true;
+        context.hookViaRelay = context.hookViaRelay || (!relayUrl.isEmpty() && entry.url == relayUrl);
+    }
+    return context;
 }
 
 QStringList EventCoverage::webhookEvents(const QList<Trigger> &triggers)

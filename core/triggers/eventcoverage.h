@@ -6,6 +6,7 @@
 
 namespace exeserver {
 
+class HookRegistry;
 struct Trigger;
 
 // How ExeServer can hear of an event type other than by webhook: which poller endpoint turns something
@@ -51,6 +52,13 @@ public:
     static QString describe(const QString &event, const CoverageContext &context);
     // True when nothing delivers `event` in `context` (the case import and enable warn about).
     static bool isDeaf(const QString &event, const CoverageContext &context);
+
+    // What is known locally about a trigger: an active hook ExeServer set up on one of its repositories
+    // (or their organisation, or any, for a trigger on every repository) subscribing its event, whether
+    // that hook points at `relayUrl`, and `polling` (the poller watches every enabled trigger's
+    // repositories while polling is on). Hooks set up by hand on github.com are not known here.
+    static CoverageContext contextFor(const Trigger &trigger, const HookRegistry &hooks,
+                                      const QString &relayUrl, bool polling);
 
     // The webhook events a hook must subscribe for these triggers' (enabled ones') sake: sorted names, or
     // {"*"} when one of them takes any event. `notification` (never a webhook) is left out.
