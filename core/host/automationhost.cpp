@@ -8,13 +8,17 @@
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
 #include "github/githubclient.h"
+#include "host/polltargets.h"
 #include "store/eventstore.h"
 #include "store/fulltextindexer.h"
 #include "store/sqliteresponsecache.h"
+#include "triggers/triggerdryrun.h"
 #include "triggers/triggerruntime.h"
 #include "util/clock.h"
 
 #include <QDir>
+#include <QPointer>
+#include <QTimer>
 
 namespace exeserver {
 
@@ -29,6 +33,11 @@ struct AutomationHost::Private
     std::unique_ptr<Poller> poller;
     std::unique_ptr<TriggerRuntime> triggers;
     std::unique_ptr<FullTextIndexer> indexer;
+    QStringList triggerRepositories; // PollTargets of the enabled triggers
+    QStringList accountRepositories; // for their globs
+    QDateTime accountListedAt;
+    bool pollerStarted = false;
+    QTimer refreshTimer;
 };
 
 Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &settings)
@@ -150,7 +159,13 @@ Status AutomationHost::start()
         d->relay->start(m_options.relayUrl);
         Q_EMIT relayStarted(m_options.relayUrl);
     }
+    refreshTriggerRepositories();
     startPoller();
+    d->pollerStarted = true;
+    d->refreshTimer.setInterval(60 * 1000);
+    connect(&d->refreshTimer, &QTimer::timeout, this, &AutomationHost::refreshTriggerRepositories,
+            Qt::UniqueConnection);
+    d->refreshTimer.start();
     if (m_store) {
         d->indexer = std::make_unique<FullTextIndexer>(*m_store);
         d->indexer->start();
@@ -193,10 +208,27 @@ void AutomationHost::startPoller()
         d->poller->stop();
         d->poller.reset();
     }
-    if (!m_options.poll || m_options.repositories.isEmpty()) {
+    const QStringList polled = polledRepositories();
+    if (!m_options.poll || polled.isEmpty()) {
         Q_EMIT pollingChanged(QUrl(), {});
         return;
     }
+    Poller::Options pollerOptions;
+    pollerOptions.markNotificationsRead = m_options.markNotificationsRead;
+    // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
+    if (m_store)
+        pollerOptions.statePath = m_options.pollerStatePath;
+    d->poller =
+        std::make_unique<Poller>(ensureClient(), *d->sink, SystemClock::instance(), polled, pollerOptions);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::decidePending);
+    connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
+    Q_EMIT pollingChanged(d->client->connection().options().apiUrl, polled);
+    d->poller->start();
+}
+
+GitHubClient &AutomationHost::ensureClient()
+{
     if (!d->client) {
         if (m_store)
             d->cache = std::make_unique<SqliteResponseCache>(*m_store);
@@ -204,18 +236,7 @@ void AutomationHost::startPoller()
         options.connection.cache = d->cache.get();
         d->client = std::make_unique<GitHubClient>(options);
     }
-    Poller::Options pollerOptions;
-    pollerOptions.markNotificationsRead = m_options.markNotificationsRead;
-    // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
-    if (m_store)
-        pollerOptions.statePath = m_options.pollerStatePath;
-    d->poller = std::make_unique<Poller>(*d->client, *d->sink, SystemClock::instance(),
-                                         m_options.repositories, pollerOptions);
-    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
-    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::decidePending);
-    connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
-    Q_EMIT pollingChanged(d->client->connection().options().apiUrl, m_options.repositories);
-    d->poller->start();
+    return *d->client;
 }
 
 void AutomationHost::setRepositories(const QStringList &repositories)
@@ -224,6 +245,57 @@ void AutomationHost::setRepositories(const QStringList &repositories)
         return;
     m_options.repositories = repositories;
     if (m_started) {
+        startPoller();
+        Q_EMIT descriptionChanged(description());
+    }
+}
+
+QStringList AutomationHost::polledRepositories() const
+{
+    return PollTargets::unite(m_options.repositories, d->triggerRepositories);
+}
+
+void AutomationHost::refreshTriggerRepositories()
+{
+    if (!m_store || !m_options.poll)
+        return;
+    const Result<QList<Trigger>> triggers = loadStoredTriggers(*m_store);
+    if (!triggers) {
+        Q_EMIT errorRaised(QStringLiteral("Cannot read the triggers' repositories to poll: %1")
+                               .arg(triggers.error().message));
+        return;
+    }
+    setTriggerRepositories(PollTargets::repositories(*triggers, d->accountRepositories));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!PollTargets::needsAccount(*triggers) ||
+        (d->accountListedAt.isValid() && d->accountListedAt.secsTo(now) < 15 * 60))
+        return;
+    d->accountListedAt = now;
+    QPointer<AutomationHost> self(this);
+    ensureClient().listRepositories([self, triggers = *triggers](Result<QList<Repository>> repos) {
+        if (!self)
+            return;
+        if (!repos) {
+            self->d->accountListedAt = {}; // try again on the next refresh
+            Q_EMIT self->pollFailed(QStringLiteral("Cannot list your repositories for the triggers' "
+                                                   "patterns: %1")
+                                        .arg(repos.error().message));
+            return;
+        }
+        QStringList names;
+        for (const Repository &repo : *repos)
+            names.append(repo.fullName);
+        self->d->accountRepositories = names;
+        self->setTriggerRepositories(PollTargets::repositories(triggers, names));
+    });
+}
+
+void AutomationHost::setTriggerRepositories(const QStringList &repositories)
+{
+    if (repositories == d->triggerRepositories)
+        return;
+    d->triggerRepositories = repositories;
+    if (m_started && d->pollerStarted) {
         startPoller();
         Q_EMIT descriptionChanged(description());
     }
@@ -286,6 +358,8 @@ void AutomationHost::stop()
     if (!m_started)
         return;
     m_started = false;
+    d->pollerStarted = false;
+    d->refreshTimer.stop();
     d->indexer.reset();
     if (d->poller)
         d->poller->stop();
@@ -309,7 +383,7 @@ QString AutomationHost::description() const
     if (d->relay)
         parts << tr("relay %1").arg(m_options.relayUrl.host());
     if (d->poller) {
-        const qsizetype n = m_options.repositories.size();
+        const qsizetype n = polledRepositories().size();
         parts << (n == 1 ? tr("polling 1 repository") : tr("polling %1 repositories").arg(n));
     } else {
         parts << tr("polling off");

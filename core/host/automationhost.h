@@ -18,6 +18,7 @@ namespace exeserver {
 
 class EventIntake;
 class EventStore;
+class GitHubClient;
 class Poller;
 class RelayClient;
 class Settings;
@@ -67,6 +68,12 @@ public:
     // Polls these repositories from now on (the dashboard's selection); restarts the poller.
     void setRepositories(const QStringList &repositories);
     QStringList repositories() const { return m_options.repositories; }
+    // What the poller watches: the dashboard's repositories and those the enabled triggers name
+    // (PollTargets), read from the store at start() and every minute after, globs expanded against the
+    // account's repositories (listed again every 15 minutes). Call refresh after changing triggers to
+    // apply it at once.
+    QStringList polledRepositories() const;
+    void refreshTriggerRepositories();
 
     // The token changed in the settings: the poller's and the triggers' GitHub clients use it from now on
     // (requests in flight finish with the old one), and the poller polls again at once with it.
@@ -118,6 +125,8 @@ Q_SIGNALS:
 
 private:
     void startPoller();
+    void setTriggerRepositories(const QStringList &repositories);
+    GitHubClient &ensureClient();
     void onAccepted(const NormalizedEvent &event);
     void decidePending();
 
