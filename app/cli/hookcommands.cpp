@@ -191,24 +191,36 @@ int hooksList(CliContext &context, const QCommandLineParser &parser)
 
 int hooksAdd(CliContext &context, const QCommandLineParser &parser)
 {
-    const QString synopsis = QStringLiteral("hooks add OWNER/REPO | --org ORG [--url URL | --relay] "
+    const QString synopsis = QStringLiteral("hooks add OWNER/REPO... | --org ORG [--url URL | --relay] "
                                             "[--events LIST|all]");
-    const std::optional<Target> target = parseTarget(context, parser, 0, synopsis);
-    if (!target)
-        return ExitUsage;
+    // Several repositories share one relay channel and one secret: the first creates them.
+    QList<HookScope> scopes;
+    if (parser.isSet(kOrg)) {
+        if (!parser.positionalArguments().isEmpty())
+            return usage(context, QStringLiteral("--org takes no repositories"), synopsis);
+        scopes.append(HookScope::organization(parser.value(kOrg)));
+    } else {
+        static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
+        for (const QString &name : parser.positionalArguments()) {
+            if (!repo.match(name).hasMatch())
+                return usage(context, QStringLiteral("\"%1\" is not OWNER/REPO").arg(name), synopsis);
+            scopes.append(HookScope::repository(name));
+        }
+        if (scopes.isEmpty())
+            return usage(context, QStringLiteral("expected OWNER/REPO or --org ORG"), synopsis);
+    }
     if (parser.isSet(kUrl) && parser.isSet(kRelay))
         return usage(context, QStringLiteral("--url and --relay exclude each other"), synopsis);
-    HookSetup::Request request{target->scope, QUrl(parser.value(kUrl)), parser.isSet(kRelay), {}};
-    if (parser.isSet(kUrl) &&
-        (!request.url.isValid() || !request.url.scheme().startsWith(QStringLiteral("http"))))
+    const QUrl url(parser.value(kUrl));
+    if (parser.isSet(kUrl) && (!url.isValid() || !url.scheme().startsWith(QStringLiteral("http"))))
         return usage(context, QStringLiteral("--url needs an http(s) URL"), synopsis);
+    QStringList events;
     QList<Trigger> triggers;
     if (parser.isSet(kEvents)) {
-        const QString events = parser.value(kEvents).trimmed();
-        request.events = events == QLatin1StringView("all")
-                             ? QStringList{QStringLiteral("*")}
-                             : events.split(QLatin1Char(','), Qt::SkipEmptyParts);
-        for (QString &event : request.events)
+        const QString list = parser.value(kEvents).trimmed();
+        events = list == QLatin1StringView("all") ? QStringList{QStringLiteral("*")}
+                                                  : list.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (QString &event : events)
             event = event.trimmed();
     } else {
         EventStore *store = context.store();
@@ -224,20 +236,28 @@ int hooksAdd(CliContext &context, const QCommandLineParser &parser)
         return fail(context, loaded.error());
     SecretStore secrets(SecretStore::systemBackend());
     HookSetup setup(context.settings(), secrets, context.network(), hooks.manager);
-    const auto outcome =
-        call<HookSetup::Outcome>([&](auto done) { setup.run(request, triggers, std::move(done)); });
-    if (!outcome)
-        return fail(context, outcome.error());
-    if (outcome->newChannel)
-        context.out() << "New relay channel " << outcome->target.toString()
-                      << " saved as relay.url; restart `exeserver-cli serve` or the desktop app to listen "
-                         "on it.\n";
-    context.out() << (outcome->created ? "Created" : "Updated") << " webhook " << outcome->hook.id << " on "
-                  << target->scope.name << " -> " << outcome->target.toString()
-                  << "\n    events: " << outcome->events.join(QStringLiteral(", "))
-                  << "\n    signed with the webhook secret ("
-                  << toString(context.settings().value(setting::WebhookSecret).source) << ")\n";
-    return ExitOk;
+    int failed = 0;
+    for (const HookScope &scope : std::as_const(scopes)) {
+        const HookSetup::Request request{scope, url, parser.isSet(kRelay), events};
+        const auto outcome =
+            call<HookSetup::Outcome>([&](auto done) { setup.run(request, triggers, std::move(done)); });
+        if (!outcome) {
+            fail(context, outcome.error());
+            ++failed;
+            continue;
+        }
+        if (outcome->newChannel)
+            context.out()
+                << "New relay channel " << outcome->target.toString()
+                << " saved as relay.url; restart `exeserver-cli serve` or the desktop app to listen "
+                   "on it.\n";
+        context.out() << (outcome->created ? "Created" : "Updated") << " webhook " << outcome->hook.id
+                      << " on " << scope.name << " -> " << outcome->target.toString()
+                      << "\n    events: " << outcome->events.join(QStringLiteral(", "))
+                      << "\n    signed with the webhook secret ("
+                      << toString(context.settings().value(setting::WebhookSecret).source) << ")\n";
+    }
+    return failed == 0 ? ExitOk : ExitRefused;
 }
 
 int hooksRemove(CliContext &context, const QCommandLineParser &parser)

@@ -454,3 +454,24 @@ TEST_CASE("CLI hooks: missing rights name the permission; no keychain and no var
     CHECK(noSecret.err.contains(QStringLiteral("GITHUB_WEBHOOK_SECRET")));
     CHECK(h.server.hooks(kRepo).isEmpty());
 }
+
+TEST_CASE("CLI hooks: one relay channel and one secret for several repositories set up together",
+          "[cli][hooks]")
+{
+    CliHarness h;
+    FakeRelay relay;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_RELAY_SERVICE"), relay.baseUrl().toString());
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("shared"));
+    const CliRun added = h.run(
+        args({"hooks", "add", "octocat/Hello-World", "octocat/Spoon-Knife", "--relay", "--events", "push"}),
+        env);
+    INFO(added.err.toStdString());
+    REQUIRE(added.exitCode == 0);
+    REQUIRE(relay.createdChannels().size() == 1);
+    for (const QString &repo : {kRepo, QStringLiteral("octocat/Spoon-Knife")}) {
+        REQUIRE(h.server.hooks(repo).size() == 1);
+        CHECK(h.server.hooks(repo)[0].url == relay.createdChannels().first());
+        CHECK(h.server.hooks(repo)[0].secret == QStringLiteral("shared"));
+    }
+}
