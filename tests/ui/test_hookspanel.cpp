@@ -1,0 +1,136 @@
+// The hooks panel (ui/hookspanel.h) against the fake GitHub and a fake relay service.
+#include "catch.h"
+#include "config/secretstore.h"
+#include "config/settings.h"
+#include "fakerelay.h"
+#include "githubtesting.h"
+#include "hookspanel.h"
+#include "store/eventstore.h"
+#include "testutil.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+
+#include <QDir>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+
+using namespace exeserver;
+using namespace exeserver::test;
+
+namespace {
+
+const QString kRepo = QStringLiteral("octocat/Hello-World");
+
+void savePng(QWidget &widget, const QString &name)
+{
+    const QImage image = widget.grab().toImage();
+    REQUIRE_FALSE(image.isNull());
+    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
+}
+
+struct PanelDesk
+{
+    QTemporaryDir dir;
+    GitHubHarness github;
+    FakeRelay relay;
+    EventStore store;
+    std::unique_ptr<Settings> settings;
+    SecretStore secrets{std::make_unique<MemorySecretBackend>()};
+    std::unique_ptr<HooksPanel> panel;
+
+    PanelDesk()
+    {
+        REQUIRE(dir.isValid());
+        REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+        env.insert(QStringLiteral("EXESERVER_RELAY_SERVICE"), relay.baseUrl().toString());
+        settings = std::make_unique<Settings>(env);
+        const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
+triggers:
+  - {name: suites, event: check_suite, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+  - {name: pushes, event: push, run: [{notify: {title: t}}]}
+)");
+        REQUIRE(triggers.ok());
+        for (const Trigger &trigger : *triggers)
+            REQUIRE(store.saveTrigger(toStoredTrigger(trigger)).ok());
+        panel = std::make_unique<HooksPanel>(
+            HooksPanel::Services{*settings, secrets, github.network, *github.client, &store});
+        panel->resize(980, 560);
+        panel->setRepositories({kRepo, QStringLiteral("octocat/Spoon-Knife")});
+    }
+
+    void waitIdle()
+    {
+        REQUIRE(QTest::qWaitFor([&]() { return !panel->isBusy(); }, 10000));
+    }
+    QPushButton *button(const QString &text) const
+    {
+        for (QPushButton *b : panel->findChildren<QPushButton *>()) {
+            if (b->text() == text)
+                return b;
+        }
+        FAIL("no button " << text.toStdString());
+        return nullptr;
+    }
+};
+
+} // namespace
+
+TEST_CASE("Hooks panel: set up in one step, list with deliveries, remove only ExeServer's", "[ui][hooks]")
+{
+    PanelDesk d;
+    const qint64 theirs = d.github.server.addHook({.scope = kRepo,
+                                                   .url = QStringLiteral("https://ci.example.com/hook"),
+                                                   .events = {QStringLiteral("push")}});
+    d.panel->show();
+    d.panel->refresh();
+    d.waitIdle();
+    REQUIRE(d.panel->hooksView()->topLevelItemCount() == 1);
+    CHECK(d.panel->hooksView()->topLevelItem(0)->text(2) == QStringLiteral("someone else (left alone)"));
+    CHECK_FALSE(d.button(QStringLiteral("Remove"))->isEnabled());
+
+    QSignalSpy finished(d.panel.get(), &HooksPanel::finished);
+    d.button(QStringLiteral("Set up webhook"))->click();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.size() >= 2; }, 10000)); // set up, then the refresh
+    d.waitIdle();
+    INFO(d.panel->status().toStdString());
+    REQUIRE(d.relay.createdChannels().size() == 1);
+    const QList<FakeHook> hooks = d.github.server.hooks(kRepo);
+    REQUIRE(hooks.size() == 2);
+    CHECK(hooks[1].url == d.relay.createdChannels().first());
+    CHECK(hooks[1].events == QStringList{QStringLiteral("check_suite"), QStringLiteral("push")});
+    CHECK(hooks[1].secret == d.settings->get(setting::WebhookSecret));
+    CHECK(d.settings->get(setting::RelayUrl) == d.relay.createdChannels().first());
+    REQUIRE(d.panel->hooksView()->topLevelItemCount() == 2);
+
+    // GitHub's first ping reached the relay; its delivery shows with its status code.
+    REQUIRE(QTest::qWaitFor([&]() { return d.relay.forwardedCount() >= 1; }, 5000));
+    d.panel->refresh();
+    d.waitIdle();
+    d.panel->hooksView()->setCurrentItem(d.panel->hooksView()->topLevelItem(1));
+    REQUIRE(QTest::qWaitFor([&]() { return d.panel->deliveriesView()->topLevelItemCount() == 1; }, 5000));
+    CHECK(d.panel->deliveriesView()->topLevelItem(0)->text(2) == QStringLiteral("200 OK"));
+    CHECK(d.panel->deliveriesView()->topLevelItem(0)->text(3) == QStringLiteral("ping"));
+    CHECK(d.button(QStringLiteral("Remove"))->isEnabled());
+    CHECK(d.button(QStringLiteral("Redeliver"))->isEnabled());
+    savePng(*d.panel, QStringLiteral("hookspanel.png"));
+
+    d.button(QStringLiteral("Remove"))->click();
+    REQUIRE(QTest::qWaitFor([&]() { return d.github.server.hooks(kRepo).size() == 1; }, 10000));
+    d.waitIdle();
+    CHECK(d.github.server.hooks(kRepo)[0].id == theirs);
+}
+
+TEST_CASE("Hooks panel: a 403 names the permission in the status line", "[ui][hooks]")
+{
+    PanelDesk d;
+    d.github.server.failNext("GET", QStringLiteral("/repos/octocat/Hello-World/hooks"), 403);
+    d.panel->show();
+    d.panel->refresh();
+    d.waitIdle();
+    CHECK(d.panel->status().contains(QStringLiteral("admin:repo_hook")));
+    savePng(*d.panel, QStringLiteral("hookspanel-403.png"));
+}
