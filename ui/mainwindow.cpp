@@ -6,6 +6,7 @@
 #include "dashboardpage.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
+#include "hooksdock.h"
 #include "host/automationhost.h"
 #include "notificationpolicy.h"
 #include "repositorypicker.h"
@@ -309,6 +310,9 @@ void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
     m_workbench->followRepositories(m_dashboard->repositoryPicker());
     m_workbench->setGitHubClient(client);
     m_workbench->sync()->setService(m_syncService);
+    if (m_secrets && m_network && client)
+        addHooksDock(this, m_workbench->viewMenu(), {m_settings, *m_secrets, *m_network, *client, &store},
+                     m_dashboard->repositoryPicker());
 }
 
 void MainWindow::followSelection()

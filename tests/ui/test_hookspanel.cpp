@@ -4,6 +4,7 @@
 #include "config/settings.h"
 #include "fakerelay.h"
 #include "githubtesting.h"
+#include "hooksdock.h"
 #include "hookspanel.h"
 #include "store/eventstore.h"
 #include "testutil.h"
@@ -11,6 +12,9 @@
 #include "triggers/triggerfile.h"
 
 #include <QDir>
+#include <QDockWidget>
+#include <QMainWindow>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -133,4 +137,29 @@ TEST_CASE("Hooks panel: a 403 names the permission in the status line", "[ui][ho
     d.waitIdle();
     CHECK(d.panel->status().contains(QStringLiteral("admin:repo_hook")));
     savePng(*d.panel, QStringLiteral("hookspanel-403.png"));
+}
+
+TEST_CASE("Hooks dock: listed in the View menu, built and asking GitHub only once shown", "[ui][hooks]")
+{
+    PanelDesk d;
+    QMainWindow window;
+    QMenu view;
+    QDockWidget *dock = addHooksDock(
+        &window, &view, {*d.settings, d.secrets, d.github.network, *d.github.client, &d.store}, nullptr);
+    window.resize(900, 600);
+    window.show();
+    REQUIRE(view.actions().size() == 1);
+    CHECK(view.actions().first()->text() == QStringLiteral("Webhooks"));
+    CHECK(dock->isHidden());
+    CHECK(dock->widget() == nullptr);
+    d.github.server.clearRequests();
+    view.actions().first()->trigger();
+    REQUIRE(QTest::qWaitFor([&]() { return dock->widget() != nullptr; }, 2000));
+    auto *panel = qobject_cast<HooksPanel *>(dock->widget());
+    REQUIRE(panel);
+    panel->setRepositories({kRepo});
+    panel->refresh();
+    REQUIRE(QTest::qWaitFor([&]() { return !panel->isBusy(); }, 10000));
+    CHECK_FALSE(
+        d.github.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/hooks"), "GET").isEmpty());
 }
