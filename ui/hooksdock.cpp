@@ -35,4 +35,25 @@ QDockWidget *addHooksDock(QMainWindow *window, QMenu *viewMenu, HooksPanel::Serv
     return dock;
 }
 
+void setUpWebhookInDock(QDockWidget *dock, const QStringList &repositories,
+                        const std::function<void(const QString &)> &done)
+{
+    dock->show();
+    dock->raise();
+    auto *panel = qobject_cast<HooksPanel *>(dock->widget());
+    if (!panel)
+        return;
+    if (repositories.isEmpty())
+        return; // a pattern: the user picks the repository in the panel
+    panel->setRepository(repositories.first());
+    if (done) {
+        auto *once = new QObject(panel);
+        QObject::connect(panel, &HooksPanel::finished, once, [once, done](const QString &status) {
+            once->deleteLater();
+            done(status);
+        });
+    }
+    panel->setUpWebhook();
+}
+
 } // namespace exeserver

@@ -2,6 +2,8 @@
 
 #include "hookspanel.h"
 
+#include <functional>
+
 class QDockWidget;
 class QMainWindow;
 class QMenu;
@@ -15,5 +17,11 @@ class RepositoryPicker;
 // repositories. `services` must outlive the window.
 QDockWidget *addHooksDock(QMainWindow *window, QMenu *viewMenu, HooksPanel::Services services,
                           RepositoryPicker *picker);
+
+// "Set up webhook" from elsewhere (the trigger editor): opens the dock and sets up ExeServer's webhook on
+// the first of `repositories`; with none (a trigger on a pattern), opens it for the user to choose.
+// `done` runs with the panel's status text after the setup.
+void setUpWebhookInDock(QDockWidget *dock, const QStringList &repositories,
+                        const std::function<void(const QString &)> &done = {});
 
 } // namespace exeserver

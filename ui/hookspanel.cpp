@@ -115,6 +115,14 @@ void HooksPanel::setRepositories(const QStringList &repositories)
     updateButtons();
 }
 
+void HooksPanel::setRepository(const QString &repository)
+{
+    if (m_repository->findText(repository) < 0)
+        m_repository->addItem(repository);
+    m_repository->setCurrentText(repository);
+    updateButtons();
+}
+
 QString HooksPanel::repository() const
 {
     return m_repository->currentText().trimmed();

@@ -45,6 +45,7 @@ public:
     ~HooksPanel() override;
 
     void setRepositories(const QStringList &repositories);
+    void setRepository(const QString &repository); // chosen (and offered) in the box
     QString repository() const;
     QString status() const;
     QTreeWidget *hooksView() const { return m_hooks; }

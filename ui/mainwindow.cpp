@@ -3,6 +3,7 @@
 #include "afterfirstpaint.h"
 #include "chatdock.h"
 #include "config/settings.h"
+#include "coverageline.h"
 #include "dashboardpage.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
@@ -15,12 +16,15 @@
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
 #include "traycontroller.h"
+#include "triggereditor.h"
+#include "triggerlistview.h"
 #include "welcomepage.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -310,9 +314,23 @@ void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
     m_workbench->followRepositories(m_dashboard->repositoryPicker());
     m_workbench->setGitHubClient(client);
     m_workbench->sync()->setService(m_syncService);
-    if (m_secrets && m_network && client)
+    if (!m_secrets || !m_network || !client)
+        return;
+    QDockWidget *hooks =
         addHooksDock(this, m_workbench->viewMenu(), {m_settings, *m_secrets, *m_network, *client, &store},
                      m_dashboard->repositoryPicker());
+    // The trigger editor's coverage line reads the same settings and sets up through that dock.
+    connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [this, hooks](TriggerListView *view) {
+        CoverageLine *line = view->editor()->coverageLine();
+        line->setSettings(&m_settings);
+        connect(line, &CoverageLine::setUpWebhookRequested, hooks, [hooks, line](const QStringList &repos) {
+            QPointer<CoverageLine> guarded(line);
+            setUpWebhookInDock(hooks, repos, [guarded](const QString &) {
+                if (guarded)
+                    guarded->refresh();
+            });
+        });
+    });
 }
 
 void MainWindow::followSelection()

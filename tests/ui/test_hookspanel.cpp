@@ -2,15 +2,18 @@
 #include "catch.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
+#include "coverageline.h"
 #include "fakerelay.h"
 #include "githubtesting.h"
 #include "hooksdock.h"
 #include "hookspanel.h"
 #include "store/eventstore.h"
 #include "testutil.h"
+#include "triggereditor.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QMainWindow>
@@ -162,4 +165,47 @@ TEST_CASE("Hooks dock: listed in the View menu, built and asking GitHub only onc
     REQUIRE(QTest::qWaitFor([&]() { return !panel->isBusy(); }, 10000));
     CHECK_FALSE(
         d.github.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/hooks"), "GET").isEmpty());
+}
+
+TEST_CASE("Trigger editor: the coverage line says how the event arrives, and Set up webhook fixes it",
+          "[ui][hooks][coverage]")
+{
+    PanelDesk d;
+    QMainWindow window;
+    QMenu view;
+    QDockWidget *dock = addHooksDock(
+        &window, &view, {*d.settings, d.secrets, d.github.network, *d.github.client, &d.store}, nullptr);
+    window.resize(900, 600);
+    window.show();
+    TriggerEditor editor(&d.store);
+    editor.resize(760, 620);
+    editor.show();
+    CoverageLine *line = editor.coverageLine();
+    line->setSettings(d.settings.get());
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
+triggers:
+  - {name: suites, event: check_suite, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+)");
+    REQUIRE(triggers.ok());
+    editor.setTrigger(triggers->first());
+    CHECK(line->text() ==
+          QStringLiteral("⚠ check_suite: nothing delivers this event type — GitHub sends it only "
+                         "as a webhook; set one up with exeserver-cli hooks add"));
+    CHECK(line->offersSetUp());
+    savePng(editor, QStringLiteral("triggereditor-coverage-none.png"));
+    editor.eventBox()->setCurrentText(QStringLiteral("push"));
+    CHECK(line->text().startsWith(QStringLiteral("push: polled from the Events API, 30 s to hours late")));
+    editor.eventBox()->setCurrentText(QStringLiteral("check_suite"));
+
+    QObject::connect(line, &CoverageLine::setUpWebhookRequested, dock,
+                     [dock, line](const QStringList &repos) {
+                         setUpWebhookInDock(dock, repos, [line](const QString &) { line->refresh(); });
+                     });
+    line->findChild<QPushButton *>(QStringLiteral("setUpWebhook"))->click();
+    REQUIRE(QTest::qWaitFor([&]() { return !line->offersSetUp(); }, 10000));
+    REQUIRE(d.github.server.hooks(kRepo).size() == 1);
+    CHECK(d.github.server.hooks(kRepo)[0].events ==
+          QStringList{QStringLiteral("check_suite"), QStringLiteral("push")});
+    CHECK(line->text() == QStringLiteral("check_suite: by webhook through the relay channel (seconds)"));
+    savePng(editor, QStringLiteral("triggereditor-coverage-relay.png"));
 }
