@@ -54,23 +54,32 @@ void CoverageLine::setTrigger(const QString &event, const QStringList &repositor
     refresh();
 }
 
+CoverageContext CoverageLine::contextOf(const Trigger &trigger) const
+{
+    if (!m_settings)
+        return {};
+    HookRegistry hooks(QDir(m_settings->dataDir()).filePath(QStringLiteral("webhooks.json")));
+    (void)hooks.load(); // an unreadable registry is reported where hooks are managed; here: none known
+    const Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*m_settings);
+    return EventCoverage::contextFor(trigger, hooks, m_settings->get(setting::RelayUrl),
+                                     !options || options->poll);
+}
+
+QString CoverageLine::describe(const Trigger &trigger, bool *deaf) const
+{
+    const CoverageContext context = contextOf(trigger);
+    if (deaf)
+        *deaf = EventCoverage::isDeaf(trigger.event, context);
+    return EventCoverage::describe(trigger.event, context);
+}
+
 void CoverageLine::refresh()
 {
     Trigger trigger;
     trigger.event = m_event;
     for (const QString &repo : std::as_const(m_repositories))
         trigger.repositories.append(GlobPattern(repo));
-    HookRegistry hooks(m_settings ? QDir(m_settings->dataDir()).filePath(QStringLiteral("webhooks.json"))
-                                  : QString());
-    bool polling = true;
-    QString relay;
-    if (m_settings) {
-        (void)hooks.load(); // an unreadable registry is reported where hooks are managed; here: none known
-        const Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*m_settings);
-        polling = !options || options->poll;
-        relay = m_settings->get(setting::RelayUrl);
-    }
-    const CoverageContext context = EventCoverage::contextFor(trigger, hooks, relay, polling);
+    const CoverageContext context = contextOf(trigger);
     const bool deaf = EventCoverage::isDeaf(m_event, context);
     m_text->setText((deaf ? QStringLiteral("⚠ ") : QString()) + EventCoverage::describe(m_event, context));
     m_text->setForegroundRole(deaf ? QPalette::Link : QPalette::WindowText);

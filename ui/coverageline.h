@@ -1,5 +1,7 @@
 #pragma once
 
+#include "triggers/eventcoverage.h"
+
 #include <QStringList>
 #include <QWidget>
 
@@ -29,12 +31,16 @@ public:
 
     QString text() const;
     bool offersSetUp() const;
+    // The same reading for any trigger (the trigger list's rows): the text, and whether nothing delivers.
+    QString describe(const Trigger &trigger, bool *deaf = nullptr) const;
 
 Q_SIGNALS:
     // The trigger's literal repositories (patterns with wildcards left out).
     void setUpWebhookRequested(const QStringList &repositories);
 
 private:
+    CoverageContext contextOf(const Trigger &trigger) const;
+
     const Settings *m_settings = nullptr;
     QString m_event;
     QStringList m_repositories;

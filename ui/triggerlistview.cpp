@@ -1,5 +1,6 @@
 #include "triggerlistview.h"
 
+#include "coverageline.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
@@ -15,6 +16,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableWidget>
 #include <QTimer>
 #include <QUndoCommand>
@@ -233,7 +235,12 @@ void TriggerListView::reload()
         QString event = trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event;
         if (!trigger.actions.isEmpty())
             event += QLatin1Char('.') + trigger.actions.join(QLatin1Char('|'));
-        m_table->setItem(row, EventColumn, new QTableWidgetItem(event));
+        auto *eventItem = new QTableWidgetItem(event);
+        bool deaf = false;
+        eventItem->setToolTip(m_editor->coverageLine()->describe(trigger, &deaf));
+        if (deaf && trigger.enabled)
+            eventItem->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        m_table->setItem(row, EventColumn, eventItem);
         m_table->setItem(row, LastFiredColumn,
                          new QTableWidgetItem(done.lastFiredAt.isValid()
                                                   ? QLocale().toString(done.lastFiredAt.toLocalTime(),
@@ -393,6 +400,8 @@ void TriggerListView::setTriggerEnabled(const QString &name, bool enabled)
     Trigger after = *current;
     after.enabled = enabled;
     change(enabled ? tr("enable %1").arg(name) : tr("disable %1").arg(name), current, after);
+    if (enabled)
+        showStatus(m_editor->coverageLine()->describe(after)); // how its events will arrive, or that none do
 }
 
 void TriggerListView::onSaved(const Trigger &trigger, const QString &previousName)
@@ -430,6 +439,16 @@ Status TriggerListView::importFile(const QString &path)
     if (!reviewed.held.isEmpty())
         status += tr(". Disabled until you check and enable them, because they run code on this machine: %1")
                       .arg(reviewed.held.join(QStringLiteral("; ")));
+    // Triggers nothing would ever fire are named now, not discovered when they stay silent.
+    QStringList deafLines;
+    for (const Trigger &trigger : reviewed.triggers) {
+        bool deaf = false;
+        const QString line = m_editor->coverageLine()->describe(trigger, &deaf);
+        if (deaf)
+            deafLines.append(trigger.name + QStringLiteral(" (") + line + QLatin1Char(')'));
+    }
+    if (!deafLines.isEmpty())
+        status += tr(". Nothing delivers the events of: %1").arg(deafLines.join(QStringLiteral("; ")));
     showStatus(status);
     return success();
 }

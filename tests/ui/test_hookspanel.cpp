@@ -10,16 +10,19 @@
 #include "store/eventstore.h"
 #include "testutil.h"
 #include "triggereditor.h"
+#include "triggerlistview.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QMainWindow>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 
@@ -208,4 +211,43 @@ triggers:
           QStringList{QStringLiteral("check_suite"), QStringLiteral("push")});
     CHECK(line->text() == QStringLiteral("check_suite: by webhook through the relay channel (seconds)"));
     savePng(editor, QStringLiteral("triggereditor-coverage-relay.png"));
+}
+
+TEST_CASE("Trigger list: the event's coverage as a tooltip, a warning on deaf triggers, said on import and "
+          "enable",
+          "[ui][coverage]")
+{
+    PanelDesk d;
+    TriggerListView list(d.store);
+    list.editor()->coverageLine()->setSettings(d.settings.get());
+    const QString path = QDir(d.dir.path()).filePath(QStringLiteral("more.yml"));
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(R"(
+triggers:
+  - {name: jobs, event: workflow_job, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+  - {name: later, enabled: false, event: status, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+)");
+    file.close();
+    REQUIRE(list.importFile(path).ok());
+    CHECK(list.statusText().contains(
+        QStringLiteral("Nothing delivers the events of: jobs (workflow_job: nothing "
+                       "delivers this event type")));
+    list.reload();
+    const auto rowOf = [&](const QString &name) {
+        for (int row = 0; row < list.table()->rowCount(); ++row) {
+            if (list.table()->item(row, TriggerListView::NameColumn)->text() == name)
+                return row;
+        }
+        return -1;
+    };
+    QTableWidgetItem *jobs = list.table()->item(rowOf(QStringLiteral("jobs")), TriggerListView::EventColumn);
+    CHECK_FALSE(jobs->icon().isNull());
+    CHECK(jobs->toolTip().startsWith(QStringLiteral("workflow_job: nothing delivers")));
+    QTableWidgetItem *pushes =
+        list.table()->item(rowOf(QStringLiteral("pushes")), TriggerListView::EventColumn);
+    CHECK(pushes->icon().isNull());
+    CHECK(pushes->toolTip().startsWith(QStringLiteral("push: polled from the Events API")));
+    list.setTriggerEnabled(QStringLiteral("later"), true);
+    CHECK(list.statusText().startsWith(QStringLiteral("status: nothing delivers this event type")));
 }
