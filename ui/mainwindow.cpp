@@ -314,15 +314,19 @@ void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
     m_workbench->followRepositories(m_dashboard->repositoryPicker());
     m_workbench->setGitHubClient(client);
     m_workbench->sync()->setService(m_syncService);
+    // The trigger list and editor read coverage (hooks, relay, polling) from the same settings.
+    connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [this](TriggerListView *view) {
+        view->editor()->coverageLine()->setSettings(&m_settings);
+        view->scheduleReload(); // its rows' coverage, now with the hooks and the relay known
+    });
     if (!m_secrets || !m_network || !client)
         return;
     QDockWidget *hooks =
         addHooksDock(this, m_workbench->viewMenu(), {m_settings, *m_secrets, *m_network, *client, &store},
                      m_dashboard->repositoryPicker());
-    // The trigger editor's coverage line reads the same settings and sets up through that dock.
-    connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [this, hooks](TriggerListView *view) {
+    // "Set up webhook" in the editor goes through that dock.
+    connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [hooks](TriggerListView *view) {
         CoverageLine *line = view->editor()->coverageLine();
-        line->setSettings(&m_settings);
         connect(line, &CoverageLine::setUpWebhookRequested, hooks, [hooks, line](const QStringList &repos) {
             QPointer<CoverageLine> guarded(line);
             setUpWebhookInDock(hooks, repos, [guarded](const QString &) {
