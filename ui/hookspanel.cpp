@@ -278,7 +278,9 @@ void HooksPanel::setUpWebhook()
                        tr(" for %1, delivering to %2.")
                            .arg(outcome->events.join(QStringLiteral(", ")), outcome->target.toString());
         if (outcome->newChannel)
-            text += tr(" New relay channel saved; ExeServer listens on it from the next start.");
+            text += tr(" New relay channel saved.");
+        if (self->m_services.settingsChanged)
+            self->m_services.settingsChanged();
         self->report(text, true);
     });
 }
@@ -302,6 +304,8 @@ void HooksPanel::newChannel()
                 return self->report(channel.error().message);
             const Status saved =
                 self->m_services.settings.setFileValue(setting::RelayUrl, channel->toString());
+            if (saved && self->m_services.settingsChanged)
+                self->m_services.settingsChanged();
             self->report(saved ? tr("New relay channel %1 saved as relay.url.").arg(channel->toString())
                                : saved.error().message);
         });

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 class QComboBox;
@@ -38,6 +39,8 @@ public:
         QNetworkAccessManager &network;
         GitHubClient &client;
         EventStore *store = nullptr; // the triggers whose events a new hook subscribes
+        // After a hook was set up or a channel created: the running host picks up the secret and channel.
+        std::function<void()> settingsChanged = {};
     };
 
     // Everything in `services` must outlive the panel.

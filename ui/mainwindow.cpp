@@ -321,9 +321,14 @@ void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
     });
     if (!m_secrets || !m_network || !client)
         return;
-    QDockWidget *hooks =
-        addHooksDock(this, m_workbench->viewMenu(), {m_settings, *m_secrets, *m_network, *client, &store},
-                     m_dashboard->repositoryPicker());
+    QPointer<MainWindow> self(this);
+    const auto settingsChanged = [self]() {
+        if (self && self->m_host)
+            self->m_host->applyWebhookSettings();
+    };
+    QDockWidget *hooks = addHooksDock(this, m_workbench->viewMenu(),
+                                      {m_settings, *m_secrets, *m_network, *client, &store, settingsChanged},
+                                      m_dashboard->repositoryPicker());
     // "Set up webhook" in the editor goes through that dock.
     connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [hooks](TriggerListView *view) {
         CoverageLine *line = view->editor()->coverageLine();

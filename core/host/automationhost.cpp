@@ -152,13 +152,7 @@ Status AutomationHost::start()
         }
         Q_EMIT webhooksListening(QUrl(d->receiver->baseUrl()));
     }
-    if (!m_options.relayUrl.isEmpty()) {
-        d->relay = std::make_unique<RelayClient>(m_network, *d->intake);
-        connect(d->relay.get(), &RelayClient::connected, this, &AutomationHost::relayConnected);
-        connect(d->relay.get(), &RelayClient::reconnectScheduled, this, &AutomationHost::relayReconnecting);
-        d->relay->start(m_options.relayUrl);
-        Q_EMIT relayStarted(m_options.relayUrl);
-    }
+    startRelay();
     refreshTriggerRepositories();
     startPoller();
     d->pollerStarted = true;
@@ -200,6 +194,32 @@ Status AutomationHost::start()
     }
     Q_EMIT descriptionChanged(description());
     return success();
+}
+
+void AutomationHost::startRelay()
+{
+    if (d->relay) {
+        d->relay->stop();
+        d->relay.reset();
+    }
+    if (m_options.relayUrl.isEmpty())
+        return;
+    d->relay = std::make_unique<RelayClient>(m_network, *d->intake);
+    connect(d->relay.get(), &RelayClient::connected, this, &AutomationHost::relayConnected);
+    connect(d->relay.get(), &RelayClient::reconnectScheduled, this, &AutomationHost::relayReconnecting);
+    d->relay->start(m_options.relayUrl);
+    Q_EMIT relayStarted(m_options.relayUrl);
+}
+
+void AutomationHost::applyWebhookSettings()
+{
+    d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8());
+    const QUrl relay(m_settings.get(setting::RelayUrl), QUrl::StrictMode);
+    if (!m_started || relay.isEmpty() || !relay.isValid() || relay == m_options.relayUrl)
+        return;
+    m_options.relayUrl = relay;
+    startRelay();
+    Q_EMIT descriptionChanged(description());
 }
 
 void AutomationHost::startPoller()

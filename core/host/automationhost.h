@@ -79,6 +79,11 @@ public:
     // (requests in flight finish with the old one), and the poller polls again at once with it.
     void setToken(const QString &token);
 
+    // The webhook secret or the relay channel changed in the settings (a hook was just set up): the intake
+    // checks deliveries against the new secret, and a started host follows the new relay channel, without
+    // a restart.
+    void applyWebhookSettings();
+
     // While paused, events are still received, polled and stored, but no trigger runs for them, not even
     // on unpause (they stay in the event log, where they can be replayed). Firings already queued or held
     // by a debounce before the pause still run.
@@ -125,6 +130,7 @@ Q_SIGNALS:
 
 private:
     void startPoller();
+    void startRelay();
     void setTriggerRepositories(const QStringList &repositories);
     GitHubClient &ensureClient();
     void onAccepted(const NormalizedEvent &event);

@@ -325,3 +325,43 @@ triggers:
     CHECK(notified.first().first().value<TriggerNotification>().title == QStringLiteral("suite completed"));
     host.stop();
 }
+
+TEST_CASE("Hook setup: a host already running follows the new channel and secret without a restart",
+          "[hooks][relay]")
+{
+    HookDesk desk;
+    EventStore store;
+    REQUIRE(store.open(QDir(desk.dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    const QList<Trigger> triggers = parseTriggers(R"(
+triggers:
+  - name: jobs
+    event: workflow_job
+    repositories: [octocat/Hello-World]
+    run: [{notify: {title: "job {{ event.action }}"}}]
+)");
+    for (const Trigger &trigger : triggers)
+        REQUIRE(store.saveTrigger(toStoredTrigger(trigger)).ok());
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    options.value().poll = false;
+    AutomationHost host(*desk.settings, &store, desk.github.network, *options);
+    QSignalSpy connected(&host, &AutomationHost::relayConnected);
+    QSignalSpy notified(&host, &AutomationHost::notification);
+    REQUIRE(host.start().ok());
+    CHECK(host.relay() == nullptr);
+
+    REQUIRE(desk.run({HookScope::repository(kRepo), {}, true, {}}, triggers).ok());
+    host.applyWebhookSettings();
+    REQUIRE(host.relay() != nullptr);
+    REQUIRE(QTest::qWaitFor([&]() { return !connected.isEmpty(); }, 5000));
+    CHECK(host.description().contains(QStringLiteral("relay 127.0.0.1")));
+    const QJsonObject payload{
+        {QStringLiteral("action"), QStringLiteral("queued")},
+        {QStringLiteral("workflow_job"), QJsonObject{{QStringLiteral("id"), 399444496}}},
+        {QStringLiteral("repository"), QJsonObject{{QStringLiteral("full_name"), kRepo}}},
+        {QStringLiteral("sender"), QJsonObject{{QStringLiteral("login"), QStringLiteral("octocat")}}}};
+    CHECK(desk.github.server.deliverEvent(kRepo, QStringLiteral("workflow_job"), payload) == 1);
+    REQUIRE(QTest::qWaitFor([&]() { return !notified.isEmpty(); }, 10000));
+    CHECK(notified.first().first().value<TriggerNotification>().title == QStringLiteral("job queued"));
+    host.stop();
+}
