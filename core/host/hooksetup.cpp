@@ -48,7 +48,11 @@ void HookSetup::withTarget(const Request &request, std::function<void(Result<QUr
                               QStringLiteral("No target for the webhook: give a URL, set webhook.public_url, "
                                              "or use a relay channel (--relay).")},
                         false);
-        return done(QUrl(publicUrl), false);
+        // A bare host name means the receiver: its webhook path is added (WebhookReceiver's first path).
+        QUrl url(publicUrl);
+        if (url.path().isEmpty() || url.path() == QLatin1StringView("/"))
+            url.setPath(QStringLiteral("/api/v1/github_webhooks"));
+        return done(url, false);
     }
     const QUrl service(m_settings.get(setting::RelayService));
     RelayChannel::create(m_network, service, [this, done = std::move(done)](Result<QUrl> channel) {

@@ -287,6 +287,25 @@ TEST_CASE("Hook setup: EXESERVER_RELAY_URL and GITHUB_WEBHOOK_SECRET from the en
     CHECK(desk.github.server.hooks(kRepo).at(0).secret == QStringLiteral("from-the-environment"));
 }
 
+TEST_CASE("Hook setup: without a relay the hook delivers to webhook.public_url, at the receiver's path",
+          "[hooks]")
+{
+    HookDesk desk(
+        {{QStringLiteral("EXESERVER_WEBHOOK_PUBLIC_URL"), QStringLiteral("https://desk.example.com")},
+         {QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("s")}});
+    const Result<HookSetup::Outcome> outcome =
+        desk.run({HookScope::repository(kRepo), {}, false, {QStringLiteral("push")}}, {});
+    REQUIRE(outcome.ok());
+    CHECK(outcome->target == QUrl(QStringLiteral("https://desk.example.com/api/v1/github_webhooks")));
+    CHECK(desk.relay.createdChannels().isEmpty());
+
+    HookDesk nowhere({{QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("s")}});
+    const Result<HookSetup::Outcome> refused =
+        nowhere.run({HookScope::repository(kRepo), {}, false, {QStringLiteral("push")}}, {});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.contains(QStringLiteral("webhook.public_url")));
+}
+
 TEST_CASE("Hook setup: a delivery through the new relay channel fires the trigger", "[hooks][relay]")
 {
     HookDesk desk;
