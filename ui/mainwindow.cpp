@@ -4,10 +4,12 @@
 #include "chatdock.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
+#include "coverageline.h"
 #include "dashboardpage.h"
 #include "elidedlabel.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
+#include "hooksdock.h"
 #include "host/automationhost.h"
 #include "notificationpolicy.h"
 #include "repositorypicker.h"
@@ -16,12 +18,15 @@
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
 #include "traycontroller.h"
+#include "triggereditor.h"
+#include "triggerlistview.h"
 #include "welcomepage.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -323,11 +328,38 @@ void MainWindow::createWorkbench(EventStore &store, GitHubClient *client)
         m_workbench = new WorkbenchDocks(this, store);
         m_workbench->setHost(m_host);
         m_workbench->sync()->setService(m_syncService);
+        // The trigger list and editor read coverage (hooks, relay, polling) from the same settings.
+        connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [this](TriggerListView *view) {
+            view->editor()->coverageLine()->setSettings(&m_settings);
+            view->scheduleReload(); // its rows' coverage, now with the hooks and the relay known
+        });
     }
     if (m_dashboard)
         m_workbench->followRepositories(m_dashboard->repositoryPicker());
     if (client)
         m_workbench->setGitHubClient(client);
+    if (m_hooksDock || !m_dashboard || !m_secrets || !m_network || !client)
+        return;
+    QPointer<MainWindow> self(this);
+    const auto settingsChanged = [self]() {
+        if (self && self->m_host)
+            self->m_host->applyWebhookSettings();
+    };
+    QDockWidget *hooks = addHooksDock(this, m_workbench->viewMenu(),
+                                      {m_settings, *m_secrets, *m_network, *client, &store, settingsChanged},
+                                      m_dashboard->repositoryPicker());
+    m_hooksDock = hooks;
+    // "Set up webhook" in the editor goes through that dock.
+    connect(m_workbench, &WorkbenchDocks::triggersCreated, this, [hooks](TriggerListView *view) {
+        CoverageLine *line = view->editor()->coverageLine();
+        connect(line, &CoverageLine::setUpWebhookRequested, hooks, [hooks, line](const QStringList &repos) {
+            QPointer<CoverageLine> guarded(line);
+            setUpWebhookInDock(hooks, repos, [guarded](const QString &) {
+                if (guarded)
+                    guarded->refresh();
+            });
+        });
+    });
 }
 
 void MainWindow::followSelection()

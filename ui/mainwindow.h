@@ -11,6 +11,8 @@ class QAction;
 class QLabel;
 class QNetworkAccessManager;
 
+class QDockWidget;
+
 namespace exeserver {
 
 class AutomationHost;
@@ -112,6 +114,7 @@ private:
     SecretStore *m_secrets = nullptr;
     QNetworkAccessManager *m_network = nullptr;
     WorkbenchDocks *m_workbench = nullptr; // event and action logs, triggers
+    QDockWidget *m_hooksDock = nullptr;    // made once the dashboard, its client and the keychain are there
     GitHubClient *m_client = nullptr;      // the dashboard's
     QString m_hostError;
     QString m_lastHostMessage;

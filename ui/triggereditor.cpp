@@ -2,6 +2,7 @@
 
 #include "conditionsbuilder.h"
 #include "emptyhint.h"
+#include "coverageline.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggerlimitspage.h"
@@ -187,6 +188,13 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     form->addRow(tr("Name"), nameRow);
     form->addRow(tr("Repositories"), repositoryRow);
     form->addRow(tr("Event"), m_event);
+    m_coverage = new CoverageLine(this);
+    form->addRow(QString(), m_coverage);
+    const auto updateCoverage = [this]() {
+        m_coverage->setTrigger(m_event->currentText(), splitList(m_repositories->text()));
+    };
+    connect(m_event, &QComboBox::currentTextChanged, m_coverage, updateCoverage);
+    connect(m_repositories, &QLineEdit::textChanged, m_coverage, updateCoverage);
     form->addRow(tr("Actions"), m_actions);
 
     // Run actions: the ordered list and the selected one's form.

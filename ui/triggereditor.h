@@ -23,6 +23,7 @@ namespace exeserver {
 class CodefileRunner;
 class ConditionsBuilder;
 class TriggerLimitsPage;
+class CoverageLine;
 class EventStore;
 class GitHubClient;
 class WorkflowActionPage;
@@ -68,6 +69,8 @@ public:
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *repositoriesEdit() const { return m_repositories; }
     QComboBox *eventBox() const { return m_event; }
+    // How the edited trigger's events arrive, with "Set up webhook" (ui/coverageline.h).
+    CoverageLine *coverageLine() const { return m_coverage; }
     QStringList checkedActions() const;
     void setActionChecked(const QString &action, bool checked);
     QStringList runSummaries() const;
@@ -118,6 +121,7 @@ private:
     QLineEdit *m_repositories;
     QToolButton *m_pickRepository;
     QComboBox *m_event;
+    CoverageLine *m_coverage;
     QListWidget *m_actions;
     ConditionsBuilder *m_conditions;
     QListWidget *m_run;

@@ -1,6 +1,7 @@
 #include "triggerlistview.h"
 
 #include "emptyhint.h"
+#include "coverageline.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
@@ -16,6 +17,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableWidget>
 #include <QTimer>
 #include <QUndoCommand>
@@ -247,7 +249,10 @@ void TriggerListView::reload()
         if (!trigger.actions.isEmpty())
             event += QStringLiteral(": ") + trigger.actions.join(QStringLiteral(", "));
         auto *eventItem = new QTableWidgetItem(event);
-        eventItem->setToolTip(event);
+        bool deaf = false;
+        eventItem->setToolTip(event + QLatin1Char('\n') + m_editor->coverageLine()->describe(trigger, &deaf));
+        if (deaf && trigger.enabled)
+            eventItem->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
         m_table->setItem(row, EventColumn, eventItem);
         m_table->setItem(row, LastFiredColumn,
                          new QTableWidgetItem(done.lastFiredAt.isValid()
@@ -428,6 +433,8 @@ void TriggerListView::setTriggerEnabled(const QString &name, bool enabled)
     Trigger after = *current;
     after.enabled = enabled;
     change(enabled ? tr("enable %1").arg(name) : tr("disable %1").arg(name), current, after);
+    if (enabled)
+        showStatus(m_editor->coverageLine()->describe(after)); // how its events will arrive, or that none do
 }
 
 void TriggerListView::onSaved(const Trigger &trigger, const QString &previousName)
@@ -465,6 +472,16 @@ Status TriggerListView::importFile(const QString &path)
     if (!reviewed.held.isEmpty())
         status += tr(". Disabled until you check and enable them, because they run code on this machine: %1")
                       .arg(reviewed.held.join(QStringLiteral("; ")));
+    // Triggers nothing would ever fire are named now, not discovered when they stay silent.
+    QStringList deafLines;
+    for (const Trigger &trigger : reviewed.triggers) {
+        bool deaf = false;
+        const QString line = m_editor->coverageLine()->describe(trigger, &deaf);
+        if (deaf)
+            deafLines.append(trigger.name + QStringLiteral(" (") + line + QLatin1Char(')'));
+    }
+    if (!deafLines.isEmpty())
+        status += tr(". Nothing delivers the events of: %1").arg(deafLines.join(QStringLiteral("; ")));
     showStatus(status);
     return success();
 }

@@ -140,6 +140,7 @@ CommandTable buildCommandTable()
     registerStoreCommands(table);
     registerEventCommands(table);
     registerGitHubCommands(table);
+    registerHookCommands(table);
     registerTriggerCommands(table);
     registerAskCommands(table);
     return table;

@@ -45,6 +45,7 @@ void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
 void registerEventCommands(CommandTable &table);
 void registerGitHubCommands(CommandTable &table);
+void registerHookCommands(CommandTable &table);
 void registerTriggerCommands(CommandTable &table);
 void registerAskCommands(CommandTable &table);
 

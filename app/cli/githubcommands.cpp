@@ -109,20 +109,6 @@ private:
     bool m_failed = false;
 };
 
-// Runs one client call to completion (the CLI may block at its top level).
-template <typename T, typename Start>
-Result<T> call(Start start)
-{
-    std::optional<Result<T>> result;
-    runBlocking([&](std::function<void()> finished) {
-        start([&result, finished](Result<T> value) {
-            result.emplace(std::move(value));
-            finished();
-        });
-    });
-    return std::move(*result);
-}
-
 // A call that changes something on GitHub: written to the action log before it starts and updated with its
 // outcome, as every action the app takes is. Without a writable log nothing is sent.
 template <typename T, typename Start>

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "blocking.h"
 #include "clicontext.h"
 #include "github/githubclient.h"
 #include "github/responsecache.h"
 
 #include <memory>
+#include <optional>
 
 namespace exeserver::cli {
 
@@ -17,5 +19,19 @@ struct ConnectedClient
 };
 
 ConnectedClient makeClient(CliContext &context);
+
+// Runs one client call to completion (the CLI may block at its top level).
+template <typename T, typename Start>
+Result<T> call(Start start)
+{
+    std::optional<Result<T>> result;
+    runBlocking([&](std::function<void()> finished) {
+        start([&result, finished](Result<T> value) {
+            result.emplace(std::move(value));
+            finished();
+        });
+    });
+    return std::move(*result);
+}
 
 } // namespace exeserver::cli

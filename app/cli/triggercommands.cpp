@@ -1,8 +1,11 @@
 // `exeserver-cli triggers|presets …` and `actions retry`: the trigger engine's model, dry runs and retries.
 #include "commandtable.h"
 #include "enginesession.h"
+#include "github/hookregistry.h"
+#include "host/automationhost.h"
 #include "store/eventstore.h"
 #include "triggers/eventcontext.h"
+#include "triggers/eventcoverage.h"
 #include "triggers/presetstore.h"
 #include "triggers/templateengine.h"
 #include "triggers/triggerdryrun.h"
@@ -11,6 +14,7 @@
 #include "triggers/triggerimport.h"
 #include "triggers/triggermatcher.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,6 +48,35 @@ int usage(CliContext &context, const QString &synopsis)
     return ExitUsage;
 }
 
+// How a trigger's events will arrive (EventCoverage), from what this desk knows without asking GitHub: the
+// hooks ExeServer set up, the relay channel and whether polling is on.
+class CoverageReport
+{
+public:
+    explicit CoverageReport(CliContext &context)
+        : m_hooks(QDir(context.settings().dataDir()).filePath(QStringLiteral("webhooks.json")))
+        , m_relayUrl(context.settings().get(setting::RelayUrl))
+    {
+        if (const Status loaded = m_hooks.load(); !loaded)
+            context.err() << "exeserver-cli: " << loaded.error().message << '\n';
+        const Result<AutomationHost::Options> options = AutomationHost::optionsFrom(context.settings());
+        m_polling = !options || options->poll;
+    }
+
+    QString line(const Trigger &trigger) const
+    {
+        const CoverageContext coverage = EventCoverage::contextFor(trigger, m_hooks, m_relayUrl, m_polling);
+        return (EventCoverage::isDeaf(trigger.event, coverage) ? QStringLiteral("    warning: ")
+                                                               : QStringLiteral("    arrives: ")) +
+               EventCoverage::describe(trigger.event, coverage) + QLatin1Char('\n');
+    }
+
+private:
+    HookRegistry m_hooks;
+    QString m_relayUrl;
+    bool m_polling = true;
+};
+
 int listTriggers(CliContext &context, const QCommandLineParser &parser)
 {
     EventStore *store = context.store();
@@ -61,6 +94,7 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
     }
     if (triggers->isEmpty())
         context.out() << "No triggers. Import some with: exeserver-cli triggers import FILE\n";
+    const CoverageReport coverage(context);
     for (const Trigger &trigger : *triggers) {
         QStringList kinds;
         for (const TriggerAction &action : trigger.run)
@@ -69,7 +103,7 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
                       << (trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event);
         if (!trigger.actions.isEmpty())
             context.out() << " [" << trigger.actions.join(QLatin1Char(',')) << ']';
-        context.out() << "  -> " << kinds.join(QStringLiteral(", ")) << '\n';
+        context.out() << "  -> " << kinds.join(QStringLiteral(", ")) << '\n' << coverage.line(trigger);
     }
     return ExitOk;
 }
@@ -85,10 +119,11 @@ int importTriggers(CliContext &context, const QCommandLineParser &parser)
     if (!store)
         return ExitRefused;
     const TriggerImport reviewed = TriggerImport::review(*loaded, parser.isSet(kTrustCode));
+    const CoverageReport coverage(context);
     for (const Trigger &trigger : reviewed.triggers) {
         if (const Status saved = store->saveTrigger(toStoredTrigger(trigger)); !saved)
             return fail(context, saved.error());
-        context.out() << "imported " << trigger.name << '\n';
+        context.out() << "imported " << trigger.name << '\n' << coverage.line(trigger);
     }
     for (const QString &line : reviewed.held)
         context.out() << "held disabled: " << line << '\n';
@@ -140,6 +175,12 @@ int setEnabled(CliContext &context, const QCommandLineParser &parser, bool enabl
         if (const Status saved = store->saveTrigger(row); !saved)
             return fail(context, saved.error());
         context.out() << name << (enabled ? " enabled\n" : " disabled\n");
+        if (const Result<QList<Trigger>> triggers = loadStoredTriggers(*store); triggers && enabled) {
+            for (const Trigger &trigger : *triggers) {
+                if (trigger.name == name)
+                    context.out() << CoverageReport(context).line(trigger);
+            }
+        }
         return ExitOk;
     }
     return fail(context, {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});

@@ -24,7 +24,8 @@ struct NotificationsPage;
 
 // Polls GitHub for what webhooks would have delivered, for repositories GitHub cannot reach us from:
 // each repository's Events API and Actions runs (run status changes become `workflow_run` events), and
-// the notifications inbox (each thread becomes a `notification` event, marked read only once stored).
+// the notifications inbox (each thread becomes a `notification` event; left unread unless
+// Options::markNotificationsRead, and then marked read only once stored).
 // Conditional requests keep an idle repository at zero rate-limit units; intervals never undercut
 // GitHub's X-Poll-Interval, shrink while a run is in progress, grow while idle, and back off when rate
 // limited or offline.
@@ -44,7 +45,8 @@ public:
         bool ingestFirstPage = false;
         bool pollNotifications = true;
         bool participatingOnly = true; // mentions, review requests, assignments: what a bot answers to
-        bool markNotificationsRead = true;
+        // Off by default: the inbox is the user's; reading a thread is their decision, not the poller's.
+        bool markNotificationsRead = false;
         int activeIntervalSecs = 15;       // runs endpoint while a run is queued or in progress
         int idleIntervalSecs = 60;         // first interval once nothing is running
         int maxIdleIntervalSecs = 300;     // idle intervals double up to this

@@ -3,10 +3,13 @@
 #include "config/settings.h"
 #include "github/workflowinputs.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 #include <QPointer>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace exeserver {
 
@@ -43,7 +46,54 @@ QDateTime parseHttpDate(const QByteArray &text)
     return parsed.isValid() ? QDateTime(parsed.date(), parsed.time(), QTimeZone::utc()) : QDateTime();
 }
 
+QString hooksPath(const HookScope &scope, const QString &rest = {})
+{
+    return scope.isOrganization() ? QStringLiteral("/orgs/%1/hooks%2").arg(segment(scope.name), rest)
+                                  : repoPath(scope.name, QStringLiteral("/hooks") + rest);
+}
+
+QJsonObject hookBody(const HookSpec &spec, bool create)
+{
+    QJsonObject config{{QStringLiteral("url"), spec.url},
+                       {QStringLiteral("content_type"), QStringLiteral("json")},
+                       {QStringLiteral("insecure_ssl"), QStringLiteral("0")}};
+    if (!spec.secret.isEmpty())
+        config.insert(QStringLiteral("secret"), spec.secret);
+    QJsonObject body{{QStringLiteral("active"), spec.active},
+                     {QStringLiteral("events"), QJsonArray::fromStringList(spec.events)},
+                     {QStringLiteral("config"), config}};
+    if (create)
+        body.insert(QStringLiteral("name"), QStringLiteral("web"));
+    return body;
+}
+
+// GitHub answers 404 (and sometimes 403) to a token that may not administer hooks, so either status names
+// the permission rather than leaving the user to guess.
+Error hookError(const HookScope &scope, const Error &error)
+{
+    if (error.httpStatus != 403 && error.httpStatus != 404)
+        return error;
+    const QString need =
+        scope.isOrganization()
+            ? QStringLiteral("the admin:org_hook scope (classic token) or the organisation permission "
+                             "\"Webhooks: write\" (fine-grained token)")
+            : QStringLiteral("the admin:repo_hook scope (classic token) or the repository permission "
+                             "\"Webhooks: write\" (fine-grained token)");
+    return Error{
+        QStringLiteral("missing_permission"),
+        QStringLiteral("GitHub said %1 for the webhooks of %2: the token needs %3, and must be "
+                       "able to see %2.")
+            .arg(error.httpStatus)
+            .arg(scope.isOrganization() ? QStringLiteral("organisation ") + scope.name : scope.name, need),
+        error.httpStatus};
+}
+
 } // namespace
+
+QString HookScope::key() const
+{
+    return isOrganization() ? QStringLiteral("org:") + name : name;
+}
 
 GitHubClient::GitHubClient(Options options, QObject *parent)
     : QObject(parent)
@@ -406,6 +456,79 @@ void GitHubClient::createCommentReaction(const QString &repo, qint64 commentId, 
         QJsonObject{{QStringLiteral("content"), content}});
     request.contentCreating = true;
     sendForStatus(std::move(request), std::move(done));
+}
+
+void GitHubClient::listHooks(const HookScope &scope, Callback<QList<Hook>> done)
+{
+    fetchList<Hook>(GitHubRequest::get(hooksPath(scope), perPage(100)),
+                    [scope, done = std::move(done)](Result<QList<Hook>> hooks) {
+                        done(hooks ? std::move(hooks) : Result<QList<Hook>>(hookError(scope, hooks.error())));
+                    });
+}
+
+void GitHubClient::createHook(const HookScope &scope, const HookSpec &spec, Callback<Hook> done)
+{
+    fetchOne<Hook>(GitHubRequest::withBody("POST", hooksPath(scope), hookBody(spec, true)),
+                   [scope, done = std::move(done)](Result<Hook> hook) {
+                       done(hook ? std::move(hook) : Result<Hook>(hookError(scope, hook.error())));
+                   });
+}
+
+void GitHubClient::updateHook(const HookScope &scope, qint64 hookId, const HookSpec &spec,
+                              Callback<Hook> done)
+{
+    fetchOne<Hook>(GitHubRequest::withBody("PATCH", hooksPath(scope, QStringLiteral("/%1").arg(hookId)),
+                                           hookBody(spec, false)),
+                   [scope, done = std::move(done)](Result<Hook> hook) {
+                       done(hook ? std::move(hook) : Result<Hook>(hookError(scope, hook.error())));
+                   });
+}
+
+void GitHubClient::deleteHook(const HookScope &scope, qint64 hookId, StatusCallback done)
+{
+    GitHubRequest request = GitHubRequest::get(hooksPath(scope, QStringLiteral("/%1").arg(hookId)));
+    request.method = "DELETE";
+    sendForStatus(std::move(request), [scope, done = std::move(done)](Status status) {
+        done(status ? status : Status(hookError(scope, status.error())));
+    });
+}
+
+void GitHubClient::pingHook(const HookScope &scope, qint64 hookId, StatusCallback done)
+{
+    GitHubRequest request = GitHubRequest::get(hooksPath(scope, QStringLiteral("/%1/pings").arg(hookId)));
+    request.method = "POST";
+    sendForStatus(std::move(request), [scope, done = std::move(done)](Status status) {
+        done(status ? status : Status(hookError(scope, status.error())));
+    });
+}
+
+void GitHubClient::listHookDeliveries(const HookScope &scope, qint64 hookId, int limit,
+                                      Callback<QList<HookDelivery>> done)
+{
+    // Deliveries page by cursor, not by page number; the newest `limit` (at most 100) are what a user
+    // looks at.
+    GitHubRequest request = GitHubRequest::get(hooksPath(scope, QStringLiteral("/%1/deliveries").arg(hookId)),
+                                               perPage(std::clamp(limit, 1, 100)));
+    request.maxPages = 1;
+    m_connection->send(std::move(request), [scope, done = std::move(done)](Result<GitHubResponse> response) {
+        if (!response)
+            return done(hookError(scope, response.error()));
+        QList<HookDelivery> deliveries;
+        for (const QJsonValue &item : std::as_const(response->items))
+            deliveries.append(HookDelivery::fromJson(item.toObject()));
+        done(std::move(deliveries));
+    });
+}
+
+void GitHubClient::redeliverHookDelivery(const HookScope &scope, qint64 hookId, qint64 deliveryId,
+                                         StatusCallback done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        hooksPath(scope, QStringLiteral("/%1/deliveries/%2/attempts").arg(hookId).arg(deliveryId)));
+    request.method = "POST";
+    sendForStatus(std::move(request), [scope, done = std::move(done)](Status status) {
+        done(status ? status : Status(hookError(scope, status.error())));
+    });
 }
 
 } // namespace exeserver

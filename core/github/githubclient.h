@@ -38,6 +38,33 @@ struct RunFilter
     int limit = 30;
 };
 
+// Where a webhook lives: a repository ("owner/name") or an organisation ("org").
+struct HookScope
+{
+    enum class Kind
+    {
+        Repository,
+        Organization
+    };
+    Kind kind = Kind::Repository;
+    QString name;
+
+    static HookScope repository(QString fullName) { return {Kind::Repository, std::move(fullName)}; }
+    static HookScope organization(QString org) { return {Kind::Organization, std::move(org)}; }
+    bool isOrganization() const { return kind == Kind::Organization; }
+    QString key() const; // "octocat/hello" or "org:octo-org": stable, for the hook registry
+    friend bool operator==(const HookScope &, const HookScope &) = default;
+};
+
+// What a created or updated hook should be: always `content_type: json`, never insecure TLS.
+struct HookSpec
+{
+    QString url;
+    QString secret;
+    QStringList events; // webhook names, or {"*"}
+    bool active = true;
+};
+
 // Every GitHub call ExeServer makes. Each function builds one GitHubRequest and parses the answer; the
 // transport (headers, cache, pagination, limits, retries, errors) is GitHubConnection's. Results arrive
 // through the callback, later, on the thread that owns the client. `repo` is "owner/name"; `workflow`
@@ -103,6 +130,17 @@ public:
     // `content` is one of +1, -1, laugh, confused, heart, hooray, rocket, eyes.
     void createCommentReaction(const QString &repo, qint64 commentId, const QString &content,
                                StatusCallback done);
+
+    // Webhooks of a repository or an organisation. A 403 or 404 on these names the permission the token
+    // lacks (kind "missing_permission"), since GitHub hides hooks from tokens without it.
+    void listHooks(const HookScope &scope, Callback<QList<Hook>> done);
+    void createHook(const HookScope &scope, const HookSpec &spec, Callback<Hook> done);
+    void updateHook(const HookScope &scope, qint64 hookId, const HookSpec &spec, Callback<Hook> done);
+    void deleteHook(const HookScope &scope, qint64 hookId, StatusCallback done);
+    void pingHook(const HookScope &scope, qint64 hookId, StatusCallback done);
+    void listHookDeliveries(const HookScope &scope, qint64 hookId, int limit,
+                            Callback<QList<HookDelivery>> done);
+    void redeliverHookDelivery(const HookScope &scope, qint64 hookId, qint64 deliveryId, StatusCallback done);
 
 private:
     template <typename T>

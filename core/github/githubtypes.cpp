@@ -359,4 +359,69 @@ QJsonObject DispatchResult::toJson() const
             {QStringLiteral("reported_by_github"), reportedByGitHub}};
 }
 
+Hook Hook::fromJson(const QJsonObject &json)
+{
+    Hook hook;
+    hook.id = integer(json, "id");
+    hook.name = str(json, "name");
+    hook.active = json.value(QLatin1String("active")).toBool();
+    for (const QJsonValue &event : json.value(QLatin1String("events")).toArray())
+        hook.events.append(event.toString());
+    const QJsonObject config = json.value(QLatin1String("config")).toObject();
+    hook.url = str(config, "url");
+    hook.contentType = str(config, "content_type");
+    const QJsonValue insecure = config.value(QLatin1String("insecure_ssl"));
+    hook.insecureSsl = insecure.isString() ? insecure.toString() : QString::number(insecure.toInteger());
+    const QJsonObject last = json.value(QLatin1String("last_response")).toObject();
+    hook.lastResponseCode = int(integer(last, "code"));
+    hook.lastResponseStatus = str(last, "status");
+    hook.createdAt = date(json, "created_at");
+    hook.updatedAt = date(json, "updated_at");
+    return hook;
+}
+
+QJsonObject Hook::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("active"), active},
+            {QStringLiteral("events"), QJsonArray::fromStringList(events)},
+            {QStringLiteral("url"), url},
+            {QStringLiteral("content_type"), contentType},
+            {QStringLiteral("insecure_ssl"), insecureSsl},
+            {QStringLiteral("last_response_code"),
+             lastResponseCode ? QJsonValue(lastResponseCode) : QJsonValue()},
+            {QStringLiteral("last_response_status"), orNull(lastResponseStatus)},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("updated_at"), dateJson(updatedAt)}};
+}
+
+HookDelivery HookDelivery::fromJson(const QJsonObject &json)
+{
+    HookDelivery delivery;
+    delivery.id = integer(json, "id");
+    delivery.guid = str(json, "guid");
+    delivery.deliveredAt = date(json, "delivered_at");
+    delivery.redelivery = json.value(QLatin1String("redelivery")).toBool();
+    delivery.duration = json.value(QLatin1String("duration")).toDouble();
+    delivery.status = str(json, "status");
+    delivery.statusCode = int(integer(json, "status_code"));
+    delivery.event = str(json, "event");
+    delivery.action = str(json, "action");
+    return delivery;
+}
+
+QJsonObject HookDelivery::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("guid"), guid},
+            {QStringLiteral("delivered_at"), dateJson(deliveredAt)},
+            {QStringLiteral("redelivery"), redelivery},
+            {QStringLiteral("duration"), duration},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("status_code"), statusCode},
+            {QStringLiteral("event"), event},
+            {QStringLiteral("action"), orNull(action)}};
+}
+
 } // namespace exeserver

@@ -210,6 +210,43 @@ struct Notification
     QJsonObject toJson() const;
 };
 
+// A repository or organisation webhook (`GET …/hooks`). `url`, `contentType` and `insecureSsl` are its
+// `config`; GitHub never returns the secret (only "********"), so it is not kept here.
+struct Hook
+{
+    qint64 id = 0;
+    QString name; // "web"
+    bool active = false;
+    QStringList events;
+    QString url;
+    QString contentType;        // json or form
+    QString insecureSsl;        // "0" or "1"
+    int lastResponseCode = 0;   // 0: none yet
+    QString lastResponseStatus; // "active", "unused", ...
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    static Hook fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// One delivery of a hook (`GET …/hooks/{id}/deliveries`).
+struct HookDelivery
+{
+    qint64 id = 0;
+    QString guid; // X-GitHub-Delivery
+    QDateTime deliveredAt;
+    bool redelivery = false;
+    double duration = 0; // seconds
+    QString status;      // "OK", "Invalid HTTP Response: 404", ...
+    int statusCode = 0;  // 0: no response
+    QString event;
+    QString action;
+
+    static HookDelivery fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
 // What a dispatch produced. `runId` is 0 when GitHub answered 204 and the run could not be found yet.
 struct DispatchResult
 {

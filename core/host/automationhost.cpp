@@ -8,13 +8,17 @@
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
 #include "github/githubclient.h"
+#include "host/polltargets.h"
 #include "store/eventstore.h"
 #include "store/fulltextindexer.h"
 #include "store/sqliteresponsecache.h"
+#include "triggers/triggerdryrun.h"
 #include "triggers/triggerruntime.h"
 #include "util/clock.h"
 
 #include <QDir>
+#include <QPointer>
+#include <QTimer>
 
 namespace exeserver {
 
@@ -29,6 +33,11 @@ struct AutomationHost::Private
     std::unique_ptr<Poller> poller;
     std::unique_ptr<TriggerRuntime> triggers;
     std::unique_ptr<FullTextIndexer> indexer;
+    QStringList triggerRepositories; // PollTargets of the enabled triggers
+    QStringList accountRepositories; // for their globs
+    QDateTime accountListedAt;
+    bool pollerStarted = false;
+    QTimer refreshTimer;
 };
 
 Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &settings)
@@ -57,6 +66,9 @@ Result<AutomationHost::Options> AutomationHost::optionsFrom(const Settings &sett
     const QString poll = settings.get(setting::PollEnabled).trimmed().toLower();
     options.poll = !(poll == QLatin1StringView("false") || poll == QLatin1StringView("0") ||
                      poll == QLatin1StringView("no") || poll == QLatin1StringView("off"));
+    const QString mark = settings.get(setting::PollMarkNotificationsRead).trimmed().toLower();
+    options.markNotificationsRead = mark == QLatin1StringView("true") || mark == QLatin1StringView("1") ||
+                                    mark == QLatin1StringView("yes") || mark == QLatin1StringView("on");
     const QString relayText = settings.get(setting::RelayUrl);
     if (!relayText.isEmpty()) {
         options.relayUrl = QUrl(relayText, QUrl::StrictMode);
@@ -140,14 +152,14 @@ Status AutomationHost::start()
         }
         Q_EMIT webhooksListening(QUrl(d->receiver->baseUrl()));
     }
-    if (!m_options.relayUrl.isEmpty()) {
-        d->relay = std::make_unique<RelayClient>(m_network, *d->intake);
-        connect(d->relay.get(), &RelayClient::connected, this, &AutomationHost::relayConnected);
-        connect(d->relay.get(), &RelayClient::reconnectScheduled, this, &AutomationHost::relayReconnecting);
-        d->relay->start(m_options.relayUrl);
-        Q_EMIT relayStarted(m_options.relayUrl);
-    }
+    startRelay();
+    refreshTriggerRepositories();
     startPoller();
+    d->pollerStarted = true;
+    d->refreshTimer.setInterval(60 * 1000);
+    connect(&d->refreshTimer, &QTimer::timeout, this, &AutomationHost::refreshTriggerRepositories,
+            Qt::UniqueConnection);
+    d->refreshTimer.start();
     if (m_store) {
         d->indexer = std::make_unique<FullTextIndexer>(*m_store);
         d->indexer->start();
@@ -184,16 +196,59 @@ Status AutomationHost::start()
     return success();
 }
 
+void AutomationHost::startRelay()
+{
+    if (d->relay) {
+        d->relay->stop();
+        d->relay.reset();
+    }
+    if (m_options.relayUrl.isEmpty())
+        return;
+    d->relay = std::make_unique<RelayClient>(m_network, *d->intake);
+    connect(d->relay.get(), &RelayClient::connected, this, &AutomationHost::relayConnected);
+    connect(d->relay.get(), &RelayClient::reconnectScheduled, this, &AutomationHost::relayReconnecting);
+    d->relay->start(m_options.relayUrl);
+    Q_EMIT relayStarted(m_options.relayUrl);
+}
+
+void AutomationHost::applyWebhookSettings()
+{
+    d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8());
+    const QUrl relay(m_settings.get(setting::RelayUrl), QUrl::StrictMode);
+    if (!m_started || relay.isEmpty() || !relay.isValid() || relay == m_options.relayUrl)
+        return;
+    m_options.relayUrl = relay;
+    startRelay();
+    Q_EMIT descriptionChanged(description());
+}
+
 void AutomationHost::startPoller()
 {
     if (d->poller) {
         d->poller->stop();
         d->poller.reset();
     }
-    if (!m_options.poll || m_options.repositories.isEmpty()) {
+    const QStringList polled = polledRepositories();
+    if (!m_options.poll || polled.isEmpty()) {
         Q_EMIT pollingChanged(QUrl(), {});
         return;
     }
+    Poller::Options pollerOptions;
+    pollerOptions.markNotificationsRead = m_options.markNotificationsRead;
+    // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
+    if (m_store)
+        pollerOptions.statePath = m_options.pollerStatePath;
+    d->poller =
+        std::make_unique<Poller>(ensureClient(), *d->sink, SystemClock::instance(), polled, pollerOptions);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
+    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::decidePending);
+    connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
+    Q_EMIT pollingChanged(d->client->connection().options().apiUrl, polled);
+    d->poller->start();
+}
+
+GitHubClient &AutomationHost::ensureClient()
+{
     if (!d->client) {
         if (m_store)
             d->cache = std::make_unique<SqliteResponseCache>(*m_store);
@@ -201,17 +256,7 @@ void AutomationHost::startPoller()
         options.connection.cache = d->cache.get();
         d->client = std::make_unique<GitHubClient>(options);
     }
-    Poller::Options pollerOptions;
-    // With the store, remember what was seen across restarts so downtime is caught up, not skipped.
-    if (m_store)
-        pollerOptions.statePath = m_options.pollerStatePath;
-    d->poller = std::make_unique<Poller>(*d->client, *d->sink, SystemClock::instance(),
-                                         m_options.repositories, pollerOptions);
-    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::eventPolled);
-    connect(d->poller.get(), &Poller::eventPolled, this, &AutomationHost::decidePending);
-    connect(d->poller.get(), &Poller::pollFailed, this, &AutomationHost::pollFailed);
-    Q_EMIT pollingChanged(d->client->connection().options().apiUrl, m_options.repositories);
-    d->poller->start();
+    return *d->client;
 }
 
 void AutomationHost::setRepositories(const QStringList &repositories)
@@ -220,6 +265,57 @@ void AutomationHost::setRepositories(const QStringList &repositories)
         return;
     m_options.repositories = repositories;
     if (m_started) {
+        startPoller();
+        Q_EMIT descriptionChanged(description());
+    }
+}
+
+QStringList AutomationHost::polledRepositories() const
+{
+    return PollTargets::unite(m_options.repositories, d->triggerRepositories);
+}
+
+void AutomationHost::refreshTriggerRepositories()
+{
+    if (!m_store || !m_options.poll)
+        return;
+    const Result<QList<Trigger>> triggers = loadStoredTriggers(*m_store);
+    if (!triggers) {
+        Q_EMIT errorRaised(QStringLiteral("Cannot read the triggers' repositories to poll: %1")
+                               .arg(triggers.error().message));
+        return;
+    }
+    setTriggerRepositories(PollTargets::repositories(*triggers, d->accountRepositories));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!PollTargets::needsAccount(*triggers) ||
+        (d->accountListedAt.isValid() && d->accountListedAt.secsTo(now) < 15 * 60))
+        return;
+    d->accountListedAt = now;
+    QPointer<AutomationHost> self(this);
+    ensureClient().listRepositories([self, triggers = *triggers](Result<QList<Repository>> repos) {
+        if (!self)
+            return;
+        if (!repos) {
+            self->d->accountListedAt = {}; // try again on the next refresh
+            Q_EMIT self->pollFailed(QStringLiteral("Cannot list your repositories for the triggers' "
+                                                   "patterns: %1")
+                                        .arg(repos.error().message));
+            return;
+        }
+        QStringList names;
+        for (const Repository &repo : *repos)
+            names.append(repo.fullName);
+        self->d->accountRepositories = names;
+        self->setTriggerRepositories(PollTargets::repositories(triggers, names));
+    });
+}
+
+void AutomationHost::setTriggerRepositories(const QStringList &repositories)
+{
+    if (repositories == d->triggerRepositories)
+        return;
+    d->triggerRepositories = repositories;
+    if (m_started && d->pollerStarted) {
         startPoller();
         Q_EMIT descriptionChanged(description());
     }
@@ -282,6 +378,8 @@ void AutomationHost::stop()
     if (!m_started)
         return;
     m_started = false;
+    d->pollerStarted = false;
+    d->refreshTimer.stop();
     d->indexer.reset();
     if (d->poller)
         d->poller->stop();
@@ -305,7 +403,7 @@ QString AutomationHost::description() const
     if (d->relay)
         parts << tr("relay %1").arg(m_options.relayUrl.host());
     if (d->poller) {
-        const qsizetype n = m_options.repositories.size();
+        const qsizetype n = polledRepositories().size();
         parts << (n == 1 ? tr("polling 1 repository") : tr("polling %1 repositories").arg(n));
     } else {
         parts << tr("polling off");

@@ -18,6 +18,7 @@ namespace exeserver {
 
 class EventIntake;
 class EventStore;
+class GitHubClient;
 class Poller;
 class RelayClient;
 class Settings;
@@ -38,8 +39,9 @@ public:
         QUrl relayUrl;            // empty: no relay
         QStringList repositories; // polled while polling is on
         bool poll = true;
-        QString pollerStatePath; // empty: the poller starts afresh each time
-        bool runTriggers = true; // only with a store
+        bool markNotificationsRead = false; // poll.mark_notifications_read
+        QString pollerStatePath;            // empty: the poller starts afresh each time
+        bool runTriggers = true;            // only with a store
         int maxRateLimitWaitSecs = 90;
     };
 
@@ -66,10 +68,21 @@ public:
     // Polls these repositories from now on (the dashboard's selection); restarts the poller.
     void setRepositories(const QStringList &repositories);
     QStringList repositories() const { return m_options.repositories; }
+    // What the poller watches: the dashboard's repositories and those the enabled triggers name
+    // (PollTargets), read from the store at start() and every minute after, globs expanded against the
+    // account's repositories (listed again every 15 minutes). Call refresh after changing triggers to
+    // apply it at once.
+    QStringList polledRepositories() const;
+    void refreshTriggerRepositories();
 
     // The token changed in the settings: the poller's and the triggers' GitHub clients use it from now on
     // (requests in flight finish with the old one), and the poller polls again at once with it.
     void setToken(const QString &token);
+
+    // The webhook secret or the relay channel changed in the settings (a hook was just set up): the intake
+    // checks deliveries against the new secret, and a started host follows the new relay channel, without
+    // a restart.
+    void applyWebhookSettings();
 
     // While paused, events are still received, polled and stored, but no trigger runs for them, not even
     // on unpause (they stay in the event log, where they can be replayed). Firings already queued or held
@@ -117,6 +130,9 @@ Q_SIGNALS:
 
 private:
     void startPoller();
+    void startRelay();
+    void setTriggerRepositories(const QStringList &repositories);
+    GitHubClient &ensureClient();
     void onAccepted(const NormalizedEvent &event);
     void decidePending();
 

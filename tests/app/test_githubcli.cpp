@@ -1,6 +1,7 @@
 // exeserver-cli's GitHub commands end to end: the real binary against the fake GitHub server.
 #include "catch.h"
 #include "fakegithubserver.h"
+#include "fakerelay.h"
 
 #include <QDir>
 #include <QFile>
@@ -359,4 +360,118 @@ TEST_CASE("CLI: the ETag cache persists in the event store between commands", "[
     REQUIRE(h.run(args({"workflows", "list", "octocat/Hello-World"})).exitCode == 0);
     CHECK(h.server.count304() >= 1);
     CHECK(h.server.rateLimitUsed() == spent);
+}
+
+TEST_CASE("CLI hooks: add with a new relay channel, list, ping, deliveries, redeliver, remove only ours",
+          "[cli][hooks]")
+{
+    CliHarness h;
+    FakeRelay relay;
+    const qint64 theirs = h.server.addHook({.scope = kRepo,
+                                            .url = QStringLiteral("https://ci.example.com/hook"),
+                                            .events = {QStringLiteral("push")}});
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_RELAY_SERVICE"), relay.baseUrl().toString());
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("cli-secret"));
+
+    const CliRun added =
+        h.run(args({"hooks", "add", "octocat/Hello-World", "--relay", "--events", "push,check_suite"}), env);
+    INFO(added.err.toStdString());
+    REQUIRE(added.exitCode == 0);
+    REQUIRE(relay.createdChannels().size() == 1);
+    const QString channel = relay.createdChannels().first();
+    CHECK(added.out.contains(QStringLiteral("New relay channel ") + channel));
+    const QList<FakeHook> hooks = h.server.hooks(kRepo);
+    REQUIRE(hooks.size() == 2);
+    const FakeHook ours = hooks.last();
+    CHECK(ours.url == channel);
+    CHECK(ours.secret == QStringLiteral("cli-secret"));
+    CHECK(ours.events == QStringList{QStringLiteral("push"), QStringLiteral("check_suite")});
+    CHECK(added.out.contains(QStringLiteral("Created webhook %1").arg(ours.id)));
+    // The channel is kept for the next start: the settings file has it.
+    QFile ini(QDir(h.dataDir.path()).filePath(QStringLiteral("exeserver.ini")));
+    REQUIRE(ini.open(QIODevice::ReadOnly));
+    CHECK(ini.readAll().contains(channel.toUtf8()));
+
+    REQUIRE(QTest::qWaitFor([&]() { return relay.forwardedCount() >= 1; }, 5000)); // GitHub's first ping
+    QTest::qWait(100);
+    const CliRun listed = h.run(args({"hooks", "list", "octocat/Hello-World"}), env);
+    REQUIRE(listed.exitCode == 0);
+    CHECK(listed.out.contains(QStringLiteral("%1  active  ExeServer's  %2").arg(ours.id).arg(channel)));
+    CHECK(listed.out.contains(QStringLiteral("%1  active  not ExeServer's (left alone)").arg(theirs)));
+    CHECK(listed.out.contains(QStringLiteral("last deliveries: 200 ping")));
+    // Without a repository: the hooks ExeServer set up.
+    const CliRun mine = h.run(args({"hooks", "list"}), env);
+    REQUIRE(mine.exitCode == 0);
+    CHECK(mine.out.contains(channel));
+
+    REQUIRE(
+        h.run(args({"hooks", "ping", "octocat/Hello-World", QByteArray::number(ours.id).constData()}), env)
+            .exitCode == 0);
+    REQUIRE(QTest::qWaitFor([&]() { return relay.forwardedCount() >= 2; }, 5000));
+    QTest::qWait(100);
+    const CliRun deliveries = h.run(args({"hooks", "deliveries", "octocat/Hello-World",
+                                          QByteArray::number(ours.id).constData(), "--json"}),
+                                    env);
+    REQUIRE(deliveries.exitCode == 0);
+    const QJsonArray items = deliveries.json().array();
+    REQUIRE(items.size() == 2);
+    CHECK(items[0].toObject().value(QStringLiteral("status_code")).toInt() == 200);
+    const QByteArray deliveryId =
+        QByteArray::number(items[0].toObject().value(QStringLiteral("id")).toInteger());
+    const CliRun redelivered = h.run(args({"hooks", "redeliver", "octocat/Hello-World",
+                                           QByteArray::number(ours.id).constData(), deliveryId.constData()}),
+                                     env);
+    INFO(redelivered.err.toStdString());
+    CHECK(redelivered.exitCode == 0);
+    REQUIRE(QTest::qWaitFor([&]() { return relay.forwardedCount() >= 3; }, 5000));
+
+    const CliRun refused =
+        h.run(args({"hooks", "remove", "octocat/Hello-World", QByteArray::number(theirs).constData()}), env);
+    CHECK(refused.exitCode == 1);
+    CHECK(refused.err.contains(QStringLiteral("was not created by ExeServer")));
+    CHECK(h.server.hooks(kRepo).size() == 2);
+    const CliRun removed =
+        h.run(args({"hooks", "remove", "octocat/Hello-World", QByteArray::number(ours.id).constData()}), env);
+    CHECK(removed.exitCode == 0);
+    REQUIRE(h.server.hooks(kRepo).size() == 1);
+    CHECK(h.server.hooks(kRepo)[0].id == theirs);
+}
+
+TEST_CASE("CLI hooks: missing rights name the permission; no keychain and no variable name the variable",
+          "[cli][hooks]")
+{
+    CliHarness h;
+    h.server.failNext("GET", QStringLiteral("/repos/octocat/Hello-World/hooks"), 404);
+    const CliRun listed = h.run(args({"hooks", "list", "octocat/Hello-World"}));
+    CHECK(listed.exitCode == 1);
+    CHECK(listed.err.contains(QStringLiteral("admin:repo_hook")));
+    CHECK(listed.err.contains(QStringLiteral("\"Webhooks: write\"")));
+
+    const CliRun noSecret = h.run(args(
+        {"hooks", "add", "octocat/Hello-World", "--url", "https://example.com/hook", "--events", "push"}));
+    CHECK(noSecret.exitCode == 1);
+    CHECK(noSecret.err.contains(QStringLiteral("GITHUB_WEBHOOK_SECRET")));
+    CHECK(h.server.hooks(kRepo).isEmpty());
+}
+
+TEST_CASE("CLI hooks: one relay channel and one secret for several repositories set up together",
+          "[cli][hooks]")
+{
+    CliHarness h;
+    FakeRelay relay;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_RELAY_SERVICE"), relay.baseUrl().toString());
+    env.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("shared"));
+    const CliRun added = h.run(
+        args({"hooks", "add", "octocat/Hello-World", "octocat/Spoon-Knife", "--relay", "--events", "push"}),
+        env);
+    INFO(added.err.toStdString());
+    REQUIRE(added.exitCode == 0);
+    REQUIRE(relay.createdChannels().size() == 1);
+    for (const QString &repo : {kRepo, QStringLiteral("octocat/Spoon-Knife")}) {
+        REQUIRE(h.server.hooks(repo).size() == 1);
+        CHECK(h.server.hooks(repo)[0].url == relay.createdChannels().first());
+        CHECK(h.server.hooks(repo)[0].secret == QStringLiteral("shared"));
+    }
 }

@@ -2,6 +2,7 @@
 #include "catch.h"
 #include "fakegithubserver.h"
 #include "fakepostgrest.h"
+#include "fakerelay.h"
 
 #include <QDir>
 #include <QFile>
@@ -690,4 +691,50 @@ triggers:
     CHECK(second.out.contains(QLatin1String("trigger note already fired")));
     CHECK_FALSE(second.out.contains(QLatin1String("notify:")));
     CHECK(supabase.table(QStringLiteral("exeserver_trigger_claims")).size() == 1);
+}
+
+TEST_CASE("CLI triggers: list, import and enable say how each trigger's events arrive",
+          "[cli][triggers][coverage]")
+{
+    CliHarness h;
+    FakeRelay relay;
+    h.extraEnv.insert(QStringLiteral("EXESERVER_RELAY_SERVICE"), relay.baseUrl().toString());
+    h.extraEnv.insert(QStringLiteral("GITHUB_WEBHOOK_SECRET"), QStringLiteral("coverage-secret"));
+    const QString file = h.write(QStringLiteral("triggers.yml"), R"(
+triggers:
+  - {name: pushes, event: push, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+  - {name: runs, event: workflow_run, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+  - {name: suites, event: check_suite, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+  - {name: comments, event: issue_comment, enabled: false, repositories: [octocat/Hello-World], run: [{notify: {title: t}}]}
+)");
+    const CliRun imported = h.run(QStringList{QStringLiteral("triggers"), QStringLiteral("import"), file});
+    REQUIRE(imported.exitCode == 0);
+    CHECK(imported.out.contains(
+        QStringLiteral("imported suites\n    warning: check_suite: nothing delivers this "
+                       "event type — GitHub sends it only as a webhook")));
+    CHECK(imported.out.contains(
+        QStringLiteral("imported pushes\n    arrives: push: polled from the Events API, "
+                       "30 s to hours late")));
+
+    // One step: relay channel and hook; from then on check_suite arrives through the relay.
+    const CliRun added = h.run(QStringList{QStringLiteral("hooks"), QStringLiteral("add"),
+                                           QStringLiteral("octocat/Hello-World"), QStringLiteral("--relay")});
+    INFO(added.err.toStdString());
+    REQUIRE(added.exitCode == 0);
+    CHECK(added.out.contains(
+        QStringLiteral("events: check_suite, push, workflow_run"))); // not the disabled one
+    const CliRun list = h.run(QStringList{QStringLiteral("triggers"), QStringLiteral("list")});
+    CHECK(list.out.contains(
+        QStringLiteral("    arrives: check_suite: by webhook through the relay channel (seconds)")));
+    CHECK(list.out.contains(
+        QStringLiteral("    arrives: push: by webhook through the relay channel (seconds); also "
+                       "polled from the Events API, 30 s to hours late")));
+    CHECK(
+        list.out.contains(QStringLiteral("    arrives: workflow_run: by webhook through the relay channel")));
+    // issue_comment is not on the hook: polled only, and enabling it says so.
+    const CliRun enabled =
+        h.run(QStringList{QStringLiteral("triggers"), QStringLiteral("enable"), QStringLiteral("comments")});
+    CHECK(enabled.out.contains(
+        QStringLiteral("comments enabled\n    arrives: issue_comment: polled from the Events "
+                       "API, 30 s to hours late (a webhook brings it in seconds")));
 }

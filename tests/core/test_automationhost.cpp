@@ -6,6 +6,7 @@
 #include "events/webhooksignature.h"
 #include "fakegithubserver.h"
 #include "host/automationhost.h"
+#include "host/polltargets.h"
 #include "store/eventstore.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
@@ -13,6 +14,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -90,6 +92,7 @@ TEST_CASE("Automation host: options come from webhook.port, webhook.bind and pol
         CHECK_FALSE(options->webhookPort.has_value());
         CHECK(options->webhookBind == QHostAddress(QHostAddress::LocalHost));
         CHECK(options->poll);
+        CHECK_FALSE(options->markNotificationsRead); // the user's inbox is left alone unless asked
         CHECK(options->pollerStatePath == QDir(dir.path()).filePath(QStringLiteral("poller-state.json")));
     }
     env.insert(QStringLiteral("EXESERVER_WEBHOOK_PORT"), QStringLiteral("3000"));
@@ -271,4 +274,81 @@ TEST_CASE("Automation host: a polled event runs its trigger, and one stored with
     REQUIRE(processed.size() == 1);
     CHECK(processed.first().first().toString() == QStringLiteral("events-api:2"));
     restarted.stop();
+}
+
+TEST_CASE("Poll targets: literal names, globs expanded against the account, disabled and any-repository "
+          "triggers add none",
+          "[host][polling]")
+{
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
+triggers:
+  - {name: a, event: push, repositories: [octocat/Spoon-Knife], run: [{notify: {title: t}}]}
+  - {name: b, event: push, repositories: ["octo-org/*"], run: [{notify: {title: t}}]}
+  - {name: c, event: push, enabled: false, repositories: [someone/else], run: [{notify: {title: t}}]}
+  - {name: d, event: push, run: [{notify: {title: t}}]}
+)");
+    REQUIRE(triggers.ok());
+    CHECK(PollTargets::needsAccount(*triggers));
+    CHECK(PollTargets::repositories(*triggers) == QStringList{QStringLiteral("octocat/Spoon-Knife")});
+    const QStringList account{QStringLiteral("octocat/Hello-World"), QStringLiteral("octo-org/octo-repo"),
+                              QStringLiteral("octo-org/tools")};
+    CHECK(PollTargets::repositories(*triggers, account) ==
+          QStringList{QStringLiteral("octo-org/octo-repo"), QStringLiteral("octo-org/tools"),
+                      QStringLiteral("octocat/Spoon-Knife")});
+    CHECK(PollTargets::unite({QStringLiteral("octocat/Hello-World"), QStringLiteral("octo-org/tools")},
+                             PollTargets::repositories(*triggers, account)) ==
+          QStringList{QStringLiteral("octocat/Hello-World"), QStringLiteral("octo-org/tools"),
+                      QStringLiteral("octo-org/octo-repo"), QStringLiteral("octocat/Spoon-Knife")});
+}
+
+TEST_CASE("Automation host: a trigger on a repository not ticked on the dashboard fires from polling",
+          "[host][polling]")
+{
+    HostDesk desk;
+    const Result<QList<Trigger>> triggers = TriggerFile::parse(R"(
+triggers:
+  - name: knife runs
+    event: workflow_run
+    repositories: [octocat/Spoon-Knife]
+    run: [{notify: {title: "run {{ event.workflow_run.id }} {{ event.action }}"}}]
+  - name: org pushes
+    event: push
+    repositories: ["octo-org/*"]
+    run: [{notify: {title: "push"}}]
+)");
+    REQUIRE(triggers.ok());
+    for (const Trigger &trigger : *triggers)
+        REQUIRE(desk.store.saveTrigger(toStoredTrigger(trigger)).ok());
+    const qint64 runId = desk.server.addRun({.repo = QStringLiteral("octocat/Spoon-Knife")});
+    // The poller saw Spoon-Knife's runs before (none then), so the run counts as new rather than baseline.
+    QFile state(QDir(desk.dir.path()).filePath(QStringLiteral("poller-state.json")));
+    REQUIRE(state.open(QIODevice::WriteOnly));
+    state.write(R"({"repositories":{"octocat/Spoon-Knife":{"runs_primed":true,"run_keys":{}}}})");
+    state.close();
+
+    Result<AutomationHost::Options> options = AutomationHost::optionsFrom(*desk.settings);
+    REQUIRE(options.ok());
+    options.value().webhookPort.reset();
+    options.value().repositories = {QStringLiteral("octocat/Hello-World")}; // the dashboard's selection
+    AutomationHost host(*desk.settings, &desk.store, desk.network, *options);
+    QSignalSpy notified(&host, &AutomationHost::notification);
+    REQUIRE(host.start().ok());
+    CHECK(host.repositories() == QStringList{QStringLiteral("octocat/Hello-World")});
+    CHECK(host.polledRepositories().contains(QStringLiteral("octocat/Spoon-Knife")));
+    // The seed's run of Spoon-Knife and the one added above, each once.
+    const QString expected = QStringLiteral("run %1 completed").arg(runId);
+    const auto fired = [&]() {
+        for (const QList<QVariant> &signal : std::as_const(notified)) {
+            if (signal.first().value<TriggerNotification>().title == expected)
+                return true;
+        }
+        return false;
+    };
+    REQUIRE(QTest::qWaitFor(fired, 15000));
+
+    // The glob is expanded against the account's repositories once they are listed.
+    REQUIRE(QTest::qWaitFor(
+        [&]() { return host.polledRepositories().contains(QStringLiteral("octo-org/octo-repo")); }, 10000));
+    CHECK(host.description().contains(QStringLiteral("polling 3 repositories")));
+    host.stop();
 }

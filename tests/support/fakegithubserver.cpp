@@ -7,8 +7,12 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QMap>
+#include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QTimer>
+#include <QUuid>
 
 #include <algorithm>
 #include <iterator>
@@ -877,6 +881,118 @@ struct FakeGitHubServer::Private
         return log;
     }
 
+    // --- Webhooks
+    static QString hookScopeOf(const QString &scope)
+    {
+        return scope.startsWith(QLatin1String("org:")) ? QStringLiteral("Organization")
+                                                       : QStringLiteral("Repository");
+    }
+    QString hookApiUrl(const FakeHook &hook) const
+    {
+        return hook.scope.startsWith(QLatin1String("org:"))
+                   ? apiUrl(QStringLiteral("/orgs/%1/hooks/%2").arg(hook.scope.mid(4)).arg(hook.id))
+                   : apiUrl(QStringLiteral("/repos/%1/hooks/%2").arg(hook.scope).arg(hook.id));
+    }
+    QJsonObject hookJson(const FakeHook &hook) const
+    {
+        const QString url = hookApiUrl(hook);
+        QJsonObject config{{"content_type", hook.contentType}, {"insecure_ssl", "0"}, {"url", hook.url}};
+        if (!hook.secret.isEmpty())
+            config.insert("secret", "********");
+        const FakeHookDelivery *last = nullptr;
+        for (const FakeHookDelivery &delivery : hookDeliveries) {
+            if (delivery.hookId == hook.id)
+                last = &delivery;
+        }
+        QJsonObject json{
+            {"type", hookScopeOf(hook.scope)},
+            {"id", hook.id},
+            {"name", "web"},
+            {"active", hook.active},
+            {"events", QJsonArray::fromStringList(hook.events)},
+            {"config", config},
+            {"updated_at", isoDate(lastModified)},
+            {"created_at", isoDate(lastModified)},
+            {"url", url},
+            {"ping_url", url + "/pings"},
+            {"deliveries_url", url + "/deliveries"},
+            {"last_response",
+             QJsonObject{
+                 {"code", last && last->statusCode ? QJsonValue(last->statusCode) : QJsonValue()},
+                 {"status", last ? (last->statusCode / 100 == 2 ? "active" : "misconfigured") : "unused"},
+                 {"message", last ? QJsonValue("OK") : QJsonValue()}}}};
+        if (!hook.scope.startsWith(QLatin1String("org:")))
+            json.insert("test_url", url + "/test");
+        return json;
+    }
+    QJsonObject hookDeliveryJson(const FakeHookDelivery &delivery) const
+    {
+        const FakeRepository *repo = nullptr;
+        for (const FakeHook &hook : hooks) {
+            if (hook.id == delivery.hookId)
+                repo = const_cast<Private *>(this)->repository(hook.scope);
+        }
+        return {{"id", delivery.id},
+                {"guid", delivery.guid},
+                {"delivered_at", isoDate(delivery.deliveredAt)},
+                {"redelivery", delivery.redelivery},
+                {"duration", 0.27},
+                {"status", delivery.statusCode == 0 ? QStringLiteral("Timed out")
+                           : delivery.statusCode / 100 == 2
+                               ? QStringLiteral("OK")
+                               : QStringLiteral("Invalid HTTP Response: %1").arg(delivery.statusCode)},
+                {"status_code", delivery.statusCode},
+                {"event", delivery.event},
+                {"action", orNull(delivery.action)},
+                {"installation_id", QJsonValue()},
+                {"repository_id", repo ? QJsonValue(repo->id) : QJsonValue()},
+                {"throttled_at", QJsonValue()}};
+    }
+    FakeHook *findHook(const QString &scope, qint64 id)
+    {
+        for (FakeHook &hook : hooks) {
+            if (hook.id == id && hook.scope.compare(scope, Qt::CaseInsensitive) == 0)
+                return &hook;
+        }
+        return nullptr;
+    }
+    // POSTs one delivery to the hook's URL, as GitHub's Hookshot does, and records its outcome.
+    void sendDelivery(const FakeHook &hook, const QString &event, const QByteArray &body, bool redelivery,
+                      const QString &guid = {})
+    {
+        FakeHookDelivery delivery;
+        delivery.id = nextHookDeliveryId++;
+        delivery.hookId = hook.id;
+        delivery.event = event;
+        delivery.action = QJsonDocument::fromJson(body).object().value("action").toString();
+        delivery.body = body;
+        delivery.redelivery = redelivery;
+        delivery.deliveredAt = now();
+        delivery.guid = guid.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : guid;
+        hookDeliveries.append(delivery);
+        QNetworkRequest request{QUrl(hook.url)};
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setHeader(QNetworkRequest::UserAgentHeader, "GitHub-Hookshot/fake");
+        request.setRawHeader("X-GitHub-Event", event.toUtf8());
+        request.setRawHeader("X-GitHub-Delivery", delivery.guid.toUtf8());
+        request.setRawHeader("X-GitHub-Hook-ID", QByteArray::number(hook.id));
+        if (!hook.secret.isEmpty())
+            request.setRawHeader("X-Hub-Signature-256",
+                                 "sha256=" + QMessageAuthenticationCode::hash(body, hook.secret.toUtf8(),
+                                                                              QCryptographicHash::Sha256)
+                                                 .toHex());
+        QNetworkReply *reply = hookNetwork.post(request, body);
+        const qint64 id = delivery.id;
+        QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply, id]() {
+            reply->deleteLater();
+            for (FakeHookDelivery &d : hookDeliveries) {
+                if (d.id == id)
+                    d.statusCode = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            }
+        });
+    }
+    void addHookRoutes(const QString &prefixPattern, bool organization);
+
     // --- Routing
     void buildRoutes();
     void handle(const HttpRequest &request, LocalHttpServer::Responder respond);
@@ -915,6 +1031,11 @@ struct FakeGitHubServer::Private
     QList<Event> events; // newest first
     QList<Reaction> reactions;
     QList<FakeDispatch> dispatches;
+    QList<FakeHook> hooks;
+    QList<FakeHookDelivery> hookDeliveries; // newest last
+    QNetworkAccessManager hookNetwork;      // deliveries go out like GitHub's, over HTTP
+    qint64 nextHookId = 12345678;
+    qint64 nextHookDeliveryId = 90000001;
     QMap<std::pair<QString, QString>, QByteArray> files; // (repo, path) -> content
 
     qint64 nextRepoId = 1300200;
@@ -1177,6 +1298,9 @@ void FakeGitHubServer::Private::buildRoutes()
     const auto add = [&](const char *method, const QString &pattern, const char *permissions, auto handler) {
         routes.append({method, anchored(pattern), permissions, handler});
     };
+
+    addHookRoutes(repo, false);
+    addHookRoutes(QStringLiteral("/orgs/([^/]+)"), true);
 
     add("GET", "/rate_limit", "", [](P &p, Call &) {
         const QJsonObject core{{"limit", p.rateLimit},
@@ -1603,6 +1727,157 @@ void FakeGitHubServer::Private::buildRoutes()
         });
 }
 
+void FakeGitHubServer::Private::addHookRoutes(const QString &base, bool organization)
+{
+    using P = Private;
+    const char *read = organization ? "organization_hooks=read" : "repository_hooks=read";
+    const char *write = organization ? "organization_hooks=write" : "repository_hooks=write";
+    const auto add = [&](const char *method, const QString &pattern, const char *permissions, auto handler) {
+        routes.append({method, anchored(pattern), permissions, handler});
+    };
+    // The scope key of a call, or empty when the organisation does not exist.
+    const auto scopeOf = [organization](P &p, const Call &call) -> QString {
+        if (!organization)
+            return call.repo->fullName;
+        const QString org = call.args.value(0);
+        const bool exists = p.isOrganization(org) &&
+                            std::any_of(p.repos.cbegin(), p.repos.cend(), [&](const FakeRepository &r) {
+                                return ownerOf(r.fullName).compare(org, Qt::CaseInsensitive) == 0;
+                            });
+        return exists ? QStringLiteral("org:") + org : QString();
+    };
+    const int idArg = organization ? 1 : 2;
+    const auto applyBody = [](FakeHook &hook, const QJsonObject &body) {
+        const QJsonObject config = body.value("config").toObject();
+        if (config.contains("url"))
+            hook.url = config.value("url").toString();
+        if (config.contains("content_type"))
+            hook.contentType = config.value("content_type").toString();
+        if (config.contains("secret"))
+            hook.secret = config.value("secret").toString();
+        if (body.contains("active"))
+            hook.active = body.value("active").toBool();
+        if (body.contains("events")) {
+            hook.events.clear();
+            for (const QJsonValue &event : body.value("events").toArray())
+                hook.events.append(event.toString());
+        }
+        for (const QJsonValue &event : body.value("add_events").toArray())
+            hook.events.append(event.toString());
+        for (const QJsonValue &event : body.value("remove_events").toArray())
+            hook.events.removeAll(event.toString());
+    };
+    const auto invalid = [](const char *field, const char *code) {
+        QJsonObject error = githubError("Validation Failed", 422, "https://docs.github.com/rest/webhooks");
+        error.insert("errors",
+                     QJsonArray{QJsonObject{{"resource", "Hook"}, {"code", code}, {"field", field}}});
+        return jsonResponse(422, error);
+    };
+
+    add("GET", base + "/hooks", read, [scopeOf](P &p, Call &call) {
+        const QString scope = scopeOf(p, call);
+        if (scope.isEmpty())
+            return notFound();
+        QJsonArray items;
+        for (const FakeHook &hook : p.hooks) {
+            if (hook.scope.compare(scope, Qt::CaseInsensitive) == 0)
+                items.append(p.hookJson(hook));
+        }
+        return p.paginated(call, items);
+    });
+    add("POST", base + "/hooks", write, [scopeOf, applyBody, invalid, organization](P &p, Call &call) {
+        const QString scope = scopeOf(p, call);
+        if (scope.isEmpty())
+            return notFound();
+        const QJsonObject body = QJsonDocument::fromJson(call.request.body).object();
+        if (organization && body.value("name").toString() != QLatin1String("web"))
+            return invalid("name", "missing_field");
+        FakeHook hook{.scope = scope, .events = {QStringLiteral("push")}};
+        applyBody(hook, body);
+        if (hook.url.isEmpty())
+            return invalid("url", "missing_field");
+        for (const FakeHook &other : p.hooks) {
+            if (other.scope == scope && other.url == hook.url)
+                return jsonResponse(422, githubError("Validation Failed", 422)); // "Hook already exists"
+        }
+        hook.id = p.nextHookId++;
+        p.hooks.append(hook);
+        p.touch();
+        // GitHub pings a new hook at once.
+        const QJsonObject ping{{"zen", "Design for failure."},
+                               {"hook_id", hook.id},
+                               {"hook", p.hookJson(hook)},
+                               {"sender", p.userJson("octocat")}};
+        p.sendDelivery(hook, "ping", QJsonDocument(ping).toJson(QJsonDocument::Compact), false);
+        return jsonResponse(201, p.hookJson(hook));
+    });
+    add("GET", base + "/hooks/([0-9]+)", read, [scopeOf, idArg](P &p, Call &call) {
+        const FakeHook *hook = p.findHook(scopeOf(p, call), call.args[idArg].toLongLong());
+        return hook ? jsonResponse(200, p.hookJson(*hook)) : notFound();
+    });
+    add("PATCH", base + "/hooks/([0-9]+)", write, [scopeOf, idArg, applyBody, invalid](P &p, Call &call) {
+        FakeHook *hook = p.findHook(scopeOf(p, call), call.args[idArg].toLongLong());
+        if (!hook)
+            return notFound();
+        FakeHook changed = *hook;
+        applyBody(changed, QJsonDocument::fromJson(call.request.body).object());
+        if (changed.url.isEmpty())
+            return invalid("url", "missing_field");
+        *hook = changed;
+        p.touch();
+        return jsonResponse(200, p.hookJson(*hook));
+    });
+    add("DELETE", base + "/hooks/([0-9]+)", write, [scopeOf, idArg](P &p, Call &call) {
+        const QString scope = scopeOf(p, call);
+        const qint64 id = call.args[idArg].toLongLong();
+        if (!p.findHook(scope, id))
+            return notFound();
+        p.hooks.removeIf([&](const FakeHook &hook) { return hook.id == id; });
+        p.touch();
+        return empty(204);
+    });
+    add("POST", base + "/hooks/([0-9]+)/pings", write, [scopeOf, idArg](P &p, Call &call) {
+        const FakeHook *hook = p.findHook(scopeOf(p, call), call.args[idArg].toLongLong());
+        if (!hook)
+            return notFound();
+        const QJsonObject ping{{"zen", "Keep it logically awesome."},
+                               {"hook_id", hook->id},
+                               {"hook", p.hookJson(*hook)},
+                               {"sender", p.userJson("octocat")}};
+        p.sendDelivery(*hook, "ping", QJsonDocument(ping).toJson(QJsonDocument::Compact), false);
+        return empty(204);
+    });
+    add("GET", base + "/hooks/([0-9]+)/deliveries", read, [scopeOf, idArg](P &p, Call &call) {
+        const FakeHook *hook = p.findHook(scopeOf(p, call), call.args[idArg].toLongLong());
+        if (!hook)
+            return notFound();
+        QJsonArray items; // newest first
+        for (auto it = p.hookDeliveries.crbegin(); it != p.hookDeliveries.crend(); ++it) {
+            if (it->hookId == hook->id)
+                items.append(p.hookDeliveryJson(*it));
+        }
+        const int perPage = std::clamp(call.request.query.queryItemValue("per_page").toInt(), 1, 100);
+        while (items.size() > (call.request.query.hasQueryItem("per_page") ? perPage : 30))
+            items.removeLast();
+        return jsonResponse(200, items);
+    });
+    add("POST", base + "/hooks/([0-9]+)/deliveries/([0-9]+)/attempts", write,
+        [scopeOf, idArg](P &p, Call &call) {
+            const FakeHook *hook = p.findHook(scopeOf(p, call), call.args[idArg].toLongLong());
+            if (!hook)
+                return notFound();
+            const qint64 deliveryId = call.args[idArg + 1].toLongLong();
+            for (const FakeHookDelivery &delivery : std::as_const(p.hookDeliveries)) {
+                if (delivery.id == deliveryId && delivery.hookId == hook->id) {
+                    const FakeHookDelivery original = delivery; // sendDelivery appends to the list
+                    p.sendDelivery(*hook, original.event, original.body, true, original.guid);
+                    return jsonResponse(202, QJsonObject{});
+                }
+            }
+            return notFound();
+        });
+}
+
 // --- FakeGitHubServer
 
 FakeGitHubServer::FakeGitHubServer(QObject *parent)
@@ -1805,8 +2080,58 @@ void FakeGitHubServer::setDispatchReturnsRunDetails(bool enabled)
     d->dispatchReturnsDetails = enabled;
 }
 
+qint64 FakeGitHubServer::addHook(const FakeHook &hook)
+{
+    FakeHook added = hook;
+    if (added.id == 0)
+        added.id = d->nextHookId++;
+    d->hooks.append(added);
+    d->touch();
+    return added.id;
+}
+
+QList<FakeHook> FakeGitHubServer::hooks(const QString &scope) const
+{
+    QList<FakeHook> found;
+    for (const FakeHook &hook : d->hooks) {
+        if (scope.isEmpty() || hook.scope.compare(scope, Qt::CaseInsensitive) == 0)
+            found.append(hook);
+    }
+    return found;
+}
+
+QList<FakeHookDelivery> FakeGitHubServer::hookDeliveries(qint64 hookId) const
+{
+    QList<FakeHookDelivery> found;
+    for (const FakeHookDelivery &delivery : d->hookDeliveries) {
+        if (delivery.hookId == hookId)
+            found.append(delivery);
+    }
+    return found;
+}
+
+int FakeGitHubServer::deliverEvent(const QString &repo, const QString &event, const QJsonObject &payload)
+{
+    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    const QString org = QStringLiteral("org:") + ownerOf(repo);
+    int sent = 0;
+    const QList<FakeHook> all = d->hooks;
+    for (const FakeHook &hook : all) {
+        const bool inScope = hook.scope.compare(repo, Qt::CaseInsensitive) == 0 ||
+                             hook.scope.compare(org, Qt::CaseInsensitive) == 0;
+        if (inScope && hook.active &&
+            (hook.events.contains(event) || hook.events.contains(QStringLiteral("*")))) {
+            d->sendDelivery(hook, event, body, false);
+            ++sent;
+        }
+    }
+    return sent;
+}
+
 void FakeGitHubServer::clearData()
 {
+    d->hooks.clear();
+    d->hookDeliveries.clear();
     d->repos.clear();
     d->workflows.clear();
     d->runs.clear();

@@ -114,6 +114,33 @@ struct FakeNotification
     QString id{}; // numeric string, like GitHub's thread ids
 };
 
+// A repository or organisation webhook. `scope` is "owner/name" for a repository hook, "org:<org>" for an
+// organisation's.
+struct FakeHook
+{
+    QString scope{};
+    QString url{};
+    QString secret{}; // never served back (GitHub answers "********")
+    QStringList events = {QStringLiteral("push")};
+    QString contentType = QStringLiteral("form");
+    bool active = true;
+    qint64 id = 0;
+};
+
+// One delivery of a hook: a ping, or an event sent by deliverEvent().
+struct FakeHookDelivery
+{
+    qint64 hookId = 0;
+    QString event{};
+    QString action{};
+    int statusCode = 0; // what the target answered; 0: no answer
+    bool redelivery = false;
+    QByteArray body{};
+    QDateTime deliveredAt{};
+    QString guid{};
+    qint64 id = 0;
+};
+
 // A workflow_dispatch the fake accepted.
 struct FakeDispatch
 {
@@ -191,7 +218,16 @@ public:
     void addEvent(const QString &repo, const QString &type, const QJsonObject &payload); // newest first
     void setFileContent(const QString &repo, const QString &path, const QByteArray &text);
     QList<FakeDispatch> dispatches() const;
-    void setDispatchReturnsRunDetails(bool enabled); // false: always 204, like older GHES
+    void setDispatchReturnsRunDetails(bool enabled);
+    // Webhooks. Pings, redeliveries and deliverEvent() really POST to the hook's URL, signed with its
+    // secret (X-Hub-Signature-256) as GitHub does, with content_type json.
+    qint64 addHook(const FakeHook &hook);
+    QList<FakeHook> hooks(const QString &scope = {}) const;
+    QList<FakeHookDelivery> hookDeliveries(qint64 hookId) const;
+    // Sends `event` to every active hook of the repository (and of its owner organisation) subscribed to
+    // it or to "*"; returns how many deliveries went out.
+    int deliverEvent(const QString &repo, const QString &event,
+                     const QJsonObject &payload); // false: always 204, like older GHES
     void clearData(); // drops the seed, keeping user octocat; rate limit and recorded requests untouched
 
     // --- Failure injection. Patterns are regular expressions matched against the whole path without

@@ -122,11 +122,35 @@ TEST_CASE("Poller: Events API items are stored under their webhook names", "[pol
     CHECK(sink.size() == 2);
 }
 
-TEST_CASE("Poller: a notification is marked read only after it is stored", "[poller]")
+TEST_CASE("Poller: notifications stay unread after a polling round unless marking is turned on", "[poller]")
 {
     GitHubHarness h;
     MemoryEventSink sink(MemoryEventSink::Matching::IdOnly);
-    Poller poller(*h.client, sink, &h.clock, {kRepo});
+    Poller poller(*h.client, sink, &h.clock, {kRepo}); // default options: the inbox is left alone
+    REQUIRE(pollRound(poller).ok());
+
+    const QString thread =
+        h.server.addNotification({.repo = kRepo, .reason = QStringLiteral("review_requested")});
+    h.clock.advance(3600 * 1000);
+    REQUIRE(pollRound(poller).ok());
+    REQUIRE(named(sink, QStringLiteral("notification")).size() == 1);
+    CHECK(isUnread(h.server, thread));
+    CHECK(h.server.requestsTo(QStringLiteral("/notifications/threads/.*"), "PATCH").isEmpty());
+
+    // Still unread on the next rounds, and stored once only.
+    h.clock.advance(3600 * 1000);
+    REQUIRE(pollRound(poller).ok());
+    CHECK(named(sink, QStringLiteral("notification")).size() == 1);
+    CHECK(isUnread(h.server, thread));
+}
+
+TEST_CASE("Poller: with marking on, a notification is marked read only after it is stored", "[poller]")
+{
+    GitHubHarness h;
+    MemoryEventSink sink(MemoryEventSink::Matching::IdOnly);
+    Poller::Options options;
+    options.markNotificationsRead = true;
+    Poller poller(*h.client, sink, &h.clock, {kRepo}, options);
     REQUIRE(pollRound(poller).ok());
 
     const QString thread = h.server.addNotification({.repo = kRepo, .reason = QStringLiteral("mention")});

@@ -5,6 +5,7 @@
 #include "events/relayclient.h"
 #include "events/sseparser.h"
 #include "events/webhooksignature.h"
+#include "fakerelay.h"
 #include "util/clock.h"
 
 #include <QElapsedTimer>
@@ -25,91 +26,7 @@ const QByteArray kSecret = "relay-secret";
 const QByteArray kBody =
     R"({"action":"opened","issue":{"id":11,"number":4},"repository":{"full_name":"octo/relay"},"sender":{"login":"hubot"}})";
 
-// A tiny smee.io stand-in: answers GET with a chunked text/event-stream and lets the test push events,
-// close streams and refuse connections. LocalHttpServer answers with whole responses, so streaming lives
-// here, in the test.
-class SseServer : public QObject
-{
-public:
-    SseServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this]() {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                QObject::connect(socket, &QTcpSocket::readyRead, this, [this, socket]() {
-                    m_pending[socket] += socket->readAll();
-                    if (!m_pending[socket].contains("\r\n\r\n") || m_streams.contains(socket))
-                        return;
-                    m_requests.append(m_pending[socket]);
-                    socket->write(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n");
-                    m_streams.append(socket);
-                    send("event: ready\ndata: {}\n\n");
-                });
-                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-                QObject::connect(socket, &QObject::destroyed, this, [this, socket]() {
-                    m_streams.removeAll(socket);
-                    m_pending.remove(socket);
-                });
-            }
-        });
-        REQUIRE(m_server.listen(QHostAddress::LocalHost, 0));
-        m_port = m_server.serverPort();
-    }
-
-    ~SseServer() override
-    {
-        // The sockets' destroyed() handlers touch members that are gone once ~QTcpServer deletes them.
-        const auto sockets = m_server.findChildren<QTcpSocket *>();
-        for (QTcpSocket *socket : sockets) {
-            QObject::disconnect(socket, nullptr, this, nullptr);
-            delete socket;
-        }
-    }
-
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/channel/abc").arg(m_port)); }
-    int connections() const { return int(m_requests.size()); }
-    const QList<QByteArray> &requests() const { return m_requests; }
-    int openStreams() const { return int(m_streams.size()); }
-
-    // Writes raw SSE text to every open stream, as one chunk.
-    void send(const QByteArray &text)
-    {
-        for (QTcpSocket *socket : std::as_const(m_streams)) {
-            socket->write(QByteArray::number(text.size(), 16) + "\r\n" + text + "\r\n");
-            socket->flush();
-        }
-    }
-
-    // A smee message: the original headers as keys and the body under "body".
-    void sendDelivery(const QString &event, const QString &delivery, const QByteArray &body,
-                      const QByteArray &signature, const QByteArray &eventId = {})
-    {
-        QByteArray data = R"({"host":"smee.io","x-github-event":")" + event.toUtf8() +
-                          R"(","x-github-delivery":")" + delivery.toUtf8() + R"(","x-hub-signature-256":")" +
-                          signature + R"(","content-type":"application/json","body":)" + body +
-                          R"(,"query":{},"timestamp":1764000000000})";
-        send((eventId.isEmpty() ? QByteArray() : "id: " + eventId + "\n") + "data: " + data + "\n\n");
-    }
-
-    void closeStreams()
-    {
-        for (QTcpSocket *socket : std::as_const(m_streams)) {
-            socket->write("0\r\n\r\n");
-            socket->disconnectFromHost();
-        }
-    }
-
-    void stopListening() { m_server.close(); }
-    void resumeListening() { REQUIRE(m_server.listen(QHostAddress::LocalHost, m_port)); }
-
-private:
-    QTcpServer m_server;
-    quint16 m_port = 0;
-    QList<QTcpSocket *> m_streams;
-    QHash<QTcpSocket *, QByteArray> m_pending;
-    QList<QByteArray> m_requests;
-};
+using SseServer = test::FakeRelay;
 
 struct RelayFixture
 {

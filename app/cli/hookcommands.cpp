@@ -1,0 +1,374 @@
+// `exeserver-cli hooks …`: the webhooks ExeServer sets up for the triggers, and a relay channel of one's own.
+#include "commandtable.h"
+#include "config/secretredactor.h"
+#include "config/secretstore.h"
+#include "github/hookregistry.h"
+#include "github/webhookmanager.h"
+#include "githubconnection.h"
+#include "host/hooksetup.h"
+#include "triggers/triggerdryrun.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace exeserver::cli {
+
+namespace {
+
+const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption kOrg(QStringLiteral("org"),
+                              QStringLiteral("An organisation's webhooks instead of a repository's."),
+                              QStringLiteral("ORG"));
+const QCommandLineOption kUrl(QStringLiteral("url"),
+                              QStringLiteral("Where GitHub delivers (default: the relay channel, else "
+                                             "webhook.public_url)."),
+                              QStringLiteral("URL"));
+const QCommandLineOption kRelay(QStringLiteral("relay"),
+                                QStringLiteral("Deliver through the relay channel; asks the relay service "
+                                               "for a new one when none is set."));
+const QCommandLineOption kEvents(QStringLiteral("events"),
+                                 QStringLiteral("Events to subscribe, comma-separated, or \"all\" (default: "
+                                                "what the enabled triggers need)."),
+                                 QStringLiteral("LIST"));
+const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N deliveries (default 10)."),
+                                QStringLiteral("N"), QStringLiteral("10"));
+
+int fail(CliContext &context, const Error &error)
+{
+    context.err() << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
+    return ExitRefused;
+}
+
+int usage(CliContext &context, const QString &message, const QString &synopsis)
+{
+    context.err() << "exeserver-cli: " << message << "\nUsage: exeserver-cli " << synopsis << '\n';
+    return ExitUsage;
+}
+
+// The scope (OWNER/REPO or --org ORG) and the numeric arguments after it; nullopt after a usage message.
+struct Target
+{
+    HookScope scope;
+    QList<qint64> ids;
+};
+
+std::optional<Target> parseTarget(CliContext &context, const QCommandLineParser &parser, int idCount,
+                                  const QString &synopsis)
+{
+    QStringList positional = parser.positionalArguments();
+    Target target;
+    if (parser.isSet(kOrg)) {
+        target.scope = HookScope::organization(parser.value(kOrg));
+    } else {
+        static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
+        if (positional.isEmpty() || !repo.match(positional.first()).hasMatch()) {
+            usage(context, QStringLiteral("expected OWNER/REPO or --org ORG"), synopsis);
+            return std::nullopt;
+        }
+        target.scope = HookScope::repository(positional.takeFirst());
+    }
+    if (positional.size() != idCount) {
+        usage(context, QStringLiteral("expected %1 id(s) after the repository").arg(idCount), synopsis);
+        return std::nullopt;
+    }
+    for (const QString &text : std::as_const(positional)) {
+        bool ok = false;
+        const qint64 id = text.toLongLong(&ok);
+        if (!ok || id <= 0) {
+            usage(context, QStringLiteral("\"%1\" is not an id").arg(text), synopsis);
+            return std::nullopt;
+        }
+        target.ids.append(id);
+    }
+    return target;
+}
+
+QString registryPath(CliContext &context)
+{
+    return QDir(context.settings().dataDir()).filePath(QStringLiteral("webhooks.json"));
+}
+
+// Registry, client and manager for one command.
+struct Hooks
+{
+    HookRegistry registry;
+    ConnectedClient client;
+    WebhookManager manager;
+
+    explicit Hooks(CliContext &context)
+        : registry(registryPath(context))
+        , client(makeClient(context))
+        , manager(*client.client, registry)
+    {
+    }
+};
+
+QString deliveryLine(const HookDelivery &delivery)
+{
+    return QStringLiteral("%1  %2  %3  %4%5%6")
+        .arg(delivery.id)
+        .arg(delivery.deliveredAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
+        .arg(delivery.statusCode ? QString::number(delivery.statusCode) : QStringLiteral("---"))
+        .arg(delivery.event)
+        .arg(delivery.action.isEmpty() ? QString() : QLatin1Char('.') + delivery.action)
+        .arg(delivery.redelivery ? QStringLiteral("  (redelivery)") : QString());
+}
+
+int hooksList(CliContext &context, const QCommandLineParser &parser)
+{
+    const QString synopsis = QStringLiteral("hooks list [OWNER/REPO | --org ORG] [--json]");
+    Hooks hooks(context);
+    if (const Status loaded = hooks.registry.load(); !loaded)
+        return fail(context, loaded.error());
+    QList<HookScope> scopes;
+    if (parser.positionalArguments().isEmpty() && !parser.isSet(kOrg)) {
+        for (const HookRegistry::Entry &entry : hooks.registry.entries()) {
+            const HookScope scope = entry.scope.startsWith(QLatin1StringView("org:"))
+                                        ? HookScope::organization(entry.scope.mid(4))
+                                        : HookScope::repository(entry.scope);
+            if (!scopes.contains(scope))
+                scopes.append(scope);
+        }
+        if (scopes.isEmpty() && !parser.isSet(kJson)) {
+            context.out() << "ExeServer has set up no webhooks yet. See a repository's with: exeserver-cli "
+                             "hooks list OWNER/REPO; set one up with: exeserver-cli hooks add OWNER/REPO "
+                             "--relay\n";
+            return ExitOk;
+        }
+    } else {
+        const std::optional<Target> target = parseTarget(context, parser, 0, synopsis);
+        if (!target)
+            return ExitUsage;
+        scopes.append(target->scope);
+    }
+    QJsonArray json;
+    for (const HookScope &scope : std::as_const(scopes)) {
+        const auto listed =
+            call<QList<ManagedHook>>([&](auto done) { hooks.manager.list(scope, std::move(done)); });
+        if (!listed)
+            return fail(context, listed.error());
+        if (!parser.isSet(kJson) && listed->isEmpty())
+            context.out() << scope.name << ": no webhooks\n";
+        for (const ManagedHook &managed : *listed) {
+            const Hook &hook = managed.hook;
+            const auto deliveries = call<QList<HookDelivery>>(
+                [&](auto done) { hooks.client->listHookDeliveries(scope, hook.id, 5, std::move(done)); });
+            if (parser.isSet(kJson)) {
+                QJsonObject item = hook.toJson();
+                item.insert(QStringLiteral("scope"), scope.key());
+                item.insert(QStringLiteral("created_by_exeserver"), managed.ours);
+                QJsonArray recent;
+                for (const HookDelivery &delivery : deliveries ? *deliveries : QList<HookDelivery>())
+                    recent.append(delivery.toJson());
+                item.insert(QStringLiteral("deliveries"), recent);
+                json.append(item);
+                continue;
+            }
+            context.out() << scope.name << "  " << hook.id << "  " << (hook.active ? "active" : "inactive")
+                          << "  " << (managed.ours ? "ExeServer's" : "not ExeServer's (left alone)") << "  "
+                          << hook.url << "\n    events: " << hook.events.join(QStringLiteral(", ")) << '\n';
+            if (!deliveries) {
+                context.out() << "    deliveries: " << deliveries.error().message << '\n';
+                continue;
+            }
+            QStringList codes;
+            for (const HookDelivery &delivery : *deliveries)
+                codes.append(QStringLiteral("%1 %2").arg(
+                    delivery.statusCode ? QString::number(delivery.statusCode) : QStringLiteral("---"),
+                    delivery.event));
+            context.out() << "    last deliveries: "
+                          << (codes.isEmpty() ? QStringLiteral("none") : codes.join(QStringLiteral(", ")))
+                          << '\n';
+        }
+    }
+    if (parser.isSet(kJson))
+        context.out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    return ExitOk;
+}
+
+int hooksAdd(CliContext &context, const QCommandLineParser &parser)
+{
+    const QString synopsis = QStringLiteral("hooks add OWNER/REPO... | --org ORG [--url URL | --relay] "
+                                            "[--events LIST|all]");
+    // Several repositories share one relay channel and one secret: the first creates them.
+    QList<HookScope> scopes;
+    if (parser.isSet(kOrg)) {
+        if (!parser.positionalArguments().isEmpty())
+            return usage(context, QStringLiteral("--org takes no repositories"), synopsis);
+        scopes.append(HookScope::organization(parser.value(kOrg)));
+    } else {
+        static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
+        for (const QString &name : parser.positionalArguments()) {
+            if (!repo.match(name).hasMatch())
+                return usage(context, QStringLiteral("\"%1\" is not OWNER/REPO").arg(name), synopsis);
+            scopes.append(HookScope::repository(name));
+        }
+        if (scopes.isEmpty())
+            return usage(context, QStringLiteral("expected OWNER/REPO or --org ORG"), synopsis);
+    }
+    if (parser.isSet(kUrl) && parser.isSet(kRelay))
+        return usage(context, QStringLiteral("--url and --relay exclude each other"), synopsis);
+    const QUrl url(parser.value(kUrl));
+    if (parser.isSet(kUrl) && (!url.isValid() || !url.scheme().startsWith(QStringLiteral("http"))))
+        return usage(context, QStringLiteral("--url needs an http(s) URL"), synopsis);
+    QStringList events;
+    QList<Trigger> triggers;
+    if (parser.isSet(kEvents)) {
+        const QString list = parser.value(kEvents).trimmed();
+        events = list == QLatin1StringView("all") ? QStringList{QStringLiteral("*")}
+                                                  : list.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (QString &event : events)
+            event = event.trimmed();
+    } else {
+        EventStore *store = context.store();
+        if (!store)
+            return ExitRefused;
+        const Result<QList<Trigger>> loaded = loadStoredTriggers(*store);
+        if (!loaded)
+            return fail(context, loaded.error());
+        triggers = *loaded;
+    }
+    Hooks hooks(context);
+    if (const Status loaded = hooks.registry.load(); !loaded)
+        return fail(context, loaded.error());
+    SecretStore secrets(SecretStore::systemBackend());
+    HookSetup setup(context.settings(), secrets, context.network(), hooks.manager);
+    int failed = 0;
+    for (const HookScope &scope : std::as_const(scopes)) {
+        const HookSetup::Request request{scope, url, parser.isSet(kRelay), events};
+        const auto outcome =
+            call<HookSetup::Outcome>([&](auto done) { setup.run(request, triggers, std::move(done)); });
+        if (!outcome) {
+            fail(context, outcome.error());
+            ++failed;
+            continue;
+        }
+        if (outcome->newChannel)
+            context.out()
+                << "New relay channel " << outcome->target.toString()
+                << " saved as relay.url; restart `exeserver-cli serve` or the desktop app to listen "
+                   "on it.\n";
+        context.out() << (outcome->created ? "Created" : "Updated") << " webhook " << outcome->hook.id
+                      << " on " << scope.name << " -> " << outcome->target.toString()
+                      << "\n    events: " << outcome->events.join(QStringLiteral(", "))
+                      << "\n    signed with the webhook secret ("
+                      << toString(context.settings().value(setting::WebhookSecret).source) << ")\n";
+    }
+    return failed == 0 ? ExitOk : ExitRefused;
+}
+
+int hooksRemove(CliContext &context, const QCommandLineParser &parser)
+{
+    const std::optional<Target> target =
+        parseTarget(context, parser, 1, QStringLiteral("hooks remove OWNER/REPO | --org ORG HOOK_ID"));
+    if (!target)
+        return ExitUsage;
+    Hooks hooks(context);
+    if (const Status loaded = hooks.registry.load(); !loaded)
+        return fail(context, loaded.error());
+    const auto removed =
+        call<Done>([&](auto done) { hooks.manager.remove(target->scope, target->ids[0], std::move(done)); });
+    if (!removed)
+        return fail(context, removed.error());
+    context.out() << "Removed webhook " << target->ids[0] << " from " << target->scope.name << '\n';
+    return ExitOk;
+}
+
+int hooksPing(CliContext &context, const QCommandLineParser &parser)
+{
+    const std::optional<Target> target =
+        parseTarget(context, parser, 1, QStringLiteral("hooks ping OWNER/REPO | --org ORG HOOK_ID"));
+    if (!target)
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto pinged =
+        call<Done>([&](auto done) { client->pingHook(target->scope, target->ids[0], std::move(done)); });
+    if (!pinged)
+        return fail(context, pinged.error());
+    context.out() << "GitHub is sending a ping to webhook " << target->ids[0]
+                  << "; see it with: exeserver-cli hooks deliveries " << target->scope.name << ' '
+                  << target->ids[0] << '\n';
+    return ExitOk;
+}
+
+int hooksDeliveries(CliContext &context, const QCommandLineParser &parser)
+{
+    const std::optional<Target> target = parseTarget(
+        context, parser, 1, QStringLiteral("hooks deliveries OWNER/REPO | --org ORG HOOK_ID [--limit N]"));
+    if (!target)
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto deliveries = call<QList<HookDelivery>>([&](auto done) {
+        client->listHookDeliveries(target->scope, target->ids[0], parser.value(kLimit).toInt(),
+                                   std::move(done));
+    });
+    if (!deliveries)
+        return fail(context, deliveries.error());
+    if (parser.isSet(kJson)) {
+        QJsonArray array;
+        for (const HookDelivery &delivery : *deliveries)
+            array.append(delivery.toJson());
+        context.out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    if (deliveries->isEmpty())
+        context.out() << "No deliveries yet.\n";
+    for (const HookDelivery &delivery : *deliveries)
+        context.out() << deliveryLine(delivery) << '\n';
+    return ExitOk;
+}
+
+int hooksRedeliver(CliContext &context, const QCommandLineParser &parser)
+{
+    const std::optional<Target> target = parseTarget(
+        context, parser, 2, QStringLiteral("hooks redeliver OWNER/REPO | --org ORG HOOK_ID DELIVERY_ID"));
+    if (!target)
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto sent = call<Done>([&](auto done) {
+        client->redeliverHookDelivery(target->scope, target->ids[0], target->ids[1], std::move(done));
+    });
+    if (!sent)
+        return fail(context, sent.error());
+    context.out() << "GitHub is delivering " << target->ids[1] << " again.\n";
+    return ExitOk;
+}
+
+std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
+{
+    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
+}
+
+QStringList words(const char *second)
+{
+    return {QStringLiteral("hooks"), QString::fromLatin1(second)};
+}
+
+} // namespace
+
+void registerHookCommands(CommandTable &table)
+{
+    table.add({words("list"), QStringLiteral("[OWNER/REPO | --org ORG] [--json]"),
+               QStringLiteral("Show webhooks (default: those ExeServer set up): active, events, last "
+                              "deliveries."),
+               options({kOrg, kJson}), hooksList});
+    table.add({words("add"),
+               QStringLiteral("OWNER/REPO | --org ORG [--url URL | --relay] [--events LIST|all]"),
+               QStringLiteral("Set up a webhook for the enabled triggers (secret kept in the keychain)."),
+               options({kOrg, kUrl, kRelay, kEvents}), hooksAdd});
+    table.add({words("remove"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID"),
+               QStringLiteral("Remove a webhook ExeServer set up (others are left alone)."), options({kOrg}),
+               hooksRemove});
+    table.add({words("ping"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID"),
+               QStringLiteral("Ask GitHub to ping a webhook."), options({kOrg}), hooksPing});
+    table.add({words("deliveries"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID [--limit N] [--json]"),
+               QStringLiteral("A webhook's recent deliveries and their status codes."),
+               options({kOrg, kLimit, kJson}), hooksDeliveries});
+    table.add({words("redeliver"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID DELIVERY_ID"),
+               QStringLiteral("Ask GitHub to send a delivery again."), options({kOrg}), hooksRedeliver});
+}
+
+} // namespace exeserver::cli
