@@ -467,6 +467,7 @@ bool CodefileRunner::prepareFiles(const std::shared_ptr<Run> &run)
         }
     }
     QDir().mkpath(QFileInfo(run->files).absolutePath());
+    RunFiles(run->files).removeBookkeeping(); // a run that never started may be started again
     if (const Status created = RunFiles(run->files).createCommandFiles(); !created) {
         fail(run->id, created.error(), request);
         return false;
@@ -539,7 +540,6 @@ bool CodefileRunner::startWrapped(const std::shared_ptr<Run> &run, QProcess *pro
         return false;
     };
     QDir().mkpath(QFileInfo(files.log()).absolutePath());
-    files.removeBookkeeping(); // a run that never started may be started again
     QFile event(files.event());
     if (!event.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
         event.write(QJsonDocument(request.event.payload).toJson(QJsonDocument::Compact)) < 0 ||
