@@ -129,6 +129,20 @@ struct EngineHarness
         return **record;
     }
 
+    // A second engine on the same store and data folder, as another process would have.
+    struct Fresh
+    {
+        CodefileRunner runner;
+        std::unique_ptr<TriggerEngine> engine;
+        explicit Fresh(EngineHarness &h)
+        {
+            TriggerEngine::Options options;
+            options.dataDir = h.dir.path();
+            engine = std::make_unique<TriggerEngine>(h.store, nullptr, runner, h.presets,
+                                                     SystemClock::instance(), options);
+        }
+    };
+
     QString writeScript(const QString &name, const QByteArray &text)
     {
         const QString path = dir.filePath(name);
@@ -301,6 +315,82 @@ triggers:
     CHECK(text.contains(QLatin1String("arg=Update the README with new information.")));
     CHECK(text.contains(QLatin1String("token=none")));
     CHECK(text.contains(QLatin1String("\"pull_request\"")));
+}
+
+TEST_CASE("Engine: a code file written for Actions hands its output, variables and PATH to the later actions "
+          "of the firing, and its summary is kept",
+          "[engine][codefile][filecommands]")
+{
+    EngineHarness h;
+    const QString tools = h.dir.filePath(QStringLiteral("tools"));
+    REQUIRE(QDir().mkpath(tools));
+    h.writeScript(QStringLiteral("tools/greet"), "#!/bin/sh\necho hello-from-path\n");
+    const QString seen = h.dir.filePath(QStringLiteral("seen.txt"));
+    // As it would run in a GitHub Actions step, unchanged.
+    const QString check = h.writeScript(QStringLiteral("check.sh"), QStringLiteral(R"(#!/bin/sh
+set -e
+echo "verdict=pass" >> "$GITHUB_OUTPUT"
+{ echo "notes<<EOF"; echo "two"; echo "lines"; echo "EOF"; } >> "$GITHUB_OUTPUT"
+echo "STAGE=reviewed" >> "$GITHUB_ENV"
+echo "%1" >> "$GITHUB_PATH"
+echo "## Review of $GITHUB_REPOSITORY" >> "$GITHUB_STEP_SUMMARY"
+echo "- verdict: **pass**" >> "$GITHUB_STEP_SUMMARY"
+)")
+                                                                        .arg(tools)
+                                                                        .toUtf8());
+    const QString next =
+        h.writeScript(QStringLiteral("next.sh"),
+                      QStringLiteral("#!/bin/sh\necho \"stage=$STAGE arg=$1 tool=$(greet)\" >> \"%1\"\n")
+                          .arg(seen)
+                          .toUtf8());
+    h.addTriggers(QStringLiteral(R"(
+triggers:
+  - name: review
+    event: pull_request
+    run:
+      - codefile: {id: check, path: "%1"}
+      - notify: {title: "verdict {{ steps.check.outputs.verdict }}", body: "{{ steps.check.outputs.notes }}"}
+      - codefile: {path: "%2", args: ["{{ steps.check.outputs.verdict }}"]}
+)")
+                      .arg(check, next)
+                      .toUtf8()
+                      .constData());
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-actions"), QStringLiteral("pull_request"),
+                             webhookPayload("pull_request.opened.json")));
+    REQUIRE(report.actionIds.size() == 3);
+    h.waitIdle();
+    for (const QString &id : report.actionIds) {
+        INFO(h.action(id).error.toStdString() << h.action(id).output.toStdString());
+        CHECK(h.action(id).status == ActionStatus::Success);
+    }
+    // The outputs are kept with the action, the summary too.
+    const ActionRecord first = h.action(report.actionIds[0]);
+    CHECK(first.outputs == QJsonObject{{QStringLiteral("verdict"), QStringLiteral("pass")},
+                                       {QStringLiteral("notes"), QStringLiteral("two\nlines")}});
+    CHECK(first.summary == QStringLiteral("## Review of Codertocat/Hello-World\n- verdict: **pass**\n"));
+    // A later action used them; its logged target is the one decided before the step ran.
+    REQUIRE(h.notifications.size() == 1);
+    CHECK(h.notifications[0].title == QStringLiteral("verdict pass"));
+    CHECK(h.notifications[0].body == QStringLiteral("two\nlines"));
+    CHECK(h.action(report.actionIds[1]).target ==
+          QStringLiteral("verdict {{ steps.check.outputs.verdict }}"));
+    // The next code file saw the variable and the PATH entry.
+    QFile file(seen);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == "stage=reviewed arg=pass tool=hello-from-path\n");
+    file.close();
+
+    // A retry of the last step, as from another process: the earlier step's outputs come from the action
+    // log, its variables and PATH from the files beside its log.
+    EngineHarness::Fresh fresh(h);
+    const Result<QString> retried = fresh.engine->retry(report.actionIds[2]);
+    REQUIRE(retried.ok());
+    REQUIRE(QTest::qWaitFor([&]() { return fresh.engine->busyCount() == 0; }, kWaitMs));
+    CHECK(h.action(*retried).status == ActionStatus::Success);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == "stage=reviewed arg=pass tool=hello-from-path\n"
+                            "stage=reviewed arg=pass tool=hello-from-path\n");
 }
 
 TEST_CASE("Engine: a redelivered event fires once, also from a second engine on the same store",
