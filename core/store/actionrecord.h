@@ -56,8 +56,8 @@ struct ActionOutcome
     std::optional<int> httpStatus; // GitHub calls
     QString output;                // stdout/stderr or response excerpt
     QString error;
-    QJsonObject outputs; // code files: what they wrote to GITHUB_OUTPUT (name → string)
-    QString summary;     // code files: their GITHUB_STEP_SUMMARY (Markdown)
+    QJsonObject outputs = {}; // code files: what they wrote to GITHUB_OUTPUT (name → string)
+    QString summary = {};     // code files: their GITHUB_STEP_SUMMARY (Markdown)
 };
 
 struct ActionRecord

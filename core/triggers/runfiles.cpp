@@ -131,6 +131,10 @@ void RunFiles::removeBookkeeping() const
     QFile::remove(lock());
     QFile::remove(event());
     QDir(runnerTemp()).removeRecursively();
+    for (const QString &path : {output(), env(), pathFile(), summary()}) {
+        if (QFileInfo(path).size() == 0) // nothing written: nothing to keep beside the log
+            QFile::remove(path);
+    }
 }
 
 void RunFiles::removeCommandFiles() const

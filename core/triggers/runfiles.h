@@ -57,7 +57,7 @@ public:
     static std::optional<WrapperStatus> readStatus(const QString &path);
     // Creates the file commands' files (empty) and RUNNER_TEMP for a new run.
     Status createCommandFiles() const;
-    // Removes everything but the log and the file commands' files.
+    // Removes everything but the log and the file commands' files that hold something (read them first).
     void removeBookkeeping() const;
     // Removes the file commands' files (runs whose log is a temporary file).
     void removeCommandFiles() const;

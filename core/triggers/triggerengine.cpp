@@ -993,8 +993,9 @@ void TriggerEngine::removeFinishedRunFiles()
     if (m_options.dataDir.isEmpty())
         return;
     const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
-    const QStringList leftovers = runs.entryList(
-        {QStringLiteral("*.lock"), QStringLiteral("*.status"), QStringLiteral("*.event.json")}, QDir::Files);
+    const QStringList leftovers = runs.entryList({QStringLiteral("*.lock"), QStringLiteral("*.status"),
+                                                  QStringLiteral("*.event.json"), QStringLiteral("*.temp")},
+                                                 QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &name : leftovers) {
         const RunFiles files(runs.filePath(name));
         const QString actionId = QFileInfo(files.log()).completeBaseName();
