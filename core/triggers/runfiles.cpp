@@ -114,12 +114,16 @@ Status RunFiles::createCommandFiles() const
 {
     for (const QString &path : {output(), env(), pathFile(), summary()}) {
         QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        // Owner-only: a script may put a secret in GITHUB_ENV as it would on Actions.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
             return Error{QStringLiteral("io"),
                          QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
     }
     QDir(runnerTemp()).removeRecursively(); // emptied before each run, as Actions does
-    if (!QDir().mkpath(runnerTemp()))
+    if (!QDir().mkpath(runnerTemp()) ||
+        !QFile::setPermissions(runnerTemp(),
+                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
         return Error{QStringLiteral("io"), QStringLiteral("cannot create %1").arg(runnerTemp())};
     return success();
 }

@@ -445,6 +445,8 @@ echo "ci=$CI workspace=$GITHUB_WORKSPACE"
     CHECK(result.commands.path == QStringList{dir.filePath(u"runs/a1.temp/bin"_s)});
     CHECK(result.commands.summary == u"### Result: **pass**\n"_s);
     CHECK(QFile::exists(dir.filePath(u"runs/a1.output"_s)));
+    CHECK(QFile::permissions(dir.filePath(u"runs/a1.output"_s)) ==
+          (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser));
     CHECK(QFile::exists(dir.filePath(u"runs/a1.summary.md"_s)));
     if (!direct) // the engine removes the bookkeeping once the outcome is recorded (keepRunFiles)
         RunFiles(kept.logFilePath).removeBookkeeping();
