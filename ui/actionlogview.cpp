@@ -8,15 +8,33 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTextDocument>
+#include <QTextEdit>
 #include <QVBoxLayout>
 
 namespace exeserver {
+
+namespace {
+
+// A step summary is Markdown a script wrote: its text and links are shown, but no image or file it names
+// is ever loaded (QTextDocument would otherwise read local files).
+class SummaryDocument : public QTextDocument
+{
+public:
+    using QTextDocument::QTextDocument;
+
+protected:
+    QVariant loadResource(int, const QUrl &) override { return QImage(); }
+};
+
+} // namespace
 
 ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     : QWidget(parent)
@@ -24,6 +42,8 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     , m_model(new ActionLogModel(store, this))
     , m_table(new QTableView(this))
     , m_output(new QPlainTextEdit(this))
+    , m_summary(new QTextEdit(this))
+    , m_details(new QSplitter(Qt::Horizontal, this))
     , m_retry(new QPushButton(tr("Retry"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
     , m_status(new QLabel(this))
@@ -56,13 +76,19 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     m_output->setReadOnly(true);
     m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_output->setPlaceholderText(tr("The selected action's output"));
+    m_summary->setObjectName(QStringLiteral("actionSummary"));
+    m_summary->setDocument(new SummaryDocument(m_summary));
+    m_summary->setReadOnly(true);
+    m_summary->hide();
     m_retry->setObjectName(QStringLiteral("retryButton"));
     m_refresh->setObjectName(QStringLiteral("refreshButton"));
     m_status->setObjectName(QStringLiteral("actionLogStatus"));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
-    splitter->addWidget(m_output);
+    m_details->addWidget(m_output);
+    m_details->addWidget(m_summary);
+    splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     auto *buttons = new QHBoxLayout;
@@ -143,8 +169,18 @@ void ActionLogView::showSelected()
         if (!action->error.isEmpty())
             text = action->error + QStringLiteral("\n\n");
         text += action->output;
+        if (!action->outputs.isEmpty())
+            text += QStringLiteral("\n\n") + tr("Outputs (GITHUB_OUTPUT):");
+        for (auto it = action->outputs.constBegin(); it != action->outputs.constEnd(); ++it)
+            text += QStringLiteral("\n  %1 = %2").arg(it.key(), it.value().toString());
     }
     m_output->setPlainText(text);
+    const QString summary = action ? action->summary : QString();
+    m_summary->setMarkdown(summary);
+    const bool hadSummary = m_summary->isVisibleTo(this);
+    m_summary->setVisible(!summary.trimmed().isEmpty());
+    if (!hadSummary && m_summary->isVisibleTo(this)) // a pane shown in a splitter starts with no width
+        m_details->setSizes({m_details->width() / 2, m_details->width() / 2});
     const bool retryable = action && ActionLogModel::canRetry(*action);
     m_retry->setEnabled(retryable && m_engine);
     m_retry->setToolTip(!m_engine   ? tr("Triggers are not running in this window")

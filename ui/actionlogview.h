@@ -6,7 +6,9 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QSplitter;
 class QTableView;
+class QTextEdit;
 
 namespace exeserver {
 
@@ -16,7 +18,8 @@ class TriggerEngine;
 
 // Every action ExeServer took or tried: its trigger, event, status, duration, exit code or HTTP status and
 // output; Retry runs a failed or interrupted action again through the trigger engine (a new action row,
-// as `exeserver-cli actions retry` does).
+// as `exeserver-cli actions retry` does). A code file's GITHUB_OUTPUT values follow its output, its step
+// summary is rendered below.
 class ActionLogView : public QWidget
 {
     Q_OBJECT
@@ -31,6 +34,8 @@ public:
     QTableView *table() const { return m_table; }
     QString statusText() const;
     QString outputText() const;
+    // The selected code file's GITHUB_STEP_SUMMARY, rendered from Markdown (hidden when it wrote none).
+    QTextEdit *summaryView() const { return m_summary; }
     // Re-reads the log and selects the action (a notification's); reads at most a few pages to find it.
     bool selectAction(const QString &actionId);
 
@@ -46,6 +51,8 @@ private:
     ActionLogModel *m_model;
     QTableView *m_table;
     QPlainTextEdit *m_output;
+    QTextEdit *m_summary;
+    QSplitter *m_details; // the output, and the summary beside it
     QPushButton *m_retry;
     QPushButton *m_refresh;
     QLabel *m_status;

@@ -96,6 +96,11 @@ QJsonObject actionJson(const ActionRecord &record)
     object.insert(QStringLiteral("exit_code"), record.exitCode ? QJsonValue(*record.exitCode) : QJsonValue());
     object.insert(QStringLiteral("http_status"),
                   record.httpStatus ? QJsonValue(*record.httpStatus) : QJsonValue());
+    // A code file's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, when it wrote any.
+    if (!record.outputs.isEmpty())
+        object.insert(QStringLiteral("outputs"), record.outputs);
+    if (!record.summary.isEmpty())
+        object.insert(QStringLiteral("summary"), record.summary);
     return object;
 }
 

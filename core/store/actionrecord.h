@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -55,6 +56,8 @@ struct ActionOutcome
     std::optional<int> httpStatus; // GitHub calls
     QString output;                // stdout/stderr or response excerpt
     QString error;
+    QJsonObject outputs = {}; // code files: what they wrote to GITHUB_OUTPUT (name → string)
+    QString summary = {};     // code files: their GITHUB_STEP_SUMMARY (Markdown)
 };
 
 struct ActionRecord
@@ -73,6 +76,8 @@ struct ActionRecord
     std::optional<int> httpStatus;
     QString output;
     QString error;
+    QJsonObject outputs; // GITHUB_OUTPUT of a code file
+    QString summary;     // GITHUB_STEP_SUMMARY of a code file (Markdown)
 };
 
 struct ActionQuery

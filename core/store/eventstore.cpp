@@ -12,6 +12,8 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -85,6 +87,27 @@ QString capOutput(const QString &text)
     return text.left(head) +
            QStringLiteral("\n… [%1 characters omitted] …\n").arg(text.size() - head - tail) +
            text.right(tail);
+}
+
+// A summary is read from its top, so the end is what goes.
+QString capSummary(const QString &text)
+{
+    if (text.size() <= EventStore::kSummaryCap)
+        return text;
+    return text.left(EventStore::kSummaryCap) +
+           QStringLiteral("\n\n*[… %1 more characters of the summary are in the run's files]*")
+               .arg(text.size() - EventStore::kSummaryCap);
+}
+
+// GITHUB_OUTPUT values as a JSON object, each redacted; NULL when there are none.
+QVariant outputsText(const QJsonObject &outputs)
+{
+    if (outputs.isEmpty())
+        return QVariant(QMetaType::fromType<QString>());
+    QJsonObject redacted;
+    for (auto it = outputs.begin(); it != outputs.end(); ++it)
+        redacted.insert(it.key(), SecretRedactor::redact(it.value().toString()));
+    return QString::fromUtf8(QJsonDocument(redacted).toJson(QJsonDocument::Compact));
 }
 
 // FTS5 query: every word quoted, so user text cannot inject FTS syntax; words are ANDed.
@@ -204,7 +227,7 @@ Event eventFromRow(const QSqlQuery &query)
 
 const QString kActionColumns = QStringLiteral(
     "seq, id, kind, status, target, event_id, trigger_id, requested_at, started_at, finished_at, exit_code, "
-    "http_status, output, error");
+    "http_status, output, error, outputs, summary");
 
 ActionRecord actionFromRow(const QSqlQuery &query)
 {
@@ -223,6 +246,8 @@ ActionRecord actionFromRow(const QSqlQuery &query)
     record.httpStatus = optionalInt(query.value(11));
     record.output = query.value(12).toString();
     record.error = query.value(13).toString();
+    record.outputs = QJsonDocument::fromJson(query.value(14).toString().toUtf8()).object();
+    record.summary = query.value(15).toString();
     return record;
 }
 
@@ -1293,7 +1318,8 @@ Status EventStore::finishAction(const QString &id, const ActionOutcome &outcome)
     QSqlQuery query(database());
     query.prepare(QStringLiteral("UPDATE actions SET status = ?, finished_at = ?, updated_at = ?, started_at "
                                  "= COALESCE(started_at, ?), "
-                                 "exit_code = ?, http_status = ?, output = ?, error = ? WHERE id = ?"));
+                                 "exit_code = ?, http_status = ?, output = ?, error = ?, outputs = ?, "
+                                 "summary = ? WHERE id = ?"));
     query.addBindValue(toString(outcome.status));
     query.addBindValue(now);
     query.addBindValue(now);
@@ -1303,6 +1329,8 @@ Status EventStore::finishAction(const QString &id, const ActionOutcome &outcome)
     // Redact before capping: a secret cut in half by the cap would no longer be recognised.
     query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.output))));
     query.addBindValue(text(capOutput(SecretRedactor::redact(outcome.error))));
+    query.addBindValue(outputsText(outcome.outputs));
+    query.addBindValue(text(capSummary(SecretRedactor::redact(outcome.summary))));
     query.addBindValue(id);
     if (!query.exec())
         return sqlError(query.lastError(), QStringLiteral("record an action's outcome"));

@@ -198,7 +198,8 @@ public:
     Status backup(const QString &file) const; // VACUUM INTO: a consistent copy while others write
     Status checkIntegrity() const;
 
-    static constexpr qsizetype kOutputCap = 16 * 1024; // characters of output kept per action
+    static constexpr qsizetype kOutputCap = 16 * 1024;  // characters of output kept per action
+    static constexpr qsizetype kSummaryCap = 64 * 1024; // characters of a step summary kept per action
 
 private:
     Error sqlError(const QSqlError &error, const QString &doing) const;

@@ -335,8 +335,16 @@ Status step9(QSqlDatabase &db)
     return backfillKeys(db, {QStringLiteral("workflow_run")});
 }
 
+// What a code file wrote to Actions' GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, kept with its action: later
+// actions of the firing read the outputs (`{{ steps.ID.outputs.NAME }}`), the action log shows the summary.
+Status step10(QSqlDatabase &db)
+{
+    return run(db, {QStringLiteral("ALTER TABLE actions ADD COLUMN outputs TEXT"),
+                    QStringLiteral("ALTER TABLE actions ADD COLUMN summary TEXT NOT NULL DEFAULT ''")});
+}
+
 const std::function<Status(QSqlDatabase &)> kSteps[] = {step1, step2, step3, step4, step5,
-                                                        step6, step7, step8, step9};
+                                                        step6, step7, step8, step9, step10};
 static_assert(std::size(kSteps) == kLatest);
 
 } // namespace

@@ -18,7 +18,8 @@ namespace exeserver::migrations {
 //   7  events_fts filled after ingest, below store_state.fts_indexed_through (EventStore::indexFullText)
 //   8  no events_to_outbox trigger: EventStore::addEvents enqueues a batch's events itself
 //   9  event_keys backfilled for workflow_run, which got an occurrence key (Occurrence::key)
-constexpr int kLatest = 9;
+//  10  actions.outputs (GITHUB_OUTPUT as JSON) and actions.summary (GITHUB_STEP_SUMMARY) of code files
+constexpr int kLatest = 10;
 
 int version(const QSqlDatabase &db);
 // Runs every step above the current version up to `target` (kLatest by default). Refuses a database

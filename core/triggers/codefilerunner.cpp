@@ -73,9 +73,11 @@ struct CodefileRunner::Run
     QElapsedTimer elapsed;
     qint64 pid = 0;
     bool timedOut = false;
-    bool wrapped = false;   // through exeserver-run: the outcome comes from its status file
-    int lockFd = -1;        // the run's lock until the wrapper has inherited it
-    bool removeLog = false; // the log was our own temporary file
+    bool wrapped = false;     // through exeserver-run: the outcome comes from its status file
+    int lockFd = -1;          // the run's lock until the wrapper has inherited it
+    bool removeLog = false;   // the log was our own temporary file
+    QString files;            // names the run's files (RunFiles): its log, or a temporary base
+    bool removeFiles = false; // the file commands' files are temporary too
 };
 
 CodefileRunner::CodefileRunner(QObject *parent)
@@ -114,8 +116,9 @@ int CodefileRunner::removeLeftovers(const QString &tempDir)
     int removed = 0;
     const QDir dir(tempDir);
     const QDateTime dayAgo = QDateTime::currentDateTimeUtc().addDays(-1);
-    const QFileInfoList files = dir.entryInfoList(
-        {QStringLiteral("exeserver-event-*.json"), QStringLiteral("exeserver-run-*")}, QDir::Files);
+    const QFileInfoList files =
+        dir.entryInfoList({QStringLiteral("exeserver-event-*.json"), QStringLiteral("exeserver-run-*")},
+                          QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QFileInfo &file : files) {
         const QStringList parts = file.fileName().split(u'-');
         bool numbered = false;
@@ -126,7 +129,10 @@ int CodefileRunner::removeLeftovers(const QString &tempDir)
         if (file.fileName().startsWith(u"exeserver-run-") &&
             RunFiles(file.absoluteFilePath()).inspect() == RunFiles::State::Running)
             continue; // its wrapper still runs the code file
-        removed += QFile::remove(file.absoluteFilePath()) ? 1 : 0;
+        removed += (file.isDir() ? QDir(file.absoluteFilePath()).removeRecursively()
+                                 : QFile::remove(file.absoluteFilePath()))
+                       ? 1
+                       : 0;
     }
     if (removed > 0)
         qCInfo(lcTriggers) << "removed" << removed << "temporary files of earlier runs from" << tempDir;
@@ -235,28 +241,85 @@ Result<CodefileRunner::Invocation> CodefileRunner::resolve(const CodefileAction 
     return inv;
 }
 
+QString CodefileRunner::refusedVariable(const QString &name)
+{
+    const QString upper = name.toUpper();
+    for (const char *secret : kSecretVariables) {
+        if (upper == QLatin1StringView(secret))
+            return QStringLiteral("%1 is a secret: a code file gets it only with pass_token").arg(name);
+    }
+    if (upper == u"NODE_OPTIONS")
+        return QStringLiteral("NODE_OPTIONS cannot be set through GITHUB_ENV");
+    if (upper.startsWith(u"GITHUB_") || upper.startsWith(u"RUNNER_"))
+        return QStringLiteral("%1 is set by the runner for each code file").arg(name);
+    return {};
+}
+
+QString CodefileRunner::serverUrlFor(const QUrl &apiUrl)
+{
+    if (apiUrl.isEmpty())
+        return QStringLiteral("https://github.com");
+    QUrl server = apiUrl.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash);
+    const QString path = server.path();
+    if (path.endsWith(u"/api/v3") || path == u"/api") {
+        server.setPath(path.left(path.lastIndexOf(QLatin1StringView("/api"))));
+    } else if (server.host().startsWith(u"api.")) {
+        server.setHost(server.host().mid(4));
+        server.setPath({});
+    }
+    return server.toString(QUrl::StripTrailingSlash);
+}
+
 QProcessEnvironment CodefileRunner::environment(const CodefileRequest &request, const QString &eventPath,
-                                                const QProcessEnvironment &base)
+                                                const QProcessEnvironment &base, const QString &workspace,
+                                                const QString &runFiles)
 {
     QProcessEnvironment env = base;
     for (const char *name : kSecretVariables)
         env.remove(QString::fromLatin1(name));
+    // What earlier code files of the firing left for later ones; the runner's own variables below win.
+    for (const auto &[name, value] : request.env) {
+        if (refusedVariable(name).isEmpty())
+            env.insert(name, value);
+    }
+    if (!request.path.isEmpty()) {
+        const QString current = env.value(QStringLiteral("PATH"));
+        env.insert(QStringLiteral("PATH"),
+                   request.path.join(QDir::listSeparator()) +
+                       (current.isEmpty() ? QString() : QDir::listSeparator() + current));
+    }
     const EventContext &e = request.event;
     const auto set = [&env](const char *name, const QString &value) {
         if (!value.isEmpty())
             env.insert(QString::fromLatin1(name), value);
     };
+    env.insert(QStringLiteral("CI"), QStringLiteral("true"));
     set("GITHUB_EVENT_NAME", e.type);
     set("GITHUB_EVENT_PATH", eventPath);
     set("GITHUB_REPOSITORY", e.repository);
     set("GITHUB_REPOSITORY_OWNER", e.repository.section(u'/', 0, 0));
     set("GITHUB_ACTOR", e.sender);
     set("GITHUB_REF", e.ref);
-    if (e.ref.startsWith(u"refs/heads/") || e.ref.startsWith(u"refs/tags/"))
+    // refs/heads/main → main, refs/tags/v1 → v1, refs/pull/7/merge → 7/merge, as Actions sets it.
+    if (e.ref.startsWith(u"refs/heads/") || e.ref.startsWith(u"refs/tags/") ||
+        e.ref.startsWith(u"refs/pull/"))
         set("GITHUB_REF_NAME", e.ref.section(u'/', 2));
     set("GITHUB_SHA", e.sha);
     set("GITHUB_HEAD_REF", e.headRef);
     set("GITHUB_BASE_REF", e.baseRef);
+    const QUrl apiUrl =
+        request.apiUrl.isEmpty() ? QUrl(QStringLiteral("https://api.github.com")) : request.apiUrl;
+    set("GITHUB_API_URL", apiUrl.toString(QUrl::StripTrailingSlash));
+    set("GITHUB_SERVER_URL", serverUrlFor(apiUrl));
+    set("GITHUB_WORKSPACE", workspace);
+    if (!runFiles.isEmpty()) {
+        const RunFiles files(runFiles);
+        set("GITHUB_OUTPUT", files.output());
+        set("GITHUB_ENV", files.env());
+        set("GITHUB_PATH", files.pathFile());
+        set("GITHUB_STEP_SUMMARY", files.summary());
+        set("RUNNER_TEMP", files.runnerTemp());
+    }
     set("EXESERVER_TRIGGER", request.triggerName);
     set("EXESERVER_EVENT_ID", e.id);
     if (request.action.passToken && !request.token.isEmpty()) {
@@ -316,7 +379,9 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
     process->setArguments(inv->arguments);
     process->setWorkingDirectory(inv->workdir);
     process->setStandardInputFile(QProcess::nullDevice());
-    if (!(m_wrapper.isEmpty() ? startDirect(run, process) : startWrapped(run, process))) {
+    if (!prepareFiles(run) ||
+        !(m_wrapper.isEmpty() ? startDirect(run, process) : startWrapped(run, process))) {
+        discardFiles(*run);
         process->deleteLater();
         return;
     }
@@ -345,8 +410,7 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
         if (!run)
             return;
         run->process->deleteLater();
-        if (run->wrapped)
-            RunFiles(run->request.logFilePath).removeBookkeeping();
+        discardFiles(*run);
         fail(id,
              runError(QStringLiteral("start_failed"),
                       QStringLiteral("could not start %1: %2")
@@ -387,6 +451,44 @@ void CodefileRunner::startRun(quint64 id, CodefileRequest request)
         run->timeout->start(std::max(1, timeoutMs));
 }
 
+// The run's files sit beside its log; a run without one (no data folder) gets a temporary base whose name
+// carries our pid, so removeLeftovers() can tell when a killed process left it.
+bool CodefileRunner::prepareFiles(const std::shared_ptr<Run> &run)
+{
+    CodefileRequest &request = run->request;
+    run->files = request.logFilePath;
+    if (run->files.isEmpty()) {
+        const QString tempDir = m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir;
+        run->files = QDir(tempDir).filePath(
+            QStringLiteral("exeserver-run-%1-%2.log").arg(QCoreApplication::applicationPid()).arg(run->id));
+        run->removeFiles = true;
+        if (!m_wrapper.isEmpty()) { // the wrapper needs a log file to write to
+            request.logFilePath = run->files;
+            run->removeLog = true;
+            request.keepRunFiles = false;
+        }
+    }
+    QDir().mkpath(QFileInfo(run->files).absolutePath());
+    RunFiles(run->files).removeBookkeeping(); // a run that never started may be started again
+    if (const Status created = RunFiles(run->files).createCommandFiles(); !created) {
+        fail(run->id, created.error(), request);
+        return false;
+    }
+    return true;
+}
+
+void CodefileRunner::discardFiles(const Run &run)
+{
+    if (run.files.isEmpty())
+        return;
+    const RunFiles files(run.files);
+    files.removeBookkeeping();
+    if (run.removeFiles)
+        files.removeCommandFiles();
+    if (run.removeLog)
+        QFile::remove(files.log());
+}
+
 bool CodefileRunner::startDirect(const std::shared_ptr<Run> &run, QProcess *process)
 {
     const CodefileRequest &request = run->request;
@@ -418,7 +520,8 @@ bool CodefileRunner::startDirect(const std::shared_ptr<Run> &run, QProcess *proc
     }
     process->setProcessEnvironment(
         environment(request, run->eventFile->fileName(),
-                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment())));
+                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment()),
+                    run->invocation.workdir, run->files));
 #ifdef Q_OS_UNIX
     // Own session and process group, so the whole tree can be signalled at once (kill(-pgid, ...)).
     process->setChildProcessModifier([] { ::setsid(); });
@@ -432,13 +535,6 @@ bool CodefileRunner::startWrapped(const std::shared_ptr<Run> &run, QProcess *pro
 {
     CodefileRequest &request = run->request;
     run->wrapped = true;
-    if (request.logFilePath.isEmpty()) {
-        const QString tempDir = m_options.tempDir.isEmpty() ? QDir::tempPath() : m_options.tempDir;
-        request.logFilePath = QDir(tempDir).filePath(
-            QStringLiteral("exeserver-run-%1-%2.log").arg(QCoreApplication::applicationPid()).arg(run->id));
-        run->removeLog = true;
-        request.keepRunFiles = false;
-    }
     const RunFiles files(request.logFilePath);
     const auto ioError = [&](const QString &what, const QString &why) {
         fail(run->id, runError(QStringLiteral("io"), QStringLiteral("cannot write %1: %2").arg(what, why)),
@@ -446,7 +542,6 @@ bool CodefileRunner::startWrapped(const std::shared_ptr<Run> &run, QProcess *pro
         return false;
     };
     QDir().mkpath(QFileInfo(files.log()).absolutePath());
-    files.removeBookkeeping(); // a run that never started may be started again
     QFile event(files.event());
     if (!event.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
         event.write(QJsonDocument(request.event.payload).toJson(QJsonDocument::Compact)) < 0 ||
@@ -475,9 +570,9 @@ bool CodefileRunner::startWrapped(const std::shared_ptr<Run> &run, QProcess *pro
     // Both streams append to the one log, in the order they arrive, even after this process is gone.
     process->setStandardOutputFile(files.log(), QIODevice::Append);
     process->setStandardErrorFile(files.log(), QIODevice::Append);
-    process->setProcessEnvironment(
-        environment(request, files.event(),
-                    m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment())));
+    process->setProcessEnvironment(environment(
+        request, files.event(), m_options.baseEnvironment.value_or(QProcessEnvironment::systemEnvironment()),
+        run->invocation.workdir, run->files));
 #ifdef Q_OS_UNIX
     const int lockFd = run->lockFd;
     process->setChildProcessModifier([lockFd] {
@@ -552,6 +647,33 @@ void describeOutcome(CodefileResult &result, const QString &name, int timeoutMs,
     }
 }
 
+// The file commands of a run that started, into its result; a file that does not parse fails the run.
+void readCommands(CodefileResult &result, const QString &runFiles)
+{
+    if (!result.started || runFiles.isEmpty())
+        return;
+    Result<FileCommands> read = FileCommands::read(RunFiles(runFiles));
+    if (!read) {
+        if (result.success) {
+            result.success = false;
+            result.error = read.error();
+        } else {
+            result.output += QStringLiteral("\n") + read.error().message;
+        }
+        return;
+    }
+    result.commands = std::move(*read);
+    QList<std::pair<QString, QString>> allowed;
+    for (const auto &variable : std::as_const(result.commands.env)) {
+        const QString why = CodefileRunner::refusedVariable(variable.first);
+        if (why.isEmpty())
+            allowed.append(variable);
+        else
+            result.commands.warnings.append(QStringLiteral("GITHUB_ENV: %1; ignored").arg(why));
+    }
+    result.commands.env = allowed;
+}
+
 } // namespace
 
 CodefileResult CodefileRunner::resultFromFiles(const CodefileRequest &request, qint64 excerptBytes)
@@ -582,6 +704,7 @@ CodefileResult CodefileRunner::resultFromFiles(const CodefileRequest &request, q
     result.durationMs = status.durationMs;
     describeOutcome(result, name, request.timeoutMs.value_or(request.action.timeoutSeconds * 1000),
                     status.stopped);
+    readCommands(result, request.logFilePath);
     return result;
 }
 
@@ -641,7 +764,7 @@ void CodefileRunner::onFinished(quint64 id)
         if (!run->request.keepRunFiles)
             RunFiles(run->request.logFilePath).removeBookkeeping();
         if (run->removeLog) {
-            QFile::remove(run->request.logFilePath);
+            discardFiles(*run);
             run->request.logFilePath.clear();
             result.logFilePath.clear();
         }
@@ -666,6 +789,9 @@ void CodefileRunner::onFinished(quint64 id)
                         run->request.timeoutMs.value_or(run->request.action.timeoutSeconds * 1000), false);
         if (run->log)
             run->log->close();
+        readCommands(result, run->files);
+        // Nothing outlives a direct run but its log and, beside a kept log, the file commands' files.
+        discardFiles(*run);
     }
     result.id = id;
     result.program = run->invocation.program;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "triggers/eventcontext.h"
+#include "triggers/filecommands.h"
 #include "triggers/trigger.h"
 #include "util/result.h"
 
@@ -10,6 +11,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <deque>
 #include <memory>
@@ -30,6 +32,11 @@ struct CodefileRequest
     QString token;                // exported as GITHUB_TOKEN / GH_TOKEN only when action.passToken
     QString logFilePath;          // full stdout + stderr; empty: not kept
     std::optional<int> timeoutMs; // overrides action.timeoutSeconds (tests, CLI)
+    QUrl apiUrl;                  // GITHUB_API_URL, and GITHUB_SERVER_URL from it; empty: api.github.com
+    // What earlier code files of the same firing wrote to GITHUB_ENV (in order) and GITHUB_PATH (the newest
+    // first): their variables and directories are set for this run, as for a later step of an Actions job.
+    QList<std::pair<QString, QString>> env;
+    QStringList path;
     // With the run wrapper: leave the run's status and lock files beside the log (see RunFiles) for the
     // caller to remove once it has recorded the outcome, so a crash in between cannot lose it.
     bool keepRunFiles = false;
@@ -50,10 +57,14 @@ struct CodefileResult
     qint64 outputBytes = 0;
     QString logFilePath;
     qint64 durationMs = 0;
+    // What the run wrote to GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY. A file that
+    // does not parse fails the run (error kind "file_command"), as it fails an Actions step.
+    FileCommands commands;
 };
 
 // Runs code files for triggers (PR-Agent's run_action, locally), the way GitHub Actions would run a step:
-// the payload in a temporary JSON file named by GITHUB_EVENT_PATH, GITHUB_* variables, the token only on
+// the payload in a temporary JSON file named by GITHUB_EVENT_PATH, GITHUB_* variables, the file commands
+// (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH, GITHUB_STEP_SUMMARY) beside the run's log, the token only on
 // request. Program + argument list only, never a shell. The interpreter follows the extension (.py python3,
 // .sh bash or sh, .ps1 pwsh or powershell, .js node; anything else must be executable itself).
 //
@@ -111,9 +122,19 @@ public:
     // What would be executed for an action, or why it cannot run (missing file, not executable, no
     // interpreter, bad working folder). Nothing is started.
     static Result<Invocation> resolve(const CodefileAction &action);
-    // The environment of a run: `base` minus secrets, plus the GITHUB_* and EXESERVER_* variables.
+    // The environment of a run: `base` minus secrets, plus the request's carried GITHUB_ENV and GITHUB_PATH,
+    // plus the GITHUB_*, RUNNER_TEMP, CI and EXESERVER_* variables. `workspace` is GITHUB_WORKSPACE;
+    // `runFiles` (any of the run's files, see RunFiles) names the file commands' files; empty: none.
     static QProcessEnvironment environment(const CodefileRequest &request, const QString &eventPath,
-                                           const QProcessEnvironment &base);
+                                           const QProcessEnvironment &base, const QString &workspace = {},
+                                           const QString &runFiles = {});
+    // Why GITHUB_ENV may not set `name` for later code files, or empty when it may: secrets (the token goes
+    // only to code files that ask for it), NODE_OPTIONS, and the GITHUB_* / RUNNER_* variables the runner
+    // sets (Actions refuses the same).
+    static QString refusedVariable(const QString &name);
+    // GITHUB_SERVER_URL for an API URL: https://api.github.com → https://github.com, GitHub Enterprise
+    // Server https://HOST/api/v3 → https://HOST, https://api.NAME.ghe.com → https://NAME.ghe.com.
+    static QString serverUrlFor(const QUrl &apiUrl);
 
 Q_SIGNALS:
     void started(quint64 id, qint64 pid);
@@ -124,6 +145,8 @@ private:
 
     void startNext();
     void startRun(quint64 id, CodefileRequest request);
+    bool prepareFiles(const std::shared_ptr<Run> &run);
+    static void discardFiles(const Run &run);
     bool startDirect(const std::shared_ptr<Run> &run, QProcess *process);
     bool startWrapped(const std::shared_ptr<Run> &run, QProcess *process);
     void pollAttached();

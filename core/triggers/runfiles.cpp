@@ -1,5 +1,6 @@
 #include "triggers/runfiles.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
@@ -15,7 +16,8 @@ namespace exeserver {
 RunFiles::RunFiles(const QString &path)
     : m_base(path)
 {
-    for (const char *suffix : {".log", ".lock", ".status.tmp", ".status", ".event.json"}) {
+    for (const char *suffix : {".log", ".lock", ".status.tmp", ".status", ".event.json", ".output", ".env",
+                               ".path", ".summary.md", ".temp"}) {
         if (m_base.endsWith(QLatin1String(suffix))) {
             m_base.chop(qsizetype(qstrlen(suffix)));
             break;
@@ -108,12 +110,41 @@ RunFiles::State RunFiles::inspect(WrapperStatus *status) const
 #endif
 }
 
+Status RunFiles::createCommandFiles() const
+{
+    for (const QString &path : {output(), env(), pathFile(), summary()}) {
+        QFile file(path);
+        // Owner-only: a script may put a secret in GITHUB_ENV as it would on Actions.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return Error{QStringLiteral("io"),
+                         QStringLiteral("cannot write %1: %2").arg(path, file.errorString())};
+    }
+    QDir(runnerTemp()).removeRecursively(); // emptied before each run, as Actions does
+    if (!QDir().mkpath(runnerTemp()) ||
+        !QFile::setPermissions(runnerTemp(),
+                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner))
+        return Error{QStringLiteral("io"), QStringLiteral("cannot create %1").arg(runnerTemp())};
+    return success();
+}
+
 void RunFiles::removeBookkeeping() const
 {
     QFile::remove(status());
     QFile::remove(status() + QStringLiteral(".tmp"));
     QFile::remove(lock());
     QFile::remove(event());
+    QDir(runnerTemp()).removeRecursively();
+    for (const QString &path : {output(), env(), pathFile(), summary()}) {
+        if (QFileInfo(path).size() == 0) // nothing written: nothing to keep beside the log
+            QFile::remove(path);
+    }
+}
+
+void RunFiles::removeCommandFiles() const
+{
+    for (const QString &path : {output(), env(), pathFile(), summary()})
+        QFile::remove(path);
 }
 
 } // namespace exeserver

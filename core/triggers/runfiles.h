@@ -23,6 +23,9 @@ struct WrapperStatus
 // `<base>.log` (stdout and stderr), `<base>.lock` (held by the wrapper while it lives; holds its pid once
 // the code file is about to start), `<base>.status` (the outcome) and `<base>.event.json`
 // (GITHUB_EVENT_PATH, removed by the wrapper). Reading them tells a restarted engine what became of a run.
+// Actions' file commands live beside them too and, like the log, outlive the run: `<base>.output`
+// (GITHUB_OUTPUT), `<base>.env` (GITHUB_ENV), `<base>.path` (GITHUB_PATH), `<base>.summary.md`
+// (GITHUB_STEP_SUMMARY); `<base>.temp/` (RUNNER_TEMP) goes with the bookkeeping.
 class RunFiles
 {
 public:
@@ -41,14 +44,23 @@ public:
     QString lock() const { return m_base + QStringLiteral(".lock"); }
     QString status() const { return m_base + QStringLiteral(".status"); }
     QString event() const { return m_base + QStringLiteral(".event.json"); }
+    QString output() const { return m_base + QStringLiteral(".output"); }
+    QString env() const { return m_base + QStringLiteral(".env"); }
+    QString pathFile() const { return m_base + QStringLiteral(".path"); }
+    QString summary() const { return m_base + QStringLiteral(".summary.md"); }
+    QString runnerTemp() const { return m_base + QStringLiteral(".temp"); }
 
     // Creates the lock file and takes its lock; the returned descriptor (close-on-exec) is handed to the
     // wrapper, which inherits the lock. Unix only.
     Result<int> createLock() const;
     State inspect(WrapperStatus *status = nullptr) const;
     static std::optional<WrapperStatus> readStatus(const QString &path);
-    // Removes everything but the log.
+    // Creates the file commands' files (empty) and RUNNER_TEMP for a new run.
+    Status createCommandFiles() const;
+    // Removes everything but the log and the file commands' files that hold something (read them first).
     void removeBookkeeping() const;
+    // Removes the file commands' files (runs whose log is a temporary file).
+    void removeCommandFiles() const;
 
 private:
     QString m_base;

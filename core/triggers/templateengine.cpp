@@ -47,6 +47,12 @@ QString TemplateEngine::render(QStringView text, const QJsonObject &context, QSt
         const QString expression = text.mid(open + 2, close - open - 2).trimmed().toString();
         pos = close + 2;
 
+        // A step's outputs before the step ran: kept for the render at run time.
+        if (expression.startsWith(QLatin1StringView("steps.")) &&
+            !context.contains(QLatin1StringView("steps"))) {
+            out += text.mid(open, pos - open);
+            continue;
+        }
         auto path = FieldPath::parse(expression);
         if (!path) {
             if (warnings)
@@ -103,34 +109,56 @@ QJsonObject TemplateEngine::context(const EventContext &event, const QString &tr
     return root;
 }
 
+void TemplateEngine::forEachField(TriggerAction &action, const std::function<void(QString &)> &field)
+{
+    if (auto *a = std::get_if<CodefileAction>(&action)) {
+        for (QString &arg : a->args)
+            field(arg);
+        field(a->workdir);
+    } else if (auto *w = std::get_if<WorkflowAction>(&action)) {
+        field(w->repository);
+        field(w->workflow);
+        field(w->ref);
+        for (auto it = w->inputs.begin(); it != w->inputs.end(); ++it)
+            field(it.value());
+    } else if (auto *c = std::get_if<CommentAction>(&action)) {
+        field(c->body);
+        field(c->args);
+        field(c->pr);
+    } else if (auto *n = std::get_if<NotifyAction>(&action)) {
+        field(n->title);
+        field(n->body);
+    } else if (auto *re = std::get_if<RerunFailedAction>(&action)) {
+        field(re->run);
+    } else if (auto *x = std::get_if<CancelRunAction>(&action)) {
+        field(x->run);
+    }
+}
+
 TriggerAction TemplateEngine::renderAction(const TriggerAction &action, const QJsonObject &context,
                                            QStringList *warnings)
 {
-    const auto r = [&](const QString &text) { return render(text, context, warnings); };
     TriggerAction out = action;
-    if (auto *a = std::get_if<CodefileAction>(&out)) {
-        for (QString &arg : a->args)
-            arg = r(arg);
-        a->workdir = r(a->workdir);
-    } else if (auto *w = std::get_if<WorkflowAction>(&out)) {
-        w->repository = r(w->repository);
-        w->workflow = r(w->workflow);
-        w->ref = r(w->ref);
-        for (auto it = w->inputs.begin(); it != w->inputs.end(); ++it)
-            it.value() = r(it.value());
-    } else if (auto *c = std::get_if<CommentAction>(&out)) {
-        c->body = r(c->body);
-        c->args = r(c->args);
-        c->pr = r(c->pr);
-    } else if (auto *n = std::get_if<NotifyAction>(&out)) {
-        n->title = r(n->title);
-        n->body = r(n->body);
-    } else if (auto *re = std::get_if<RerunFailedAction>(&out)) {
-        re->run = r(re->run);
-    } else if (auto *x = std::get_if<CancelRunAction>(&out)) {
-        x->run = r(x->run);
-    }
+    forEachField(out, [&](QString &text) { text = render(text, context, warnings); });
     return out;
+}
+
+QStringList TemplateEngine::placeholders(const TriggerAction &action)
+{
+    QStringList found;
+    TriggerAction copy = action;
+    forEachField(copy, [&](QString &text) {
+        qsizetype pos = 0;
+        for (;;) {
+            const qsizetype open = text.indexOf(u"{{", pos);
+            const qsizetype close = open < 0 ? -1 : text.indexOf(u"}}", open + 2);
+            if (close < 0)
+                return;
+            found.append(text.mid(open + 2, close - open - 2).trimmed());
+            pos = close + 2;
+        }
+    });
+    return found;
 }
 
 } // namespace exeserver

@@ -18,6 +18,7 @@ namespace exeserver {
 // TemplateEngine substitutes as data just before the action runs.
 struct CodefileAction
 {
+    QString id;       // optional: later actions read its outputs as `{{ steps.<id>.outputs.<name> }}`
     QString path;     // the script or program; never templated
     QStringList args; // templated, passed as separate arguments (no shell)
     int timeoutSeconds = 300;

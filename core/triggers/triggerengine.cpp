@@ -1,6 +1,7 @@
 #include "triggers/triggerengine.h"
 
 #include "config/logging.h"
+#include "config/secretredactor.h"
 #include "events/occurrence.h"
 #include "github/githubclient.h"
 #include "store/eventstore.h"
@@ -184,6 +185,10 @@ struct TriggerEngine::Firing
     QList<Step> steps;
     qsizetype next = 0;
     bool failed = false;
+    // What the code files that ran wrote to Actions' file commands, for the actions after them.
+    QJsonObject outputs;                    // `steps.<id>.outputs.<name>`
+    QList<std::pair<QString, QString>> env; // GITHUB_ENV, in order
+    QStringList path;                       // GITHUB_PATH, the newest first
     bool fromDeferred = false; // replaces the pair's "deferred" decision (a debounce that ran out)
 };
 
@@ -418,7 +423,7 @@ void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
 {
     if (firing->next >= firing->steps.size())
         return;
-    const Step &step = firing->steps[firing->next++];
+    Step &step = firing->steps[firing->next++];
     if (firing->failed) {
         ActionOutcome skipped;
         skipped.status = ActionStatus::Skipped;
@@ -437,6 +442,13 @@ void TriggerEngine::runNext(std::shared_ptr<Firing> firing)
         settle(-1);
         runNext(firing);
         return;
+    }
+    if (!step.known) {
+        // Rendered again now that the earlier steps have run; the target stays the one decided (steps
+        // placeholders were kept as written then), so a retry or resume finds the step by it.
+        firing->context.insert(QLatin1StringView("steps"), firing->outputs);
+        step.warnings.clear();
+        step.rendered = TemplateEngine::renderAction(step.written, firing->context, &step.warnings);
     }
     Q_EMIT actionStarted(step.actionId, step.kind, step.target);
     const QString actionId = step.actionId;
@@ -529,14 +541,19 @@ void TriggerEngine::runCodefile(const std::shared_ptr<Firing> &firing, const Ste
     request.triggerName = firing->triggerName;
     request.event = firing->event;
     request.token = m_options.token;
+    request.apiUrl = m_options.apiUrl;
+    request.env = firing->env;
+    request.path = firing->path;
     if (!m_options.dataDir.isEmpty() && QDir().mkpath(QFileInfo(runLogPath(step.actionId)).absolutePath())) {
         request.logFilePath = runLogPath(step.actionId);
         request.keepRunFiles = true; // removed once the outcome is in the action log
     }
     const quint64 id =
         step.attach ? m_runner.attach(std::move(request)) : m_runner.submit(std::move(request));
-    m_codefileWaiters.insert(
-        id, [done = std::move(done)](const CodefileResult &result) { done(codefileOutcome(result)); });
+    m_codefileWaiters.insert(id, [firing, step, done = std::move(done)](const CodefileResult &result) {
+        absorbCommands(*firing, step, result.commands);
+        done(codefileOutcome(result));
+    });
 }
 
 void TriggerEngine::onCodefileFinished(quint64 runId, const CodefileResult &result)
@@ -786,6 +803,7 @@ Result<QString> TriggerEngine::retry(const QString &actionId)
         return Error{QStringLiteral("not_found"),
                      QStringLiteral("Trigger \"%1\" no longer has this action (%2 %3).")
                          .arg(record.triggerId, toString(record.kind), record.target)};
+    restoreEarlierSteps(*firing, step - firing->steps.cbegin(), record.eventId, record.triggerId);
     Step chosen = *step;
     const Result<QString> newId =
         m_store.beginAction({chosen.kind, chosen.target, record.eventId, record.triggerId, false});
@@ -848,9 +866,71 @@ ActionOutcome TriggerEngine::codefileOutcome(const CodefileResult &result)
         outcome.status = ActionStatus::Interrupted;
     if (result.started && !result.timedOut && !result.crashed)
         outcome.exitCode = result.exitCode;
+    if (!result.commands.warnings.isEmpty())
+        outcome.output +=
+            QStringLiteral("\nfile commands: ") + result.commands.warnings.join(QStringLiteral("; "));
     if (!result.logFilePath.isEmpty())
         outcome.output += QStringLiteral("\n[full log: %1]").arg(result.logFilePath);
+    for (auto it = result.commands.outputs.cbegin(); it != result.commands.outputs.cend(); ++it)
+        outcome.outputs.insert(it.key(), it.value());
+    outcome.summary = result.commands.summary;
     return outcome;
+}
+
+// A code file's file commands, for the actions after it: its outputs under its id (redacted, as the
+// action log keeps them, so a resumed firing sees the same), its variables and PATH directories.
+void TriggerEngine::absorbCommands(Firing &firing, const Step &step, const FileCommands &commands)
+{
+    const auto *codefile = std::get_if<CodefileAction>(&step.written);
+    if (codefile && !codefile->id.isEmpty()) {
+        QJsonObject outputs;
+        for (auto it = commands.outputs.cbegin(); it != commands.outputs.cend(); ++it)
+            outputs.insert(it.key(), SecretRedactor::redact(it.value()));
+        firing.outputs.insert(codefile->id, QJsonObject{{QStringLiteral("outputs"), outputs}});
+    }
+    firing.env.append(commands.env);
+    for (const QString &directory : commands.path) {
+        firing.path.removeAll(directory);
+        firing.path.prepend(directory);
+    }
+}
+
+// A retried or resumed step after code files that finished in an earlier process: their outputs come from
+// the action log, their GITHUB_ENV and GITHUB_PATH from the files beside their logs.
+void TriggerEngine::restoreEarlierSteps(Firing &firing, qsizetype before, const QString &eventId,
+                                        const QString &triggerId)
+{
+    ActionQuery query;
+    query.eventId = eventId;
+    query.kind = ActionKind::CodeFile;
+    query.limit = 1000;
+    const Result<QList<ActionRecord>> records = m_store.actions(query); // newest first
+    if (!records) {
+        qCWarning(lcTriggers) << "cannot read the earlier steps of" << triggerId << ":"
+                              << records.error().message;
+        return;
+    }
+    for (qsizetype i = 0; i < std::min(before, firing.steps.size()); ++i) {
+        const Step &step = firing.steps[i];
+        if (step.kind != ActionKind::CodeFile)
+            continue;
+        const auto ran = std::find_if(records->cbegin(), records->cend(), [&](const ActionRecord &record) {
+            return record.triggerId == triggerId && record.target == step.target &&
+                   record.status == ActionStatus::Success;
+        });
+        if (ran == records->cend())
+            continue;
+        FileCommands commands;
+        if (!m_options.dataDir.isEmpty()) {
+            if (const Result<FileCommands> read = FileCommands::read(RunFiles(runLogPath(ran->id))); read) {
+                commands.env = read->env;
+                commands.path = read->path;
+            }
+        }
+        for (auto it = ran->outputs.constBegin(); it != ran->outputs.constEnd(); ++it)
+            commands.outputs.insert(it.key(), it.value().toString());
+        absorbCommands(firing, step, commands);
+    }
 }
 
 void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeReport &report)
@@ -888,6 +968,8 @@ void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeRepor
             });
         if (match == firing->steps.cend())
             return giveUp(QStringLiteral("trigger \"%1\" changed since").arg(first.triggerId));
+        if (steps.isEmpty())
+            restoreEarlierSteps(*firing, match - firing->steps.cbegin(), first.eventId, first.triggerId);
         from = (match - firing->steps.cbegin()) + 1;
         Step step = *match;
         step.actionId = record.id;
@@ -898,11 +980,14 @@ void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeRepor
                 request.action = std::get<CodefileAction>(step.rendered);
                 request.logFilePath = runLogPath(step.actionId);
                 switch (RunFiles(request.logFilePath).inspect()) {
-                case RunFiles::State::Finished:
-                    step.known =
-                        codefileOutcome(CodefileRunner::resultFromFiles(request, EventStore::kOutputCap));
+                case RunFiles::State::Finished: {
+                    const CodefileResult result =
+                        CodefileRunner::resultFromFiles(request, EventStore::kOutputCap);
+                    absorbCommands(*firing, step, result.commands);
+                    step.known = codefileOutcome(result);
                     ++report.finished;
                     break;
+                }
                 case RunFiles::State::Running:
                     step.attach = true;
                     ++report.reattached;
@@ -982,8 +1067,9 @@ void TriggerEngine::removeFinishedRunFiles()
     if (m_options.dataDir.isEmpty())
         return;
     const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
-    const QStringList leftovers = runs.entryList(
-        {QStringLiteral("*.lock"), QStringLiteral("*.status"), QStringLiteral("*.event.json")}, QDir::Files);
+    const QStringList leftovers = runs.entryList({QStringLiteral("*.lock"), QStringLiteral("*.status"),
+                                                  QStringLiteral("*.event.json"), QStringLiteral("*.temp")},
+                                                 QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &name : leftovers) {
         const RunFiles files(runs.filePath(name));
         const QString actionId = QFileInfo(files.log()).completeBaseName();

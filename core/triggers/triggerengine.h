@@ -13,6 +13,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTimer>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -26,6 +27,7 @@ class GitHubClient;
 class PresetStore;
 class TriggerClaims;
 struct CodefileResult;
+struct FileCommands;
 
 // A notify action's message, for the tray (GUI) or stdout (CLI).
 struct TriggerNotification
@@ -71,7 +73,9 @@ struct ResumeReport
 // enabled trigger from the store, write the (event, trigger) decision and its queued actions in one
 // transaction (team mode: first claim the occurrence and trigger in the team database, asynchronously),
 // then run each firing's actions in order through the action log (queued → running → success/failure;
-// after a failure the rest are skipped).
+// after a failure the rest are skipped). Each action is rendered again just before it runs, with the
+// outputs of the code files that ran before it (`steps`); GITHUB_ENV and GITHUB_PATH carry from one code
+// file to the next of the same firing.
 // A restart marks what was running `interrupted` and never runs it again; retry() does, on request.
 class TriggerEngine : public QObject
 {
@@ -84,6 +88,7 @@ public:
         std::function<void(const TriggerNotification &)> notifier;
         QString token;                   // GITHUB_TOKEN for code files whose trigger opts in (pass_token)
         TriggerClaims *claims = nullptr; // team mode; not owned
+        QUrl apiUrl; // GitHub's API, for GITHUB_API_URL / GITHUB_SERVER_URL of code files; empty: github.com
     };
 
     TriggerEngine(EventStore &store, GitHubClient *github, CodefileRunner &runner, PresetStore &presets,
@@ -146,6 +151,9 @@ private:
                 bool fromDeferred = false);
     static void renderSteps(Firing &firing, const Trigger &trigger);
     static ActionOutcome codefileOutcome(const CodefileResult &result);
+    static void absorbCommands(Firing &firing, const Step &step, const FileCommands &commands);
+    void restoreEarlierSteps(Firing &firing, qsizetype before, const QString &eventId,
+                             const QString &triggerId);
     std::shared_ptr<Firing> prepareFiring(const Trigger &trigger, const EventContext &event) const;
     Status commitFiring(const std::shared_ptr<Firing> &firing, ProcessReport &report);
     void claim(const std::shared_ptr<Firing> &firing);

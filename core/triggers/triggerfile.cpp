@@ -482,6 +482,17 @@ public:
             if (auto bad = checkKeys(o, where, TriggerFormat::actionKeys(kind)))
                 return *bad;
             CodefileAction a;
+            auto id = string(o, where, u"id", false);
+            if (!id)
+                return id.error();
+            static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_-]*$"));
+            if (!id->isEmpty() && !idPattern.match(*id).hasMatch())
+                return error(
+                    join(where, QStringLiteral("id")),
+                    QStringLiteral("\"%1\" is not a step id: start with a letter or _, then letters, "
+                                   "digits, - or _")
+                        .arg(*id));
+            a.id = *id;
             auto p = string(o, where, u"path", true);
             auto args = stringList(o, where, u"args", true);
             auto timeout = integer(o, where, u"timeout", 300, 1, 7 * 24 * 3600);
@@ -682,7 +693,38 @@ public:
                 t.run.append(std::move(a).value());
             }
         }
+        if (auto bad = checkSteps(t.run, runPath))
+            return *bad;
         return t;
+    }
+
+    // Step ids are unique, and `{{ steps.ID.outputs.NAME }}` names a code file that runs earlier.
+    std::optional<Error> checkSteps(const QList<TriggerAction> &run, const QString &runPath) const
+    {
+        QSet<QString> earlier;
+        for (qsizetype i = 0; i < run.size(); ++i) {
+            const QString where = join(QStringLiteral("%1[%2]").arg(runPath).arg(i), actionKind(run[i]));
+            for (const QString &expression : TemplateEngine::placeholders(run[i])) {
+                if (!expression.startsWith(QLatin1StringView("steps.")))
+                    continue;
+                const QStringList parts = expression.split(u'.');
+                if (parts.size() != 4 || parts[2] != u"outputs")
+                    return error(where,
+                                 QStringLiteral("{{ %1 }}: write steps.ID.outputs.NAME").arg(expression));
+                if (!earlier.contains(parts[1]))
+                    return error(
+                        where, QStringLiteral("{{ %1 }}: no code file with id \"%2\" runs before this action")
+                                   .arg(expression, parts[1]));
+            }
+            const auto *codefile = std::get_if<CodefileAction>(&run[i]);
+            if (!codefile || codefile->id.isEmpty())
+                continue;
+            if (earlier.contains(codefile->id))
+                return error(join(where, QStringLiteral("id")),
+                             QStringLiteral("\"%1\" is the id of an earlier action too").arg(codefile->id));
+            earlier.insert(codefile->id);
+        }
+        return std::nullopt;
     }
 
 private:
@@ -864,6 +906,7 @@ void emitAction(YAML::Emitter &out, const TriggerAction &action)
     out << YAML::BeginMap << YAML::Key << actionKind(action).toStdString() << YAML::Value << YAML::Flow
         << YAML::BeginMap;
     if (const auto *a = std::get_if<CodefileAction>(&action)) {
+        emitField(out, "id", a->id);
         emitField(out, "path", a->path);
         if (!a->args.isEmpty()) {
             out << YAML::Key << "args" << YAML::Value;
@@ -965,6 +1008,7 @@ QJsonValue actionToJson(const TriggerAction &action)
             o.insert(QLatin1StringView(key), value);
     };
     if (const auto *a = std::get_if<CodefileAction>(&action)) {
+        put("id", a->id);
         put("path", a->path);
         if (!a->args.isEmpty())
             o.insert(QLatin1StringView("args"), QJsonArray::fromStringList(a->args));

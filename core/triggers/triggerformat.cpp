@@ -40,9 +40,11 @@ const QList<ActionFormat> &actions()
 {
     static const QList<ActionFormat> all = {
         {QStringLiteral("codefile"),
-         {QStringLiteral("path"), QStringLiteral("args"), QStringLiteral("timeout"),
+         {QStringLiteral("id"), QStringLiteral("path"), QStringLiteral("args"), QStringLiteral("timeout"),
           QStringLiteral("workdir"), QStringLiteral("pass_token")},
-         QStringLiteral("runs a local program (path required); it stays disabled until a person trusts it")},
+         QStringLiteral("runs a local program (path required) with the GitHub Actions runner files; with an id, "
+                        "later actions use what it writes to $GITHUB_OUTPUT as {{ steps.ID.outputs.NAME }}; it "
+                        "stays disabled until a person trusts it")},
         {QStringLiteral("workflow"),
          {QStringLiteral("repository"), QStringLiteral("workflow"), QStringLiteral("ref"),
           QStringLiteral("inputs")},

@@ -56,6 +56,7 @@ TriggerRuntime::TriggerRuntime(Settings &settings, EventStore &store, QNetworkAc
     options.dataDir = settings.dataDir();
     options.token = token;
     options.claims = d->claims.get();
+    options.apiUrl = settings.gitHubApiUrl();
     options.notifier = [this](const TriggerNotification &notification) {
         Q_EMIT this->notification(notification);
     };

@@ -3,6 +3,7 @@
 #include "fakegithubserver.h"
 #include "fakepostgrest.h"
 #include "fakerelay.h"
+#include "triggers/codefilerunner.h"
 
 #include <QDir>
 #include <QFile>
@@ -283,6 +284,49 @@ triggers:
     actions = actionsJson(h);
     REQUIRE(actions.size() == 2);
     CHECK(actions[0].toObject().value(QLatin1String("status")).toString() == QLatin1String("success"));
+}
+
+TEST_CASE(
+    "CLI: events ingest runs a code file written for Actions; actions show has its outputs and summary, "
+    "and the next action used them",
+    "[cli][triggers][filecommands]")
+{
+    CliHarness h;
+    const QString script =
+        h.write(QStringLiteral("check.sh"),
+                "#!/bin/sh\n"
+                "echo \"api=$GITHUB_API_URL server=$GITHUB_SERVER_URL\" >> \"$GITHUB_OUTPUT\"\n"
+                "echo \"verdict=pass\" >> \"$GITHUB_OUTPUT\"\n"
+                "echo \"# Checked $GITHUB_REF_NAME\" >> \"$GITHUB_STEP_SUMMARY\"\n",
+                true);
+    h.write(QStringLiteral("t.yml"), QStringLiteral(R"(
+triggers:
+  - name: check
+    event: pull_request
+    run: [{codefile: {id: c, path: "%1"}}, {notify: {title: "verdict {{ steps.c.outputs.verdict }}"}}]
+)")
+                                         .arg(script)
+                                         .toUtf8());
+    REQUIRE(h.run(args({"triggers", "import", "--trust-code"}) << h.path(QStringLiteral("t.yml"))).exitCode ==
+            0);
+    const CliRun ingest = h.run(args({"events", "ingest"}) << h.payload() << QStringLiteral("--event")
+                                                           << QStringLiteral("pull_request"));
+    INFO(ingest.out.toStdString() << ingest.err.toStdString());
+    REQUIRE(ingest.exitCode == 0);
+    CHECK(ingest.out.contains(QLatin1String("verdict pass")));
+    const QJsonArray actions = actionsJson(h);
+    REQUIRE(actions.size() == 2);
+    const QString id = actions[1].toObject().value(QLatin1String("id")).toString();
+    const CliRun show = h.run(args({"actions", "show"}) << id);
+    REQUIRE(show.exitCode == 0);
+    const QJsonObject action = QJsonDocument::fromJson(show.out.toUtf8()).object();
+    const QJsonObject outputs = action.value(QLatin1String("outputs")).toObject();
+    CHECK(outputs.value(QLatin1String("verdict")).toString() == QLatin1String("pass"));
+    // The configured API URL (the fake GitHub here) and the server URL derived from it.
+    const QString api = h.server.baseUrl().toString(QUrl::StripTrailingSlash);
+    CHECK(outputs.value(QLatin1String("api")).toString() ==
+          QStringLiteral("%1 server=%2").arg(api, exeserver::CodefileRunner::serverUrlFor(QUrl(api))));
+    CHECK(action.value(QLatin1String("summary")).toString() == QLatin1String("# Checked 2/merge\n"));
 }
 
 TEST_CASE("CLI: events ingest of an event already stored under another id says so and fires nothing",

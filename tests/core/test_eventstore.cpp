@@ -113,9 +113,40 @@ TEST_CASE("EventStore: upgrades a database from every earlier schema version", "
         EventQuery query;
         query.text = QStringLiteral("number 7 fixes");
         CHECK(store.events(query)->events.size() == 1);
-        CHECK(store.action(QStringLiteral("a1"))->has_value());
+        REQUIRE(store.action(QStringLiteral("a1"))->has_value());
+        // Version 10: rows from before have no outputs and no summary.
+        CHECK((*store.action(QStringLiteral("a1")))->outputs.isEmpty());
+        CHECK((*store.action(QStringLiteral("a1")))->summary.isEmpty());
         CHECK(store.checkIntegrity().ok());
     }
+}
+
+TEST_CASE("EventStore: a code file's outputs and summary are kept with its action, redacted", "[store]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    SecretRedactor::add(QStringLiteral("ghp_outputsecret123456"));
+    const Result<QString> id =
+        store.beginAction({ActionKind::CodeFile, QStringLiteral("/opt/check.sh"), {}, {}, true});
+    REQUIRE(id.ok());
+    ActionOutcome outcome;
+    outcome.outputs = QJsonObject{{QStringLiteral("verdict"), QStringLiteral("pass")},
+                                  {QStringLiteral("token"), QStringLiteral("ghp_outputsecret123456")}};
+    outcome.summary = QStringLiteral("# Done\nwith ghp_outputsecret123456\n") +
+                      QString(EventStore::kSummaryCap, QLatin1Char('x'));
+    REQUIRE(store.finishAction(*id, outcome).ok());
+    SecretRedactor::remove(QStringLiteral("ghp_outputsecret123456"));
+    const ActionRecord record = **store.action(*id);
+    CHECK(record.outputs.value(QLatin1String("verdict")).toString() == QLatin1String("pass"));
+    CHECK(record.outputs.value(QLatin1String("token")).toString() == QLatin1String("***"));
+    CHECK(record.summary.startsWith(QLatin1String("# Done\nwith ***\n")));
+    CHECK(record.summary.size() < EventStore::kSummaryCap + 200);
+    CHECK(record.summary.endsWith(QLatin1String("characters of the summary are in the run's files]*")));
+    // Actions that write none keep none.
+    const Result<QString> other = store.beginAction({ActionKind::Notify, QStringLiteral("hi"), {}, {}, true});
+    REQUIRE(store.finishAction(*other, ActionOutcome{}).ok());
+    CHECK((*store.action(*other))->outputs.isEmpty());
 }
 
 TEST_CASE("EventStore: refuses a database from a newer ExeServer", "[store][migrations]")

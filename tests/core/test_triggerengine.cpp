@@ -129,6 +129,20 @@ struct EngineHarness
         return **record;
     }
 
+    // A second engine on the same store and data folder, as another process would have.
+    struct Fresh
+    {
+        CodefileRunner runner;
+        std::unique_ptr<TriggerEngine> engine;
+        explicit Fresh(EngineHarness &h)
+        {
+            TriggerEngine::Options options;
+            options.dataDir = h.dir.path();
+            engine = std::make_unique<TriggerEngine>(h.store, nullptr, runner, h.presets,
+                                                     SystemClock::instance(), options);
+        }
+    };
+
     QString writeScript(const QString &name, const QByteArray &text)
     {
         const QString path = dir.filePath(name);
@@ -301,6 +315,82 @@ triggers:
     CHECK(text.contains(QLatin1String("arg=Update the README with new information.")));
     CHECK(text.contains(QLatin1String("token=none")));
     CHECK(text.contains(QLatin1String("\"pull_request\"")));
+}
+
+TEST_CASE("Engine: a code file written for Actions hands its output, variables and PATH to the later actions "
+          "of the firing, and its summary is kept",
+          "[engine][codefile][filecommands]")
+{
+    EngineHarness h;
+    const QString tools = h.dir.filePath(QStringLiteral("tools"));
+    REQUIRE(QDir().mkpath(tools));
+    h.writeScript(QStringLiteral("tools/greet"), "#!/bin/sh\necho hello-from-path\n");
+    const QString seen = h.dir.filePath(QStringLiteral("seen.txt"));
+    // As it would run in a GitHub Actions step, unchanged.
+    const QString check = h.writeScript(QStringLiteral("check.sh"), QStringLiteral(R"(#!/bin/sh
+set -e
+echo "verdict=pass" >> "$GITHUB_OUTPUT"
+{ echo "notes<<EOF"; echo "two"; echo "lines"; echo "EOF"; } >> "$GITHUB_OUTPUT"
+echo "STAGE=reviewed" >> "$GITHUB_ENV"
+echo "%1" >> "$GITHUB_PATH"
+echo "## Review of $GITHUB_REPOSITORY" >> "$GITHUB_STEP_SUMMARY"
+echo "- verdict: **pass**" >> "$GITHUB_STEP_SUMMARY"
+)")
+                                                                        .arg(tools)
+                                                                        .toUtf8());
+    const QString next =
+        h.writeScript(QStringLiteral("next.sh"),
+                      QStringLiteral("#!/bin/sh\necho \"stage=$STAGE arg=$1 tool=$(greet)\" >> \"%1\"\n")
+                          .arg(seen)
+                          .toUtf8());
+    h.addTriggers(QStringLiteral(R"(
+triggers:
+  - name: review
+    event: pull_request
+    run:
+      - codefile: {id: check, path: "%1"}
+      - notify: {title: "verdict {{ steps.check.outputs.verdict }}", body: "{{ steps.check.outputs.notes }}"}
+      - codefile: {path: "%2", args: ["{{ steps.check.outputs.verdict }}"]}
+)")
+                      .arg(check, next)
+                      .toUtf8()
+                      .constData());
+    const ProcessReport report =
+        h.ingest(storedEvent(QStringLiteral("d-actions"), QStringLiteral("pull_request"),
+                             webhookPayload("pull_request.opened.json")));
+    REQUIRE(report.actionIds.size() == 3);
+    h.waitIdle();
+    for (const QString &id : report.actionIds) {
+        INFO(h.action(id).error.toStdString() << h.action(id).output.toStdString());
+        CHECK(h.action(id).status == ActionStatus::Success);
+    }
+    // The outputs are kept with the action, the summary too.
+    const ActionRecord first = h.action(report.actionIds[0]);
+    CHECK(first.outputs == QJsonObject{{QStringLiteral("verdict"), QStringLiteral("pass")},
+                                       {QStringLiteral("notes"), QStringLiteral("two\nlines")}});
+    CHECK(first.summary == QStringLiteral("## Review of Codertocat/Hello-World\n- verdict: **pass**\n"));
+    // A later action used them; its logged target is the one decided before the step ran.
+    REQUIRE(h.notifications.size() == 1);
+    CHECK(h.notifications[0].title == QStringLiteral("verdict pass"));
+    CHECK(h.notifications[0].body == QStringLiteral("two\nlines"));
+    CHECK(h.action(report.actionIds[1]).target ==
+          QStringLiteral("verdict {{ steps.check.outputs.verdict }}"));
+    // The next code file saw the variable and the PATH entry.
+    QFile file(seen);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == "stage=reviewed arg=pass tool=hello-from-path\n");
+    file.close();
+
+    // A retry of the last step, as from another process: the earlier step's outputs come from the action
+    // log, its variables and PATH from the files beside its log.
+    EngineHarness::Fresh fresh(h);
+    const Result<QString> retried = fresh.engine->retry(report.actionIds[2]);
+    REQUIRE(retried.ok());
+    REQUIRE(QTest::qWaitFor([&]() { return fresh.engine->busyCount() == 0; }, kWaitMs));
+    CHECK(h.action(*retried).status == ActionStatus::Success);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == "stage=reviewed arg=pass tool=hello-from-path\n"
+                            "stage=reviewed arg=pass tool=hello-from-path\n");
 }
 
 TEST_CASE("Engine: a redelivered event fires once, also from a second engine on the same store",
@@ -615,6 +705,97 @@ triggers:
     CHECK(file.readAll() == "d-never\n");
     CHECK(
         QDir(runs).entryList({QStringLiteral("*.status"), QStringLiteral("*.lock")}, QDir::Files).isEmpty());
+}
+
+TEST_CASE(
+    "Engine: after a crash, the later actions of a firing get the outputs and variables of the code file "
+    "that ran before it",
+    "[engine][crash][codefile][filecommands]")
+{
+    if (CodefileRunner::defaultWrapper().isEmpty()) {
+        WARN("exeserver-run is not built on this platform");
+        return;
+    }
+    EngineHarness h;
+    const QString seen = h.dir.filePath(QStringLiteral("seen.txt"));
+    const QString check = h.writeScript(QStringLiteral("check.sh"), "#!/bin/sh\nexit 9\n"); // never runs here
+    const QString next =
+        h.writeScript(QStringLiteral("next.sh"),
+                      QStringLiteral("#!/bin/sh\necho \"$EXESERVER_EVENT_ID stage=$STAGE\" >> \"%1\"\n")
+                          .arg(seen)
+                          .toUtf8());
+    h.addTriggers(QStringLiteral(R"(
+triggers:
+  - name: review
+    event: pull_request
+    run:
+      - codefile: {id: check, path: "%1"}
+      - notify: {title: "verdict {{ steps.check.outputs.verdict }}"}
+      - codefile: {path: "%2"}
+)")
+                      .arg(check, next)
+                      .toUtf8()
+                      .constData());
+    const QString title = QStringLiteral("verdict {{ steps.check.outputs.verdict }}");
+    const auto requests = [&](const Event &event) {
+        return QList<ActionRequest>{{ActionKind::CodeFile, check, event.id, QStringLiteral("review"), false},
+                                    {ActionKind::Notify, title, event.id, QStringLiteral("review"), false},
+                                    {ActionKind::CodeFile, next, event.id, QStringLiteral("review"), false}};
+    };
+    const QString runs = h.dir.filePath(QStringLiteral("runs"));
+    REQUIRE(QDir().mkpath(runs));
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        QFile file(QDir(runs).filePath(name));
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    };
+    // A: the check finished while nobody watched; its outcome and file commands are in its run files.
+    const Event a = storedEvent(QStringLiteral("d-a"), QStringLiteral("pull_request"),
+                                webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(a).ok());
+    const QStringList idsA = crashAfterFiring(h.store.path(), a, QStringLiteral("review"), requests(a), true);
+    write(idsA[0] + QStringLiteral(".log"), "checked\n");
+    write(idsA[0] + QStringLiteral(".lock"), "12345\n");
+    write(idsA[0] + QStringLiteral(".status"), "exit=0\ntimed_out=0\nstopped=0\nduration_ms=5\n");
+    write(idsA[0] + QStringLiteral(".output"), "verdict<<EOF\nfrom-files\nEOF\n");
+    write(idsA[0] + QStringLiteral(".env"), "STAGE=a\n");
+    // B: the check's outcome was recorded before the crash; the rest was still queued.
+    const Event b = storedEvent(QStringLiteral("d-b"), QStringLiteral("pull_request"),
+                                webhookPayload("pull_request.opened.json"));
+    REQUIRE(h.store.addEvent(b).ok());
+    const QStringList idsB = crashAfterFiring(h.store.path(), b, QStringLiteral("review"), requests(b), true);
+    {
+        EventStore crashed;
+        REQUIRE(crashed.open(h.store.path()).ok());
+        ActionOutcome done;
+        done.exitCode = 0;
+        done.outputs = QJsonObject{{QStringLiteral("verdict"), QStringLiteral("from-the-log")}};
+        REQUIRE(crashed.finishAction(idsB[0], done).ok());
+    }
+    write(idsB[0] + QStringLiteral(".env"), "STAGE=b\n");
+
+    const Result<ResumeReport> resumed = h.engine->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->firings == 2);
+    CHECK(resumed->finished == 1);
+    h.waitIdle();
+    for (const QString &id : idsA + idsB.mid(1)) {
+        INFO(h.action(id).error.toStdString());
+        CHECK(h.action(id).status == ActionStatus::Success);
+    }
+    CHECK(h.action(idsA[0]).outputs.value(QLatin1String("verdict")).toString() ==
+          QLatin1String("from-files"));
+    QStringList titles;
+    for (const TriggerNotification &n : std::as_const(h.notifications))
+        titles.append(n.title);
+    titles.sort();
+    CHECK(titles ==
+          QStringList{QStringLiteral("verdict from-files"), QStringLiteral("verdict from-the-log")});
+    QFile file(seen);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
+    lines.sort();
+    CHECK(lines == QStringList{QStringLiteral("d-a stage=a"), QStringLiteral("d-b stage=b")});
 }
 
 TEST_CASE("Engine: an event stored but never decided (the process died in between) is decided by the next "

@@ -2,6 +2,7 @@
 #include "triggers_testutil.h"
 
 #include "triggers/codefilerunner.h"
+#include "triggers/runfiles.h"
 #include "triggers/templateengine.h"
 
 #include <QDir>
@@ -335,4 +336,141 @@ TEST_CASE("Output is capped in the result and kept whole in the run log", "[trig
     const QByteArray log = readAll(r.logFilePath);
     CHECK(log.size() == result.outputBytes);
     CHECK(log.startsWith("line 0 "));
+}
+
+TEST_CASE("Actions file commands: name=value lines and the heredoc form are read as the runner does",
+          "[triggers][codefile][filecommands]")
+{
+    const auto parsed = FileCommands::parseKeyValues("verdict=pass\r\n"
+                                                     "empty=\n"
+                                                     "equals=a=b<<c\n"
+                                                     "\n"
+                                                     "notes<<EOF_1\n"
+                                                     "first line\n"
+                                                     "x=1\n"
+                                                     "\n"
+                                                     "EOF_1\n"
+                                                     "verdict=fail\n");
+    REQUIRE(parsed.ok());
+    const QList<std::pair<QString, QString>> expected{{u"verdict"_s, u"pass"_s},
+                                                      {u"empty"_s, QString()},
+                                                      {u"equals"_s, u"a=b<<c"_s},
+                                                      {u"notes"_s, u"first line\nx=1\n"_s},
+                                                      {u"verdict"_s, u"fail"_s}};
+    CHECK(*parsed == expected);
+    // A heredoc value that is empty, and one whose delimiter never comes.
+    CHECK(FileCommands::parseKeyValues("a<<END\nEND\n")->value(0).second.isEmpty());
+    const auto unterminated = FileCommands::parseKeyValues("a<<END\nline\n");
+    REQUIRE_FALSE(unterminated.ok());
+    CHECK(unterminated.error().message.contains(u"no closing line END"_s));
+    CHECK_FALSE(FileCommands::parseKeyValues("just words\n").ok());
+    CHECK_FALSE(FileCommands::parseKeyValues("=value\n").ok());
+    CHECK_FALSE(FileCommands::parseKeyValues("<<EOF\nx\nEOF\n").ok());
+    CHECK(FileCommands::parsePath("/opt/a\r\n\n  /opt/b  \n") == QStringList{u"/opt/a"_s, u"/opt/b"_s});
+}
+
+TEST_CASE("GITHUB_SERVER_URL follows the API URL, GitHub Enterprise Server included", "[triggers][codefile]")
+{
+    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://api.github.com"_s)) == u"https://github.com"_s);
+    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://ghe.example.com/api/v3/"_s)) ==
+          u"https://ghe.example.com"_s);
+    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://api.octo.ghe.com"_s)) == u"https://octo.ghe.com"_s);
+    CHECK(CodefileRunner::serverUrlFor(QUrl(u"http://127.0.0.1:8080/api/v3"_s)) ==
+          u"http://127.0.0.1:8080"_s);
+    CHECK(CodefileRunner::serverUrlFor(QUrl()) == u"https://github.com"_s);
+
+    CodefileRequest r = request(u"/bin/true"_s);
+    r.apiUrl = QUrl(u"https://ghe.example.com/api/v3"_s);
+    r.env = {{u"FROM_EARLIER"_s, u"1"_s}, {u"GITHUB_TOKEN"_s, u"leak"_s}, {u"GITHUB_REPOSITORY"_s, u"x/y"_s}};
+    r.path = {u"/opt/newest"_s, u"/opt/older"_s};
+    QProcessEnvironment base;
+    base.insert(u"PATH"_s, u"/usr/bin"_s);
+    const QProcessEnvironment env =
+        CodefileRunner::environment(r, u"/tmp/e.json"_s, base, u"/work/space"_s, u"/data/runs/a1.log"_s);
+    CHECK(env.value(u"GITHUB_API_URL"_s) == u"https://ghe.example.com/api/v3"_s);
+    CHECK(env.value(u"GITHUB_SERVER_URL"_s) == u"https://ghe.example.com"_s);
+    CHECK(env.value(u"CI"_s) == u"true"_s);
+    CHECK(env.value(u"GITHUB_WORKSPACE"_s) == u"/work/space"_s);
+    CHECK(env.value(u"GITHUB_OUTPUT"_s) == u"/data/runs/a1.output"_s);
+    CHECK(env.value(u"GITHUB_ENV"_s) == u"/data/runs/a1.env"_s);
+    CHECK(env.value(u"GITHUB_PATH"_s) == u"/data/runs/a1.path"_s);
+    CHECK(env.value(u"GITHUB_STEP_SUMMARY"_s) == u"/data/runs/a1.summary.md"_s);
+    CHECK(env.value(u"RUNNER_TEMP"_s) == u"/data/runs/a1.temp"_s);
+    // A pull request: refs/pull/N/merge, its head and base branches.
+    CHECK(env.value(u"GITHUB_REF_NAME"_s) == u"2/merge"_s);
+    CHECK(env.value(u"GITHUB_HEAD_REF"_s) == u"changes"_s);
+    CHECK(env.value(u"GITHUB_BASE_REF"_s) == u"master"_s);
+    // Carried variables and PATH entries; never a secret or a runner variable.
+    CHECK(env.value(u"FROM_EARLIER"_s) == u"1"_s);
+    CHECK_FALSE(env.contains(u"GITHUB_TOKEN"_s));
+    CHECK(env.value(u"GITHUB_REPOSITORY"_s) == u"Codertocat/Hello-World"_s);
+    CHECK(env.value(u"PATH"_s) == u"/opt/newest:/opt/older:/usr/bin"_s);
+    CHECK(CodefileRunner::refusedVariable(u"gh_token"_s).contains(u"secret"_s));
+    CHECK(CodefileRunner::refusedVariable(u"NODE_OPTIONS"_s).contains(u"NODE_OPTIONS"_s));
+    CHECK(CodefileRunner::refusedVariable(u"MY_VAR"_s).isEmpty());
+}
+
+TEST_CASE("A code file written for Actions writes its outputs, variables, PATH and summary; the runner reads "
+          "them back",
+          "[triggers][codefile][filecommands]")
+{
+    QTemporaryDir dir;
+    const QString script = writeScript(dir, u"actions.sh"_s, R"SH(#!/bin/sh
+set -e
+echo "verdict=pass" >> "$GITHUB_OUTPUT"
+{ echo "notes<<EOF"; echo "line one"; echo "line two"; echo "EOF"; } >> "$GITHUB_OUTPUT"
+echo "STAGE=build" >> "$GITHUB_ENV"
+echo "GITHUB_TOKEN=stolen" >> "$GITHUB_ENV"
+echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+echo "scratch" > "$RUNNER_TEMP/file"
+echo "### Result: **pass**" >> "$GITHUB_STEP_SUMMARY"
+echo "ci=$CI workspace=$GITHUB_WORKSPACE"
+)SH");
+    const bool direct = GENERATE(false, true);
+    CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), std::nullopt,
+                                                  direct ? std::optional(QString()) : std::nullopt});
+    Results results(runner);
+    // With a log (the engine's runs folder): the file commands stay beside it, RUNNER_TEMP goes.
+    CodefileRequest kept = request(script);
+    kept.logFilePath = dir.filePath(u"runs/a1.log"_s);
+    kept.action.workdir = dir.path();
+    const CodefileResult result = results.wait(runner.submit(kept));
+    INFO(result.error.message.toStdString() << result.output.toStdString());
+    REQUIRE(result.success);
+    CHECK(result.output.contains(u"ci=true workspace=%1"_s.arg(dir.path())));
+    CHECK(result.commands.outputs.value(u"verdict"_s) == u"pass"_s);
+    CHECK(result.commands.outputs.value(u"notes"_s) == u"line one\nline two"_s);
+    CHECK(result.commands.env == QList<std::pair<QString, QString>>{{u"STAGE"_s, u"build"_s}});
+    CHECK(result.commands.warnings.join(u' ').contains(u"GITHUB_TOKEN is a secret"_s));
+    CHECK(result.commands.path == QStringList{dir.filePath(u"runs/a1.temp/bin"_s)});
+    CHECK(result.commands.summary == u"### Result: **pass**\n"_s);
+    CHECK(QFile::exists(dir.filePath(u"runs/a1.output"_s)));
+    CHECK(QFile::permissions(dir.filePath(u"runs/a1.output"_s)) ==
+          (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser));
+    CHECK(QFile::exists(dir.filePath(u"runs/a1.summary.md"_s)));
+    if (!direct) // the engine removes the bookkeeping once the outcome is recorded (keepRunFiles)
+        RunFiles(kept.logFilePath).removeBookkeeping();
+    CHECK_FALSE(QFileInfo::exists(dir.filePath(u"runs/a1.temp"_s)));
+
+    // Without a log: temporary files, all gone afterwards.
+    const CodefileResult temporary = results.wait(runner.submit(request(script)));
+    REQUIRE(temporary.success);
+    CHECK(temporary.commands.outputs.value(u"verdict"_s) == u"pass"_s);
+    CHECK(QDir(dir.path()).entryList({u"exeserver-run-*"_s}, QDir::Files | QDir::Dirs).isEmpty());
+}
+
+TEST_CASE("A malformed GITHUB_OUTPUT fails the run, as it fails an Actions step", "[triggers][codefile]")
+{
+    QTemporaryDir dir;
+    const QString script =
+        writeScript(dir, u"bad.sh"_s, "#!/bin/sh\nprintf 'notes<<EOF\\nno end\\n' >> \"$GITHUB_OUTPUT\"\n");
+    CodefileRunner runner(
+        CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), std::nullopt, std::nullopt});
+    Results results(runner);
+    const CodefileResult result = results.wait(runner.submit(request(script)));
+    CHECK(result.started);
+    CHECK(result.exitCode == 0);
+    CHECK_FALSE(result.success);
+    CHECK(result.error.kind == u"file_command"_s);
+    CHECK(result.error.message.contains(u"GITHUB_OUTPUT"_s));
 }

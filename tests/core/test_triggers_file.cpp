@@ -360,3 +360,39 @@ triggers:
     CHECK(matched > 0);
     CHECK(traced > 0);
 }
+
+TEST_CASE("TriggerFile: a code file's id, and steps placeholders that name an earlier one",
+          "[triggers][file]")
+{
+    const QList<Trigger> triggers = parseTriggers(R"(
+triggers:
+  - name: review
+    event: pull_request
+    run:
+      - codefile: {id: check, path: /opt/check.sh}
+      - notify: {title: "verdict {{ steps.check.outputs.verdict }}"}
+      - codefile: {path: /opt/next.sh, args: ["{{ steps.check.outputs.notes }}"]}
+)");
+    REQUIRE(triggers.size() == 1);
+    CHECK(std::get<CodefileAction>(triggers[0].run[0]).id == u"check"_s);
+    CHECK(std::get<CodefileAction>(triggers[0].run[2]).id.isEmpty());
+    for (const QByteArray &text : {TriggerFile::toYaml(triggers), TriggerFile::toJson(triggers)})
+        CHECK(parseTriggers(text.constData())[0].run == triggers[0].run);
+
+    const auto bad = [](const char *run) {
+        return parseError(
+            (QByteArray("triggers:\n  - name: x\n    event: push\n    run:\n") + run).constData());
+    };
+    CHECK(
+        bad("      - notify: {title: \"{{ steps.check.outputs.v }}\"}\n"
+            "      - codefile: {id: check, path: /a}\n")
+            .contains(
+                u"run[0].notify: {{ steps.check.outputs.v }}: no code file with id \"check\" runs before"_s));
+    CHECK(bad("      - codefile: {id: check, path: /a}\n"
+              "      - codefile: {id: check, path: /b}\n")
+              .contains(u"run[1].codefile.id"_s));
+    CHECK(bad("      - codefile: {id: check, path: /a}\n"
+              "      - notify: {title: \"{{ steps.check.verdict }}\"}\n")
+              .contains(u"write steps.ID.outputs.NAME"_s));
+    CHECK(bad("      - codefile: {id: 9lives, path: /a}\n").contains(u"is not a step id"_s));
+}

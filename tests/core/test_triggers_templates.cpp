@@ -139,3 +139,27 @@ TEST_CASE("PresetStore keeps built-in and user presets and renders them", "[trig
     REQUIRE(file.open(QIODevice::ReadOnly));
     CHECK(file.readAll() == "{not json");
 }
+
+TEST_CASE("steps.ID.outputs placeholders wait for their step, then render its outputs",
+          "[triggers][templates]")
+{
+    const EventContext e = webhookEvent("pull_request", "pull_request.opened.json");
+    QJsonObject ctx = TemplateEngine::context(e, u"t1"_s, std::nullopt);
+    QStringList warnings;
+    // Decided before any step ran: kept as written, no warning.
+    CHECK(TemplateEngine::render(u"verdict {{ steps.check.outputs.verdict }} on {{ repository }}", ctx,
+                                 &warnings) ==
+          u"verdict {{ steps.check.outputs.verdict }} on "_s + e.repository);
+    CHECK(warnings.isEmpty());
+    // At run time: the step's outputs, or empty with a warning when it wrote none.
+    ctx.insert(
+        u"steps"_s,
+        QJsonObject{{u"check"_s, QJsonObject{{u"outputs"_s, QJsonObject{{u"verdict"_s, u"pass"_s}}}}}});
+    CHECK(TemplateEngine::render(u"verdict {{ steps.check.outputs.verdict }}", ctx, &warnings) ==
+          u"verdict pass"_s);
+    CHECK(TemplateEngine::render(u"{{ steps.check.outputs.missing }}", ctx, &warnings).isEmpty());
+    CHECK(warnings.size() == 1);
+    NotifyAction notify{u"{{ steps.check.outputs.verdict }}"_s, u"{{ event_name }} {{ x }}"_s};
+    CHECK(TemplateEngine::placeholders(notify) ==
+          QStringList{u"steps.check.outputs.verdict"_s, u"event_name"_s, u"x"_s});
+}

@@ -20,6 +20,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QImage>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenu>
@@ -31,6 +33,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
+#include <QTextEdit>
 
 #include <memory>
 
@@ -386,4 +390,45 @@ TEST_CASE("opening an action from a notification finds it below a thousand newer
 
     CHECK_FALSE(view.selectAction(QStringLiteral("no-such-action")));
     CHECK(view.statusText() == QStringLiteral("Action no-such-action is not in the action log."));
+}
+
+TEST_CASE("action log shows a code file's step summary as Markdown and its outputs", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    const QString secretFile = desk.dir.filePath(QStringLiteral("not-for-the-summary.png"));
+    QImage(8, 8, QImage::Format_RGB32).save(secretFile);
+    const auto id = desk.store.beginAction(
+        {ActionKind::CodeFile, QStringLiteral("/home/me/review.sh"), {}, QStringLiteral("review"), true});
+    REQUIRE(id.ok());
+    ActionOutcome outcome;
+    outcome.exitCode = 0;
+    outcome.output = QStringLiteral("checked 12 files");
+    outcome.outputs = QJsonObject{{QStringLiteral("verdict"), QStringLiteral("pass")}};
+    outcome.summary =
+        QStringLiteral("## Review of acme/service\n\n"
+                       "| check | result |\n| --- | --- |\n| lint | **pass** |\n| tests | 41/41 |\n\n"
+                       "- [details](https://example.com/run/1)\n\n![local](file://%1)\n")
+            .arg(secretFile);
+    REQUIRE(desk.store.finishAction(*id, outcome).ok());
+
+    ActionLogView view(desk.store);
+    view.resize(1100, 650);
+    view.show();
+    REQUIRE(view.table()->model()->rowCount() == 4);
+    CHECK_FALSE(view.summaryView()->isVisible());
+    view.table()->selectRow(0);
+    CHECK(view.summaryView()->isVisible());
+    const QString shown = view.summaryView()->toPlainText();
+    CHECK(shown.contains(QStringLiteral("Review of acme/service")));
+    CHECK(shown.contains(QStringLiteral("41/41")));
+    CHECK_FALSE(shown.contains(QStringLiteral("##"))); // rendered, not the source
+    CHECK(view.outputText().contains(QStringLiteral("verdict = pass")));
+    // The image it names was not read from disk.
+    const QVariant image = view.summaryView()->document()->resource(QTextDocument::ImageResource,
+                                                                    QUrl::fromLocalFile(secretFile));
+    CHECK((image.isNull() || image.value<QImage>().isNull()));
+    savePng(view, QStringLiteral("actionlog-step-summary.png"));
+    // Another action: no summary pane.
+    view.table()->selectRow(1);
+    CHECK_FALSE(view.summaryView()->isVisible());
 }
