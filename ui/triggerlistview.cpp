@@ -1,7 +1,7 @@
 #include "triggerlistview.h"
 
-#include "emptyhint.h"
 #include "coverageline.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "triggereditor.h"
 #include "triggers/triggerengine.h"
@@ -250,7 +250,7 @@ void TriggerListView::reload()
             event += QStringLiteral(": ") + trigger.actions.join(QStringLiteral(", "));
         auto *eventItem = new QTableWidgetItem(event);
         bool deaf = false;
-        eventItem->setToolTip(event + QLatin1Char('\n') + m_editor->coverageLine()->describe(trigger, &deaf));
+        eventItem->setToolTip(m_editor->coverageLine()->describe(trigger, &deaf));
         if (deaf && trigger.enabled)
             eventItem->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
         m_table->setItem(row, EventColumn, eventItem);

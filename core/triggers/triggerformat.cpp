@@ -42,9 +42,10 @@ const QList<ActionFormat> &actions()
         {QStringLiteral("codefile"),
          {QStringLiteral("id"), QStringLiteral("path"), QStringLiteral("args"), QStringLiteral("timeout"),
           QStringLiteral("workdir"), QStringLiteral("pass_token")},
-         QStringLiteral("runs a local program (path required) with the GitHub Actions runner files; with an id, "
-                        "later actions use what it writes to $GITHUB_OUTPUT as {{ steps.ID.outputs.NAME }}; it "
-                        "stays disabled until a person trusts it")},
+         QStringLiteral(
+             "runs a local program (path required) with the GitHub Actions runner files; with an id, "
+             "later actions use what it writes to $GITHUB_OUTPUT as {{ steps.ID.outputs.NAME }}; it "
+             "stays disabled until a person trusts it")},
         {QStringLiteral("workflow"),
          {QStringLiteral("repository"), QStringLiteral("workflow"), QStringLiteral("ref"),
           QStringLiteral("inputs")},

@@ -32,6 +32,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -220,7 +221,9 @@ void savePng(QWidget &widget, const QString &name)
     QApplication::processEvents();
     const QImage image = widget.grab().toImage();
     REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
+    const QString path = QDir(test::outputDir()).filePath(name);
+    REQUIRE(QDir().mkpath(QFileInfo(path).absolutePath())); // e.g. screenshots/, whichever test runs first
+    REQUIRE(image.save(path));
 }
 
 std::unique_ptr<MainWindow> openWindow(WindowDesk &desk)
