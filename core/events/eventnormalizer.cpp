@@ -1,5 +1,7 @@
 #include "events/eventnormalizer.h"
 
+#include "events/payloadfields.h"
+
 #include "events/occurrence.h"
 
 #include <QCryptographicHash>
@@ -14,18 +16,8 @@ namespace exeserver {
 
 namespace {
 
-QString stringAt(const QJsonObject &object, QLatin1StringView key)
-{
-    return object.value(key).toString();
-}
-
-QString idText(const QJsonValue &value)
-{
-    // GitHub ids are integers (sometimes beyond 2^53 in newer objects), node ids are strings.
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
+using payload::idText;
+using payload::stringAt;
 
 QDateTime parseTime(const QJsonValue &value)
 {

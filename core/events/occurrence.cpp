@@ -1,21 +1,13 @@
 #include "events/occurrence.h"
 
+#include "events/payloadfields.h"
+
 namespace exeserver {
 
 namespace {
 
-QString stringAt(const QJsonObject &object, QLatin1StringView key)
-{
-    return object.value(key).toString();
-}
-
-QString idText(const QJsonValue &value)
-{
-    // GitHub ids are integers (sometimes beyond 2^53 in newer objects), node ids are strings.
-    if (value.isDouble())
-        return QString::number(value.toInteger());
-    return value.toString();
-}
+using payload::idText;
+using payload::stringAt;
 
 bool isOneOf(const QString &action, std::initializer_list<const char *> actions)
 {
