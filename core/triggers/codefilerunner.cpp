@@ -612,6 +612,14 @@ namespace {
 
 // The end of a log file, as the action log keeps it: the last `excerptBytes`, with a note of how much came
 // before.
+// The note an excerpt starts with when the run wrote more than it keeps.
+QString withEarlierBytes(QString tail, qint64 earlierBytes)
+{
+    if (earlierBytes > 0)
+        tail.prepend(QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(earlierBytes));
+    return tail;
+}
+
 QString logTail(const QString &path, qint64 excerptBytes, qint64 *totalBytes)
 {
     QFile log(path);
@@ -622,10 +630,7 @@ QString logTail(const QString &path, qint64 excerptBytes, qint64 *totalBytes)
     *totalBytes = log.size();
     const qint64 from = std::max<qint64>(0, log.size() - excerptBytes);
     log.seek(from);
-    QString tail = QString::fromUtf8(log.readAll());
-    if (from > 0)
-        tail.prepend(QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(from));
-    return tail;
+    return withEarlierBytes(QString::fromUtf8(log.readAll()), from);
 }
 
 void describeOutcome(CodefileResult &result, const QString &name, int timeoutMs, bool stopped)
@@ -781,10 +786,7 @@ void CodefileRunner::onFinished(quint64 id)
         QByteArray tail = run->excerpt;
         if (tail.size() > m_options.excerptBytes)
             tail = tail.right(m_options.excerptBytes);
-        result.output = QString::fromUtf8(tail);
-        if (run->bytes > tail.size())
-            result.output.prepend(
-                QStringLiteral("[… %1 earlier bytes in the run log …]\n").arg(run->bytes - tail.size()));
+        result.output = withEarlierBytes(QString::fromUtf8(tail), run->bytes - tail.size());
         describeOutcome(result, QFileInfo(run->request.action.path).fileName(),
                         run->request.timeoutMs.value_or(run->request.action.timeoutSeconds * 1000), false);
         if (run->log)

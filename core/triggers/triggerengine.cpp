@@ -280,10 +280,9 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, c
     const Result<QList<Trigger>> all = triggers();
     if (!all)
         return all.error();
-    // A replay, a second source or a catch-up after a crash: what was decided stays decided.
-    const Result<QSet<QString>> decided = m_store.decidedTriggers(event.id);
-    if (!decided)
-        return decided.error();
+    // A replay, a second source or a catch-up after a crash: what was decided stays decided. Read only once
+    // a trigger matches, so the usual event (no trigger for it) costs no query.
+    std::optional<QSet<QString>> decided;
     ProcessReport report;
     for (const Trigger &trigger : *all) {
         // In a catch-up (receivedAt set), a trigger fires on what arrived after it existed, not on history.
@@ -291,6 +290,12 @@ Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, c
             continue;
         if (!TriggerMatcher::matches(trigger, event))
             continue;
+        if (!decided) {
+            Result<QSet<QString>> read = m_store.decidedTriggers(event.id);
+            if (!read)
+                return read.error();
+            decided = std::move(read).value();
+        }
         if (decided->contains(trigger.name)) {
             report.alreadyDecided.append(trigger.name);
             continue;
@@ -634,10 +639,7 @@ void TriggerEngine::lookUpOnGitHub(const std::shared_ptr<Firing> &firing, const 
     const QDateTime since = step.startedAt.isValid() ? step.startedAt.addSecs(-2) : QDateTime();
     const QString unknown = unknownOutcome(step.kind, step.target);
     const auto notFound = [done, unknown](const QString &what) {
-        ActionOutcome outcome;
-        outcome.status = ActionStatus::Interrupted;
-        outcome.error = QStringLiteral("%1 (%2)").arg(unknown, what);
-        done(outcome);
+        done(ended(ActionStatus::Interrupted, QStringLiteral("%1 (%2)").arg(unknown, what)));
     };
     if (step.kind == ActionKind::Dispatch) {
         const auto &workflow = std::get<WorkflowAction>(step.rendered);

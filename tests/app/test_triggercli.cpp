@@ -554,6 +554,18 @@ triggers:
     return source.readAll();
 }
 
+// Starts serve on `dataDir`, delivers `body`, and SIGKILLs serve once the code file has made its mark.
+void killServeWhileCodeFileRuns(const CliHarness &h, const QString &dataDir, QNetworkAccessManager &network,
+                                const QByteArray &delivery, const QByteArray &body)
+{
+    Server first;
+    first.start(h, dataDir, {});
+    CHECK(post(network, first.url, delivery, body) / 100 == 2);
+    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
+    ::kill(pid_t(first.process.processId()), SIGKILL);
+    REQUIRE(first.process.waitForFinished(10000));
+}
+
 } // namespace
 
 TEST_CASE(
@@ -569,12 +581,7 @@ TEST_CASE(
     const QString dataDir = h.path(QStringLiteral("data"));
     QNetworkAccessManager network;
 
-    Server first;
-    first.start(h, dataDir, {});
-    CHECK(post(network, first.url, "kill-1", body) / 100 == 2);
-    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
-    ::kill(pid_t(first.process.processId()), SIGKILL);
-    REQUIRE(first.process.waitForFinished(10000));
+    killServeWhileCodeFileRuns(h, dataDir, network, "kill-1", body);
 
     Server second;
     second.start(h, dataDir, {});
@@ -605,12 +612,7 @@ TEST_CASE("CLI: when the run wrapper dies too, the outcome is unknown: interrupt
     const QString dataDir = h.path(QStringLiteral("data"));
     QNetworkAccessManager network;
 
-    Server first;
-    first.start(h, dataDir, {});
-    CHECK(post(network, first.url, "lost-1", body) / 100 == 2);
-    REQUIRE(QTest::qWaitFor([&]() { return h.marks() == 1; }, 20000));
-    ::kill(pid_t(first.process.processId()), SIGKILL);
-    REQUIRE(first.process.waitForFinished(10000));
+    killServeWhileCodeFileRuns(h, dataDir, network, "lost-1", body);
     // The wrapper (its pid is in the run's lock file) and the code file's group die as well.
     const QDir runs(dataDir + QStringLiteral("/runs"));
     const QStringList locks = runs.entryList({QStringLiteral("*.lock")});
