@@ -3,6 +3,7 @@
 #include "themecolors.h"
 #include "triggers/condition.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCompleter>
 #include <QHBoxLayout>
@@ -12,8 +13,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
 #include <QStringListModel>
-#include <QTableWidget>
+#include <QStyle>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -41,9 +46,17 @@ QString valueToText(const QJsonValue &value)
     return QString::fromUtf8(json.mid(1, json.size() - 2));
 }
 
-QString compactJson(const QJsonObject &object)
+QString groupKey(ConditionsBuilder::Group kind)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    switch (kind) {
+    case ConditionsBuilder::Group::All:
+        return QStringLiteral("all");
+    case ConditionsBuilder::Group::Any:
+        return QStringLiteral("any");
+    case ConditionsBuilder::Group::Not:
+        return QStringLiteral("not");
+    }
+    return {};
 }
 
 } // namespace
@@ -51,163 +64,291 @@ QString compactJson(const QJsonObject &object)
 ConditionsBuilder::ConditionsBuilder(QWidget *parent)
     : QWidget(parent)
     , m_mode(new QComboBox(this))
-    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_tree(new QTreeWidget(this))
     , m_paths(new QStringListModel(this))
 {
     m_mode->setObjectName(QStringLiteral("conditionMode"));
     m_mode->setAccessibleName(tr("Which conditions must match"));
     m_mode->addItem(tr("All of these must match"), QStringLiteral("all"));
     m_mode->addItem(tr("Any of these may match"), QStringLiteral("any"));
-    m_table->setObjectName(QStringLiteral("conditionTable"));
-    m_table->setAccessibleName(tr("Conditions"));
-    m_table->setHorizontalHeaderLabels({tr("Field"), tr("Operator"), tr("Value"), tr("Check")});
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(FieldColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(CheckColumn, QHeaderView::Stretch);
-    m_table->setColumnWidth(OpColumn, 130);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->setObjectName(QStringLiteral("conditionTree"));
+    m_tree->setAccessibleName(tr("Conditions"));
+    m_tree->setColumnCount(ColumnCount);
+    m_tree->setHeaderLabels({tr("Field"), tr("Operator"), tr("Value"), tr("Check")});
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(FieldColumn, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(CheckColumn, QHeaderView::Stretch);
+    m_tree->setColumnWidth(OpColumn, 130);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->setRootIsDecorated(true);
 
     auto *add = new QPushButton(tr("Add condition"), this);
     add->setObjectName(QStringLiteral("addCondition"));
+    add->setToolTip(tr("Adds a condition to the selected group (or beside the selected condition)"));
+    auto *addGroup = new QPushButton(tr("Add group"), this);
+    addGroup->setObjectName(QStringLiteral("addConditionGroup"));
+    addGroup->setToolTip(tr("Adds a group whose conditions combine with any, all or none"));
     auto *remove = new QPushButton(tr("Remove"), this);
     remove->setObjectName(QStringLiteral("removeCondition"));
+    remove->setToolTip(tr("Removes the selected condition, or the selected group with its conditions"));
     auto *top = new QHBoxLayout;
     top->addWidget(m_mode);
     top->addStretch(1);
     top->addWidget(add);
+    top->addWidget(addGroup);
     top->addWidget(remove);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(m_tree, 1);
 
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this]() {
         if (!m_loading)
             Q_EMIT changed();
     });
     connect(add, &QPushButton::clicked, this, [this]() {
-        addLeaf(QString(), QStringLiteral("equals"), QJsonValue(QString()));
-        m_table->setCurrentCell(m_table->rowCount() - 1, FieldColumn);
-        if (QWidget *field = m_table->cellWidget(m_table->rowCount() - 1, FieldColumn))
+        QTreeWidgetItem *leaf = insertLeaf(targetGroup(), QString(), QStringLiteral("equals"),
+                                           {QStringLiteral("equals"), QString(), {}});
+        m_tree->setCurrentItem(leaf);
+        if (QWidget *field = m_tree->itemWidget(leaf, FieldColumn))
             field->setFocus();
+        edited();
+    });
+    connect(addGroup, &QPushButton::clicked, this, [this]() {
+        QTreeWidgetItem *group = insertGroup(targetGroup(), Group::Any);
+        QTreeWidgetItem *leaf =
+            insertLeaf(group, QString(), QStringLiteral("equals"), {QStringLiteral("equals"), QString(), {}});
+        m_tree->setCurrentItem(leaf);
+        if (QWidget *field = m_tree->itemWidget(leaf, FieldColumn))
+            field->setFocus();
+        edited();
     });
     connect(remove, &QPushButton::clicked, this, [this]() {
-        if (m_table->currentRow() >= 0)
-            removeRow(m_table->currentRow());
+        if (QTreeWidgetItem *current = m_tree->currentItem())
+            removeRow(rowOf(current));
     });
 }
 
 void ConditionsBuilder::setFieldPaths(const QStringList &paths)
 {
     m_paths->setStringList(paths);
+    updatePopupWidth();
+}
+
+// A completer's list is as wide as its line edit by default, which cuts the long payload paths it offers.
+void ConditionsBuilder::updatePopupWidth()
+{
+    const QFontMetrics metrics(font());
+    int widest = 0;
+    for (const QString &path : m_paths->stringList())
+        widest = std::max(widest, metrics.horizontalAdvance(path));
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    m_popupWidth = widest + scrollBar + 4 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16;
+    if (const QScreen *shown = screen())
+        m_popupWidth = std::min(m_popupWidth, shown->availableGeometry().width());
+    for (auto it = m_leaves.cbegin(); it != m_leaves.cend(); ++it) {
+        if (auto *field = qobject_cast<QLineEdit *>(
+                m_tree->itemWidget(const_cast<QTreeWidgetItem *>(it.key()), FieldColumn)))
+            field->completer()->popup()->setMinimumWidth(m_popupWidth);
+    }
 }
 
 void ConditionsBuilder::setConditions(const std::optional<QJsonObject> &conditions)
 {
     m_loading = true;
-    m_table->setRowCount(0);
-    m_rows.clear();
+    m_tree->clear();
+    m_leaves.clear();
     m_rootIsGroup = true;
     m_mode->setCurrentIndex(0);
     if (conditions) {
-        QJsonArray children;
         if (conditions->contains(QLatin1String("all")) || conditions->contains(QLatin1String("any"))) {
             const bool any = conditions->contains(QLatin1String("any"));
             m_mode->setCurrentIndex(any ? 1 : 0);
-            children = conditions->value(any ? QLatin1String("any") : QLatin1String("all")).toArray();
+            const QJsonArray children =
+                conditions->value(any ? QLatin1String("any") : QLatin1String("all")).toArray();
+            for (const QJsonValue &child : children)
+                loadNode(child.toObject(), m_tree->invisibleRootItem());
         } else {
             m_rootIsGroup = false;
-            children.append(*conditions);
-        }
-        for (const QJsonValue &child : children) {
-            const QJsonObject node = child.toObject();
-            if (node.contains(QLatin1String("field")) || node.contains(QLatin1String("op"))) {
-                RowData data;
-                data.value = node.value(QLatin1String("value"));
-                data.valueText = valueToText(data.value);
-                addRow(node.value(QLatin1String("field")).toString(),
-                       node.value(QLatin1String("op")).toString(), data.valueText, data);
-            } else {
-                RowData data;
-                data.raw = true;
-                data.valueText = compactJson(node);
-                addRow(tr("(group)"), QString(), data.valueText, data);
-            }
+            loadNode(*conditions, m_tree->invisibleRootItem());
         }
     }
+    m_tree->expandAll();
     m_loading = false;
     validate();
 }
 
-void ConditionsBuilder::addLeaf(const QString &field, const QString &op, const QJsonValue &value)
+void ConditionsBuilder::loadNode(const QJsonObject &node, QTreeWidgetItem *parent)
 {
-    RowData data;
-    data.value = value;
-    data.valueText = valueToText(value);
-    addRow(field, op, data.valueText, data);
+    for (const Group kind : {Group::All, Group::Any}) {
+        if (node.contains(groupKey(kind))) {
+            QTreeWidgetItem *group = insertGroup(parent, kind);
+            for (const QJsonValue &child : node.value(groupKey(kind)).toArray())
+                loadNode(child.toObject(), group);
+            return;
+        }
+    }
+    if (node.contains(QLatin1String("not"))) {
+        loadNode(node.value(QLatin1String("not")).toObject(), insertGroup(parent, Group::Not));
+        return;
+    }
+    LeafData data;
+    data.op = node.value(QLatin1String("op")).toString();
+    data.value = node.value(QLatin1String("value"));
+    data.valueText = valueToText(data.value);
+    insertLeaf(parent, node.value(QLatin1String("field")).toString(), data.op, data);
+}
+
+QTreeWidgetItem *ConditionsBuilder::newItem(QTreeWidgetItem *parent)
+{
+    auto *item = new QTreeWidgetItem(parent ? parent : m_tree->invisibleRootItem());
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    if (parent)
+        parent->setExpanded(true);
+    auto *check = new QLabel(m_tree);
+    check->setWordWrap(false);
+    m_tree->setItemWidget(item, CheckColumn, check);
+    return item;
+}
+
+QTreeWidgetItem *ConditionsBuilder::insertLeaf(QTreeWidgetItem *parent, const QString &field,
+                                               const QString &op, const LeafData &data)
+{
+    QTreeWidgetItem *item = newItem(parent);
+    m_leaves.insert(item, data);
+
+    auto *fieldEdit = new QLineEdit(field, m_tree);
+    fieldEdit->setPlaceholderText(tr("pull_request.base.ref"));
+    fieldEdit->setAccessibleName(tr("Field path"));
+    auto *completer = new QCompleter(m_paths, fieldEdit);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    fieldEdit->setCompleter(completer);
+    completer->popup()->setMinimumWidth(m_popupWidth);
+    auto *opBox = new QComboBox(m_tree);
+    opBox->setAccessibleName(tr("Operator"));
+    opBox->addItems(opNames());
+    const int index = opNames().indexOf(op);
+    if (index >= 0) {
+        opBox->setCurrentIndex(index);
+    } else { // an alias (==, lt): show the canonical name
+        const auto parsed = Condition::opFromName(op);
+        opBox->setCurrentIndex(parsed ? opNames().indexOf(Condition::opName(*parsed)) : 0);
+    }
+    auto *valueEdit = new QLineEdit(data.valueText, m_tree);
+    valueEdit->setAccessibleName(tr("Value"));
+
+    m_tree->setItemWidget(item, FieldColumn, fieldEdit);
+    m_tree->setItemWidget(item, OpColumn, opBox);
+    m_tree->setItemWidget(item, ValueColumn, valueEdit);
+    connect(fieldEdit, &QLineEdit::textChanged, this, &ConditionsBuilder::edited);
+    connect(opBox, &QComboBox::currentIndexChanged, this, &ConditionsBuilder::edited);
+    connect(valueEdit, &QLineEdit::textChanged, this, &ConditionsBuilder::edited);
+    return item;
+}
+
+QTreeWidgetItem *ConditionsBuilder::insertGroup(QTreeWidgetItem *parent, Group kind)
+{
+    QTreeWidgetItem *item = newItem(parent);
+    auto *kindBox = new QComboBox(m_tree);
+    kindBox->setAccessibleName(tr("Group: how its conditions combine"));
+    kindBox->addItem(tr("All of these"), QVariant::fromValue(int(Group::All)));
+    kindBox->addItem(tr("Any of these"), QVariant::fromValue(int(Group::Any)));
+    kindBox->addItem(tr("None of these (not)"), QVariant::fromValue(int(Group::Not)));
+    kindBox->setCurrentIndex(int(kind));
+    m_tree->setItemWidget(item, FieldColumn, kindBox);
+    connect(kindBox, &QComboBox::currentIndexChanged, this, &ConditionsBuilder::edited);
+    return item;
+}
+
+QTreeWidgetItem *ConditionsBuilder::targetGroup() const
+{
+    QTreeWidgetItem *current = m_tree->currentItem();
+    if (!current)
+        return nullptr;
+    return m_leaves.contains(current) ? current->parent() : current;
+}
+
+void ConditionsBuilder::edited()
+{
     validate();
     if (!m_loading)
         Q_EMIT changed();
 }
 
-void ConditionsBuilder::addRow(const QString &field, const QString &op, const QString &valueText,
-                               const RowData &data)
+QTreeWidgetItem *ConditionsBuilder::item(int row) const
 {
-    const int row = m_table->rowCount();
-    m_table->insertRow(row);
-    m_rows.append(data);
-
-    auto *fieldEdit = new QLineEdit(field, m_table);
-    fieldEdit->setPlaceholderText(tr("pull_request.base.ref"));
-    fieldEdit->setAccessibleName(tr("Field path"));
-    fieldEdit->setReadOnly(data.raw);
-    auto *completer = new QCompleter(m_paths, fieldEdit);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setFilterMode(Qt::MatchContains);
-    fieldEdit->setCompleter(completer);
-    auto *opBox = new QComboBox(m_table);
-    opBox->setAccessibleName(tr("Operator"));
-    if (data.raw) {
-        opBox->addItem(tr("JSON"));
-        opBox->setEnabled(false);
-    } else {
-        opBox->addItems(opNames());
-        const int index = opNames().indexOf(op);
-        if (index >= 0) {
-            opBox->setCurrentIndex(index);
-        } else { // an alias (==, lt): show the canonical name
-            const auto parsed = Condition::opFromName(op);
-            opBox->setCurrentIndex(parsed ? opNames().indexOf(Condition::opName(*parsed)) : 0);
-        }
+    int index = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it, ++index) {
+        if (index == row)
+            return *it;
     }
-    auto *valueEdit = new QLineEdit(valueText, m_table);
-    valueEdit->setAccessibleName(tr("Value"));
-    auto *check = new QLabel(m_table);
-    check->setWordWrap(false);
+    return nullptr;
+}
 
-    m_table->setCellWidget(row, FieldColumn, fieldEdit);
-    m_table->setCellWidget(row, OpColumn, opBox);
-    m_table->setCellWidget(row, ValueColumn, valueEdit);
-    m_table->setCellWidget(row, CheckColumn, check);
-    const auto edited = [this]() {
-        validate();
-        if (!m_loading)
-            Q_EMIT changed();
-    };
-    connect(fieldEdit, &QLineEdit::textChanged, this, edited);
-    connect(opBox, &QComboBox::currentIndexChanged, this, edited);
-    connect(valueEdit, &QLineEdit::textChanged, this, edited);
+int ConditionsBuilder::rowOf(const QTreeWidgetItem *wanted) const
+{
+    int index = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it, ++index) {
+        if (*it == wanted)
+            return index;
+    }
+    return -1;
+}
+
+int ConditionsBuilder::addLeaf(const QString &field, const QString &op, const QJsonValue &value,
+                               int parentRow)
+{
+    QTreeWidgetItem *parent = parentRow >= 0 ? item(parentRow) : nullptr;
+    if (parent && m_leaves.contains(parent))
+        parent = parent->parent();
+    QTreeWidgetItem *leaf = insertLeaf(parent, field, op, {op, value, valueToText(value)});
+    edited();
+    return rowOf(leaf);
+}
+
+int ConditionsBuilder::addGroup(Group kind, int parentRow)
+{
+    QTreeWidgetItem *parent = parentRow >= 0 ? item(parentRow) : nullptr;
+    if (parent && m_leaves.contains(parent))
+        parent = parent->parent();
+    QTreeWidgetItem *group = insertGroup(parent, kind);
+    edited();
+    return rowOf(group);
+}
+
+void ConditionsBuilder::setGroupKind(int row, Group kind)
+{
+    QTreeWidgetItem *group = item(row);
+    if (auto *box = group ? qobject_cast<QComboBox *>(m_tree->itemWidget(group, FieldColumn)) : nullptr;
+        box && !m_leaves.contains(group))
+        box->setCurrentIndex(int(kind));
+}
+
+ConditionsBuilder::Group ConditionsBuilder::groupKind(int row) const
+{
+    QTreeWidgetItem *group = item(row);
+    auto *box = group ? qobject_cast<QComboBox *>(m_tree->itemWidget(group, FieldColumn)) : nullptr;
+    return box && !m_leaves.contains(group) ? Group(box->currentData().toInt()) : Group::All;
 }
 
 void ConditionsBuilder::removeRow(int row)
 {
-    if (row < 0 || row >= m_rows.size())
+    QTreeWidgetItem *doomed = item(row);
+    if (!doomed)
         return;
-    m_table->removeRow(row);
-    m_rows.removeAt(row);
+    forget(doomed);
+    delete doomed;
     validate();
     Q_EMIT changed();
+}
+
+void ConditionsBuilder::forget(const QTreeWidgetItem *node)
+{
+    m_leaves.remove(node);
+    for (int i = 0; i < node->childCount(); ++i)
+        forget(node->child(i));
 }
 
 void ConditionsBuilder::setMatchAny(bool any)
@@ -222,12 +363,30 @@ bool ConditionsBuilder::matchesAny() const
 
 int ConditionsBuilder::rowCount() const
 {
-    return m_table->rowCount();
+    int count = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it)
+        ++count;
+    return count;
+}
+
+bool ConditionsBuilder::isGroup(int row) const
+{
+    QTreeWidgetItem *found = item(row);
+    return found && !m_leaves.contains(found);
+}
+
+int ConditionsBuilder::depth(int row) const
+{
+    int levels = 0;
+    for (QTreeWidgetItem *up = item(row) ? item(row)->parent() : nullptr; up; up = up->parent())
+        ++levels;
+    return levels;
 }
 
 void ConditionsBuilder::setRowText(int row, Column column, const QString &text)
 {
-    QWidget *cell = m_table->cellWidget(row, column);
+    QTreeWidgetItem *found = item(row);
+    QWidget *cell = found ? m_tree->itemWidget(found, column) : nullptr;
     if (auto *edit = qobject_cast<QLineEdit *>(cell))
         edit->setText(text);
     else if (auto *box = qobject_cast<QComboBox *>(cell))
@@ -236,7 +395,13 @@ void ConditionsBuilder::setRowText(int row, Column column, const QString &text)
 
 QString ConditionsBuilder::rowText(int row, Column column) const
 {
-    QWidget *cell = m_table->cellWidget(row, column);
+    QTreeWidgetItem *found = item(row);
+    return found ? cellText(found, column) : QString();
+}
+
+QString ConditionsBuilder::cellText(const QTreeWidgetItem *cellItem, Column column) const
+{
+    QWidget *cell = m_tree->itemWidget(const_cast<QTreeWidgetItem *>(cellItem), column);
     if (auto *edit = qobject_cast<QLineEdit *>(cell))
         return edit->text();
     if (auto *box = qobject_cast<QComboBox *>(cell))
@@ -246,16 +411,16 @@ QString ConditionsBuilder::rowText(int row, Column column) const
     return {};
 }
 
-// The row's value as JSON: unchanged text keeps the loaded value and its type; otherwise what the operator
+// The leaf's value as JSON: unchanged text keeps the loaded value and its type; otherwise what the operator
 // needs (a number, a boolean, a list), else text.
-QJsonValue ConditionsBuilder::rowValue(int row) const
+QJsonValue ConditionsBuilder::leafValue(const QTreeWidgetItem *leaf) const
 {
-    const QString text = rowText(row, ValueColumn);
-    const RowData &data = m_rows[row];
+    const QString text = cellText(leaf, ValueColumn);
+    const LeafData &data = m_leaves[leaf];
     // Undefined: the file had no value (`exists`), and saving adds none.
     if (text == data.valueText && (!data.value.isUndefined() || text.isEmpty()))
         return data.value;
-    const auto op = Condition::opFromName(rowText(row, OpColumn));
+    const auto op = Condition::opFromName(cellText(leaf, OpColumn));
     const QString trimmed = text.trimmed();
     if (op == Condition::Op::Exists)
         return trimmed.isEmpty() ? QJsonValue(true) : QJsonValue(trimmed != QLatin1String("false"));
@@ -274,8 +439,8 @@ QJsonValue ConditionsBuilder::rowValue(int row) const
         if (op == Condition::Op::CommentCommand)
             return text;
         QJsonArray items;
-        for (const QString &item : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
-            items.append(item.trimmed());
+        for (const QString &entry : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            items.append(entry.trimmed());
         return items;
     }
     // A loaded number or boolean stays one when edited to another of its kind.
@@ -290,26 +455,18 @@ QJsonValue ConditionsBuilder::rowValue(int row) const
     return text;
 }
 
-std::optional<QJsonObject> ConditionsBuilder::rowJson(int row, QString *error) const
+std::optional<QJsonObject> ConditionsBuilder::nodeJson(const QTreeWidgetItem *node, QString *error) const
 {
-    if (m_rows[row].raw) {
-        QJsonParseError parseError;
-        const QJsonDocument document =
-            QJsonDocument::fromJson(rowText(row, ValueColumn).toUtf8(), &parseError);
-        if (!document.isObject()) {
-            *error = tr("not a JSON object: %1").arg(parseError.errorString());
-            return std::nullopt;
-        }
-        return document.object();
-    }
-    const QString field = rowText(row, FieldColumn).trimmed();
-    const QString opName = rowText(row, OpColumn);
-    const auto op = Condition::opFromName(opName);
+    if (!m_leaves.contains(node))
+        return groupJson(node, error);
+    const QString field = cellText(node, FieldColumn).trimmed();
+    const QString shownOp = cellText(node, OpColumn);
+    const auto op = Condition::opFromName(shownOp);
     if (!op) {
-        *error = tr("unknown operator %1").arg(opName);
+        *error = tr("unknown operator %1").arg(shownOp);
         return std::nullopt;
     }
-    const QJsonValue value = rowValue(row);
+    const QJsonValue value = leafValue(node);
     const bool noValue = value.isUndefined();
     const Result<Condition> leaf =
         Condition::leaf(field, *op, noValue && op == Condition::Op::Exists ? QJsonValue(true) : value);
@@ -317,22 +474,56 @@ std::optional<QJsonObject> ConditionsBuilder::rowJson(int row, QString *error) c
         *error = leaf.error().message;
         return std::nullopt;
     }
-    QJsonObject json{{QStringLiteral("field"), field}, {QStringLiteral("op"), opName}};
+    // An alias the file used (`lt`) is written back as it was while the operator is unchanged.
+    const QString loadedOp = m_leaves[node].op;
+    const bool sameOp = Condition::opFromName(loadedOp) == op;
+    QJsonObject json{{QStringLiteral("field"), field}, {QStringLiteral("op"), sameOp ? loadedOp : shownOp}};
     if (!noValue)
         json.insert(QStringLiteral("value"), value);
     return json;
 }
 
+// A group saves its valid children; `not` over several children negates their `all`.
+std::optional<QJsonObject> ConditionsBuilder::groupJson(const QTreeWidgetItem *group, QString *error) const
+{
+    QJsonArray children;
+    for (int i = 0; i < group->childCount(); ++i) {
+        QString childError;
+        if (const auto child = nodeJson(group->child(i), &childError))
+            children.append(*child);
+    }
+    if (children.isEmpty()) {
+        *error = group->childCount() == 0 ? tr("an empty group: add a condition to it or remove it")
+                                          : tr("none of the group's conditions is valid");
+        return std::nullopt;
+    }
+    auto *box =
+        qobject_cast<QComboBox *>(m_tree->itemWidget(const_cast<QTreeWidgetItem *>(group), FieldColumn));
+    const Group kind = box ? Group(box->currentData().toInt()) : Group::All;
+    if (kind != Group::Not)
+        return QJsonObject{{groupKey(kind), children}};
+    if (children.size() == 1)
+        return QJsonObject{{groupKey(kind), children.first()}};
+    return QJsonObject{{groupKey(kind), QJsonObject{{QStringLiteral("all"), children}}}};
+}
+
 QString ConditionsBuilder::rowError(int row) const
 {
+    QTreeWidgetItem *found = item(row);
+    if (!found)
+        return {};
+    if (!m_leaves.contains(found)) // a group's own problem only; its children say theirs
+        return found->childCount() == 0 ? tr("an empty group: add a condition to it or remove it")
+                                        : QString();
     QString error;
-    rowJson(row, &error);
+    nodeJson(found, &error);
     return error;
 }
 
 QString ConditionsBuilder::firstError() const
 {
-    for (int row = 0; row < m_table->rowCount(); ++row) {
+    const int rows = rowCount();
+    for (int row = 0; row < rows; ++row) {
         const QString error = rowError(row);
         if (!error.isEmpty())
             return tr("Condition %1: %2").arg(row + 1).arg(error);
@@ -342,18 +533,24 @@ QString ConditionsBuilder::firstError() const
 
 void ConditionsBuilder::validate()
 {
-    for (int row = 0; row < m_table->rowCount(); ++row) {
-        auto *check = qobject_cast<QLabel *>(m_table->cellWidget(row, CheckColumn));
+    int row = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it, ++row) {
+        auto *check = qobject_cast<QLabel *>(m_tree->itemWidget(*it, CheckColumn));
         if (!check)
             continue;
         const QString error = rowError(row);
-        check->setText(error.isEmpty() ? tr("✓ valid") : error);
+        const bool group = !m_leaves.contains(*it);
+        check->setText(error.isEmpty()
+                           ? (!group                     ? tr("✓ valid")
+                              : (*it)->childCount() == 1 ? tr("✓ 1 condition")
+                                                         : tr("✓ %1 conditions").arg((*it)->childCount()))
+                           : error);
         check->setToolTip(error);
         check->setStyleSheet(error.isEmpty()
                                  ? toneColorCss(Tone::Success)
                                  : toneColorCss(Tone::Failure) + QStringLiteral(" font-weight: bold"));
         // The row's value cell is marked too, so the problem is seen where it is typed.
-        if (auto *value = qobject_cast<QLineEdit *>(m_table->cellWidget(row, ValueColumn)))
+        if (auto *value = qobject_cast<QLineEdit *>(m_tree->itemWidget(*it, ValueColumn)))
             value->setStyleSheet(error.isEmpty() ? QString()
                                                  : QStringLiteral("background: %1; color: %2;")
                                                        .arg(toneSwatch(Tone::Failure).background.name(),
@@ -364,10 +561,10 @@ void ConditionsBuilder::validate()
 std::optional<QJsonObject> ConditionsBuilder::conditions() const
 {
     QJsonArray children;
-    for (int row = 0; row < m_table->rowCount(); ++row) {
+    QTreeWidgetItem *root = m_tree->invisibleRootItem();
+    for (int i = 0; i < root->childCount(); ++i) {
         QString error;
-        const std::optional<QJsonObject> child = rowJson(row, &error);
-        if (child)
+        if (const auto child = nodeJson(root->child(i), &error))
             children.append(*child);
     }
     if (children.isEmpty())

@@ -17,13 +17,16 @@
 #include "workbenchdocks.h"
 #include "workflowactionpage.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QItemSelectionModel>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QMainWindow>
 #include <QMessageBox>
@@ -37,6 +40,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QUndoStack>
 
 using namespace exeserver;
@@ -143,7 +147,7 @@ TEST_CASE("an edited trigger round-trips through YAML unchanged", "[ui][triggere
     CHECK(editor->repositoriesEdit()->text() == QStringLiteral("acme/service-*, acme/api"));
     CHECK(editor->eventBox()->currentText() == QStringLiteral("pull_request"));
     CHECK(editor->checkedActions() == QStringList{QStringLiteral("opened"), QStringLiteral("synchronize")});
-    CHECK(editor->conditions()->rowCount() == 4);
+    CHECK(editor->conditions()->rowCount() == 6); // three leaves, the any group and its two leaves
     CHECK(editor->conditions()->rowText(1, ConditionsBuilder::ValueColumn) ==
           QStringLiteral("[\"main\",\"release\"]"));
     CHECK(editor->runSummaries().size() == 5);
@@ -866,4 +870,148 @@ TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edi
     CHECK_FALSE(yaml.contains("rate_limit"));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
     savePng(view, QStringLiteral("trigger-editor-limits.png"));
+}
+
+TEST_CASE("nested any and not groups are built in the window and saved exactly", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    view.addTrigger();
+    TriggerEditor *editor = view.editor();
+    editor->nameEdit()->setText(QStringLiteral("nested"));
+    editor->setActionChecked(QStringLiteral("opened"), true);
+    ConditionsBuilder *conditions = editor->conditions();
+    conditions->addLeaf(QStringLiteral("pull_request.base.ref"), QStringLiteral("equals"),
+                        QStringLiteral("main"));
+    const int any = conditions->addGroup(ConditionsBuilder::Group::Any);
+    conditions->addLeaf(QStringLiteral("sender.login"), QStringLiteral("glob"), QStringLiteral("dev*"), any);
+    const int notGroup = conditions->addGroup(ConditionsBuilder::Group::Not, any);
+    CHECK(conditions->rowError(notGroup) ==
+          QStringLiteral("an empty group: add a condition to it or remove it"));
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    conditions->addLeaf(QStringLiteral("pull_request.draft"), QStringLiteral("equals"), true, notGroup);
+    const int label = conditions->addGroup(ConditionsBuilder::Group::Not);
+    conditions->addLeaf(QStringLiteral("pull_request.labels[*].name"), QStringLiteral("in"),
+                        QJsonArray{QStringLiteral("wip"), QStringLiteral("blocked")}, label);
+    // The button adds into the selected group.
+    conditions->tree()->setCurrentItem(conditions->tree()->topLevelItem(1));
+    QTest::mouseClick(conditions->findChild<QPushButton *>(QStringLiteral("addCondition")), Qt::LeftButton);
+    CHECK(conditions->rowCount() == 8);
+    CHECK(conditions->depth(5) == 1);
+    conditions->setRowText(5, ConditionsBuilder::FieldColumn, QStringLiteral("pull_request.additions"));
+    conditions->setRowText(5, ConditionsBuilder::OpColumn, QStringLiteral("<"));
+    conditions->setRowText(5, ConditionsBuilder::ValueColumn, QStringLiteral("500"));
+    INFO(conditions->firstError().toStdString());
+    REQUIRE(conditions->firstError().isEmpty());
+    editor->addRunAction(
+        {{QStringLiteral("notify"), QJsonObject{{QStringLiteral("title"), QStringLiteral("n")}}}});
+    editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(conditions);
+    savePng(view, QStringLiteral("trigger-editor-nested-groups.png"));
+    REQUIRE(editor->save());
+
+    const QJsonObject expected = QJsonDocument::fromJson(R"({"all": [
+        {"field": "pull_request.base.ref", "op": "equals", "value": "main"},
+        {"any": [
+            {"field": "sender.login", "op": "glob", "value": "dev*"},
+            {"not": {"field": "pull_request.draft", "op": "equals", "value": true}},
+            {"field": "pull_request.additions", "op": "<", "value": 500}]},
+        {"not": {"field": "pull_request.labels[*].name", "op": "in", "value": ["wip", "blocked"]}}]})")
+                                     .object();
+    const Result<QList<Trigger>> stored = TriggerFile::parse(desk.storedYaml(QStringLiteral("nested")));
+    REQUIRE(stored.ok());
+    REQUIRE(stored->first().conditions.has_value());
+    INFO(QJsonDocument(stored->first().conditions->toJson()).toJson().toStdString());
+    CHECK(stored->first().conditions->toJson() == expected);
+
+    // Loaded again in a fresh window: the same tree, and not modified.
+    TriggerListView again(desk.store);
+    again.show();
+    REQUIRE(again.selectTrigger(QStringLiteral("nested")));
+    ConditionsBuilder *loaded = again.editor()->conditions();
+    CHECK(loaded->rowCount() == 8);
+    CHECK(loaded->isGroup(1));
+    CHECK(loaded->groupKind(1) == ConditionsBuilder::Group::Any);
+    CHECK(loaded->groupKind(3) == ConditionsBuilder::Group::Not);
+    CHECK(loaded->depth(4) == 2);
+    CHECK(loaded->rowText(4, ConditionsBuilder::FieldColumn) == QStringLiteral("pull_request.draft"));
+    INFO(QJsonDocument(loaded->conditions().value_or(QJsonObject())).toJson().toStdString());
+    CHECK(loaded->conditions() == expected);
+    CHECK_FALSE(again.editor()->isModified());
+
+    // Changing a group's kind is an edit like any other.
+    loaded->setGroupKind(1, ConditionsBuilder::Group::All);
+    CHECK(again.editor()->isModified());
+    loaded->setGroupKind(1, ConditionsBuilder::Group::Any);
+    CHECK_FALSE(again.editor()->isModified());
+    // Removing a group removes its children.
+    loaded->removeRow(1);
+    CHECK(loaded->rowCount() == 3);
+    CHECK(again.editor()->isModified());
+}
+
+TEST_CASE("a stored nested trigger loads as groups and is not modified", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    const Result<QList<Trigger>> deep = TriggerFile::parse(R"(
+triggers:
+  - name: deep
+    event: pull_request
+    conditions:
+      not:
+        any:
+          - {field: pull_request.additions, op: gt, value: 1000}
+          - all:
+              - {field: sender.login, op: "==", value: bot}
+              - not: {field: pull_request.title, op: exists}
+    run:
+      - notify: {title: deep}
+)");
+    REQUIRE(deep.ok());
+    REQUIRE(desk.store.saveTrigger(toStoredTrigger(deep->first())).ok());
+    TriggerListView view(desk.store);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("deep")));
+    TriggerEditor *editor = view.editor();
+    ConditionsBuilder *conditions = editor->conditions();
+    CHECK(conditions->rowCount() == 7);
+    CHECK(conditions->groupKind(0) == ConditionsBuilder::Group::Not);
+    CHECK(conditions->groupKind(1) == ConditionsBuilder::Group::Any);
+    CHECK(conditions->groupKind(3) == ConditionsBuilder::Group::All);
+    CHECK(conditions->groupKind(5) == ConditionsBuilder::Group::Not);
+    CHECK(conditions->depth(6) == 4);
+    CHECK(conditions->firstError().isEmpty());
+    CHECK_FALSE(editor->isModified());
+    const Result<Trigger> unchanged = editor->currentTrigger();
+    REQUIRE(unchanged.ok());
+    CHECK(TriggerFile::toYaml({*unchanged}) == TriggerFile::toYaml({deep->first()}));
+}
+
+TEST_CASE("the field path completer's list is wide enough for its longest path", "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    ConditionsBuilder *conditions = view.editor()->conditions();
+    view.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(conditions);
+    auto *field = qobject_cast<QLineEdit *>(
+        conditions->tree()->itemWidget(conditions->tree()->topLevelItem(0), ConditionsBuilder::FieldColumn));
+    REQUIRE(field);
+    const QStringList paths = WebhookCatalog::instance().fieldPaths(QStringLiteral("pull_request"));
+    REQUIRE_FALSE(paths.isEmpty());
+    QString longest;
+    for (const QString &path : paths)
+        longest = path.size() > longest.size() ? path : longest;
+    const int needed = field->fontMetrics().horizontalAdvance(longest);
+    REQUIRE(field->width() < needed); // the case the popup has to be wider than its field for
+    field->setFocus();
+    field->completer()->setCompletionPrefix(QStringLiteral("pull_request"));
+    field->completer()->complete();
+    QAbstractItemView *popup = field->completer()->popup();
+    REQUIRE(QTest::qWaitFor([popup]() { return popup->isVisible(); }));
+    CHECK(popup->width() >= needed);
+    CHECK(conditions->fieldPopupWidth() >= needed);
 }
