@@ -1,8 +1,8 @@
 #include "triggereditor.h"
 
 #include "conditionsbuilder.h"
-#include "emptyhint.h"
 #include "coverageline.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggerlimitspage.h"
@@ -124,6 +124,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_run(new QListWidget(this))
     , m_runPages(new QStackedWidget(this))
     , m_codePath(new QLineEdit(this))
+    , m_codeId(new QLineEdit(this))
     , m_codeArgs(new QPlainTextEdit(this))
     , m_codeOutput(new QPlainTextEdit(this))
     , m_workflowPage(new WorkflowActionPage(this))
@@ -149,6 +150,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
                                                  {m_actions, tr("Event actions (none ticked: any)")},
                                                  {m_run, tr("Actions to run, in order")},
                                                  {m_codePath, tr("Code file")},
+                                                 {m_codeId, tr("Step id for later actions")},
                                                  {m_codeArgs, tr("Code file arguments")},
                                                  {m_codeOutput, tr("Code file output")},
                                                  {m_commentPreset, tr("Pre-set comment")},
@@ -254,7 +256,11 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     m_codeOutput->setObjectName(QStringLiteral("codefileOutput"));
     m_codeOutput->setReadOnly(true);
     m_codeOutput->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_codeId->setObjectName(QStringLiteral("codefileId"));
+    m_codeId->setPlaceholderText(tr("optional; later actions read {{ steps.ID.outputs.NAME }}"));
+    m_codeId->setToolTip(tr("Name this step so later actions can use what it wrote to GITHUB_OUTPUT"));
     codeForm->addRow(tr("Code file"), pathRow);
+    codeForm->addRow(tr("Step id"), m_codeId);
     codeForm->addRow(tr("Arguments"), m_codeArgs);
     codeForm->addRow(QString(), runNow);
     codeForm->addRow(tr("Output"), m_codeOutput);
@@ -351,7 +357,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit : {m_codePath, m_commentPreset, m_notifyTitle, m_runTarget})
+    for (QLineEdit *edit : {m_codePath, m_codeId, m_commentPreset, m_notifyTitle, m_runTarget})
         connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
     connect(m_reaction, &QComboBox::activated, this, &TriggerEditor::storeRunAction);
     connect(m_limits, &TriggerLimitsPage::edited, this, &TriggerEditor::onEdited);
@@ -608,8 +614,12 @@ QString TriggerEditor::summary(const QJsonObject &action)
 {
     const QString kind = kindOf(action);
     const QJsonObject body = action.value(kind).toObject();
-    if (kind == QLatin1String("codefile"))
-        return tr("Run %1").arg(body.value(QLatin1String("path")).toString(tr("(no file chosen)")));
+    if (kind == QLatin1String("codefile")) {
+        const QString run =
+            tr("Run %1").arg(body.value(QLatin1String("path")).toString(tr("(no file chosen)")));
+        const QString id = body.value(QLatin1String("id")).toString();
+        return id.isEmpty() ? run : tr("%1 (step %2)").arg(run, id);
+    }
     if (kind == QLatin1String("workflow"))
         return tr("Dispatch %1").arg(body.value(QLatin1String("workflow")).toString());
     if (kind == QLatin1String("comment")) {
@@ -681,6 +691,7 @@ void TriggerEditor::showRunAction()
     m_workflowPage->deactivate();
     if (kind == QLatin1String("codefile")) {
         m_codePath->setText(body.value(QLatin1String("path")).toString());
+        m_codeId->setText(body.value(QLatin1String("id")).toString());
         QStringList args;
         for (const QJsonValue &arg : body.value(QLatin1String("args")).toArray())
             args.append(arg.toString());
@@ -725,6 +736,7 @@ QJsonObject TriggerEditor::runActionFromPage() const
     QJsonObject body = action.value(kind).toObject();
     if (kind == QLatin1String("codefile")) {
         putText(body, "path", m_codePath->text().trimmed());
+        putText(body, "id", m_codeId->text().trimmed());
         const QStringList args = lines(m_codeArgs->toPlainText());
         if (args.isEmpty())
             body.remove(QLatin1String("args"));

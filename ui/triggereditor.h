@@ -128,6 +128,7 @@ private:
     QStackedWidget *m_runPages;
     // code file page
     QLineEdit *m_codePath;
+    QLineEdit *m_codeId; // `id:`, the name `{{ steps.ID.outputs.NAME }}` uses
     QPlainTextEdit *m_codeArgs;
     QPlainTextEdit *m_codeOutput;
     WorkflowActionPage *m_workflowPage;

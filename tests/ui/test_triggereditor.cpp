@@ -1015,3 +1015,47 @@ TEST_CASE("the field path completer's list is wide enough for its longest path",
     CHECK(popup->width() >= needed);
     CHECK(conditions->fieldPopupWidth() >= needed);
 }
+
+TEST_CASE("a code file's step id is edited in the form and later actions can use its outputs",
+          "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    view.resize(1300, 760);
+    view.show();
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    editor->selectRunAction(0);
+    auto *id = editor->findChild<QLineEdit *>(QStringLiteral("codefileId"));
+    REQUIRE(id);
+    CHECK(id->text().isEmpty());
+    CHECK_FALSE(id->accessibleName().isEmpty());
+
+    // A bad id is refused with the file format's message.
+    QTest::keyClicks(id, QStringLiteral("1review"));
+    CHECK_FALSE(editor->saveButton()->isEnabled());
+    CHECK(editor->messageText().contains(QStringLiteral("is not a step id")));
+    id->selectAll();
+    QTest::keyClicks(id, QStringLiteral("review"));
+    CHECK(editor->runSummaries().first() == QStringLiteral("Run /opt/review.sh (step review)"));
+    editor->addRunAction(
+        {{QStringLiteral("notify"),
+          QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ steps.review.outputs.verdict }}")}}}});
+    INFO(editor->messageText().toStdString());
+    REQUIRE(editor->save());
+    const Result<QList<Trigger>> stored = TriggerFile::parse(desk.storedYaml(QStringLiteral("review-bot")));
+    REQUIRE(stored.ok());
+    CHECK(std::get<CodefileAction>(stored->first().run.at(0)).id == QStringLiteral("review"));
+
+    // Loaded again, the id is shown; cleared, it leaves the file.
+    TriggerListView again(desk.store);
+    again.resize(1300, 760);
+    again.show();
+    REQUIRE(again.selectTrigger(QStringLiteral("review-bot")));
+    again.editor()->selectRunAction(0);
+    auto *loaded = again.editor()->findChild<QLineEdit *>(QStringLiteral("codefileId"));
+    CHECK(loaded->text() == QStringLiteral("review"));
+    CHECK_FALSE(again.editor()->isModified());
+    again.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(1);
+    savePng(again, QStringLiteral("trigger-editor-codefile-id.png"));
+}
