@@ -1,10 +1,13 @@
 #include "actionlogmodel.h"
 
+#include "events/eventsummary.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 
 #include <algorithm>
@@ -22,6 +25,7 @@ void ActionLogModel::refresh()
 {
     beginResetModel();
     m_rows.clear();
+    m_eventWords.clear();
     m_more = true;
     m_error.clear();
     endResetModel();
@@ -131,6 +135,72 @@ QString ActionLogModel::kindLabel(ActionKind kind)
     return toString(kind);
 }
 
+namespace {
+
+// TriggerEngine ends a code file's kept output with this line when the whole run log is on disk.
+const QLatin1String kLogLinePrefix("\n[full log: ");
+
+qsizetype logLineAt(const QString &output)
+{
+    const qsizetype at = output.lastIndexOf(kLogLinePrefix);
+    return at >= 0 && output.endsWith(QLatin1Char(']')) && output.indexOf(QLatin1Char('\n'), at + 1) < 0 ? at
+                                                                                                         : -1;
+}
+
+// The number people know an event by: the pull request's, the issue's, the discussion's.
+int eventNumber(const QJsonObject &payload)
+{
+    if (payload.value(QLatin1String("number")).isDouble())
+        return payload.value(QLatin1String("number")).toInt();
+    for (const QLatin1String key :
+         {QLatin1String("pull_request"), QLatin1String("issue"), QLatin1String("discussion")}) {
+        const QJsonValue number = payload.value(key).toObject().value(QLatin1String("number"));
+        if (number.isDouble())
+            return number.toInt();
+    }
+    return 0;
+}
+
+} // namespace
+
+QString ActionLogModel::outputText(const ActionRecord &action)
+{
+    const qsizetype at = logLineAt(action.output);
+    return at < 0 ? action.output : action.output.left(at);
+}
+
+QString ActionLogModel::logFile(const ActionRecord &action)
+{
+    const qsizetype at = logLineAt(action.output);
+    return at < 0 ? QString() : action.output.mid(at + kLogLinePrefix.size()).chopped(1);
+}
+
+QString ActionLogModel::eventWords(const QString &eventId) const
+{
+    if (eventId.isEmpty())
+        return {};
+    if (const auto cached = m_eventWords.constFind(eventId); cached != m_eventWords.cend())
+        return *cached;
+    const Result<std::optional<Event>> event = m_store.event(eventId);
+    QString words;
+    if (!event || !*event) {
+        words = tr("an event no longer stored");
+    } else {
+        const Event &e = **event;
+        const QJsonObject payload = QJsonDocument::fromJson(e.payload).object();
+        QStringList parts{e.action.isEmpty() ? e.type : QStringLiteral("%1.%2").arg(e.type, e.action)};
+        const int number = eventNumber(payload);
+        if (!e.repository.isEmpty())
+            parts.append(number > 0 ? QStringLiteral("%1 #%2").arg(e.repository).arg(number) : e.repository);
+        const QString summary = eventSummary(e.type, payload);
+        if (!summary.isEmpty())
+            parts.append(summary);
+        words = parts.join(QStringLiteral(" · "));
+    }
+    m_eventWords.insert(eventId, words);
+    return words;
+}
+
 int ActionLogModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -157,8 +227,15 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == KindColumn)
         return tr("Recorded as %1").arg(toString(action->kind)); // the word the CLI and the store use
-    if (role == Qt::ToolTipRole && index.column() == OutputColumn)
-        return action->error.isEmpty() ? action->output : action->error + QLatin1Char('\n') + action->output;
+    if (role == Qt::ToolTipRole && index.column() == EventColumn && !action->eventId.isEmpty())
+        return tr("%1\nDelivery %2").arg(eventWords(action->eventId), action->eventId);
+    if (role == Qt::ToolTipRole && index.column() == OutputColumn) {
+        QString tip = action->error.isEmpty() ? outputText(*action)
+                                              : action->error + QLatin1Char('\n') + outputText(*action);
+        if (const QString log = logFile(*action); !log.isEmpty())
+            tip += QLatin1Char('\n') + tr("Full log: %1").arg(log);
+        return tip;
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -171,7 +248,7 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
     case TriggerColumn:
         return action->triggerId.isEmpty() ? tr("(manual)") : action->triggerId;
     case EventColumn:
-        return action->eventId;
+        return eventWords(action->eventId);
     case StatusColumn:
         return toString(action->status);
     case DurationColumn:
@@ -184,7 +261,7 @@ QVariant ActionLogModel::data(const QModelIndex &index, int role) const
         return {};
     case OutputColumn: {
         // One line of it: the error when there is one, else the last line of output.
-        const QString text = action->error.isEmpty() ? action->output.trimmed() : action->error;
+        const QString text = action->error.isEmpty() ? outputText(*action).trimmed() : action->error;
         return text.section(QLatin1Char('\n'), -1).left(200);
     }
     default:

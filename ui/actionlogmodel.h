@@ -3,6 +3,7 @@
 #include "store/actionrecord.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 
 namespace exeserver {
@@ -43,6 +44,12 @@ public:
     static QString duration(const ActionRecord &action);
     // "Code file", "Workflow dispatch": the action kind in words (the identifier is the cell's tooltip).
     static QString kindLabel(ActionKind kind);
+    // The output without the engine's closing "[full log: PATH]" line, and that path (empty: none).
+    static QString outputText(const ActionRecord &action);
+    static QString logFile(const ActionRecord &action);
+    // The action's event in words: "pull_request.opened · acme/api #12 · Fix the parser"; read from the
+    // store once per event. Empty when the action had no event.
+    QString eventWords(const QString &eventId) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -56,6 +63,7 @@ private:
     QList<ActionRecord> m_rows;
     bool m_more = false;
     QString m_error;
+    mutable QHash<QString, QString> m_eventWords; // event id → words, filled as rows are painted
 };
 
 } // namespace exeserver

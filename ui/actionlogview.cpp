@@ -17,6 +17,7 @@
 #include <QTableView>
 #include <QTextDocument>
 #include <QTextEdit>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -44,6 +45,8 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     , m_output(new QPlainTextEdit(this))
     , m_summary(new QTextEdit(this))
     , m_details(new QSplitter(Qt::Horizontal, this))
+    , m_detailsToggle(new QToolButton(this))
+    , m_detailsText(new QLabel(this))
     , m_retry(new QPushButton(tr("Retry"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
     , m_status(new QLabel(this))
@@ -62,11 +65,17 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(ActionLogModel::TimeColumn, 150);
-    m_table->setColumnWidth(ActionLogModel::KindColumn, 80);
-    m_table->setColumnWidth(ActionLogModel::TargetColumn, 200);
-    m_table->setColumnWidth(ActionLogModel::TriggerColumn, 120);
-    m_table->setColumnWidth(ActionLogModel::EventColumn, 110);
+    // Dates and kinds whole; the event's words are the widest column, their tail elided.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 3 * metrics.averageCharWidth();
+    m_table->setColumnWidth(ActionLogModel::TimeColumn,
+                            metrics.horizontalAdvance(QStringLiteral("2026-12-31 23:59:59")) + padding);
+    m_table->setColumnWidth(ActionLogModel::KindColumn,
+                            metrics.horizontalAdvance(ActionLogModel::kindLabel(ActionKind::Dispatch)) +
+                                padding);
+    m_table->setColumnWidth(ActionLogModel::TargetColumn, 180);
+    m_table->setColumnWidth(ActionLogModel::TriggerColumn, 100);
+    m_table->setColumnWidth(ActionLogModel::EventColumn, 330);
     m_table->setColumnWidth(ActionLogModel::StatusColumn, 85);
     m_table->setColumnWidth(ActionLogModel::DurationColumn, 75);
     m_table->setColumnWidth(ActionLogModel::ResultColumn, 75);
@@ -80,6 +89,22 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     m_summary->setDocument(new SummaryDocument(m_summary));
     m_summary->setReadOnly(true);
     m_summary->hide();
+    m_detailsToggle->setObjectName(QStringLiteral("actionDetailsButton"));
+    m_detailsToggle->setText(tr("Details"));
+    m_detailsToggle->setToolTip(tr("The action's id, its event's delivery id and its full log file"));
+    m_detailsToggle->setCheckable(true);
+    m_detailsToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_detailsToggle->setArrowType(Qt::RightArrow);
+    m_detailsToggle->setAutoRaise(true);
+    m_detailsText->setObjectName(QStringLiteral("actionDetails"));
+    m_detailsText->setAccessibleName(tr("Details of the selected action"));
+    m_detailsText->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_detailsText->setWordWrap(true);
+    m_detailsText->hide();
+    connect(m_detailsToggle, &QToolButton::toggled, this, [this](bool shown) {
+        m_detailsToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+        m_detailsText->setVisible(shown);
+    });
     m_retry->setObjectName(QStringLiteral("retryButton"));
     m_refresh->setObjectName(QStringLiteral("refreshButton"));
     m_status->setObjectName(QStringLiteral("actionLogStatus"));
@@ -88,7 +113,13 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
     splitter->addWidget(m_table);
     m_details->addWidget(m_output);
     m_details->addWidget(m_summary);
-    splitter->addWidget(m_details);
+    auto *lower = new QWidget(this);
+    auto *lowerLayout = new QVBoxLayout(lower);
+    lowerLayout->setContentsMargins(0, 0, 0, 0);
+    lowerLayout->addWidget(m_details, 1);
+    lowerLayout->addWidget(m_detailsToggle, 0, Qt::AlignLeft);
+    lowerLayout->addWidget(m_detailsText);
+    splitter->addWidget(lower);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     auto *buttons = new QHBoxLayout;
@@ -126,6 +157,11 @@ QString ActionLogView::statusText() const
     return m_message;
 }
 
+QString ActionLogView::detailsText() const
+{
+    return m_detailsText->text();
+}
+
 QString ActionLogView::outputText() const
 {
     return m_output->toPlainText();
@@ -151,8 +187,8 @@ bool ActionLogView::selectAction(const QString &actionId)
     const Result<std::optional<ActionRecord>> action = m_store.action(actionId);
     const int row = action && *action ? m_model->loadThrough((*action)->seq) : -1;
     if (row < 0) {
-        m_message = !action ? tr("Cannot find action %1: %2").arg(actionId, action.error().message)
-                            : tr("Action %1 is not in the action log.").arg(actionId);
+        m_message = !action ? tr("Cannot look the action up: %1").arg(action.error().message)
+                            : tr("That action is no longer in the action log.");
         m_status->setText(statusText());
         return false;
     }
@@ -168,13 +204,23 @@ void ActionLogView::showSelected()
     if (action) {
         if (!action->error.isEmpty())
             text = action->error + QStringLiteral("\n\n");
-        text += action->output;
+        text += ActionLogModel::outputText(*action);
         if (!action->outputs.isEmpty())
             text += QStringLiteral("\n\n") + tr("Outputs (GITHUB_OUTPUT):");
         for (auto it = action->outputs.constBegin(); it != action->outputs.constEnd(); ++it)
             text += QStringLiteral("\n  %1 = %2").arg(it.key(), it.value().toString());
     }
     m_output->setPlainText(text);
+    QStringList details;
+    if (action) {
+        details.append(tr("Action id: %1").arg(action->id));
+        if (!action->eventId.isEmpty())
+            details.append(tr("Event delivery: %1").arg(action->eventId));
+        if (const QString log = ActionLogModel::logFile(*action); !log.isEmpty())
+            details.append(tr("Full log: %1").arg(log));
+    }
+    m_detailsText->setText(details.join(QLatin1Char('\n')));
+    m_detailsToggle->setEnabled(action != nullptr);
     const QString summary = action ? action->summary : QString();
     m_summary->setMarkdown(summary);
     const bool hadSummary = m_summary->isVisibleTo(this);

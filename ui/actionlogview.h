@@ -9,6 +9,7 @@ class QPushButton;
 class QSplitter;
 class QTableView;
 class QTextEdit;
+class QToolButton;
 
 namespace exeserver {
 
@@ -34,6 +35,9 @@ public:
     QTableView *table() const { return m_table; }
     QString statusText() const;
     QString outputText() const;
+    // Ids and the run log's path, behind the Details button: the selected action's, one per line.
+    QString detailsText() const;
+    QToolButton *detailsButton() const { return m_detailsToggle; }
     // The selected code file's GITHUB_STEP_SUMMARY, rendered from Markdown (hidden when it wrote none).
     QTextEdit *summaryView() const { return m_summary; }
     // Re-reads the log and selects the action (a notification's); reads at most a few pages to find it.
@@ -53,6 +57,8 @@ private:
     QPlainTextEdit *m_output;
     QTextEdit *m_summary;
     QSplitter *m_details; // the output, and the summary beside it
+    QToolButton *m_detailsToggle;
+    QLabel *m_detailsText; // hidden until Details is pressed
     QPushButton *m_retry;
     QPushButton *m_refresh;
     QLabel *m_status;

@@ -106,17 +106,15 @@ void MainWindow::createTray()
             statusBar()->showMessage(tr("Run %1 of %2 is no longer listed.").arg(runId).arg(repo), 15000);
     });
     connect(m_trayController, &TrayController::eventRequested, this, [this](const QString &eventId) {
-        statusBar()->showMessage(tr("Event %1").arg(eventId), 15000);
-        if (m_workbench)
-            m_workbench->showEvent(eventId);
+        if (!m_workbench || !m_workbench->showEvent(eventId)) // the id itself means nothing to people
+            statusBar()->showMessage(tr("That event is no longer in the event log."), 15000);
         Q_EMIT eventRequested(eventId);
     });
     connect(m_trayController, &TrayController::actionRequested, this, [this](const QString &actionId) {
         if (!m_workbench)
-            statusBar()->showMessage(tr("Action %1: the action log needs the event store.").arg(actionId),
-                                     15000);
+            statusBar()->showMessage(tr("The action log needs the event store, which did not open."), 15000);
         else if (!m_workbench->showAction(actionId))
-            statusBar()->showMessage(tr("Action %1 is not in the action log.").arg(actionId), 15000);
+            statusBar()->showMessage(tr("That action is no longer in the action log."), 15000);
     });
 }
 

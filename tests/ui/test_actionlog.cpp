@@ -35,6 +35,7 @@
 #include <QTest>
 #include <QTextDocument>
 #include <QTextEdit>
+#include <QToolButton>
 
 #include <memory>
 
@@ -139,7 +140,15 @@ TEST_CASE("action log shows each action with its trigger status and result", "[u
     CHECK(cell(*table, 0, ActionLogModel::ResultColumn) == QStringLiteral("HTTP 204"));
     CHECK(cell(*table, 1, ActionLogModel::TargetColumn) == QStringLiteral("/home/me/deploy.sh"));
     CHECK(cell(*table, 1, ActionLogModel::TriggerColumn) == QStringLiteral("deploy"));
-    CHECK(cell(*table, 1, ActionLogModel::EventColumn) == QStringLiteral("delivery-7"));
+    // The event in words; its delivery id only in the tooltip and Details.
+    CHECK(cell(*table, 1, ActionLogModel::EventColumn) ==
+          QStringLiteral("pull_request.opened · acme/service-0 #7 · Change number 7 fixes widget1"));
+    CHECK(table->model()
+              ->index(1, ActionLogModel::EventColumn)
+              .data(Qt::ToolTipRole)
+              .toString()
+              .contains(QStringLiteral("Delivery delivery-7")));
+    CHECK(cell(*table, 0, ActionLogModel::EventColumn).isEmpty()); // a manual dispatch has no event
     CHECK(cell(*table, 1, ActionLogModel::StatusColumn) == QStringLiteral("failure"));
     CHECK(cell(*table, 1, ActionLogModel::ResultColumn) == QStringLiteral("exit 3"));
     CHECK(cell(*table, 1, ActionLogModel::OutputColumn) == QStringLiteral("error: the target is read-only"));
@@ -389,7 +398,7 @@ TEST_CASE("opening an action from a notification finds it below a thousand newer
     savePng(view, QStringLiteral("actionlog-opened-action.png"));
 
     CHECK_FALSE(view.selectAction(QStringLiteral("no-such-action")));
-    CHECK(view.statusText() == QStringLiteral("Action no-such-action is not in the action log."));
+    CHECK(view.statusText() == QStringLiteral("That action is no longer in the action log."));
 }
 
 TEST_CASE("action log shows a code file's step summary as Markdown and its outputs", "[ui][actionlog]")
@@ -431,4 +440,31 @@ TEST_CASE("action log shows a code file's step summary as Markdown and its outpu
     // Another action: no summary pane.
     view.table()->selectRow(1);
     CHECK_FALSE(view.summaryView()->isVisible());
+}
+
+TEST_CASE("action log keeps ids and the run log's path behind Details", "[ui][actionlog]")
+{
+    ActionDesk desk;
+    const QString logged = test::recordFailedDeploy(
+        desk.store, QStringLiteral("delivery-7"),
+        QStringLiteral("step 1\nstep 2 failed\n[full log: /var/lib/exeserver/runs/abc.log]"));
+    REQUIRE_FALSE(logged.isEmpty());
+    ActionLogView view(desk.store);
+    view.resize(1100, 500);
+    view.show();
+    const int row = desk.rowOf(*view.model(), logged);
+    REQUIRE(row >= 0);
+    CHECK(cell(*view.table(), row, ActionLogModel::OutputColumn) == QStringLiteral("step 2 failed"));
+    view.table()->selectRow(row);
+    CHECK(view.outputText() == QStringLiteral("step 1\nstep 2 failed"));
+    CHECK_FALSE(view.outputText().contains(QStringLiteral("/var/lib")));
+    auto *details = view.findChild<QLabel *>(QStringLiteral("actionDetails"));
+    REQUIRE(details);
+    CHECK_FALSE(details->isVisible());
+    CHECK(view.detailsText() == QStringLiteral("Action id: %1\nEvent delivery: delivery-7\nFull log: "
+                                               "/var/lib/exeserver/runs/abc.log")
+                                    .arg(logged));
+    QTest::mouseClick(view.detailsButton(), Qt::LeftButton);
+    CHECK(details->isVisible());
+    savePng(view, QStringLiteral("actionlog-details.png"));
 }
