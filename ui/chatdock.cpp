@@ -65,7 +65,8 @@ void ChatDock::build()
     layout->setSpacing(4);
     m_modelStatus = new QLabel(m_body);
     m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
-    m_modelStatus->setStyleSheet(toneColorCss(Tone::Muted) + QStringLiteral(" font-size: 8pt;"));
+    setThemedStyleSheet(m_modelStatus,
+                        []() { return toneColorCss(Tone::Muted) + QStringLiteral(" font-size: 8pt;"); });
     m_modelStatus->setWordWrap(true);
     layout->addWidget(m_modelStatus);
     layout->addLayout(createConversationRow());

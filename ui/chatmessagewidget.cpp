@@ -192,6 +192,7 @@ ChatMessageWidget::ChatMessageWidget(const ChatMessage &message, QWidget *parent
         row->addSpacing(24);
     }
     rebuild();
+    onPaletteChange(this, [this]() { rebuild(); }); // bubbles and cards in the new scheme
 }
 
 void ChatMessageWidget::setMessage(const ChatMessage &message)

@@ -103,6 +103,7 @@ ConditionsBuilder::ConditionsBuilder(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(m_tree, 1);
 
+    onPaletteChange(this, [this]() { validate(); }); // the check column's colours
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this]() {
         if (!m_loading)
             Q_EMIT changed();

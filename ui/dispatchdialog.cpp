@@ -157,7 +157,7 @@ void DispatchDialog::updateRunButton()
 void DispatchDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? toneColorCss(Tone::Failure) : QString());
+    setThemedStyleSheet(m_message, [error]() { return error ? toneColorCss(Tone::Failure) : QString(); });
     m_message->setVisible(!text.isEmpty());
     // A long message wraps onto more lines: the dialog grows to hold them instead of drawing them over
     // its buttons.

@@ -386,7 +386,7 @@ void PresetCommentsDialog::setMessage(const QString &text, bool error)
 {
     m_message->setText(text);
     m_message->setToolTip(text); // a long path does not wrap
-    m_message->setStyleSheet(error ? toneColorCss(Tone::Failure) : QString());
+    setThemedStyleSheet(m_message, [error]() { return error ? toneColorCss(Tone::Failure) : QString(); });
     m_message->setVisible(!text.isEmpty());
 }
 

@@ -77,7 +77,8 @@ SettingsDialog::SettingsDialog(Settings &settings, SecretStore &secrets, QNetwor
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setAccessibleName(tr("Settings problem"));
-    m_error->setStyleSheet(QStringLiteral("QLabel { %1 }").arg(toneColorCss(Tone::Failure)));
+    setThemedStyleSheet(m_error,
+                        []() { return QStringLiteral("QLabel { %1 }").arg(toneColorCss(Tone::Failure)); });
     if (const auto fileError = settings.fileError())
         m_error->setText(fileError->message + QLatin1Char(' ') +
                          tr("Changes to plain settings cannot be saved until the file is fixed or removed."));
@@ -95,7 +96,9 @@ SettingsDialog::SettingsDialog(Settings &settings, SecretStore &secrets, QNetwor
     m_keychain->setTextFormat(Qt::PlainText);
     m_keychain->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_keychain->setAccessibleName(tr("Keychain"));
-    m_keychain->setStyleSheet(QStringLiteral("QLabel { %1 }").arg(swatchCss(toneSwatch(Tone::Warning))));
+    setThemedStyleSheet(m_keychain, []() {
+        return QStringLiteral("QLabel { %1 }").arg(swatchCss(toneSwatch(Tone::Warning)));
+    });
     connect(&m_secrets, &SecretStore::backendUnavailable, this, &SettingsDialog::showKeychainState);
 
     auto *layout = new QVBoxLayout(this);

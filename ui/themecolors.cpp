@@ -1,6 +1,10 @@
 #include "themecolors.h"
 
+#include <QEvent>
 #include <QGuiApplication>
+#include <QStyleHints>
+#include <QTimer>
+#include <QWidget>
 
 #include <algorithm>
 #include <cmath>
@@ -46,6 +50,72 @@ QColor hue(Tone tone, bool dark)
     }
     return {};
 }
+
+// What the derived colours depend on: the application palette and, where Qt knows it, the system scheme.
+qint64 themeKey()
+{
+    qint64 key = QGuiApplication::palette().cacheKey();
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    key = key * 4 + qint64(QGuiApplication::styleHints()->colorScheme());
+#endif
+    return key;
+}
+
+// Re-runs a widget's colour set-up after the theme changed. Palette events also come for reasons other
+// than the theme (a style sheet set on the widget); the theme key lets those pass without a rebuild.
+class ThemeFollower : public QObject
+{
+public:
+    ThemeFollower(QWidget *widget, std::function<void()> restyle)
+        : QObject(widget)
+        , m_restyle(std::move(restyle))
+        , m_key(themeKey())
+    {
+        widget->installEventFilter(this);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+        connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
+                [this]() { follow(); });
+#endif
+    }
+
+    void replace(std::function<void()> restyle)
+    {
+        m_restyle = std::move(restyle);
+        m_key = themeKey();
+        m_restyle();
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == parent() &&
+            (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange))
+            follow();
+        return false;
+    }
+
+private:
+    // Later, not inside the event: Qt sends the palette event to a list of every widget it took before,
+    // and a restyle may delete and rebuild widgets on that list.
+    void follow()
+    {
+        if (m_pending || themeKey() == m_key)
+            return;
+        m_pending = true;
+        QTimer::singleShot(0, this, [this]() {
+            m_pending = false;
+            const qint64 key = themeKey();
+            if (key == m_key)
+                return;
+            m_key = key;
+            m_restyle();
+        });
+    }
+
+    std::function<void()> m_restyle;
+    qint64 m_key;
+    bool m_pending = false;
+};
 
 // Readable on every background in `backgrounds`: adjusted against the one it reads worst on until all pass.
 QColor readableOnAll(QColor color, std::initializer_list<QColor> backgrounds)
@@ -149,6 +219,31 @@ Swatch neutralSwatch()
 QString toneColorCss(Tone tone)
 {
     return QStringLiteral("color: %1;").arg(toneText(tone).name());
+}
+
+void onPaletteChange(QWidget *widget, std::function<void()> restyle)
+{
+    new ThemeFollower(widget, std::move(restyle));
+}
+
+void setThemedStyleSheet(QWidget *widget, std::function<QString()> css)
+{
+    auto restyle = [widget, css = std::move(css)]() {
+        const QString sheet = css();
+        if (widget->styleSheet() != sheet)
+            widget->setStyleSheet(sheet);
+    };
+    // One follower per widget: the latest sheet replaces the one before.
+    for (QObject *child : widget->children()) {
+        if (auto *follower = dynamic_cast<ThemeFollower *>(child);
+            follower && child->objectName() == u"sheet") {
+            follower->replace(std::move(restyle));
+            return;
+        }
+    }
+    auto *follower = new ThemeFollower(widget, restyle);
+    follower->setObjectName(QStringLiteral("sheet"));
+    restyle();
 }
 
 QString swatchCss(const Swatch &swatch)

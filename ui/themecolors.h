@@ -4,6 +4,10 @@
 #include <QPalette>
 #include <QString>
 
+#include <functional>
+
+class QWidget;
+
 namespace exeserver {
 
 // The one source of colours that carry meaning (success, failure, warning, information, muted text) and of
@@ -50,5 +54,12 @@ Swatch neutralSwatch();
 // Style sheet fragments: "color: #rrggbb" and a padded, bordered label or frame in a swatch.
 QString toneColorCss(Tone tone);
 QString swatchCss(const Swatch &swatch);
+
+// Colours above are read from the application palette when a style sheet is built, so a sheet built once
+// keeps the old scheme's colours. These re-run the build when the application palette (or, on Qt 6.5+, the
+// system colour scheme) changes, for as long as `widget` lives.
+void onPaletteChange(QWidget *widget, std::function<void()> restyle);
+// `widget`'s style sheet is `css()`, now and after every palette change; a later call replaces `css`.
+void setThemedStyleSheet(QWidget *widget, std::function<QString()> css);
 
 } // namespace exeserver

@@ -840,10 +840,10 @@ void TriggerEditor::onEdited()
     m_revert->setEnabled(modified && !m_savedJson.isEmpty());
     if (!problem.isEmpty()) {
         m_message->setText(tr("Cannot save: %1").arg(problem));
-        m_message->setStyleSheet(toneColorCss(Tone::Failure));
+        setThemedStyleSheet(m_message, []() { return toneColorCss(Tone::Failure); });
     } else {
         m_message->setText(modified ? tr("Unsaved changes") : QString());
-        m_message->setStyleSheet(QString());
+        setThemedStyleSheet(m_message, []() { return QString(); });
     }
     if (modified != m_wasModified) {
         m_wasModified = modified;
@@ -857,7 +857,7 @@ bool TriggerEditor::save()
     const Result<Trigger> trigger = currentTrigger();
     if (!problem.isEmpty() || !trigger) {
         m_message->setText(tr("Cannot save: %1").arg(problem.isEmpty() ? trigger.error().message : problem));
-        m_message->setStyleSheet(toneColorCss(Tone::Failure));
+        setThemedStyleSheet(m_message, []() { return toneColorCss(Tone::Failure); });
         return false;
     }
     const QString previous = m_originalName;

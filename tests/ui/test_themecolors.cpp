@@ -4,13 +4,16 @@
 
 #include "chatcardwidget.h"
 #include "chatmessagewidget.h"
+#include "conditionsbuilder.h"
 #include "runstatus.h"
 #include "themecolors.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFrame>
 #include <QLabel>
 #include <QTest>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -195,4 +198,74 @@ TEST_CASE("the assistant's bubbles and cards are drawn readable in a light and a
             QDir(test::outputDir())
                 .filePath(QStringLiteral("chat-colours-%1.png").arg(QLatin1String(named.name)))));
     }
+}
+
+TEST_CASE("bubbles, cards and status colours follow a live switch from a light to a dark palette",
+          "[ui][colors]")
+{
+    test::PaletteScope scope(test::lightPalette());
+    QWidget window;
+    window.resize(640, 480);
+    auto *layout = new QVBoxLayout(&window);
+    ChatMessage answer;
+    answer.role = ChatRole::Assistant;
+    answer.text = QStringLiteral("The **lint** job failed.");
+    answer.at = QDateTime::currentDateTime();
+    ChatCard run;
+    run.kind = QStringLiteral("run");
+    run.title = QStringLiteral("CI #41 on main");
+    run.status = QStringLiteral("failure");
+    answer.cards = {run};
+    auto *message = new ChatMessageWidget(answer, &window);
+    layout->addWidget(message);
+    auto *conditions = new ConditionsBuilder(&window);
+    conditions->addLeaf(QStringLiteral("pull_request.title"), QStringLiteral("regex"),
+                        QStringLiteral("^(feat"));
+    layout->addWidget(conditions);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+
+    const auto bubbleBackground = [&]() {
+        return backgroundOf(message->findChild<QFrame *>(QStringLiteral("bubble")));
+    };
+    const auto checkLabel = [&]() {
+        return qobject_cast<QLabel *>(conditions->tree()->itemWidget(conditions->tree()->topLevelItem(0),
+                                                                     ConditionsBuilder::CheckColumn));
+    };
+    const QColor lightBubble = bubbleBackground();
+    const QColor lightCheck = textColorOf(checkLabel());
+    CHECK(lightBubble.lightness() > 128);
+
+    QApplication::setPalette(test::darkPalette());
+    QTest::qWait(50); // the restyle runs after the palette event, and rebuilt widgets show after it
+    const QPalette dark = QApplication::palette();
+
+    // The bubble is now dark, its text readable on it.
+    QFrame *bubble = message->findChild<QFrame *>(QStringLiteral("bubble"));
+    REQUIRE(bubble);
+    const QColor darkBubble = bubbleBackground();
+    INFO("bubble " << lightBubble.name().toStdString() << " → " << darkBubble.name().toStdString());
+    CHECK(darkBubble != lightBubble);
+    CHECK(darkBubble.lightness() < 128);
+    int readable = 0;
+    for (QLabel *label : bubble->findChildren<QLabel *>()) {
+        if (label->text().isEmpty() || !label->isVisible() || nestedArea(label, bubble))
+            continue;
+        CHECK(contrastRatio(textColorOf(label), darkBubble) >= kMinimumContrast);
+        ++readable;
+    }
+    CHECK(readable >= 2); // the header and the answer
+    // The card's status badge and the conditions' check column: the dark scheme's failure colour.
+    auto *card = message->findChild<ChatCardWidget *>();
+    REQUIRE(card);
+    CHECK(card->isVisible());
+    auto *badge = card->findChild<QLabel *>(QStringLiteral("statusBadge"));
+    REQUIRE(badge);
+    CHECK(contrastRatio(textColorOf(badge), backgroundOf(badge)) >= kMinimumContrast);
+    CHECK(backgroundOf(card).lightness() < 128);
+    const QColor darkCheck = textColorOf(checkLabel());
+    CHECK(darkCheck != lightCheck);
+    CHECK(darkCheck.name() == toneText(Tone::Failure, dark).name());
+    CHECK(contrastRatio(darkCheck, dark.color(QPalette::Base)) >= kMinimumContrast);
+    REQUIRE(window.grab().save(QDir(test::outputDir()).filePath(QStringLiteral("live-switch-dark.png"))));
 }
