@@ -87,6 +87,7 @@ void ChatDock::build()
     auto *inputRow = new QHBoxLayout;
     m_input = new QLineEdit(m_body);
     m_input->setObjectName(QStringLiteral("chatInput"));
+    m_input->setAccessibleName(tr("Message to the assistant"));
     m_input->setPlaceholderText(tr("Ask about runs, events, triggers… or type /help"));
     m_input->setClearButtonEnabled(true);
     m_send = new QPushButton(tr("Send"), m_body);
@@ -128,11 +129,13 @@ QLayout *ChatDock::createConversationRow()
     row->setSpacing(2);
     m_conversations = new QComboBox(m_body);
     m_conversations->setObjectName(QStringLiteral("conversationPicker"));
+    m_conversations->setAccessibleName(tr("Conversation"));
     m_conversations->setToolTip(tr("Conversations, newest first"));
     m_conversations->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_conversations->setMinimumContentsLength(12);
     m_rename = new QLineEdit(m_body);
     m_rename->setObjectName(QStringLiteral("conversationTitle"));
+    m_rename->setAccessibleName(tr("Conversation title"));
     m_rename->setPlaceholderText(tr("Conversation title — Enter keeps it, Esc cancels"));
     m_rename->hide();
     row->addWidget(m_conversations, 1);

@@ -47,6 +47,9 @@ HooksPanel::HooksPanel(Services services, QWidget *parent)
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("hooksPanel"));
+    m_repository->setAccessibleName(tr("Repository"));
+    m_hooks->setAccessibleName(tr("Webhooks of the repository"));
+    m_deliveries->setAccessibleName(tr("Recent deliveries of the selected webhook"));
     m_repository->setEditable(true);
     m_repository->lineEdit()->setPlaceholderText(QStringLiteral("owner/repository"));
     m_setUp->setToolTip(tr("Creates (or updates) ExeServer's webhook for the events the enabled triggers "
