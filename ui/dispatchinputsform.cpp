@@ -1,5 +1,7 @@
 #include "dispatchinputsform.h"
 
+#include "themecolors.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -75,7 +77,9 @@ void DispatchInputsForm::setInputs(const QList<DispatchInput> &inputs)
         if (!input.description.isEmpty()) {
             auto *hint = new QLabel(input.description, this);
             hint->setWordWrap(true);
-            hint->setEnabled(false); // drawn in the palette's muted colour, light or dark
+            hint->setObjectName(QStringLiteral("inputHint"));
+            // Muted but readable: a disabled label's grey is about 1.6:1 on a light window.
+            setThemedStyleSheet(hint, []() { return toneColorCss(Tone::Muted); });
             m_form->addRow(QString(), hint);
         }
     }

@@ -1,6 +1,7 @@
 #include "hookspanel.h"
 
 #include "config/settings.h"
+#include "emptyhint.h"
 #include "events/relaychannel.h"
 #include "store/eventstore.h"
 #include "triggers/triggerdryrun.h"
@@ -50,6 +51,9 @@ HooksPanel::HooksPanel(Services services, QWidget *parent)
     m_repository->setAccessibleName(tr("Repository"));
     m_hooks->setAccessibleName(tr("Webhooks of the repository"));
     m_deliveries->setAccessibleName(tr("Recent deliveries of the selected webhook"));
+    setEmptyHint(m_hooks, tr("No webhooks listed. Set up webhook adds ExeServer's for the events your "
+                             "triggers need."));
+    setEmptyHint(m_deliveries, tr("Select a webhook to see what GitHub delivered through it."));
     m_repository->setEditable(true);
     m_repository->lineEdit()->setPlaceholderText(QStringLiteral("owner/repository"));
     m_setUp->setToolTip(tr("Creates (or updates) ExeServer's webhook for the events the enabled triggers "

@@ -78,7 +78,9 @@ void SyncStatusPanel::refresh()
         m_details->setText(tr("Sync to a team database is off: set SUPABASE_URL and SUPABASE_ANON_KEY, or "
                               "EXESERVER_DATABASE_URL (File → Settings…, Events and sync), and restart."));
         m_retry->setEnabled(false);
+        setEmptyHint(m_parked, tr("Nothing is sent while sync is off, so nothing is parked."));
     } else {
+        setEmptyHint(m_parked, tr("No parked rows: every row sent reached the team database."));
         const Result<OutboxStats> stats = outbox.stats();
         const QDateTime last = outbox.lastSynced();
         if (!stats) {

@@ -8,6 +8,7 @@
 #include "githubtesting.h"
 #include "jsontreemodel.h"
 #include "store/eventstore.h"
+#include "themecolors.h"
 #include "triggereditor.h"
 #include "triggerlimitspage.h"
 #include "triggerlistview.h"
@@ -27,6 +28,7 @@
 #include <QFile>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMainWindow>
 #include <QMessageBox>
@@ -1058,4 +1060,19 @@ TEST_CASE("a code file's step id is edited in the form and later actions can use
     CHECK_FALSE(again.editor()->isModified());
     again.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(1);
     savePng(again, QStringLiteral("trigger-editor-codefile-id.png"));
+}
+
+TEST_CASE("a dispatch input's description is readable, not drawn disabled", "[ui][triggereditor]")
+{
+    DispatchInputsForm form;
+    DispatchInput input;
+    input.name = QStringLiteral("environment");
+    input.description = QStringLiteral("Where to deploy");
+    form.setInputs({input});
+    form.show();
+    auto *hint = form.findChild<QLabel *>(QStringLiteral("inputHint"));
+    REQUIRE(hint);
+    CHECK(hint->isEnabled());
+    CHECK(contrastRatio(hint->palette().color(hint->foregroundRole()),
+                        form.palette().color(QPalette::Window)) >= kMinimumContrast);
 }

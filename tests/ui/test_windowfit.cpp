@@ -47,6 +47,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include <memory>
 
@@ -449,7 +450,18 @@ TEST_CASE("an empty pane says what goes there, and only while it is empty", "[ui
     CHECK_FALSE(emptyHint(docks->eventLog()->table()).isEmpty());
     CHECK_FALSE(emptyHint(docks->actionLog()->table()).isEmpty());
     CHECK_FALSE(emptyHint(docks->triggers()->table()).isEmpty());
-    CHECK_FALSE(emptyHint(docks->sync()->findChild<QListWidget *>(QStringLiteral("parkedRows"))).isEmpty());
+    // Sync is off here: the parked list does not claim rows reached a team database.
+    CHECK(emptyHint(docks->sync()->findChild<QListWidget *>(QStringLiteral("parkedRows"))) ==
+          QStringLiteral("Nothing is sent while sync is off, so nothing is parked."));
+    auto *hooks = window->findChild<QDockWidget *>(QStringLiteral("hooksDock"));
+    REQUIRE(hooks);
+    hooks->show();
+    QTest::qWait(100);
+    REQUIRE(hooks->widget());
+    const QList<QTreeWidget *> hookTrees = hooks->widget()->findChildren<QTreeWidget *>();
+    CHECK(hookTrees.size() == 2);
+    for (QTreeWidget *tree : hookTrees)
+        CHECK_FALSE(emptyHint(tree).isEmpty());
 }
 
 TEST_CASE("screenshots of every window, dock and dialog in a light and a dark palette at 1280x720",
