@@ -86,6 +86,8 @@ PresetCommentsDialog::PresetCommentsDialog(GitHubClient &client, EventStore *sto
     m_args->setEnabled(false);
     m_preview->setReadOnly(true);
     m_preview->setAccessibleName(tr("Preview of the comment"));
+    m_preview->setPlaceholderText(
+        tr("Choose a pull request and a preset: the comment to be posted shows here."));
     m_preview->setMaximumHeight(90);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -500,7 +500,14 @@ void TriggerListView::createFromDraft(const TriggerDraft &draft)
     if (!draft.action.isEmpty())
         base += QLatin1Char('-') + draft.action;
     m_editor->setDraft(draft, uniqueName(base));
-    showStatus(tr("New trigger from event %1 — not saved yet").arg(draft.eventId));
+    // The event in words; its delivery id means nothing to people.
+    QString event =
+        draft.action.isEmpty() ? draft.type : QStringLiteral("%1.%2").arg(draft.type, draft.action);
+    if (!draft.repository.isEmpty())
+        event = tr("%1 event in %2").arg(event, draft.repository);
+    else
+        event = tr("%1 event").arg(event);
+    showStatus(tr("New trigger from a %1 — not saved yet").arg(event));
 }
 
 } // namespace exeserver

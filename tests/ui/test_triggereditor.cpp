@@ -279,6 +279,8 @@ TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]"
     CHECK(editor->conditions()->rowText(0, ConditionsBuilder::OpColumn) == QStringLiteral("equals"));
     CHECK(editor->conditions()->rowText(0, ConditionsBuilder::ValueColumn) == QStringLiteral("dev2"));
     CHECK(editor->isModified()); // a new trigger is unsaved until saved
+    CHECK(docks.triggers()->statusText() ==
+          QStringLiteral("New trigger from a pull_request.opened event in acme/service-0 — not saved yet"));
     CHECK(editor->pastEventIds().contains(QStringLiteral("delivery-7")));
     savePng(window, QStringLiteral("trigger-from-event.png"));
 
