@@ -141,6 +141,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_revert(new QPushButton(tr("Revert"), this))
     , m_pastEvent(new QComboBox(this))
     , m_dryRun(new QTreeWidget(this))
+    , m_yaml(new QPlainTextEdit(this))
 {
     setObjectName(QStringLiteral("TriggerEditor"));
     // Names for screen readers; the form's labels are not tied to their fields.
@@ -325,6 +326,12 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     tabs->addTab(runTab, tr("Run"));
     tabs->addTab(m_limits, tr("Ignore and limits"));
     tabs->addTab(testTab, tr("Test against a past event"));
+    m_yaml->setObjectName(QStringLiteral("triggerYaml"));
+    m_yaml->setAccessibleName(tr("The trigger as YAML, read-only"));
+    m_yaml->setReadOnly(true);
+    m_yaml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    tabs->addTab(m_yaml, tr("YAML"));
+    connect(tabs, &QTabWidget::currentChanged, this, [this]() { showYaml(); });
 
     m_message->setObjectName(QStringLiteral("editorMessage"));
     m_message->setWordWrap(true);
@@ -830,10 +837,21 @@ QString TriggerEditor::messageText() const
     return m_message->text();
 }
 
+// Built only while its tab is shown: typing in the form does not write YAML for nothing.
+void TriggerEditor::showYaml()
+{
+    if (!m_yaml->isVisible())
+        return;
+    const Result<Trigger> trigger = currentTrigger();
+    m_yaml->setPlainText(trigger ? QString::fromUtf8(TriggerFile::toYaml({*trigger}))
+                                 : tr("# Not a valid trigger yet: %1").arg(trigger.error().message));
+}
+
 void TriggerEditor::onEdited()
 {
     if (m_loading)
         return;
+    showYaml();
     const QString problem = validationMessage();
     const bool modified = isModified();
     m_save->setEnabled(m_hasTrigger && problem.isEmpty() && modified);

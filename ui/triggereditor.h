@@ -148,6 +148,8 @@ private:
     QPushButton *m_revert;
     QComboBox *m_pastEvent;
     QTreeWidget *m_dryRun;
+    QPlainTextEdit *m_yaml; // the trigger as the file format writes it, read-only: an extra view
+    void showYaml();
 };
 
 } // namespace exeserver

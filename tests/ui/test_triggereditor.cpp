@@ -177,6 +177,14 @@ TEST_CASE("an edited trigger round-trips through YAML unchanged", "[ui][triggere
     REQUIRE(exported.ok());
     CHECK(exported->size() == 2);
 
+    // The YAML tab shows what is saved, as the file format writes it.
+    auto *tabs = editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"));
+    tabs->setCurrentWidget(editor->findChild<QPlainTextEdit *>(QStringLiteral("triggerYaml")));
+    CHECK(editor->findChild<QPlainTextEdit *>(QStringLiteral("triggerYaml"))->toPlainText().toUtf8() ==
+          expected);
+    CHECK(editor->findChild<QPlainTextEdit *>(QStringLiteral("triggerYaml"))->isReadOnly());
+    tabs->setCurrentIndex(0);
+
     editor->moveRunAction(3, 0); // notify first
     CHECK(editor->runSummaries().first() == QStringLiteral("Notify: Reviewed {{ event.number }}"));
     savePng(view, QStringLiteral("trigger-editor.png"));
