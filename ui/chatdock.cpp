@@ -80,6 +80,15 @@ void ChatDock::build()
     m_listLayout = new QVBoxLayout(m_list);
     m_listLayout->setContentsMargins(0, 4, 0, 4);
     m_listLayout->setSpacing(6);
+    m_emptyHint = new QLabel(tr("Ask about runs, events and triggers — “why did CI fail on main?” — or type "
+                                "/help for what works without a model."),
+                             m_list);
+    m_emptyHint->setObjectName(QStringLiteral("conversationHint"));
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setContentsMargins(12, 24, 12, 24);
+    setThemedStyleSheet(m_emptyHint, []() { return toneColorCss(Tone::Muted); });
+    m_listLayout->addWidget(m_emptyHint);
     m_listLayout->addStretch(1);
     m_scroll->setWidget(m_list);
     layout->addWidget(m_scroll, 1);
@@ -374,6 +383,7 @@ void ChatDock::addMessage(int index)
             Qt::QueuedConnection);
     m_listLayout->insertWidget(m_listLayout->count() - 1, widget); // above the stretch
     m_messages.append(widget);
+    m_emptyHint->hide();
     scrollToEnd();
 }
 
@@ -389,6 +399,7 @@ void ChatDock::removeMessages()
 {
     qDeleteAll(m_messages);
     m_messages.clear();
+    m_emptyHint->show();
 }
 
 void ChatDock::updateState()

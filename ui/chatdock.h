@@ -83,6 +83,7 @@ private:
     QList<QToolButton *> m_conversationButtons;
     QToolButton *m_collapseButton = nullptr;
     QList<ChatMessageWidget *> m_messages;
+    QLabel *m_emptyHint = nullptr; // what goes in the conversation, while it is empty
     EventStore *m_store = nullptr;
     GitHubClient *m_github = nullptr;
     bool m_collapsed = false;

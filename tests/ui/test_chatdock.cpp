@@ -223,8 +223,14 @@ TEST_CASE("Chat dock: Reject on a card's proposal sends nothing", "[ui][assistan
 TEST_CASE("Chat dock: Clear asks first, then empties the view and the conversation", "[ui][assistant]")
 {
     DockedHarness d(false);
+    // Empty, the conversation says what goes there; the hint leaves with the first message.
+    auto *hint = d.dock->findChild<QLabel *>(QStringLiteral("conversationHint"));
+    REQUIRE(hint);
+    CHECK(hint->isVisible());
+    CHECK(hint->text().contains(QStringLiteral("/help")));
     d.type(QStringLiteral("/help"));
     REQUIRE(d.dock->messageWidgets().size() == 2);
+    CHECK_FALSE(hint->isVisible());
     auto *clear = d.dock->findChild<QToolButton *>(QStringLiteral("clearButton"));
     REQUIRE(clear);
     Confirm::setNextAnswer(false);
@@ -234,6 +240,7 @@ TEST_CASE("Chat dock: Clear asks first, then empties the view and the conversati
     QTest::mouseClick(clear, Qt::LeftButton);
     CHECK(Confirm::lastQuestion().contains(QLatin1String("forgets it too")));
     CHECK(d.dock->messageWidgets().isEmpty());
+    CHECK(hint->isVisible());
     CHECK(d.dock->session()->messages().isEmpty());
     d.h.makeSession(); // nothing comes back from the store
     CHECK(d.h.session->messages().isEmpty());
