@@ -33,6 +33,7 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
 
 namespace exeserver {
@@ -99,6 +100,16 @@ QJsonObject canonical(const QJsonObject &json)
 {
     const Result<Trigger> trigger = TriggerFile::fromJsonObject(json);
     return trigger ? TriggerFile::toJsonObject(*trigger) : json;
+}
+
+// Pass and fail in the palette's tones; run again when the palette changes.
+void colorDryRunResult(QTreeWidgetItem *item)
+{
+    const QString result = item->text(1);
+    if (result == QLatin1String("FAIL"))
+        item->setForeground(1, toneText(Tone::Failure));
+    else if (result == QLatin1String("pass"))
+        item->setForeground(1, toneText(Tone::Success));
 }
 
 QString jsonText(const QJsonValue &value)
@@ -332,6 +343,10 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     m_yaml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     tabs->addTab(m_yaml, tr("YAML"));
     connect(tabs, &QTabWidget::currentChanged, this, [this]() { showYaml(); });
+    onPaletteChange(m_dryRun, [this]() {
+        for (QTreeWidgetItemIterator it(m_dryRun); *it; ++it)
+            colorDryRunResult(*it);
+    });
 
     m_message->setObjectName(QStringLiteral("editorMessage"));
     m_message->setWordWrap(true);
@@ -900,10 +915,7 @@ void TriggerEditor::testAgainstEvent(const QString &eventId)
         item->setText(0, check);
         item->setText(1, result);
         item->setText(2, details);
-        if (result == QLatin1String("FAIL"))
-            item->setForeground(1, toneText(Tone::Failure));
-        else if (result == QLatin1String("pass"))
-            item->setForeground(1, toneText(Tone::Success));
+        colorDryRunResult(item);
         return item;
     };
     const Result<Trigger> trigger = currentTrigger();

@@ -7,6 +7,7 @@
 #include "eventlogview.h"
 #include "githubtesting.h"
 #include "jsontreemodel.h"
+#include "palettes.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggereditor.h"
@@ -258,6 +259,21 @@ TEST_CASE("test against a past event shows each condition and what would run", "
     CHECK(other.contains(QStringLiteral("repository | FAIL | acme/service-5")));
     CHECK(other.filter(QStringLiteral("result | no match |")).size() == 1);
     CHECK(other.filter(QStringLiteral("Nothing would run.")).size() == 1);
+
+    // Pass and fail follow a live switch to a dark palette.
+    test::PaletteScope scope(test::lightPalette());
+    editor->testAgainstEvent(QStringLiteral("delivery-12"));
+    auto *dryRun = editor->findChild<QTreeWidget *>(QStringLiteral("dryRun"));
+    REQUIRE(dryRun);
+    const QList<QTreeWidgetItem *> failed =
+        dryRun->findItems(QStringLiteral("FAIL"), Qt::MatchExactly | Qt::MatchRecursive, 1);
+    REQUIRE_FALSE(failed.isEmpty());
+    CHECK(failed.first()->foreground(1).color().name() ==
+          toneText(Tone::Failure, test::lightPalette()).name());
+    QApplication::setPalette(test::darkPalette());
+    QTest::qWait(50);
+    CHECK(failed.first()->foreground(1).color().name() ==
+          toneText(Tone::Failure, test::darkPalette()).name());
 }
 
 TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]")
