@@ -2,16 +2,21 @@
 #include "palettes.h"
 #include "testutil.h"
 
+#include "actionlogmodel.h"
 #include "chatcardwidget.h"
 #include "chatmessagewidget.h"
 #include "conditionsbuilder.h"
 #include "runstatus.h"
+#include "store/eventstore.h"
+#include "storetestutil.h"
 #include "themecolors.h"
 
 #include <QApplication>
+#include <QBrush>
 #include <QDir>
 #include <QFrame>
 #include <QLabel>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -232,6 +237,20 @@ TEST_CASE("bubbles, cards and status colours follow a live switch from a light t
         return qobject_cast<QLabel *>(conditions->tree()->itemWidget(conditions->tree()->topLevelItem(0),
                                                                      ConditionsBuilder::CheckColumn));
     };
+    // An action log with a failed action: its status cell's colour is asked for at paint time.
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    EventStore store;
+    REQUIRE(store.open(dir.filePath(QStringLiteral("exeserver.db"))).ok());
+    REQUIRE_FALSE(test::recordFailedDeploy(store, QString(), QStringLiteral("error")).isEmpty());
+    ActionLogModel actions(store);
+    const auto statusColor = [&]() {
+        return actions.index(0, ActionLogModel::StatusColumn)
+            .data(Qt::ForegroundRole)
+            .value<QBrush>()
+            .color();
+    };
+    const QColor lightStatus = statusColor();
     const QColor lightBubble = bubbleBackground();
     const QColor lightCheck = textColorOf(checkLabel());
     CHECK(lightBubble.lightness() > 128);
@@ -267,5 +286,9 @@ TEST_CASE("bubbles, cards and status colours follow a live switch from a light t
     CHECK(darkCheck != lightCheck);
     CHECK(darkCheck.name() == toneText(Tone::Failure, dark).name());
     CHECK(contrastRatio(darkCheck, dark.color(QPalette::Base)) >= kMinimumContrast);
+    const QColor darkStatus = statusColor();
+    CHECK(darkStatus != lightStatus);
+    CHECK(contrastRatio(darkStatus, dark.color(QPalette::Base)) >= kMinimumContrast);
+    CHECK(contrastRatio(darkStatus, dark.color(QPalette::AlternateBase)) >= kMinimumContrast);
     REQUIRE(window.grab().save(QDir(test::outputDir()).filePath(QStringLiteral("live-switch-dark.png"))));
 }
