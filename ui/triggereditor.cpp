@@ -1,11 +1,12 @@
 #include "triggereditor.h"
 
 #include "conditionsbuilder.h"
-#include "emptyhint.h"
 #include "coverageline.h"
+#include "emptyhint.h"
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggerlimitspage.h"
+#include "triggers/actionkinds.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
 #include "triggers/templateengine.h"
@@ -16,6 +17,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -201,33 +203,14 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     m_run->setObjectName(QStringLiteral("runList"));
     auto *addAction = new QToolButton(this);
     addAction->setText(tr("Add"));
+    addAction->setObjectName(QStringLiteral("addRunAction"));
     addAction->setPopupMode(QToolButton::InstantPopup);
     auto *addMenu = new QMenu(addAction);
-    addMenu->addAction(tr("Run a code file"), this, [this]() {
-        addRunAction({{QStringLiteral("codefile"), QJsonObject{{QStringLiteral("timeout"), 300}}}});
-    });
-    addMenu->addAction(tr("Dispatch a workflow"), this, [this]() {
-        addRunAction({{QStringLiteral("workflow"),
-                       QJsonObject{{QStringLiteral("workflow"), QStringLiteral("ci.yml")}}}});
-    });
-    addMenu->addAction(tr("Post a comment"), this, [this]() {
-        addRunAction({{QStringLiteral("comment"), QJsonObject{{QStringLiteral("body"), QString()}}}});
-    });
-    addMenu->addAction(tr("Notify me"), this, [this]() {
-        addRunAction(
-            {{QStringLiteral("notify"),
-              QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ event.repository.full_name }}")}}}});
-    });
-    addMenu->addAction(tr("React to the issue or pull request"), this, [this]() {
-        addRunAction(
-            {{QStringLiteral("reaction"), QJsonObject{{QStringLiteral("content"), QStringLiteral("eyes")}}}});
-    });
-    addMenu->addAction(tr("Re-run the failed jobs of the event's run"), this, [this]() {
-        addRunAction({{QStringLiteral("rerun_failed"), QJsonObject()}});
-    });
-    addMenu->addAction(tr("Cancel the event's run"), this, [this]() {
-        addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
-    });
+    for (const TriggerActionKind &kind : actionkinds::all()) {
+        const QJsonObject action{{kind.kind, kind.starter}};
+        addMenu->addAction(QCoreApplication::translate("TriggerActionKind", kind.label), this,
+                           [this, action]() { addRunAction(action); });
+    }
     addAction->setMenu(addMenu);
     auto *up = new QPushButton(tr("Move up"), this);
     up->setObjectName(QStringLiteral("moveUp"));

@@ -11,6 +11,7 @@
 #include "triggereditor.h"
 #include "triggerlimitspage.h"
 #include "triggerlistview.h"
+#include "triggers/actionkinds.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
@@ -26,6 +27,7 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -36,6 +38,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 #include <QUndoStack>
 
@@ -866,4 +869,26 @@ TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edi
     CHECK_FALSE(yaml.contains("rate_limit"));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
     savePng(view, QStringLiteral("trigger-editor-limits.png"));
+}
+
+TEST_CASE("the Add menu offers every action kind of the action table and adds it with its starter fields",
+          "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    auto *add = editor->findChild<QToolButton *>(QStringLiteral("addRunAction"));
+    REQUIRE(add);
+    REQUIRE(add->menu());
+    const QList<QAction *> entries = add->menu()->actions();
+    REQUIRE(entries.size() == actionkinds::all().size());
+    const int before = int(editor->runSummaries().size());
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        CHECK(entries[i]->text() == QString::fromUtf8(actionkinds::all()[i].label));
+        entries[i]->trigger();
+    }
+    REQUIRE(editor->runSummaries().size() == before + entries.size());
+    CHECK(editor->runSummaries().at(before) == QStringLiteral("Run (no file chosen)"));
+    CHECK(editor->runSummaries().last() == QStringLiteral("React 👀 eyes"));
 }
