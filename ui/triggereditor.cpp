@@ -330,7 +330,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     for (QLineEdit *edit : {m_name, m_repositories})
         connect(edit, &QLineEdit::textChanged, this, &TriggerEditor::onEdited);
     connect(m_enabled, &QCheckBox::toggled, this, &TriggerEditor::onEdited);
-    connect(m_event, &QComboBox::currentTextChanged, this, &TriggerEditor::eventChanged);
+    connect(m_event, &QComboBox::currentTextChanged, this, &TriggerEditor::onEventChanged);
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
@@ -481,7 +481,7 @@ void TriggerEditor::load(const QJsonObject &json)
     // The form is rebuilt from this trigger alone: nothing ticked for the previous one carries over.
     m_actions->clear();
     m_event->setCurrentText(event);
-    eventChanged();
+    onEventChanged();
     for (const QJsonValue &value : json.value(QLatin1String("actions")).toArray())
         setActionChecked(value.toString(), true);
     m_conditions->setConditions(
@@ -502,7 +502,7 @@ void TriggerEditor::load(const QJsonObject &json)
     onEdited();
 }
 
-void TriggerEditor::eventChanged()
+void TriggerEditor::onEventChanged()
 {
     const QString event = m_event->currentText();
     const QStringList actions = WebhookCatalog::instance().actions(event);

@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "conditionsbuilder.h"
 #include "dispatchinputsform.h"
@@ -45,14 +46,6 @@
 using namespace exeserver;
 
 namespace {
-
-void savePng(QWidget &widget, const QString &name)
-{
-    QApplication::processEvents(); // laid out as it would be painted
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
 
 // Every part of the file format the form shows, and some it only keeps (ignore, debounce, rate limit, a
 // nested group, a reaction).
@@ -176,7 +169,7 @@ TEST_CASE("an edited trigger round-trips through YAML unchanged", "[ui][triggere
 
     editor->moveRunAction(3, 0); // notify first
     CHECK(editor->runSummaries().first() == QStringLiteral("Notify: Reviewed {{ event.number }}"));
-    savePng(view, QStringLiteral("trigger-editor.png"));
+    test::savePng(view, QStringLiteral("trigger-editor.png"));
 }
 
 TEST_CASE("a bad regex blocks saving with its message", "[ui][triggereditor]")
@@ -197,7 +190,7 @@ TEST_CASE("a bad regex blocks saving with its message", "[ui][triggereditor]")
     CHECK(editor->messageText().contains(error));
     CHECK_FALSE(editor->save());
     CHECK(desk.storedYaml(QStringLiteral("review-bot")) == yamlOf(QStringLiteral("review-bot")));
-    savePng(view, QStringLiteral("trigger-editor-bad-regex.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-bad-regex.png"));
 
     // Fixed, it saves.
     conditions->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^(feat|fix)"));
@@ -238,7 +231,7 @@ TEST_CASE("test against a past event shows each condition and what would run", "
     CHECK(lines.contains(QStringLiteral("result | match | Would run (nothing was run):")));
     CHECK(lines.contains(QStringLiteral("  notify |  | {\"title\":\"acme/service-0: opened\"}")));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(2);
-    savePng(view, QStringLiteral("trigger-editor-dry-run.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-dry-run.png"));
 
     // Another repository: the repository gate fails and nothing would run.
     editor->testAgainstEvent(QStringLiteral("delivery-12"));
@@ -277,7 +270,7 @@ TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]"
     CHECK(editor->conditions()->rowText(0, ConditionsBuilder::ValueColumn) == QStringLiteral("dev2"));
     CHECK(editor->isModified()); // a new trigger is unsaved until saved
     CHECK(editor->pastEventIds().contains(QStringLiteral("delivery-7")));
-    savePng(window, QStringLiteral("trigger-from-event.png"));
+    test::savePng(window, QStringLiteral("trigger-from-event.png"));
 
     // Saved, it is in the store and the list, and the engine would load it.
     editor->addRunAction(
@@ -514,7 +507,7 @@ TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch i
     CHECK(replicas->value() == 2);
     CHECK_FALSE(editor->isModified());
     QTest::qWait(30);
-    savePng(view, QStringLiteral("trigger-editor-workflow.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-workflow.png"));
 
     // Viewing wrote nothing: the template and the inputs left at their defaults stay as they were.
     const Result<QList<Trigger>> original = TriggerFile::parse(kDeployer);
@@ -575,7 +568,7 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
     CHECK(lines->isVisible());
     CHECK(lines->toPlainText() == QStringLiteral("reason=review"));
     QTest::qWait(30);
-    savePng(view, QStringLiteral("trigger-editor-workflow-fallback.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-workflow-fallback.png"));
 
     // Without a GitHub connection the lines say so too.
     TriggerDesk plain;
@@ -868,7 +861,7 @@ TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edi
     CHECK_FALSE(yaml.contains("debounce"));
     CHECK_FALSE(yaml.contains("rate_limit"));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
-    savePng(view, QStringLiteral("trigger-editor-limits.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-limits.png"));
 }
 
 TEST_CASE("the Add menu offers every action kind of the action table and adds it with its starter fields",
