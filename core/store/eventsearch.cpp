@@ -124,6 +124,19 @@ struct EventFilter
     QVariantList values;
 };
 
+// The query's since/until terms, shared by the filters and the walks' own range.
+void appendTimeTerms(const EventQuery &request, QStringList &where, QVariantList &values)
+{
+    if (request.since.isValid()) {
+        where.append(QStringLiteral("occurred_at >= ?"));
+        values.append(toMs(request.since));
+    }
+    if (request.until.isValid()) {
+        where.append(QStringLiteral("occurred_at < ?"));
+        values.append(toMs(request.until));
+    }
+}
+
 EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText)
 {
     EventFilter filter;
@@ -140,14 +153,7 @@ EventFilter eventFilter(const EventQuery &request, bool fts, bool includeFtsText
     equals("repository", request.repository);
     equals("sender", request.sender);
     equals("source", request.source);
-    if (request.since.isValid()) {
-        where.append(QStringLiteral("occurred_at >= ?"));
-        values.append(toMs(request.since));
-    }
-    if (request.until.isValid()) {
-        where.append(QStringLiteral("occurred_at < ?"));
-        values.append(toMs(request.until));
-    }
+    appendTimeTerms(request, where, values);
     const QString text = request.text.simplified();
     if (!text.isEmpty() && !fts) {
         for (const QString &word : text.split(QLatin1Char(' '))) {
@@ -334,14 +340,7 @@ void PageSearch::prepareWalks()
         m_rangeValues.append(*value);
         break;
     }
-    if (m_request.since.isValid()) {
-        m_range.append(QStringLiteral("occurred_at >= ?"));
-        m_rangeValues.append(toMs(m_request.since));
-    }
-    if (m_request.until.isValid()) {
-        m_range.append(QStringLiteral("occurred_at < ?"));
-        m_rangeValues.append(toMs(m_request.until));
-    }
+    appendTimeTerms(m_request, m_range, m_rangeValues);
     if (!m_request.after.isNull()) {
         // The plain bound lets SQLite start the index scan at the cursor; the row value is exact.
         m_range.append(QStringLiteral("occurred_at <= ?"));

@@ -72,7 +72,9 @@ QJsonObject writeCodefile(const TriggerAction &action)
 
 // ---- workflow ----
 
-QString scalarText(const QJsonValue &value)
+} // namespace
+
+QString actionkinds::scalarText(const QJsonValue &value)
 {
     if (value.isBool())
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
@@ -84,6 +86,8 @@ QString scalarText(const QJsonValue &value)
     }
     return value.toString();
 }
+
+namespace {
 
 Result<TriggerAction> readWorkflow(const ActionFields &f)
 {
@@ -109,7 +113,7 @@ Result<TriggerAction> readWorkflow(const ActionFields &f)
             if (it.value().isObject() || it.value().isArray() || it.value().isNull())
                 return f.error(QStringLiteral("inputs.") + it.key(),
                                QStringLiteral("expected text, a number or a boolean"));
-            a.inputs.insert(it.key(), scalarText(it.value()));
+            a.inputs.insert(it.key(), actionkinds::scalarText(it.value()));
         }
     }
     return TriggerAction(a);

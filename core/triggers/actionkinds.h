@@ -50,6 +50,8 @@ const QList<TriggerActionKind> &all();
 const TriggerActionKind *find(const QString &kind);
 const TriggerActionKind &of(const TriggerAction &action);
 QJsonObject toJson(const TriggerAction &action); // {kind: {fields}}
+// A JSON scalar as the text a field holds: whole numbers without a fraction, booleans as true/false.
+QString scalarText(const QJsonValue &value);
 
 } // namespace actionkinds
 

@@ -225,18 +225,7 @@ public:
         return error(where, QStringLiteral("expected text"));
     }
 
-    static QString scalarToString(const QJsonValue &value)
-    {
-        if (value.isBool())
-            return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-        if (value.isDouble()) {
-            const double d = value.toDouble();
-            if (d == std::floor(d) && std::abs(d) < 9.0e15)
-                return QString::number(qint64(d));
-            return QString::number(d, 'g', 17);
-        }
-        return value.toString();
-    }
+    static QString scalarToString(const QJsonValue &value) { return actionkinds::scalarText(value); }
 
     // A list of text; a single text value counts as a one-element list.
     Result<QStringList> stringList(const QJsonObject &object, const QString &path, const char16_t *key,
