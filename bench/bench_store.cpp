@@ -13,7 +13,7 @@
 #include "store/payloadcodec.h"
 #include "store/payloadscan.h"
 #include "store/searchtext.h"
-#include "sync/postgrestarget.h"
+#include "sync/postgresqltarget.h"
 #include "sync/syncengine.h"
 
 #include <QCoreApplication>
@@ -777,7 +777,7 @@ int main(int argc, char *argv[])
         }
         source.addEvents(batch);
     }
-    PostgresTarget target(*address);
+    PostgresqlTarget target(*address);
     for (const int batchSize : {100, 500}) {
         QSqlQuery(source.database()).exec(QStringLiteral("DELETE FROM outbox"));
         QSqlQuery(source.database())

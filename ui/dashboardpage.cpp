@@ -4,9 +4,9 @@
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "presetcommentsdialog.h"
-#include "recordedaction.h"
 #include "repositorypicker.h"
 #include "rundetailsdialog.h"
+#include "store/recordedaction.h"
 #include "themecolors.h"
 
 #include <QAction>
@@ -312,7 +312,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
 
     if (m_state->contains(kReposKey))
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
-    connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::selectionChanged);
+    connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::onRepositoriesSelected);
 
     m_snapshotPath = DashboardSnapshot::pathBeside(stateFile);
     loadSnapshot(std::move(readAhead));
@@ -407,13 +407,13 @@ void DashboardPage::loadRepositories()
                     pick.append(repo.fullName);
             }
             self->m_picker->setSelected(pick);
-            self->selectionChanged(self->m_picker->selected());
+            self->onRepositoriesSelected(self->m_picker->selected());
         }
         Q_EMIT self->repositoriesLoaded();
     });
 }
 
-void DashboardPage::selectionChanged(const QStringList &selected)
+void DashboardPage::onRepositoriesSelected(const QStringList &selected)
 {
     m_state->setValue(kReposKey, selected);
     m_state->sync();

@@ -105,7 +105,7 @@ private:
     void showError(const QString &text, const QString &details = {});
     void hideError();
     void updateFilterChoices();
-    void selectionChanged(const QStringList &selected);
+    void onRepositoriesSelected(const QStringList &selected);
     void updateStatus();
     void saveState();
     void showWorkflowMenu(const QPoint &pos);

@@ -2,7 +2,7 @@
 
 #include "confirm.h"
 #include "github/githubclient.h"
-#include "recordedaction.h"
+#include "store/recordedaction.h"
 #include "themecolors.h"
 
 #include <QAbstractButton>

@@ -4,8 +4,8 @@
 #include "dashboardmodels.h"
 #include "github/githubclient.h"
 #include "logview.h"
-#include "recordedaction.h"
 #include "runstatus.h"
+#include "store/recordedaction.h"
 #include "themecolors.h"
 
 #include <QDesktopServices>

@@ -6,6 +6,7 @@
 #include "store/eventstore.h"
 #include "themecolors.h"
 #include "triggerlimitspage.h"
+#include "triggers/actionkinds.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/eventcontext.h"
 #include "triggers/templateengine.h"
@@ -16,6 +17,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -215,33 +217,14 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     m_run->setObjectName(QStringLiteral("runList"));
     auto *addAction = new QToolButton(this);
     addAction->setText(tr("Add"));
+    addAction->setObjectName(QStringLiteral("addRunAction"));
     addAction->setPopupMode(QToolButton::InstantPopup);
     auto *addMenu = new QMenu(addAction);
-    addMenu->addAction(tr("Run a code file"), this, [this]() {
-        addRunAction({{QStringLiteral("codefile"), QJsonObject{{QStringLiteral("timeout"), 300}}}});
-    });
-    addMenu->addAction(tr("Dispatch a workflow"), this, [this]() {
-        addRunAction({{QStringLiteral("workflow"),
-                       QJsonObject{{QStringLiteral("workflow"), QStringLiteral("ci.yml")}}}});
-    });
-    addMenu->addAction(tr("Post a comment"), this, [this]() {
-        addRunAction({{QStringLiteral("comment"), QJsonObject{{QStringLiteral("body"), QString()}}}});
-    });
-    addMenu->addAction(tr("Notify me"), this, [this]() {
-        addRunAction(
-            {{QStringLiteral("notify"),
-              QJsonObject{{QStringLiteral("title"), QStringLiteral("{{ event.repository.full_name }}")}}}});
-    });
-    addMenu->addAction(tr("React to the issue or pull request"), this, [this]() {
-        addRunAction(
-            {{QStringLiteral("reaction"), QJsonObject{{QStringLiteral("content"), QStringLiteral("eyes")}}}});
-    });
-    addMenu->addAction(tr("Re-run the failed jobs of the event's run"), this, [this]() {
-        addRunAction({{QStringLiteral("rerun_failed"), QJsonObject()}});
-    });
-    addMenu->addAction(tr("Cancel the event's run"), this, [this]() {
-        addRunAction({{QStringLiteral("cancel"), QJsonObject()}});
-    });
+    for (const TriggerActionKind &kind : actionkinds::all()) {
+        const QJsonObject action{{kind.kind, kind.starter}};
+        addMenu->addAction(QCoreApplication::translate("TriggerActionKind", kind.label), this,
+                           [this, action]() { addRunAction(action); });
+    }
     addAction->setMenu(addMenu);
     auto *up = new QPushButton(tr("Move up"), this);
     up->setObjectName(QStringLiteral("moveUp"));
@@ -375,7 +358,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     for (QLineEdit *edit : {m_name, m_repositories})
         connect(edit, &QLineEdit::textChanged, this, &TriggerEditor::onEdited);
     connect(m_enabled, &QCheckBox::toggled, this, &TriggerEditor::onEdited);
-    connect(m_event, &QComboBox::currentTextChanged, this, &TriggerEditor::eventChanged);
+    connect(m_event, &QComboBox::currentTextChanged, this, &TriggerEditor::onEventChanged);
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
@@ -526,7 +509,7 @@ void TriggerEditor::load(const QJsonObject &json)
     // The form is rebuilt from this trigger alone: nothing ticked for the previous one carries over.
     m_actions->clear();
     m_event->setCurrentText(event);
-    eventChanged();
+    onEventChanged();
     for (const QJsonValue &value : json.value(QLatin1String("actions")).toArray())
         setActionChecked(value.toString(), true);
     m_conditions->setConditions(
@@ -547,7 +530,7 @@ void TriggerEditor::load(const QJsonObject &json)
     onEdited();
 }
 
-void TriggerEditor::eventChanged()
+void TriggerEditor::onEventChanged()
 {
     const QString event = m_event->currentText();
     const QStringList actions = WebhookCatalog::instance().actions(event);

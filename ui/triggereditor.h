@@ -98,7 +98,7 @@ Q_SIGNALS:
 private:
     void load(const QJsonObject &json);
     void startNew(const QJsonObject &json);
-    void eventChanged();
+    void onEventChanged();
     void refreshPastEvents();
     void onEdited();
     void showRunAction();

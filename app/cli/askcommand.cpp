@@ -40,17 +40,11 @@ const QCommandLineOption kShow(QStringLiteral("show"), QStringLiteral("Print a s
 const QCommandLineOption kDelete(QStringLiteral("delete"), QStringLiteral("Delete a stored conversation."),
                                  QStringLiteral("ID"));
 
-int refused(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << error.message << '\n';
-    return ExitRefused;
-}
-
 int listConversations(CliContext &context, ChatStore &chats, bool json)
 {
     const Result<QList<ChatConversation>> all = chats.conversations();
     if (!all)
-        return refused(context, all.error());
+        return context.refused(all.error());
     QJsonArray array;
     for (const ChatConversation &c : *all) {
         if (json)
@@ -71,10 +65,10 @@ int showConversation(CliContext &context, ChatStore &chats, const QString &id, b
 {
     const Result<ChatConversation> found = chats.conversation(id);
     if (!found)
-        return refused(context, found.error());
+        return context.refused(found.error());
     const Result<QList<ChatMessage>> messages = chats.messages(id);
     if (!messages)
-        return refused(context, messages.error());
+        return context.refused(messages.error());
     if (!json)
         context.out() << "# " << found->title << '\n';
     for (const ChatMessage &m : *messages) {
@@ -108,9 +102,9 @@ int manageConversations(CliContext &context, const QCommandLineParser &parser)
         return showConversation(context, chats, parser.value(kShow), json);
     const QString id = parser.value(kDelete);
     if (const Result<ChatConversation> found = chats.conversation(id); !found)
-        return refused(context, found.error());
+        return context.refused(found.error());
     if (const Status deleted = chats.deleteConversation(id); !deleted)
-        return refused(context, deleted.error());
+        return context.refused(deleted.error());
     if (!json)
         context.out() << "Deleted conversation " << id << ".\n";
     return ExitOk;
@@ -231,11 +225,8 @@ int ask(CliContext &context, const QCommandLineParser &parser)
         return manageConversations(context, parser);
     const bool fromStdin = parser.positionalArguments() == QStringList{QStringLiteral("-")};
     const QString text = question(parser);
-    if (text.isEmpty()) {
-        context.err() << "exeserver-cli: no question given\nUsage: exeserver-cli ask [--conversation ID] "
-                         "[--json] [--approve] QUESTION | -\n";
-        return ExitUsage;
-    }
+    if (text.isEmpty())
+        return context.usageError(QStringLiteral("no question given"));
     EventStore *store = context.store();
     ConnectedClient github;
     if (context.settings().isSet(setting::GitHubToken))
@@ -244,7 +235,7 @@ int ask(CliContext &context, const QCommandLineParser &parser)
     const Status opened = parser.isSet(kConversation) ? session.openConversation(parser.value(kConversation))
                                                       : session.startConversation();
     if (!opened)
-        return refused(context, opened.error());
+        return context.refused(opened.error());
     const bool json = parser.isSet(kJson);
     if (json)
         context.out() << QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("conversation")},
@@ -269,14 +260,12 @@ int ask(CliContext &context, const QCommandLineParser &parser)
 
 void registerAskCommands(CommandTable &table)
 {
-    table.add({{QStringLiteral("ask")},
-               QStringLiteral("[--conversation ID] [--json] [--approve] QUESTION | - | --list | --show ID | "
-                              "--delete ID"),
-               QStringLiteral("Ask the assistant (streams the answer; local /commands need no model)."),
-               [](QCommandLineParser &parser) {
-                   parser.addOptions({kConversation, kJson, kApprove, kList, kShow, kDelete});
-               },
-               ask});
+    table.add(
+        {.words = {QStringLiteral("ask")},
+         .arguments = QStringLiteral("[QUESTION... | -]"),
+         .summary = QStringLiteral("Ask the assistant (streams the answer; local /commands need no model)."),
+         .run = ask,
+         .options = {kConversation, kJson, kApprove, kList, kShow, kDelete}});
 }
 
 } // namespace exeserver::cli

@@ -1,5 +1,6 @@
 #include "clicontext.h"
 
+#include "config/secretredactor.h"
 #include "store/eventstore.h"
 
 #include <QNetworkAccessManager>
@@ -36,6 +37,24 @@ EventStore *CliContext::store()
     // retry) finishes them, reading what became of each code file; until then they show as running.
     m_store = std::move(store);
     return m_store.get();
+}
+
+void CliContext::setCommand(const QString &name, const QString &usageLine)
+{
+    m_command = name;
+    m_usageLine = usageLine;
+}
+
+int CliContext::usageError(const QString &message)
+{
+    m_err << "exeserver-cli " << m_command << ": " << message << "\nUsage: " << m_usageLine << '\n';
+    return ExitUsage;
+}
+
+int CliContext::refused(const Error &error)
+{
+    m_err << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
+    return ExitRefused;
 }
 
 } // namespace exeserver::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "util/result.h"
 
 #include <QTextStream>
 
@@ -40,6 +41,14 @@ public:
     // are settled then. nullptr, with the reason on stderr, when it cannot be opened.
     EventStore *store();
 
+    // The command running, for usageError (CommandTable sets it).
+    void setCommand(const QString &name, const QString &usageLine);
+    // A value the command cannot use: "exeserver-cli NAME: message" and the command's usage line on
+    // stderr; returns ExitUsage.
+    int usageError(const QString &message);
+    // An operation that failed: "exeserver-cli: message" on stderr; returns ExitRefused.
+    int refused(const Error &error);
+
 private:
     Settings &m_settings;
     QTextStream &m_out;
@@ -47,6 +56,8 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<EventStore> m_store;
     bool m_storeFailed = false;
+    QString m_command;
+    QString m_usageLine;
 };
 
 } // namespace exeserver::cli

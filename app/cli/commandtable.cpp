@@ -17,13 +17,12 @@ namespace {
 
 QString commandName(const Command &command)
 {
-    return command.words.join(QLatin1Char(' '));
+    return command.name();
 }
 
 QString commandHelp(const Command &command, QCommandLineParser &parser)
 {
-    QString text = QStringLiteral("Usage: exeserver-cli %1 %2\n%3\n")
-                       .arg(commandName(command), command.synopsis, command.summary);
+    QString text = QStringLiteral("Usage: %1\n%2\n").arg(command.usageLine(), command.summary);
     // QCommandLineParser::helpText() starts with its own "Usage:" line; keep only the option list.
     const QString options = parser.helpText();
     if (const qsizetype at = options.indexOf(QStringLiteral("Options:")); at >= 0)
@@ -32,6 +31,20 @@ QString commandHelp(const Command &command, QCommandLineParser &parser)
 }
 
 } // namespace
+
+QString Command::usageLine() const
+{
+    QString line = QStringLiteral("exeserver-cli ") + name();
+    if (!arguments.isEmpty())
+        line += QLatin1Char(' ') + arguments;
+    for (const QCommandLineOption &option : options) {
+        line += QStringLiteral(" [--") + option.names().constFirst();
+        if (!option.valueName().isEmpty())
+            line += QLatin1Char(' ') + option.valueName();
+        line += QLatin1Char(']');
+    }
+    return line;
+}
 
 void CommandTable::add(Command command)
 {
@@ -50,6 +63,19 @@ const Command *CommandTable::match(const QStringList &positional) const
             best = &command;
     }
     return best;
+}
+
+QString CommandTable::groupUsage(const QStringList &words) const
+{
+    QString text;
+    for (const Command &command : m_commands) {
+        if (command.words.size() > words.size() && command.words.mid(0, words.size()) == words)
+            text += QStringLiteral("  %1\n      %2\n").arg(command.usageLine(), command.summary);
+    }
+    if (text.isEmpty())
+        return {};
+    return QStringLiteral("Commands of exeserver-cli %1:\n").arg(words.join(QLatin1Char(' '))) + text +
+           QStringLiteral("\nRun `exeserver-cli COMMAND --help` for a command's options.\n");
 }
 
 QString CommandTable::usage() const
@@ -93,6 +119,14 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
 
     const Command *command = match(positional);
     if (!command) {
+        // A group's words (`events`, `events --help`): its commands, not "unknown command".
+        QStringList group = positional;
+        const bool help =
+            group.removeAll(QStringLiteral("--help")) + group.removeAll(QStringLiteral("-h")) > 0;
+        if (const QString commands = groupUsage(group); !commands.isEmpty()) {
+            (help ? out : err) << commands;
+            return help ? ExitOk : ExitUsage;
+        }
         err << "exeserver-cli: unknown command '" << positional.join(QLatin1Char(' ')) << "'\n\n" << usage();
         return ExitUsage;
     }
@@ -100,6 +134,7 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     globals.addTo(parser);
+    parser.addOptions(command->options);
     if (command->addOptions)
         command->addOptions(parser);
     QStringList commandArguments{arguments.value(0, QStringLiteral("exeserver-cli"))};
@@ -114,6 +149,14 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
         out << commandHelp(*command, parser);
         return ExitOk;
     }
+    const qsizetype count = parser.positionalArguments().size();
+    if (count < command->minArguments ||
+        (command->maxArguments != Command::kAnyCount && count > command->maxArguments)) {
+        err << "exeserver-cli " << commandName(*command) << ": "
+            << (count < command->minArguments ? "missing arguments" : "too many arguments") << "\n\n"
+            << commandHelp(*command, parser);
+        return ExitUsage;
+    }
 
     Settings settings(QProcessEnvironment::systemEnvironment(), globals.settingOverrides());
     if (const auto fileError = settings.fileError())
@@ -127,6 +170,7 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     runBlocking([&](std::function<void()> finished) { loadCredentials(settings, secrets, ghCli, finished); });
 
     CliContext context(settings, out, err);
+    context.setCommand(commandName(*command), command->usageLine());
     const int code = command->run(context, parser);
     out.flush();
     err.flush();
@@ -138,7 +182,7 @@ CommandTable buildCommandTable()
     CommandTable table;
     registerConfigCommands(table);
     registerStoreCommands(table);
-    registerEventCommands(table);
+    registerServeCommand(table);
     registerGitHubCommands(table);
     registerHookCommands(table);
     registerTriggerCommands(table);

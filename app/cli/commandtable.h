@@ -10,14 +10,25 @@
 
 namespace exeserver::cli {
 
-// One sub-command: the words that name it (`config show`), its synopsis and options, and its handler.
+// One sub-command, declared once: the words that name it (`config show`), its positional arguments (as
+// usage shows them, and how many it takes), its options and its handler. The table checks the count and
+// prints usage and --help from this; handlers only check what the values mean.
 struct Command
 {
-    QStringList words;
-    QString synopsis; // arguments after the words, e.g. "OWNER/REPO [--limit N]"
-    QString summary;
-    std::function<void(QCommandLineParser &)> addOptions; // optional
-    std::function<int(CliContext &, const QCommandLineParser &)> run;
+    static constexpr int kAnyCount = -1;
+
+    QStringList words = {};
+    QString arguments = {}; // the positional arguments after the words, e.g. "KEY VALUE", "[FILE]", "ID..."
+    QString summary = {};
+    // Options added by hand; they are not listed in the usage line (prefer `options`).
+    std::function<void(QCommandLineParser &)> addOptions = {};
+    std::function<int(CliContext &, const QCommandLineParser &)> run = {};
+    QList<QCommandLineOption> options = {};
+    int minArguments = 0;
+    int maxArguments = kAnyCount; // kAnyCount: not limited (or checked by the handler)
+
+    QString name() const { return words.join(QLatin1Char(' ')); }
+    QString usageLine() const; // "exeserver-cli WORDS ARGUMENTS [--option VALUE]..."
 };
 
 // Every sub-command of exeserver-cli, dispatched from one table: a module registers its commands, the
@@ -33,6 +44,8 @@ public:
     int run(const QStringList &arguments, QTextStream &out, QTextStream &err) const;
 
     QString usage() const;
+    // The commands under a group's words (`events`), as a usage text; empty when no command starts so.
+    QString groupUsage(const QStringList &words) const;
 
 private:
     const Command *match(const QStringList &positional) const;
@@ -43,7 +56,7 @@ private:
 // Each module's commands; defined in its own file.
 void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
-void registerEventCommands(CommandTable &table);
+void registerServeCommand(CommandTable &table);
 void registerGitHubCommands(CommandTable &table);
 void registerHookCommands(CommandTable &table);
 void registerTriggerCommands(CommandTable &table);

@@ -76,10 +76,6 @@ int showConfig(CliContext &context, const QCommandLineParser &parser)
 int setConfig(CliContext &context, const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
-    if (args.size() != 2) {
-        context.err() << "Usage: exeserver-cli config set KEY VALUE\n";
-        return ExitUsage;
-    }
     const Status status = context.settings().setFileValue(args[0], args[1]);
     if (!status) {
         context.err() << "exeserver-cli: " << status.error().message << '\n';
@@ -93,10 +89,6 @@ int setConfig(CliContext &context, const QCommandLineParser &parser)
 int setSecret(CliContext &context, const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
-    if (args.size() != 1) {
-        context.err() << "Usage: exeserver-cli config set-secret KEY < file-with-secret\n";
-        return ExitUsage;
-    }
     const SettingDefinition *def = Settings::definition(args[0]);
     if (!def || !def->secret) {
         context.err() << "exeserver-cli: \"" << args[0] << "\" is not a secret setting.\n";
@@ -133,22 +125,25 @@ int setSecret(CliContext &context, const QCommandLineParser &parser)
 
 void registerConfigCommands(CommandTable &table)
 {
-    table.add({{QStringLiteral("config"), QStringLiteral("show")},
-               QStringLiteral("[--json]"),
-               QStringLiteral("Print every effective setting and where it came from (secrets masked)."),
-               [](QCommandLineParser &parser) { parser.addOption(kJsonOption); },
-               showConfig});
-    table.add({{QStringLiteral("config"), QStringLiteral("set")},
-               QStringLiteral("KEY VALUE"),
-               QStringLiteral("Write a non-secret setting to the settings file."),
-               {},
-               setConfig});
     table.add(
-        {{QStringLiteral("config"), QStringLiteral("set-secret")},
-         QStringLiteral("KEY < SECRET"),
-         QStringLiteral("Store a secret (e.g. github.token) in the OS keychain, read from standard input."),
-         {},
-         setSecret});
+        {.words = {QStringLiteral("config"), QStringLiteral("show")},
+         .summary = QStringLiteral("Print every effective setting and where it came from (secrets masked)."),
+         .run = showConfig,
+         .options = {kJsonOption},
+         .maxArguments = 0});
+    table.add({.words = {QStringLiteral("config"), QStringLiteral("set")},
+               .arguments = QStringLiteral("KEY VALUE"),
+               .summary = QStringLiteral("Write a non-secret setting to the settings file."),
+               .run = setConfig,
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = {QStringLiteral("config"), QStringLiteral("set-secret")},
+               .arguments = QStringLiteral("KEY < SECRET"),
+               .summary = QStringLiteral(
+                   "Store a secret (e.g. github.token) in the OS keychain, read from standard input."),
+               .run = setSecret,
+               .minArguments = 1,
+               .maxArguments = 1});
 }
 
 } // namespace exeserver::cli

@@ -36,18 +36,6 @@ const QCommandLineOption kEvents(QStringLiteral("events"),
 const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N deliveries (default 10)."),
                                 QStringLiteral("N"), QStringLiteral("10"));
 
-int fail(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
-    return ExitRefused;
-}
-
-int usage(CliContext &context, const QString &message, const QString &synopsis)
-{
-    context.err() << "exeserver-cli: " << message << "\nUsage: exeserver-cli " << synopsis << '\n';
-    return ExitUsage;
-}
-
 // The scope (OWNER/REPO or --org ORG) and the numeric arguments after it; nullopt after a usage message.
 struct Target
 {
@@ -55,8 +43,7 @@ struct Target
     QList<qint64> ids;
 };
 
-std::optional<Target> parseTarget(CliContext &context, const QCommandLineParser &parser, int idCount,
-                                  const QString &synopsis)
+std::optional<Target> parseTarget(CliContext &context, const QCommandLineParser &parser, int idCount)
 {
     QStringList positional = parser.positionalArguments();
     Target target;
@@ -65,20 +52,20 @@ std::optional<Target> parseTarget(CliContext &context, const QCommandLineParser 
     } else {
         static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
         if (positional.isEmpty() || !repo.match(positional.first()).hasMatch()) {
-            usage(context, QStringLiteral("expected OWNER/REPO or --org ORG"), synopsis);
+            context.usageError(QStringLiteral("expected OWNER/REPO or --org ORG"));
             return std::nullopt;
         }
         target.scope = HookScope::repository(positional.takeFirst());
     }
     if (positional.size() != idCount) {
-        usage(context, QStringLiteral("expected %1 id(s) after the repository").arg(idCount), synopsis);
+        context.usageError(QStringLiteral("expected %1 id(s) after the repository").arg(idCount));
         return std::nullopt;
     }
     for (const QString &text : std::as_const(positional)) {
         bool ok = false;
         const qint64 id = text.toLongLong(&ok);
         if (!ok || id <= 0) {
-            usage(context, QStringLiteral("\"%1\" is not an id").arg(text), synopsis);
+            context.usageError(QStringLiteral("\"%1\" is not an id").arg(text));
             return std::nullopt;
         }
         target.ids.append(id);
@@ -119,10 +106,9 @@ QString deliveryLine(const HookDelivery &delivery)
 
 int hooksList(CliContext &context, const QCommandLineParser &parser)
 {
-    const QString synopsis = QStringLiteral("hooks list [OWNER/REPO | --org ORG] [--json]");
     Hooks hooks(context);
     if (const Status loaded = hooks.registry.load(); !loaded)
-        return fail(context, loaded.error());
+        return context.refused(loaded.error());
     QList<HookScope> scopes;
     if (parser.positionalArguments().isEmpty() && !parser.isSet(kOrg)) {
         for (const HookRegistry::Entry &entry : hooks.registry.entries()) {
@@ -139,7 +125,7 @@ int hooksList(CliContext &context, const QCommandLineParser &parser)
             return ExitOk;
         }
     } else {
-        const std::optional<Target> target = parseTarget(context, parser, 0, synopsis);
+        const std::optional<Target> target = parseTarget(context, parser, 0);
         if (!target)
             return ExitUsage;
         scopes.append(target->scope);
@@ -149,7 +135,7 @@ int hooksList(CliContext &context, const QCommandLineParser &parser)
         const auto listed =
             call<QList<ManagedHook>>([&](auto done) { hooks.manager.list(scope, std::move(done)); });
         if (!listed)
-            return fail(context, listed.error());
+            return context.refused(listed.error());
         if (!parser.isSet(kJson) && listed->isEmpty())
             context.out() << scope.name << ": no webhooks\n";
         for (const ManagedHook &managed : *listed) {
@@ -191,29 +177,27 @@ int hooksList(CliContext &context, const QCommandLineParser &parser)
 
 int hooksAdd(CliContext &context, const QCommandLineParser &parser)
 {
-    const QString synopsis = QStringLiteral("hooks add OWNER/REPO... | --org ORG [--url URL | --relay] "
-                                            "[--events LIST|all]");
     // Several repositories share one relay channel and one secret: the first creates them.
     QList<HookScope> scopes;
     if (parser.isSet(kOrg)) {
         if (!parser.positionalArguments().isEmpty())
-            return usage(context, QStringLiteral("--org takes no repositories"), synopsis);
+            return context.usageError(QStringLiteral("--org takes no repositories"));
         scopes.append(HookScope::organization(parser.value(kOrg)));
     } else {
         static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
         for (const QString &name : parser.positionalArguments()) {
             if (!repo.match(name).hasMatch())
-                return usage(context, QStringLiteral("\"%1\" is not OWNER/REPO").arg(name), synopsis);
+                return context.usageError(QStringLiteral("\"%1\" is not OWNER/REPO").arg(name));
             scopes.append(HookScope::repository(name));
         }
         if (scopes.isEmpty())
-            return usage(context, QStringLiteral("expected OWNER/REPO or --org ORG"), synopsis);
+            return context.usageError(QStringLiteral("expected OWNER/REPO or --org ORG"));
     }
     if (parser.isSet(kUrl) && parser.isSet(kRelay))
-        return usage(context, QStringLiteral("--url and --relay exclude each other"), synopsis);
+        return context.usageError(QStringLiteral("--url and --relay exclude each other"));
     const QUrl url(parser.value(kUrl));
     if (parser.isSet(kUrl) && (!url.isValid() || !url.scheme().startsWith(QStringLiteral("http"))))
-        return usage(context, QStringLiteral("--url needs an http(s) URL"), synopsis);
+        return context.usageError(QStringLiteral("--url needs an http(s) URL"));
     QStringList events;
     QList<Trigger> triggers;
     if (parser.isSet(kEvents)) {
@@ -228,12 +212,12 @@ int hooksAdd(CliContext &context, const QCommandLineParser &parser)
             return ExitRefused;
         const Result<QList<Trigger>> loaded = loadStoredTriggers(*store);
         if (!loaded)
-            return fail(context, loaded.error());
+            return context.refused(loaded.error());
         triggers = *loaded;
     }
     Hooks hooks(context);
     if (const Status loaded = hooks.registry.load(); !loaded)
-        return fail(context, loaded.error());
+        return context.refused(loaded.error());
     SecretStore secrets(SecretStore::systemBackend());
     HookSetup setup(context.settings(), secrets, context.network(), hooks.manager);
     int failed = 0;
@@ -242,7 +226,7 @@ int hooksAdd(CliContext &context, const QCommandLineParser &parser)
         const auto outcome =
             call<HookSetup::Outcome>([&](auto done) { setup.run(request, triggers, std::move(done)); });
         if (!outcome) {
-            fail(context, outcome.error());
+            context.refused(outcome.error());
             ++failed;
             continue;
         }
@@ -262,32 +246,30 @@ int hooksAdd(CliContext &context, const QCommandLineParser &parser)
 
 int hooksRemove(CliContext &context, const QCommandLineParser &parser)
 {
-    const std::optional<Target> target =
-        parseTarget(context, parser, 1, QStringLiteral("hooks remove OWNER/REPO | --org ORG HOOK_ID"));
+    const std::optional<Target> target = parseTarget(context, parser, 1);
     if (!target)
         return ExitUsage;
     Hooks hooks(context);
     if (const Status loaded = hooks.registry.load(); !loaded)
-        return fail(context, loaded.error());
+        return context.refused(loaded.error());
     const auto removed =
         call<Done>([&](auto done) { hooks.manager.remove(target->scope, target->ids[0], std::move(done)); });
     if (!removed)
-        return fail(context, removed.error());
+        return context.refused(removed.error());
     context.out() << "Removed webhook " << target->ids[0] << " from " << target->scope.name << '\n';
     return ExitOk;
 }
 
 int hooksPing(CliContext &context, const QCommandLineParser &parser)
 {
-    const std::optional<Target> target =
-        parseTarget(context, parser, 1, QStringLiteral("hooks ping OWNER/REPO | --org ORG HOOK_ID"));
+    const std::optional<Target> target = parseTarget(context, parser, 1);
     if (!target)
         return ExitUsage;
     auto client = makeClient(context);
     const auto pinged =
         call<Done>([&](auto done) { client->pingHook(target->scope, target->ids[0], std::move(done)); });
     if (!pinged)
-        return fail(context, pinged.error());
+        return context.refused(pinged.error());
     context.out() << "GitHub is sending a ping to webhook " << target->ids[0]
                   << "; see it with: exeserver-cli hooks deliveries " << target->scope.name << ' '
                   << target->ids[0] << '\n';
@@ -296,8 +278,7 @@ int hooksPing(CliContext &context, const QCommandLineParser &parser)
 
 int hooksDeliveries(CliContext &context, const QCommandLineParser &parser)
 {
-    const std::optional<Target> target = parseTarget(
-        context, parser, 1, QStringLiteral("hooks deliveries OWNER/REPO | --org ORG HOOK_ID [--limit N]"));
+    const std::optional<Target> target = parseTarget(context, parser, 1);
     if (!target)
         return ExitUsage;
     auto client = makeClient(context);
@@ -306,7 +287,7 @@ int hooksDeliveries(CliContext &context, const QCommandLineParser &parser)
                                    std::move(done));
     });
     if (!deliveries)
-        return fail(context, deliveries.error());
+        return context.refused(deliveries.error());
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const HookDelivery &delivery : *deliveries)
@@ -323,8 +304,7 @@ int hooksDeliveries(CliContext &context, const QCommandLineParser &parser)
 
 int hooksRedeliver(CliContext &context, const QCommandLineParser &parser)
 {
-    const std::optional<Target> target = parseTarget(
-        context, parser, 2, QStringLiteral("hooks redeliver OWNER/REPO | --org ORG HOOK_ID DELIVERY_ID"));
+    const std::optional<Target> target = parseTarget(context, parser, 2);
     if (!target)
         return ExitUsage;
     auto client = makeClient(context);
@@ -332,14 +312,9 @@ int hooksRedeliver(CliContext &context, const QCommandLineParser &parser)
         client->redeliverHookDelivery(target->scope, target->ids[0], target->ids[1], std::move(done));
     });
     if (!sent)
-        return fail(context, sent.error());
+        return context.refused(sent.error());
     context.out() << "GitHub is delivering " << target->ids[1] << " again.\n";
     return ExitOk;
-}
-
-std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
-{
-    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
 }
 
 QStringList words(const char *second)
@@ -351,24 +326,50 @@ QStringList words(const char *second)
 
 void registerHookCommands(CommandTable &table)
 {
-    table.add({words("list"), QStringLiteral("[OWNER/REPO | --org ORG] [--json]"),
-               QStringLiteral("Show webhooks (default: those ExeServer set up): active, events, last "
-                              "deliveries."),
-               options({kOrg, kJson}), hooksList});
-    table.add({words("add"),
-               QStringLiteral("OWNER/REPO | --org ORG [--url URL | --relay] [--events LIST|all]"),
-               QStringLiteral("Set up a webhook for the enabled triggers (secret kept in the keychain)."),
-               options({kOrg, kUrl, kRelay, kEvents}), hooksAdd});
-    table.add({words("remove"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID"),
-               QStringLiteral("Remove a webhook ExeServer set up (others are left alone)."), options({kOrg}),
-               hooksRemove});
-    table.add({words("ping"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID"),
-               QStringLiteral("Ask GitHub to ping a webhook."), options({kOrg}), hooksPing});
-    table.add({words("deliveries"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID [--limit N] [--json]"),
-               QStringLiteral("A webhook's recent deliveries and their status codes."),
-               options({kOrg, kLimit, kJson}), hooksDeliveries});
-    table.add({words("redeliver"), QStringLiteral("OWNER/REPO | --org ORG HOOK_ID DELIVERY_ID"),
-               QStringLiteral("Ask GitHub to send a delivery again."), options({kOrg}), hooksRedeliver});
+    // OWNER/REPO comes first unless --org is given: parseTarget checks which.
+    table.add(
+        {.words = words("list"),
+         .arguments = QStringLiteral("[OWNER/REPO]"),
+         .summary = QStringLiteral("Show webhooks (default: those ExeServer set up): active, events, last "
+                                   "deliveries."),
+         .run = hooksList,
+         .options = {kOrg, kJson},
+         .maxArguments = 1});
+    table.add(
+        {.words = words("add"),
+         .arguments = QStringLiteral("OWNER/REPO..."),
+         .summary = QStringLiteral("Set up a webhook for the enabled triggers (secret kept in the keychain); "
+                                   "--org ORG instead of repositories."),
+         .run = hooksAdd,
+         .options = {kOrg, kUrl, kRelay, kEvents}});
+    table.add({.words = words("remove"),
+               .arguments = QStringLiteral("[OWNER/REPO] HOOK_ID"),
+               .summary = QStringLiteral("Remove a webhook ExeServer set up (others are left alone)."),
+               .run = hooksRemove,
+               .options = {kOrg},
+               .minArguments = 1,
+               .maxArguments = 2});
+    table.add({.words = words("ping"),
+               .arguments = QStringLiteral("[OWNER/REPO] HOOK_ID"),
+               .summary = QStringLiteral("Ask GitHub to ping a webhook."),
+               .run = hooksPing,
+               .options = {kOrg},
+               .minArguments = 1,
+               .maxArguments = 2});
+    table.add({.words = words("deliveries"),
+               .arguments = QStringLiteral("[OWNER/REPO] HOOK_ID"),
+               .summary = QStringLiteral("A webhook's recent deliveries and their status codes."),
+               .run = hooksDeliveries,
+               .options = {kOrg, kLimit, kJson},
+               .minArguments = 1,
+               .maxArguments = 2});
+    table.add({.words = words("redeliver"),
+               .arguments = QStringLiteral("[OWNER/REPO] HOOK_ID DELIVERY_ID"),
+               .summary = QStringLiteral("Ask GitHub to send a delivery again."),
+               .run = hooksRedeliver,
+               .options = {kOrg},
+               .minArguments = 2,
+               .maxArguments = 3});
 }
 
 } // namespace exeserver::cli

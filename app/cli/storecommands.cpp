@@ -61,12 +61,6 @@ QString isoOrDash(const QDateTime &when)
     return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QStringLiteral("-");
 }
 
-int fail(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << error.message << '\n';
-    return ExitRefused;
-}
-
 QJsonObject eventJson(const Event &event)
 {
     return {{QStringLiteral("id"), event.id},
@@ -112,55 +106,57 @@ int listEvents(CliContext &context, const QCommandLineParser &parser)
     query.text = parser.value(kText);
     bool ok = false;
     query.limit = parser.value(kLimit).toInt(&ok);
-    if (!ok || query.limit < 1) {
-        context.err() << "exeserver-cli events list: --limit takes a positive number\n";
-        return ExitUsage;
-    }
+    if (!ok || query.limit < 1)
+        return context.usageError(QStringLiteral("--limit takes a positive number"));
     if (parser.isSet(kSince)) {
         query.since = QDateTime::fromString(parser.value(kSince), Qt::ISODate);
-        if (!query.since.isValid()) {
-            context.err()
-                << "exeserver-cli events list: --since takes an ISO 8601 time, e.g. 2025-01-31T12:00:00Z\n";
-            return ExitUsage;
-        }
+        if (!query.since.isValid())
+            return context.usageError(
+                QStringLiteral("--since takes an ISO 8601 time, e.g. 2025-01-31T12:00:00Z"));
     }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
-    const Result<EventPage> page = store->events(query);
-    if (!page)
-        return fail(context, page.error());
+    // The store returns at most kMaxPageSize events a call: page on by cursor until --limit is reached.
+    const int wanted = query.limit;
+    QList<Event> events;
+    while (events.size() < wanted) {
+        query.limit = std::min(wanted - int(events.size()), EventStore::kMaxPageSize);
+        const Result<EventPage> page = store->events(query);
+        if (!page)
+            return context.refused(page.error());
+        events += page->events;
+        if (page->next.isNull())
+            break;
+        query.after = page->next;
+    }
     if (parser.isSet(kJson)) {
         QJsonArray rows;
-        for (const Event &event : page->events)
+        for (const Event &event : events)
             rows.append(eventJson(event));
         context.out() << QJsonDocument(rows).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
-    for (const Event &event : page->events) {
+    for (const Event &event : events) {
         const QString type =
             event.action.isEmpty() ? event.type : event.type + QLatin1Char('.') + event.action;
         context.out() << isoOrDash(event.occurredAt) << "  " << type.leftJustified(28) << "  "
                       << event.repository.leftJustified(30) << "  " << event.sender.leftJustified(16) << "  "
                       << event.id << '\n';
     }
-    if (page->events.isEmpty())
+    if (events.isEmpty())
         context.out() << "No events.\n";
     return ExitOk;
 }
 
 int showEvent(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1) {
-        context.err() << "Usage: exeserver-cli events show ID\n";
-        return ExitUsage;
-    }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<std::optional<Event>> event = store->event(parser.positionalArguments().first());
     if (!event)
-        return fail(context, event.error());
+        return context.refused(event.error());
     if (!event->has_value()) {
         context.err() << "exeserver-cli: no event " << parser.positionalArguments().first() << '\n';
         return ExitRefused;
@@ -173,10 +169,8 @@ int showEvent(CliContext &context, const QCommandLineParser &parser)
 
 int ingestEvent(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1 || !parser.isSet(kEvent)) {
-        context.err() << "Usage: exeserver-cli events ingest FILE --event TYPE [--delivery ID]\n";
-        return ExitUsage;
-    }
+    if (!parser.isSet(kEvent))
+        return context.usageError(QStringLiteral("--event TYPE is required"));
     const QString path = parser.positionalArguments().first();
     QFile file(path);
     if (path != QLatin1String("-") && !file.open(QIODevice::ReadOnly)) {
@@ -189,7 +183,7 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
     Result<NormalizedEvent> normalized = EventNormalizer::fromWebhook(
         parser.value(kEvent), parser.value(kDelivery), file.readAll(), QDateTime::currentDateTimeUtc());
     if (!normalized)
-        return fail(context, normalized.error());
+        return context.refused(normalized.error());
     normalized.value().source = EventSource::Manual;
     Event event = toEvent(*normalized);
     EventStore *const store = context.store();
@@ -197,7 +191,7 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
         return ExitRefused;
     const Result<bool> added = store->addEvent(event);
     if (!added)
-        return fail(context, added.error());
+        return context.refused(added.error());
     if (*added) {
         context.out() << "stored " << event.id << '\n';
     } else {
@@ -205,12 +199,12 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
         // triggers' decisions and actions belong to that row, so it is the one processed.
         Result<std::optional<Event>> stored = store->storedCopyOf(event);
         if (!stored)
-            return fail(context, stored.error());
+            return context.refused(stored.error());
         if (!*stored)
-            return fail(context, Error{QStringLiteral("not_stored"),
-                                       QStringLiteral("The event %1 was neither stored nor found already "
-                                                      "stored.")
-                                           .arg(event.id)});
+            return context.refused(Error{QStringLiteral("not_stored"),
+                                         QStringLiteral("The event %1 was neither stored nor found already "
+                                                        "stored.")
+                                             .arg(event.id)});
         context.out() << "already stored " << (*stored)->id;
         if ((*stored)->id != event.id)
             context.out() << " (the same event as " << event.id << ')';
@@ -240,7 +234,7 @@ int ingestEvent(CliContext &context, const QCommandLineParser &parser)
                      [print](const QString &, const ProcessReport &report) { print(report); });
     const Result<ProcessReport> report = session.engine().process(event);
     if (!report)
-        return fail(context, report.error());
+        return context.refused(report.error());
     print(*report);
     context.out().flush();
     session.waitUntilIdle();
@@ -252,11 +246,11 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
     ActionQuery query;
     if (parser.isSet(kStatus)) {
         query.status = actionStatusFromString(parser.value(kStatus));
-        if (!query.status) {
-            context.err() << "exeserver-cli actions list: unknown status '" << parser.value(kStatus)
-                          << "' (queued, running, success, failure, interrupted, skipped)\n";
-            return ExitUsage;
-        }
+        if (!query.status)
+            return context.usageError(
+                QStringLiteral(
+                    "unknown status '%1' (queued, running, success, failure, interrupted, skipped)")
+                    .arg(parser.value(kStatus)));
     }
     query.limit = parser.value(kLimit).toInt();
     EventStore *const store = context.store();
@@ -264,7 +258,7 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
         return ExitRefused;
     const Result<QList<ActionRecord>> records = store->actions(query);
     if (!records)
-        return fail(context, records.error());
+        return context.refused(records.error());
     if (parser.isSet(kJson)) {
         QJsonArray rows;
         for (const ActionRecord &record : *records)
@@ -290,16 +284,12 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
 
 int showAction(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1) {
-        context.err() << "Usage: exeserver-cli actions show ID\n";
-        return ExitUsage;
-    }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<std::optional<ActionRecord>> record = store->action(parser.positionalArguments().first());
     if (!record)
-        return fail(context, record.error());
+        return context.refused(record.error());
     if (!record->has_value()) {
         context.err() << "exeserver-cli: no action " << parser.positionalArguments().first() << '\n';
         return ExitRefused;
@@ -331,7 +321,7 @@ int runSync(CliContext &context, const QCommandLineParser &parser)
         return ExitRefused;
     SyncEngine engine(*store, *target, SystemClock::instance());
     if (const Status enabled = engine.enable(); !enabled)
-        return fail(context, enabled.error());
+        return context.refused(enabled.error());
     while (true) {
         SyncRun run;
         runBlocking([&](std::function<void()> finished) {
@@ -359,15 +349,11 @@ int runSync(CliContext &context, const QCommandLineParser &parser)
 
 int backupDatabase(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1) {
-        context.err() << "Usage: exeserver-cli db backup FILE\n";
-        return ExitUsage;
-    }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     if (const Status done = store->backup(parser.positionalArguments().first()); !done)
-        return fail(context, done.error());
+        return context.refused(done.error());
     context.out() << "Backup written to " << parser.positionalArguments().first() << '\n';
     return ExitOk;
 }
@@ -393,30 +379,24 @@ int pruneDatabase(CliContext &context, const QCommandLineParser &parser)
     PruneOptions options;
     if (parser.isSet(kOlderThan)) {
         const std::optional<qint64> age = parseAgeMs(parser.value(kOlderThan));
-        if (!age) {
-            context.err() << "exeserver-cli db prune: --older-than takes an age like 90d, 12h or 30m\n";
-            return ExitUsage;
-        }
+        if (!age)
+            return context.usageError(QStringLiteral("--older-than takes an age like 90d, 12h or 30m"));
         options.olderThan = QDateTime::currentDateTimeUtc().addMSecs(-*age);
     }
     if (parser.isSet(kKeep)) {
         bool ok = false;
         options.keepNewestEvents = parser.value(kKeep).toLongLong(&ok);
-        if (!ok || options.keepNewestEvents < 0) {
-            context.err() << "exeserver-cli db prune: --keep takes a number\n";
-            return ExitUsage;
-        }
+        if (!ok || options.keepNewestEvents < 0)
+            return context.usageError(QStringLiteral("--keep takes a number"));
     }
-    if (!options.olderThan.isValid() && options.keepNewestEvents < 0) {
-        context.err() << "Usage: exeserver-cli db prune --older-than AGE | --keep N\n";
-        return ExitUsage;
-    }
+    if (!options.olderThan.isValid() && options.keepNewestEvents < 0)
+        return context.usageError(QStringLiteral("give --older-than AGE or --keep N"));
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
     const Result<PruneReport> report = store->prune(options);
     if (!report)
-        return fail(context, report.error());
+        return context.refused(report.error());
     context.out() << "Deleted " << report->events << " events and " << report->actions << " actions.\n";
     return ExitOk;
 }
@@ -425,54 +405,54 @@ int pruneDatabase(CliContext &context, const QCommandLineParser &parser)
 
 void registerStoreCommands(CommandTable &table)
 {
-    table.add({{QStringLiteral("events"), QStringLiteral("list")},
-               QStringLiteral("[--type T] [--repo R] [--since ISO] [--search WORDS] [--limit N] [--json]"),
-               QStringLiteral("List stored events, newest first."),
-               [](QCommandLineParser &parser) {
-                   parser.addOptions({kType, kRepo, kSince, kText, kLimit, kJson});
-               },
-               listEvents});
-    table.add({{QStringLiteral("events"), QStringLiteral("show")},
-               QStringLiteral("ID"),
-               QStringLiteral("Print one event with its payload."),
-               {},
-               showEvent});
-    table.add({{QStringLiteral("events"), QStringLiteral("ingest")},
-               QStringLiteral("FILE --event TYPE [--delivery ID]"),
-               QStringLiteral("Store a webhook payload as if GitHub had delivered it (FILE - reads stdin)."),
-               [](QCommandLineParser &parser) {
-                   parser.addOptions({kEvent, kDelivery});
-               },
-               ingestEvent});
-    table.add({{QStringLiteral("actions"), QStringLiteral("list")},
-               QStringLiteral("[--status S] [--limit N] [--json]"),
-               QStringLiteral("List the action log, newest first."),
-               [](QCommandLineParser &parser) {
-                   parser.addOptions({kStatus, kLimit, kJson});
-               },
-               listActions});
-    table.add({{QStringLiteral("actions"), QStringLiteral("show")},
-               QStringLiteral("ID"),
-               QStringLiteral("Print one action with its output and error."),
-               {},
-               showAction});
-    table.add({{QStringLiteral("sync")},
-               QStringLiteral("[--once]"),
-               QStringLiteral("Copy events and actions to Supabase or PostgreSQL."),
-               [](QCommandLineParser &parser) { parser.addOption(kOnce); },
-               runSync});
-    table.add({{QStringLiteral("db"), QStringLiteral("backup")},
-               QStringLiteral("FILE"),
-               QStringLiteral("Write a consistent copy of the event database (VACUUM INTO)."),
-               {},
-               backupDatabase});
-    table.add({{QStringLiteral("db"), QStringLiteral("prune")},
-               QStringLiteral("--older-than AGE | --keep N"),
-               QStringLiteral("Delete old events and finished actions (everything is kept by default)."),
-               [](QCommandLineParser &parser) {
-                   parser.addOptions({kOlderThan, kKeep});
-               },
-               pruneDatabase});
+    table.add({.words = {QStringLiteral("events"), QStringLiteral("list")},
+               .summary = QStringLiteral("List stored events, newest first."),
+               .run = listEvents,
+               .options = {kType, kRepo, kSince, kText, kLimit, kJson},
+               .maxArguments = 0});
+    table.add({.words = {QStringLiteral("events"), QStringLiteral("show")},
+               .arguments = QStringLiteral("ID"),
+               .summary = QStringLiteral("Print one event with its payload."),
+               .run = showEvent,
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = {QStringLiteral("events"), QStringLiteral("ingest")},
+               .arguments = QStringLiteral("FILE"),
+               .summary = QStringLiteral("Store a webhook payload as if GitHub had delivered it (FILE - "
+                                         "reads stdin; --event is required)."),
+               .run = ingestEvent,
+               .options = {kEvent, kDelivery},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = {QStringLiteral("actions"), QStringLiteral("list")},
+               .summary = QStringLiteral("List the action log, newest first."),
+               .run = listActions,
+               .options = {kStatus, kLimit, kJson},
+               .maxArguments = 0});
+    table.add({.words = {QStringLiteral("actions"), QStringLiteral("show")},
+               .arguments = QStringLiteral("ID"),
+               .summary = QStringLiteral("Print one action with its output and error."),
+               .run = showAction,
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = {QStringLiteral("sync")},
+               .summary = QStringLiteral("Copy events and actions to Supabase or PostgreSQL."),
+               .run = runSync,
+               .options = {kOnce},
+               .maxArguments = 0});
+    table.add({.words = {QStringLiteral("db"), QStringLiteral("backup")},
+               .arguments = QStringLiteral("FILE"),
+               .summary = QStringLiteral("Write a consistent copy of the event database (VACUUM INTO)."),
+               .run = backupDatabase,
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add(
+        {.words = {QStringLiteral("db"), QStringLiteral("prune")},
+         .summary = QStringLiteral(
+             "Delete old events and finished actions (everything is kept by default; give one option)."),
+         .run = pruneDatabase,
+         .options = {kOlderThan, kKeep},
+         .maxArguments = 0});
 }
 
 } // namespace exeserver::cli

@@ -36,18 +36,6 @@ const QCommandLineOption
 const QCommandLineOption kReplace(QStringLiteral("replace"),
                                   QStringLiteral("Replace a preset of that name."));
 
-int fail(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << error.message << '\n';
-    return ExitRefused;
-}
-
-int usage(CliContext &context, const QString &synopsis)
-{
-    context.err() << "Usage: exeserver-cli " << synopsis << '\n';
-    return ExitUsage;
-}
-
 // How a trigger's events will arrive (EventCoverage), from what this desk knows without asking GitHub: the
 // hooks ExeServer set up, the relay channel and whether polling is on.
 class CoverageReport
@@ -84,7 +72,7 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
         return ExitRefused;
     const Result<QList<Trigger>> triggers = loadStoredTriggers(*store);
     if (!triggers)
-        return fail(context, triggers.error());
+        return context.refused(triggers.error());
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const Trigger &trigger : *triggers)
@@ -110,11 +98,9 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
 
 int importTriggers(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1)
-        return usage(context, QStringLiteral("triggers import FILE"));
     const Result<QList<Trigger>> loaded = TriggerFile::load(parser.positionalArguments().first());
     if (!loaded)
-        return fail(context, loaded.error());
+        return context.refused(loaded.error());
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
@@ -122,7 +108,7 @@ int importTriggers(CliContext &context, const QCommandLineParser &parser)
     const CoverageReport coverage(context);
     for (const Trigger &trigger : reviewed.triggers) {
         if (const Status saved = store->saveTrigger(toStoredTrigger(trigger)); !saved)
-            return fail(context, saved.error());
+            return context.refused(saved.error());
         context.out() << "imported " << trigger.name << '\n' << coverage.line(trigger);
     }
     for (const QString &line : reviewed.held)
@@ -137,43 +123,38 @@ int importTriggers(CliContext &context, const QCommandLineParser &parser)
 
 int exportTriggers(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() > 1)
-        return usage(context, QStringLiteral("triggers export [FILE]"));
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
     const Result<QList<Trigger>> triggers = loadStoredTriggers(*store);
     if (!triggers)
-        return fail(context, triggers.error());
+        return context.refused(triggers.error());
     if (parser.positionalArguments().isEmpty()) {
         context.out() << QString::fromUtf8(TriggerFile::toYaml(*triggers));
         return ExitOk;
     }
     const QString path = parser.positionalArguments().first();
     if (const Status saved = TriggerFile::save(path, *triggers); !saved)
-        return fail(context, saved.error());
+        return context.refused(saved.error());
     context.out() << "exported " << triggers->size() << " trigger(s) to " << path << '\n';
     return ExitOk;
 }
 
 int setEnabled(CliContext &context, const QCommandLineParser &parser, bool enabled)
 {
-    if (parser.positionalArguments().size() != 1)
-        return usage(context, enabled ? QStringLiteral("triggers enable NAME")
-                                      : QStringLiteral("triggers disable NAME"));
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
     const Result<QList<StoredTrigger>> rows = store->triggers();
     if (!rows)
-        return fail(context, rows.error());
+        return context.refused(rows.error());
     const QString name = parser.positionalArguments().first();
     for (StoredTrigger row : *rows) {
         if (row.name != name)
             continue;
         row.enabled = enabled;
         if (const Status saved = store->saveTrigger(row); !saved)
-            return fail(context, saved.error());
+            return context.refused(saved.error());
         context.out() << name << (enabled ? " enabled\n" : " disabled\n");
         if (const Result<QList<Trigger>> triggers = loadStoredTriggers(*store); triggers && enabled) {
             for (const Trigger &trigger : *triggers) {
@@ -183,14 +164,15 @@ int setEnabled(CliContext &context, const QCommandLineParser &parser, bool enabl
         }
         return ExitOk;
     }
-    return fail(context, {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});
+    return context.refused(
+        {QStringLiteral("not_found"), QStringLiteral("No trigger named \"%1\".").arg(name)});
 }
 
 // The dry run: every gate and condition with what the event had, then what would run. Nothing runs.
 int testTrigger(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1 || !parser.isSet(kEvent))
-        return usage(context, QStringLiteral("triggers test NAME --event EVENT_ID"));
+    if (!parser.isSet(kEvent))
+        return context.usageError(QStringLiteral("--event EVENT_ID is required"));
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
@@ -198,7 +180,7 @@ int testTrigger(CliContext &context, const QCommandLineParser &parser)
     const Result<TriggerDryRun> dry =
         TriggerDryRun::run(*store, parser.positionalArguments().first(), parser.value(kEvent));
     if (!dry)
-        return fail(context, dry.error());
+        return context.refused(dry.error());
     const Trigger *trigger = &dry->trigger;
     const EventContext &eventContext = dry->event;
     const MatchResult &result = dry->result;
@@ -237,7 +219,7 @@ int listPresets(CliContext &context, const QCommandLineParser &parser)
     const PresetStore presets(context.settings().dataDir());
     const Result<QList<CommentPreset>> list = presets.list();
     if (!list)
-        return fail(context, list.error());
+        return context.refused(list.error());
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const CommentPreset &preset : *list)
@@ -255,35 +237,30 @@ int listPresets(CliContext &context, const QCommandLineParser &parser)
 
 int addPreset(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1 || parser.value(kBody).isEmpty())
-        return usage(context,
-                     QStringLiteral("presets add NAME --body TEXT [--description TEXT] [--replace]"));
+    if (parser.value(kBody).isEmpty())
+        return context.usageError(QStringLiteral("--body TEXT is required"));
     PresetStore presets(context.settings().dataDir());
     const QString name = parser.positionalArguments().first();
     if (const Status added =
             presets.add(name, parser.value(kBody), parser.value(kDescription), parser.isSet(kReplace));
         !added)
-        return fail(context, added.error());
+        return context.refused(added.error());
     context.out() << "preset " << name << " saved\n";
     return ExitOk;
 }
 
 int removePreset(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1)
-        return usage(context, QStringLiteral("presets remove NAME"));
     PresetStore presets(context.settings().dataDir());
     const QString name = parser.positionalArguments().first();
     if (const Status removed = presets.remove(name); !removed)
-        return fail(context, removed.error());
+        return context.refused(removed.error());
     context.out() << "preset " << name << " removed\n";
     return ExitOk;
 }
 
 int retryAction(CliContext &context, const QCommandLineParser &parser)
 {
-    if (parser.positionalArguments().size() != 1)
-        return usage(context, QStringLiteral("actions retry ID"));
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
@@ -299,17 +276,12 @@ int retryAction(CliContext &context, const QCommandLineParser &parser)
     }
     const Result<QString> id = session.engine().retry(parser.positionalArguments().first());
     if (!id)
-        return fail(context, id.error());
+        return context.refused(id.error());
     context.out() << "retrying as action " << *id << '\n';
     context.out().flush();
     session.waitUntilIdle();
     const auto record = store->action(*id);
     return record && record->has_value() && (*record)->status == ActionStatus::Success ? ExitOk : ExitRefused;
-}
-
-std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
-{
-    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
 }
 
 QStringList words(const char *a, const char *b)
@@ -321,44 +293,71 @@ QStringList words(const char *a, const char *b)
 
 void registerTriggerCommands(CommandTable &table)
 {
-    table.add({words("triggers", "list"), QStringLiteral("[--json]"),
-               QStringLiteral("List the stored triggers."), options({kJson}), listTriggers});
-    table.add({words("triggers", "import"), QStringLiteral("FILE [--trust-code]"),
-               QStringLiteral("Import triggers from a YAML or JSON file (same names are replaced); triggers "
-                              "that run code files start disabled unless --trust-code."),
-               options({kTrustCode}), importTriggers});
-    table.add({words("triggers", "export"),
-               QStringLiteral("[FILE]"),
-               QStringLiteral("Export the triggers as YAML (to stdout, or FILE; .json writes JSON)."),
-               {},
-               exportTriggers});
-    table.add({words("triggers", "enable"),
-               QStringLiteral("NAME"),
-               QStringLiteral("Enable a trigger."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, true); }});
-    table.add({words("triggers", "disable"),
-               QStringLiteral("NAME"),
-               QStringLiteral("Disable a trigger."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, false); }});
-    table.add({words("triggers", "test"), QStringLiteral("NAME --event EVENT_ID"),
-               QStringLiteral("Dry run: which conditions match a stored event and what would run."),
-               options({kEvent}), testTrigger});
-    table.add({words("presets", "list"), QStringLiteral("[--json]"), QStringLiteral("List comment presets."),
-               options({kJson}), listPresets});
-    table.add({words("presets", "add"), QStringLiteral("NAME --body TEXT [--description TEXT] [--replace]"),
-               QStringLiteral("Add a comment preset."), options({kBody, kDescription, kReplace}), addPreset});
-    table.add({words("presets", "remove"),
-               QStringLiteral("NAME"),
-               QStringLiteral("Remove a user preset."),
-               {},
-               removePreset});
-    table.add({words("actions", "retry"),
-               QStringLiteral("ID"),
-               QStringLiteral("Run a trigger's logged action again (as a new action) and wait for it."),
-               {},
-               retryAction});
+    table.add({.words = words("triggers", "list"),
+               .summary = QStringLiteral("List the stored triggers."),
+               .run = listTriggers,
+               .options = {kJson},
+               .maxArguments = 0});
+    table.add(
+        {.words = words("triggers", "import"),
+         .arguments = QStringLiteral("FILE"),
+         .summary = QStringLiteral("Import triggers from a YAML or JSON file (same names are replaced); "
+                                   "triggers that run code files start disabled unless --trust-code."),
+         .run = importTriggers,
+         .options = {kTrustCode},
+         .minArguments = 1,
+         .maxArguments = 1});
+    table.add(
+        {.words = words("triggers", "export"),
+         .arguments = QStringLiteral("[FILE]"),
+         .summary = QStringLiteral("Export the triggers as YAML (to stdout, or FILE; .json writes JSON)."),
+         .run = exportTriggers,
+         .maxArguments = 1});
+    table.add({.words = words("triggers", "enable"),
+               .arguments = QStringLiteral("NAME"),
+               .summary = QStringLiteral("Enable a trigger."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, true); },
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("triggers", "disable"),
+               .arguments = QStringLiteral("NAME"),
+               .summary = QStringLiteral("Disable a trigger."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return setEnabled(c, p, false); },
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("triggers", "test"),
+               .arguments = QStringLiteral("NAME"),
+               .summary = QStringLiteral("Dry run: which conditions match a stored event (--event, required) "
+                                         "and what would run."),
+               .run = testTrigger,
+               .options = {kEvent},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("presets", "list"),
+               .summary = QStringLiteral("List comment presets."),
+               .run = listPresets,
+               .options = {kJson},
+               .maxArguments = 0});
+    table.add({.words = words("presets", "add"),
+               .arguments = QStringLiteral("NAME"),
+               .summary = QStringLiteral("Add a comment preset (--body is required)."),
+               .run = addPreset,
+               .options = {kBody, kDescription, kReplace},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("presets", "remove"),
+               .arguments = QStringLiteral("NAME"),
+               .summary = QStringLiteral("Remove a user preset."),
+               .run = removePreset,
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add(
+        {.words = words("actions", "retry"),
+         .arguments = QStringLiteral("ID"),
+         .summary = QStringLiteral("Run a trigger's logged action again (as a new action) and wait for it."),
+         .run = retryAction,
+         .minArguments = 1,
+         .maxArguments = 1});
 }
 
 } // namespace exeserver::cli

@@ -60,6 +60,7 @@ QString toString(SettingSource source)
     return {};
 }
 
+// Over 120 lines because it is a table, one entry per setting: splitting it would scatter the settings.
 const QList<SettingDefinition> &Settings::definitions()
 {
     static const QList<SettingDefinition> all = {

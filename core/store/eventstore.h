@@ -18,9 +18,10 @@ class QLockFile;
 
 namespace exeserver {
 
+class IngestPipeline;
 class Settings;
-class SqliteStatement;
 class WalCheckpointer;
+struct IngestStatements;
 
 // A trigger definition as the trigger engine stores it; the definition text is the engine's business.
 struct StoredTrigger
@@ -76,7 +77,10 @@ struct RecoveryReport
 
 // Every event and every action, in one SQLite file: the app's memory and the source of the views and of
 // sync. One connection per instance, used from the thread that opened it. WAL lets the GUI, the CLI and
-// a sync run share the file; a killed writer leaves only whole transactions behind.
+// a sync run share the file; a killed writer leaves only whole transactions behind. The store owns the
+// connection, the events table and retention; its other tables have classes of their own on the same
+// connection (EventSearch, ActionLog, TriggerTable, FiringTable, Outbox), and the methods below that
+// belong to them forward there.
 class EventStore
 {
 public:
@@ -86,7 +90,7 @@ public:
         qint64 maxPageCount = 0; // > 0 caps the file (tests simulate a full disk with it)
         int migrateTo = -1;      // tests: stop the migration ladder at this version
         // How many entries of the time index a text search walks before it sorts every match instead
-        // (see events()); tests shrink it to reach every stage with a few thousand events.
+        // (see EventSearch); tests shrink it to reach every stage with a few thousand events.
         qint64 textSearchWalk = 32768;
         // Bind the ingest's inserts through SQLite's C API when Qt's driver allows it (SqliteStatement);
         // tests turn it off to compare with the QSqlQuery path, which is the fallback.
@@ -114,8 +118,11 @@ public:
     int schemaVersion() const;
     bool hasFullTextSearch() const { return m_fts; }
     Clock *clock() const { return m_clock; }
-    // For the other store classes (SqliteResponseCache, Outbox) that share this connection.
+    // For the other store classes (ActionLog, Outbox, SqliteResponseCache, ...) that share this connection.
     QSqlDatabase database() const;
+    QString sessionId() const { return m_sessionId; } // the owner written on this instance's actions
+    // A SQLite error as a sentence a user can act on (disk full, read-only, locked, damaged).
+    Error sqlError(const QSqlError &error, const QString &doing) const;
 
     // Events. Stored once per id, and once per dedupe key (the same GitHub event from another source,
     // remembered in event_keys across restarts): a second copy is ignored. Invalid events (no id, no type,
@@ -152,7 +159,7 @@ public:
     // …and on the writing thread, because the WAL reached the cap (diagnostics and benchmarks).
     int inlineCheckpoints() const;
 
-    // The action log. Every action is written before it starts and updated when it ends.
+    // The action log (ActionLog). Every action is written before it starts and updated when it ends.
     Result<QString> beginAction(const ActionRequest &request); // returns the new action's id
     Status startAction(const QString &id);                     // queued -> running
     Status finishAction(const QString &id, const ActionOutcome &outcome);
@@ -165,7 +172,8 @@ public:
     Result<std::optional<ActionRecord>> action(const QString &id) const; // id, or its local seq number
     Result<QList<ActionRecord>> actions(const ActionQuery &query) const;
 
-    // Triggers and the once-per-(event, trigger) decision the trigger engine relies on.
+    // Triggers (TriggerTable) and the once-per-(event, trigger) decision the trigger engine relies on
+    // (FiringTable).
     Status saveTrigger(const StoredTrigger &trigger);
     Result<QList<StoredTrigger>> triggers() const;
     Status removeTrigger(const QString &id);
@@ -200,15 +208,19 @@ public:
 
     static constexpr qsizetype kOutputCap = 16 * 1024;  // characters of output kept per action
     static constexpr qsizetype kSummaryCap = 64 * 1024; // characters of a step summary kept per action
+    static constexpr int kMaxPageSize = 10000;          // events() and actions() return at most this many
 
 private:
-    Error sqlError(const QSqlError &error, const QString &doing) const;
+    struct InsertedBatch
+    {
+        int added = 0;
+        qint64 firstSeq = 0; // of the first event the batch stored: every later one has a higher seq
+    };
     Status exec(const QString &sql, const QString &doing) const;
     Status acquireSessionLock();
-    Result<QStringList> goneSessions() const;
-    Result<bool> replaceDeferred(const QString &eventId, const QString &triggerId, const QString &decision,
-                                 const QString &actionId);
+    Result<InsertedBatch> insertBatch(const QList<Event> &events, IngestPipeline &pipeline);
     Status enqueueForSync(qint64 firstSeq);
+    void keepTextScanShort();
 
     Clock *m_clock;
     QString m_connectionName;
@@ -217,11 +229,7 @@ private:
     std::unique_ptr<QLockFile> m_sessionLock;
     bool m_fts = false;
     qint64 m_textSearchWalk = 32768;
-    // addEvents' per-event statements through the C API, prepared once per connection (null: not yet, or
-    // the QSqlQuery path); destroyed before the connection closes.
-    bool m_sqliteCApi = true;
-    std::unique_ptr<SqliteStatement> m_insertEvent;
-    std::unique_ptr<SqliteStatement> m_claimKey;
+    std::unique_ptr<IngestStatements> m_ingest; // addEvents' prepared statements; dropped before closing
     std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 

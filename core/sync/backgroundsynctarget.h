@@ -11,7 +11,7 @@
 
 namespace exeserver {
 
-// Runs a blocking SyncTarget (PostgresTarget: QPSQL waits on the network) on its own thread, so the thread
+// Runs a blocking SyncTarget (PostgresqlTarget: QPSQL waits on the network) on its own thread, so the thread
 // that drains the outbox — the GUI thread in the desktop app — never waits on the team database. The inner
 // target is created, used and destroyed on that thread, as Qt's SQL connections require; replies come
 // back on the thread that constructed this target (the one that drains the outbox).
@@ -21,7 +21,7 @@ public:
     using Factory = std::function<std::unique_ptr<SyncTarget>()>;
 
     BackgroundSyncTarget(QString description, Factory factory);
-    // Waits for a batch in flight (bounded by the target's own timeouts: PostgresTarget's connect timeout
+    // Waits for a batch in flight (bounded by the target's own timeouts: PostgresqlTarget's connect timeout
     // and TCP keepalives) and closes the connection.
     ~BackgroundSyncTarget() override;
 

@@ -3,8 +3,8 @@
 #include "config/logging.h"
 #include "config/settings.h"
 #include "sync/backgroundsynctarget.h"
-#include "sync/postgrestarget.h"
-#include "sync/postgresttarget.h"
+#include "sync/postgresqltarget.h"
+#include "sync/supabasetarget.h"
 #include "util/clock.h"
 
 namespace exeserver {
@@ -19,14 +19,14 @@ std::unique_ptr<SyncTarget> SyncService::targetFrom(const Settings &settings, QN
             return nullptr;
         }
         if (!background)
-            return std::make_unique<PostgresTarget>(*address);
+            return std::make_unique<PostgresqlTarget>(*address);
         return std::make_unique<BackgroundSyncTarget>(
             QStringLiteral("PostgreSQL ") + address->describe(),
-            [address = *address]() { return std::make_unique<PostgresTarget>(address); });
+            [address = *address]() { return std::make_unique<PostgresqlTarget>(address); });
     }
     if (settings.isSet(setting::SupabaseUrl) && settings.isSet(setting::SupabaseAnonKey))
-        return std::make_unique<PostgrestTarget>(network, QUrl(settings.get(setting::SupabaseUrl)),
-                                                 settings.get(setting::SupabaseAnonKey));
+        return std::make_unique<SupabaseTarget>(network, QUrl(settings.get(setting::SupabaseUrl)),
+                                                settings.get(setting::SupabaseAnonKey));
     *problem = QStringLiteral("Sync is not configured: set SUPABASE_URL and SUPABASE_ANON_KEY, or "
                               "EXESERVER_DATABASE_URL.");
     return nullptr;

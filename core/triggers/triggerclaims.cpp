@@ -1,9 +1,9 @@
 #include "triggers/triggerclaims.h"
 
 #include "config/settings.h"
-#include "sync/postgrestarget.h"
-#include "triggers/postgresclaims.h"
-#include "triggers/postgrestclaims.h"
+#include "sync/postgresqltarget.h"
+#include "triggers/postgresqlclaims.h"
+#include "triggers/supabaseclaims.h"
 
 #include <QUrl>
 
@@ -19,15 +19,15 @@ std::unique_ptr<TriggerClaims> TriggerClaims::fromSettings(const Settings &setti
             *problem = address.error().message;
             return nullptr;
         }
-        return std::make_unique<PostgresClaims>(*address, owner);
+        return std::make_unique<PostgresqlClaims>(*address, owner);
     }
     if (settings.isSet(setting::SupabaseUrl) && settings.isSet(setting::SupabaseAnonKey)) {
         if (!network) {
             *problem = QStringLiteral("Supabase claims need a network connection manager.");
             return nullptr;
         }
-        return std::make_unique<PostgrestClaims>(*network, QUrl(settings.get(setting::SupabaseUrl)),
-                                                 settings.get(setting::SupabaseAnonKey), owner);
+        return std::make_unique<SupabaseClaims>(*network, QUrl(settings.get(setting::SupabaseUrl)),
+                                                settings.get(setting::SupabaseAnonKey), owner);
     }
     return nullptr;
 }

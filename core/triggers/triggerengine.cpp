@@ -5,12 +5,14 @@
 #include "events/occurrence.h"
 #include "github/githubclient.h"
 #include "store/eventstore.h"
+#include "triggers/actionoutcomes.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
 #include "triggers/runfiles.h"
 #include "triggers/templateengine.h"
 #include "triggers/triggerclaims.h"
 #include "triggers/triggerfile.h"
+#include "triggers/triggerfiring.h"
 #include "triggers/triggermatcher.h"
 
 #include <QDir>
@@ -50,6 +52,8 @@ Result<Trigger> fromStoredTrigger(const StoredTrigger &stored)
 }
 
 namespace {
+
+using namespace actionoutcomes;
 
 ActionKind kindOf(const TriggerAction &action)
 {
@@ -105,92 +109,7 @@ QString targetOf(const TriggerAction &rendered, const EventContext &event)
         .arg(reaction.content);
 }
 
-ActionOutcome failure(const QString &message, std::optional<int> httpStatus = {})
-{
-    ActionOutcome outcome;
-    outcome.status = ActionStatus::Failure;
-    outcome.error = message;
-    if (httpStatus && *httpStatus > 0)
-        outcome.httpStatus = httpStatus;
-    return outcome;
-}
-
-ActionOutcome fromError(const Error &error)
-{
-    return failure(error.message, error.httpStatus);
-}
-
-ActionOutcome succeeded(const QString &output = {})
-{
-    ActionOutcome outcome;
-    outcome.status = ActionStatus::Success;
-    outcome.output = output;
-    return outcome;
-}
-
-ActionOutcome ended(ActionStatus status, const QString &error)
-{
-    ActionOutcome outcome;
-    outcome.status = status;
-    outcome.error = error;
-    return outcome;
-}
-
-// What to tell the user about an action whose effect cannot be known after a crash.
-QString unknownOutcome(ActionKind kind, const QString &target)
-{
-    switch (kind) {
-    case ActionKind::Dispatch:
-        return QStringLiteral(
-                   "ExeServer stopped while dispatching %1; GitHub may have started the run. Check the "
-                   "workflow's runs on GitHub before you retry.")
-            .arg(target);
-    case ActionKind::Comment:
-        return QStringLiteral("ExeServer stopped while posting the comment on %1; check the conversation on "
-                              "GitHub before you retry, or the comment may appear twice.")
-            .arg(target);
-    default:
-        return QStringLiteral("ExeServer stopped while this action was being sent to GitHub (%1); check on "
-                              "GitHub whether it happened before you retry.")
-            .arg(target);
-    }
-}
-
 } // namespace
-
-// One action of a firing: the trigger's action as written, rendered, and its row in the action log.
-struct TriggerEngine::Step
-{
-    QString actionId;
-    TriggerAction written;
-    TriggerAction rendered;
-    QStringList warnings; // from rendering, added to the outcome's output
-    ActionKind kind = ActionKind::Notify;
-    QString target;
-    // Resumed after a crash: the step was already running in a process that is gone. Then either its
-    // outcome is known (read from the run files), or it is still running (follow it), or it is unknown.
-    bool running = false;
-    std::optional<ActionOutcome> known;
-    bool attach = false;
-    bool lookUp = false; // a dispatch or comment: ask GitHub whether it happened
-    QDateTime startedAt;
-};
-
-// The actions one (event, trigger) decision queued, run one after the other.
-struct TriggerEngine::Firing
-{
-    QString triggerName;
-    EventContext event;
-    QJsonObject context;
-    QList<Step> steps;
-    qsizetype next = 0;
-    bool failed = false;
-    // What the code files that ran wrote to Actions' file commands, for the actions after them.
-    QJsonObject outputs;                    // `steps.<id>.outputs.<name>`
-    QList<std::pair<QString, QString>> env; // GITHUB_ENV, in order
-    QStringList path;                       // GITHUB_PATH, the newest first
-    bool fromDeferred = false; // replaces the pair's "deferred" decision (a debounce that ran out)
-};
 
 void TriggerEngine::setGitHub(GitHubClient *github, const QString &token)
 {
@@ -824,41 +743,6 @@ QString TriggerEngine::runLogPath(const QString &actionId) const
     return QDir(m_options.dataDir).filePath(QStringLiteral("runs/%1.log").arg(actionId));
 }
 
-// --- after a crash ---------------------------------------------------------------------------------------
-
-Result<ResumeReport> TriggerEngine::resume()
-{
-    ResumeReport report;
-    const Result<QList<ActionRecord>> adopted = m_store.adoptInterrupted();
-    if (!adopted)
-        return adopted.error();
-    // The unfinished actions of one (event, trigger) firing, in the order they were to run.
-    QList<QList<ActionRecord>> firings;
-    QHash<QString, qsizetype> firingOf;
-    for (const ActionRecord &record : *adopted) {
-        const QString key = record.triggerId.isEmpty() || record.eventId.isEmpty()
-                                ? record.id
-                                : record.eventId + u'\n' + record.triggerId;
-        const auto found = firingOf.constFind(key);
-        if (found != firingOf.cend()) {
-            firings[*found].append(record);
-            continue;
-        }
-        firingOf.insert(key, firings.size());
-        firings.append({record});
-    }
-    for (const QList<ActionRecord> &records : std::as_const(firings))
-        resumeFiring(records, report);
-    restoreDeferred(report);
-    removeFinishedRunFiles();
-    if (report.firings || report.deferred)
-        qCInfo(lcTriggers) << "resumed" << report.firings << "firings:" << report.finished
-                           << "finished meanwhile," << report.reattached << "still running,"
-                           << report.restarted << "started now," << report.interrupted << "unknown;"
-                           << report.deferred << "debounced events waiting";
-    return report;
-}
-
 ActionOutcome TriggerEngine::codefileOutcome(const CodefileResult &result)
 {
     ActionOutcome outcome = result.success ? succeeded(result.output) : failure(result.error.message);
@@ -899,261 +783,4 @@ void TriggerEngine::absorbCommands(Firing &firing, const Step &step, const FileC
 
 // A retried or resumed step after code files that finished in an earlier process: their outputs come from
 // the action log, their GITHUB_ENV and GITHUB_PATH from the files beside their logs.
-void TriggerEngine::restoreEarlierSteps(Firing &firing, qsizetype before, const QString &eventId,
-                                        const QString &triggerId)
-{
-    ActionQuery query;
-    query.eventId = eventId;
-    query.kind = ActionKind::CodeFile;
-    query.limit = 1000;
-    const Result<QList<ActionRecord>> records = m_store.actions(query); // newest first
-    if (!records) {
-        qCWarning(lcTriggers) << "cannot read the earlier steps of" << triggerId << ":"
-                              << records.error().message;
-        return;
-    }
-    for (qsizetype i = 0; i < std::min(before, firing.steps.size()); ++i) {
-        const Step &step = firing.steps[i];
-        if (step.kind != ActionKind::CodeFile)
-            continue;
-        const auto ran = std::find_if(records->cbegin(), records->cend(), [&](const ActionRecord &record) {
-            return record.triggerId == triggerId && record.target == step.target &&
-                   record.status == ActionStatus::Success;
-        });
-        if (ran == records->cend())
-            continue;
-        FileCommands commands;
-        if (!m_options.dataDir.isEmpty()) {
-            if (const Result<FileCommands> read = FileCommands::read(RunFiles(runLogPath(ran->id))); read) {
-                commands.env = read->env;
-                commands.path = read->path;
-            }
-        }
-        for (auto it = ran->outputs.constBegin(); it != ran->outputs.constEnd(); ++it)
-            commands.outputs.insert(it.key(), it.value().toString());
-        absorbCommands(firing, step, commands);
-    }
-}
-
-void TriggerEngine::resumeFiring(const QList<ActionRecord> &records, ResumeReport &report)
-{
-    const ActionRecord &first = records.constFirst();
-    const auto giveUp = [&](const QString &why) {
-        for (const ActionRecord &record : records) {
-            const bool wasRunning = record.status == ActionStatus::Running;
-            const ActionOutcome outcome =
-                wasRunning
-                    ? ended(ActionStatus::Interrupted,
-                            QStringLiteral("ExeServer stopped while this action was running and cannot "
-                                           "resume it (%1); its outcome is unknown.")
-                                .arg(why))
-                    : ended(ActionStatus::Skipped,
-                            QStringLiteral("ExeServer stopped before this queued action started and "
-                                           "cannot resume it (%1).")
-                                .arg(why));
-            (void)m_store.finishAction(record.id, outcome);
-            report.interrupted += wasRunning ? 1 : 0;
-        }
-    };
-    if (first.triggerId.isEmpty() || first.eventId.isEmpty())
-        return giveUp(QStringLiteral("it was not started by a trigger"));
-    const Result<std::shared_ptr<Firing>> prepared = reloadFiring(first.triggerId, first.eventId);
-    if (!prepared)
-        return giveUp(prepared.error().message);
-    const std::shared_ptr<Firing> &firing = *prepared;
-    QList<Step> steps;
-    qsizetype from = 0;
-    for (const ActionRecord &record : records) {
-        const auto match =
-            std::find_if(firing->steps.cbegin() + from, firing->steps.cend(), [&](const Step &step) {
-                return step.kind == record.kind && step.target == record.target;
-            });
-        if (match == firing->steps.cend())
-            return giveUp(QStringLiteral("trigger \"%1\" changed since").arg(first.triggerId));
-        if (steps.isEmpty())
-            restoreEarlierSteps(*firing, match - firing->steps.cbegin(), first.eventId, first.triggerId);
-        from = (match - firing->steps.cbegin()) + 1;
-        Step step = *match;
-        step.actionId = record.id;
-        step.running = record.status == ActionStatus::Running;
-        if (step.running) {
-            if (step.kind == ActionKind::CodeFile && !m_options.dataDir.isEmpty()) {
-                CodefileRequest request;
-                request.action = std::get<CodefileAction>(step.rendered);
-                request.logFilePath = runLogPath(step.actionId);
-                switch (RunFiles(request.logFilePath).inspect()) {
-                case RunFiles::State::Finished: {
-                    const CodefileResult result =
-                        CodefileRunner::resultFromFiles(request, EventStore::kOutputCap);
-                    absorbCommands(*firing, step, result.commands);
-                    step.known = codefileOutcome(result);
-                    ++report.finished;
-                    break;
-                }
-                case RunFiles::State::Running:
-                    step.attach = true;
-                    ++report.reattached;
-                    break;
-                case RunFiles::State::NeverStarted:
-                    ++report.restarted;
-                    break;
-                case RunFiles::State::Lost:
-                    step.known =
-                        codefileOutcome(CodefileRunner::resultFromFiles(request, EventStore::kOutputCap));
-                    ++report.interrupted;
-                    break;
-                }
-            } else if (step.kind == ActionKind::Notify) {
-                ++report.restarted; // showing a message twice is harmless; not showing it is not
-            } else if (m_github && (step.kind == ActionKind::Dispatch || step.kind == ActionKind::Comment)) {
-                step.lookUp = true;
-                step.startedAt = record.startedAt;
-                ++report.lookedUp;
-            } else {
-                step.known = ended(ActionStatus::Interrupted, unknownOutcome(step.kind, step.target));
-                ++report.interrupted;
-            }
-        }
-        steps.append(std::move(step));
-    }
-    firing->steps = steps;
-    ++report.firings;
-    settle(int(firing->steps.size()));
-    QTimer::singleShot(0, this, [this, firing]() { runNext(firing); });
-}
-
-void TriggerEngine::restoreDeferred(ResumeReport &report)
-{
-    const Result<QList<DeferredFiring>> deferred = m_store.deferredFirings();
-    const Result<QList<Trigger>> all = triggers();
-    if (!deferred || !all) {
-        qCWarning(lcTriggers) << "cannot restore debounced events:"
-                              << (!deferred ? deferred.error().message : all.error().message);
-        return;
-    }
-    for (const DeferredFiring &waiting : *deferred) {
-        const auto trigger = std::find_if(all->cbegin(), all->cend(),
-                                          [&](const Trigger &t) { return t.name == waiting.triggerId; });
-        const Result<std::optional<Event>> event = m_store.event(waiting.eventId);
-        if (trigger == all->cend() || !trigger->enabled || !event || !event->has_value()) {
-            (void)m_store.settleDeferred(waiting.eventId, waiting.triggerId,
-                                         QStringLiteral("dropped: the trigger was removed or disabled"));
-            continue;
-        }
-        const EventContext context = EventContext::fromPayload(
-            (*event)->type, QJsonDocument::fromJson((*event)->payload).object(), (*event)->id);
-        // The quiet period counts from when the event was first held back, not from this start.
-        const TriggerGate::Outcome gate = m_gate.offer(*trigger, context, waiting.deferredAt);
-        ProcessReport ignored;
-        switch (gate.decision) {
-        case TriggerGate::Decision::Deferred:
-            if (!gate.supersededEventId.isEmpty())
-                (void)m_store.settleDeferred(gate.supersededEventId, trigger->name,
-                                             QStringLiteral("superseded"));
-            ++report.deferred;
-            break;
-        case TriggerGate::Decision::Suppressed:
-            (void)m_store.settleDeferred(waiting.eventId, trigger->name,
-                                         QStringLiteral("suppressed: ") + gate.reason);
-            break;
-        case TriggerGate::Decision::Fire:
-            (void)fire(*trigger, context, ignored, true);
-            break;
-        }
-    }
-    scheduleGate();
-}
-
-void TriggerEngine::removeFinishedRunFiles()
-{
-    if (m_options.dataDir.isEmpty())
-        return;
-    const QDir runs(QDir(m_options.dataDir).filePath(QStringLiteral("runs")));
-    const QStringList leftovers = runs.entryList({QStringLiteral("*.lock"), QStringLiteral("*.status"),
-                                                  QStringLiteral("*.event.json"), QStringLiteral("*.temp")},
-                                                 QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &name : leftovers) {
-        const RunFiles files(runs.filePath(name));
-        const QString actionId = QFileInfo(files.log()).completeBaseName();
-        const Result<std::optional<ActionRecord>> action = m_store.action(actionId);
-        // Only once the action log has the outcome (a crash can come between recording and removing).
-        if (action && (!action->has_value() || isFinished((*action)->status)) &&
-            files.inspect() != RunFiles::State::Running)
-            files.removeBookkeeping();
-    }
-}
-
-// --- the durable "decided through" mark ------------------------------------------------------------------
-
-namespace {
-const QString kDecidedThrough = QStringLiteral("triggers_decided_through");
-constexpr int kCatchUpBatch = 256;
-// The mark is written at most this often: a crash re-walks what came after it, and the decisions already
-// recorded keep that walk from firing anything twice. Writing it per event would cost every delivery a
-// transaction.
-constexpr int kMarkSaveDelayMs = 2000;
-} // namespace
-
-Result<QList<DecidedEvent>> TriggerEngine::decidePending()
-{
-    if (!m_mark) {
-        const Result<std::optional<qint64>> stored = m_store.stateNumber(kDecidedThrough);
-        if (!stored)
-            return stored.error();
-        if (!stored->has_value()) {
-            // A store from before the mark (or a new one): what it holds already was decided, or is history.
-            if (const Status started = skipPending(); !started)
-                return started.error();
-            return QList<DecidedEvent>();
-        }
-        m_mark = **stored;
-    }
-    QList<DecidedEvent> decided;
-    for (;;) {
-        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(*m_mark, kCatchUpBatch);
-        if (!pending)
-            return pending.error();
-        for (const SequencedEvent &row : *pending) {
-            const Event &event = row.event;
-            const Result<ProcessReport> report =
-                processContext(EventContext::fromPayload(
-                                   event.type, QJsonDocument::fromJson(event.payload).object(), event.id),
-                               event.receivedAt);
-            if (!report)
-                return report.error(); // the mark stays before it: the next intake or start tries again
-            decided.append({row.event.id, *report});
-            m_mark = row.seq;
-            scheduleMarkSave();
-        }
-        if (pending->size() < kCatchUpBatch)
-            return decided;
-    }
-}
-
-Status TriggerEngine::skipPending()
-{
-    const Result<qint64> last = m_store.lastEventSeq();
-    if (!last)
-        return last.error();
-    m_mark = *last;
-    m_markSaveTimer.stop();
-    return saveMark();
-}
-
-void TriggerEngine::scheduleMarkSave()
-{
-    if (!m_markSaveTimer.isActive())
-        m_markSaveTimer.start(kMarkSaveDelayMs);
-}
-
-Status TriggerEngine::saveMark()
-{
-    if (!m_mark)
-        return success();
-    const Status saved = m_store.setStateNumber(kDecidedThrough, *m_mark);
-    if (!saved)
-        qCWarning(lcTriggers) << "cannot save how far triggers decided:" << saved.error().message;
-    return saved;
-}
-
 } // namespace exeserver

@@ -1,5 +1,6 @@
 #include "triggers/triggerformat.h"
 
+#include "triggers/actionkinds.h"
 #include "triggers/condition.h"
 
 namespace exeserver::TriggerFormat {
@@ -38,33 +39,12 @@ QStringList triggerKeyNames()
 
 const QList<ActionFormat> &actions()
 {
-    static const QList<ActionFormat> all = {
-        {QStringLiteral("codefile"),
-         {QStringLiteral("id"), QStringLiteral("path"), QStringLiteral("args"), QStringLiteral("timeout"),
-          QStringLiteral("workdir"), QStringLiteral("pass_token")},
-         QStringLiteral(
-             "runs a local program (path required) with the GitHub Actions runner files; with an id, "
-             "later actions use what it writes to $GITHUB_OUTPUT as {{ steps.ID.outputs.NAME }}; it "
-             "stays disabled until a person trusts it")},
-        {QStringLiteral("workflow"),
-         {QStringLiteral("repository"), QStringLiteral("workflow"), QStringLiteral("ref"),
-          QStringLiteral("inputs")},
-         QStringLiteral("dispatches a workflow (workflow required; repository defaults to the event's)")},
-        {QStringLiteral("comment"),
-         {QStringLiteral("preset"), QStringLiteral("body"), QStringLiteral("args"), QStringLiteral("pr")},
-         QStringLiteral("comments on the event's issue or PR: either body or preset")},
-        {QStringLiteral("notify"),
-         {QStringLiteral("title"), QStringLiteral("body")},
-         QStringLiteral("a desktop notification (title or body)")},
-        {QStringLiteral("rerun_failed"),
-         {QStringLiteral("run")},
-         QStringLiteral("re-runs a run's failed jobs")},
-        {QStringLiteral("cancel"), {QStringLiteral("run")}, QStringLiteral("cancels a run")},
-        {QStringLiteral("reaction"),
-         {QStringLiteral("content")},
-         QStringLiteral(
-             "reacts to the comment or issue: +1, -1, laugh, confused, heart, hooray, rocket, eyes")},
-    };
+    static const QList<ActionFormat> all = [] {
+        QList<ActionFormat> out;
+        for (const TriggerActionKind &kind : actionkinds::all())
+            out.append({kind.kind, kind.fields, kind.summary});
+        return out;
+    }();
     return all;
 }
 

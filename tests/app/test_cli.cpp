@@ -188,3 +188,34 @@ TEST_CASE("CLI: the gh CLI's login is offered as the token source", "[cli]")
     CHECK_FALSE(run.out.contains(QStringLiteral("gho_ghclitoken98765")));
 }
 #endif
+
+TEST_CASE("CLI: --help works at every level, from the command table's declarations", "[cli]")
+{
+    // A group's words list its commands with their usage (they answered "unknown command" before).
+    const CliRun group = runCli({QStringLiteral("events"), QStringLiteral("--help")});
+    CHECK(group.exitCode == 0);
+    CHECK(group.out.contains(QStringLiteral("exeserver-cli events list [--type T]")));
+    CHECK(group.out.contains(QStringLiteral("exeserver-cli events show ID")));
+    CHECK(group.out.contains(
+        QStringLiteral("exeserver-cli events ingest FILE [--event TYPE] [--delivery ID]")));
+    CHECK_FALSE(group.out.contains(QStringLiteral("config show")));
+    const CliRun bare = runCli({QStringLiteral("events")});
+    CHECK(bare.exitCode == 2);
+    CHECK(bare.err.contains(QStringLiteral("exeserver-cli events list")));
+
+    const CliRun list = runCli({QStringLiteral("events"), QStringLiteral("list"), QStringLiteral("--help")});
+    CHECK(list.exitCode == 0);
+    CHECK(list.out.startsWith(QStringLiteral(
+        "Usage: exeserver-cli events list [--type T] [--repo OWNER/REPO] [--since ISO] [--search WORDS] "
+        "[--limit N] [--json]\n")));
+    CHECK(list.out.contains(QStringLiteral("--limit <N>")));
+
+    // The table checks the count the command declares and prints its usage.
+    const CliRun missing = runCli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("a")});
+    CHECK(missing.exitCode == 2);
+    CHECK(missing.err.contains(QStringLiteral("exeserver-cli config set: missing arguments")));
+    CHECK(missing.err.contains(QStringLiteral("Usage: exeserver-cli config set KEY VALUE")));
+    const CliRun extra = runCli({QStringLiteral("config"), QStringLiteral("show"), QStringLiteral("x")});
+    CHECK(extra.exitCode == 2);
+    CHECK(extra.err.contains(QStringLiteral("too many arguments")));
+}

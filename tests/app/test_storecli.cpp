@@ -1,12 +1,15 @@
 #include "catch.h"
 #include "storetestutil.h"
 
+#include "store/eventstore.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 
 namespace {
@@ -137,4 +140,39 @@ TEST_CASE("CLI: actions, db backup and prune, sync without configuration", "[cli
     const CliRun sync = runCli(data, {QStringLiteral("sync"), QStringLiteral("--once")});
     CHECK(sync.exitCode == 1);
     CHECK(sync.err.contains(QLatin1String("SUPABASE_URL")));
+}
+
+TEST_CASE("CLI: events list --limit pages past the store's page size", "[cli][store]")
+{
+    QTemporaryDir dir;
+    const QString data = dir.path() + QStringLiteral("/data");
+    const int count = exeserver::EventStore::kMaxPageSize + 25;
+    {
+        REQUIRE(QDir().mkpath(data));
+        exeserver::EventStore store;
+        REQUIRE(store.open(QDir(data).filePath(QStringLiteral("exeserver.db"))).ok());
+        QList<exeserver::Event> events;
+        for (int n = 0; n < count; ++n)
+            events.append(exeserver::test::sampleEvent(n));
+        REQUIRE(store.addEvents(events).ok());
+    }
+    // It stopped at 10,000 rows before, whatever --limit said.
+    const CliRun all =
+        runCli(data, {QStringLiteral("events"), QStringLiteral("list"), QStringLiteral("--limit"),
+                      QString::number(count + 100), QStringLiteral("--json")});
+    REQUIRE(all.exitCode == 0);
+    const QJsonArray rows = QJsonDocument::fromJson(all.out.toUtf8()).array();
+    CHECK(rows.size() == count);
+    CHECK(rows.first().toObject().value(QStringLiteral("id")).toString() ==
+          QStringLiteral("delivery-%1").arg(count - 1));
+    CHECK(rows.last().toObject().value(QStringLiteral("id")).toString() == QStringLiteral("delivery-0"));
+    QSet<QString> ids;
+    for (const QJsonValue &row : rows)
+        ids.insert(row.toObject().value(QStringLiteral("id")).toString());
+    CHECK(ids.size() == count);
+
+    const CliRun some =
+        runCli(data, {QStringLiteral("events"), QStringLiteral("list"), QStringLiteral("--limit"),
+                      QString::number(count - 5), QStringLiteral("--json")});
+    CHECK(QJsonDocument::fromJson(some.out.toUtf8()).array().size() == count - 5);
 }

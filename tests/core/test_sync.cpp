@@ -5,8 +5,8 @@
 
 #include "store/eventstore.h"
 #include "store/outbox.h"
-#include "sync/postgrestarget.h"
-#include "sync/postgresttarget.h"
+#include "sync/postgresqltarget.h"
+#include "sync/supabasetarget.h"
 #include "sync/syncengine.h"
 
 #include <QDir>
@@ -48,7 +48,7 @@ struct Fixture
 TEST_CASE("Sync to Supabase: batches upsert with PostgREST's headers, and only once", "[sync][postgrest]")
 {
     Fixture f;
-    PostgrestTarget target(f.network, QUrl(f.fake.url()), kKey);
+    SupabaseTarget target(f.network, QUrl(f.fake.url()), kKey);
     SyncEngine::Options options;
     options.batchSize = 10;
     SyncEngine engine(f.store, target, &f.clock, options);
@@ -89,7 +89,7 @@ TEST_CASE("Sync to Supabase: batches upsert with PostgREST's headers, and only o
 TEST_CASE("Sync to Supabase: 5xx backs off on the injected clock, then resumes", "[sync][postgrest]")
 {
     Fixture f;
-    PostgrestTarget target(f.network, QUrl(f.fake.url()), kKey);
+    SupabaseTarget target(f.network, QUrl(f.fake.url()), kKey);
     SyncEngine engine(f.store, target, &f.clock);
     REQUIRE(engine.enable().ok());
     f.fake.failNext = 2;
@@ -117,7 +117,7 @@ TEST_CASE("Sync to Supabase: 5xx backs off on the injected clock, then resumes",
 TEST_CASE("Sync to Supabase: a wrong key stops sync without parking rows", "[sync][postgrest]")
 {
     Fixture f;
-    PostgrestTarget target(f.network, QUrl(f.fake.url()), QStringLiteral("wrong-key-123456"));
+    SupabaseTarget target(f.network, QUrl(f.fake.url()), QStringLiteral("wrong-key-123456"));
     SyncEngine engine(f.store, target, &f.clock);
     REQUIRE(engine.enable().ok());
     const SyncRun run = drainNow(engine);
@@ -133,7 +133,7 @@ TEST_CASE("Sync to Supabase: a refused row is parked with its error, the rest ar
 {
     Fixture f;
     f.fake.poisonId = QStringLiteral("delivery-7");
-    PostgrestTarget target(f.network, QUrl(f.fake.url()), kKey);
+    SupabaseTarget target(f.network, QUrl(f.fake.url()), kKey);
     SyncEngine::Options options;
     options.batchSize = 10;
     SyncEngine engine(f.store, target, &f.clock, options);
@@ -162,7 +162,7 @@ TEST_CASE("Sync to Supabase: a batch whose answer was lost is sent again and sto
     Fixture f;
     f.fake.dropAnswers = 5; // more than Qt's own resend of a request on a dropped connection
     {
-        PostgrestTarget target(f.network, QUrl(f.fake.url()), kKey);
+        SupabaseTarget target(f.network, QUrl(f.fake.url()), kKey);
         SyncEngine engine(f.store, target, &f.clock);
         REQUIRE(engine.enable().ok());
         const SyncRun run = drainNow(engine);
@@ -171,7 +171,7 @@ TEST_CASE("Sync to Supabase: a batch whose answer was lost is sent again and sto
     }
     f.fake.dropAnswers = 0;
     // A restart: new engine, same outbox.
-    PostgrestTarget target(f.network, QUrl(f.fake.url()), kKey);
+    SupabaseTarget target(f.network, QUrl(f.fake.url()), kKey);
     SyncEngine engine(f.store, target, &f.clock);
     CHECK(engine.status().pending == 25);
     CHECK(drainNow(engine).stored == 25);
@@ -198,13 +198,13 @@ TEST_CASE("Fake PostgREST: duplicates without merge-duplicates are 409, as Postg
     CHECK(post({}) == 201);
     CHECK(post({}) == 409);
     CHECK(post("resolution=merge-duplicates,return=minimal") == 201); // upserts on the primary key
-    const SyncReply conflict = PostgrestTarget::classify(
+    const SyncReply conflict = SupabaseTarget::classify(
         409,
         R"json({"code":"23505","message":"duplicate key","details":"Key (id)=(x1) already exists."})json", {},
         {});
     CHECK(conflict.outcome == SyncReply::Refused);
-    CHECK(PostgrestTarget::classify(429, {}, "7", {}).retryAfterSecs == 7);
-    CHECK(PostgrestTarget::classify(0, {}, {}, QStringLiteral("Connection refused")).outcome ==
+    CHECK(SupabaseTarget::classify(429, {}, "7", {}).retryAfterSecs == 7);
+    CHECK(SupabaseTarget::classify(0, {}, {}, QStringLiteral("Connection refused")).outcome ==
           SyncReply::Retry);
 }
 

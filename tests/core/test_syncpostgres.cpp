@@ -3,7 +3,7 @@
 #include "synctestutil.h"
 
 #include "store/eventstore.h"
-#include "sync/postgrestarget.h"
+#include "sync/postgresqltarget.h"
 #include "sync/syncengine.h"
 
 #include <QDir>
@@ -144,7 +144,7 @@ TEST_CASE("Sync to PostgreSQL: rows arrive exactly once across lost answers and 
         actionId = *store.beginAction(
             {ActionKind::Comment, QStringLiteral("acme/x#5"), QStringLiteral("delivery-5"), {}});
 
-        PostgresTarget postgres(remote.address);
+        PostgresqlTarget postgres(remote.address);
         LossyTarget lossy(postgres, 2);
         SyncEngine::Options options;
         options.batchSize = 50;
@@ -162,7 +162,7 @@ TEST_CASE("Sync to PostgreSQL: rows arrive exactly once across lost answers and 
         REQUIRE(
             store.finishAction(actionId, {ActionStatus::Success, std::nullopt, 201, QStringLiteral("ok"), {}})
                 .ok());
-        PostgresTarget postgres(remote.address);
+        PostgresqlTarget postgres(remote.address);
         SyncEngine::Options options;
         options.batchSize = 50;
         SyncEngine engine(store, postgres, &clock, options);
@@ -204,7 +204,7 @@ TEST_CASE("Sync to PostgreSQL: a refused row is parked, an unreachable server ba
     PostgresAddress unreachable = remote.address;
     unreachable.port = 1; // nothing listens there
     {
-        PostgresTarget down(unreachable);
+        PostgresqlTarget down(unreachable);
         SyncEngine engine(store, down, &clock);
         REQUIRE(engine.enable().ok());
         const SyncRun run = drainNow(engine, kDrainTimeoutMs);
@@ -212,7 +212,7 @@ TEST_CASE("Sync to PostgreSQL: a refused row is parked, an unreachable server ba
         CHECK(engine.status().parked == 0);
         CHECK(engine.status().pending == 12);
     }
-    PostgresTarget postgres(remote.address);
+    PostgresqlTarget postgres(remote.address);
     SyncEngine engine(store, postgres, &clock);
     const SyncRun run = drainNow(engine, kDrainTimeoutMs);
     CHECK(run.parked == 1);

@@ -5,7 +5,7 @@
 #include "config/settings.h"
 #include "store/eventstore.h"
 #include "sync/backgroundsynctarget.h"
-#include "sync/postgresttarget.h"
+#include "sync/supabasetarget.h"
 #include "sync/syncservice.h"
 
 #include <QDir>
@@ -80,7 +80,7 @@ TEST_CASE("SyncService: keeps the team database in step while it runs", "[sync][
     FakePostgrest fake{kKey};
     SyncService::Options options;
     options.intervalMs = 50;
-    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(fake.url()), kKey), &clock,
+    SyncService sync(store, std::make_unique<SupabaseTarget>(network, QUrl(fake.url()), kKey), &clock,
                      options);
     REQUIRE(sync.start().ok());
     const auto events = [&]() { return fake.table(QStringLiteral("exeserver_events")).size(); };

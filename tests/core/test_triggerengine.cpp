@@ -7,11 +7,11 @@
 #include "events/storeeventsink.h"
 #include "fakepostgrest.h"
 #include "store/eventstore.h"
-#include "sync/postgrestarget.h"
+#include "sync/postgresqltarget.h"
 #include "triggers/codefilerunner.h"
-#include "triggers/postgresclaims.h"
-#include "triggers/postgrestclaims.h"
+#include "triggers/postgresqlclaims.h"
 #include "triggers/presetstore.h"
+#include "triggers/supabaseclaims.h"
 #include "triggers/triggerengine.h"
 
 #include <QCryptographicHash>
@@ -911,8 +911,8 @@ TEST_CASE("Engine: two engines on one PostgreSQL fire once", "[engine][postgres]
     const std::optional<PostgresAddress> address = testDatabase();
     if (!address)
         return;
-    PostgresClaims claimsA(*address, QStringLiteral("a"));
-    PostgresClaims claimsB(*address, QStringLiteral("b"));
+    PostgresqlClaims claimsA(*address, QStringLiteral("a"));
+    PostgresqlClaims claimsB(*address, QStringLiteral("b"));
     EngineHarness a(nullptr, &claimsA);
     EngineHarness b(nullptr, &claimsB); // its own SQLite file: only PostgreSQL is shared
     const char *yaml = R"(
@@ -977,7 +977,7 @@ TEST_CASE("Engine: an unreachable team database leaves the trigger undecided and
     const Result<PostgresAddress> address =
         PostgresAddress::fromUrl(QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
     REQUIRE(address.ok());
-    PostgresClaims claims(*address, QStringLiteral("a"));
+    PostgresqlClaims claims(*address, QStringLiteral("a"));
     EngineHarness h(nullptr, &claims);
     h.addTriggers(R"(
 triggers:
@@ -1106,8 +1106,8 @@ TEST_CASE("Engine: a desk fed by webhooks and one fed by polling fire once per o
     const std::optional<PostgresAddress> address = testDatabase();
     if (!address)
         return;
-    PostgresClaims claimsA(*address, QStringLiteral("webhook-desk"));
-    PostgresClaims claimsB(*address, QStringLiteral("polling-desk"));
+    PostgresqlClaims claimsA(*address, QStringLiteral("webhook-desk"));
+    PostgresqlClaims claimsB(*address, QStringLiteral("polling-desk"));
     checkTwoDesksFireOnce(claimsA, claimsB);
 }
 
@@ -1116,8 +1116,8 @@ TEST_CASE("Engine: a desk fed by webhooks and one fed by polling fire once per o
 {
     test::FakePostgrest supabase(QStringLiteral("anon-key"));
     QNetworkAccessManager network;
-    PostgrestClaims claimsA(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("a"));
-    PostgrestClaims claimsB(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("b"));
+    SupabaseClaims claimsA(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("a"));
+    SupabaseClaims claimsB(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("b"));
     checkTwoDesksFireOnce(claimsA, claimsB);
     // One row per occurrence and trigger; the second insert of each was a 409.
     CHECK(supabase.table(QStringLiteral("exeserver_trigger_claims")).size() == 2);
@@ -1128,8 +1128,8 @@ TEST_CASE("Engine: Supabase claims — 201 fires, 409 is another desk's, 5xx and
 {
     test::FakePostgrest supabase(QStringLiteral("anon-key"));
     QNetworkAccessManager network;
-    PostgrestClaims claims(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("me"),
-                           1000);
+    SupabaseClaims claims(network, QUrl(supabase.url()), QStringLiteral("anon-key"), QStringLiteral("me"),
+                          1000);
     EngineHarness h(nullptr, &claims);
     h.addTriggers(kTeamTriggers);
     const auto [push, samePushPolled] = pushFromBothSources();
@@ -1197,7 +1197,7 @@ TEST_CASE("Engine: a claim never blocks the event loop, even against a server th
     const Result<PostgresAddress> address = PostgresAddress::fromUrl(
         QStringLiteral("postgresql://nobody@127.0.0.1:%1/none?connect_timeout=3").arg(silent.serverPort()));
     REQUIRE(address.ok());
-    PostgresClaims claims(*address, QStringLiteral("a"));
+    PostgresqlClaims claims(*address, QStringLiteral("a"));
     EngineHarness h(nullptr, &claims);
     h.addTriggers(kTeamTriggers);
     const auto [push, samePushPolled] = pushFromBothSources();

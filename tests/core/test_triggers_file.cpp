@@ -1,6 +1,8 @@
 #include "catch.h"
 #include "triggers_testutil.h"
 
+#include "triggers/actionkinds.h"
+#include "triggers/triggerformat.h"
 #include "triggers/triggermatcher.h"
 
 #include <QDir>
@@ -395,4 +397,90 @@ triggers:
               "      - notify: {title: \"{{ steps.check.verdict }}\"}\n")
               .contains(u"write steps.ID.outputs.NAME"_s));
     CHECK(bad("      - codefile: {id: 9lives, path: /a}\n").contains(u"is not a step id"_s));
+}
+
+TEST_CASE("TriggerFile writes YAML in the file's layout: key order, flow maps for actions and leaves",
+          "[triggers][file]")
+{
+    // The layout as it was when YAML had its own writer; now it is rendered from the JSON form.
+    const char *const expected = R"(triggers:
+  - name: test-feature-prs
+    enabled: true
+    repositories: [octo-org/*]
+    event: pull_request
+    actions: [opened, synchronize]
+    conditions:
+      all:
+        - {field: pull_request.base.ref, op: equals, value: main}
+        - {field: pull_request.title, op: regex, value: ^feat}
+    run:
+      - codefile: {path: /home/me/scripts/check.sh, args: [--fast], timeout: 300, workdir: /home/me}
+      - workflow: {repository: "{{ event.repository.full_name }}", workflow: ci.yml, ref: "{{ event.pull_request.head.ref }}", inputs: {pr: "{{ event.pull_request.number }}"}}
+      - comment: {preset: review}
+      - notify: {title: "PR {{ event.pull_request.number }} opened", body: "{{ event.pull_request.title }}"}
+  - name: pr-agent-commands
+    enabled: false
+    event: issue_comment
+    conditions:
+      any:
+        - {field: comment.body, op: comment_command, value: [review, ask]}
+        - not: {field: issue.pull_request, op: exists}
+        - {field: issue.number, op: ">=", value: 10}
+        - {field: "issue.labels[*].name", op: in, value: [bug, "1.0", 42, true]}
+    ignore:
+      bots: true
+      titles: [^WIP]
+      labels: [skip]
+      branches: [dependabot/*]
+      target_branches: [gh-pages]
+    debounce: 30
+    rate_limit: {max: 10, per: 60}
+    run:
+      - reaction: {content: eyes}
+      - comment: {body: "Asked: {{ command.args }}", pr: "{{ event.issue.number }}"}
+      - rerun_failed: {}
+      - cancel: {run: "123"}
+      - codefile: {path: run.py, args: ["1", "true", "null", ""], timeout: 300, pass_token: true}
+)";
+    CHECK(TriggerFile::toYaml(parseTriggers(kIssueExample)) == QByteArray(expected));
+}
+
+TEST_CASE("Every action kind has one entry in the action table, read back from what it writes",
+          "[triggers][file]")
+{
+    const QList<TriggerAction> samples{
+        CodefileAction{QStringLiteral("lint"),
+                       QStringLiteral("lint.sh"),
+                       {QStringLiteral("--fast")},
+                       60,
+                       QStringLiteral("/tmp"),
+                       true},
+        WorkflowAction{QStringLiteral("o/r"),
+                       QStringLiteral("ci.yml"),
+                       QStringLiteral("main"),
+                       {{QStringLiteral("pr"), QStringLiteral("{{ event.number }}")}}},
+        CommentAction{QString(), QStringLiteral("hi"), QStringLiteral("a"), QStringLiteral("7")},
+        NotifyAction{QStringLiteral("t"), QStringLiteral("b")},
+        RerunFailedAction{QStringLiteral("12")},
+        CancelRunAction{QStringLiteral("13")},
+        ReactionAction{QStringLiteral("rocket")},
+    };
+    REQUIRE(samples.size() == qsizetype(std::variant_size_v<TriggerAction>));
+    QStringList kinds;
+    for (const TriggerAction &action : samples) {
+        const TriggerActionKind *kind = actionkinds::find(actionKind(action));
+        REQUIRE(kind);
+        kinds.append(kind->kind);
+        const QJsonObject fields = actionkinds::toJson(action).value(kind->kind).toObject();
+        for (const QString &field : fields.keys())
+            CHECK(kind->fields.contains(field));
+        Trigger trigger;
+        trigger.name = QStringLiteral("t");
+        trigger.event = QStringLiteral("push");
+        trigger.run = {action};
+        const Result<Trigger> back = TriggerFile::fromJsonObject(TriggerFile::toJsonObject(trigger));
+        REQUIRE(back.ok());
+        CHECK(back->run.first() == action);
+    }
+    CHECK(kinds == TriggerFormat::actionKinds());
 }

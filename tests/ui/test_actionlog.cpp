@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "actionlogmodel.h"
 #include "actionlogview.h"
@@ -42,13 +43,6 @@
 using namespace exeserver;
 
 namespace {
-
-void savePng(QWidget &widget, const QString &name)
-{
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
 
 // A store with a trigger engine, and three logged actions: one interrupted by a crash, one failed code
 // file, one dispatch that succeeded.
@@ -159,7 +153,7 @@ TEST_CASE("action log shows each action with its trigger status and result", "[u
     CHECK(view.outputText().contains(QStringLiteral("error: the target is read-only")));
     auto *retry = view.findChild<QPushButton *>(QStringLiteral("retryButton"));
     CHECK_FALSE(retry->isEnabled()); // no engine in this view
-    savePng(view, QStringLiteral("actionlog.png"));
+    test::savePng(view, QStringLiteral("actionlog.png"));
 }
 
 TEST_CASE("action log retries an interrupted action through the trigger engine", "[ui][actionlog]")
@@ -190,7 +184,7 @@ TEST_CASE("action log retries an interrupted action through the trigger engine",
     CHECK(view.statusText().startsWith(
         QStringLiteral("Retrying notification: the new attempt is the top row")));
     CHECK_FALSE(view.statusText().contains(view.model()->actionAt(0)->id)); // no UUID for people
-    savePng(view, QStringLiteral("actionlog-retried.png"));
+    test::savePng(view, QStringLiteral("actionlog-retried.png"));
 }
 
 TEST_CASE("the View menu opens the triggers the event log and the action log as docks", "[ui][actionlog]")
@@ -215,7 +209,7 @@ TEST_CASE("the View menu opens the triggers the event log and the action log as 
     docks.viewMenu()->actions().at(1)->trigger();
     CHECK(docks.eventLogDock()->isVisible());
     CHECK(docks.eventLog()->statusText().startsWith(QStringLiteral("1 event")));
-    savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
+    test::savePng(window, QStringLiteral("workbench-eventlog-dock.png"));
 }
 
 TEST_CASE("each workbench dock opens and closes with its Ctrl+Shift shortcut", "[ui][actionlog]")
@@ -273,7 +267,7 @@ TEST_CASE("sync status shows last sync pending rows and parked errors", "[ui][sy
     docks.syncDock()->show();
     docks.syncDock()->raise();
     QApplication::processEvents(); // the status bar lays out the longer text
-    savePng(window, QStringLiteral("sync-status.png"));
+    test::savePng(window, QStringLiteral("sync-status.png"));
 
     sync->retryParked();
     CHECK(sync->summary() == QStringLiteral("Sync: 4 pending · 0 parked · last 5 min ago"));
@@ -321,7 +315,7 @@ TEST_CASE("hidden workbench docks have no view until shown and build it on first
     docks.eventLogDock()->show();
     CHECK(eventLogs.size() == 1);
     QApplication::processEvents();
-    savePng(window, QStringLiteral("workbench-built-on-show.png"));
+    test::savePng(window, QStringLiteral("workbench-built-on-show.png"));
 }
 
 TEST_CASE("the workbench opens an action or an event selected in its log", "[ui][actionlog]")
@@ -352,7 +346,7 @@ TEST_CASE("the workbench opens an action or an event selected in its log", "[ui]
     CHECK(events->model()->eventAt(events->table()->currentIndex().row()).id == test::sampleEvent(7).id);
     CHECK(events->payloadModel()->rowCount() > 0); // its payload is shown
     QApplication::processEvents();
-    savePng(window, QStringLiteral("workbench-event-opened.png"));
+    test::savePng(window, QStringLiteral("workbench-event-opened.png"));
 }
 
 TEST_CASE("opening an action from a notification finds it below a thousand newer actions", "[ui][actionlog]")
@@ -395,7 +389,7 @@ TEST_CASE("opening an action from a notification finds it below a thousand newer
     table->selectRow(row);
     view.refresh();
     CHECK(table->currentIndex().row() == row);
-    savePng(view, QStringLiteral("actionlog-opened-action.png"));
+    test::savePng(view, QStringLiteral("actionlog-opened-action.png"));
 
     CHECK_FALSE(view.selectAction(QStringLiteral("no-such-action")));
     CHECK(view.statusText() == QStringLiteral("That action is no longer in the action log."));
@@ -436,7 +430,7 @@ TEST_CASE("action log shows a code file's step summary as Markdown and its outpu
     const QVariant image = view.summaryView()->document()->resource(QTextDocument::ImageResource,
                                                                     QUrl::fromLocalFile(secretFile));
     CHECK((image.isNull() || image.value<QImage>().isNull()));
-    savePng(view, QStringLiteral("actionlog-step-summary.png"));
+    test::savePng(view, QStringLiteral("actionlog-step-summary.png"));
     // Another action: no summary pane.
     view.table()->selectRow(1);
     CHECK_FALSE(view.summaryView()->isVisible());

@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "fakegithubserver.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "afterfirstpaint.h"
 #include "config/settings.h"
@@ -121,13 +122,6 @@ int rowOfRun(const DashboardPage &page, qint64 id)
             return row;
     }
     return -1;
-}
-
-void savePng(QWidget &widget, const QString &name)
-{
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
 }
 
 // One run in each state the dashboard distinguishes, beside the seeded ones.
@@ -287,7 +281,7 @@ TEST_CASE("Dashboard: a configured token shows the dashboard and its tables fill
     page.repositoryPicker()->setFilterText({});
 
     QTest::qWait(50);
-    savePng(window, QStringLiteral("dashboard.png"));
+    test::savePng(window, QStringLiteral("dashboard.png"));
 }
 
 TEST_CASE("Dashboard: the repository selection is remembered between starts", "[ui][dashboard]")
@@ -453,7 +447,7 @@ TEST_CASE("Dashboard: an unreachable API shows the error banner, not a hang", "[
     CHECK(page.statusText().contains(QStringLiteral("offline")));
     // What was loaded before stays visible.
     CHECK(page.runModel()->rowCount() == 4);
-    savePng(page, QStringLiteral("dashboard-offline.png"));
+    test::savePng(page, QStringLiteral("dashboard-offline.png"));
 }
 
 TEST_CASE("Dashboard: an API unreachable from the start shows the banner", "[ui][dashboard]")
@@ -547,7 +541,7 @@ TEST_CASE("Run details: jobs, steps and the job log with folded groups and searc
     REQUIRE(QTest::qWaitFor([&]() { return !dialog->isLoading(); }, 10000));
     log->setGroupExpanded(2, true);
     QTest::qWait(50);
-    savePng(*dialog, QStringLiteral("run-details.png"));
+    test::savePng(*dialog, QStringLiteral("run-details.png"));
     dialog->close();
 }
 
@@ -1033,7 +1027,7 @@ TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean i
     CHECK(environment->count() == 2);
     CHECK_FALSE(dryRun->isChecked());
     QTest::qWait(30);
-    savePng(*dialog, QStringLiteral("dispatch.png"));
+    test::savePng(*dialog, QStringLiteral("dispatch.png"));
 
     environment->setCurrentText(QStringLiteral("production"));
     dryRun->setChecked(true);
@@ -1049,7 +1043,7 @@ TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean i
     auto *message = dialog->findChild<QLabel *>(QStringLiteral("dispatchMessage"));
     REQUIRE(message);
     CHECK(message->text().startsWith(QStringLiteral("Started on main.")));
-    savePng(*dialog, QStringLiteral("dispatch-started.png"));
+    test::savePng(*dialog, QStringLiteral("dispatch-started.png"));
 
     REQUIRE(desk.server.dispatches().size() == 1);
     const auto sent = desk.server.dispatches().first();
@@ -1162,7 +1156,7 @@ TEST_CASE("Run workflow: the ref picker lists the repository's branches with the
     CHECK(dialog->ref() == QStringLiteral("release/2.0"));
     CHECK(dialog->field(QStringLiteral("environment"))); // the form, read from that ref
     QTest::qWait(30);                                    // let the layout take the new rows
-    savePng(*dialog, QStringLiteral("dispatch-branches.png"));
+    test::savePng(*dialog, QStringLiteral("dispatch-branches.png"));
     dialog->close();
 }
 
@@ -1243,7 +1237,7 @@ TEST_CASE("Dashboard: status colours follow a dark palette and stay readable, wi
         CHECK(status.data(Qt::DisplayRole).toString() == runStateText(run->state()));
         CHECK_FALSE(status.data(Qt::DecorationRole).value<QIcon>().isNull());
         QTest::qWait(30);
-        savePng(page, QStringLiteral("dashboard-dark.png"));
+        test::savePng(page, QStringLiteral("dashboard-dark.png"));
     }
     QApplication::setPalette(light);
     CHECK_FALSE(isDarkPalette());
@@ -1579,6 +1573,6 @@ TEST_CASE("Main window: a returning user's first frame shows the snapshot read w
     CHECK(status->text().startsWith(QStringLiteral("Showing data saved")));
     CHECK(window.dashboard()->repositoryPicker()->summaryText() ==
           QStringLiteral("3 selected; your repository list is not loaded yet"));
-    savePng(window, QStringLiteral("mainwindow-first-frame.png"));
+    test::savePng(window, QStringLiteral("mainwindow-first-frame.png"));
     desk.server.clearFailures();
 }

@@ -2,6 +2,7 @@
 #include "generatedevents.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "eventlogmodel.h"
 #include "eventlogview.h"
@@ -29,13 +30,6 @@
 using namespace exeserver;
 
 namespace {
-
-void savePng(QWidget &widget, const QString &name)
-{
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
 
 QString cell(const QTableView &table, int row, int column)
 {
@@ -96,7 +90,7 @@ TEST_CASE("event log opens filters and scrolls a million events", "[ui][eventlog
     CHECK(cell(*table, 0, EventLogModel::RepositoryColumn) == QStringLiteral("acme/service-1"));
     CHECK(cell(*table, 0, EventLogModel::SenderColumn) == QStringLiteral("dev0"));
     CHECK(cell(*table, 0, EventLogModel::SourceColumn) == QStringLiteral("webhook"));
-    savePng(view, QStringLiteral("eventlog-top.png"));
+    test::savePng(view, QStringLiteral("eventlog-top.png"));
 
     // Jump to the end: the oldest event, read from the bottom without the rows between.
     timer.restart();
@@ -109,7 +103,7 @@ TEST_CASE("event log opens filters and scrolls a million events", "[ui][eventlog
     CHECK(cell(*table, 999998, EventLogModel::SummaryColumn) ==
           QStringLiteral("#2 Issue number 2 about widget2"));
     CHECK(view.model()->cachedPageCount() <= EventLogModel::kMaxPages);
-    savePng(view, QStringLiteral("eventlog-bottom.png"));
+    test::savePng(view, QStringLiteral("eventlog-bottom.png"));
 
     // The middle, by dragging the scroll bar: row 500000 is event 500000.
     table->verticalScrollBar()->setValue(500000);
@@ -151,7 +145,7 @@ TEST_CASE("event log opens filters and scrolls a million events", "[ui][eventlog
     REQUIRE(table->model()->rowCount() == 1);
     CHECK(cell(*table, 0, EventLogModel::SummaryColumn) ==
           QStringLiteral("CI — Run number 999967 for widget1 (success)"));
-    savePng(view, QStringLiteral("eventlog-filtered.png"));
+    test::savePng(view, QStringLiteral("eventlog-filtered.png"));
 }
 
 TEST_CASE("event log payload viewer copies a field path in condition syntax", "[ui][eventlog]")
@@ -173,7 +167,7 @@ TEST_CASE("event log payload viewer copies a field path in condition syntax", "[
     CHECK(QApplication::clipboard()->text() == QStringLiteral("pull_request.base.ref"));
     CHECK(view.findChild<QPushButton *>(QStringLiteral("copyPathButton"))->isEnabled());
     tree->expandAll();
-    savePng(view, QStringLiteral("eventlog-payload.png"));
+    test::savePng(view, QStringLiteral("eventlog-payload.png"));
 }
 
 TEST_CASE("create trigger from this event carries its repository type action and chosen fields",
@@ -246,7 +240,7 @@ TEST_CASE("opening an event from a notification selects it however old it is", "
     CHECK(summaryIsEvent(*table, row, 1234));
     CHECK(view.payloadModel()->indexOfPath(QStringLiteral("issue.title")).isValid()); // its payload
     CHECK(view.statusText() == QLocale().toString(20000) + QStringLiteral(" events"));
-    savePng(view, QStringLiteral("eventlog-opened-event.png"));
+    test::savePng(view, QStringLiteral("eventlog-opened-event.png"));
 
     // The rows around it page in both ways as the view scrolls: newer above, older below.
     for (int step : {1, 99, 100, 101, 250, 1000}) {
@@ -298,7 +292,7 @@ TEST_CASE("opening an event keeps the filters it matches", "[ui][eventlog]")
     CHECK(summaryIsEvent(*table, searched + 1, 1220));
     CHECK(view.model()->filter().text == QStringLiteral("widget2"));
     CHECK_FALSE(view.statusText().contains(QStringLiteral("cleared")));
-    savePng(view, QStringLiteral("eventlog-opened-event-filtered.png"));
+    test::savePng(view, QStringLiteral("eventlog-opened-event-filtered.png"));
 }
 
 TEST_CASE("opening an event the filters leave out clears them and says so", "[ui][eventlog]")
@@ -324,7 +318,7 @@ TEST_CASE("opening an event the filters leave out clears them and says so", "[ui
     const QString status = view.findChild<QLabel *>(QStringLiteral("eventLogStatus"))->text();
     CHECK(status ==
           QLocale().toString(20000) + QStringLiteral(" events · Filters cleared to show event gen-1234"));
-    savePng(view, QStringLiteral("eventlog-opened-event-filters-cleared.png"));
+    test::savePng(view, QStringLiteral("eventlog-opened-event-filters-cleared.png"));
 
     // A time range the event is outside of is a filter too; the note goes once the user filters again.
     view.setTimeRange(1); // the last hour: nothing generated is that recent

@@ -13,6 +13,7 @@
 #include "triggerlistview.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
+#include "widgetpng.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -32,13 +33,6 @@ using namespace exeserver::test;
 namespace {
 
 const QString kRepo = QStringLiteral("octocat/Hello-World");
-
-void savePng(QWidget &widget, const QString &name)
-{
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
 
 struct PanelDesk
 {
@@ -126,7 +120,7 @@ TEST_CASE("Hooks panel: set up in one step, list with deliveries, remove only Ex
     CHECK(d.panel->deliveriesView()->topLevelItem(0)->text(3) == QStringLiteral("ping"));
     CHECK(d.button(QStringLiteral("Remove"))->isEnabled());
     CHECK(d.button(QStringLiteral("Redeliver"))->isEnabled());
-    savePng(*d.panel, QStringLiteral("hookspanel.png"));
+    test::savePng(*d.panel, QStringLiteral("hookspanel.png"));
 
     d.button(QStringLiteral("Remove"))->click();
     REQUIRE(QTest::qWaitFor([&]() { return d.github.server.hooks(kRepo).size() == 1; }, 10000));
@@ -142,7 +136,7 @@ TEST_CASE("Hooks panel: a 403 names the permission in the status line", "[ui][ho
     d.panel->refresh();
     d.waitIdle();
     CHECK(d.panel->status().contains(QStringLiteral("admin:repo_hook")));
-    savePng(*d.panel, QStringLiteral("hookspanel-403.png"));
+    test::savePng(*d.panel, QStringLiteral("hookspanel-403.png"));
 }
 
 TEST_CASE("Hooks dock: listed in the View menu, built and asking GitHub only once shown", "[ui][hooks]")
@@ -195,7 +189,7 @@ triggers:
           QStringLiteral("⚠ check_suite: nothing delivers this event type — GitHub sends it only "
                          "as a webhook; set one up with exeserver-cli hooks add"));
     CHECK(line->offersSetUp());
-    savePng(editor, QStringLiteral("triggereditor-coverage-none.png"));
+    test::savePng(editor, QStringLiteral("triggereditor-coverage-none.png"));
     editor.eventBox()->setCurrentText(QStringLiteral("push"));
     CHECK(line->text().startsWith(QStringLiteral("push: polled from the Events API, 30 s to hours late")));
     editor.eventBox()->setCurrentText(QStringLiteral("check_suite"));
@@ -210,7 +204,7 @@ triggers:
     CHECK(d.github.server.hooks(kRepo)[0].events ==
           QStringList{QStringLiteral("check_suite"), QStringLiteral("push")});
     CHECK(line->text() == QStringLiteral("check_suite: by webhook through the relay channel (seconds)"));
-    savePng(editor, QStringLiteral("triggereditor-coverage-relay.png"));
+    test::savePng(editor, QStringLiteral("triggereditor-coverage-relay.png"));
 }
 
 TEST_CASE("Trigger list: the event's coverage as a tooltip, a warning on deaf triggers, said on import and "

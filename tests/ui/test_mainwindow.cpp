@@ -15,7 +15,7 @@
 #include "mainwindow.h"
 #include "notificationpolicy.h"
 #include "store/eventstore.h"
-#include "sync/postgresttarget.h"
+#include "sync/supabasetarget.h"
 #include "sync/syncservice.h"
 #include "syncstatuspanel.h"
 #include "traycontroller.h"
@@ -202,7 +202,7 @@ TEST_CASE("Sync panel: shows the running sync's target and why it is backing off
     QNetworkAccessManager network;
     SyncService::Options options;
     options.intervalMs = 50;
-    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(supabase.url()), key), &clock,
+    SyncService sync(store, std::make_unique<SupabaseTarget>(network, QUrl(supabase.url()), key), &clock,
                      options);
 
     SyncStatusPanel panel(store, &clock);

@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "fakegithubserver.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "confirm.h"
 #include "dashboardpage.h"
@@ -56,13 +57,6 @@ void waitLoaded(PresetCommentsDialog &dialog)
     REQUIRE(QTest::qWaitFor([&]() { return !dialog.isLoading(); }, 10000));
 }
 
-void savePng(QWidget &widget, const QString &name)
-{
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
-
 } // namespace
 
 TEST_CASE("preset dialog lists the open pull requests of the selected repositories", "[ui][presets]")
@@ -114,7 +108,7 @@ TEST_CASE("choosing review on PR 1347 posts the rendered body and logs the actio
     dialog.setArgs(QStringLiteral("Is this thread safe?"));
     CHECK(dialog.previewText() == QStringLiteral("/ask \"Is this thread safe?\""));
     CHECK(dialog.isPostEnabled());
-    savePng(dialog, QStringLiteral("presets-dialog.png"));
+    test::savePng(dialog, QStringLiteral("presets-dialog.png"));
 
     // Declined: nothing posted, nothing logged.
     const int before = int(desk.server.comments(kHello, 1347).size());
@@ -158,7 +152,7 @@ TEST_CASE("a refused post shows the error in the dialog and logs a failure", "[u
     REQUIRE(QTest::qWaitFor([&]() { return posted.count() == 1; }, 10000));
     CHECK_FALSE(posted.at(0).at(0).toBool());
     CHECK(dialog.messageText().startsWith(QStringLiteral("GitHub refused the comment")));
-    savePng(dialog, QStringLiteral("presets-dialog-error.png"));
+    test::savePng(dialog, QStringLiteral("presets-dialog-error.png"));
     const QList<ActionRecord> actions = desk.store.actions({}).value();
     REQUIRE(actions.size() == 1);
     CHECK(actions.constFirst().status == ActionStatus::Failure);
@@ -223,7 +217,7 @@ TEST_CASE("a user preset is edited and deleted in the dialog while built-ins sta
     REQUIRE(dialog.savePreset(QStringLiteral("lgtm"), QStringLiteral("LGTM, thanks!")).ok());
     CHECK(PresetStore(desk.dir.path()).find(QStringLiteral("lgtm"))->body == QStringLiteral("LGTM, thanks!"));
     CHECK(dialog.previewText() == QStringLiteral("LGTM, thanks!"));
-    savePng(dialog, QStringLiteral("presets-dialog-edit.png"));
+    test::savePng(dialog, QStringLiteral("presets-dialog-edit.png"));
 
     // Delete asks first; "no" keeps it.
     Confirm::setNextAnswer(false);

@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "fakegithubserver.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "config/secretstore.h"
 #include "config/settings.h"
@@ -60,11 +61,11 @@ struct SettingsDesk
     }
 };
 
-void savePng(QWidget &widget, const QString &name)
+void showAndSavePng(QWidget &widget, const QString &name)
 {
     widget.show();
     REQUIRE(QTest::qWaitForWindowExposed(&widget));
-    REQUIRE(widget.grab().toImage().save(QDir(test::outputDir()).filePath(name)));
+    test::savePng(widget, name);
 }
 
 void showTab(SettingsDialog &dialog, int index)
@@ -100,11 +101,11 @@ TEST_CASE("Settings dialog: values round-trip and secrets go to the keychain, ne
         dialog.checkBox(setting::StartMinimised)->setChecked(true);
         CHECK(dialog.lineEdit(setting::GitHubToken)->echoMode() == QLineEdit::Password);
         showTab(dialog, 0);
-        savePng(dialog, QStringLiteral("settings-github.png"));
+        showAndSavePng(dialog, QStringLiteral("settings-github.png"));
         showTab(dialog, 1);
-        savePng(dialog, QStringLiteral("settings-events.png"));
+        showAndSavePng(dialog, QStringLiteral("settings-events.png"));
         showTab(dialog, 3);
-        savePng(dialog, QStringLiteral("settings-desktop.png"));
+        showAndSavePng(dialog, QStringLiteral("settings-desktop.png"));
 
         QSignalSpy saved(&dialog, &SettingsDialog::saved);
         REQUIRE(saveAndWait(dialog));
@@ -165,7 +166,7 @@ TEST_CASE("Settings dialog: values from the environment are read-only and say th
     CHECK(dialog.overrideNote(setting::GitHubToken).contains(QStringLiteral("GH_TOKEN")));
     CHECK(dialog.overrideNote(setting::DataDir).contains(QStringLiteral("EXESERVER_DATA_DIR")));
     CHECK(dialog.overrideNote(setting::LlmModel).isEmpty());
-    savePng(dialog, QStringLiteral("settings-environment.png"));
+    showAndSavePng(dialog, QStringLiteral("settings-environment.png"));
 
     REQUIRE(saveAndWait(dialog));
     CHECK_FALSE(desk.iniText().contains(QStringLiteral("env.example.com")));
@@ -195,7 +196,7 @@ TEST_CASE("Settings dialog: Test connection shows the login and the token's scop
     CHECK_FALSE(dialog.connectionText().contains(QStringLiteral("Missing")));
     REQUIRE_FALSE(server.requests().isEmpty());
     CHECK(server.requests().last().path == QStringLiteral("/user"));
-    savePng(dialog, QStringLiteral("settings-test-connection.png"));
+    showAndSavePng(dialog, QStringLiteral("settings-test-connection.png"));
 
     // A classic token without `workflow` is told what it lacks.
     server.setOAuthScopes(QStringLiteral("repo"));
@@ -231,7 +232,7 @@ TEST_CASE("Settings dialog: a rejected token and an unreachable server give clea
     CHECK(dialog.connectionText().contains(QStringLiteral("401")));
     CHECK(dialog.connectionText().contains(QStringLiteral("invalid or has expired")));
     CHECK_FALSE(dialog.connectionText().contains(QStringLiteral("ghp_notthetoken")));
-    savePng(dialog, QStringLiteral("settings-test-401.png"));
+    showAndSavePng(dialog, QStringLiteral("settings-test-401.png"));
 
     const QUrl gone = server.baseUrl();
     server.stop();
@@ -266,7 +267,7 @@ TEST_CASE("Settings dialog: a malformed settings file is not overwritten and the
     CHECK(dialog.result() != QDialog::Accepted);
     REQUIRE(broken.open(QIODevice::ReadOnly));
     CHECK(broken.readAll() == QByteArray("[github]\nthis line is broken\n"));
-    savePng(dialog, QStringLiteral("settings-malformed.png"));
+    showAndSavePng(dialog, QStringLiteral("settings-malformed.png"));
 }
 
 TEST_CASE("Settings dialog: without a keychain a secret is refused with the variable to set", "[ui]")
@@ -328,7 +329,7 @@ TEST_CASE("Settings dialog: without a keychain it says so before Save and shows 
     CHECK(saveAndWait(dialog));
     CHECK(Settings(env).get(setting::LlmModel) == QStringLiteral("another-model"));
     dialog.show();
-    savePng(dialog, QStringLiteral("settings-no-keychain.png"));
+    showAndSavePng(dialog, QStringLiteral("settings-no-keychain.png"));
 }
 
 TEST_CASE("Settings dialog: a chosen data folder is used from the next start", "[ui]")

@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "conditionsbuilder.h"
 #include "dispatchinputsform.h"
@@ -13,6 +14,7 @@
 #include "triggereditor.h"
 #include "triggerlimitspage.h"
 #include "triggerlistview.h"
+#include "triggers/actionkinds.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerfile.h"
 #include "webhookcatalog.h"
@@ -32,6 +34,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -42,6 +45,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
 #include <QUndoStack>
@@ -49,14 +53,6 @@
 using namespace exeserver;
 
 namespace {
-
-void savePng(QWidget &widget, const QString &name)
-{
-    QApplication::processEvents(); // laid out as it would be painted
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    REQUIRE(image.save(QDir(test::outputDir()).filePath(name)));
-}
 
 // Every part of the file format the form shows, and some it only keeps (ignore, debounce, rate limit, a
 // nested group, a reaction).
@@ -188,7 +184,7 @@ TEST_CASE("an edited trigger round-trips through YAML unchanged", "[ui][triggere
 
     editor->moveRunAction(3, 0); // notify first
     CHECK(editor->runSummaries().first() == QStringLiteral("Notify: Reviewed {{ event.number }}"));
-    savePng(view, QStringLiteral("trigger-editor.png"));
+    test::savePng(view, QStringLiteral("trigger-editor.png"));
 }
 
 TEST_CASE("a bad regex blocks saving with its message", "[ui][triggereditor]")
@@ -209,7 +205,7 @@ TEST_CASE("a bad regex blocks saving with its message", "[ui][triggereditor]")
     CHECK(editor->messageText().contains(error));
     CHECK_FALSE(editor->save());
     CHECK(desk.storedYaml(QStringLiteral("review-bot")) == yamlOf(QStringLiteral("review-bot")));
-    savePng(view, QStringLiteral("trigger-editor-bad-regex.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-bad-regex.png"));
 
     // Fixed, it saves.
     conditions->setRowText(0, ConditionsBuilder::ValueColumn, QStringLiteral("^(feat|fix)"));
@@ -250,7 +246,7 @@ TEST_CASE("test against a past event shows each condition and what would run", "
     CHECK(lines.contains(QStringLiteral("result | match | Would run (nothing was run):")));
     CHECK(lines.contains(QStringLiteral("  notify |  | {\"title\":\"acme/service-0: opened\"}")));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(2);
-    savePng(view, QStringLiteral("trigger-editor-dry-run.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-dry-run.png"));
 
     // Another repository: the repository gate fails and nothing would run.
     editor->testAgainstEvent(QStringLiteral("delivery-12"));
@@ -306,7 +302,7 @@ TEST_CASE("create trigger from this event fills the form", "[ui][triggereditor]"
     CHECK(docks.triggers()->statusText() ==
           QStringLiteral("New trigger from a pull_request.opened event in acme/service-0 — not saved yet"));
     CHECK(editor->pastEventIds().contains(QStringLiteral("delivery-7")));
-    savePng(window, QStringLiteral("trigger-from-event.png"));
+    test::savePng(window, QStringLiteral("trigger-from-event.png"));
 
     // Saved, it is in the store and the list, and the engine would load it.
     editor->addRunAction(
@@ -543,7 +539,7 @@ TEST_CASE("the workflow action chooses a workflow and shows its typed dispatch i
     CHECK(replicas->value() == 2);
     CHECK_FALSE(editor->isModified());
     QTest::qWait(30);
-    savePng(view, QStringLiteral("trigger-editor-workflow.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-workflow.png"));
 
     // Viewing wrote nothing: the template and the inputs left at their defaults stay as they were.
     const Result<QList<Trigger>> original = TriggerFile::parse(kDeployer);
@@ -604,7 +600,7 @@ TEST_CASE("the workflow action falls back to name=value lines for a glob reposit
     CHECK(lines->isVisible());
     CHECK(lines->toPlainText() == QStringLiteral("reason=review"));
     QTest::qWait(30);
-    savePng(view, QStringLiteral("trigger-editor-workflow-fallback.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-workflow-fallback.png"));
 
     // Without a GitHub connection the lines say so too.
     TriggerDesk plain;
@@ -897,7 +893,29 @@ TEST_CASE("ignore rules, debounce, rate limit, reactions and run actions are edi
     CHECK_FALSE(yaml.contains("debounce"));
     CHECK_FALSE(yaml.contains("rate_limit"));
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(limits);
-    savePng(view, QStringLiteral("trigger-editor-limits.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-limits.png"));
+}
+
+TEST_CASE("the Add menu offers every action kind of the action table and adds it with its starter fields",
+          "[ui][triggereditor]")
+{
+    TriggerDesk desk;
+    TriggerListView view(desk.store);
+    REQUIRE(view.selectTrigger(QStringLiteral("review-bot")));
+    TriggerEditor *editor = view.editor();
+    auto *add = editor->findChild<QToolButton *>(QStringLiteral("addRunAction"));
+    REQUIRE(add);
+    REQUIRE(add->menu());
+    const QList<QAction *> entries = add->menu()->actions();
+    REQUIRE(entries.size() == actionkinds::all().size());
+    const int before = int(editor->runSummaries().size());
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        CHECK(entries[i]->text() == QString::fromUtf8(actionkinds::all()[i].label));
+        entries[i]->trigger();
+    }
+    REQUIRE(editor->runSummaries().size() == before + entries.size());
+    CHECK(editor->runSummaries().at(before) == QStringLiteral("Run (no file chosen)"));
+    CHECK(editor->runSummaries().last() == QStringLiteral("React 👀 eyes"));
 }
 
 TEST_CASE("nested any and not groups are built in the window and saved exactly", "[ui][triggereditor]")

@@ -3,6 +3,7 @@
 #include "palettes.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "actionlogview.h"
 #include "chatdock.h"
@@ -217,16 +218,6 @@ QSize settledSize(MainWindow &window, const QSize &screen)
     return window.size();
 }
 
-void savePng(QWidget &widget, const QString &name)
-{
-    QApplication::processEvents();
-    const QImage image = widget.grab().toImage();
-    REQUIRE_FALSE(image.isNull());
-    const QString path = QDir(test::outputDir()).filePath(name);
-    REQUIRE(QDir().mkpath(QFileInfo(path).absolutePath())); // e.g. screenshots/, whichever test runs first
-    REQUIRE(image.save(path));
-}
-
 std::unique_ptr<MainWindow> openWindow(WindowDesk &desk)
 {
     auto window = std::make_unique<MainWindow>(*desk.settings);
@@ -368,7 +359,7 @@ TEST_CASE("the dispatch dialog grows for a long error instead of drawing it over
     CHECK(message->text().startsWith(QStringLiteral("Could not read the workflow file")));
     CHECK(message->geometry().bottom() < buttons->geometry().top());
     CHECK(message->height() >= message->heightForWidth(message->width()));
-    savePng(dialog, QStringLiteral("screenshots/dialog-dispatch-error-light.png"));
+    test::savePng(dialog, QStringLiteral("screenshots/dialog-dispatch-error-light.png"));
 }
 
 TEST_CASE("every control in every window, dock and dialog has an accessible name", "[ui][layout][a11y]")
@@ -475,7 +466,7 @@ TEST_CASE("screenshots of every window, dock and dialog in a light and a dark pa
         INFO(paletteName.toStdString());
         test::PaletteScope scope(palette);
         const auto shot = [&](QWidget &widget, const QString &name) {
-            savePng(widget, QStringLiteral("screenshots/%1-%2.png").arg(name, paletteName));
+            test::savePng(widget, QStringLiteral("screenshots/%1-%2.png").arg(name, paletteName));
         };
         {
             // A first start: no token, the welcome page.

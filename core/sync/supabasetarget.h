@@ -10,10 +10,10 @@ namespace exeserver {
 
 // Supabase (or any PostgREST): one POST per batch to /rest/v1/<table>?on_conflict=id with
 // `Prefer: resolution=merge-duplicates`, PostgREST's upsert, so a batch sent twice stores each row once.
-class PostgrestTarget final : public SyncTarget
+class SupabaseTarget final : public SyncTarget
 {
 public:
-    PostgrestTarget(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, int timeoutMs = 30000);
+    SupabaseTarget(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, int timeoutMs = 30000);
 
     QString describe() const override;
     void upsert(const QString &table, const QList<QByteArray> &rows,

@@ -1,4 +1,4 @@
-#include "triggers/postgresclaims.h"
+#include "triggers/postgresqlclaims.h"
 
 #include <QPointer>
 #include <QSqlDatabase>
@@ -24,7 +24,7 @@ const char *const kCreateTable =
 } // namespace
 
 // The blocking part; created, used and destroyed on the worker thread, as Qt's SQL connections require.
-class PostgresClaims::Worker : public QObject
+class PostgresqlClaims::Worker : public QObject
 {
 public:
     Worker(PostgresAddress address, QString owner)
@@ -105,7 +105,7 @@ private:
     SteadyClock::time_point m_lastFailureAt;
 };
 
-PostgresClaims::PostgresClaims(PostgresAddress address, QString owner)
+PostgresqlClaims::PostgresqlClaims(PostgresAddress address, QString owner)
     : m_description(address.describe())
     , m_worker(new Worker(std::move(address), std::move(owner)))
     , m_replies(std::make_unique<QObject>())
@@ -115,7 +115,7 @@ PostgresClaims::PostgresClaims(PostgresAddress address, QString owner)
     m_thread.start();
 }
 
-PostgresClaims::~PostgresClaims()
+PostgresqlClaims::~PostgresqlClaims()
 {
     // The connection must be closed on the thread that opened it; then the worker goes with the thread.
     QMetaObject::invokeMethod(
@@ -125,7 +125,7 @@ PostgresClaims::~PostgresClaims()
     delete m_worker;
 }
 
-void PostgresClaims::claim(const ClaimRequest &request, Done done)
+void PostgresqlClaims::claim(const ClaimRequest &request, Done done)
 {
     // An answer that arrives after this object is gone is dropped: m_replies dies with it.
     QPointer<QObject> replies = m_replies.get();

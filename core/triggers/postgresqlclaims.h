@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sync/postgrestarget.h"
+#include "sync/postgresqltarget.h"
 #include "triggers/triggerclaims.h"
 
 #include <QObject>
@@ -14,14 +14,14 @@ namespace exeserver {
 // thread with its own connection (QPSQL blocks for up to the connect timeout when the server is gone, and
 // the caller may be the GUI thread). Claims run one after the other; when connecting fails, the claims
 // that were already waiting get the same error at once instead of each waiting out the timeout again.
-class PostgresClaims final : public TriggerClaims
+class PostgresqlClaims final : public TriggerClaims
 {
 public:
-    PostgresClaims(PostgresAddress address, QString owner);
+    PostgresqlClaims(PostgresAddress address, QString owner);
     // Waits for a claim in flight (bounded by the connect timeout) and closes the connection.
-    ~PostgresClaims() override;
-    PostgresClaims(const PostgresClaims &) = delete;
-    PostgresClaims &operator=(const PostgresClaims &) = delete;
+    ~PostgresqlClaims() override;
+    PostgresqlClaims(const PostgresqlClaims &) = delete;
+    PostgresqlClaims &operator=(const PostgresqlClaims &) = delete;
 
     QString describe() const override { return QStringLiteral("PostgreSQL ") + m_description; }
     void claim(const ClaimRequest &request, Done done) override;

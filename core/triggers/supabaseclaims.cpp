@@ -1,4 +1,4 @@
-#include "triggers/postgrestclaims.h"
+#include "triggers/supabaseclaims.h"
 
 #include "config/logging.h"
 #include "config/secretredactor.h"
@@ -11,8 +11,8 @@
 
 namespace exeserver {
 
-PostgrestClaims::PostgrestClaims(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, QString owner,
-                                 int timeoutMs)
+SupabaseClaims::SupabaseClaims(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, QString owner,
+                               int timeoutMs)
     : m_network(network)
     , m_baseUrl(std::move(baseUrl))
     , m_apiKey(std::move(apiKey))
@@ -23,14 +23,14 @@ PostgrestClaims::PostgrestClaims(QNetworkAccessManager &network, QUrl baseUrl, Q
     SecretRedactor::add(m_apiKey);
 }
 
-PostgrestClaims::~PostgrestClaims() = default;
+SupabaseClaims::~SupabaseClaims() = default;
 
-QString PostgrestClaims::describe() const
+QString SupabaseClaims::describe() const
 {
     return QStringLiteral("Supabase %1").arg(m_baseUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery));
 }
 
-Result<bool> PostgrestClaims::classify(int httpStatus, const QByteArray &body, const QString &networkError)
+Result<bool> SupabaseClaims::classify(int httpStatus, const QByteArray &body, const QString &networkError)
 {
     if (httpStatus == 201)
         return true;
@@ -59,7 +59,7 @@ Result<bool> PostgrestClaims::classify(int httpStatus, const QByteArray &body, c
     return Error{QStringLiteral("team_database"), SecretRedactor::redact(message), httpStatus};
 }
 
-void PostgrestClaims::claim(const ClaimRequest &request, Done done)
+void SupabaseClaims::claim(const ClaimRequest &request, Done done)
 {
     QUrl url = m_baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) +

@@ -12,12 +12,12 @@ namespace exeserver {
 // Team claims in Supabase: a plain insert through PostgREST (POST /rest/v1/exeserver_trigger_claims, no
 // upsert), so the table's primary key decides. 201 Created: ours; 409 Conflict (unique_violation 23505):
 // another instance's; anything else, or no answer within the timeout: undecided.
-class PostgrestClaims final : public TriggerClaims
+class SupabaseClaims final : public TriggerClaims
 {
 public:
-    PostgrestClaims(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, QString owner,
-                    int timeoutMs = 10000);
-    ~PostgrestClaims() override;
+    SupabaseClaims(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, QString owner,
+                   int timeoutMs = 10000);
+    ~SupabaseClaims() override;
 
     QString describe() const override;
     void claim(const ClaimRequest &request, Done done) override;

@@ -1,4 +1,4 @@
-#include "sync/postgresttarget.h"
+#include "sync/supabasetarget.h"
 
 #include "config/logging.h"
 #include "config/secretredactor.h"
@@ -12,7 +12,7 @@
 
 namespace exeserver {
 
-PostgrestTarget::PostgrestTarget(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, int timeoutMs)
+SupabaseTarget::SupabaseTarget(QNetworkAccessManager &network, QUrl baseUrl, QString apiKey, int timeoutMs)
     : m_network(network)
     , m_baseUrl(std::move(baseUrl))
     , m_apiKey(std::move(apiKey))
@@ -21,13 +21,13 @@ PostgrestTarget::PostgrestTarget(QNetworkAccessManager &network, QUrl baseUrl, Q
     SecretRedactor::add(m_apiKey);
 }
 
-QString PostgrestTarget::describe() const
+QString SupabaseTarget::describe() const
 {
     return QStringLiteral("Supabase %1").arg(m_baseUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery));
 }
 
-SyncReply PostgrestTarget::classify(int httpStatus, const QByteArray &body, const QByteArray &retryAfter,
-                                    const QString &networkError)
+SyncReply SupabaseTarget::classify(int httpStatus, const QByteArray &body, const QByteArray &retryAfter,
+                                   const QString &networkError)
 {
     SyncReply reply;
     reply.httpStatus = httpStatus;
@@ -71,8 +71,8 @@ SyncReply PostgrestTarget::classify(int httpStatus, const QByteArray &body, cons
     return reply;
 }
 
-void PostgrestTarget::upsert(const QString &table, const QList<QByteArray> &rows,
-                             std::function<void(SyncReply)> done)
+void SupabaseTarget::upsert(const QString &table, const QList<QByteArray> &rows,
+                            std::function<void(SyncReply)> done)
 {
     QUrl url = m_baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) +

@@ -239,22 +239,14 @@ int serve(CliContext &context, const QCommandLineParser &parser)
 
 } // namespace
 
-void registerEventCommands(CommandTable &table)
+void registerServeCommand(CommandTable &table)
 {
-    table.add(
-        {{QStringLiteral("serve")},
-         QStringLiteral(
-             "[--webhook-port N] [--webhook-bind ADDR] [--repo OWNER/REPO]... [--no-poll] [--relay URL]"),
-         QStringLiteral("Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
-         [](QCommandLineParser &parser) {
-             parser.addOption(kWebhookPort);
-             parser.addOption(kWebhookBind);
-             parser.addOption(kNoPoll);
-             parser.addOption(kRelay);
-             parser.addOption(kRepo);
-             parser.addOption(kInMemory);
-         },
-         serve});
+    table.add({.words = {QStringLiteral("serve")},
+               .summary = QStringLiteral(
+                   "Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
+               .run = serve,
+               .options = {kWebhookPort, kWebhookBind, kRepo, kNoPoll, kRelay, kInMemory},
+               .maxArguments = 0});
 }
 
 } // namespace exeserver::cli

@@ -29,11 +29,11 @@ struct PostgresAddress
 // PostgreSQL through Qt's QPSQL driver with the schema of packaging/supabase/schema.sql: one INSERT …
 // SELECT FROM jsonb_populate_recordset(…) ON CONFLICT (id) DO UPDATE per batch, so the rows travel as the
 // same JSON the Supabase path sends. Blocks while the statement runs (run sync off the GUI thread).
-class PostgresTarget final : public SyncTarget
+class PostgresqlTarget final : public SyncTarget
 {
 public:
-    explicit PostgresTarget(PostgresAddress address);
-    ~PostgresTarget() override;
+    explicit PostgresqlTarget(PostgresAddress address);
+    ~PostgresqlTarget() override;
 
     QString describe() const override { return QStringLiteral("PostgreSQL ") + m_address.describe(); }
     void upsert(const QString &table, const QList<QByteArray> &rows,

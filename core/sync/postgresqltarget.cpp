@@ -1,4 +1,4 @@
-#include "sync/postgrestarget.h"
+#include "sync/postgresqltarget.h"
 
 #include "config/logging.h"
 #include "config/secretredactor.h"
@@ -125,14 +125,14 @@ bool PostgresAddress::addConnection(const QString &connectionName) const
     return true;
 }
 
-PostgresTarget::PostgresTarget(PostgresAddress address)
+PostgresqlTarget::PostgresqlTarget(PostgresAddress address)
     : m_address(std::move(address))
 {
     static QAtomicInteger<quint64> counter;
     m_connectionName = QStringLiteral("exeserver-sync-pg-%1").arg(counter.fetchAndAddRelaxed(1));
 }
 
-PostgresTarget::~PostgresTarget()
+PostgresqlTarget::~PostgresqlTarget()
 {
     if (QSqlDatabase::contains(m_connectionName)) {
         QSqlDatabase::database(m_connectionName, false).close();
@@ -140,7 +140,7 @@ PostgresTarget::~PostgresTarget()
     }
 }
 
-SyncReply PostgresTarget::connect()
+SyncReply PostgresqlTarget::connect()
 {
     if (!QSqlDatabase::contains(m_connectionName) && !m_address.addConnection(m_connectionName))
         return {SyncReply::Unauthorized, 0,
@@ -161,8 +161,8 @@ SyncReply PostgresTarget::connect()
     return {};
 }
 
-void PostgresTarget::upsert(const QString &table, const QList<QByteArray> &rows,
-                            std::function<void(SyncReply)> done)
+void PostgresqlTarget::upsert(const QString &table, const QList<QByteArray> &rows,
+                              std::function<void(SyncReply)> done)
 {
     if (SyncReply connected = connect(); connected.outcome != SyncReply::Stored) {
         done(connected);
