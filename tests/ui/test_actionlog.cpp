@@ -460,5 +460,5 @@ TEST_CASE("action log keeps ids and the run log's path behind Details", "[ui][ac
                                     .arg(logged));
     QTest::mouseClick(view.detailsButton(), Qt::LeftButton);
     CHECK(details->isVisible());
-    savePng(view, QStringLiteral("actionlog-details.png"));
+    test::savePng(view, QStringLiteral("actionlog-details.png"));
 }

@@ -954,7 +954,7 @@ TEST_CASE("nested any and not groups are built in the window and saved exactly",
     editor->addRunAction(
         {{QStringLiteral("notify"), QJsonObject{{QStringLiteral("title"), QStringLiteral("n")}}}});
     editor->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentWidget(conditions);
-    savePng(view, QStringLiteral("trigger-editor-nested-groups.png"));
+    test::savePng(view, QStringLiteral("trigger-editor-nested-groups.png"));
     REQUIRE(editor->save());
 
     const QJsonObject expected = QJsonDocument::fromJson(R"({"all": [
@@ -1103,7 +1103,7 @@ TEST_CASE("a code file's step id is edited in the form and later actions can use
     CHECK(loaded->text() == QStringLiteral("review"));
     CHECK_FALSE(again.editor()->isModified());
     again.editor()->findChild<QTabWidget *>(QStringLiteral("editorTabs"))->setCurrentIndex(1);
-    savePng(again, QStringLiteral("trigger-editor-codefile-id.png"));
+    test::savePng(again, QStringLiteral("trigger-editor-codefile-id.png"));
 }
 
 TEST_CASE("a dispatch input's description is readable, not drawn disabled", "[ui][triggereditor]")
