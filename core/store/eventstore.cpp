@@ -475,7 +475,7 @@ Result<bool> EventStore::addEvent(const Event &event)
     return *added == 1;
 }
 
-Result<int> EventStore::addEvents(const QList<Event> &events)
+Result<int> EventStore::addEvents(const QList<Event> &events, QList<bool> *stored)
 {
     for (const Event &event : events)
         if (event.id.isEmpty() || event.type.isEmpty())
@@ -643,6 +643,7 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
     };
     int added = 0;
     qint64 firstSeq = 0; // of the first event this batch stores: every later one has a higher seq
+    QList<bool> flags(events.size(), false);
     const qint64 now = m_clock->nowMSecs();
     for (Chunk &chunk : chunks) {
         while (!chunk.ready.load(std::memory_order_acquire))
@@ -670,13 +671,14 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
                 }
             }
             const qint64 received = event.receivedAt.isValid() ? toMs(event.receivedAt) : now;
-            const std::optional<bool> stored = insertEvent(event, prepared[size_t(i)], received);
-            if (!stored) {
+            const std::optional<bool> inserted = insertEvent(event, prepared[size_t(i)], received);
+            if (!inserted) {
                 stopHelpers();
                 db.rollback();
                 return sqlError(lastError, QStringLiteral("store events"));
             }
-            if (*stored && added++ == 0)
+            flags[i] = *inserted;
+            if (*inserted && added++ == 0)
                 firstSeq = lastSeq;
             prepared[size_t(i)] = {}; // the blob is in SQLite now; free it before the batch ends
         }
@@ -692,6 +694,8 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
         db.rollback();
         return error;
     }
+    if (stored)
+        *stored = std::move(flags);
     // The full-text index is filled after ingest (indexFullText, normally in the owner's idle turns). A
     // writer that outruns it, or a process that never runs it, indexes the excess here, outside the batch's
     // transaction: the rows above the mark are searched by a scan, which must stay short.
