@@ -16,22 +16,34 @@ EventIntake::EventIntake(EventSink &sink, const Clock &clock, QObject *parent)
 {
 }
 
+// Deliveries still held are stored and answered: their senders are waiting (and the sink outlives us).
+EventIntake::~EventIntake()
+{
+    flush();
+}
+
 IntakeOutcome EventIntake::reject(int status, const QString &reason, const WebhookDelivery &delivery)
+{
+    return reject(status, reason, delivery.source, delivery.deliveryId, delivery.eventName);
+}
+
+IntakeOutcome EventIntake::reject(int status, const QString &reason, EventSource source,
+                                  const QString &deliveryId, const QString &eventName)
 {
     ++m_rejected;
     // Log the delivery id, never the body or the signature.
-    qCInfo(lcEvents).noquote() << "rejected" << toString(delivery.source) << "delivery" << delivery.deliveryId
-                               << "event" << delivery.eventName << "status" << status << reason;
+    qCInfo(lcEvents).noquote() << "rejected" << toString(source) << "delivery" << deliveryId << "event"
+                               << eventName << "status" << status << reason;
     Q_EMIT deliveryRejected(status, reason);
     IntakeOutcome outcome;
     outcome.kind = IntakeOutcome::Kind::Rejected;
     outcome.httpStatus = status;
     outcome.message = reason;
-    outcome.eventName = delivery.eventName;
+    outcome.eventName = eventName;
     return outcome;
 }
 
-IntakeOutcome EventIntake::process(const WebhookDelivery &delivery)
+std::variant<NormalizedEvent, IntakeOutcome> EventIntake::prepare(const WebhookDelivery &delivery)
 {
     // Authenticate before parsing: an unsigned body is never looked at.
     if (hasSecret()) {
@@ -51,11 +63,14 @@ IntakeOutcome EventIntake::process(const WebhookDelivery &delivery)
                       normalized.error().message, delivery);
     NormalizedEvent event = std::move(normalized).value();
     event.source = delivery.source;
+    return event;
+}
 
-    const Result<EventSink::Outcome> stored = m_sink.accept(event);
+IntakeOutcome EventIntake::outcomeOf(const NormalizedEvent &event, const Result<EventSink::Outcome> &stored)
+{
     if (!stored)
         return reject(500, QStringLiteral("Could not store the event: %1").arg(stored.error().message),
-                      delivery);
+                      event.source, event.id, event.name);
 
     IntakeOutcome outcome;
     outcome.eventId = event.id;
@@ -78,8 +93,55 @@ IntakeOutcome EventIntake::process(const WebhookDelivery &delivery)
     qCDebug(lcEvents).noquote() << "stored" << toString(event.source) << event.name << event.action
                                 << event.repository << event.id;
     QMetaObject::invokeMethod(
-        this, [this, event = std::move(event)]() { Q_EMIT eventAccepted(event); }, Qt::QueuedConnection);
+        this, [this, event]() { Q_EMIT eventAccepted(event); }, Qt::QueuedConnection);
     return outcome;
+}
+
+QList<IntakeOutcome> EventIntake::store(const QList<NormalizedEvent> &events)
+{
+    const QList<Result<EventSink::Outcome>> stored = m_sink.acceptAll(events);
+    QList<IntakeOutcome> outcomes;
+    outcomes.reserve(events.size());
+    Q_ASSERT(stored.size() == events.size());
+    for (qsizetype i = 0; i < events.size(); ++i)
+        outcomes.append(outcomeOf(events[i], stored[i]));
+    return outcomes;
+}
+
+IntakeOutcome EventIntake::process(const WebhookDelivery &delivery)
+{
+    std::variant<NormalizedEvent, IntakeOutcome> prepared = prepare(delivery);
+    if (IntakeOutcome *refused = std::get_if<IntakeOutcome>(&prepared))
+        return *refused;
+    return store({std::get<NormalizedEvent>(std::move(prepared))}).first();
+}
+
+void EventIntake::submit(const WebhookDelivery &delivery, Answer answer)
+{
+    std::variant<NormalizedEvent, IntakeOutcome> prepared = prepare(delivery);
+    if (IntakeOutcome *refused = std::get_if<IntakeOutcome>(&prepared)) {
+        answer(*refused);
+        return;
+    }
+    // Posted, not timed: it runs once the event loop has read every request that is ready now.
+    if (m_pending.isEmpty())
+        QMetaObject::invokeMethod(this, &EventIntake::flush, Qt::QueuedConnection);
+    m_pending.append({std::get<NormalizedEvent>(std::move(prepared)), std::move(answer)});
+}
+
+void EventIntake::flush()
+{
+    if (m_pending.isEmpty())
+        return;
+    const QList<Pending> batch = std::exchange(m_pending, {});
+    QList<NormalizedEvent> events;
+    events.reserve(batch.size());
+    for (const Pending &pending : batch)
+        events.append(pending.event);
+    const QList<IntakeOutcome> outcomes = store(events);
+    // Answered only now, after the commit: an acknowledged delivery is never lost to a crash.
+    for (qsizetype i = 0; i < batch.size(); ++i)
+        batch[i].answer(outcomes[i]);
 }
 
 } // namespace exeserver

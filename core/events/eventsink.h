@@ -3,6 +3,8 @@
 #include "events/normalizedevent.h"
 #include "util/result.h"
 
+#include <QList>
+
 namespace exeserver {
 
 // Where accepted events go: the event store in the app, an in-memory list in tests. An event whose id
@@ -19,6 +21,16 @@ public:
 
     virtual ~EventSink() = default;
     virtual Result<Outcome> accept(const NormalizedEvent &event) = 0;
+    // One result per event, in order. A sink that can, stores them all at once (the event store: one
+    // transaction, so group commit costs one commit for the lot); the default takes them one by one.
+    virtual QList<Result<Outcome>> acceptAll(const QList<NormalizedEvent> &events)
+    {
+        QList<Result<Outcome>> results;
+        results.reserve(events.size());
+        for (const NormalizedEvent &event : events)
+            results.append(accept(event));
+        return results;
+    }
 };
 
 } // namespace exeserver

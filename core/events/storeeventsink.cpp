@@ -46,4 +46,25 @@ Result<EventSink::Outcome> StoreEventSink::accept(const NormalizedEvent &event)
     return *added ? Outcome::Stored : Outcome::Duplicate;
 }
 
+QList<Result<EventSink::Outcome>> StoreEventSink::acceptAll(const QList<NormalizedEvent> &events)
+{
+    QList<Event> batch;
+    batch.reserve(events.size());
+    for (const NormalizedEvent &event : events)
+        batch.append(toEvent(event));
+    QList<bool> stored;
+    const Result<int> added = m_store.addEvents(batch, &stored);
+    QList<Result<Outcome>> results;
+    results.reserve(events.size());
+    if (!added && events.size() > 1)
+        return EventSink::acceptAll(events);
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        if (!added)
+            results.append(added.error());
+        else
+            results.append(stored.value(i) ? Outcome::Stored : Outcome::Duplicate);
+    }
+    return results;
+}
+
 } // namespace exeserver

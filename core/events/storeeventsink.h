@@ -19,6 +19,9 @@ class StoreEventSink final : public EventSink
 public:
     explicit StoreEventSink(EventStore &store);
     Result<Outcome> accept(const NormalizedEvent &event) override;
+    // In one transaction; if it fails (one event the store refuses), each event on its own, so one bad
+    // delivery does not fail the others that arrived with it.
+    QList<Result<Outcome>> acceptAll(const QList<NormalizedEvent> &events) override;
 
 private:
     EventStore &m_store;

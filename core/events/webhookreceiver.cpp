@@ -21,6 +21,28 @@ HttpResponse message(int status, const QString &text)
     return jsonAnswer(status, QJsonObject{{QStringLiteral("message"), text}});
 }
 
+HttpResponse answerFor(const IntakeOutcome &outcome)
+{
+    QJsonObject body{{QStringLiteral("message"), outcome.message}};
+    if (!outcome.eventId.isEmpty())
+        body.insert(QStringLiteral("id"), outcome.eventId);
+    switch (outcome.kind) {
+    case IntakeOutcome::Kind::Stored:
+        body.insert(QStringLiteral("status"), QStringLiteral("stored"));
+        break;
+    case IntakeOutcome::Kind::Duplicate:
+        body.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
+        break;
+    case IntakeOutcome::Kind::Rejected:
+        body.insert(QStringLiteral("status"), QStringLiteral("rejected"));
+        break;
+    }
+    HttpResponse answer = jsonAnswer(outcome.httpStatus, body);
+    if (outcome.httpStatus == 401)
+        answer.headers.set("WWW-Authenticate", "X-Hub-Signature-256");
+    return answer;
+}
+
 } // namespace
 
 WebhookReceiver::WebhookReceiver(EventIntake &intake, QObject *parent)
@@ -126,26 +148,8 @@ void WebhookReceiver::handle(const HttpRequest &request, const std::function<voi
     delivery.contentType = request.headers.value("Content-Type");
     delivery.body = request.body;
     delivery.source = EventSource::Webhook;
-    const IntakeOutcome outcome = m_intake.process(delivery);
-
-    QJsonObject body{{QStringLiteral("message"), outcome.message}};
-    if (!outcome.eventId.isEmpty())
-        body.insert(QStringLiteral("id"), outcome.eventId);
-    switch (outcome.kind) {
-    case IntakeOutcome::Kind::Stored:
-        body.insert(QStringLiteral("status"), QStringLiteral("stored"));
-        break;
-    case IntakeOutcome::Kind::Duplicate:
-        body.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
-        break;
-    case IntakeOutcome::Kind::Rejected:
-        body.insert(QStringLiteral("status"), QStringLiteral("rejected"));
-        break;
-    }
-    HttpResponse answer = jsonAnswer(outcome.httpStatus, body);
-    if (outcome.httpStatus == 401)
-        answer.headers.set("WWW-Authenticate", "X-Hub-Signature-256");
-    respond(answer);
+    // Answered once the delivery is committed, together with the others that arrived with it.
+    m_intake.submit(delivery, [respond](const IntakeOutcome &outcome) { respond(answerFor(outcome)); });
 }
 
 } // namespace exeserver

@@ -3,10 +3,24 @@
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 
+#if EXESERVER_HAVE_OPENSSL_HMAC
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#endif
+
 namespace exeserver {
 
 QByteArray WebhookSignature::sign(const QByteArray &secret, const QByteArray &body)
 {
+#if EXESERVER_HAVE_OPENSSL_HMAC
+    // OpenSSL's SHA-256 uses the CPU's SHA extensions: several times faster than Qt 6.4's portable
+    // code, which every delivery's body goes through.
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (HMAC(EVP_sha256(), secret.constData(), int(secret.size()),
+             reinterpret_cast<const unsigned char *>(body.constData()), size_t(body.size()), mac, &size))
+        return "sha256=" + QByteArray::fromRawData(reinterpret_cast<const char *>(mac), int(size)).toHex();
+#endif
     return "sha256=" + QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
 }
 

@@ -37,6 +37,7 @@ struct AutomationHost::Private
     QStringList accountRepositories; // for their globs
     QDateTime accountListedAt;
     bool pollerStarted = false;
+    bool decideQueued = false;
     QTimer refreshTimer;
 };
 
@@ -324,7 +325,18 @@ void AutomationHost::setTriggerRepositories(const QStringList &repositories)
 void AutomationHost::onAccepted(const NormalizedEvent &event)
 {
     Q_EMIT eventAccepted(event);
-    decidePending();
+    // decidePending takes every stored event past the mark, so the events of one group commit (announced
+    // in the same turn) need one call, queued behind their announcements, not one each.
+    if (d->decideQueued)
+        return;
+    d->decideQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this]() {
+            d->decideQueued = false;
+            decidePending();
+        },
+        Qt::QueuedConnection);
 }
 
 // Every stored event past the engine's mark, not just the one that arrived: an event stored by a process

@@ -257,7 +257,7 @@ Result<bool> EventStore::addEvent(const Event &event)
     return *added == 1;
 }
 
-Result<int> EventStore::addEvents(const QList<Event> &events)
+Result<int> EventStore::addEvents(const QList<Event> &events, QList<bool> *stored)
 {
     for (const Event &event : events)
         if (event.id.isEmpty() || event.type.isEmpty())
@@ -281,6 +281,8 @@ Result<int> EventStore::addEvents(const QList<Event> &events)
     }
     if (inserted->added > 0)
         keepTextScanShort();
+    if (stored)
+        *stored = inserted->stored;
     return inserted->added;
 }
 
@@ -291,6 +293,7 @@ Result<EventStore::InsertedBatch> EventStore::insertBatch(const QList<Event> &ev
     if (!inserter.isReady())
         return sqlError(inserter.lastError(), QStringLiteral("store events"));
     InsertedBatch batch;
+    batch.stored.fill(false, events.size());
     const qint64 now = m_clock->nowMSecs();
     for (qsizetype i = 0; i < events.size(); ++i) {
         const Event &event = events[i];
@@ -312,6 +315,7 @@ Result<EventStore::InsertedBatch> EventStore::insertBatch(const QList<Event> &ev
         const std::optional<bool> stored = inserter.insert(event, prepared, received);
         if (!stored)
             return sqlError(inserter.lastError(), QStringLiteral("store events"));
+        batch.stored[i] = *stored;
         if (*stored && batch.added++ == 0)
             batch.firstSeq = inserter.lastSeq();
         pipeline.release(i); // the blob is in SQLite now; free it before the batch ends

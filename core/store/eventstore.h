@@ -128,7 +128,9 @@ public:
     // remembered in event_keys across restarts): a second copy is ignored. Invalid events (no id, no type,
     // a payload that is not JSON) are refused whole.
     Result<bool> addEvent(const Event &event);
-    Result<int> addEvents(const QList<Event> &events); // one transaction; returns how many were new
+    // One transaction; returns how many were new. `stored`, when given, gets one flag per event: true for
+    // those this call stored, false for copies of an event already stored (or earlier in the batch).
+    Result<int> addEvents(const QList<Event> &events, QList<bool> *stored = nullptr);
     Result<std::optional<Event>> event(const QString &id) const;
     // The stored event that `event` is a copy of: the one with its id, else the one holding its dedupe
     // key (the same GitHub event under another delivery id). What addEvent kept when it returned false.
@@ -215,6 +217,7 @@ private:
     {
         int added = 0;
         qint64 firstSeq = 0; // of the first event the batch stored: every later one has a higher seq
+        QList<bool> stored;  // per event: stored now, or a copy of one stored before
     };
     Status exec(const QString &sql, const QString &doing) const;
     Status acquireSessionLock();

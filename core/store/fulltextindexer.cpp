@@ -3,6 +3,8 @@
 #include "config/logging.h"
 #include "store/eventstore.h"
 
+#include <algorithm>
+
 namespace exeserver {
 
 FullTextIndexer::FullTextIndexer(EventStore &store, QObject *parent)
@@ -35,7 +37,12 @@ void FullTextIndexer::indexChunk()
         return;
     }
     // A full chunk means more may be waiting: go on in the next turn, after whatever else is queued.
-    m_timer.start(*indexed == kChunk ? 0 : kIdleMs);
+    if (*indexed == kChunk) {
+        m_timer.start(0);
+        return;
+    }
+    m_idleMs = *indexed > 0 ? kIdleMs : std::min(m_idleMs * 2, kMaxIdleMs);
+    m_timer.start(m_idleMs);
 }
 
 } // namespace exeserver

@@ -21,6 +21,7 @@
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -360,4 +361,36 @@ TEST_CASE("PayloadScan: picks the same words as the parsed-payload search text f
         ++compared;
     }
     CHECK(compared >= 5);
+}
+
+TEST_CASE("StoreEventSink: a batch is one transaction; a refused event does not fail the others",
+          "[store][ingest][groupcommit]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    StoreEventSink sink(store);
+    const auto normalized = [](int n, QByteArray payload = {}) {
+        NormalizedEvent event;
+        event.id = QStringLiteral("sink-%1").arg(n);
+        event.name = QStringLiteral("issues");
+        event.receivedAt = QDateTime::fromSecsSinceEpoch(1764000000 + n, QTimeZone::utc());
+        event.payload = payload.isEmpty() ? R"({"n":)" + QByteArray::number(n) + '}' : payload;
+        return event;
+    };
+    REQUIRE(sink.accept(normalized(1)).ok());
+
+    const QList<Result<EventSink::Outcome>> mixed =
+        sink.acceptAll({normalized(2), normalized(1), normalized(3, "{not json"), normalized(4)});
+    REQUIRE(mixed.size() == 4);
+    CHECK(*mixed[0] == EventSink::Outcome::Stored);
+    CHECK(*mixed[1] == EventSink::Outcome::Duplicate);
+    CHECK_FALSE(mixed[2].ok());
+    CHECK(*mixed[3] == EventSink::Outcome::Stored);
+    CHECK(*store.eventCount() == 3);
+
+    const QList<Result<EventSink::Outcome>> clean = sink.acceptAll({normalized(5), normalized(5)});
+    REQUIRE(clean.size() == 2);
+    CHECK(*clean[0] == EventSink::Outcome::Stored);
+    CHECK(*clean[1] == EventSink::Outcome::Duplicate);
 }

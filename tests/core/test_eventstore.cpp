@@ -199,7 +199,9 @@ TEST_CASE("EventStore: an event seen from two sources is stored once, across res
         twin.dedupeKey = QStringLiteral("issues:o/r:7:opened:2025-11-20T08:15:30Z");
         Event twinCopy = sampleEvent(4);
         twinCopy.dedupeKey = twin.dedupeKey;
-        CHECK(*store.addEvents({twin, sampleEvent(5), twinCopy}) == 2);
+        QList<bool> stored;
+        CHECK(*store.addEvents({twin, sampleEvent(5), twinCopy, sampleEvent(1)}, &stored) == 2);
+        CHECK(stored == QList<bool>{true, true, false, false}); // which ones: for group commit's answers
         CHECK_FALSE(store.event(sampleEvent(4).id)->has_value());
     }
     EventStore store;

@@ -184,6 +184,23 @@ TEST_CASE("FullTextIndexer: catches up in idle turns, then waits", "[store][fts]
     CHECK_FALSE(indexer.isActive());
 }
 
+TEST_CASE("FullTextIndexer: an idle store is checked less and less often, and new events reset that",
+          "[store][fts]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    if (!store.hasFullTextSearch())
+        return;
+    FullTextIndexer indexer(store);
+    indexer.start();
+    // An empty store: the check at start finds nothing (next in 2 s), and so does that one (next in 4 s).
+    REQUIRE(QTest::qWaitFor([&]() { return indexer.idleIntervalMs() >= 4000; }, 5000));
+    REQUIRE(*store.addEvents({sampleEvent(1)}) == 1);
+    REQUIRE(QTest::qWaitFor([&]() { return *store.unindexedEvents() == 0; }, 6000));
+    CHECK(indexer.idleIntervalMs() == FullTextIndexer::kIdleMs);
+}
+
 TEST_CASE("EventStore: the scan of unindexed events matches what FTS5 matches", "[store][fts]")
 {
     // Token edges, case and punctuation: each query must find the same events before and after

@@ -473,3 +473,101 @@ TEST_CASE("WebhookReceiver: /healthz answers within 50 ms while 500 idle connect
     });
     CHECK(stillOpen == 500); // under the default cap nothing needed to be evicted
 }
+
+namespace {
+
+// Records each acceptAll batch and what had been committed when each answer went out.
+class BatchRecordingSink final : public EventSink
+{
+public:
+    Result<Outcome> accept(const NormalizedEvent &event) override { return inner.accept(event); }
+    QList<Result<Outcome>> acceptAll(const QList<NormalizedEvent> &events) override
+    {
+        batchSizes.append(int(events.size()));
+        QList<Result<Outcome>> results = EventSink::acceptAll(events);
+        for (const NormalizedEvent &event : events)
+            committed.insert(event.id);
+        return results;
+    }
+
+    MemoryEventSink inner;
+    QList<int> batchSizes;
+    QSet<QString> committed;
+};
+
+WebhookDelivery signedDelivery(const QString &id, const QByteArray &body)
+{
+    return {QStringLiteral("issues"), id,   WebhookSignature::sign(kSecret, body),
+            "application/json",       body, EventSource::Webhook};
+}
+
+QByteArray issuePayload(int issueId)
+{
+    return QByteArray(kPayload).replace("\"id\":1,", "\"id\":" + QByteArray::number(issueId) + ',');
+}
+
+} // namespace
+
+TEST_CASE("EventIntake: deliveries submitted in one turn share one commit and are answered after it",
+          "[events][intake][groupcommit]")
+{
+    ManualClock clock;
+    BatchRecordingSink sink;
+    EventIntake intake(sink, clock);
+    intake.setSecret(kSecret);
+    QSignalSpy accepted(&intake, &EventIntake::eventAccepted);
+    QList<IntakeOutcome> answers;
+    QStringList answeredBeforeCommit;
+    const auto answer = [&](const QString &id) {
+        return [&, id](const IntakeOutcome &outcome) {
+            if (outcome.kind != IntakeOutcome::Kind::Rejected && !sink.committed.contains(id))
+                answeredBeforeCommit.append(id);
+            answers.append(outcome);
+        };
+    };
+    for (int i = 0; i < 4; ++i) {
+        const QString id = QStringLiteral("batch-%1").arg(i);
+        intake.submit(signedDelivery(id, issuePayload(200 + i)), answer(id));
+    }
+    // A redelivery of the first within the same turn, and a forged one, which is refused at once.
+    intake.submit(signedDelivery(QStringLiteral("batch-0"), issuePayload(200)),
+                  answer(QStringLiteral("batch-0")));
+    WebhookDelivery forged = signedDelivery(QStringLiteral("forged"), issuePayload(300));
+    forged.signature = WebhookSignature::sign("not the secret", forged.body);
+    intake.submit(forged, answer(QStringLiteral("forged")));
+    REQUIRE(answers.size() == 1);
+    CHECK(answers.first().httpStatus == 401);
+    CHECK(intake.pendingCount() == 5);
+    CHECK(sink.batchSizes.isEmpty()); // nothing stored, so nothing else answered, until the loop turns
+
+    REQUIRE(QTest::qWaitFor([&]() { return answers.size() == 6; }, 1000));
+    CHECK(sink.batchSizes == QList<int>{5});
+    CHECK(answeredBeforeCommit.isEmpty());
+    QList<int> statuses;
+    for (const IntakeOutcome &outcome : answers)
+        statuses.append(outcome.httpStatus);
+    CHECK(statuses == QList<int>{401, 202, 202, 202, 202, 200});
+    CHECK(sink.inner.size() == 4);
+    REQUIRE(QTest::qWaitFor([&]() { return accepted.size() == 4; }, 1000));
+    QTest::qWait(20);
+    CHECK(accepted.size() == 4); // the redelivery is not announced again
+}
+
+TEST_CASE("EventIntake: deliveries still held when it goes away are stored and answered",
+          "[events][intake][groupcommit]")
+{
+    ManualClock clock;
+    MemoryEventSink sink;
+    int answered = 0;
+    {
+        EventIntake intake(sink, clock);
+        intake.setSecret(kSecret);
+        intake.submit(signedDelivery(QStringLiteral("late"), issuePayload(400)),
+                      [&](const IntakeOutcome &outcome) {
+                          CHECK(outcome.httpStatus == 202);
+                          ++answered;
+                      });
+    }
+    CHECK(answered == 1);
+    CHECK(sink.size() == 1);
+}

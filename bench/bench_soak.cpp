@@ -1,0 +1,261 @@
+// A simulated day of the host's parts (issue 24): a signed `push` webhook every simulated second through
+// the WebhookReceiver into the SQLite store (group commit), a trigger firing on each, the poller against
+// the fake GitHub, sync to a fake PostgREST and the full-text indexer, all on one ManualClock that moves a
+// second per delivery, so a day takes minutes. Prints RSS (and SQLite's page cache) every simulated hour;
+// the goal is growth of at most 5 MB from the first hour to the end.
+//
+//   bench_soak [--hours N] [--examples PATH/TO/webhooks-examples/api.github.com/index.json]
+//              [--no-triggers] [--no-poll] [--no-sync] [--cache-mb N]
+//
+// The parts are put together here as AutomationHost does, because AutomationHost takes no clock.
+#include "events/eventintake.h"
+#include "events/poller.h"
+#include "events/storeeventsink.h"
+#include "events/webhookreceiver.h"
+#include "events/webhooksignature.h"
+#include "fakegithubserver.h"
+#include "fakepostgrest.h"
+#include "github/githubclient.h"
+#include "store/eventstore.h"
+#include "store/fulltextindexer.h"
+#include "store/sqlitestatement.h"
+#include "sync/postgresttarget.h"
+#include "sync/syncservice.h"
+#include "triggers/codefilerunner.h"
+#include "triggers/presetstore.h"
+#include "triggers/triggerengine.h"
+#include "triggers/triggerfile.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+using namespace exeserver;
+using namespace exeserver::test;
+
+namespace {
+
+const QByteArray kSecret = "soak-secret";
+const QString kSyncKey = QStringLiteral("soak-key");
+
+double rssMb()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+double pageCacheMb(const EventStore &store)
+{
+    int used = 0, highwater = 0;
+    if (sqlite3 *db = SqliteStatement::handleOf(store.database()))
+        sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0);
+    return double(used) / (1024.0 * 1024.0);
+}
+
+QByteArray pushTemplate(const QString &examplesPath)
+{
+    QFile file(examplesPath);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s (set --examples or EXESERVER_WEBHOOK_EXAMPLES)", qPrintable(examplesPath));
+    for (const QJsonValue &entry : QJsonDocument::fromJson(file.readAll()).array())
+        if (entry[QLatin1String("name")].toString() == QLatin1String("push"))
+            return QJsonDocument(entry[QLatin1String("examples")].toArray().first().toObject())
+                .toJson(QJsonDocument::Compact);
+    qFatal("no push example");
+}
+
+// A unique `after` per delivery: each is a new push, not a copy.
+QByteArray pushBody(const QByteArray &templ, qint64 n)
+{
+    QByteArray body = templ;
+    const QByteArray key = "\"after\":\"";
+    const qsizetype at = body.indexOf(key) + key.size();
+    body.replace(at, 40, QByteArray::number(n).rightJustified(40, '0'));
+    return body;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("exeserver.*.debug=false\nexeserver.*.info=false"));
+    const QStringList args = app.arguments();
+    int hours = 24;
+    if (const qsizetype at = args.indexOf(QStringLiteral("--hours")); at >= 0)
+        hours = std::max(1, args.value(at + 1).toInt());
+    QString examples = qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES");
+    if (const qsizetype at = args.indexOf(QStringLiteral("--examples")); at >= 0)
+        examples = args.value(at + 1);
+    const QByteArray templ = pushTemplate(examples);
+    // To find what grows: leave one part out.
+    const bool withTriggers = !args.contains(QStringLiteral("--no-triggers"));
+    const bool withPoller = !args.contains(QStringLiteral("--no-poll"));
+    const bool withSync = !args.contains(QStringLiteral("--no-sync"));
+
+    QTemporaryDir dir;
+    ManualClock clock;
+    QNetworkAccessManager network;
+
+    FakeGitHubServer github;
+    github.setClock(&clock);
+    if (!github.start())
+        qFatal("fake GitHub did not start");
+    github.clearData();
+    QStringList repos;
+    for (int i = 0; i < 5; ++i) {
+        const QString repo = QStringLiteral("octocat/soak-%1").arg(i);
+        repos.append(repo);
+        github.addRepository({.fullName = repo});
+        github.addRun({.repo = repo, .workflowId = github.addWorkflow({.repo = repo})});
+    }
+    MemoryResponseCache cache;
+    GitHubClient::Options clientOptions;
+    clientOptions.connection.apiUrl = github.baseUrl();
+    clientOptions.connection.token = QString::fromLatin1(FakeGitHubServer::DefaultToken);
+    clientOptions.connection.network = &network;
+    clientOptions.connection.cache = &cache;
+    clientOptions.connection.clock = &clock;
+    GitHubClient client(clientOptions);
+
+    EventStore store(&clock);
+    if (const Status opened = store.open(dir.filePath(QStringLiteral("exeserver.db"))); !opened)
+        qFatal("%s", qPrintable(opened.error().message));
+    // What a smaller SQLite page cache than the store's would change (the cache is most of the growth).
+    if (const qsizetype at = args.indexOf(QStringLiteral("--cache-mb")); at >= 0) {
+        QSqlQuery pragma(store.database());
+        pragma.exec(QStringLiteral("PRAGMA cache_size = -%1").arg(args.value(at + 1).toInt() * 1024));
+    }
+    const auto triggers = TriggerFile::parse(R"(triggers:
+  - name: every push
+    event: push
+    run: [{notify: {title: "push to {{ event.repository.full_name }}", body: "{{ event.after }}"}}]
+)");
+    if (!triggers)
+        qFatal("%s", qPrintable(triggers.error().message));
+    for (const Trigger &trigger : *triggers)
+        store.saveTrigger(toStoredTrigger(trigger));
+
+    StoreEventSink sink(store);
+    EventIntake intake(sink, clock);
+    intake.setSecret(kSecret);
+    WebhookReceiver receiver(intake);
+    if (!receiver.listen(QHostAddress::LocalHost, 0))
+        qFatal("cannot listen");
+    CodefileRunner runner;
+    PresetStore presets(dir.path());
+    qint64 notifications = 0;
+    TriggerEngine::Options engineOptions;
+    engineOptions.notifier = [&](const TriggerNotification &) { ++notifications; };
+    TriggerEngine engine(store, nullptr, runner, presets, &clock, engineOptions);
+    if (withTriggers)
+        QObject::connect(&intake, &EventIntake::eventAccepted, &engine, [&]() { engine.decidePending(); });
+    Poller poller(client, sink, &clock, repos);
+    FakePostgrest postgrest(kSyncKey);
+    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(postgrest.url()), kSyncKey),
+                     &clock);
+    if (const Status started = withSync ? sync.start() : success(); !started)
+        qFatal("%s", qPrintable(started.error().message));
+    FullTextIndexer indexer(store);
+    indexer.start();
+
+    const QUrl url(receiver.baseUrl() + QStringLiteral("/webhook"));
+    qint64 failures = 0;
+    qint64 synced = 0;
+    const auto deliver = [&](qint64 n) {
+        const QByteArray body = pushBody(templ, n);
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("X-GitHub-Event", "push");
+        request.setRawHeader("X-GitHub-Delivery", "soak-" + QByteArray::number(n));
+        request.setRawHeader("X-Hub-Signature-256", WebhookSignature::sign(kSecret, body));
+        QNetworkReply *reply = network.post(request, body);
+        // An event loop, not QTest::qWaitFor, whose 10 ms naps would make the day last hours.
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        if (!reply->isFinished())
+            loop.exec();
+        if (!reply->isFinished() || reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 202)
+            ++failures;
+        reply->deleteLater();
+    };
+    bool polling = false;
+    const auto pollIfDue = [&]() {
+        const QDateTime next = poller.nextPollAt();
+        if (polling || (next.isValid() && next > clock.now()))
+            return;
+        polling = true;
+        poller.pollOnce([&](Status) { polling = false; });
+    };
+
+    std::printf("bench_soak: %d simulated hours, a webhook every simulated second, 1 trigger, 5 polled "
+                "repositories, sync to a fake PostgREST\n",
+                hours);
+    std::fflush(stdout);
+    std::printf("%5s %9s %9s %10s %11s %9s %8s\n", "hour", "events", "rss_mb", "sqlite_mb", "notified",
+                "synced", "wall_s");
+    QElapsedTimer wall;
+    wall.start();
+    double firstHourRss = 0;
+    double firstHourCache = 0;
+    qint64 n = 0;
+    for (int hour = 1; hour <= hours; ++hour) {
+        for (int second = 0; second < 3600; ++second) {
+            clock.advance(1000);
+            deliver(++n);
+            if (second % 60 == 0) {
+                if (withPoller)
+                    pollIfDue();
+                if (withSync)
+                    sync.syncNow();
+                // The fakes keep every request and row; they share the process, so they forget them here
+                // to leave only ExeServer's parts in the RSS.
+                QHash<QString, QJsonObject> &rows = postgrest.table(QStringLiteral("exeserver_events"));
+                synced += rows.size();
+                rows.clear();
+                postgrest.table(QStringLiteral("exeserver_actions")).clear();
+                postgrest.received.clear();
+                github.clearRequests();
+            }
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
+        const double rss = rssMb();
+        const double cacheMb = pageCacheMb(store);
+        if (hour == 1) {
+            firstHourRss = rss;
+            firstHourCache = cacheMb;
+        }
+        std::printf("%5d %9lld %9.1f %10.1f %11lld %9lld %8.1f\n", hour,
+                    static_cast<long long>(*store.eventCount()), rss, cacheMb,
+                    static_cast<long long>(notifications), static_cast<long long>(synced),
+                    double(wall.elapsed()) / 1000.0);
+        std::fflush(stdout);
+    }
+    const double endRss = rssMb();
+    std::printf(
+        "RSS after hour 1: %.1f MB, at the end: %.1f MB, growth %.1f MB (of which SQLite's page cache "
+        "%.1f MB); failures %lld\n",
+        firstHourRss, endRss, endRss - firstHourRss, pageCacheMb(store) - firstHourCache,
+        static_cast<long long>(failures));
+    return failures == 0 ? 0 : 1;
+}
