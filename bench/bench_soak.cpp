@@ -19,7 +19,7 @@
 #include "store/eventstore.h"
 #include "store/fulltextindexer.h"
 #include "store/sqlitestatement.h"
-#include "sync/postgresttarget.h"
+#include "sync/supabasetarget.h"
 #include "sync/syncservice.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/presetstore.h"
@@ -171,7 +171,7 @@ int main(int argc, char *argv[])
         QObject::connect(&intake, &EventIntake::eventAccepted, &engine, [&]() { engine.decidePending(); });
     Poller poller(client, sink, &clock, repos);
     FakePostgrest postgrest(kSyncKey);
-    SyncService sync(store, std::make_unique<PostgrestTarget>(network, QUrl(postgrest.url()), kSyncKey),
+    SyncService sync(store, std::make_unique<SupabaseTarget>(network, QUrl(postgrest.url()), kSyncKey),
                      &clock);
     if (const Status started = withSync ? sync.start() : success(); !started)
         qFatal("%s", qPrintable(started.error().message));
