@@ -222,6 +222,12 @@ void HttpConnection::answer(const HttpResponse &response, bool keepAlive)
         abort();
         return;
     }
+    if (response.stream) {
+        m_socket->write(response.serializeHead(keepAlive));
+        m_socket->flush();
+        openStream(response.stream, keepAlive);
+        return;
+    }
     if (!response.chunks.isEmpty()) {
         // Busy until the last chunk: a pipelined request waits for the stream to end.
         m_socket->write(response.serializeHead(keepAlive));
@@ -230,6 +236,27 @@ void HttpConnection::answer(const HttpResponse &response, bool keepAlive)
     }
     m_socket->write(response.serialize(keepAlive));
     afterAnswer(keepAlive);
+}
+
+// Busy until the handler ends the stream; each chunk goes out as soon as it is sent.
+void HttpConnection::openStream(const std::shared_ptr<HttpStream> &stream, bool keepAlive)
+{
+    m_stream = stream;
+    QPointer<HttpConnection> self(this);
+    stream->attach(
+        [self](const QByteArray &data) {
+            if (!self || self->m_phase != Phase::Busy)
+                return;
+            self->m_socket->write(HttpResponse::serializeChunk(data));
+            self->m_socket->flush();
+        },
+        [self, keepAlive]() {
+            if (!self || self->m_phase != Phase::Busy)
+                return;
+            self->m_stream.reset();
+            self->m_socket->write(HttpResponse::serializeChunk({}));
+            self->afterAnswer(keepAlive);
+        });
 }
 
 // Writes a streamed answer's chunks one timer tick apart.
@@ -281,6 +308,8 @@ void HttpConnection::socketClosed()
         return;
     m_phase = Phase::Closed;
     m_deadline.stop();
+    if (const auto stream = std::exchange(m_stream, {}))
+        stream->detach(); // tells the handler its client went away
     Q_EMIT finished();
     deleteLater();
 }

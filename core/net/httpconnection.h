@@ -2,6 +2,7 @@
 
 #include "net/httpmessage.h"
 #include "net/httprequestparser.h"
+#include "net/httpstream.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -88,6 +89,7 @@ private:
     void settle();
     void dispatch(HttpRequest request);
     void answer(const HttpResponse &response, bool keepAlive);
+    void openStream(const std::shared_ptr<HttpStream> &stream, bool keepAlive);
     void streamChunks(const QList<QByteArray> &chunks, int intervalMs, qsizetype next, bool keepAlive);
     void afterAnswer(bool keepAlive);
     void answerAndClose(const HttpResponse &response);
@@ -106,6 +108,7 @@ private:
     QElapsedTimer m_phaseStart;
     QElapsedTimer m_requestStart;
     QTimer m_deadline;
+    std::shared_ptr<HttpStream> m_stream; // the open-ended answer going out, if any
 };
 
 } // namespace exeserver
