@@ -1,7 +1,10 @@
 #include "clicontext.h"
 
+#include "api/apiclient.h"
+#include "blocking.h"
 #include "store/eventstore.h"
 
+#include <QFile>
 #include <QNetworkAccessManager>
 
 namespace exeserver::cli {
@@ -36,6 +39,52 @@ EventStore *CliContext::store()
     // retry) finishes them, reading what became of each code file; until then they show as running.
     m_store = std::move(store);
     return m_store.get();
+}
+
+const QStringList &CliContext::remoteCommands()
+{
+    static const QStringList commands{QStringLiteral("events list"), QStringLiteral("events show"),
+                                      QStringLiteral("triggers list"), QStringLiteral("actions list"),
+                                      QStringLiteral("actions show")};
+    return commands;
+}
+
+Status CliContext::useRemote(const QString &url, const QString &tokenFile)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!parsed.isValid() || !parsed.scheme().startsWith(QLatin1StringView("http")) ||
+        parsed.host().isEmpty())
+        return Error{
+            QStringLiteral("usage"),
+            QStringLiteral("--remote needs the API's http(s) URL, e.g. http://127.0.0.1:8711, not '%1'")
+                .arg(url)};
+    if (!tokenFile.isEmpty()) {
+        QFile file(tokenFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error{
+                QStringLiteral("usage"),
+                QStringLiteral("Cannot read the token file %1: %2").arg(tokenFile, file.errorString())};
+        m_remoteToken = QString::fromUtf8(file.readAll()).trimmed();
+    } else {
+        m_remoteToken = m_settings.get(setting::ApiToken);
+    }
+    m_remote = parsed;
+    return success();
+}
+
+Result<QJsonObject> CliContext::remoteGet(const QString &path, const QUrlQuery &query)
+{
+    ApiClient client(network(), m_remote, m_remoteToken);
+    Result<QJsonObject> answer = QJsonObject{};
+    runBlocking([&](std::function<void()> finished) {
+        client.get(path, query, [&answer, finished](Result<QJsonObject> result) {
+            answer = std::move(result);
+            finished();
+        });
+    });
+    if (!answer)
+        m_err << "exeserver-cli: " << answer.error().message << '\n';
+    return answer;
 }
 
 } // namespace exeserver::cli

@@ -1,6 +1,11 @@
 #pragma once
 
 #include "config/settings.h"
+#include "util/result.h"
+
+#include <QJsonObject>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <QTextStream>
 
@@ -40,6 +45,14 @@ public:
     // are settled then. nullptr, with the reason on stderr, when it cannot be opened.
     EventStore *store();
 
+    // `--remote URL`: the read commands ask a running instance's local API instead of the store. The
+    // token comes from `tokenFile`, else EXESERVER_API_TOKEN (or the keychain's, for this machine's).
+    static const QStringList &remoteCommands();
+    Status useRemote(const QString &url, const QString &tokenFile);
+    bool isRemote() const { return m_remote.isValid(); }
+    // One GET on the remote API, waited for; the error is printed.
+    Result<QJsonObject> remoteGet(const QString &path, const QUrlQuery &query = {});
+
 private:
     Settings &m_settings;
     QTextStream &m_out;
@@ -47,6 +60,8 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<EventStore> m_store;
     bool m_storeFailed = false;
+    QUrl m_remote;
+    QString m_remoteToken;
 };
 
 } // namespace exeserver::cli

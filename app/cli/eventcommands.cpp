@@ -1,10 +1,14 @@
 // `exeserver-cli serve`: run headless, receiving GitHub events (webhooks, relay) until SIGINT/SIGTERM.
+#include "api/apiserver.h"
+#include "api/apitoken.h"
 #include "blocking.h"
 #include "commandtable.h"
 #include "config/logging.h"
+#include "config/secretstore.h"
 #include "enginesession.h"
 #include "events/eventintake.h"
 #include "events/poller.h"
+#include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
 #include "host/automationhost.h"
 #include "shutdownsignals.h"
@@ -41,8 +45,107 @@ const QCommandLineOption
           QStringLiteral("Poll this repository (repeatable): its events, Actions runs and "
                          "the notifications about it."),
           QStringLiteral("OWNER/REPO"));
+const QCommandLineOption kApiPort(QStringLiteral("api-port"),
+                                  QStringLiteral("Serve the local HTTP API (/api/v1/) on this port (default: "
+                                                 "api.port when api.enabled is true; 0 picks a free one)."),
+                                  QStringLiteral("N"));
+const QCommandLineOption
+    kApiBind(QStringLiteral("api-bind"),
+             QStringLiteral("Address the API listens on (default api.bind, 127.0.0.1). Any "
+                            "other address needs the API token."),
+             QStringLiteral("ADDR"));
+const QCommandLineOption kNoApi(QStringLiteral("no-api"), QStringLiteral("Do not serve the local HTTP API."));
 const QCommandLineOption kInMemory(QStringLiteral("in-memory"),
                                    QStringLiteral("Keep events in memory instead of the event store."));
+
+QHostAddress parseBind(const QString &text)
+{
+    return text == QLatin1StringView("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                  : QHostAddress(text);
+}
+
+// Where the API listens: --api-port, else api.port when api.enabled; nullopt when off. An error is a usage
+// error's message.
+Result<std::optional<std::pair<QHostAddress, quint16>>> apiAddress(const Settings &settings,
+                                                                   const QCommandLineParser &parser)
+{
+    using Address = std::optional<std::pair<QHostAddress, quint16>>;
+    if (parser.isSet(kNoApi))
+        return Address{};
+    const bool enabled = settings.get(setting::ApiEnabled) == QLatin1StringView("true");
+    if (!parser.isSet(kApiPort) && !enabled)
+        return Address{};
+    const QString portText = parser.isSet(kApiPort) ? parser.value(kApiPort) : settings.get(setting::ApiPort);
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535)
+        return Error{QStringLiteral("usage"),
+                     QStringLiteral("--api-port (api.port) must be a number from 0 to 65535")};
+    const QString bindText = parser.isSet(kApiBind) ? parser.value(kApiBind) : settings.get(setting::ApiBind);
+    const QHostAddress bind = parseBind(bindText);
+    if (bind.isNull())
+        return Error{QStringLiteral("usage"),
+                     QStringLiteral("--api-bind (api.bind) needs an IP address, not '%1'").arg(bindText)};
+    return Address{std::pair{bind, quint16(port)}};
+}
+
+// The token the API checks: the one in the keychain or EXESERVER_API_TOKEN, else a new one kept in the
+// keychain and printed this once. Empty when there is none and no keychain to keep one.
+QString apiToken(CliContext &context)
+{
+    Settings &settings = context.settings();
+    if (const QString token = settings.get(setting::ApiToken); !token.isEmpty())
+        return token;
+    SecretStore secrets(SecretStore::systemBackend());
+    QString token;
+    runBlocking([&](std::function<void()> finished) {
+        apitoken::ensure(
+            settings, secrets, [&, finished](Result<QString> made, bool created) {
+                if (!made) {
+                    context.err() << "exeserver-cli serve: " << made.error().message << '\n';
+                } else {
+                    token = *made;
+                    if (created)
+                        context.out()
+                            << "New API token (shown once; kept in the keychain; `exeserver-cli api token "
+                               "--rotate` replaces it): "
+                            << token << '\n';
+                }
+                finished();
+            });
+    });
+    return token;
+}
+
+std::unique_ptr<ApiServer> startApi(CliContext &context, AutomationHost &host, EventStore &store,
+                                    SyncService *sync, const std::pair<QHostAddress, quint16> &address,
+                                    QString *problem)
+{
+    ApiSources sources;
+    sources.store = &store;
+    sources.engine = host.triggers() ? &host.triggers()->engine() : nullptr;
+    if (sync)
+        sources.syncStatus = [sync](QString *target, SyncStatus *status) {
+            *target = sync->targetDescription();
+            *status = sync->status();
+            return true;
+        };
+    auto api = std::make_unique<ApiServer>(std::move(sources));
+    api->setToken(apiToken(context));
+    QObject::connect(api.get(), &ApiServer::warningRaised, api.get(), [&context](const QString &warning) {
+        context.err() << "Warning: " << warning << '\n';
+        context.err().flush();
+    });
+    if (const Status listening = api->listen(address.first, address.second); !listening) {
+        *problem = listening.error().message;
+        return nullptr;
+    }
+    ApiServer *raw = api.get();
+    const auto publish = [raw](const NormalizedEvent &event) { raw->publishEvent(toEvent(event)); };
+    QObject::connect(&host, &AutomationHost::eventAccepted, raw, publish);
+    QObject::connect(&host, &AutomationHost::eventPolled, raw, publish);
+    return api;
+}
 
 int serve(CliContext &context, const QCommandLineParser &parser)
 {
@@ -70,6 +173,17 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     if (!relayText.isEmpty() &&
         (!relayUrl.isValid() || !relayUrl.scheme().startsWith(QLatin1StringView("http")))) {
         err << "exeserver-cli serve: the relay URL must be an http(s) URL, not '" << relayText << "'\n";
+        return ExitUsage;
+    }
+
+    const auto apiAt = apiAddress(settings, parser);
+    if (!apiAt) {
+        err << "exeserver-cli serve: " << apiAt.error().message << '\n';
+        return ExitUsage;
+    }
+    if (apiAt->has_value() && parser.isSet(kInMemory)) {
+        err << "exeserver-cli serve: the API reads the event store, so it cannot run with --in-memory (add "
+               "--no-api)\n";
         return ExitUsage;
     }
 
@@ -189,6 +303,18 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     else if (!syncProblem.isEmpty())
         err << "exeserver-cli: sync off: " << syncProblem << '\n';
     err.flush();
+    std::unique_ptr<ApiServer> apiServer;
+    if (apiAt->has_value()) {
+        QString problem;
+        apiServer = startApi(context, host, *store, sync.get(), **apiAt, &problem);
+        if (!apiServer) {
+            err << "exeserver-cli serve: " << problem << '\n';
+            host.stop();
+            return ExitRefused;
+        }
+        out << "Local API on " << apiServer->baseUrl() << "/api/v1/ ("
+            << (apiServer->hasToken() ? "bearer token required" : "no token: loopback only") << ")\n";
+    }
     if (const ResumeReport &resumed = host.resumeReport(); resumed.firings > 0) {
         out << "Resumed " << resumed.firings
             << " firing(s) the last exit left unfinished: " << resumed.finished
@@ -216,6 +342,8 @@ int serve(CliContext &context, const QCommandLineParser &parser)
 
     // Drain: stop taking new deliveries, wait for team claims in flight (their firings are recorded, not
     // lost), then let queued announcements run before the store closes.
+    if (apiServer)
+        apiServer->close();
     host.stop();
     if (TriggerRuntime *triggers = host.triggers(); triggers && triggers->engine().claimingCount() > 0) {
         TriggerEngine &engine = triggers->engine();
@@ -237,14 +365,60 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
+const QCommandLineOption
+    kRotate(QStringLiteral("rotate"),
+            QStringLiteral("Replace the token with a new one (a running server keeps the old "
+                           "one until it restarts)."));
+
+// `api token`: the token is shown when it is made, never again; --rotate makes a new one.
+int apiTokenCommand(CliContext &context, const QCommandLineParser &parser)
+{
+    Settings &settings = context.settings();
+    const SettingValue current = settings.value(setting::ApiToken);
+    if (!parser.isSet(kRotate) && !current.value.isEmpty()) {
+        context.out()
+            << "An API token is set (from " << current.origin
+            << "). It is shown only when it is made; `exeserver-cli api token --rotate` makes a new "
+               "one.\n";
+        return ExitOk;
+    }
+    SecretStore secrets(SecretStore::systemBackend());
+    Result<QString> made = Error{};
+    runBlocking([&](std::function<void()> finished) {
+        const auto done = [&, finished](Result<QString> token) {
+            made = std::move(token);
+            finished();
+        };
+        if (parser.isSet(kRotate))
+            apitoken::rotate(settings, secrets, done);
+        else
+            apitoken::ensure(settings, secrets,
+                             [done](Result<QString> token, bool) { done(std::move(token)); });
+    });
+    if (!made) {
+        context.err() << "exeserver-cli api token: " << made.error().message << '\n';
+        return ExitRefused;
+    }
+    context.out() << "API token (shown once; kept in the keychain): " << *made << '\n';
+    if (parser.isSet(kRotate))
+        context.out() << "A running `serve` or desktop app uses it from its next start.\n";
+    return ExitOk;
+}
+
 } // namespace
 
 void registerEventCommands(CommandTable &table)
 {
+    table.add({{QStringLiteral("api"), QStringLiteral("token")},
+               QStringLiteral("[--rotate]"),
+               QStringLiteral("Make the local API's bearer token (shown once), or replace it with --rotate."),
+               [](QCommandLineParser &parser) { parser.addOption(kRotate); },
+               apiTokenCommand});
     table.add(
         {{QStringLiteral("serve")},
          QStringLiteral(
-             "[--webhook-port N] [--webhook-bind ADDR] [--repo OWNER/REPO]... [--no-poll] [--relay URL]"),
+             "[--webhook-port N] [--webhook-bind ADDR] [--repo OWNER/REPO]... [--no-poll] [--relay URL] "
+             "[--api-port N] [--api-bind ADDR] [--no-api]"),
          QStringLiteral("Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
          [](QCommandLineParser &parser) {
              parser.addOption(kWebhookPort);
@@ -253,6 +427,9 @@ void registerEventCommands(CommandTable &table)
              parser.addOption(kRelay);
              parser.addOption(kRepo);
              parser.addOption(kInMemory);
+             parser.addOption(kApiPort);
+             parser.addOption(kApiBind);
+             parser.addOption(kNoApi);
          },
          serve});
 }
