@@ -1,4 +1,5 @@
 // `exeserver-cli serve`: run headless, receiving GitHub events (webhooks, relay) until SIGINT/SIGTERM.
+#include "api/apihost.h"
 #include "api/apiserver.h"
 #include "api/apitoken.h"
 #include "blocking.h"
@@ -58,35 +59,17 @@ const QCommandLineOption kNoApi(QStringLiteral("no-api"), QStringLiteral("Do not
 const QCommandLineOption kInMemory(QStringLiteral("in-memory"),
                                    QStringLiteral("Keep events in memory instead of the event store."));
 
-QHostAddress parseBind(const QString &text)
+// Where the API listens: --api-port, else api.port when api.enabled; nullopt when off.
+Result<std::optional<ApiAddress>> apiAddress(const Settings &settings, const QCommandLineParser &parser)
 {
-    return text == QLatin1StringView("localhost") ? QHostAddress(QHostAddress::LocalHost)
-                                                  : QHostAddress(text);
-}
-
-// Where the API listens: --api-port, else api.port when api.enabled; nullopt when off. An error is a usage
-// error's message.
-Result<std::optional<std::pair<QHostAddress, quint16>>> apiAddress(const Settings &settings,
-                                                                   const QCommandLineParser &parser)
-{
-    using Address = std::optional<std::pair<QHostAddress, quint16>>;
-    if (parser.isSet(kNoApi))
-        return Address{};
-    const bool enabled = settings.get(setting::ApiEnabled) == QLatin1StringView("true");
-    if (!parser.isSet(kApiPort) && !enabled)
-        return Address{};
-    const QString portText = parser.isSet(kApiPort) ? parser.value(kApiPort) : settings.get(setting::ApiPort);
-    bool ok = false;
-    const uint port = portText.toUInt(&ok);
-    if (!ok || port > 65535)
-        return Error{QStringLiteral("usage"),
-                     QStringLiteral("--api-port (api.port) must be a number from 0 to 65535")};
-    const QString bindText = parser.isSet(kApiBind) ? parser.value(kApiBind) : settings.get(setting::ApiBind);
-    const QHostAddress bind = parseBind(bindText);
-    if (bind.isNull())
-        return Error{QStringLiteral("usage"),
-                     QStringLiteral("--api-bind (api.bind) needs an IP address, not '%1'").arg(bindText)};
-    return Address{std::pair{bind, quint16(port)}};
+    if (parser.isSet(kNoApi) ||
+        (!parser.isSet(kApiPort) && settings.get(setting::ApiEnabled) != QLatin1StringView("true")))
+        return std::optional<ApiAddress>{};
+    const Result<ApiAddress> address =
+        apihost::addressFrom(settings, parser.value(kApiPort), parser.value(kApiBind));
+    if (!address)
+        return address.error();
+    return std::optional<ApiAddress>{*address};
 }
 
 // The token the API checks: the one in the keychain or EXESERVER_API_TOKEN, else a new one kept in the
@@ -115,36 +98,6 @@ QString apiToken(CliContext &context)
             });
     });
     return token;
-}
-
-std::unique_ptr<ApiServer> startApi(CliContext &context, AutomationHost &host, EventStore &store,
-                                    SyncService *sync, const std::pair<QHostAddress, quint16> &address,
-                                    QString *problem)
-{
-    ApiSources sources;
-    sources.store = &store;
-    sources.engine = host.triggers() ? &host.triggers()->engine() : nullptr;
-    if (sync)
-        sources.syncStatus = [sync](QString *target, SyncStatus *status) {
-            *target = sync->targetDescription();
-            *status = sync->status();
-            return true;
-        };
-    auto api = std::make_unique<ApiServer>(std::move(sources));
-    api->setToken(apiToken(context));
-    QObject::connect(api.get(), &ApiServer::warningRaised, api.get(), [&context](const QString &warning) {
-        context.err() << "Warning: " << warning << '\n';
-        context.err().flush();
-    });
-    if (const Status listening = api->listen(address.first, address.second); !listening) {
-        *problem = listening.error().message;
-        return nullptr;
-    }
-    ApiServer *raw = api.get();
-    const auto publish = [raw](const NormalizedEvent &event) { raw->publishEvent(toEvent(event)); };
-    QObject::connect(&host, &AutomationHost::eventAccepted, raw, publish);
-    QObject::connect(&host, &AutomationHost::eventPolled, raw, publish);
-    return api;
 }
 
 int serve(CliContext &context, const QCommandLineParser &parser)
@@ -305,13 +258,14 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     err.flush();
     std::unique_ptr<ApiServer> apiServer;
     if (apiAt->has_value()) {
-        QString problem;
-        apiServer = startApi(context, host, *store, sync.get(), **apiAt, &problem);
-        if (!apiServer) {
-            err << "exeserver-cli serve: " << problem << '\n';
+        Result<std::unique_ptr<ApiServer>> started =
+            apihost::start(**apiAt, apiToken(context), *store, host, sync.get());
+        if (!started) {
+            err << "exeserver-cli serve: " << started.error().message << '\n';
             host.stop();
             return ExitRefused;
         }
+        apiServer = std::move(started).value();
         out << "Local API on " << apiServer->baseUrl() << "/api/v1/ ("
             << (apiServer->hasToken() ? "bearer token required" : "no token: loopback only") << ")\n";
     }
