@@ -11,9 +11,11 @@
 #include "events/poller.h"
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
+#include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerruntime.h"
@@ -256,10 +258,20 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     else if (!syncProblem.isEmpty())
         err << "exeserver-cli: sync off: " << syncProblem << '\n';
     err.flush();
+    std::unique_ptr<SqliteResponseCache> apiCache;
+    std::unique_ptr<GitHubClient> apiGitHub;
     std::unique_ptr<ApiServer> apiServer;
     if (apiAt->has_value()) {
-        Result<std::unique_ptr<ApiServer>> started =
-            apihost::start(**apiAt, apiToken(context), *store, host, sync.get());
+        // Runs and workflows through the store's ETag cache, the one the desktop app's dashboard uses.
+        if (!settings.gitHubToken().isEmpty()) {
+            GitHubClient::Options options = GitHubClient::optionsFrom(settings, &context.network());
+            apiCache = std::make_unique<SqliteResponseCache>(*store);
+            options.connection.cache = apiCache.get();
+            apiGitHub = std::make_unique<GitHubClient>(options);
+        }
+        Result<std::unique_ptr<ApiServer>> started = apihost::start(
+            **apiAt, apiToken(context), *store, host, sync.get(),
+            [client = apiGitHub.get()]() { return client; }, settings.dataDir());
         if (!started) {
             err << "exeserver-cli serve: " << started.error().message << '\n';
             host.stop();

@@ -139,8 +139,9 @@ int main(int argc, char *argv[])
         apitoken::ensure(settings, secrets, [&, address = *address, report](Result<QString> token, bool) {
             if (api)
                 return;
-            Result<std::unique_ptr<ApiServer>> started =
-                apihost::start(address, token ? *token : QString(), store, *host, sync.get());
+            Result<std::unique_ptr<ApiServer>> started = apihost::start(
+                address, token ? *token : QString(), store, *host, sync.get(),
+                [&client]() { return client.get(); }, settings.dataDir());
             if (!started)
                 return report(started.error().message);
             api = std::move(started).value();

@@ -16,6 +16,7 @@ struct ApiSources;
 void addEventRoutes(ApiRouter &router, const ApiSources &sources, EventStreamHub &stream);
 void addTriggerRoutes(ApiRouter &router, const ApiSources &sources);
 void addActionRoutes(ApiRouter &router, const ApiSources &sources);
+void addGitHubRoutes(ApiRouter &router, const ApiSources &sources);
 
 // Shared checks; each answers the error itself and returns nullopt/false when the request is bad.
 namespace apicheck {

@@ -32,7 +32,8 @@ Result<ApiAddress> addressFrom(const Settings &settings, const QString &portOver
 }
 
 Result<std::unique_ptr<ApiServer>> start(const ApiAddress &address, const QString &token, EventStore &store,
-                                         AutomationHost &host, SyncService *sync)
+                                         AutomationHost &host, SyncService *sync,
+                                         std::function<GitHubClient *()> github, const QString &dataDir)
 {
     ApiSources sources;
     sources.store = &store;
@@ -43,6 +44,9 @@ Result<std::unique_ptr<ApiServer>> start(const ApiAddress &address, const QStrin
             *status = sync->status();
             return true;
         };
+    sources.github = std::move(github);
+    sources.repositories = [&host]() { return host.repositories(); };
+    sources.presetDir = dataDir;
     auto api = std::make_unique<ApiServer>(std::move(sources));
     api->setToken(token);
     QObject::connect(api.get(), &ApiServer::warningRaised, &host, &AutomationHost::warningRaised);

@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -12,6 +13,7 @@ namespace exeserver {
 class ApiServer;
 class AutomationHost;
 class EventStore;
+class GitHubClient;
 class Settings;
 class SyncService;
 
@@ -34,8 +36,10 @@ Result<ApiAddress> addressFrom(const Settings &settings, const QString &portOver
 
 // Listening, or an error saying why not (a public address without a token, a port in use). `token` empty:
 // loopback only.
+// `github` is the dashboard's client (null: runs, workflows, dispatch and comments answer 503).
 Result<std::unique_ptr<ApiServer>> start(const ApiAddress &address, const QString &token, EventStore &store,
-                                         AutomationHost &host, SyncService *sync);
+                                         AutomationHost &host, SyncService *sync,
+                                         std::function<GitHubClient *()> github, const QString &dataDir);
 
 } // namespace apihost
 

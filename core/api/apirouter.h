@@ -13,7 +13,8 @@ namespace exeserver {
 // What a handler answers with.
 using ApiRespond = std::function<void(HttpResponse)>;
 
-// A request with the values of its route's {placeholders}, in order.
+// A request with the values of its route's {placeholders}, in order. Valid during the handler's call only:
+// a handler that answers later keeps `respond`, never the request.
 struct ApiCall
 {
     const HttpRequest &request;

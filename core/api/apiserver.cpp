@@ -50,6 +50,7 @@ ApiServer::ApiServer(ApiSources sources, QObject *parent)
     addEventRoutes(m_router, m_sources, m_stream);
     addTriggerRoutes(m_router, m_sources);
     addActionRoutes(m_router, m_sources);
+    addGitHubRoutes(m_router, m_sources);
     if (m_sources.engine) {
         connect(m_sources.engine, &TriggerEngine::actionStarted, this,
                 [this](const QString &id) { publishAction(id); });

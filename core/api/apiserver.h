@@ -12,6 +12,7 @@
 namespace exeserver {
 
 class EventStore;
+class GitHubClient;
 class LocalHttpServer;
 class TriggerEngine;
 struct Event;
@@ -25,6 +26,11 @@ struct ApiSources
     TriggerEngine *engine = nullptr; // retries; its action updates go to the stream
     // The team database's sync, when one is configured: a description of the target and its status.
     std::function<bool(QString *target, SyncStatus *status)> syncStatus;
+    // The dashboard's GitHub client (its ETag cache, so a repeated read costs no rate limit; null until
+    // there is a token) and its selected repositories: the only ones the API reads runs of or acts on.
+    std::function<GitHubClient *()> github;
+    std::function<QStringList()> repositories;
+    QString presetDir; // where the comment presets are (the data dir)
 };
 
 // The local HTTP API under /api/v1/ (issue 23): the dashboard's reads and writes for a user's own scripts.

@@ -1,4 +1,5 @@
 #include "catch.h"
+#include "githubtesting.h"
 #include "openapivalidator.h"
 #include "storetestutil.h"
 
@@ -82,6 +83,14 @@ Answer rawRequest(quint16 port, const QByteArray &request)
     return answer;
 }
 
+ApiSources sourcesOf(EventStore *store, TriggerEngine *engine = nullptr)
+{
+    ApiSources sources;
+    sources.store = store;
+    sources.engine = engine;
+    return sources;
+}
+
 QJsonObject loadDescription()
 {
     QFile file(QStringLiteral(EXESERVER_SOURCE_DIR "/core/api/openapi.json"));
@@ -110,7 +119,7 @@ struct ApiFixture
         options.notifier = [](const TriggerNotification &) {};
         engine = std::make_unique<TriggerEngine>(store, nullptr, runner, presets, SystemClock::instance(),
                                                  options);
-        server = std::make_unique<ApiServer>(ApiSources{&store, engine.get(), {}});
+        server = std::make_unique<ApiServer>(sourcesOf(&store, engine.get()));
         server->setToken(kToken);
         REQUIRE(server->listen(QHostAddress::LocalHost, 0).ok());
     }
@@ -201,7 +210,7 @@ TEST_CASE("API: a non-loopback bind without a token refuses to start; loopback w
     QTemporaryDir dir;
     EventStore store;
     REQUIRE(store.open(test::dbPath(dir)).ok());
-    ApiServer open(ApiSources{&store, nullptr, {}});
+    ApiServer open(sourcesOf(&store));
     const Status refused = open.listen(QHostAddress::AnyIPv4, 0);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().message.contains(QLatin1String("without an API token")));
@@ -213,7 +222,7 @@ TEST_CASE("API: a non-loopback bind without a token refuses to start; loopback w
     CHECK(warnings.size() == 1);
     open.close();
 
-    ApiServer withToken(ApiSources{&store, nullptr, {}});
+    ApiServer withToken(sourcesOf(&store));
     withToken.setToken(kToken);
     CHECK(withToken.listen(QHostAddress::AnyIPv4, 0).ok());
 }
@@ -442,12 +451,14 @@ TEST_CASE("API: sync status without and with a team database", "[api][sync]")
     REQUIRE(off.status == 200);
     CHECK(off.json() == QJsonObject{{QStringLiteral("configured"), false}});
 
-    ApiServer with(ApiSources{&f.store, nullptr, [](QString *target, SyncStatus *status) {
-                                  *target = QStringLiteral("PostgreSQL db.example:5432/team");
-                                  status->pending = 3;
-                                  status->lastError = QStringLiteral("timeout");
-                                  return true;
-                              }});
+    ApiSources sources = sourcesOf(&f.store);
+    sources.syncStatus = [](QString *target, SyncStatus *status) {
+        *target = QStringLiteral("PostgreSQL db.example:5432/team");
+        status->pending = 3;
+        status->lastError = QStringLiteral("timeout");
+        return true;
+    };
+    ApiServer with(sources);
     with.setToken(kToken);
     REQUIRE(with.listen(QHostAddress::LocalHost, 0).ok());
     const Answer on = rawRequest(with.port(), "GET /api/v1/sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -573,4 +584,98 @@ TEST_CASE("OpenAPI validator: rejects answers that break the description", "[api
                    R"({"events":[{"id":"a","type":"push","action":"","repository":"","sender":"",)"
                    R"("source":"carrier-pigeon","occurred_at":"-","received_at":"-"}],"next_cursor":null})")
             .isEmpty());
+}
+
+TEST_CASE(
+    "API: runs and workflows of the selected repositories through the dashboard's cache; dispatch and a "
+    "pre-set comment recorded in the action log",
+    "[api][github]")
+{
+    test::GitHubHarness gh;
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(test::dbPath(dir)).ok());
+    const QString repo = QStringLiteral("octocat/Hello-World");
+    ApiSources sources;
+    sources.store = &store;
+    sources.github = [&gh]() { return gh.client.get(); };
+    sources.repositories = [repo]() { return QStringList{repo}; };
+    sources.presetDir = dir.path();
+    ApiServer server(sources);
+    server.setToken(kToken);
+    REQUIRE(server.listen(QHostAddress::LocalHost, 0).ok());
+    const test::OpenApiValidator validator(loadDescription());
+    const auto call = [&](const QByteArray &method, const QByteArray &target, const QByteArray &body = {}) {
+        QByteArray request = method + ' ' + target +
+                             " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                             "Authorization: Bearer " +
+                             kToken.toUtf8() + "\r\n";
+        if (!body.isEmpty())
+            request +=
+                "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+                "\r\n";
+        const Answer answer = rawRequest(server.port(), request + "\r\n" + body);
+        const QStringList problems = validator.check(method, QUrl(QString::fromUtf8(target)).path(),
+                                                     answer.status, answer.contentType, answer.body);
+        INFO(problems.join(QLatin1Char('\n')).toStdString() + "\n" + answer.body.toStdString());
+        CHECK(problems.isEmpty());
+        return answer;
+    };
+
+    CHECK(call("GET", "/api/v1/repos").json().value(QStringLiteral("repositories")).toArray() ==
+          QJsonArray{repo});
+    // The dashboard's refresh (30 newest runs), then the API's: answered from the same cache entry, so the
+    // API's read costs no rate-limit unit.
+    RunFilter dashboard;
+    dashboard.limit = 30;
+    REQUIRE(
+        test::await<QList<WorkflowRun>>([&](auto done) { gh.client->listRuns(repo, dashboard, done); }).ok());
+    const int used = gh.server.rateLimitUsed();
+    const Answer runs = call("GET", "/api/v1/repos/octocat/Hello-World/runs");
+    REQUIRE(runs.status == 200);
+    CHECK(runs.json().value(QStringLiteral("runs")).toArray().size() == 3);
+    CHECK(gh.server.rateLimitUsed() == used);
+    CHECK(call("GET", "/api/v1/repos/octocat/Hello-World/runs?limit=101").status == 400);
+    const Answer workflows = call("GET", "/api/v1/repos/octocat/Hello-World/workflows");
+    CHECK(workflows.json().value(QStringLiteral("workflows")).toArray().size() == 2);
+    // Only the selected repositories.
+    CHECK(call("GET", "/api/v1/repos/octocat/Spoon-Knife/runs").errorCode() == QLatin1String("not_selected"));
+    CHECK(call("POST", "/api/v1/repos/octocat/Spoon-Knife/dispatch", R"({"workflow":"ci.yml","ref":"main"})")
+              .status == 403);
+    CHECK(gh.server.dispatches().isEmpty());
+
+    CHECK(call("POST", "/api/v1/repos/octocat/Hello-World/dispatch", R"({"workflow":"ci.yml"})").status ==
+          422);
+    CHECK(call("POST", "/api/v1/repos/octocat/Hello-World/dispatch",
+               R"({"workflow":"ci.yml","ref":"main","x":1})")
+              .errorCode() == QLatin1String("unknown_field"));
+    gh.server.setDispatchReturnsRunDetails(true);
+    const Answer dispatched = call("POST", "/api/v1/repos/octocat/Hello-World/dispatch",
+                                   R"({"workflow":"ci.yml","ref":"main","inputs":{}})");
+    REQUIRE(dispatched.status == 200);
+    CHECK(gh.server.dispatches().size() == 1);
+
+    const Answer commented =
+        call("POST", "/api/v1/repos/octocat/Hello-World/comments", R"({"number":1347,"preset":"review"})");
+    REQUIRE(commented.status == 200);
+    CHECK(commented.json().value(QStringLiteral("body")).toString() == QLatin1String("/review"));
+    CHECK(gh.server.comments(repo, 1347).last().body == QLatin1String("/review"));
+    CHECK(call("POST", "/api/v1/repos/octocat/Hello-World/comments", R"({"number":1347,"preset":"nope"})")
+              .status == 422);
+
+    // Both writes are in the action log, as the dashboard's dialogs record them.
+    const QList<ActionRecord> log = *store.actions(ActionQuery{});
+    REQUIRE(log.size() == 2);
+    CHECK(log.at(0).kind == ActionKind::Comment);
+    CHECK(log.at(0).target == QLatin1String("octocat/Hello-World#1347"));
+    CHECK(log.at(0).status == ActionStatus::Success);
+    CHECK(log.at(1).kind == ActionKind::Dispatch);
+    CHECK(log.at(1).target == QLatin1String("octocat/Hello-World:ci.yml@main"));
+    CHECK(log.at(1).status == ActionStatus::Success);
+    // A GitHub failure is a 502 with GitHub's message, and recorded as a failure.
+    gh.server.failNext("POST", QStringLiteral(".*/dispatches"), 422);
+    const Answer refused =
+        call("POST", "/api/v1/repos/octocat/Hello-World/dispatch", R"({"workflow":"ci.yml","ref":"main"})");
+    CHECK(refused.status == 502);
+    CHECK(store.actions(ActionQuery{})->first().status == ActionStatus::Failure);
 }
