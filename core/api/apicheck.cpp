@@ -9,6 +9,13 @@ std::optional<QJsonObject> body(ApiCall &call, const QSet<QString> &allowed)
 {
     if (call.request.body.trimmed().isEmpty())
         return QJsonObject{};
+    // A browser sends application/json cross-origin only after a CORS preflight, which this server never
+    // allows: so a web page cannot post to the API, even a token-less one on loopback.
+    if (!call.request.headers.value("Content-Type").toLower().startsWith("application/json")) {
+        call.respond(api::error(415, QStringLiteral("unsupported_media_type"),
+                                QStringLiteral("Send the body as Content-Type: application/json.")));
+        return std::nullopt;
+    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(call.request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {

@@ -25,6 +25,16 @@ LocalHttpServer::Options serverOptions()
     return options;
 }
 
+bool isLoopbackHost(const QByteArray &hostHeader)
+{
+    QByteArray host = hostHeader.trimmed().toLower();
+    if (host.startsWith('[')) // [::1]:8711
+        host = host.mid(1, host.indexOf(']') - 1);
+    else if (host.count(':') == 1)
+        host = host.left(host.indexOf(':'));
+    return host == "localhost" || QHostAddress(QString::fromLatin1(host)).isLoopback();
+}
+
 HttpResponse openApiDocument()
 {
     QFile file(QStringLiteral(":/exeserver/api/openapi.json"));
@@ -130,6 +140,15 @@ void ApiServer::handle(const HttpRequest &request, const ApiRespond &respond)
                             "Send the API token: Authorization: Bearer <token> (exeserver-cli api token)."));
         answer.headers.set("WWW-Authenticate", "Bearer realm=\"exeserver\"");
         logged(answer);
+        return;
+    }
+    // Without a token, only a request addressed to a loopback name is answered: a web page that rebinds its
+    // own host name to 127.0.0.1 (DNS rebinding) still sends that name in Host.
+    if (m_token.isEmpty() && !isLoopbackHost(request.headers.value("Host"))) {
+        logged(
+            api::error(403, QStringLiteral("host"),
+                       QStringLiteral("Without an API token only requests to 127.0.0.1, ::1 or localhost are "
+                                      "answered.")));
         return;
     }
     if (!m_sources.store) {

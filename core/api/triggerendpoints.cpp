@@ -64,7 +64,7 @@ void exportTriggers(ApiCall &call, EventStore &store)
 std::optional<QByteArray> importText(ApiCall &call)
 {
     const QByteArray type = call.request.headers.value("Content-Type").toLower();
-    if (type.contains("yaml"))
+    if (type.startsWith("application/yaml") || type.startsWith("application/x-yaml"))
         return call.request.body;
     const std::optional<QJsonObject> body = apicheck::body(call, {QStringLiteral("definition")});
     if (!body)

@@ -679,3 +679,34 @@ TEST_CASE(
     CHECK(refused.status == 502);
     CHECK(store.actions(ActionQuery{})->first().status == ActionStatus::Failure);
 }
+
+TEST_CASE(
+    "API: a web page cannot drive it — bodies must be JSON, and without a token only loopback host names "
+    "are answered",
+    "[api][security]")
+{
+    ApiFixture f;
+    f.addTriggers(kNotifyTrigger);
+    // A form post (text/plain needs no CORS preflight) is refused before anything is read or done.
+    const Answer form = f.call("POST", "/api/v1/triggers/say/disable", R"({"x":1})",
+                               "Bearer " + kToken.toUtf8(), "text/plain");
+    CHECK(form.status == 415);
+    CHECK(f.store.triggers()->first().enabled);
+
+    ApiServer open(sourcesOf(&f.store));
+    REQUIRE(open.listen(QHostAddress::LocalHost, 0).ok());
+    const auto get = [&](const QByteArray &host) {
+        const Answer answer = rawRequest(open.port(), "GET /api/v1/triggers HTTP/1.1\r\nHost: " + host +
+                                                          "\r\nConnection: close\r\n\r\n");
+        CHECK(f.validator
+                  .check("GET", QStringLiteral("/api/v1/triggers"), answer.status, answer.contentType,
+                         answer.body)
+                  .isEmpty());
+        return answer.status;
+    };
+    CHECK(get("127.0.0.1:" + QByteArray::number(open.port())) == 200);
+    CHECK(get("localhost:" + QByteArray::number(open.port())) == 200);
+    CHECK(get("[::1]:" + QByteArray::number(open.port())) == 200);
+    CHECK(get("attacker.example:" + QByteArray::number(open.port())) == 403);
+    CHECK(get("") == 403);
+}
