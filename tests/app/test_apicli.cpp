@@ -3,8 +3,11 @@
 
 #include <QDir>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -182,4 +185,106 @@ TEST_CASE("api token: without a keychain says to set EXESERVER_API_TOKEN; with o
                             QStringLiteral("token"), QStringLiteral("--rotate")});
     CHECK(rotate.code == 1);
     CHECK(rotate.err.contains(QLatin1StringView("comes from EXESERVER_API_TOKEN")));
+}
+
+// Prism proxies the running API with the description in the repository: with --errors it turns any answer
+// that breaks the description into a problem+json error, so each answer must reach us unchanged.
+TEST_CASE("API contract: Prism proxying serve's API with core/api/openapi.json finds no violation",
+          "[cli][api][contract]")
+{
+    const QString prism = qEnvironmentVariable("EXESERVER_PRISM");
+    if (prism.isEmpty()) {
+        const char *why =
+            "EXESERVER_PRISM is not set: run the suite through scripts/test (npm ci in tests/contract).";
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            FAIL(why);
+        WARN("Skipping the API contract check. " << why);
+        return;
+    }
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("data"));
+    QFile payload(dir.filePath(QStringLiteral("issue.json")));
+    REQUIRE(payload.open(QIODevice::WriteOnly));
+    payload.write(
+        R"({"action":"opened","issue":{"id":7,"title":"contract"},"repository":{"full_name":"octo/api"},)"
+        R"("sender":{"login":"octocat"}})");
+    payload.close();
+    QFile triggers(dir.filePath(QStringLiteral("triggers.yml")));
+    REQUIRE(triggers.open(QIODevice::WriteOnly));
+    triggers.write("triggers:\n  - name: hello\n    event: issues\n    run: [{notify: {title: hi}}]\n");
+    triggers.close();
+    REQUIRE(cli({QStringLiteral("--data-dir"), data, QStringLiteral("triggers"), QStringLiteral("import"),
+                 triggers.fileName()})
+                .code == 0);
+    REQUIRE(cli({QStringLiteral("--data-dir"), data, QStringLiteral("events"), QStringLiteral("ingest"),
+                 payload.fileName(), QStringLiteral("--event"), QStringLiteral("issues"),
+                 QStringLiteral("--delivery"), QStringLiteral("contract-1")})
+                .code == 0);
+    QProcess serve;
+    QString out;
+    const QString api = startServe(serve, data, out);
+
+    QTcpServer probe;
+    REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QProcess proxy;
+    proxy.setProcessChannelMode(QProcess::MergedChannels);
+    proxy.start(prism,
+                {QStringLiteral("proxy"), QStringLiteral(EXESERVER_SOURCE_DIR "/core/api/openapi.json"), api,
+                 QStringLiteral("--errors"), QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+                 QStringLiteral("-p"), QString::number(port)});
+    REQUIRE(proxy.waitForStarted());
+    QByteArray log;
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            log += proxy.readAll();
+            return log.contains("Prism is listening") || proxy.state() == QProcess::NotRunning;
+        },
+        120000));
+    INFO(log.right(2000).toStdString());
+    REQUIRE(proxy.state() == QProcess::Running);
+
+    QNetworkAccessManager network;
+    const auto send = [&](const QByteArray &method, const QString &target, const QByteArray &body = {}) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(target)));
+        request.setRawHeader("Authorization", "Bearer " + kToken.toUtf8());
+        if (!body.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+        REQUIRE(QTest::qWaitFor([reply]() { return reply->isFinished(); }, 20000));
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        INFO(method.toStdString() << ' ' << target.toStdString() << " -> " << answer.toStdString());
+        CHECK_FALSE(
+            reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("problem")));
+        CHECK_FALSE(reply->hasRawHeader("sl-violations"));
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    };
+    CHECK(send("GET", QStringLiteral("/api/v1/events?limit=5")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/events?q=contract&type=issues")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/events/contract-1")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/events/missing")) == 404);
+    CHECK(send("GET", QStringLiteral("/api/v1/triggers")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/triggers/hello")) == 200);
+    CHECK(send("POST", QStringLiteral("/api/v1/triggers/hello/test"), R"({"event_id":"contract-1"})") == 200);
+    CHECK(send("POST", QStringLiteral("/api/v1/triggers/hello/disable"), "{}") == 200);
+    CHECK(send("POST", QStringLiteral("/api/v1/triggers/hello/enable"), "{}") == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/actions")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/actions/1")) == 200);
+    CHECK(send("POST", QStringLiteral("/api/v1/actions/1/retry"), "{}") == 202);
+    CHECK(send("GET", QStringLiteral("/api/v1/sync")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/repos")) == 200);
+    CHECK(send("GET", QStringLiteral("/api/v1/repos/octo/api/runs")) == 403);
+    CHECK(
+        send(
+            "POST", QStringLiteral("/api/v1/triggers"),
+            R"({"definition":"triggers:\n  - name: more\n    event: push\n    run: [{notify: {title: x}}]\n"})") ==
+        201);
+
+    proxy.terminate();
+    if (!proxy.waitForFinished(5000))
+        proxy.kill();
+    serve.terminate();
+    REQUIRE(serve.waitForFinished(15000));
 }
