@@ -17,8 +17,8 @@ public:
     void send(const QByteArray &data);
     // Ends the answer with the last chunk; the connection may then take the next request.
     void end();
-    // Open until end() or until the client went away.
-    bool isOpen() const { return !m_closed; }
+    // Open until end() (even before it is attached) or until the client went away.
+    bool isOpen() const { return !m_closed && !m_endRequested; }
     // Called once when the client goes away or end() is called.
     void setClosedHandler(std::function<void()> handler) { m_onClosed = std::move(handler); }
 

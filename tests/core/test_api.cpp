@@ -9,6 +9,7 @@
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
 #include "events/webhooksignature.h"
+#include "net/httpstream.h"
 #include "store/eventstore.h"
 #include "sync/syncengine.h"
 #include "triggers/codefilerunner.h"
@@ -709,4 +710,28 @@ TEST_CASE(
     CHECK(get("[::1]:" + QByteArray::number(open.port())) == 200);
     CHECK(get("attacker.example:" + QByteArray::number(open.port())) == 403);
     CHECK(get("") == 403);
+}
+
+TEST_CASE("API stream: at most 32 subscribers; the next is answered 503 with Retry-After",
+          "[api][stream][limits]")
+{
+    EventStreamHub hub;
+    QList<HttpResponse> open;
+    for (int i = 0; i < EventStreamHub::kMaxSubscribers; ++i) {
+        open.append(hub.subscribe());
+        CHECK(open.last().status == 200);
+        CHECK(open.last().stream);
+    }
+    CHECK(hub.subscriberCount() == EventStreamHub::kMaxSubscribers);
+    const HttpResponse refused = hub.subscribe();
+    CHECK(refused.status == 503);
+    CHECK(refused.headers.value("Retry-After") == "5");
+    CHECK_FALSE(refused.stream);
+    // A subscriber whose client went away frees its place.
+    open.first().stream->detach();
+    CHECK(hub.subscriberCount() == EventStreamHub::kMaxSubscribers - 1);
+    CHECK(hub.subscribe().status == 200);
+    hub.closeAll();
+    CHECK(hub.subscriberCount() == 0);
+    CHECK_FALSE(open.last().stream->isOpen());
 }
