@@ -735,3 +735,43 @@ TEST_CASE("API stream: at most 32 subscribers; the next is answered 503 with Ret
     CHECK(hub.subscriberCount() == 0);
     CHECK_FALSE(open.last().stream->isOpen());
 }
+
+// Figures for docs/PERFORMANCE.md; hidden: run with `test_api "[bench]"`.
+TEST_CASE("API bench: event list pages and text search over 10,000 stored events", "[.][bench][api]")
+{
+    ApiFixture f;
+    QList<Event> events;
+    for (int n = 1; n <= 10000; ++n)
+        events.append(test::sampleEvent(n));
+    REQUIRE(f.store.addEvents(events).ok());
+    REQUIRE(f.store.indexFullText(20000).ok());
+    // Waited for without QTest::qWaitFor's 10 ms naps, which would swamp the measurement.
+    const auto timedGet = [&](const QByteArray &target) {
+        QTcpSocket socket;
+        QElapsedTimer clock;
+        clock.start();
+        socket.connectToHost(QHostAddress::LocalHost, f.server->port());
+        socket.write("GET " + target +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " +
+                     kToken.toUtf8() + "\r\n\r\n");
+        QByteArray received;
+        while (socket.state() != QAbstractSocket::UnconnectedState && clock.elapsed() < kWaitMs) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+        REQUIRE(received.startsWith("HTTP/1.1 200"));
+        return clock.nsecsElapsed() / 1000;
+    };
+    const auto median = [&](const QByteArray &target) {
+        QList<qint64> times;
+        for (int i = 0; i < 50; ++i)
+            times.append(timedGet(target));
+        std::sort(times.begin(), times.end());
+        return times.at(times.size() / 2);
+    };
+    WARN("GET /events?limit=50: median " << median("/api/v1/events?limit=50") << " us");
+    WARN("GET /events?limit=200: median " << median("/api/v1/events?limit=200") << " us");
+    WARN("GET /events?q=widget2&limit=50: median " << median("/api/v1/events?q=widget2&limit=50") << " us");
+    WARN("GET /events/{id} with payload: median " << median("/api/v1/events/delivery-5000") << " us");
+}
