@@ -22,6 +22,14 @@ LocalHttpServer::Options serverOptions()
     options.limits.maxBodyBytes = ApiServer::kMaxBodyBytes;
     options.limits.maxHeaderBytes = 16 * 1024;
     options.maxConnections = 64;
+    // The HTTP layer's own refusals (413, 431, 408, …) in the API's error shape, like every other error.
+    options.errorAnswer = [](int status, const QString &message) {
+        const QString code = status == 413   ? QStringLiteral("too_large")
+                             : status == 408 ? QStringLiteral("timeout")
+                             : status == 503 ? QStringLiteral("busy")
+                                             : QStringLiteral("bad_request");
+        return api::error(status, code, message);
+    };
     return options;
 }
 

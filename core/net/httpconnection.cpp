@@ -28,7 +28,7 @@ bool wantsKeepAlive(const HttpRequest &request)
     return request.version != "HTTP/1.0" || keepAlive;
 }
 
-HttpResponse message(int status, const QString &text)
+HttpResponse plainMessage(int status, const QString &text)
 {
     return HttpResponse::json(
         status, QJsonDocument(QJsonObject{{QStringLiteral("message"), text}}).toJson(QJsonDocument::Compact));
@@ -46,12 +46,13 @@ QString peerOf(const QTcpSocket &socket)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits limits, Deadlines deadlines,
-                               Handler handler, QObject *parent)
+                               Handler handler, QObject *parent, ErrorAnswer errorAnswer)
     : QObject(parent)
     , m_socket(socket)
     , m_parser(limits)
     , m_deadlines(deadlines)
     , m_handler(std::move(handler))
+    , m_errorAnswer(std::move(errorAnswer))
     , m_peer(peerOf(*socket))
 {
     socket->setParent(this);
@@ -61,6 +62,11 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits lim
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::socketClosed);
     m_requestStart.start();
     enter(Phase::Idle);
+}
+
+HttpResponse HttpConnection::message(int status, const QString &text) const
+{
+    return m_errorAnswer ? m_errorAnswer(status, text) : plainMessage(status, text);
 }
 
 void HttpConnection::enter(Phase phase)

@@ -25,6 +25,8 @@ class HttpConnection : public QObject
 public:
     using Responder = std::function<void(HttpResponse)>;
     using Handler = std::function<void(const HttpRequest &, Responder)>;
+    // The body of an answer the connection gives itself (400, 408, 413, 431, 503, …); null: {"message": …}.
+    using ErrorAnswer = std::function<HttpResponse(int status, const QString &message)>;
 
     struct Deadlines
     {
@@ -57,7 +59,7 @@ public:
 
     // Takes ownership of `socket`.
     HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits limits, Deadlines deadlines, Handler handler,
-                   QObject *parent);
+                   QObject *parent, ErrorAnswer errorAnswer = {});
 
     Phase phase() const { return m_phase; }
     // When it entered its phase (QElapsedTimer::msecsSinceReference): for an idle one, since when it is idle.
@@ -95,11 +97,13 @@ private:
     void answerAndClose(const HttpResponse &response);
     void closeAfterWriting();
     void socketClosed();
+    HttpResponse message(int status, const QString &text) const;
 
     QTcpSocket *m_socket;
     HttpRequestParser m_parser;
     Deadlines m_deadlines;
     Handler m_handler;
+    ErrorAnswer m_errorAnswer;
     QString m_peer;
     Phase m_phase = Phase::Idle;
     bool m_fresh = true;         // no request answered yet: the header deadline counts from the accept

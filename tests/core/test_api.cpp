@@ -325,6 +325,7 @@ TEST_CASE("API: bad input gets a JSON 4xx, never a crash", "[api][limits]")
                               kToken.toUtf8() + "\r\nContent-Type: application/json\r\nContent-Length: " +
                               QByteArray::number(ApiServer::kMaxBodyBytes + 1) + "\r\n\r\n{");
     CHECK(huge.status == 413);
+    CHECK(huge.errorCode() == QLatin1String("too_large")); // the same error shape as every other answer
     CHECK(f.validator
               .check("POST", QStringLiteral("/api/v1/triggers"), huge.status, huge.contentType, huge.body)
               .isEmpty());
