@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "api/apitoken.h"
 #include "config/secretredactor.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
@@ -254,7 +255,66 @@ QWidget *SettingsDialog::eventsTab()
     addField(form, setting::SupabaseUrl, tr("S&upabase URL"));
     addField(form, setting::SupabaseAnonKey, tr("Supabase anon &key"));
     addField(form, setting::DatabaseUrl, tr("Postgre&SQL URL"), tr("postgresql://user:password@host/db"));
+    form->addRow(new QLabel(tr("<b>Local API</b> — /api/v1/ for your own scripts")));
+    addCheck(form, setting::ApiEnabled, tr("Serve the local API"));
+    addField(form, setting::ApiPort, tr("API p&ort"));
+    addField(form, setting::ApiBind, tr("API bind address"),
+             tr("127.0.0.1; any other address needs the token"));
+    form->addRow(tr("API token"), apiTokenRow());
     return page;
+}
+
+// The token is never shown again once made: the row says where it is kept and makes a new one on request.
+QWidget *SettingsDialog::apiTokenRow()
+{
+    auto *row = new QWidget;
+    auto *column = new QVBoxLayout(row);
+    column->setContentsMargins(0, 0, 0, 0);
+    auto *line = new QHBoxLayout;
+    const SettingValue token = m_settings.value(setting::ApiToken);
+    m_apiTokenState = new QLabel(token.value.isEmpty() ? tr("None yet") : tr("Set (%1)").arg(token.origin));
+    m_apiTokenState->setObjectName(QStringLiteral("apiTokenState"));
+    auto *rotate = new QPushButton(token.value.isEmpty() ? tr("Make token") : tr("New token"));
+    rotate->setObjectName(QStringLiteral("rotateApiToken"));
+    rotate->setAccessibleName(tr("Make a new API token"));
+    rotate->setEnabled(token.source != SettingSource::Environment);
+    connect(rotate, &QPushButton::clicked, this, &SettingsDialog::rotateApiToken);
+    line->addWidget(m_apiTokenState, 1);
+    line->addWidget(rotate);
+    column->addLayout(line);
+    m_apiTokenShown = new QLineEdit;
+    m_apiTokenShown->setObjectName(QStringLiteral("apiTokenShown"));
+    m_apiTokenShown->setAccessibleName(tr("New API token"));
+    m_apiTokenShown->setReadOnly(true);
+    m_apiTokenShown->hide();
+    column->addWidget(m_apiTokenShown);
+    return row;
+}
+
+void SettingsDialog::rotateApiToken()
+{
+    QPointer<SettingsDialog> self(this);
+    apitoken::rotate(m_settings, m_secrets, [self](Result<QString> token) {
+        if (!self)
+            return;
+        if (!token) {
+            self->m_apiTokenState->setText(token.error().message);
+            return;
+        }
+        self->m_apiTokenShown->setText(*token);
+        self->m_apiTokenShown->show();
+        self->m_apiTokenShown->selectAll();
+        if (auto *button = self->findChild<QPushButton *>(QStringLiteral("rotateApiToken")))
+            button->setText(tr("New token"));
+        self->m_apiTokenState->setText(
+            tr("Copy it now: it is not shown again. The API uses it from the next start."));
+    });
+}
+
+QString SettingsDialog::shownApiToken() const
+{
+    return m_apiTokenShown->isVisible() || !m_apiTokenShown->text().isEmpty() ? m_apiTokenShown->text()
+                                                                              : QString();
 }
 
 QWidget *SettingsDialog::assistantTab()

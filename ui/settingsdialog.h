@@ -50,6 +50,11 @@ public:
     // Without a keychain: what the dialog says about secrets (empty while a keychain is there).
     QString keychainNote() const;
 
+    // Local API: makes a new token, keeps it in the keychain and shows it this once (the old one stops
+    // working at the next start).
+    void rotateApiToken();
+    QString shownApiToken() const;
+
 Q_SIGNALS:
     void connectionTested(bool ok);
     // After a successful save; `tokenChanged` when a new GitHub token went to the keychain.
@@ -61,6 +66,7 @@ private:
     QWidget *eventsTab();
     QWidget *assistantTab();
     QWidget *desktopTab();
+    QWidget *apiTokenRow();
     void addField(QFormLayout *form, const QString &key, const QString &label, const QString &hint = {});
     void addCheck(QFormLayout *form, const QString &key, const QString &label);
     void storeNextSecret(QStringList keys, bool tokenChanged);
@@ -81,6 +87,8 @@ private:
     QPushButton *m_saveButton = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_keychain = nullptr;
+    QLabel *m_apiTokenState = nullptr;
+    QLineEdit *m_apiTokenShown = nullptr;
     std::unique_ptr<GitHubClient> m_testClient;
     bool m_testing = false;
     bool m_saving = false;

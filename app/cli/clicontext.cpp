@@ -1,8 +1,11 @@
 #include "clicontext.h"
 
 #include "config/secretredactor.h"
+#include "api/apiclient.h"
+#include "blocking.h"
 #include "store/eventstore.h"
 
+#include <QFile>
 #include <QNetworkAccessManager>
 
 namespace exeserver::cli {
@@ -55,6 +58,52 @@ int CliContext::refused(const Error &error)
 {
     m_err << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
     return ExitRefused;
+}
+
+const QStringList &CliContext::remoteCommands()
+{
+    static const QStringList commands{QStringLiteral("events list"), QStringLiteral("events show"),
+                                      QStringLiteral("triggers list"), QStringLiteral("actions list"),
+                                      QStringLiteral("actions show")};
+    return commands;
+}
+
+Status CliContext::useRemote(const QString &url, const QString &tokenFile)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!parsed.isValid() || !parsed.scheme().startsWith(QLatin1StringView("http")) ||
+        parsed.host().isEmpty())
+        return Error{
+            QStringLiteral("usage"),
+            QStringLiteral("--remote needs the API's http(s) URL, e.g. http://127.0.0.1:8711, not '%1'")
+                .arg(url)};
+    if (!tokenFile.isEmpty()) {
+        QFile file(tokenFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error{
+                QStringLiteral("usage"),
+                QStringLiteral("Cannot read the token file %1: %2").arg(tokenFile, file.errorString())};
+        m_remoteToken = QString::fromUtf8(file.readAll()).trimmed();
+    } else {
+        m_remoteToken = m_settings.get(setting::ApiToken);
+    }
+    m_remote = parsed;
+    return success();
+}
+
+Result<QJsonObject> CliContext::remoteGet(const QString &path, const QUrlQuery &query)
+{
+    ApiClient client(network(), m_remote, m_remoteToken);
+    Result<QJsonObject> answer = QJsonObject{};
+    runBlocking([&](std::function<void()> finished) {
+        client.get(path, query, [&answer, finished](Result<QJsonObject> result) {
+            answer = std::move(result);
+            finished();
+        });
+    });
+    if (!answer)
+        m_err << "exeserver-cli: " << answer.error().message << '\n';
+    return answer;
 }
 
 } // namespace exeserver::cli

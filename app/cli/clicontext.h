@@ -3,6 +3,10 @@
 #include "config/settings.h"
 #include "util/result.h"
 
+#include <QJsonObject>
+#include <QUrl>
+#include <QUrlQuery>
+
 #include <QTextStream>
 
 #include <memory>
@@ -48,6 +52,13 @@ public:
     int usageError(const QString &message);
     // An operation that failed: "exeserver-cli: message" on stderr; returns ExitRefused.
     int refused(const Error &error);
+    // `--remote URL`: the read commands ask a running instance's local API instead of the store. The
+    // token comes from `tokenFile`, else EXESERVER_API_TOKEN (or the keychain's, for this machine's).
+    static const QStringList &remoteCommands();
+    Status useRemote(const QString &url, const QString &tokenFile);
+    bool isRemote() const { return m_remote.isValid(); }
+    // One GET on the remote API, waited for; the error is printed.
+    Result<QJsonObject> remoteGet(const QString &path, const QUrlQuery &query = {});
 
 private:
     Settings &m_settings;
@@ -58,6 +69,8 @@ private:
     bool m_storeFailed = false;
     QString m_command;
     QString m_usageLine;
+    QUrl m_remote;
+    QString m_remoteToken;
 };
 
 } // namespace exeserver::cli

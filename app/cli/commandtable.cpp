@@ -80,8 +80,10 @@ QString CommandTable::groupUsage(const QStringList &words) const
 
 QString CommandTable::usage() const
 {
-    QString text = QStringLiteral("Usage: exeserver-cli [--data-dir DIR] [--api-url URL] COMMAND [ARGS...]\n"
-                                  "       exeserver-cli --help | --version\n\nCommands:\n");
+    QString text = QStringLiteral(
+        "Usage: exeserver-cli [--data-dir DIR] [--api-url URL] [--remote URL [--token-file FILE]] "
+        "COMMAND [ARGS...]\n"
+        "       exeserver-cli --help | --version\n\nCommands:\n");
     qsizetype width = 0;
     for (const Command &command : m_commands)
         width = std::max(width, commandName(command).size());
@@ -98,11 +100,13 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     globalParser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     globalParser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     globals.addTo(globalParser);
+    globals.addCliOptionsTo(globalParser);
     if (!globalParser.parse(arguments)) {
         err << "exeserver-cli: " << globalParser.errorText() << "\n\n" << usage();
         return ExitUsage;
     }
     globals.readFrom(globalParser);
+    globals.readCliOptionsFrom(globalParser);
     const QStringList positional = globalParser.positionalArguments();
     if (globals.versionRequested() && positional.isEmpty()) {
         out << "exeserver-cli " << kVersion << " (Qt " << qVersion() << ")\n";
@@ -135,6 +139,7 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     globals.addTo(parser);
     parser.addOptions(command->options);
+    globals.addCliOptionsTo(parser);
     if (command->addOptions)
         command->addOptions(parser);
     QStringList commandArguments{arguments.value(0, QStringLiteral("exeserver-cli"))};
@@ -145,6 +150,7 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
         return ExitUsage;
     }
     globals.readFrom(parser);
+    globals.readCliOptionsFrom(parser);
     if (globals.helpRequested()) {
         out << commandHelp(*command, parser);
         return ExitOk;
@@ -171,6 +177,18 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
 
     CliContext context(settings, out, err);
     context.setCommand(commandName(*command), command->usageLine());
+    if (!globals.remote().isEmpty()) {
+        if (!CliContext::remoteCommands().contains(commandName(*command))) {
+            err << "exeserver-cli: --remote works with "
+                << CliContext::remoteCommands().join(QStringLiteral(", ")) << "; not with "
+                << commandName(*command) << '\n';
+            return ExitUsage;
+        }
+        if (const Status remote = context.useRemote(globals.remote(), globals.tokenFile()); !remote) {
+            err << "exeserver-cli: " << remote.error().message << '\n';
+            return ExitUsage;
+        }
+    }
     const int code = command->run(context, parser);
     out.flush();
     err.flush();

@@ -1,14 +1,21 @@
 // `exeserver-cli serve`: run headless, receiving GitHub events (webhooks, relay) until SIGINT/SIGTERM.
+#include "api/apihost.h"
+#include "api/apiserver.h"
+#include "api/apitoken.h"
 #include "blocking.h"
 #include "commandtable.h"
 #include "config/logging.h"
+#include "config/secretstore.h"
 #include "enginesession.h"
 #include "events/eventintake.h"
 #include "events/poller.h"
+#include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
+#include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "shutdownsignals.h"
 #include "store/eventstore.h"
+#include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "triggers/triggerengine.h"
 #include "triggers/triggerruntime.h"
@@ -41,8 +48,59 @@ const QCommandLineOption
           QStringLiteral("Poll this repository (repeatable): its events, Actions runs and "
                          "the notifications about it."),
           QStringLiteral("OWNER/REPO"));
+const QCommandLineOption kApiPort(QStringLiteral("api-port"),
+                                  QStringLiteral("Serve the local HTTP API (/api/v1/) on this port (default: "
+                                                 "api.port when api.enabled is true; 0 picks a free one)."),
+                                  QStringLiteral("N"));
+const QCommandLineOption
+    kApiBind(QStringLiteral("api-bind"),
+             QStringLiteral("Address the API listens on (default api.bind, 127.0.0.1). Any "
+                            "other address needs the API token."),
+             QStringLiteral("ADDR"));
+const QCommandLineOption kNoApi(QStringLiteral("no-api"), QStringLiteral("Do not serve the local HTTP API."));
 const QCommandLineOption kInMemory(QStringLiteral("in-memory"),
                                    QStringLiteral("Keep events in memory instead of the event store."));
+
+// Where the API listens: --api-port, else api.port when api.enabled; nullopt when off.
+Result<std::optional<ApiAddress>> apiAddress(const Settings &settings, const QCommandLineParser &parser)
+{
+    if (parser.isSet(kNoApi) ||
+        (!parser.isSet(kApiPort) && settings.get(setting::ApiEnabled) != QLatin1StringView("true")))
+        return std::optional<ApiAddress>{};
+    const Result<ApiAddress> address =
+        apihost::addressFrom(settings, parser.value(kApiPort), parser.value(kApiBind));
+    if (!address)
+        return address.error();
+    return std::optional<ApiAddress>{*address};
+}
+
+// The token the API checks: the one in the keychain or EXESERVER_API_TOKEN, else a new one kept in the
+// keychain and printed this once. Empty when there is none and no keychain to keep one.
+QString apiToken(CliContext &context)
+{
+    Settings &settings = context.settings();
+    if (const QString token = settings.get(setting::ApiToken); !token.isEmpty())
+        return token;
+    SecretStore secrets(SecretStore::systemBackend());
+    QString token;
+    runBlocking([&](std::function<void()> finished) {
+        apitoken::ensure(
+            settings, secrets, [&, finished](Result<QString> made, bool created) {
+                if (!made) {
+                    context.err() << "exeserver-cli serve: " << made.error().message << '\n';
+                } else {
+                    token = *made;
+                    if (created)
+                        context.out()
+                            << "New API token (shown once; kept in the keychain; `exeserver-cli api token "
+                               "--rotate` replaces it): "
+                            << token << '\n';
+                }
+                finished();
+            });
+    });
+    return token;
+}
 
 int serve(CliContext &context, const QCommandLineParser &parser)
 {
@@ -70,6 +128,17 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     if (!relayText.isEmpty() &&
         (!relayUrl.isValid() || !relayUrl.scheme().startsWith(QLatin1StringView("http")))) {
         err << "exeserver-cli serve: the relay URL must be an http(s) URL, not '" << relayText << "'\n";
+        return ExitUsage;
+    }
+
+    const auto apiAt = apiAddress(settings, parser);
+    if (!apiAt) {
+        err << "exeserver-cli serve: " << apiAt.error().message << '\n';
+        return ExitUsage;
+    }
+    if (apiAt->has_value() && parser.isSet(kInMemory)) {
+        err << "exeserver-cli serve: the API reads the event store, so it cannot run with --in-memory (add "
+               "--no-api)\n";
         return ExitUsage;
     }
 
@@ -189,6 +258,29 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     else if (!syncProblem.isEmpty())
         err << "exeserver-cli: sync off: " << syncProblem << '\n';
     err.flush();
+    std::unique_ptr<SqliteResponseCache> apiCache;
+    std::unique_ptr<GitHubClient> apiGitHub;
+    std::unique_ptr<ApiServer> apiServer;
+    if (apiAt->has_value()) {
+        // Runs and workflows through the store's ETag cache, the one the desktop app's dashboard uses.
+        if (!settings.gitHubToken().isEmpty()) {
+            GitHubClient::Options options = GitHubClient::optionsFrom(settings, &context.network());
+            apiCache = std::make_unique<SqliteResponseCache>(*store);
+            options.connection.cache = apiCache.get();
+            apiGitHub = std::make_unique<GitHubClient>(options);
+        }
+        Result<std::unique_ptr<ApiServer>> started = apihost::start(
+            **apiAt, apiToken(context), *store, host, sync.get(),
+            [client = apiGitHub.get()]() { return client; }, settings.dataDir());
+        if (!started) {
+            err << "exeserver-cli serve: " << started.error().message << '\n';
+            host.stop();
+            return ExitRefused;
+        }
+        apiServer = std::move(started).value();
+        out << "Local API on " << apiServer->baseUrl() << "/api/v1/ ("
+            << (apiServer->hasToken() ? "bearer token required" : "no token: loopback only") << ")\n";
+    }
     if (const ResumeReport &resumed = host.resumeReport(); resumed.firings > 0) {
         out << "Resumed " << resumed.firings
             << " firing(s) the last exit left unfinished: " << resumed.finished
@@ -216,6 +308,8 @@ int serve(CliContext &context, const QCommandLineParser &parser)
 
     // Drain: stop taking new deliveries, wait for team claims in flight (their firings are recorded, not
     // lost), then let queued announcements run before the store closes.
+    if (apiServer)
+        apiServer->close();
     host.stop();
     if (TriggerRuntime *triggers = host.triggers(); triggers && triggers->engine().claimingCount() > 0) {
         TriggerEngine &engine = triggers->engine();
@@ -237,15 +331,62 @@ int serve(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
+const QCommandLineOption
+    kRotate(QStringLiteral("rotate"),
+            QStringLiteral("Replace the token with a new one (a running server keeps the old "
+                           "one until it restarts)."));
+
+// `api token`: the token is shown when it is made, never again; --rotate makes a new one.
+int apiTokenCommand(CliContext &context, const QCommandLineParser &parser)
+{
+    Settings &settings = context.settings();
+    const SettingValue current = settings.value(setting::ApiToken);
+    if (!parser.isSet(kRotate) && !current.value.isEmpty()) {
+        context.out()
+            << "An API token is set (from " << current.origin
+            << "). It is shown only when it is made; `exeserver-cli api token --rotate` makes a new "
+               "one.\n";
+        return ExitOk;
+    }
+    SecretStore secrets(SecretStore::systemBackend());
+    Result<QString> made = Error{};
+    runBlocking([&](std::function<void()> finished) {
+        const auto done = [&, finished](Result<QString> token) {
+            made = std::move(token);
+            finished();
+        };
+        if (parser.isSet(kRotate))
+            apitoken::rotate(settings, secrets, done);
+        else
+            apitoken::ensure(settings, secrets,
+                             [done](Result<QString> token, bool) { done(std::move(token)); });
+    });
+    if (!made) {
+        context.err() << "exeserver-cli api token: " << made.error().message << '\n';
+        return ExitRefused;
+    }
+    context.out() << "API token (shown once; kept in the keychain): " << *made << '\n';
+    if (parser.isSet(kRotate))
+        context.out() << "A running `serve` or desktop app uses it from its next start.\n";
+    return ExitOk;
+}
+
 } // namespace
 
 void registerServeCommand(CommandTable &table)
 {
+    table.add({.words = {QStringLiteral("api"), QStringLiteral("token")},
+               .summary = QStringLiteral(
+                   "Make the local API's bearer token (shown once), or replace it with --rotate."),
+               .run = apiTokenCommand,
+               .options = {kRotate},
+               .maxArguments = 0});
     table.add({.words = {QStringLiteral("serve")},
                .summary = QStringLiteral(
                    "Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
                .run = serve,
-               .options = {kWebhookPort, kWebhookBind, kRepo, kNoPoll, kRelay, kInMemory},
+               .options = {kWebhookPort, kWebhookBind, kRepo, kNoPoll, kRelay, kInMemory, kApiPort, kApiBind,
+                           kNoApi},
                .maxArguments = 0});
 }
 

@@ -1,4 +1,5 @@
 // `exeserver-cli events|actions|sync|db …`: the event store and its sync from the command line.
+#include "api/apijson.h"
 #include "blocking.h"
 #include "commandtable.h"
 #include "enginesession.h"
@@ -63,39 +64,44 @@ QString isoOrDash(const QDateTime &when)
 
 QJsonObject eventJson(const Event &event)
 {
-    return {{QStringLiteral("id"), event.id},
-            {QStringLiteral("type"), event.type},
-            {QStringLiteral("action"), event.action},
-            {QStringLiteral("repository"), event.repository},
-            {QStringLiteral("sender"), event.sender},
-            {QStringLiteral("source"), event.source},
-            {QStringLiteral("occurred_at"), isoOrDash(event.occurredAt)},
-            {QStringLiteral("received_at"), isoOrDash(event.receivedAt)}};
+    return apijson::fromEvent(event, false);
 }
 
 QJsonObject actionJson(const ActionRecord &record)
 {
-    QJsonObject object{{QStringLiteral("id"), record.id},
-                       {QStringLiteral("seq"), record.seq},
-                       {QStringLiteral("kind"), toString(record.kind)},
-                       {QStringLiteral("status"), toString(record.status)},
-                       {QStringLiteral("target"), record.target},
-                       {QStringLiteral("event_id"), record.eventId},
-                       {QStringLiteral("trigger_id"), record.triggerId},
-                       {QStringLiteral("requested_at"), isoOrDash(record.requestedAt)},
-                       {QStringLiteral("started_at"), isoOrDash(record.startedAt)},
-                       {QStringLiteral("finished_at"), isoOrDash(record.finishedAt)},
-                       {QStringLiteral("output"), record.output},
-                       {QStringLiteral("error"), record.error}};
-    object.insert(QStringLiteral("exit_code"), record.exitCode ? QJsonValue(*record.exitCode) : QJsonValue());
-    object.insert(QStringLiteral("http_status"),
-                  record.httpStatus ? QJsonValue(*record.httpStatus) : QJsonValue());
-    // A code file's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, when it wrote any.
-    if (!record.outputs.isEmpty())
-        object.insert(QStringLiteral("outputs"), record.outputs);
-    if (!record.summary.isEmpty())
-        object.insert(QStringLiteral("summary"), record.summary);
-    return object;
+    return apijson::fromAction(record);
+}
+
+// --remote: the same query through the running instance's API (GET /api/v1/events).
+Result<QList<Event>> remoteEvents(CliContext &context, const EventQuery &query)
+{
+    QUrlQuery params;
+    if (!query.type.isEmpty())
+        params.addQueryItem(QStringLiteral("type"), query.type);
+    if (!query.repository.isEmpty())
+        params.addQueryItem(QStringLiteral("repository"), query.repository);
+    if (!query.text.isEmpty())
+        params.addQueryItem(QStringLiteral("q"), query.text);
+    if (query.since.isValid())
+        params.addQueryItem(QStringLiteral("since"), query.since.toUTC().toString(Qt::ISODate));
+    QList<Event> events;
+    // The API pages at 200 at most; follow the cursor until the limit is reached.
+    while (events.size() < query.limit) {
+        params.removeQueryItem(QStringLiteral("limit"));
+        params.addQueryItem(QStringLiteral("limit"),
+                            QString::number(std::min<qsizetype>(200, query.limit - events.size())));
+        const Result<QJsonObject> page = context.remoteGet(QStringLiteral("/api/v1/events"), params);
+        if (!page)
+            return page.error();
+        for (const QJsonValue &row : page->value(QStringLiteral("events")).toArray())
+            events.append(apijson::toEvent(row.toObject()));
+        const QJsonValue next = page->value(QStringLiteral("next_cursor"));
+        if (!next.isString())
+            break;
+        params.removeQueryItem(QStringLiteral("cursor"));
+        params.addQueryItem(QStringLiteral("cursor"), next.toString());
+    }
+    return events;
 }
 
 int listEvents(CliContext &context, const QCommandLineParser &parser)
@@ -114,30 +120,37 @@ int listEvents(CliContext &context, const QCommandLineParser &parser)
             return context.usageError(
                 QStringLiteral("--since takes an ISO 8601 time, e.g. 2025-01-31T12:00:00Z"));
     }
-    EventStore *const store = context.store();
-    if (!store)
-        return ExitRefused;
-    // The store returns at most kMaxPageSize events a call: page on by cursor until --limit is reached.
-    const int wanted = query.limit;
     QList<Event> events;
-    while (events.size() < wanted) {
-        query.limit = std::min(wanted - int(events.size()), EventStore::kMaxPageSize);
-        const Result<EventPage> page = store->events(query);
-        if (!page)
-            return context.refused(page.error());
-        events += page->events;
-        if (page->next.isNull())
-            break;
-        query.after = page->next;
+    if (context.isRemote()) {
+        Result<QList<Event>> fetched = remoteEvents(context, query);
+        if (!fetched)
+            return ExitRefused;
+        events = *fetched;
+    } else {
+        EventStore *const store = context.store();
+        if (!store)
+            return ExitRefused;
+        // The store returns at most kMaxPageSize events a call: page on by cursor until --limit is reached.
+        const int wanted = query.limit;
+        while (events.size() < wanted) {
+            query.limit = std::min(wanted - int(events.size()), EventStore::kMaxPageSize);
+            const Result<EventPage> page = store->events(query);
+            if (!page)
+                return context.refused(page.error());
+            events += page->events;
+            if (page->next.isNull())
+                break;
+            query.after = page->next;
+        }
     }
     if (parser.isSet(kJson)) {
         QJsonArray rows;
-        for (const Event &event : events)
+        for (const Event &event : std::as_const(events))
             rows.append(eventJson(event));
         context.out() << QJsonDocument(rows).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
-    for (const Event &event : events) {
+    for (const Event &event : std::as_const(events)) {
         const QString type =
             event.action.isEmpty() ? event.type : event.type + QLatin1Char('.') + event.action;
         context.out() << isoOrDash(event.occurredAt) << "  " << type.leftJustified(28) << "  "
@@ -151,6 +164,15 @@ int listEvents(CliContext &context, const QCommandLineParser &parser)
 
 int showEvent(CliContext &context, const QCommandLineParser &parser)
 {
+    if (context.isRemote()) {
+        const Result<QJsonObject> event = context.remoteGet(
+            QStringLiteral("/api/v1/events/") +
+            QString::fromLatin1(QUrl::toPercentEncoding(parser.positionalArguments().first())));
+        if (!event)
+            return ExitRefused;
+        context.out() << QJsonDocument(*event).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;
@@ -253,12 +275,26 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
                     .arg(parser.value(kStatus)));
     }
     query.limit = parser.value(kLimit).toInt();
-    EventStore *const store = context.store();
-    if (!store)
-        return ExitRefused;
-    const Result<QList<ActionRecord>> records = store->actions(query);
-    if (!records)
-        return context.refused(records.error());
+    Result<QList<ActionRecord>> records = QList<ActionRecord>{};
+    if (context.isRemote()) {
+        QUrlQuery params{{QStringLiteral("limit"), QString::number(std::clamp(query.limit, 1, 200))}};
+        if (query.status)
+            params.addQueryItem(QStringLiteral("status"), toString(*query.status));
+        const Result<QJsonObject> page = context.remoteGet(QStringLiteral("/api/v1/actions"), params);
+        if (!page)
+            return ExitRefused;
+        QList<ActionRecord> rows;
+        for (const QJsonValue &row : page->value(QStringLiteral("actions")).toArray())
+            rows.append(apijson::toAction(row.toObject()));
+        records = rows;
+    } else {
+        EventStore *const store = context.store();
+        if (!store)
+            return ExitRefused;
+        records = store->actions(query);
+        if (!records)
+            return context.refused(records.error());
+    }
     if (parser.isSet(kJson)) {
         QJsonArray rows;
         for (const ActionRecord &record : *records)
@@ -284,6 +320,15 @@ int listActions(CliContext &context, const QCommandLineParser &parser)
 
 int showAction(CliContext &context, const QCommandLineParser &parser)
 {
+    if (context.isRemote()) {
+        const Result<QJsonObject> record = context.remoteGet(
+            QStringLiteral("/api/v1/actions/") +
+            QString::fromLatin1(QUrl::toPercentEncoding(parser.positionalArguments().first())));
+        if (!record)
+            return ExitRefused;
+        context.out() << QJsonDocument(*record).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
     EventStore *const store = context.store();
     if (!store)
         return ExitRefused;

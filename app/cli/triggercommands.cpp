@@ -65,14 +65,39 @@ private:
     bool m_polling = true;
 };
 
+// --remote: the running instance's triggers (GET /api/v1/triggers), read back from the file format.
+Result<QList<Trigger>> remoteTriggers(CliContext &context)
+{
+    const Result<QJsonObject> answer = context.remoteGet(QStringLiteral("/api/v1/triggers"));
+    if (!answer)
+        return answer.error();
+    QList<Trigger> triggers;
+    for (const QJsonValue &row : answer->value(QStringLiteral("triggers")).toArray()) {
+        Result<Trigger> trigger = TriggerFile::fromJsonObject(row.toObject());
+        if (!trigger) {
+            context.refused(trigger.error());
+            return trigger.error();
+        }
+        triggers.append(*trigger);
+    }
+    return triggers;
+}
+
 int listTriggers(CliContext &context, const QCommandLineParser &parser)
 {
-    EventStore *store = context.store();
-    if (!store)
-        return ExitRefused;
-    const Result<QList<Trigger>> triggers = loadStoredTriggers(*store);
-    if (!triggers)
-        return context.refused(triggers.error());
+    Result<QList<Trigger>> triggers = QList<Trigger>{};
+    if (context.isRemote()) {
+        triggers = remoteTriggers(context);
+        if (!triggers)
+            return ExitRefused; // already said why
+    } else {
+        EventStore *store = context.store();
+        if (!store)
+            return ExitRefused;
+        triggers = loadStoredTriggers(*store);
+        if (!triggers)
+            return context.refused(triggers.error());
+    }
     if (parser.isSet(kJson)) {
         QJsonArray array;
         for (const Trigger &trigger : *triggers)
@@ -82,7 +107,9 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
     }
     if (triggers->isEmpty())
         context.out() << "No triggers. Import some with: exeserver-cli triggers import FILE\n";
-    const CoverageReport coverage(context);
+    // How events reach a trigger depends on the machine it runs on: not shown for a remote one.
+    const std::optional<CoverageReport> coverage =
+        context.isRemote() ? std::nullopt : std::optional<CoverageReport>(std::in_place, context);
     for (const Trigger &trigger : *triggers) {
         QStringList kinds;
         for (const TriggerAction &action : trigger.run)
@@ -91,7 +118,9 @@ int listTriggers(CliContext &context, const QCommandLineParser &parser)
                       << (trigger.event.isEmpty() ? QStringLiteral("*") : trigger.event);
         if (!trigger.actions.isEmpty())
             context.out() << " [" << trigger.actions.join(QLatin1Char(',')) << ']';
-        context.out() << "  -> " << kinds.join(QStringLiteral(", ")) << '\n' << coverage.line(trigger);
+        context.out() << "  -> " << kinds.join(QStringLiteral(", ")) << '\n';
+        if (coverage)
+            context.out() << coverage->line(trigger);
     }
     return ExitOk;
 }

@@ -1,4 +1,7 @@
 #include "afterfirstpaint.h"
+#include "api/apihost.h"
+#include "api/apiserver.h"
+#include "api/apitoken.h"
 #include "chatdock.h"
 #include "config/credentialloader.h"
 #include "config/ghclitokensource.h"
@@ -84,6 +87,7 @@ int main(int argc, char *argv[])
     const Result<AutomationHost::Options> hostOptions = AutomationHost::optionsFrom(settings);
     std::unique_ptr<GitHubClient> client; // declared before the window, which uses it, so it outlives it
     std::unique_ptr<SyncService> sync;    // likewise
+    std::unique_ptr<ApiServer> api;       // the local API (api.enabled), beside the host
     MainWindow window(settings);
     window.waitForEventStore();
     StartupReport::mark("mainwindow");
@@ -119,6 +123,30 @@ int main(int argc, char *argv[])
         window.setEventStore(store.isOpen() ? &store : nullptr);
         StartupReport::mark("store");
     };
+    // The local API, when switched on in Settings: it needs the store, the host and the token (made and
+    // kept in the keychain if there is none yet; Settings shows a new one once).
+    const auto startApi = [&]() {
+        if (api || !host || !store.isOpen() || settings.get(setting::ApiEnabled) != QLatin1String("true"))
+            return;
+        const Result<ApiAddress> address = apihost::addressFrom(settings);
+        const auto report = [&window](const QString &problem) {
+            qCWarning(lcApp).noquote() << "local API off:" << problem;
+            window.statusBar()->showMessage(
+                QApplication::translate("main", "Local API off: %1").arg(problem));
+        };
+        if (!address)
+            return report(address.error().message);
+        apitoken::ensure(settings, secrets, [&, address = *address, report](Result<QString> token, bool) {
+            if (api)
+                return;
+            Result<std::unique_ptr<ApiServer>> started = apihost::start(
+                address, token ? *token : QString(), store, *host, sync.get(),
+                [&client]() { return client.get(); }, settings.dataDir());
+            if (!started)
+                return report(started.error().message);
+            api = std::move(started).value();
+        });
+    };
     const auto startServices = [&]() {
         openStore();
         if (hostOptions && !host)
@@ -149,6 +177,7 @@ int main(int argc, char *argv[])
                 window.statusBar()->showMessage(QApplication::translate("main", "Sync off: %1").arg(problem));
             }
         }
+        startApi();
         StartupReport::mark("services");
     };
     // Credentials usually arrive in the first event-loop turn, before the first frame is painted.

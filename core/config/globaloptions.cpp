@@ -20,6 +20,14 @@ GlobalOptions::GlobalOptions()
     , m_helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."))
     , m_versionOption({QStringLiteral("v"), QStringLiteral("version")},
                       QStringLiteral("Show the version and exit."))
+    , m_remoteOption(QStringLiteral("remote"),
+                     QStringLiteral("Read from a running ExeServer's local API instead of the local store "
+                                    "(events list/show, triggers list, actions list/show)."),
+                     QStringLiteral("URL"))
+    , m_tokenFileOption(
+          QStringLiteral("token-file"),
+          QStringLiteral("File holding the API token for --remote (default: EXESERVER_API_TOKEN)."),
+          QStringLiteral("FILE"))
 {
 }
 
@@ -29,6 +37,20 @@ void GlobalOptions::addTo(QCommandLineParser &parser) const
     parser.addOption(m_apiUrlOption);
     parser.addOption(m_helpOption);
     parser.addOption(m_versionOption);
+}
+
+void GlobalOptions::addCliOptionsTo(QCommandLineParser &parser) const
+{
+    parser.addOption(m_remoteOption);
+    parser.addOption(m_tokenFileOption);
+}
+
+void GlobalOptions::readCliOptionsFrom(const QCommandLineParser &parser)
+{
+    if (parser.isSet(m_remoteOption))
+        m_remote = parser.value(m_remoteOption);
+    if (parser.isSet(m_tokenFileOption))
+        m_tokenFile = parser.value(m_tokenFileOption);
 }
 
 void GlobalOptions::readFrom(const QCommandLineParser &parser)

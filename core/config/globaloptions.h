@@ -9,7 +9,8 @@ class QCommandLineParser;
 namespace exeserver {
 
 // The options every entry point takes (`exeserver` and `exeserver-cli`): --data-dir, --api-url, plus
-// --help and --version. Both entry points parse them the same way through this class.
+// --help and --version; and the CLI's --remote URL and --token-file FILE (read commands of a running
+// instance through its local API). Both entry points parse them the same way through this class.
 class GlobalOptions
 {
 public:
@@ -25,6 +26,13 @@ public:
     // Setting overrides for Settings' command-line layer, keyed by setting key.
     QHash<QString, QString> settingOverrides() const;
 
+    // The CLI's own: --remote and --token-file (the desktop app takes neither).
+    void addCliOptionsTo(QCommandLineParser &parser) const;
+    void readCliOptionsFrom(const QCommandLineParser &parser);
+    // `--remote URL`: empty when the command works on the local store.
+    QString remote() const { return m_remote; }
+    QString tokenFile() const { return m_tokenFile; }
+
     const QCommandLineOption &helpOption() const { return m_helpOption; }
     const QCommandLineOption &versionOption() const { return m_versionOption; }
 
@@ -33,8 +41,12 @@ private:
     QCommandLineOption m_apiUrlOption;
     QCommandLineOption m_helpOption;
     QCommandLineOption m_versionOption;
+    QCommandLineOption m_remoteOption;
+    QCommandLineOption m_tokenFileOption;
     QString m_dataDir;
     QString m_apiUrl;
+    QString m_remote;
+    QString m_tokenFile;
     bool m_help = false;
     bool m_version = false;
 };

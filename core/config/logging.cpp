@@ -17,6 +17,7 @@ Q_LOGGING_CATEGORY(lcStore, "exeserver.store", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcTriggers, "exeserver.triggers", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSync, "exeserver.sync", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAssistant, "exeserver.assistant", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcApi, "exeserver.api", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcUi, "exeserver.ui", QtInfoMsg)
 
 namespace {

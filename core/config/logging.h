@@ -16,6 +16,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcStore)
 Q_DECLARE_LOGGING_CATEGORY(lcTriggers)
 Q_DECLARE_LOGGING_CATEGORY(lcSync)
 Q_DECLARE_LOGGING_CATEGORY(lcAssistant)
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
 Q_DECLARE_LOGGING_CATEGORY(lcUi)
 
 // Writes every Qt log message to `<dataDir>/logs/exeserver.log` (rotated by size, a few files kept) and

@@ -67,6 +67,10 @@ inline const QString NotifyAllFailedRuns = QStringLiteral("notify.all_failed_run
 inline const QString NotifyTriggerFailures = QStringLiteral("notify.trigger_failures");
 inline const QString NotifyTriggerMessages = QStringLiteral("notify.trigger_messages");
 inline const QString StartMinimised = QStringLiteral("ui.start_minimised");
+inline const QString ApiEnabled = QStringLiteral("api.enabled");
+inline const QString ApiPort = QStringLiteral("api.port");
+inline const QString ApiBind = QStringLiteral("api.bind");
+inline const QString ApiToken = QStringLiteral("api.token");
 } // namespace setting
 
 // The one settings class, in the spirit of PR-Agent's get_setting_or_env. Precedence: command line >

@@ -28,7 +28,7 @@ bool wantsKeepAlive(const HttpRequest &request)
     return request.version != "HTTP/1.0" || keepAlive;
 }
 
-HttpResponse message(int status, const QString &text)
+HttpResponse plainMessage(int status, const QString &text)
 {
     return HttpResponse::json(
         status, QJsonDocument(QJsonObject{{QStringLiteral("message"), text}}).toJson(QJsonDocument::Compact));
@@ -46,12 +46,13 @@ QString peerOf(const QTcpSocket &socket)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits limits, Deadlines deadlines,
-                               Handler handler, QObject *parent)
+                               Handler handler, QObject *parent, ErrorAnswer errorAnswer)
     : QObject(parent)
     , m_socket(socket)
     , m_parser(limits)
     , m_deadlines(deadlines)
     , m_handler(std::move(handler))
+    , m_errorAnswer(std::move(errorAnswer))
     , m_peer(peerOf(*socket))
 {
     socket->setParent(this);
@@ -61,6 +62,11 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits lim
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::socketClosed);
     m_requestStart.start();
     enter(Phase::Idle);
+}
+
+HttpResponse HttpConnection::message(int status, const QString &text) const
+{
+    return m_errorAnswer ? m_errorAnswer(status, text) : plainMessage(status, text);
 }
 
 void HttpConnection::enter(Phase phase)
@@ -222,6 +228,12 @@ void HttpConnection::answer(const HttpResponse &response, bool keepAlive)
         abort();
         return;
     }
+    if (response.stream) {
+        m_socket->write(response.serializeHead(keepAlive));
+        m_socket->flush();
+        openStream(response.stream, keepAlive);
+        return;
+    }
     if (!response.chunks.isEmpty()) {
         // Busy until the last chunk: a pipelined request waits for the stream to end.
         m_socket->write(response.serializeHead(keepAlive));
@@ -230,6 +242,27 @@ void HttpConnection::answer(const HttpResponse &response, bool keepAlive)
     }
     m_socket->write(response.serialize(keepAlive));
     afterAnswer(keepAlive);
+}
+
+// Busy until the handler ends the stream; each chunk goes out as soon as it is sent.
+void HttpConnection::openStream(const std::shared_ptr<HttpStream> &stream, bool keepAlive)
+{
+    m_stream = stream;
+    QPointer<HttpConnection> self(this);
+    stream->attach(
+        [self](const QByteArray &data) {
+            if (!self || self->m_phase != Phase::Busy)
+                return;
+            self->m_socket->write(HttpResponse::serializeChunk(data));
+            self->m_socket->flush();
+        },
+        [self, keepAlive]() {
+            if (!self || self->m_phase != Phase::Busy)
+                return;
+            self->m_stream.reset();
+            self->m_socket->write(HttpResponse::serializeChunk({}));
+            self->afterAnswer(keepAlive);
+        });
 }
 
 // Writes a streamed answer's chunks one timer tick apart.
@@ -281,6 +314,8 @@ void HttpConnection::socketClosed()
         return;
     m_phase = Phase::Closed;
     m_deadline.stop();
+    if (const auto stream = std::exchange(m_stream, {}))
+        stream->detach(); // tells the handler its client went away
     Q_EMIT finished();
     deleteLater();
 }

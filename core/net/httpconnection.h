@@ -2,6 +2,7 @@
 
 #include "net/httpmessage.h"
 #include "net/httprequestparser.h"
+#include "net/httpstream.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -24,6 +25,8 @@ class HttpConnection : public QObject
 public:
     using Responder = std::function<void(HttpResponse)>;
     using Handler = std::function<void(const HttpRequest &, Responder)>;
+    // The body of an answer the connection gives itself (400, 408, 413, 431, 503, …); null: {"message": …}.
+    using ErrorAnswer = std::function<HttpResponse(int status, const QString &message)>;
 
     struct Deadlines
     {
@@ -56,7 +59,7 @@ public:
 
     // Takes ownership of `socket`.
     HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits limits, Deadlines deadlines, Handler handler,
-                   QObject *parent);
+                   QObject *parent, ErrorAnswer errorAnswer = {});
 
     Phase phase() const { return m_phase; }
     // When it entered its phase (QElapsedTimer::msecsSinceReference): for an idle one, since when it is idle.
@@ -88,16 +91,19 @@ private:
     void settle();
     void dispatch(HttpRequest request);
     void answer(const HttpResponse &response, bool keepAlive);
+    void openStream(const std::shared_ptr<HttpStream> &stream, bool keepAlive);
     void streamChunks(const QList<QByteArray> &chunks, int intervalMs, qsizetype next, bool keepAlive);
     void afterAnswer(bool keepAlive);
     void answerAndClose(const HttpResponse &response);
     void closeAfterWriting();
     void socketClosed();
+    HttpResponse message(int status, const QString &text) const;
 
     QTcpSocket *m_socket;
     HttpRequestParser m_parser;
     Deadlines m_deadlines;
     Handler m_handler;
+    ErrorAnswer m_errorAnswer;
     QString m_peer;
     Phase m_phase = Phase::Idle;
     bool m_fresh = true;         // no request answered yet: the header deadline counts from the accept
@@ -106,6 +112,7 @@ private:
     QElapsedTimer m_phaseStart;
     QElapsedTimer m_requestStart;
     QTimer m_deadline;
+    std::shared_ptr<HttpStream> m_stream; // the open-ended answer going out, if any
 };
 
 } // namespace exeserver

@@ -90,6 +90,8 @@ QByteArray HttpResponse::reasonPhrase(int status)
         return "Gone";
     case 413:
         return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
     case 422:
         return "Unprocessable Entity";
     case 429:

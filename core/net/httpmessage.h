@@ -6,7 +6,11 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace exeserver {
+
+class HttpStream;
 
 // Header names compared case-insensitively, order and duplicates kept (HTTP/1.1 semantics).
 class HttpHeaders
@@ -46,6 +50,9 @@ struct HttpResponse
     // as HTTP/1.1 chunks, `chunkIntervalMs` apart, then the last (empty) chunk.
     QList<QByteArray> chunks;
     int chunkIntervalMs = 0;
+    // An open-ended streamed answer: when set, the head goes out at once and the handler sends chunks
+    // through it for as long as it likes (see HttpStream).
+    std::shared_ptr<HttpStream> stream;
 
     static HttpResponse json(int status, const QByteArray &body);
     static HttpResponse text(int status, const QByteArray &body);

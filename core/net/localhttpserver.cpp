@@ -127,7 +127,8 @@ HttpConnection *LocalHttpServer::adopt(QTcpSocket *socket)
                                               .request = m_options.requestTimeout,
                                               .idle = m_options.idleTimeout,
                                               .linger = m_options.headerTimeout};
-    auto *connection = new HttpConnection(socket, m_options.limits, deadlines, m_handler, this);
+    auto *connection =
+        new HttpConnection(socket, m_options.limits, deadlines, m_handler, this, m_options.errorAnswer);
     m_connections.append(connection);
     connect(connection, &HttpConnection::requestReceived, this, &LocalHttpServer::requestReceived);
     connect(connection, &HttpConnection::parseErrorOccurred, this, &LocalHttpServer::parseErrorOccurred);
@@ -172,11 +173,12 @@ void LocalHttpServer::refuse(HttpConnection *connection)
 {
     m_log.note(ConnectionLog::Level::Warning, connection->peer(),
                QStringLiteral("refused with 503: all %1 connections are busy").arg(m_cap));
-    HttpResponse busy = HttpResponse::json(
-        503, QJsonDocument(
-                 QJsonObject{{QStringLiteral("message"),
-                              QStringLiteral("The server is busy with %1 requests; try again.").arg(m_cap)}})
-                 .toJson(QJsonDocument::Compact));
+    const QString why = QStringLiteral("The server is busy with %1 requests; try again.").arg(m_cap);
+    HttpResponse busy =
+        m_options.errorAnswer
+            ? m_options.errorAnswer(503, why)
+            : HttpResponse::json(503, QJsonDocument(QJsonObject{{QStringLiteral("message"), why}})
+                                          .toJson(QJsonDocument::Compact));
     busy.headers.set("Retry-After", "1");
     connection->refuse(busy);
 }

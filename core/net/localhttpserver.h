@@ -48,6 +48,9 @@ public:
         // the one whose request started longest ago) and is refused with 503 only when all are busy with
         // the handler. listen() lowers it to what the process's file limit allows.
         int maxConnections = 512;
+        // The body of the answers the server gives itself (400, 408, 413, 431, 503): null gives
+        // {"message": …}; the local API uses its own error shape.
+        HttpConnection::ErrorAnswer errorAnswer;
     };
 
     explicit LocalHttpServer(Handler handler, QObject *parent = nullptr);

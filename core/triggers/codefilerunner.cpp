@@ -27,8 +27,9 @@ namespace exeserver {
 namespace {
 
 // Secrets the app itself may hold in its environment; a script gets the GitHub token only by opting in.
-constexpr const char *kSecretVariables[] = {"GITHUB_TOKEN",      "GH_TOKEN",       "GITHUB_WEBHOOK_SECRET",
-                                            "SUPABASE_ANON_KEY", "OPENAI_API_KEY", "EXESERVER_DATABASE_URL"};
+constexpr const char *kSecretVariables[] = {"GITHUB_TOKEN",       "GH_TOKEN",       "GITHUB_WEBHOOK_SECRET",
+                                            "SUPABASE_ANON_KEY",  "OPENAI_API_KEY", "EXESERVER_DATABASE_URL",
+                                            "EXESERVER_API_TOKEN"};
 
 Error runError(const QString &kind, const QString &message)
 {

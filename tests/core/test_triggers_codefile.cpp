@@ -103,6 +103,7 @@ TEST_CASE("Code files see the Actions environment and the event JSON file", "[tr
   echo "event=$EXESERVER_EVENT_ID"
   echo "token=${GITHUB_TOKEN:-none}"
   echo "other=${OPENAI_API_KEY:-none}"
+  echo "api=${EXESERVER_API_TOKEN:-none}"
   echo "pwd=$(pwd)"
   echo "args=$#:$1:$2"
 } > "$1"
@@ -112,6 +113,7 @@ echo "to stdout"; echo "to stderr" >&2
     QProcessEnvironment base = QProcessEnvironment::systemEnvironment();
     base.insert(u"GITHUB_TOKEN"_s, u"ghp_from_the_app"_s);
     base.insert(u"OPENAI_API_KEY"_s, u"sk-secret"_s);
+    base.insert(u"EXESERVER_API_TOKEN"_s, u"exs_local_api_token"_s);
     // Through the wrapper (the default where it is built) and directly (Windows, or no wrapper).
     const bool direct = GENERATE(false, true);
     CodefileRunner runner(CodefileRunner::Options{2, 16 * 1024, 1000, dir.path(), base,
@@ -141,6 +143,7 @@ echo "to stdout"; echo "to stderr" >&2
     CHECK(env.contains(u"event=delivery-42\n"));
     CHECK(env.contains(u"token=none\n")); // the app's token does not leak without pass_token
     CHECK(env.contains(u"other=none\n"));
+    CHECK(env.contains(u"api=none\n")); // nor the local API's token, which could drive the app
     CHECK(env.contains(u"pwd="_s + QDir(dir.path()).canonicalPath()));
     CHECK(env.contains(u"args=2:"_s + out + u":two words\n"_s));
     CHECK(QJsonDocument::fromJson(readAll(out + u".json"_s)).object() == r.event.payload);

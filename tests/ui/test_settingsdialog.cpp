@@ -485,3 +485,48 @@ TEST_CASE("Settings dialog: a new token applies at once, the dashboard refreshes
     CHECK(window.statusBar()->currentMessage() == QStringLiteral("The new token is in use."));
     CHECK(window.tokenStatusText().contains(QStringLiteral("keychain")));
 }
+
+TEST_CASE("Settings dialog: Local API on/off and port are saved; a new token is kept in the keychain and "
+          "shown once",
+          "[ui][api]")
+{
+    SettingsDesk desk;
+    SettingsDialog dialog(*desk.settings, desk.secrets, desk.network);
+    REQUIRE(dialog.checkBox(setting::ApiEnabled));
+    CHECK_FALSE(dialog.checkBox(setting::ApiEnabled)->isChecked());
+    CHECK(dialog.lineEdit(setting::ApiPort)->text() == QStringLiteral("8711"));
+    CHECK(dialog.findChild<QLabel *>(QStringLiteral("apiTokenState"))->text() == QStringLiteral("None yet"));
+    CHECK(dialog.shownApiToken().isEmpty());
+
+    dialog.rotateApiToken();
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog.shownApiToken().isEmpty(); }, 5000));
+    const QString first = dialog.shownApiToken();
+    CHECK(first.startsWith(QStringLiteral("exs_")));
+    CHECK(desk.settings->value(setting::ApiToken).source == SettingSource::Keychain);
+    CHECK(desk.settings->get(setting::ApiToken) == first);
+    dialog.rotateApiToken();
+    REQUIRE(QTest::qWaitFor([&]() { return dialog.shownApiToken() != first; }, 5000));
+    CHECK(desk.settings->get(setting::ApiToken) == dialog.shownApiToken());
+
+    dialog.checkBox(setting::ApiEnabled)->setChecked(true);
+    dialog.lineEdit(setting::ApiPort)->setText(QStringLiteral("9123"));
+    showTab(dialog, 1);
+    test::savePng(dialog, QStringLiteral("settings-local-api.png"));
+    const QString shown = dialog.shownApiToken();
+    REQUIRE(saveAndWait(dialog));
+    CHECK_FALSE(desk.iniText().contains(shown));
+
+    Settings restarted(desk.env);
+    CHECK(restarted.get(setting::ApiEnabled) == QStringLiteral("true"));
+    CHECK(restarted.get(setting::ApiPort) == QStringLiteral("9123"));
+    bool loaded = false;
+    desk.secrets.loadInto(restarted, [&]() { loaded = true; });
+    REQUIRE(QTest::qWaitFor([&]() { return loaded; }, 5000));
+    CHECK(restarted.get(setting::ApiToken) == shown);
+    // Reopened, the token is not shown again: only where it is kept.
+    SettingsDialog again(restarted, desk.secrets, desk.network);
+    CHECK(again.shownApiToken().isEmpty());
+    CHECK(again.findChild<QLabel *>(QStringLiteral("apiTokenState"))
+              ->text()
+              .contains(QStringLiteral("keychain")));
+}
