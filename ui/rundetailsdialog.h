@@ -39,9 +39,15 @@ public:
     bool isLoading() const { return m_pending > 0; }
     LogView *logView() const { return m_log; }
     QTreeWidget *jobTree() const { return m_tree; }
+    // Shows the job's log. Asked again for the job already shown, it fetches the log once more unless the
+    // complete log of the finished job is already there: a running job's log appears when it ends.
     void showJobLog(qint64 jobId);
     qint64 shownLogJob() const { return m_logJob; }
-    void setPollInterval(int ms); // default 10 s
+    // Why the shown job has no log yet, or what went wrong fetching it; empty while a log is shown.
+    QString logNotice() const;
+    void setPollInterval(int ms); // default 10 s; never shorter than GitHub's X-Poll-Interval
+    int pollInterval() const;
+    bool isPolling() const;
 
 public Q_SLOTS:
     void reload();
@@ -60,6 +66,12 @@ private:
     using Call = std::function<void(std::function<void(Status)>)>;
     void perform(ActionKind kind, const QString &question, const QString &doing, Call call);
     void fillJobs();
+    void jobsArrived(const QList<Job> &jobs);
+    void fetchLog();
+    void logArrived(qint64 jobId, Result<QByteArray> result);
+    void setLogNotice(const QString &text, bool error);
+    void addShortcuts();
+    void updatePolling();
     void updateHeader();
     void setMessage(const QString &text, bool error);
 
@@ -72,12 +84,17 @@ private:
     int m_reloading = 0; // getRun and listJobs of the current reload still out
     bool m_reloadAgain = false;
     qint64 m_logJob = 0;
+    bool m_logComplete = false; // the finished job's whole log is shown: nothing more to fetch
+    bool m_logInFlight = false;
+    int m_logRetriesLeft = 0; // a finished job whose log GitHub has not published yet is asked again
+    int m_pollMs = 10000;
     std::function<void(const QUrl &)> m_openUrl;
 
     QLabel *m_header;
     QLabel *m_message;
     QTreeWidget *m_tree;
     LogView *m_log;
+    QLabel *m_logNotice;
     QLineEdit *m_search;
     QPushButton *m_rerun;
     QPushButton *m_rerunFailed;

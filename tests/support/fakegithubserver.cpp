@@ -1016,6 +1016,7 @@ struct FakeGitHubServer::Private
     QDateTime lastModified;
     qint64 requestCounter = 0;
     bool dispatchReturnsDetails = true;
+    bool logsOnlyWhenCompleted = false;
 
     QList<Route> routes;
     QList<Failure> failures;
@@ -1529,6 +1530,8 @@ void FakeGitHubServer::Private::buildRoutes()
     add("GET", repo + "/actions/jobs/([0-9]+)/logs", "actions=read", [](P &p, Call &call) {
         const auto [run, job] = p.findJob(call.args[2].toLongLong());
         if (!job || run->repo != call.repo->fullName)
+            return notFound();
+        if (p.logsOnlyWhenCompleted && jobStatus(*run, *job) != QLatin1String("completed"))
             return notFound();
         // Like GitHub's redirect to blob storage: another host, a signed query, no Authorization expected.
         const QString requestHost =
@@ -2078,6 +2081,11 @@ QList<FakeDispatch> FakeGitHubServer::dispatches() const
 void FakeGitHubServer::setDispatchReturnsRunDetails(bool enabled)
 {
     d->dispatchReturnsDetails = enabled;
+}
+
+void FakeGitHubServer::setLogsOnlyWhenCompleted(bool enabled)
+{
+    d->logsOnlyWhenCompleted = enabled;
 }
 
 qint64 FakeGitHubServer::addHook(const FakeHook &hook)

@@ -219,6 +219,9 @@ public:
     void setFileContent(const QString &repo, const QString &path, const QByteArray &text);
     QList<FakeDispatch> dispatches() const;
     void setDispatchReturnsRunDetails(bool enabled);
+    // As GitHub does: a job's log is served once the job has completed, 404 before. Off by default, so
+    // older tests that read a running job's log keep working.
+    void setLogsOnlyWhenCompleted(bool enabled);
     // Webhooks. Pings, redeliveries and deliverEvent() really POST to the hook's URL, signed with its
     // secret (X-Hub-Signature-256) as GitHub does, with content_type json.
     qint64 addHook(const FakeHook &hook);

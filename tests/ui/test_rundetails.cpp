@@ -1,0 +1,141 @@
+// Run details following a run live: jobs, steps and the selected job's log while it runs and after.
+#include "catch.h"
+#include "githubtesting.h"
+#include "testutil.h"
+
+#include "confirm.h"
+#include "logview.h"
+#include "rundetailsdialog.h"
+
+#include <QDir>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace exeserver;
+using namespace exeserver::test;
+
+namespace {
+
+const QString kHello = QStringLiteral("octocat/Hello-World");
+
+WorkflowRun fetchRun(GitHubHarness &h, qint64 runId)
+{
+    const Result<WorkflowRun> run =
+        await<WorkflowRun>([&](auto done) { h.client->getRun(kHello, runId, done); });
+    REQUIRE(run);
+    return *run;
+}
+
+int logRequests(FakeGitHubServer &server)
+{
+    return int(server.requestsTo(QStringLiteral(".*/actions/jobs/[0-9]+/logs"), "GET").size());
+}
+
+} // namespace
+
+TEST_CASE("Run details: a running job's log appears after the job completes, without reopening",
+          "[ui][rundetails][watch]")
+{
+    GitHubHarness h;
+    h.server.setLogsOnlyWhenCompleted(true); // as GitHub: no log before the job ends
+    const qint64 runId = h.server.addRun({.repo = kHello,
+                                          .status = QStringLiteral("in_progress"),
+                                          .conclusion = {},
+                                          .jobs = {{.name = QStringLiteral("build")}}});
+    RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+    dialog.setPollInterval(100);
+    QSignalSpy logs(&dialog, &RunDetailsDialog::logLoaded);
+    dialog.show();
+    REQUIRE(QTest::qWaitFor([&]() { return dialog.shownLogJob() != 0 && !dialog.isLoading(); }, 10000));
+    CHECK(dialog.isPolling());
+    CHECK(dialog.logNotice().contains(QStringLiteral("still running")));
+    CHECK(logs.isEmpty());
+    QTest::qWait(350); // a few polls while the job runs: no log is asked for
+    CHECK(logRequests(h.server) == 0);
+
+    h.server.setRunStatus(runId, QStringLiteral("completed"), QStringLiteral("success"));
+    REQUIRE(QTest::qWaitFor([&]() { return logs.count() == 1; }, 10000));
+    CHECK(dialog.logView()->toPlainText().contains(QStringLiteral("42 tests passed")));
+    CHECK(dialog.logNotice().isEmpty());
+    CHECK(dialog.jobTree()->topLevelItem(0)->text(1) == QStringLiteral("Success"));
+    // The run is over and its log complete: polling stops, the log is not fetched again.
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog.isPolling(); }, 5000));
+    const int fetched = logRequests(h.server);
+    QTest::qWait(300);
+    CHECK(logRequests(h.server) == fetched);
+}
+
+TEST_CASE("Run details: a finished job's log GitHub has not published yet is asked for again",
+          "[ui][rundetails][watch]")
+{
+    GitHubHarness h;
+    const qint64 runId = h.server.addRun({.repo = kHello, .jobs = {{.name = QStringLiteral("build")}}});
+    h.server.failNext("GET", QStringLiteral(".*/actions/jobs/[0-9]+/logs"), 404, 2);
+    RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+    dialog.setPollInterval(100);
+    QSignalSpy logs(&dialog, &RunDetailsDialog::logLoaded);
+    QStringList notices;
+    dialog.show();
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            if (!dialog.logNotice().isEmpty())
+                notices.append(dialog.logNotice());
+            return logs.count() == 1;
+        },
+        10000));
+    CHECK(notices.join(QLatin1Char('\n')).contains(QStringLiteral("published a few seconds after")));
+    CHECK(dialog.logView()->toPlainText().contains(QStringLiteral("42 tests passed")));
+    CHECK(logRequests(h.server) == 3);
+}
+
+TEST_CASE("Run details: a log that cannot be downloaded says why, wrapped, without API URL advice",
+          "[ui][rundetails]")
+{
+    GitHubHarness h;
+    const qint64 runId = h.server.addRun({.repo = kHello, .jobs = {{.name = QStringLiteral("build")}}});
+    h.server.dropNext(QStringLiteral("/_logs/.*"), 50); // the log storage host drops every connection
+    RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+    dialog.show();
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return dialog.logNotice().contains(QStringLiteral("Could not download")) && !dialog.isLoading();
+        },
+        20000));
+    const auto *notice = dialog.findChild<QLabel *>(QStringLiteral("logNotice"));
+    REQUIRE(notice);
+    CHECK(notice->wordWrap());
+    CHECK(dialog.logNotice().contains(QStringLiteral("log storage")));
+    CHECK_FALSE(dialog.logNotice().contains(QStringLiteral("API URL")));
+    CHECK(dialog.logView()->toPlainText().isEmpty());
+    h.server.clearFailures();
+}
+
+TEST_CASE("Run details: GitHub's X-Poll-Interval is the shortest poll; keys for re-run, cancel and refresh",
+          "[ui][rundetails]")
+{
+    GitHubHarness h;
+    h.server.setPollInterval(30);
+    const qint64 runId = h.server.addRun({.repo = kHello});
+    RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+    dialog.setPollInterval(100);
+    dialog.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&dialog));
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog.jobs().isEmpty() && !dialog.isLoading(); }, 10000));
+    CHECK(dialog.pollInterval() == 30000);
+
+    Confirm::setNextAnswer(false);
+    QTest::keyClick(&dialog, Qt::Key_R, Qt::ControlModifier);
+    CHECK(Confirm::lastQuestion().contains(QStringLiteral("Re-run every job of run #")));
+    Confirm::setNextAnswer(false);
+    QTest::keyClick(&dialog, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    CHECK(Confirm::lastQuestion().contains(QStringLiteral("failed jobs")) == false); // a success: disabled
+    const int before = int(h.server.requestsTo(QStringLiteral(".*/actions/runs/[0-9]+"), "GET").size());
+    QTest::keyClick(&dialog, Qt::Key_F5);
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return h.server.requestsTo(QStringLiteral(".*/actions/runs/[0-9]+"), "GET").size() > before;
+        },
+        5000));
+}
