@@ -7,10 +7,12 @@
 #include "store/eventstore.h"
 #include "triggers/presetstore.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QTimer>
 
 namespace exeserver::cli {
 
@@ -30,6 +32,20 @@ const QCommandLineOption kBranch(QStringLiteral("branch"), QStringLiteral("Only 
 const QCommandLineOption kStatus(QStringLiteral("status"),
                                  QStringLiteral("Only runs with this status or conclusion."),
                                  QStringLiteral("S"));
+const QCommandLineOption kActor(QStringLiteral("actor"), QStringLiteral("Only runs started by this login."),
+                                QStringLiteral("LOGIN"));
+const QCommandLineOption
+    kEvent(QStringLiteral("event"),
+           QStringLiteral("Only runs triggered by this event (push, pull_request, ...)."),
+           QStringLiteral("EVENT"));
+const QCommandLineOption kCreated(QStringLiteral("created"),
+                                  QStringLiteral("Only runs created then, in GitHub's date syntax "
+                                                 "(2026-03-01, >=2026-03-01, 2026-03-01..2026-03-07)."),
+                                  QStringLiteral("DATE"));
+const QCommandLineOption kInterval(QStringLiteral("interval"),
+                                   QStringLiteral("Seconds between checks (default 3; never faster than "
+                                                  "GitHub's poll interval)."),
+                                   QStringLiteral("SECS"), QStringLiteral("3"));
 const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N runs (default 30)."),
                                 QStringLiteral("N"), QStringLiteral("30"));
 const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
@@ -387,7 +403,8 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     Arguments args(
         context, parser,
         QStringLiteral(
-            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"));
+            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] [--event EVENT] "
+            "[--created DATE] [--limit N] [--json]"));
     if (!args.expect(1))
         return ExitUsage;
     const QString repo = args.repo(0);
@@ -401,6 +418,9 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     filter.workflow = parser.value(kWorkflow);
     filter.branch = parser.value(kBranch);
     filter.status = parser.value(kStatus);
+    filter.actor = parser.value(kActor);
+    filter.event = parser.value(kEvent);
+    filter.created = parser.value(kCreated);
     auto client = makeClient(context);
     const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
     return printList(context, parser, runs, [&](const WorkflowRun &run) {
@@ -447,6 +467,82 @@ int runsShow(CliContext &context, const QCommandLineParser &parser)
                           << '\n';
     }
     return ExitOk;
+}
+
+// Prints what changed since the last look: the run's state, then each job's and step's.
+class WatchPrinter
+{
+public:
+    explicit WatchPrinter(CliContext &context)
+        : m_context(context)
+    {
+    }
+
+    void print(const WorkflowRun &run, const QList<Job> &jobs)
+    {
+        line(QStringLiteral("run"), outcome(run.status, run.conclusion),
+             QStringLiteral("Run #%1 %2 (%3 on %4)")
+                 .arg(run.runNumber)
+                 .arg(run.name, run.event, run.headBranch));
+        for (const Job &job : jobs) {
+            line(QStringLiteral("job %1").arg(job.id), outcome(job.status, job.conclusion),
+                 QStringLiteral("  %1").arg(job.name));
+            for (const Step &step : job.steps)
+                line(QStringLiteral("job %1 step %2").arg(job.id).arg(step.number),
+                     outcome(step.status, step.conclusion),
+                     QStringLiteral("    %1. %2").arg(step.number).arg(step.name));
+        }
+    }
+
+private:
+    void line(const QString &key, const QString &state, const QString &what)
+    {
+        if (m_seen.value(key) == state)
+            return;
+        m_seen.insert(key, state);
+        m_context.out() << what << ": " << state << '\n';
+        m_context.out().flush();
+    }
+
+    CliContext &m_context;
+    QHash<QString, QString> m_seen;
+};
+
+// `gh run watch --exit-status`: follows the run until it completes; exit 0 on success, 1 otherwise.
+int runsWatch(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs watch OWNER/REPO RUN_ID [--interval SECS]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    bool ok = false;
+    const double interval = parser.value(kInterval).toDouble(&ok);
+    if (!ok || interval <= 0 || interval > 3600)
+        args.usage(QStringLiteral("--interval must be a number of seconds from 0 to 3600"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    WatchPrinter printer(context);
+    for (;;) {
+        const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
+        if (!run)
+            return refused(context, run.error());
+        const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
+        if (!jobs)
+            return refused(context, jobs.error());
+        printer.print(*run, *jobs);
+        if (run->status == QLatin1String("completed")) {
+            const bool success = run->conclusion == QLatin1String("success");
+            context.out() << "Run #" << run->runNumber << ' ' << run->name << " finished: " << run->conclusion
+                          << '\n';
+            return success ? ExitOk : ExitRefused;
+        }
+        // Unchanged answers are 304s from the ETag cache and cost no rate limit; the wait follows
+        // GitHub's X-Poll-Interval when it asks for longer.
+        const int waitMs = std::max(int(interval * 1000), client->connection().pollIntervalSecs() * 1000);
+        runBlocking([waitMs](std::function<void()> finished) { QTimer::singleShot(waitMs, finished); });
+    }
 }
 
 int runsLogs(CliContext &context, const QCommandLineParser &parser)
@@ -627,9 +723,14 @@ void registerGitHubCommands(CommandTable &table)
                QStringLiteral("Run a workflow by hand; prints the run id and URL."),
                options({kRef, kInput, kJson}), workflowsDispatch});
     table.add({words("runs", "list"),
-               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"),
-               QStringLiteral("List workflow runs, newest first."),
-               options({kWorkflow, kBranch, kStatus, kLimit, kJson}), runsList});
+               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] "
+                              "[--event EVENT] [--created DATE] [--limit N] [--json]"),
+               QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
+               options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
+    table.add(
+        {words("runs", "watch"), QStringLiteral("OWNER/REPO RUN_ID [--interval SECS]"),
+         QStringLiteral("Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),
+         options({kInterval}), runsWatch});
     table.add({words("runs", "show"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
                QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
     table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),

@@ -344,10 +344,12 @@ void GitHubClient::findDispatchedRun(const QString &repo, const QString &workflo
     });
 }
 
-void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done)
+namespace {
+
+// `GET …/actions/runs` (or a workflow's runs) with the filter's fields as GitHub's query parameters.
+GitHubRequest runsRequest(const QString &repo, const RunFilter &filter, int perPageCount)
 {
-    const int limit = std::max(filter.limit, 1);
-    QUrlQuery query = perPage(std::min(limit, 100));
+    QUrlQuery query = perPage(perPageCount);
     const QList<QPair<QString, QString>> filters{{QStringLiteral("branch"), filter.branch},
                                                  {QStringLiteral("event"), filter.event},
                                                  {QStringLiteral("status"), filter.status},
@@ -361,11 +363,48 @@ void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callba
                                   : workflowPath(repo, filter.workflow, QStringLiteral("/runs")),
         query);
     request.itemsKey = QStringLiteral("workflow_runs");
+    return request;
+}
+
+} // namespace
+
+void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done)
+{
+    const int limit = std::max(filter.limit, 1);
+    GitHubRequest request = runsRequest(repo, filter, std::min(limit, 100));
     request.maxPages = std::max(1, (limit + 99) / 100);
     fetchList<WorkflowRun>(std::move(request), [limit, done](Result<QList<WorkflowRun>> runs) {
         if (runs && runs->size() > limit)
             runs.value().resize(limit);
         done(std::move(runs));
+    });
+}
+
+void GitHubClient::listRunsPage(const QString &repo, const RunFilter &filter, const QUrl &next,
+                                Callback<RunsPage> done)
+{
+    GitHubRequest request = runsRequest(repo, filter, std::clamp(filter.limit, 1, 100));
+    if (next.isValid()) {
+        // The link keeps every filter and the page size; only links to the API itself are followed.
+        if (m_connection->urlFor(request.path).adjusted(QUrl::RemoveQuery) !=
+            next.adjusted(QUrl::RemoveQuery))
+            return QTimer::singleShot(0, this, [done]() {
+                done(Error{QStringLiteral("invalid"),
+                           QStringLiteral("The next page of runs is not a runs page of the API."), 0});
+            });
+        request.path = next.toString(QUrl::FullyEncoded);
+        request.query = {};
+    }
+    request.maxPages = 1;
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        RunsPage page;
+        for (const QJsonValue &item : std::as_const(response->items))
+            page.runs.append(WorkflowRun::fromJson(item.toObject()));
+        page.totalCount = response->object().value(QLatin1String("total_count")).toInt();
+        page.next = response->nextPage;
+        done(std::move(page));
     });
 }
 

@@ -38,6 +38,15 @@ struct RunFilter
     int limit = 30;
 };
 
+// One page of runs as GitHub pages them, for "Load more".
+struct RunsPage
+{
+    QList<WorkflowRun> runs;
+    int totalCount = 0; // matching runs on GitHub's side, all pages
+    QUrl next;          // GitHub's `Link: rel="next"`; invalid on the last page
+    bool hasMore() const { return next.isValid(); }
+};
+
 // Where a webhook lives: a repository ("owner/name") or an organisation ("org").
 struct HookScope
 {
@@ -117,6 +126,10 @@ public:
                           const QJsonObject &inputs, Callback<DispatchResult> done);
 
     void listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done);
+    // The first page of runs matching `filter` (filter.limit runs, at most 100), or with `next` from an
+    // earlier page, the page it links to.
+    void listRunsPage(const QString &repo, const RunFilter &filter, const QUrl &next,
+                      Callback<RunsPage> done);
     void getRun(const QString &repo, qint64 runId, Callback<WorkflowRun> done);
     void listJobs(const QString &repo, qint64 runId, Callback<QList<Job>> done);
     void jobLogs(const QString &repo, qint64 jobId, Callback<QByteArray> done);

@@ -395,6 +395,7 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
         return;
     }
     response.truncated = next.isValid();
+    response.nextPage = next;
     complete(call, response);
 }
 

@@ -54,6 +54,7 @@ struct GitHubResponse
     int pages = 0;
     int notModifiedPages = 0; // answered 304 and served from the cache (free of rate-limit units)
     bool truncated = false;   // more pages existed than the request's maxPages
+    QUrl nextPage;            // when truncated: the next page, from GitHub's `Link: rel="next"`
 
     QByteArray header(const QByteArray &name) const;
     bool hasHeader(const QByteArray &name) const;

@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
 
 using namespace exeserver::test;
 
@@ -474,4 +476,59 @@ TEST_CASE("CLI hooks: one relay channel and one secret for several repositories 
         CHECK(h.server.hooks(repo)[0].url == relay.createdChannels().first());
         CHECK(h.server.hooks(repo)[0].secret == QStringLiteral("shared"));
     }
+}
+
+TEST_CASE("CLI runs watch: prints step progress until the run ends; exit 0 on success, 1 otherwise",
+          "[cli][github][watch]")
+{
+    CliHarness h;
+    for (const bool succeeds : {true, false}) {
+        const qint64 runId = h.server.addRun({.repo = kRepo,
+                                              .status = QStringLiteral("in_progress"),
+                                              .conclusion = {},
+                                              .jobs = {{.name = QStringLiteral("build")}}});
+        // The run ends while the CLI watches it.
+        QTimer::singleShot(1500, &h.server, [&h, runId, succeeds]() {
+            h.server.setRunStatus(runId, QStringLiteral("completed"),
+                                  succeeds ? QStringLiteral("success") : QStringLiteral("failure"));
+        });
+        const CliRun run =
+            h.run({QStringLiteral("runs"), QStringLiteral("watch"), kRepo, QString::number(runId),
+                   QStringLiteral("--interval"), QStringLiteral("0.2")});
+        INFO(run.out.toStdString() << run.err.toStdString());
+        CHECK(run.exitCode == (succeeds ? 0 : 1));
+        CHECK(run.out.contains(QLatin1String("3. Run make test: in_progress")));
+        CHECK(run.out.contains(succeeds ? QLatin1String("3. Run make test: success")
+                                        : QLatin1String("3. Run make test: failure")));
+        CHECK(run.out.contains(succeeds ? QLatin1String("finished: success")
+                                        : QLatin1String("finished: failure")));
+        // Each state is printed once, however many polls saw it.
+        CHECK(run.out.count(QLatin1String("3. Run make test: in_progress")) == 1);
+        CHECK(h.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs/%1").arg(runId))
+                  .size() >= 2);
+    }
+    const CliRun missing = h.run(args({"runs", "watch", "octocat/Hello-World", "999"}));
+    CHECK(missing.exitCode == 1);
+}
+
+TEST_CASE("CLI runs list: branch, actor, event, status and created go to GitHub as query parameters",
+          "[cli][github][filters]")
+{
+    CliHarness h;
+    h.server.clearRequests();
+    const CliRun run =
+        h.run(args({"runs", "list", "octocat/Hello-World", "--branch", "main", "--actor", "octocat",
+                    "--event", "push", "--status", "success", "--created", ">=2020-01-01", "--limit", "5"}));
+    INFO(run.err.toStdString());
+    REQUIRE(run.exitCode == 0);
+    const auto sent = h.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    const QUrlQuery &query = sent.first().query;
+    CHECK(query.queryItemValue(QStringLiteral("branch")) == QLatin1String("main"));
+    CHECK(query.queryItemValue(QStringLiteral("actor")) == QLatin1String("octocat"));
+    CHECK(query.queryItemValue(QStringLiteral("event")) == QLatin1String("push"));
+    CHECK(query.queryItemValue(QStringLiteral("status")) == QLatin1String("success"));
+    CHECK(query.queryItemValue(QStringLiteral("created"), QUrl::FullyDecoded) ==
+          QLatin1String(">=2020-01-01"));
+    CHECK(query.queryItemValue(QStringLiteral("per_page")) == QLatin1String("5"));
 }

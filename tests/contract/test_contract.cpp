@@ -222,6 +222,8 @@ TEST_CASE(
         "dry_run=true",
         "runs list octocat/hello",
         "runs list octocat/hello --workflow ci.yml --branch main --status completed --limit 5",
+        "runs list octocat/hello --actor octocat --event push --created 2026-03-01T00:00:00Z",
+        "runs watch octocat/hello 5 --interval 0.05",
         "runs show octocat/hello 5",
         "runs logs octocat/hello 5 --job 7",
         "runs rerun octocat/hello 5",
