@@ -41,6 +41,7 @@ namespace {
 const QString kReposKey = QStringLiteral("dashboard/repositories");
 const QString kRunColumnsKey = QStringLiteral("dashboard/runColumns");
 const QString kWorkflowColumnsKey = QStringLiteral("dashboard/workflowColumns");
+const QString kWatchedKey = QStringLiteral("dashboard/watchedWorkflows");
 constexpr int kDefaultSelection = 10; // first start: this many repositories, most recently pushed first
 
 QTableView *makeTable(QWidget *parent, const QString &name, const QString &accessibleName)
@@ -257,7 +258,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_runProxy->setSourceModel(m_runs);
     m_runTable->setModel(m_runProxy);
     m_runTable->sortByColumn(RunTableModel::Started, Qt::DescendingOrder);
-    m_runTable->setToolTip(tr("Double-click a run for its jobs, steps and logs"));
+    m_runTable->setToolTip(tr("Double-click a run, or press Enter, for its jobs, steps and logs"));
     const int runWidths[] = {110, 160, 100, 100, 130, 80, 50, 75, 70};
     for (int c = 0; c < RunTableModel::ColumnCount; ++c)
         m_runTable->setColumnWidth(c, runWidths[c]);
@@ -273,11 +274,26 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     }
     m_runTable->horizontalHeader()->restoreState(m_state->value(kRunColumnsKey).toByteArray());
     m_workflowTable->horizontalHeader()->restoreState(m_state->value(kWorkflowColumnsKey).toByteArray());
+    // Dates are read whole or not at all: their columns never get narrower than the longest date.
+    keepDatesWhole(-1);
+    for (QTableView *table : {m_runTable, m_workflowTable})
+        connect(table->horizontalHeader(), &QHeaderView::sectionResized, this,
+                [this](int logicalIndex) { keepDatesWhole(logicalIndex); });
     m_workflowTable->setContextMenuPolicy(Qt::CustomContextMenu);
     m_workflowTable->setToolTip(tr("Right-click a workflow to enable or disable it"));
     connect(m_workflowTable, &QTableView::customContextMenuRequested, this, &DashboardPage::showWorkflowMenu);
     connect(m_runTable, &QTableView::doubleClicked, this,
             [this](const QModelIndex &index) { openRun(index.row()); });
+    // Enter on a run opens its jobs and logs, as a double-click does.
+    auto *openAction = new QAction(tr("View run"), m_runTable);
+    openAction->setObjectName(QStringLiteral("viewRunAction"));
+    openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    openAction->setShortcutContext(Qt::WidgetShortcut);
+    m_runTable->addAction(openAction);
+    connect(openAction, &QAction::triggered, this, [this]() {
+        if (m_runTable->currentIndex().isValid())
+            openRun(m_runTable->currentIndex().row());
+    });
 
     auto *workflowsPane = new QWidget(this);
     auto *workflowsLayout = new QVBoxLayout(workflowsPane);
@@ -310,6 +326,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     connect(m_timer, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(&m_client.connection(), &GitHubConnection::rateLimitChanged, this, &DashboardPage::updateStatus);
 
+    m_watched = m_state->value(kWatchedKey).toStringList();
     if (m_state->contains(kReposKey))
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
     connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::selectionChanged);
@@ -431,14 +448,16 @@ void DashboardPage::refresh()
     m_failedRepos.clear();
     m_nextRuns.clear();
     m_nextWorkflows.clear();
+    m_nextLatest.clear();
     const QStringList repos = m_picker->selected();
     m_refreshButton->setEnabled(false);
     m_refreshButton->setText(tr("Refreshing…"));
+    fetchWatchedRuns();
     if (repos.isEmpty()) {
         ++m_pending;
         QTimer::singleShot(0, this, [this]() {
-            --m_pending;
-            finishRefresh();
+            if (--m_pending == 0)
+                finishRefresh();
         });
         return;
     }
@@ -475,6 +494,99 @@ void DashboardPage::refresh()
                 self->finishRefresh();
         });
     }
+}
+
+// One small request per watched workflow: its newest run on the repository's default branch (the 30
+// newest runs of the repository may not include it). Unchanged answers are 304s, free of rate limit.
+void DashboardPage::keepDatesWhole(int logicalIndex)
+{
+    const int needed = m_runTable->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59")) +
+                       2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_runTable) + 12;
+    const QList<QPair<QTableView *, int>> dateColumns{{m_runTable, RunTableModel::Started},
+                                                      {m_workflowTable, WorkflowTableModel::LastRunTime}};
+    for (const auto &[table, column] : dateColumns) {
+        if (logicalIndex >= 0 && logicalIndex != column)
+            continue;
+        QHeaderView *header = table->horizontalHeader();
+        if (!header->isSectionHidden(column) && header->sectionSize(column) < needed)
+            header->resizeSection(column, needed);
+    }
+}
+
+void DashboardPage::fetchWatchedRuns()
+{
+    QPointer<DashboardPage> self(this);
+    for (const QString &key : std::as_const(m_watched)) {
+        const QString repo = key.section(QLatin1Char(':'), 0, 0);
+        RunFilter filter;
+        filter.workflow = key.section(QLatin1Char(':'), 1);
+        for (const Repository &known : std::as_const(m_repositories))
+            if (known.fullName == repo)
+                filter.branch = known.defaultBranch;
+        filter.limit = 1;
+        ++m_pending;
+        m_client.listRuns(repo, filter, [self, key](Result<QList<WorkflowRun>> result) {
+            if (!self)
+                return;
+            if (result)
+                self->m_nextLatest.insert(
+                    key, result->isEmpty() ? std::nullopt : std::optional<WorkflowRun>(result->first()));
+            if (--self->m_pending == 0)
+                self->finishRefresh();
+        });
+    }
+}
+
+void DashboardPage::updateHealth()
+{
+    CiHealth health;
+    QHash<QString, CiHealthState> states;
+    for (const QString &key : std::as_const(m_watched)) {
+        WatchedWorkflow watched;
+        watched.repo = key.section(QLatin1Char(':'), 0, 0);
+        watched.workflowId = key.section(QLatin1Char(':'), 1).toLongLong();
+        for (const Repository &known : std::as_const(m_repositories))
+            if (known.fullName == watched.repo)
+                watched.branch = known.defaultBranch;
+        // A failed request keeps what the last refresh knew rather than turning the tray grey.
+        const auto fetched = m_nextLatest.constFind(key);
+        if (fetched != m_nextLatest.cend()) {
+            watched.latest = *fetched;
+        } else {
+            for (const WatchedWorkflow &old : std::as_const(m_health.workflows))
+                if (old.key() == key)
+                    watched.latest = old.latest;
+        }
+        for (const DashboardWorkflow &entry : m_workflows->workflows())
+            if (entry.repo == watched.repo && entry.workflow.id == watched.workflowId)
+                watched.name = entry.workflow.name;
+        if (watched.name.isEmpty() && watched.latest)
+            watched.name = watched.latest->name;
+        states.insert(key, watched.state());
+        health.workflows.append(watched);
+    }
+    m_health = health;
+    m_workflows->setWatched(states);
+    Q_EMIT ciHealthChanged(m_health);
+}
+
+void DashboardPage::setWorkflowWatched(int proxyRow, bool watched)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return;
+    const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
+    const QString key = WatchedWorkflow::keyOf(entry.repo, entry.workflow.id);
+    if (watched == m_watched.contains(key))
+        return;
+    if (watched)
+        m_watched.append(key);
+    else
+        m_watched.removeAll(key);
+    m_state->setValue(kWatchedKey, m_watched);
+    m_state->sync();
+    updateHealth();
+    refresh();
 }
 
 void DashboardPage::finishRefresh()
@@ -532,6 +644,7 @@ void DashboardPage::finishRefresh()
     } else {
         showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
     }
+    updateHealth();
     ++m_refreshCount;
     m_refreshButton->setEnabled(true);
     m_refreshButton->setText(tr("&Refresh"));
@@ -719,9 +832,16 @@ void DashboardPage::showWorkflowMenu(const QPoint &pos)
     QAction *run = menu.addAction(tr("&Run workflow…"));
     run->setEnabled(active);
     QAction *toggle = menu.addAction(active ? tr("&Disable workflow") : tr("&Enable workflow"));
+    menu.addSeparator();
+    QAction *watch = menu.addAction(tr("&Watch in the tray"));
+    watch->setCheckable(true);
+    watch->setChecked(m_workflows->isWatched(source.row()));
+    watch->setToolTip(tr("The tray icon shows whether its latest run on the default branch passed"));
     QAction *chosen = menu.exec(m_workflowTable->viewport()->mapToGlobal(pos));
     if (chosen == toggle)
         setWorkflowEnabled(index.row(), !active);
+    else if (chosen == watch)
+        setWorkflowWatched(index.row(), watch->isChecked());
     else if (chosen == run)
         openDispatch(index.row());
 }

@@ -2,11 +2,15 @@
 
 #include "dashboardmodels.h"
 #include "dashboardsnapshot.h"
+#include "trayhealth.h"
 #include "util/result.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QStringList>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -75,6 +79,12 @@ public:
     // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
     void setWorkflowEnabled(int proxyRow, bool enabled);
 
+    // "Watch in the tray" for the workflow at `proxyRow`: its latest run on the default branch counts
+    // towards the tray's CI health from the next refresh on (which this starts). Kept in the state file.
+    void setWorkflowWatched(int proxyRow, bool watched);
+    QStringList watchedWorkflows() const { return m_watched; } // WatchedWorkflow::key()s
+    CiHealth ciHealth() const { return m_health; }
+
     // "Run workflow" for the workflow at `proxyRow` of the workflows table. The run it starts is listed at
     // once (queued, from the run id the dispatch returned), before the refresh that follows.
     DispatchDialog *openDispatch(int proxyRow);
@@ -98,6 +108,8 @@ Q_SIGNALS:
     void statusChanged(const QString &text);
     void runDetailsOpened(exeserver::RunDetailsDialog *dialog);
     void workflowActionFinished(bool ok);
+    // After every refresh: the watched workflows' latest default-branch runs (empty: none watched).
+    void ciHealthChanged(const exeserver::CiHealth &health);
 
 private:
     void finishRefresh();
@@ -113,6 +125,9 @@ private:
                           const DispatchResult &result);
     void loadSnapshot(std::future<DashboardSnapshot> readAhead);
     void saveSnapshot() const;
+    void fetchWatchedRuns();
+    void updateHealth();
+    void keepDatesWhole(int logicalIndex);
 
     GitHubClient &m_client;
     EventStore *m_store;
@@ -151,6 +166,9 @@ private:
     QStringList m_failedRepos;
     QList<DashboardRun> m_nextRuns;
     QHash<QString, QList<Workflow>> m_nextWorkflows;
+    QStringList m_watched;
+    QHash<QString, std::optional<WorkflowRun>> m_nextLatest; // watched key -> latest default-branch run
+    CiHealth m_health;
 };
 
 } // namespace exeserver
