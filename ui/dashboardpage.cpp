@@ -154,6 +154,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_workflowFilter(new QComboBox(this))
     , m_stateFilter(new QComboBox(this))
     , m_runsTitle(sectionTitle(tr("Recent workflow runs"), this))
+    , m_loadMore(new QPushButton(tr("Load &more runs"), this))
     , m_timer(new QTimer(this))
 {
     setObjectName(QStringLiteral("DashboardPage"));
@@ -305,6 +306,15 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     runsLayout->setContentsMargins(0, 0, 0, 0);
     runsLayout->addWidget(m_runsTitle);
     runsLayout->addWidget(m_runTable, 1);
+    m_loadMore->setObjectName(QStringLiteral("loadMoreRuns"));
+    m_loadMore->setToolTip(tr("Older runs from GitHub, with the branch, workflow and status filters applied "
+                              "on GitHub's side"));
+    m_loadMore->setEnabled(false);
+    auto *moreRow = new QHBoxLayout;
+    moreRow->addStretch(1);
+    moreRow->addWidget(m_loadMore);
+    runsLayout->addLayout(moreRow);
+    connect(m_loadMore, &QPushButton::clicked, this, &DashboardPage::loadMoreRuns);
 
     auto *tables = new QSplitter(Qt::Vertical, this);
     tables->addWidget(workflowsPane);
@@ -432,6 +442,9 @@ void DashboardPage::loadRepositories()
 
 void DashboardPage::selectionChanged(const QStringList &selected)
 {
+    m_moreRuns.clear();
+    m_moreNext.clear();
+    m_moreKey.clear();
     m_state->setValue(kReposKey, selected);
     m_state->sync();
     refresh();
@@ -481,12 +494,14 @@ void DashboardPage::refresh()
         });
         RunFilter filter;
         filter.limit = 30;
-        m_client.listRuns(repo, filter, [self, repo, failed](Result<QList<WorkflowRun>> result) {
+        m_client.listRunsPage(repo, filter, {}, [self, repo, failed](Result<RunsPage> result) {
             if (!self)
                 return;
             if (result) {
-                for (const WorkflowRun &run : *result)
+                for (const WorkflowRun &run : std::as_const(result->runs))
                     self->m_nextRuns.append({repo, run});
+                if (self->m_moreKey.isEmpty() && !self->m_moreNext.contains(repo))
+                    self->m_moreNext.insert(repo, result->next);
             } else {
                 failed(repo, result.error());
             }
@@ -498,6 +513,86 @@ void DashboardPage::refresh()
 
 // One small request per watched workflow: its newest run on the repository's default branch (the 30
 // newest runs of the repository may not include it). Unchanged answers are 304s, free of rate limit.
+RunFilter DashboardPage::serverFilter(const QString &repo) const
+{
+    RunFilter filter;
+    filter.limit = 30;
+    filter.branch = m_branchFilter->currentData().toString();
+    static const char *const statuses[] = {"queued",  "waiting",   "in_progress", "success",
+                                           "failure", "cancelled", "skipped",     "neutral"};
+    const int state = m_stateFilter->currentData().toInt();
+    if (state >= 0 && state < kRunStateCount)
+        filter.status = QString::fromLatin1(statuses[state]);
+    const QString workflow = m_workflowFilter->currentData().toString();
+    if (!workflow.isEmpty())
+        for (const DashboardWorkflow &entry : m_workflows->workflows())
+            if (entry.repo == repo && entry.workflow.name == workflow)
+                filter.workflow = QString::number(entry.workflow.id);
+    return filter;
+}
+
+QString DashboardPage::serverFilterKey() const
+{
+    const RunFilter filter = serverFilter({});
+    const QString workflow = m_workflowFilter->currentData().toString();
+    if (filter.branch.isEmpty() && filter.status.isEmpty() && workflow.isEmpty())
+        return {};
+    return QStringList{filter.branch, filter.status, workflow}.join(QLatin1Char('\x1f'));
+}
+
+void DashboardPage::loadMoreRuns()
+{
+    if (m_moreLoading > 0)
+        return;
+    const QString key = serverFilterKey();
+    const bool fresh = key != m_moreKey; // other filters: their listing starts at its first page
+    if (fresh) {
+        m_moreKey = key;
+        m_moreNext.clear();
+    }
+    QStringList repos = m_picker->selected();
+    if (const QString only = m_repoFilter->currentData().toString(); !only.isEmpty())
+        repos = {only};
+    QPointer<DashboardPage> self(this);
+    for (const QString &repo : std::as_const(repos)) {
+        const QUrl next = m_moreNext.value(repo);
+        if (!fresh && !next.isValid())
+            continue; // that repository has no older runs
+        RunFilter filter = serverFilter(repo);
+        if (!m_workflowFilter->currentData().toString().isEmpty() && filter.workflow.isEmpty())
+            continue; // the workflow is not in this repository
+        ++m_moreLoading;
+        m_client.listRunsPage(repo, filter, fresh ? QUrl() : next, [self, repo](Result<RunsPage> page) {
+            if (!self)
+                return;
+            --self->m_moreLoading;
+            if (page)
+                self->morePageArrived(repo, *page);
+            else
+                self->showError(tr("Could not load more runs of %1.").arg(repo), page.error().message);
+            self->m_loadMore->setEnabled(self->m_moreLoading == 0);
+        });
+    }
+    m_loadMore->setEnabled(m_moreLoading == 0);
+}
+
+void DashboardPage::morePageArrived(const QString &repo, const RunsPage &page)
+{
+    m_moreNext.insert(repo, page.next);
+    QList<DashboardRun> runs = m_runs->runs();
+    for (const WorkflowRun &run : page.runs) {
+        if (findRunRow(runs, run.id))
+            continue;
+        runs.append({repo, run});
+        m_moreRuns.append({repo, run});
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const DashboardRun &a, const DashboardRun &b) {
+        return a.run.createdAt > b.run.createdAt;
+    });
+    m_runs->setRuns(runs);
+    updateFilterChoices();
+}
+
 void DashboardPage::keepDatesWhole(int logicalIndex)
 {
     const int needed = m_runTable->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59")) +
@@ -597,6 +692,10 @@ void DashboardPage::finishRefresh()
         if (m_failedRepos.contains(old.repo))
             runs.append(old);
     }
+    // Runs Load more brought stay, unless the refresh has a newer copy of them.
+    for (const DashboardRun &more : std::as_const(m_moreRuns))
+        if (!findRunRow(runs, more.run.id))
+            runs.append(more);
     std::stable_sort(runs.begin(), runs.end(), [](const DashboardRun &a, const DashboardRun &b) {
         return a.run.createdAt > b.run.createdAt;
     });
@@ -645,6 +744,7 @@ void DashboardPage::finishRefresh()
         showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
     }
     updateHealth();
+    m_loadMore->setEnabled(m_moreLoading == 0);
     ++m_refreshCount;
     m_refreshButton->setEnabled(true);
     m_refreshButton->setText(tr("&Refresh"));

@@ -2,12 +2,14 @@
 
 #include "dashboardmodels.h"
 #include "dashboardsnapshot.h"
+#include "github/githubclient.h"
 #include "trayhealth.h"
 #include "util/result.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QStringList>
+#include <QUrl>
 #include <QWidget>
 
 #include <optional>
@@ -79,6 +81,12 @@ public:
     // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
     void setWorkflowEnabled(int proxyRow, bool enabled);
 
+    // "Load more runs": the next page of runs of each shown repository, filtered on GitHub's side by the
+    // branch, status and workflow filters (GitHub's `Link: rel="next"` pages on from there). Loaded runs
+    // stay listed across refreshes until the repository selection changes.
+    void loadMoreRuns();
+    QPushButton *loadMoreButton() const { return m_loadMore; }
+
     // "Watch in the tray" for the workflow at `proxyRow`: its latest run on the default branch counts
     // towards the tray's CI health from the next refresh on (which this starts). Kept in the state file.
     void setWorkflowWatched(int proxyRow, bool watched);
@@ -128,6 +136,9 @@ private:
     void fetchWatchedRuns();
     void updateHealth();
     void keepDatesWhole(int logicalIndex);
+    RunFilter serverFilter(const QString &repo) const;
+    QString serverFilterKey() const;
+    void morePageArrived(const QString &repo, const RunsPage &page);
 
     GitHubClient &m_client;
     EventStore *m_store;
@@ -151,6 +162,7 @@ private:
     QComboBox *m_workflowFilter;
     QComboBox *m_stateFilter;
     QLabel *m_runsTitle;
+    QPushButton *m_loadMore;
     QTimer *m_timer;
 
     int m_idleIntervalMs = 60000;
@@ -167,6 +179,10 @@ private:
     QList<DashboardRun> m_nextRuns;
     QHash<QString, QList<Workflow>> m_nextWorkflows;
     QStringList m_watched;
+    QHash<QString, QUrl> m_moreNext; // repo -> next page of runs, for the filters in m_moreKey
+    QString m_moreKey;               // "": the refresh's own unfiltered pages
+    QList<DashboardRun> m_moreRuns;  // runs Load more added, beyond the refresh's newest
+    int m_moreLoading = 0;
     QHash<QString, std::optional<WorkflowRun>> m_nextLatest; // watched key -> latest default-branch run
     CiHealth m_health;
 };

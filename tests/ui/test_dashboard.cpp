@@ -1717,3 +1717,60 @@ TEST_CASE("Tray CI health: the icon's four states, rendered on a light and a dar
     }
     CHECK(seen.size() == 4);
 }
+
+TEST_CASE("Dashboard: Load more pages through GitHub's Link header, with the filters sent to GitHub",
+          "[ui][dashboard][filters]")
+{
+    Desk desk;
+    desk.server.clearData();
+    desk.server.addRepository({.fullName = kHello});
+    desk.server.addWorkflow({.repo = kHello});
+    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-2);
+    for (int i = 0; i < 45; ++i)
+        desk.server.addRun({.repo = kHello,
+                            .headBranch = i % 3 == 0 ? QStringLiteral("feature") : QStringLiteral("main"),
+                            .createdAt = start.addSecs(i * 60)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    page.repositoryPicker()->setSelected({kHello});
+    REQUIRE(
+        QTest::qWaitFor([&]() { return page.runModel()->rowCount() == 30 && !page.isRefreshing(); }, 10000));
+    REQUIRE(QTest::qWaitFor([&]() { return page.loadMoreButton()->isEnabled(); }, 5000));
+
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    REQUIRE(QTest::qWaitFor([&]() { return page.runModel()->rowCount() == 45; }, 10000));
+    auto sent = desk.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("page")) == QLatin1String("2"));
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("per_page")) == QLatin1String("30"));
+    // A refresh keeps the older runs Load more brought.
+    const int refreshes = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, refreshes + 1);
+    CHECK(page.runModel()->rowCount() == 45);
+
+    // With filters, Load more asks GitHub for the filtered listing from its first page.
+    page.setBranchFilter(QStringLiteral("feature"));
+    page.setStateFilter(int(RunState::Success));
+    REQUIRE(QTest::qWaitFor([&]() { return page.loadMoreButton()->isEnabled(); }, 5000));
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return !desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET").isEmpty() &&
+                   page.loadMoreButton()->isEnabled();
+        },
+        10000));
+    sent = desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("branch")) == QLatin1String("feature"));
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("status")) == QLatin1String("success"));
+    CHECK_FALSE(sent.first().query.hasQueryItem(QStringLiteral("page")));
+    // All 15 fit one page: no Link, nothing more to ask for.
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    QTest::qWait(100);
+    CHECK(desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET").isEmpty());
+    CHECK(page.runProxy()->rowCount() == 15);
+}
