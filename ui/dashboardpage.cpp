@@ -304,16 +304,16 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     auto *runsPane = new QWidget(this);
     auto *runsLayout = new QVBoxLayout(runsPane);
     runsLayout->setContentsMargins(0, 0, 0, 0);
-    runsLayout->addWidget(m_runsTitle);
+    // Load more sits on the title's line: a row of its own would make the window taller than a laptop's.
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_runsTitle, 1);
+    titleRow->addWidget(m_loadMore);
+    runsLayout->addLayout(titleRow);
     runsLayout->addWidget(m_runTable, 1);
     m_loadMore->setObjectName(QStringLiteral("loadMoreRuns"));
     m_loadMore->setToolTip(tr("Older runs from GitHub, with the branch, workflow and status filters applied "
                               "on GitHub's side"));
     m_loadMore->setEnabled(false);
-    auto *moreRow = new QHBoxLayout;
-    moreRow->addStretch(1);
-    moreRow->addWidget(m_loadMore);
-    runsLayout->addLayout(moreRow);
     connect(m_loadMore, &QPushButton::clicked, this, &DashboardPage::loadMoreRuns);
 
     auto *tables = new QSplitter(Qt::Vertical, this);

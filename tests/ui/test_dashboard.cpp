@@ -936,10 +936,15 @@ TEST_CASE("Dashboard: on a first start the columns have their default widths and
     const QTableView *runs = page.runTable();
     CHECK(runs->columnWidth(RunTableModel::Status) == 110);
     CHECK(runs->columnWidth(RunTableModel::Repository) == 160);
-    CHECK(runs->columnWidth(RunTableModel::Started) == 75);
+    // Dates are never elided: their columns start wide enough for the longest date.
+    const int dateWidth = runs->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59"));
+    CHECK(runs->columnWidth(RunTableModel::Started) > dateWidth);
     const QTableView *workflows = page.workflowTable();
     CHECK(workflows->columnWidth(WorkflowTableModel::Repository) == 170);
-    CHECK(workflows->columnWidth(WorkflowTableModel::LastRunTime) == 90);
+    CHECK(workflows->columnWidth(WorkflowTableModel::LastRunTime) > dateWidth);
+    // Nor can they be dragged narrower than that.
+    page.runTable()->horizontalHeader()->resizeSection(RunTableModel::Started, 40);
+    CHECK(runs->columnWidth(RunTableModel::Started) > dateWidth);
     for (const QTableView *table : {runs, workflows}) {
         const QHeaderView *header = table->horizontalHeader();
         CHECK(header->stretchLastSection());
