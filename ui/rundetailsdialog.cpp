@@ -5,6 +5,7 @@
 #include "github/githubclient.h"
 #include "logview.h"
 #include "recordedaction.h"
+#include "rundetailsartifacts.h"
 #include "runstatus.h"
 #include "themecolors.h"
 
@@ -17,6 +18,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -92,6 +94,8 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     , m_header(new QLabel(this))
     , m_message(new QLabel(this))
     , m_tree(new QTreeWidget(this))
+    , m_artifacts(new RunArtifactsPanel(client, store, m_repo, m_run.id, this))
+    , m_tabs(new QTabWidget(this))
     , m_log(new LogView(this))
     , m_logNotice(new QLabel(this))
     , m_search(new QLineEdit(this))
@@ -149,8 +153,14 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     logLayout->addWidget(m_logNotice);
     logLayout->addWidget(m_log, 1);
 
+    m_tabs->setObjectName(QStringLiteral("runSideTabs"));
+    m_tabs->addTab(m_tree, tr("&Jobs"));
+    m_tabs->addTab(m_artifacts, tr("&Artifacts"));
+    connect(m_artifacts, &RunArtifactsPanel::artifactsLoaded, this, [this](int count) {
+        m_tabs->setTabText(1, count > 0 ? tr("&Artifacts (%1)").arg(count) : tr("&Artifacts"));
+    });
     auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_tree);
+    splitter->addWidget(m_tabs);
     splitter->addWidget(logPane);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({400, 600});
@@ -283,6 +293,7 @@ void RunDetailsDialog::reload()
     };
     m_pending += 2;
     m_reloading = 2;
+    m_artifacts->reload();
     m_client.getRun(m_repo, m_run.id, [self, roundDone](Result<WorkflowRun> result) {
         if (!self)
             return;

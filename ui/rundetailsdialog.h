@@ -12,6 +12,7 @@
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTabWidget;
 class QTimer;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -21,6 +22,7 @@ namespace exeserver {
 class EventStore;
 class GitHubClient;
 class LogView;
+class RunArtifactsPanel;
 
 // One workflow run: its jobs and steps, the selected job's log, and the actions on it (re-run, re-run
 // failed jobs, cancel, open on GitHub). Every action is confirmed first and, when a store is given,
@@ -39,6 +41,8 @@ public:
     bool isLoading() const { return m_pending > 0; }
     LogView *logView() const { return m_log; }
     QTreeWidget *jobTree() const { return m_tree; }
+    RunArtifactsPanel *artifactsPanel() const { return m_artifacts; }
+    QTabWidget *sideTabs() const { return m_tabs; }
     // Shows the job's log. Asked again for the job already shown, it fetches the log once more unless the
     // complete log of the finished job is already there: a running job's log appears when it ends.
     void showJobLog(qint64 jobId);
@@ -93,6 +97,8 @@ private:
     QLabel *m_header;
     QLabel *m_message;
     QTreeWidget *m_tree;
+    RunArtifactsPanel *m_artifacts;
+    QTabWidget *m_tabs;
     LogView *m_log;
     QLabel *m_logNotice;
     QLineEdit *m_search;

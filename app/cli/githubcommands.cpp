@@ -7,11 +7,14 @@
 #include "store/eventstore.h"
 #include "triggers/presetstore.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QTimer>
 
 namespace exeserver::cli {
@@ -46,6 +49,8 @@ const QCommandLineOption kInterval(QStringLiteral("interval"),
                                    QStringLiteral("Seconds between checks (default 3; never faster than "
                                                   "GitHub's poll interval)."),
                                    QStringLiteral("SECS"), QStringLiteral("3"));
+const QCommandLineOption kDir(QStringLiteral("dir"), QStringLiteral("Folder to save into (default: here)."),
+                              QStringLiteral("DIR"), QStringLiteral("."));
 const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N runs (default 30)."),
                                 QStringLiteral("N"), QStringLiteral("30"));
 const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
@@ -545,6 +550,61 @@ int runsWatch(CliContext &context, const QCommandLineParser &parser)
     }
 }
 
+int runsArtifacts(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs artifacts OWNER/REPO RUN_ID [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto artifacts =
+        call<QList<Artifact>>([&](auto done) { client->listArtifacts(repo, runId, done); });
+    return printList(context, parser, artifacts, [&](const Artifact &artifact) {
+        context.out() << artifact.id << "  " << artifact.name << "  " << artifact.sizeInBytes << " bytes"
+                      << (artifact.expired ? QStringLiteral("  (expired)")
+                                           : QStringLiteral("  expires ") + when(artifact.expiresAt))
+                      << '\n';
+    });
+}
+
+// Saves the artifact's zip as NAME.zip (gh run download unpacks; a zip keeps what GitHub served, byte for
+// byte, and is never written over an existing file).
+int runsDownload(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs download OWNER/REPO ARTIFACT_ID [--dir DIR]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 artifactId = args.id(1, QStringLiteral("ARTIFACT_ID"));
+    const QDir dir(parser.value(kDir));
+    if (!args.failed() && !dir.exists())
+        args.usage(QStringLiteral("--dir %1 is not a folder").arg(parser.value(kDir)));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto found = call<Artifact>([&](auto done) { client->getArtifact(repo, artifactId, done); });
+    if (!found)
+        return refused(context, found.error());
+    const QString path = dir.filePath(artifactFileName(*found));
+    if (QFileInfo::exists(path)) {
+        context.err() << "exeserver-cli: " << path << " exists; not overwritten.\n";
+        return ExitRefused;
+    }
+    const auto zip = call<QByteArray>([&](auto done) { client->downloadArtifact(repo, artifactId, done); });
+    if (!zip)
+        return refused(context, zip.error());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(*zip) != zip->size() || !file.commit()) {
+        context.err() << "exeserver-cli: could not write " << path << ": " << file.errorString() << '\n';
+        return ExitRefused;
+    }
+    context.out() << "Saved " << found->name << " (" << zip->size() << " bytes) to " << path << '\n';
+    return ExitOk;
+}
+
 int runsLogs(CliContext &context, const QCommandLineParser &parser)
 {
     Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
@@ -727,6 +787,10 @@ void registerGitHubCommands(CommandTable &table)
                               "[--event EVENT] [--created DATE] [--limit N] [--json]"),
                QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
                options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
+    table.add({words("runs", "artifacts"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
+               QStringLiteral("List a run's artifacts."), options({kJson}), runsArtifacts});
+    table.add({words("runs", "download"), QStringLiteral("OWNER/REPO ARTIFACT_ID [--dir DIR]"),
+               QStringLiteral("Save an artifact as NAME.zip."), options({kDir}), runsDownload});
     table.add(
         {words("runs", "watch"), QStringLiteral("OWNER/REPO RUN_ID [--interval SECS]"),
          QStringLiteral("Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),

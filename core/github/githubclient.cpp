@@ -455,6 +455,45 @@ void GitHubClient::cancelRun(const QString &repo, qint64 runId, bool force, Stat
     sendForStatus(std::move(request), std::move(done));
 }
 
+void GitHubClient::listArtifacts(const QString &repo, qint64 runId, Callback<QList<Artifact>> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/actions/runs/%1/artifacts").arg(runId)), perPage(100));
+    request.itemsKey = QStringLiteral("artifacts");
+    fetchList<Artifact>(std::move(request), std::move(done));
+}
+
+void GitHubClient::getArtifact(const QString &repo, qint64 artifactId, Callback<Artifact> done)
+{
+    fetchOne<Artifact>(
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1").arg(artifactId))),
+        std::move(done));
+}
+
+void GitHubClient::downloadArtifact(const QString &repo, qint64 artifactId, Callback<QByteArray> done,
+                                    std::function<void(qint64, qint64)> progress,
+                                    std::shared_ptr<bool> cancel)
+{
+    GitHubRequest request =
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1/zip").arg(artifactId)));
+    request.cacheable = false; // megabytes of zip have no place in the ETag cache
+    request.progress = std::move(progress);
+    request.cancelled = std::move(cancel);
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        done(response->body);
+    });
+}
+
+void GitHubClient::deleteArtifact(const QString &repo, qint64 artifactId, StatusCallback done)
+{
+    GitHubRequest request =
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1").arg(artifactId)));
+    request.method = "DELETE";
+    sendForStatus(std::move(request), std::move(done));
+}
+
 void GitHubClient::listPullRequests(const QString &repo, const QString &state,
                                     Callback<QList<PullRequest>> done)
 {

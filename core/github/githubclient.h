@@ -136,6 +136,15 @@ public:
     void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done);
     void cancelRun(const QString &repo, qint64 runId, bool force, StatusCallback done);
 
+    void listArtifacts(const QString &repo, qint64 runId, Callback<QList<Artifact>> done);
+    void getArtifact(const QString &repo, qint64 artifactId, Callback<Artifact> done);
+    // The artifact's zip (GitHub redirects to its storage, without the token). `progress` reports bytes as
+    // they arrive; setting *cancel to true stops the download (kind "cancelled"). Not cached.
+    void downloadArtifact(const QString &repo, qint64 artifactId, Callback<QByteArray> done,
+                          std::function<void(qint64, qint64)> progress = {},
+                          std::shared_ptr<bool> cancel = {});
+    void deleteArtifact(const QString &repo, qint64 artifactId, StatusCallback done);
+
     void listPullRequests(const QString &repo, const QString &state, Callback<QList<PullRequest>> done);
     void getPullRequest(const QString &repo, int number, Callback<PullRequest> done);
     void listIssueComments(const QString &repo, int number, Callback<QList<Comment>> done);

@@ -40,6 +40,11 @@ struct GitHubRequest
     // Creates content others see (comments, dispatches, reactions): paced under GitHub's 80 a minute.
     bool contentCreating = false;
     QByteArray accept; // empty: application/vnd.github+json
+    // Large downloads (artifacts): kept out of the response cache, with progress reports, and stopped
+    // when *cancelled turns true (the call then ends with kind "cancelled").
+    bool cacheable = true;
+    std::function<void(qint64 received, qint64 total)> progress;
+    std::shared_ptr<bool> cancelled;
 
     static GitHubRequest get(QString path, QUrlQuery query = {});
     static GitHubRequest withBody(QByteArray method, QString path, QJsonObject body);

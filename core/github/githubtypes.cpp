@@ -280,6 +280,39 @@ QJsonObject Comment::toJson() const
             {QStringLiteral("updated_at"), dateJson(updatedAt)}};
 }
 
+Artifact Artifact::fromJson(const QJsonObject &json)
+{
+    Artifact artifact;
+    artifact.id = integer(json, "id");
+    artifact.name = str(json, "name");
+    artifact.sizeInBytes = integer(json, "size_in_bytes");
+    artifact.expired = json.value(QLatin1String("expired")).toBool();
+    artifact.createdAt = date(json, "created_at");
+    artifact.expiresAt = date(json, "expires_at");
+    return artifact;
+}
+
+QString artifactFileName(const Artifact &artifact)
+{
+    QString name = artifact.name;
+    for (QChar &c : name)
+        if (c.unicode() < 0x20 || QStringLiteral("/\\:*?\"<>|").contains(c))
+            c = QLatin1Char('_');
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String(".."))
+        name = QStringLiteral("artifact-%1").arg(artifact.id);
+    return name + QStringLiteral(".zip");
+}
+
+QJsonObject Artifact::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("size_in_bytes"), sizeInBytes},
+            {QStringLiteral("expired"), expired},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("expires_at"), dateJson(expiresAt)}};
+}
+
 QString DispatchInput::typeName(Type type)
 {
     switch (type) {

@@ -123,6 +123,24 @@ struct Job
     QJsonObject toJson() const;
 };
 
+// A file a run uploaded (`GET …/actions/runs/{id}/artifacts`); downloaded as a zip.
+struct Artifact
+{
+    qint64 id = 0;
+    QString name;
+    qint64 sizeInBytes = 0;
+    bool expired = false;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+
+    static Artifact fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// "NAME.zip" with characters no file system takes replaced, and never a path: a name is chosen by the
+// workflow, so it must not lead a download outside the folder the user picked.
+QString artifactFileName(const Artifact &artifact);
+
 struct PullRequest
 {
     qint64 id = 0;

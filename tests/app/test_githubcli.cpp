@@ -532,3 +532,29 @@ TEST_CASE("CLI runs list: branch, actor, event, status and created go to GitHub 
           QLatin1String(">=2020-01-01"));
     CHECK(query.queryItemValue(QStringLiteral("per_page")) == QLatin1String("5"));
 }
+
+TEST_CASE("CLI runs artifacts and runs download: the zip is saved byte for byte, never over a file",
+          "[cli][github][artifacts]")
+{
+    CliHarness h;
+    const qint64 runId = h.server.addRun({.repo = kRepo});
+    const QByteArray zip = QByteArray("PK\x03\x04", 4) + QByteArray(5000, 'z');
+    const qint64 id = h.server.addArtifact({.runId = runId, .name = QStringLiteral("dist"), .zip = zip});
+    const CliRun listed =
+        h.run({QStringLiteral("runs"), QStringLiteral("artifacts"), kRepo, QString::number(runId)});
+    INFO(listed.err.toStdString());
+    REQUIRE(listed.exitCode == 0);
+    CHECK(listed.out.contains(QStringLiteral("%1  dist  5004 bytes").arg(id)));
+    QTemporaryDir out;
+    const QStringList download{QStringLiteral("runs"), QStringLiteral("download"), kRepo,
+                               QString::number(id),    QStringLiteral("--dir"),    out.path()};
+    const CliRun saved = h.run(download);
+    INFO(saved.err.toStdString());
+    REQUIRE(saved.exitCode == 0);
+    QFile file(QDir(out.path()).filePath(QStringLiteral("dist.zip")));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == zip);
+    const CliRun again = h.run(download);
+    CHECK(again.exitCode == 1);
+    CHECK(again.err.contains(QStringLiteral("not overwritten")));
+}

@@ -1032,6 +1032,8 @@ struct FakeGitHubServer::Private
     QList<Event> events; // newest first
     QList<Reaction> reactions;
     QList<FakeDispatch> dispatches;
+    QList<FakeArtifact> artifacts;
+    qint64 nextArtifactId = 11223344;
     QList<FakeHook> hooks;
     QList<FakeHookDelivery> hookDeliveries; // newest last
     QNetworkAccessManager hookNetwork;      // deliveries go out like GitHub's, over HTTP
@@ -1113,6 +1115,13 @@ void FakeGitHubServer::Private::handle(const HttpRequest &request, LocalHttpServ
     if (failure != failures.end() && failure->status == 0) {
         --failure->remaining;
         response.status = 0; // LocalHttpServer closes the connection without answering
+    } else if (path.startsWith(QLatin1String("/_logs/artifacts/"))) {
+        const qint64 id = path.section(QLatin1Char('/'), 3, 3).toLongLong();
+        const auto found = std::find_if(artifacts.cbegin(), artifacts.cend(),
+                                        [id](const FakeArtifact &a) { return a.id == id; });
+        response = found != artifacts.cend() ? HttpResponse::text(200, found->zip)
+                                             : HttpResponse::text(404, "BlobNotFound");
+        response.headers.set("Content-Type", "application/zip");
     } else if (isLog) {
         const auto [run, job] = findJob(path.section(QLatin1Char('/'), 3, 3).toLongLong());
         response =
@@ -1584,6 +1593,82 @@ void FakeGitHubServer::Private::buildRoutes()
             return jsonResponse(202, QJsonObject{});
         });
     }
+
+    // --- Artifacts
+    const auto artifactJson = [](P &p, const FakeArtifact &a) {
+        const FakeRun *run = p.findRun(a.runId);
+        const QString repoName = run ? run->repo : QString();
+        const QString url =
+            p.apiUrl(QStringLiteral("/repos/%1/actions/artifacts/%2").arg(repoName).arg(a.id));
+        const QDateTime created = run ? run->updatedAt : p.now();
+        return QJsonObject{
+            {"id", a.id},
+            {"node_id", nodeId("Artifact", a.id)},
+            {"name", a.name},
+            {"size_in_bytes", a.zip.size()},
+            {"url", url},
+            {"archive_download_url", url + "/zip"},
+            {"expired", a.expired},
+            {"created_at", isoDate(created)},
+            {"updated_at", isoDate(created)},
+            {"expires_at", isoDate(created.addDays(90))},
+            {"digest", QString::fromLatin1(
+                           "sha256:" + QCryptographicHash::hash(a.zip, QCryptographicHash::Sha256).toHex())},
+            {"workflow_run", QJsonObject{{"id", a.runId},
+                                         {"repository_id", 1296269},
+                                         {"head_repository_id", 1296269},
+                                         {"head_branch", run ? run->headBranch : QString()},
+                                         {"head_sha", run ? run->headSha : QString()}}}};
+    };
+    const auto findArtifact = [](P &p, Call &call) -> FakeArtifact * {
+        for (FakeArtifact &a : p.artifacts) {
+            const FakeRun *run = p.findRun(a.runId);
+            if (a.id == call.args[2].toLongLong() && run && run->repo == call.repo->fullName)
+                return &a;
+        }
+        return nullptr;
+    };
+    add("GET", repo + "/actions/runs/([0-9]+)/artifacts", "actions=read", [artifactJson](P &p, Call &call) {
+        const FakeRun *run = p.findRun(call.args[2].toLongLong());
+        if (!run || run->repo != call.repo->fullName)
+            return notFound();
+        QJsonArray items;
+        for (const FakeArtifact &a : p.artifacts)
+            if (a.runId == run->id)
+                items.append(artifactJson(p, a));
+        return p.paginated(call, items, "artifacts");
+    });
+    add("GET", repo + "/actions/artifacts/([0-9]+)", "actions=read",
+        [artifactJson, findArtifact](P &p, Call &call) {
+            const FakeArtifact *a = findArtifact(p, call);
+            return a ? jsonResponse(200, artifactJson(p, *a)) : notFound();
+        });
+    add("GET", repo + "/actions/artifacts/([0-9]+)/(zip)", "actions=read", [findArtifact](P &p, Call &call) {
+        const FakeArtifact *a = findArtifact(p, call);
+        if (!a)
+            return notFound();
+        if (a->expired)
+            return errorResponse(410, "Artifact has expired");
+        HttpResponse response = empty(302);
+        const QString requestHost =
+            QString::fromLatin1(call.request.headers.value("Host")).section(QLatin1Char(':'), 0, 0);
+        const QString otherHost = requestHost == QLatin1String("localhost") ? "127.0.0.1" : "localhost";
+        response.headers.set("Location", QStringLiteral("http://%1:%2/_logs/artifacts/%3?sig=fake")
+                                             .arg(otherHost)
+                                             .arg(p.server.port())
+                                             .arg(a->id)
+                                             .toLatin1());
+        return response;
+    });
+    add("DELETE", repo + "/actions/artifacts/([0-9]+)", "actions=write", [findArtifact](P &p, Call &call) {
+        const FakeArtifact *a = findArtifact(p, call);
+        if (!a)
+            return notFound();
+        const qint64 id = a->id;
+        p.artifacts.removeIf([id](const FakeArtifact &x) { return x.id == id; });
+        p.touch();
+        return empty(204);
+    });
 
     // --- Contents
     add("GET", repo + "/contents(?:/(.*))?", "contents=read", [](P &p, Call &call) {
@@ -2083,6 +2168,27 @@ void FakeGitHubServer::setDispatchReturnsRunDetails(bool enabled)
     d->dispatchReturnsDetails = enabled;
 }
 
+qint64 FakeGitHubServer::addArtifact(const FakeArtifact &artifact)
+{
+    FakeArtifact added = artifact;
+    if (added.id == 0)
+        added.id = d->nextArtifactId++;
+    if (added.zip.isEmpty())
+        added.zip = QByteArray("PK\x05\x06", 4) + QByteArray(18, '\0'); // an empty zip archive
+    d->artifacts.append(added);
+    d->touch();
+    return added.id;
+}
+
+QList<FakeArtifact> FakeGitHubServer::artifacts(qint64 runId) const
+{
+    QList<FakeArtifact> list;
+    for (const FakeArtifact &a : d->artifacts)
+        if (a.runId == runId)
+            list.append(a);
+    return list;
+}
+
 void FakeGitHubServer::setLogsOnlyWhenCompleted(bool enabled)
 {
     d->logsOnlyWhenCompleted = enabled;
@@ -2149,6 +2255,7 @@ void FakeGitHubServer::clearData()
     d->events.clear();
     d->reactions.clear();
     d->dispatches.clear();
+    d->artifacts.clear();
     d->files.clear();
     d->touch();
 }

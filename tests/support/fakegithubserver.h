@@ -141,6 +141,16 @@ struct FakeHookDelivery
     qint64 id = 0;
 };
 
+// A file a run uploaded. Downloads redirect to the log host, as GitHub's go to its blob storage.
+struct FakeArtifact
+{
+    qint64 runId = 0;
+    QString name = QStringLiteral("build-output");
+    QByteArray zip{}; // empty: an empty but valid zip archive
+    bool expired = false;
+    qint64 id = 0;
+};
+
 // A workflow_dispatch the fake accepted.
 struct FakeDispatch
 {
@@ -222,6 +232,8 @@ public:
     // As GitHub does: a job's log is served once the job has completed, 404 before. Off by default, so
     // older tests that read a running job's log keep working.
     void setLogsOnlyWhenCompleted(bool enabled);
+    qint64 addArtifact(const FakeArtifact &artifact);
+    QList<FakeArtifact> artifacts(qint64 runId) const;
     // Webhooks. Pings, redeliveries and deliverEvent() really POST to the hook's URL, signed with its
     // secret (X-Hub-Signature-256) as GitHub does, with content_type json.
     qint64 addHook(const FakeHook &hook);

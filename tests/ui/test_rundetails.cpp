@@ -5,11 +5,15 @@
 
 #include "confirm.h"
 #include "logview.h"
+#include "rundetailsartifacts.h"
 #include "rundetailsdialog.h"
 
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -138,4 +142,71 @@ TEST_CASE("Run details: GitHub's X-Poll-Interval is the shortest poll; keys for 
             return h.server.requestsTo(QStringLiteral(".*/actions/runs/[0-9]+"), "GET").size() > before;
         },
         5000));
+}
+
+TEST_CASE("Run details: artifacts are listed, downloaded to the chosen folder byte for byte, and deleted",
+          "[ui][rundetails][artifacts]")
+{
+    GitHubHarness h;
+    QTemporaryDir folder;
+    REQUIRE(folder.isValid());
+    const qint64 runId = h.server.addRun({.repo = kHello});
+    QByteArray zip("PK\x03\x04", 4);
+    for (int i = 0; i < 200000; ++i)
+        zip.append(char(i * 7 % 251));
+    const qint64 big = h.server.addArtifact({.runId = runId, .name = QStringLiteral("dist"), .zip = zip});
+    h.server.addArtifact({.runId = runId, .name = QStringLiteral("old logs"), .expired = true});
+    RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+    RunArtifactsPanel *panel = dialog.artifactsPanel();
+    panel->setFolderChooser([&]() { return folder.path(); });
+    dialog.show();
+    REQUIRE(QTest::qWaitFor([&]() { return panel->artifacts().size() == 2; }, 10000));
+    CHECK(dialog.sideTabs()->tabText(1) == QStringLiteral("&Artifacts (2)"));
+    QTreeWidget *list = panel->list();
+    CHECK(list->topLevelItem(1)->text(2) == QStringLiteral("expired"));
+
+    QSignalSpy finished(panel, &RunArtifactsPanel::downloadFinished);
+    list->setCurrentItem(list->topLevelItem(0));
+    panel->download();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 1; }, 10000));
+    CHECK(finished.at(0).at(1).toBool());
+    const QString saved = QDir(folder.path()).filePath(QStringLiteral("dist.zip"));
+    CHECK(finished.at(0).at(0).toString() == saved);
+    QFile file(saved);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == zip);
+    CHECK(panel->message().contains(QStringLiteral("Saved dist")));
+    // The zip went through the redirect to the storage host, and never into the ETag cache.
+    CHECK(h.server.requestsTo(QStringLiteral("/_logs/artifacts/%1").arg(big)).size() == 1);
+    CHECK_FALSE(h.cache.find(h.server.baseUrl().toString() +
+                             QStringLiteral("/repos/octocat/Hello-World/actions/artifacts/%1/zip").arg(big)));
+
+    // A second download would overwrite: refused. A stopped one saves nothing.
+    panel->download();
+    CHECK(panel->message().contains(QStringLiteral("exists already")));
+    QFile::remove(saved);
+    h.server.setDelay(300, QStringLiteral("/_logs/artifacts/.*"));
+    panel->download();
+    CHECK(panel->isDownloading());
+    panel->cancelDownload();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 2; }, 10000));
+    CHECK_FALSE(finished.at(1).at(1).toBool());
+    CHECK_FALSE(QFile::exists(saved));
+    h.server.clearFailures();
+
+    // Delete: confirmed first, then gone from GitHub and from the list.
+    QSignalSpy removed(panel, &RunArtifactsPanel::removed);
+    Confirm::setNextAnswer(false);
+    panel->remove();
+    CHECK(h.server.artifacts(runId).size() == 2);
+    Confirm::setNextAnswer(true);
+    panel->remove();
+    REQUIRE(QTest::qWaitFor([&]() { return removed.count() == 1; }, 10000));
+    CHECK(removed.at(0).at(0).toBool());
+    CHECK(h.server.artifacts(runId).size() == 1);
+    REQUIRE(QTest::qWaitFor([&]() { return panel->artifacts().size() == 1; }, 10000));
+    dialog.sideTabs()->setCurrentIndex(1);
+    QTest::qWait(50);
+    const QImage image = dialog.grab().toImage();
+    REQUIRE(image.save(QDir(test::outputDir()).filePath(QStringLiteral("run-details-artifacts.png"))));
 }
