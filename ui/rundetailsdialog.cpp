@@ -6,10 +6,13 @@
 #include "logview.h"
 #include "recordedaction.h"
 #include "rundetailsartifacts.h"
+#include "rundetailsreview.h"
 #include "runstatus.h"
 #include "themecolors.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -102,6 +105,10 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     , m_rerun(new QPushButton(tr("&Re-run"), this))
     , m_rerunFailed(new QPushButton(tr("Re-run &failed jobs"), this))
     , m_cancel(new QPushButton(tr("&Cancel run"), this))
+    , m_rerunJob(new QPushButton(tr("Re-run &job"), this))
+    , m_debug(new QCheckBox(tr("with &debug logging"), this))
+    , m_attempts(new QComboBox(this))
+    , m_review(new DeploymentReviewBar(client, store, m_repo, m_run.id, this))
     , m_open(new QPushButton(tr("&Open on GitHub"), this))
     , m_poll(new QTimer(this))
 {
@@ -120,7 +127,20 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_open->setObjectName(QStringLiteral("openButton"));
     // Enter in the log search must not press an action button.
-    for (QPushButton *button : {m_rerun, m_rerunFailed, m_cancel, m_open})
+    m_rerunJob->setObjectName(QStringLiteral("rerunJobButton"));
+    m_rerunJob->setToolTip(tr("Re-run the selected job and the jobs that need it"));
+    m_debug->setObjectName(QStringLiteral("debugLogging"));
+    m_debug->setToolTip(tr("Re-runs log with ACTIONS_STEP_DEBUG and ACTIONS_RUNNER_DEBUG on"));
+    m_attempts->setObjectName(QStringLiteral("attemptChooser"));
+    m_attempts->setAccessibleName(tr("Attempt"));
+    m_attempts->hide();
+    connect(m_attempts, &QComboBox::activated, this,
+            [this](int index) { showAttempt(m_attempts->itemData(index).toInt()); });
+    connect(m_review, &DeploymentReviewBar::reviewed, this, [this](bool, bool ok) {
+        Q_EMIT actionFinished(ActionKind::ReviewDeployment, ok);
+        reload();
+    });
+    for (QPushButton *button : {m_rerun, m_rerunFailed, m_rerunJob, m_cancel, m_open})
         button->setAutoDefault(false);
 
     m_tree->setObjectName(QStringLiteral("jobTree"));
@@ -142,7 +162,10 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_rerun);
     buttons->addWidget(m_rerunFailed);
+    buttons->addWidget(m_rerunJob);
+    buttons->addWidget(m_debug);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_attempts);
     buttons->addStretch(1);
     buttons->addWidget(m_open);
 
@@ -168,12 +191,14 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
     layout->addLayout(buttons);
+    layout->addWidget(m_review);
     layout->addWidget(m_message);
     layout->addWidget(splitter, 1);
 
     connect(m_rerun, &QPushButton::clicked, this, &RunDetailsDialog::rerun);
     connect(m_rerunFailed, &QPushButton::clicked, this, &RunDetailsDialog::rerunFailed);
     connect(m_cancel, &QPushButton::clicked, this, &RunDetailsDialog::cancelRun);
+    connect(m_rerunJob, &QPushButton::clicked, this, &RunDetailsDialog::rerunJob);
     connect(m_open, &QPushButton::clicked, this, &RunDetailsDialog::openOnGitHub);
     connect(m_search, &QLineEdit::returnPressed, this, [this]() {
         if (!m_log->findText(m_search->text()))
@@ -184,6 +209,8 @@ RunDetailsDialog::RunDetailsDialog(GitHubClient &client, EventStore *store, QStr
             item = item->parent();
         if (item)
             showJobLog(item->data(0, Qt::UserRole).toLongLong());
+        m_rerunJob->setEnabled(m_attempt == 0 && item &&
+                               !isRunning(runStateOf(m_run.status, m_run.conclusion)));
     });
 
     addShortcuts();
@@ -229,18 +256,31 @@ void RunDetailsDialog::addShortcuts()
 
 void RunDetailsDialog::updateHeader()
 {
+    fillAttempts();
+    const WorkflowRun &shown = m_attempt > 0 ? m_attemptRun : m_run;
+    const RunState shownState = runStateOf(shown.status, shown.conclusion);
     const RunState state = runStateOf(m_run.status, m_run.conclusion);
     setWindowTitle(tr("%1 %2 — %3").arg(m_run.name, runLabel(m_run), m_repo));
     m_header->setText(tr("<b>%1</b> %2 · <span style='color:%3'>%4</span><br>%5 · branch <b>%6</b> · "
                          "%7 by %8")
                           .arg(m_run.name.toHtmlEscaped(), runLabel(m_run))
-                          .arg(runStateColor(state).name(), runStateText(state), m_repo.toHtmlEscaped(),
-                               m_run.headBranch.toHtmlEscaped(), m_run.event.toHtmlEscaped(),
-                               m_run.actor.toHtmlEscaped()));
+                          .arg(runStateColor(shownState).name(),
+                               m_attempt > 0 ? tr("attempt %1 of %2: %3")
+                                                   .arg(m_attempt)
+                                                   .arg(m_run.runAttempt)
+                                                   .arg(runStateText(shownState))
+                                             : runStateText(shownState),
+                               m_repo.toHtmlEscaped(), m_run.headBranch.toHtmlEscaped(),
+                               m_run.event.toHtmlEscaped(), m_run.actor.toHtmlEscaped()));
     const bool running = isRunning(state);
     m_cancel->setEnabled(running);
     m_rerun->setEnabled(!running);
     m_rerunFailed->setEnabled(state == RunState::Failure || state == RunState::Cancelled);
+    m_rerunJob->setEnabled(!running && m_attempt == 0 && selectedJob() != 0);
+    if (m_run.status == QLatin1String("waiting"))
+        m_review->reload();
+    else
+        m_review->hide();
     m_open->setEnabled(!m_run.htmlUrl.isEmpty());
     updatePolling();
 }
@@ -303,16 +343,79 @@ void RunDetailsDialog::reload()
         }
         roundDone();
     });
-    m_client.listJobs(m_repo, m_run.id, [self, roundDone](Result<QList<Job>> result) {
+    const int attempt = m_attempt;
+    if (attempt > 0) {
+        ++m_pending;
+        m_client.getRunAttempt(m_repo, m_run.id, attempt, [self, attempt](Result<WorkflowRun> result) {
+            if (!self)
+                return;
+            --self->m_pending;
+            if (result && self->m_attempt == attempt) {
+                self->m_attemptRun = *result;
+                self->updateHeader();
+            }
+        });
+    }
+    const auto jobsDone = [self, roundDone, attempt](Result<QList<Job>> result) {
         if (!self)
             return;
         if (result) {
-            self->jobsArrived(*result);
+            if (self->m_attempt == attempt)
+                self->jobsArrived(*result);
         } else {
             self->setMessage(tr("Could not load the jobs: %1").arg(result.error().message), true);
         }
         roundDone();
-    });
+    };
+    if (attempt > 0)
+        m_client.listAttemptJobs(m_repo, m_run.id, attempt, jobsDone);
+    else
+        m_client.listJobs(m_repo, m_run.id, jobsDone);
+}
+
+void RunDetailsDialog::fillAttempts()
+{
+    // Newest first; only worth showing once there was a re-run.
+    if (m_attempts->count() != m_run.runAttempt) {
+        const QSignalBlocker block(m_attempts);
+        m_attempts->clear();
+        for (int n = m_run.runAttempt; n >= 1; --n)
+            m_attempts->addItem(n == m_run.runAttempt ? tr("Attempt %1 (latest)").arg(n)
+                                                      : tr("Attempt %1").arg(n),
+                                n == m_run.runAttempt ? 0 : n);
+    }
+    const QSignalBlocker block(m_attempts);
+    m_attempts->setCurrentIndex(std::max(0, m_attempts->findData(m_attempt)));
+    m_attempts->setVisible(m_run.runAttempt > 1);
+}
+
+void RunDetailsDialog::showAttempt(int attempt)
+{
+    if (attempt == m_run.runAttempt)
+        attempt = 0;
+    if (attempt == m_attempt)
+        return;
+    m_attempt = attempt;
+    m_jobs.clear();
+    m_logJob = 0;
+    m_logComplete = false;
+    m_tree->clear();
+    m_log->setPlainText({});
+    updateHeader();
+    reload();
+}
+
+qint64 RunDetailsDialog::selectedJob() const
+{
+    QTreeWidgetItem *item = m_tree->currentItem();
+    while (item && item->parent())
+        item = item->parent();
+    return item ? item->data(0, Qt::UserRole).toLongLong() : 0;
+}
+
+void RunDetailsDialog::setDebugLogging(bool on)
+{
+    m_debug->setChecked(on);
 }
 
 void RunDetailsDialog::jobsArrived(const QList<Job> &jobs)
@@ -486,15 +589,33 @@ void RunDetailsDialog::perform(ActionKind kind, const QString &question, const Q
 void RunDetailsDialog::rerun()
 {
     perform(ActionKind::Rerun, tr("Re-run every job of run %1 in %2?").arg(runLabel(m_run), m_repo),
-            tr("Re-running run %1").arg(runLabel(m_run)),
-            [this](auto done) { m_client.rerunRun(m_repo, m_run.id, false, done); });
+            tr("Re-running run %1").arg(runLabel(m_run)), [this, debug = m_debug->isChecked()](auto done) {
+                m_client.rerunRun(m_repo, m_run.id, false, done, debug);
+            });
 }
 
 void RunDetailsDialog::rerunFailed()
 {
     perform(ActionKind::Rerun, tr("Re-run the failed jobs of run %1 in %2?").arg(runLabel(m_run), m_repo),
             tr("Re-running the failed jobs of run %1").arg(runLabel(m_run)),
-            [this](auto done) { m_client.rerunRun(m_repo, m_run.id, true, done); });
+            [this, debug = m_debug->isChecked()](auto done) {
+                m_client.rerunRun(m_repo, m_run.id, true, done, debug);
+            });
+}
+
+void RunDetailsDialog::rerunJob()
+{
+    const qint64 jobId = selectedJob();
+    const auto job =
+        std::find_if(m_jobs.cbegin(), m_jobs.cend(), [jobId](const Job &j) { return j.id == jobId; });
+    if (job == m_jobs.cend())
+        return;
+    const bool debug = m_debug->isChecked();
+    perform(ActionKind::Rerun,
+            tr("Re-run the job %1 of run %2 in %3%4?")
+                .arg(job->name, runLabel(m_run), m_repo, debug ? tr(" with debug logging") : QString()),
+            tr("Re-running the job %1").arg(job->name),
+            [this, jobId, debug](auto done) { m_client.rerunJob(m_repo, jobId, debug, done); });
 }
 
 void RunDetailsDialog::cancelRun()

@@ -9,6 +9,8 @@
 
 #include <functional>
 
+class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -23,6 +25,7 @@ class EventStore;
 class GitHubClient;
 class LogView;
 class RunArtifactsPanel;
+class DeploymentReviewBar;
 
 // One workflow run: its jobs and steps, the selected job's log, and the actions on it (re-run, re-run
 // failed jobs, cancel, open on GitHub). Every action is confirmed first and, when a store is given,
@@ -43,6 +46,12 @@ public:
     QTreeWidget *jobTree() const { return m_tree; }
     RunArtifactsPanel *artifactsPanel() const { return m_artifacts; }
     QTabWidget *sideTabs() const { return m_tabs; }
+    DeploymentReviewBar *reviewBar() const { return m_review; }
+    // Which attempt the jobs and logs are of: 0 the latest, else 1, 2, … (an earlier one is read-only).
+    void showAttempt(int attempt);
+    int shownAttempt() const { return m_attempt; }
+    QComboBox *attemptChooser() const { return m_attempts; }
+    void setDebugLogging(bool on);
     // Shows the job's log. Asked again for the job already shown, it fetches the log once more unless the
     // complete log of the finished job is already there: a running job's log appears when it ends.
     void showJobLog(qint64 jobId);
@@ -57,6 +66,7 @@ public Q_SLOTS:
     void reload();
     void rerun();
     void rerunFailed();
+    void rerunJob(); // the selected job
     void cancelRun();
     void openOnGitHub();
 
@@ -69,6 +79,8 @@ Q_SIGNALS:
 private:
     using Call = std::function<void(std::function<void(Status)>)>;
     void perform(ActionKind kind, const QString &question, const QString &doing, Call call);
+    void fillAttempts();
+    qint64 selectedJob() const;
     void fillJobs();
     void jobsArrived(const QList<Job> &jobs);
     void fetchLog();
@@ -105,6 +117,12 @@ private:
     QPushButton *m_rerun;
     QPushButton *m_rerunFailed;
     QPushButton *m_cancel;
+    QPushButton *m_rerunJob;
+    QCheckBox *m_debug;
+    QComboBox *m_attempts;
+    DeploymentReviewBar *m_review;
+    int m_attempt = 0;
+    WorkflowRun m_attemptRun; // the earlier attempt shown
     QPushButton *m_open;
     QTimer *m_poll; // reloads while the run is queued, waiting or in progress
 };

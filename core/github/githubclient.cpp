@@ -433,10 +433,64 @@ void GitHubClient::jobLogs(const QString &repo, qint64 jobId, Callback<QByteArra
                        });
 }
 
-void GitHubClient::rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done)
+void GitHubClient::getRunAttempt(const QString &repo, qint64 runId, int attempt, Callback<WorkflowRun> done)
+{
+    fetchOne<WorkflowRun>(GitHubRequest::get(repoPath(
+                              repo, QStringLiteral("/actions/runs/%1/attempts/%2").arg(runId).arg(attempt))),
+                          std::move(done));
+}
+
+void GitHubClient::listAttemptJobs(const QString &repo, qint64 runId, int attempt, Callback<QList<Job>> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/actions/runs/%1/attempts/%2/jobs").arg(runId).arg(attempt)),
+        perPage(100));
+    request.itemsKey = QStringLiteral("jobs");
+    fetchList<Job>(std::move(request), std::move(done));
+}
+
+void GitHubClient::rerunJob(const QString &repo, qint64 jobId, bool debugLogging, StatusCallback done)
+{
+    sendForStatus(
+        GitHubRequest::withBody("POST", repoPath(repo, QStringLiteral("/actions/jobs/%1/rerun").arg(jobId)),
+                                QJsonObject{{QStringLiteral("enable_debug_logging"), debugLogging}}),
+        std::move(done));
+}
+
+void GitHubClient::listPendingDeployments(const QString &repo, qint64 runId,
+                                          Callback<QList<PendingDeployment>> done)
+{
+    fetchList<PendingDeployment>(
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/runs/%1/pending_deployments").arg(runId))),
+        std::move(done));
+}
+
+void GitHubClient::reviewPendingDeployments(const QString &repo, qint64 runId,
+                                            const QList<qint64> &environmentIds, bool approve,
+                                            const QString &comment, StatusCallback done)
+{
+    QJsonArray ids;
+    for (const qint64 id : environmentIds)
+        ids.append(id);
+    sendForStatus(GitHubRequest::withBody(
+                      "POST",
+                      repoPath(repo, QStringLiteral("/actions/runs/%1/pending_deployments").arg(runId)),
+                      QJsonObject{{QStringLiteral("environment_ids"), ids},
+                                  {QStringLiteral("state"),
+                                   approve ? QStringLiteral("approved") : QStringLiteral("rejected")},
+                                  {QStringLiteral("comment"), comment}}),
+                  std::move(done));
+}
+
+void GitHubClient::rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done,
+                            bool debugLogging)
 {
     GitHubRequest request;
     request.method = "POST";
+    if (debugLogging) {
+        request.body = QJsonObject{{QStringLiteral("enable_debug_logging"), true}};
+        request.hasBody = true;
+    }
     request.path = repoPath(
         repo, QStringLiteral("/actions/runs/%1/%2")
                   .arg(runId)

@@ -132,8 +132,18 @@ public:
                       Callback<RunsPage> done);
     void getRun(const QString &repo, qint64 runId, Callback<WorkflowRun> done);
     void listJobs(const QString &repo, qint64 runId, Callback<QList<Job>> done);
+    // An earlier (or the current) attempt of a run and its jobs; attempts count from 1.
+    void getRunAttempt(const QString &repo, qint64 runId, int attempt, Callback<WorkflowRun> done);
+    void listAttemptJobs(const QString &repo, qint64 runId, int attempt, Callback<QList<Job>> done);
+    // Re-runs one job (and the jobs that depend on it), optionally with debug logging.
+    void rerunJob(const QString &repo, qint64 jobId, bool debugLogging, StatusCallback done);
+    void listPendingDeployments(const QString &repo, qint64 runId, Callback<QList<PendingDeployment>> done);
+    // Approves or rejects the run's deployments to these environments, with the reviewer's comment.
+    void reviewPendingDeployments(const QString &repo, qint64 runId, const QList<qint64> &environmentIds,
+                                  bool approve, const QString &comment, StatusCallback done);
     void jobLogs(const QString &repo, qint64 jobId, Callback<QByteArray> done);
-    void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done);
+    void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done,
+                  bool debugLogging = false);
     void cancelRun(const QString &repo, qint64 runId, bool force, StatusCallback done);
 
     void listArtifacts(const QString &repo, qint64 runId, Callback<QList<Artifact>> done);

@@ -292,6 +292,25 @@ Artifact Artifact::fromJson(const QJsonObject &json)
     return artifact;
 }
 
+PendingDeployment PendingDeployment::fromJson(const QJsonObject &json)
+{
+    const QJsonObject environment = json.value(QLatin1String("environment")).toObject();
+    PendingDeployment pending;
+    pending.environmentId = integer(environment, "id");
+    pending.environment = str(environment, "name");
+    pending.currentUserCanApprove = json.value(QLatin1String("current_user_can_approve")).toBool();
+    pending.waitTimer = int(integer(json, "wait_timer"));
+    return pending;
+}
+
+QJsonObject PendingDeployment::toJson() const
+{
+    return {{QStringLiteral("environment_id"), environmentId},
+            {QStringLiteral("environment"), environment},
+            {QStringLiteral("current_user_can_approve"), currentUserCanApprove},
+            {QStringLiteral("wait_timer"), waitTimer}};
+}
+
 QString artifactFileName(const Artifact &artifact)
 {
     QString name = artifact.name;

@@ -123,6 +123,19 @@ struct Job
     QJsonObject toJson() const;
 };
 
+// A deployment a run waits on (`GET …/runs/{id}/pending_deployments`): its environment and whether the
+// token's user may approve or reject it.
+struct PendingDeployment
+{
+    qint64 environmentId = 0;
+    QString environment;
+    bool currentUserCanApprove = false;
+    int waitTimer = 0; // minutes
+
+    static PendingDeployment fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
 // A file a run uploaded (`GET …/actions/runs/{id}/artifacts`); downloaded as a zip.
 struct Artifact
 {

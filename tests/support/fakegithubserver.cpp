@@ -1563,6 +1563,7 @@ void FakeGitHubServer::Private::buildRoutes()
             return errorResponse(403, "This workflow is already running");
         if (failedOnly && run->conclusion == QLatin1String("success"))
             return errorResponse(403, "This workflow run has no failed jobs to re-run");
+        run->previousConclusions.append(run->conclusion);
         run->status = "queued";
         run->conclusion.clear();
         ++run->runAttempt;
@@ -1575,6 +1576,107 @@ void FakeGitHubServer::Private::buildRoutes()
         p.touch();
         return jsonResponse(201, QJsonObject{});
     };
+    // Attempts: an earlier attempt is the run as it ended then, with the jobs of that attempt.
+    const auto attemptOf = [](P &p, Call &call) -> std::optional<FakeRun> {
+        const FakeRun *run = p.findRun(call.args[2].toLongLong());
+        const int attempt = call.args[3].toInt();
+        if (!run || run->repo != call.repo->fullName || attempt < 1 || attempt > run->runAttempt)
+            return std::nullopt;
+        FakeRun then = *run;
+        if (attempt < run->runAttempt) {
+            then.runAttempt = attempt;
+            then.status = "completed";
+            then.conclusion = run->previousConclusions.value(attempt - 1, QStringLiteral("failure"));
+            for (FakeJob &job : then.jobs) {
+                job.status = "completed";
+                job.conclusion = then.conclusion;
+                job.steps.clear();
+            }
+        }
+        return then;
+    };
+    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)", "actions=read", [attemptOf](P &p, Call &call) {
+        const auto then = attemptOf(p, call);
+        return then ? jsonResponse(200, p.runJson(*then)) : notFound();
+    });
+    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)/jobs", "actions=read",
+        [attemptOf](P &p, Call &call) {
+            const auto then = attemptOf(p, call);
+            if (!then)
+                return notFound();
+            QJsonArray items;
+            for (const FakeJob &job : then->jobs)
+                items.append(p.jobJson(*then, job));
+            return p.paginated(call, items, "jobs");
+        });
+    add("POST", repo + "/actions/jobs/([0-9]+)/rerun", "actions=write", [](P &p, Call &call) {
+        const auto [run, job] = p.findJob(call.args[2].toLongLong());
+        if (!job || run->repo != call.repo->fullName)
+            return notFound();
+        if (run->status != QLatin1String("completed"))
+            return errorResponse(403, "This workflow is already running");
+        run->previousConclusions.append(run->conclusion);
+        run->status = "queued";
+        run->conclusion.clear();
+        ++run->runAttempt;
+        job->status.clear();
+        job->conclusion.clear();
+        job->steps.clear();
+        p.touch();
+        return jsonResponse(201, QJsonObject{});
+    });
+    // Deployments waiting for a reviewer.
+    const auto environmentId = [](int index) { return qint64(161088068 + index); };
+    add("GET", repo + "/actions/runs/([0-9]+)/pending_deployments", "actions=read",
+        [environmentId](P &p, Call &call) {
+            const FakeRun *run = p.findRun(call.args[2].toLongLong());
+            if (!run || run->repo != call.repo->fullName)
+                return notFound();
+            QJsonArray items;
+            for (int i = 0; i < run->pendingEnvironments.size(); ++i) {
+                const QString name = run->pendingEnvironments[i];
+                items.append(QJsonObject{
+                    {"environment",
+                     QJsonObject{{"id", environmentId(i)},
+                                 {"node_id", nodeId("Environment", environmentId(i))},
+                                 {"name", name},
+                                 {"url", p.apiUrl(QStringLiteral("/repos/%1/environments/%2").arg(run->repo, name))},
+                                 {"html_url", QStringLiteral("https://github.com/%1/deployments/activity_log?environments_filter=%2")
+                                                  .arg(run->repo, name)}}},
+                    {"wait_timer", 30},
+                    {"wait_timer_started_at", isoDate(run->createdAt)},
+                    {"current_user_can_approve", true},
+                    {"reviewers", QJsonArray{QJsonObject{{"type", "User"}, {"reviewer", p.userJson("octocat")}}}}});
+            }
+            return jsonResponse(200, items);
+        });
+    add("POST", repo + "/actions/runs/([0-9]+)/pending_deployments", "deployments=write",
+        [environmentId](P &p, Call &call) {
+            FakeRun *run = p.findRun(call.args[2].toLongLong());
+            if (!run || run->repo != call.repo->fullName)
+                return notFound();
+            const QJsonObject body = QJsonDocument::fromJson(call.request.body).object();
+            const QString state = body.value("state").toString();
+            if (state != QLatin1String("approved") && state != QLatin1String("rejected"))
+                return errorResponse(422, "Invalid request.");
+            QStringList remaining;
+            const QJsonArray ids = body.value("environment_ids").toArray();
+            for (int i = 0; i < run->pendingEnvironments.size(); ++i)
+                if (!ids.contains(QJsonValue(environmentId(i))))
+                    remaining.append(run->pendingEnvironments[i]);
+            if (remaining.size() == run->pendingEnvironments.size())
+                return errorResponse(422, "No pending deployment for these environments.");
+            run->pendingEnvironments = remaining;
+            if (state == QLatin1String("rejected")) {
+                run->status = "completed";
+                run->conclusion = "failure";
+            } else if (remaining.isEmpty()) {
+                run->status = "in_progress";
+            }
+            run->updatedAt = p.now();
+            p.touch();
+            return jsonResponse(200, QJsonArray{});
+        });
     add("POST", repo + "/actions/runs/([0-9]+)/rerun", "actions=write",
         [rerun](P &p, Call &call) { return rerun(p, call, false); });
     add("POST", repo + "/actions/runs/([0-9]+)/rerun-failed-jobs", "actions=write",

@@ -74,6 +74,8 @@ struct FakeRun
     QDateTime createdAt{};
     QDateTime updatedAt{};
     qint64 id = 0;
+    QStringList previousConclusions{}; // attempt 1, 2, …: their conclusions (a re-run appends one)
+    QStringList pendingEnvironments{}; // environments waiting for a review (status "waiting")
 };
 
 struct FakePullRequest

@@ -7,10 +7,15 @@
 #include "logview.h"
 #include "rundetailsartifacts.h"
 #include "rundetailsdialog.h"
+#include "rundetailsreview.h"
+#include "store/eventstore.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -209,4 +214,110 @@ TEST_CASE("Run details: artifacts are listed, downloaded to the chosen folder by
     QTest::qWait(50);
     const QImage image = dialog.grab().toImage();
     REQUIRE(image.save(QDir(test::outputDir()).filePath(QStringLiteral("run-details-artifacts.png"))));
+}
+
+TEST_CASE("Run details: earlier attempts, re-run one job with debug logging, review a pending deployment",
+          "[ui][rundetails][attempts]")
+{
+    GitHubHarness h;
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    const qint64 runId =
+        h.server.addRun({.repo = kHello,
+                         .jobs = {{.name = QStringLiteral("lint")}, {.name = QStringLiteral("test")}},
+                         .runAttempt = 3,
+                         .previousConclusions = {QStringLiteral("failure"), QStringLiteral("cancelled")}});
+    RunDetailsDialog dialog(*h.client, &store, kHello, fetchRun(h, runId));
+    dialog.show();
+    REQUIRE(QTest::qWaitFor([&]() { return dialog.jobs().size() == 2 && !dialog.isLoading(); }, 10000));
+    QComboBox *attempts = dialog.attemptChooser();
+    CHECK(attempts->isVisible());
+    REQUIRE(attempts->count() == 3);
+    CHECK(attempts->itemText(0) == QStringLiteral("Attempt 3 (latest)"));
+
+    // Attempt 1 failed: its jobs say so, from GitHub's attempts endpoint.
+    dialog.showAttempt(1);
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return !dialog.jobs().isEmpty() && !dialog.isLoading() &&
+                   dialog.jobTree()->topLevelItem(0)->text(1) == QStringLiteral("Failure");
+        },
+        10000));
+    CHECK_FALSE(h.server.requestsTo(QStringLiteral(".*/actions/runs/%1/attempts/1/jobs").arg(runId), "GET")
+                    .isEmpty());
+    CHECK(dialog.findChild<QLabel *>(QStringLiteral("runHeader"))
+              ->text()
+              .contains(QStringLiteral("attempt 1 of 3")));
+    CHECK_FALSE(dialog.findChild<QPushButton *>(QStringLiteral("rerunJobButton"))->isEnabled());
+    QTest::qWait(50);
+    REQUIRE(dialog.grab().toImage().save(
+        QDir(test::outputDir()).filePath(QStringLiteral("run-details-attempts.png"))));
+
+    // Back to the latest; re-run the "test" job with debug logging, through the action log.
+    dialog.showAttempt(0);
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return dialog.jobs().size() == 2 && !dialog.isLoading() &&
+                   dialog.jobs().at(1).conclusion == QStringLiteral("success");
+        },
+        10000));
+    dialog.jobTree()->setCurrentItem(dialog.jobTree()->topLevelItem(1));
+    dialog.setDebugLogging(true);
+    QSignalSpy finished(&dialog, &RunDetailsDialog::actionFinished);
+    Confirm::setNextAnswer(true);
+    dialog.rerunJob();
+    REQUIRE(QTest::qWaitFor([&]() { return finished.count() == 1; }, 10000));
+    CHECK(finished.at(0).at(1).toBool());
+    CHECK(Confirm::lastQuestion().contains(QStringLiteral("the job test")));
+    const auto sent =
+        h.server.requestsTo(QStringLiteral(".*/actions/jobs/%1/rerun").arg(dialog.jobs().at(1).id), "POST");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().json().value(QStringLiteral("enable_debug_logging")).toBool());
+    const auto actions = store.actions({}).value();
+    REQUIRE(actions.size() == 1);
+    CHECK(actions.first().kind == ActionKind::Rerun);
+    CHECK(actions.first().status == ActionStatus::Success);
+}
+
+TEST_CASE("Run details: a deployment waiting for review is approved with a comment, through the action log",
+          "[ui][rundetails][deployments]")
+{
+    GitHubHarness h;
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    const qint64 runId = h.server.addRun({.repo = kHello,
+                                          .status = QStringLiteral("waiting"),
+                                          .conclusion = {},
+                                          .pendingEnvironments = {QStringLiteral("production")}});
+    RunDetailsDialog dialog(*h.client, &store, kHello, fetchRun(h, runId));
+    dialog.setPollInterval(100);
+    DeploymentReviewBar *review = dialog.reviewBar();
+    dialog.show();
+    REQUIRE(QTest::qWaitFor([&]() { return review->pending().size() == 1; }, 10000));
+    CHECK(review->isVisible());
+    CHECK(review->text().contains(QStringLiteral("production")));
+
+    review->setCommentAsker([](const QString &) { return std::nullopt; }); // Cancel: nothing sent
+    review->approve();
+    CHECK(h.server.requestsTo(QStringLiteral(".*/pending_deployments"), "POST").isEmpty());
+
+    QSignalSpy reviewed(review, &DeploymentReviewBar::reviewed);
+    review->setCommentAsker([](const QString &) { return QStringLiteral("Checked the release notes"); });
+    review->approve();
+    REQUIRE(QTest::qWaitFor([&]() { return reviewed.count() == 1; }, 10000));
+    CHECK(reviewed.at(0).at(1).toBool());
+    const auto sent =
+        h.server.requestsTo(QStringLiteral(".*/actions/runs/%1/pending_deployments").arg(runId), "POST");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().json().value(QStringLiteral("state")).toString() == QStringLiteral("approved"));
+    CHECK(sent.first().json().value(QStringLiteral("comment")).toString() ==
+          QStringLiteral("Checked the release notes"));
+    CHECK(sent.first().json().value(QStringLiteral("environment_ids")).toArray().size() == 1);
+    const auto actions = store.actions({}).value();
+    REQUIRE(actions.size() == 1);
+    CHECK(actions.first().kind == ActionKind::ReviewDeployment);
+    // Approved: the run goes on and the bar goes away.
+    REQUIRE(QTest::qWaitFor([&]() { return !review->isVisible(); }, 10000));
 }
