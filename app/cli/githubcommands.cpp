@@ -56,6 +56,15 @@ const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most
 const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
                               QStringLiteral("JOB_ID"));
 const QCommandLineOption kFailed(QStringLiteral("failed"), QStringLiteral("Re-run only the failed jobs."));
+const QCommandLineOption kDebug(QStringLiteral("debug"), QStringLiteral("Re-run with debug logging."));
+const QCommandLineOption kRerunJob(QStringLiteral("job"),
+                                   QStringLiteral("Re-run only this job (and those needing it)."),
+                                   QStringLiteral("JOB_ID"));
+const QCommandLineOption kApprove(QStringLiteral("approve"),
+                                  QStringLiteral("Approve the pending deployments."));
+const QCommandLineOption kReject(QStringLiteral("reject"), QStringLiteral("Reject the pending deployments."));
+const QCommandLineOption kComment(QStringLiteral("comment"), QStringLiteral("The reviewer's comment."),
+                                  QStringLiteral("TEXT"));
 const QCommandLineOption kForce(QStringLiteral("force"),
                                 QStringLiteral("Force-cancel a run that does not stop."));
 const QCommandLineOption kState(QStringLiteral("state"),
@@ -605,6 +614,53 @@ int runsDownload(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
+// Approves or rejects every deployment of the run that waits for the token's user.
+int runsReview(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser,
+                   QStringLiteral("runs review OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (!args.failed() && parser.isSet(kApprove) == parser.isSet(kReject))
+        args.usage(QStringLiteral("give either --approve or --reject"));
+    if (args.failed())
+        return ExitUsage;
+    const bool approve = parser.isSet(kApprove);
+    auto client = makeClient(context);
+    const auto pending =
+        call<QList<PendingDeployment>>([&](auto done) { client->listPendingDeployments(repo, runId, done); });
+    if (!pending)
+        return refused(context, pending.error());
+    QList<qint64> ids;
+    QStringList names;
+    for (const PendingDeployment &deployment : *pending)
+        if (deployment.currentUserCanApprove) {
+            ids.append(deployment.environmentId);
+            names.append(deployment.environment);
+        }
+    if (ids.isEmpty()) {
+        context.err() << "exeserver-cli: run " << runId << " has no deployment waiting for your review.\n";
+        return ExitRefused;
+    }
+    const auto status = recordedCall<Done>(
+        context, ActionKind::ReviewDeployment,
+        QStringLiteral("%1/actions/runs/%2 %3 %4")
+            .arg(repo)
+            .arg(runId)
+            .arg(approve ? QStringLiteral("approve") : QStringLiteral("reject"),
+                 names.join(QLatin1Char(','))),
+        [&](auto done) {
+            client->reviewPendingDeployments(repo, runId, ids, approve, parser.value(kComment), done);
+        });
+    if (!status)
+        return refused(context, status.error());
+    context.out() << (approve ? "Approved" : "Rejected") << " the deployment to "
+                  << names.join(QStringLiteral(", ")) << " of run " << runId << ".\n";
+    return ExitOk;
+}
+
 int runsLogs(CliContext &context, const QCommandLineParser &parser)
 {
     Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
@@ -649,20 +705,37 @@ int runsLogs(CliContext &context, const QCommandLineParser &parser)
 int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun)
 {
     Arguments args(context, parser,
-                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed]")
+                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]")
                          : QStringLiteral("runs cancel OWNER/REPO RUN_ID [--force]"));
     if (!args.expect(2))
         return ExitUsage;
     const QString repo = args.repo(0);
     const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    qint64 jobId = 0;
+    if (rerun && parser.isSet(kRerunJob)) {
+        jobId = parser.value(kRerunJob).toLongLong();
+        if (jobId <= 0 || parser.isSet(kFailed))
+            args.usage(QStringLiteral("--job takes a job id, and not with --failed"));
+    }
     if (args.failed())
         return ExitUsage;
     auto client = makeClient(context);
+    const bool debug = parser.isSet(kDebug);
+    if (jobId != 0) {
+        const auto status = recordedCall<Done>(
+            context, ActionKind::Rerun, QStringLiteral("%1/actions/jobs/%2").arg(repo).arg(jobId),
+            [&](auto done) { client->rerunJob(repo, jobId, debug, done); });
+        if (!status)
+            return refused(context, status.error());
+        context.out() << "Re-running job " << jobId << " of run " << runId
+                      << (debug ? " with debug logging" : "") << ".\n";
+        return ExitOk;
+    }
     const auto status =
         recordedCall<Done>(context, rerun ? ActionKind::Rerun : ActionKind::Cancel,
                            QStringLiteral("%1/actions/runs/%2").arg(repo).arg(runId), [&](auto done) {
                                if (rerun)
-                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done);
+                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done, debug);
                                else
                                    client->cancelRun(repo, runId, parser.isSet(kForce), done);
                            });
@@ -787,6 +860,10 @@ void registerGitHubCommands(CommandTable &table)
                               "[--event EVENT] [--created DATE] [--limit N] [--json]"),
                QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
                options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
+    table.add({words("runs", "review"),
+               QStringLiteral("OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"),
+               QStringLiteral("Approve or reject the run's deployments waiting for your review."),
+               options({kApprove, kReject, kComment}), runsReview});
     table.add({words("runs", "artifacts"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
                QStringLiteral("List a run's artifacts."), options({kJson}), runsArtifacts});
     table.add({words("runs", "download"), QStringLiteral("OWNER/REPO ARTIFACT_ID [--dir DIR]"),
@@ -799,8 +876,9 @@ void registerGitHubCommands(CommandTable &table)
                QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
     table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),
                QStringLiteral("Print a run's job logs."), options({kJob}), runsLogs});
-    table.add({words("runs", "rerun"), QStringLiteral("OWNER/REPO RUN_ID [--failed]"),
-               QStringLiteral("Re-run a run."), options({kFailed}),
+    table.add({words("runs", "rerun"),
+               QStringLiteral("OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]"),
+               QStringLiteral("Re-run a run."), options({kFailed, kRerunJob, kDebug}),
                [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); }});
     table.add({words("runs", "cancel"), QStringLiteral("OWNER/REPO RUN_ID [--force]"),
                QStringLiteral("Cancel a run."), options({kForce}),

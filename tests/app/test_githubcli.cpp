@@ -558,3 +558,35 @@ TEST_CASE("CLI runs artifacts and runs download: the zip is saved byte for byte,
     CHECK(again.exitCode == 1);
     CHECK(again.err.contains(QStringLiteral("not overwritten")));
 }
+
+TEST_CASE("CLI runs rerun --job --debug and runs review: sent as GitHub expects and logged",
+          "[cli][github][attempts]")
+{
+    CliHarness h;
+    const qint64 runId = h.server.addRun({.repo = kRepo, .conclusion = QStringLiteral("failure")});
+    const QString job = QString::number(h.server.run(runId)->jobs.first().id);
+    const CliRun rerun =
+        h.run({QStringLiteral("runs"), QStringLiteral("rerun"), kRepo, QString::number(runId),
+               QStringLiteral("--job"), job, QStringLiteral("--debug")});
+    INFO(rerun.err.toStdString());
+    REQUIRE(rerun.exitCode == 0);
+    const auto sent = h.server.requestsTo(QStringLiteral(".*/actions/jobs/%1/rerun").arg(job), "POST");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().json().value(QStringLiteral("enable_debug_logging")).toBool());
+
+    const qint64 waiting = h.server.addRun({.repo = kRepo,
+                                            .status = QStringLiteral("waiting"),
+                                            .conclusion = {},
+                                            .pendingEnvironments = {QStringLiteral("production")}});
+    const CliRun review =
+        h.run({QStringLiteral("runs"), QStringLiteral("review"), kRepo, QString::number(waiting),
+               QStringLiteral("--reject"), QStringLiteral("--comment"), QStringLiteral("Not today")});
+    INFO(review.err.toStdString());
+    REQUIRE(review.exitCode == 0);
+    CHECK(review.out.contains(QStringLiteral("Rejected the deployment to production")));
+    CHECK(h.server.run(waiting)->conclusion == QStringLiteral("failure"));
+    const CliRun none = h.run({QStringLiteral("runs"), QStringLiteral("review"), kRepo,
+                               QString::number(waiting), QStringLiteral("--approve")});
+    CHECK(none.exitCode == 1);
+    CHECK(none.err.contains(QStringLiteral("no deployment waiting")));
+}

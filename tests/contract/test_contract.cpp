@@ -224,6 +224,8 @@ TEST_CASE(
         "runs list octocat/hello --workflow ci.yml --branch main --status completed --limit 5",
         "runs list octocat/hello --actor octocat --event push --created 2026-03-01T00:00:00Z",
         "runs artifacts octocat/hello 5",
+        "runs rerun octocat/hello 5 --job 7 --debug",
+        "runs review octocat/hello 5 --approve --comment Checked",
         "runs show octocat/hello 5",
         "runs logs octocat/hello 5 --job 7",
         "runs rerun octocat/hello 5",
