@@ -1,6 +1,7 @@
 #include "dashboardpage.h"
 
 #include "confirm.h"
+#include "dashboardworkflowfile.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "presetcommentsdialog.h"
@@ -931,6 +932,7 @@ void DashboardPage::showWorkflowMenu(const QPoint &pos)
     const bool active = entry.workflow.isActive();
     QAction *run = menu.addAction(tr("&Run workflow…"));
     run->setEnabled(active);
+    QAction *file = menu.addAction(tr("&View workflow file…"));
     QAction *toggle = menu.addAction(active ? tr("&Disable workflow") : tr("&Enable workflow"));
     menu.addSeparator();
     QAction *watch = menu.addAction(tr("&Watch in the tray"));
@@ -940,6 +942,8 @@ void DashboardPage::showWorkflowMenu(const QPoint &pos)
     QAction *chosen = menu.exec(m_workflowTable->viewport()->mapToGlobal(pos));
     if (chosen == toggle)
         setWorkflowEnabled(index.row(), !active);
+    else if (chosen == file)
+        openWorkflowFile(index.row());
     else if (chosen == watch)
         setWorkflowWatched(index.row(), watch->isChecked());
     else if (chosen == run)
@@ -1035,6 +1039,18 @@ void DashboardPage::addDispatchedRun(const QString &repo, const Workflow &workfl
         updateFilterChoices();
     }
     refresh();
+}
+
+WorkflowFileDialog *DashboardPage::openWorkflowFile(int proxyRow)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return nullptr;
+    const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
+    auto *dialog = new WorkflowFileDialog(m_client, entry.repo, entry.workflow, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 RunDetailsDialog *DashboardPage::openRun(int proxyRow)

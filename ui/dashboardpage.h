@@ -32,6 +32,7 @@ class DispatchDialog;
 class PresetCommentsDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
+class WorkflowFileDialog;
 
 // The dashboard: repository picker, Active Workflows, Recent Workflow Runs with their filters, refresh
 // (button, F5, and a timer that runs faster while runs are in progress) and an error banner. All GitHub
@@ -92,6 +93,9 @@ public:
     void setWorkflowWatched(int proxyRow, bool watched);
     QStringList watchedWorkflows() const { return m_watched; } // WatchedWorkflow::key()s
     CiHealth ciHealth() const { return m_health; }
+
+    // The workflow file at `proxyRow` of the workflows table, read-only with its dispatch inputs.
+    WorkflowFileDialog *openWorkflowFile(int proxyRow);
 
     // "Run workflow" for the workflow at `proxyRow` of the workflows table. The run it starts is listed at
     // once (queued, from the run id the dispatch returned), before the refresh that follows.

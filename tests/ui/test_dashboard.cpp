@@ -7,6 +7,7 @@
 #include "confirm.h"
 #include "dashboardpage.h"
 #include "dashboardsnapshot.h"
+#include "dashboardworkflowfile.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "logview.h"
@@ -47,6 +48,9 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QWindow>
@@ -1778,4 +1782,48 @@ TEST_CASE("Dashboard: Load more pages through GitHub's Link header, with the fil
     QTest::qWait(100);
     CHECK(desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET").isEmpty());
     CHECK(page.runProxy()->rowCount() == 15);
+}
+
+TEST_CASE("Workflow file: the YAML from the contents API, read-only and coloured, with its dispatch inputs",
+          "[ui][dashboard][workflowfile]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    int row = -1;
+    for (int r = 0; r < page.workflowProxy()->rowCount(); ++r)
+        if (page.workflowProxy()->index(r, WorkflowTableModel::Repository).data().toString() == kHello &&
+            page.workflowProxy()->index(r, WorkflowTableModel::File).data().toString() ==
+                QLatin1String("ci.yml"))
+            row = r;
+    REQUIRE(row >= 0);
+    for (const bool dark : {false, true}) {
+        const QPalette before = QApplication::palette();
+        if (dark)
+            QApplication::setPalette(darkPalette());
+        WorkflowFileDialog *dialog = page.openWorkflowFile(row);
+        REQUIRE(dialog);
+        QSignalSpy loaded(dialog, &WorkflowFileDialog::loaded);
+        REQUIRE(QTest::qWaitFor([&]() { return dialog->isLoaded(); }, 10000));
+        CHECK(dialog->text()->isReadOnly());
+        CHECK(dialog->text()->toPlainText().contains(QStringLiteral("workflow_dispatch:")));
+        CHECK_FALSE(
+            desk.server.requestsTo(QStringLiteral(".*/contents/.github/workflows/ci.yml"), "GET").isEmpty());
+        REQUIRE(dialog->inputs()->topLevelItemCount() == 2);
+        CHECK(dialog->inputs()->topLevelItem(0)->text(0) == QStringLiteral("environment"));
+        CHECK(dialog->inputs()->topLevelItem(0)->text(1) == QStringLiteral("choice (staging, production)"));
+        // The key "jobs" is coloured apart from the plain text.
+        const QTextBlock jobs = dialog->text()->document()->find(QStringLiteral("jobs:")).block();
+        REQUIRE(jobs.isValid());
+        const QList<QTextLayout::FormatRange> formats = jobs.layout()->formats();
+        REQUIRE_FALSE(formats.isEmpty());
+        CHECK(formats.first().start == 0);
+        CHECK(formats.first().length == 4);
+        QTest::qWait(50);
+        REQUIRE(dialog->grab().toImage().save(QDir(test::outputDir())
+                                                  .filePath(dark ? QStringLiteral("workflow-file-dark.png")
+                                                                 : QStringLiteral("workflow-file.png"))));
+        dialog->close();
+        QApplication::setPalette(before);
+    }
 }
