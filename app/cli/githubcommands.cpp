@@ -763,10 +763,27 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
     auto client = makeClient(context);
     const auto pulls = call<QList<PullRequest>>(
         [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
-    return printList(context, parser, pulls, [&](const PullRequest &pr) {
+    if (!pulls)
+        return refused(context, pulls.error());
+    // Each pull request's head commit's checks, as GitHub's list shows them; a refused look-up (a token
+    // without checks:read) leaves the state unknown rather than failing the list.
+    QJsonArray json;
+    for (const PullRequest &pr : *pulls) {
+        const auto checks =
+            call<ChecksSummary>([&](auto done) { client->checksFor(repo, pr.headSha, done); });
+        if (parser.isSet(kJson)) {
+            QJsonObject item = pr.toJson();
+            item.insert(QStringLiteral("checks"), checks ? QJsonValue(checks->toJson()) : QJsonValue());
+            json.append(item);
+            continue;
+        }
         context.out() << '#' << pr.number << "  " << pr.title << "  " << pr.headRef << " -> " << pr.baseRef
-                      << "  " << pr.author << (pr.draft ? "  (draft)" : "") << '\n';
-    });
+                      << "  " << pr.author << (pr.draft ? "  (draft)" : "")
+                      << "  checks: " << (checks ? checks->describe() : QStringLiteral("unknown")) << '\n';
+    }
+    if (parser.isSet(kJson))
+        printJson(context, json);
+    return ExitOk;
 }
 
 int comment(CliContext &context, const QCommandLineParser &parser)

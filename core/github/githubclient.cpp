@@ -557,6 +557,25 @@ void GitHubClient::listPullRequests(const QString &repo, const QString &state,
                            std::move(done));
 }
 
+void GitHubClient::checksFor(const QString &repo, const QString &ref, Callback<ChecksSummary> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/commits/%1/check-runs").arg(segment(ref))), perPage(100));
+    request.itemsKey = QStringLiteral("check_runs");
+    request.maxPages = m_options.maxPages;
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        ChecksSummary summary;
+        for (const QJsonValue &item : std::as_const(response->items)) {
+            const QJsonObject check = item.toObject();
+            summary.add(check.value(QLatin1String("status")).toString(),
+                        check.value(QLatin1String("conclusion")).toString());
+        }
+        done(summary);
+    });
+}
+
 void GitHubClient::getPullRequest(const QString &repo, int number, Callback<PullRequest> done)
 {
     fetchOne<PullRequest>(GitHubRequest::get(repoPath(repo, QStringLiteral("/pulls/%1").arg(number))),

@@ -156,6 +156,8 @@ public:
     void deleteArtifact(const QString &repo, qint64 artifactId, StatusCallback done);
 
     void listPullRequests(const QString &repo, const QString &state, Callback<QList<PullRequest>> done);
+    // The check runs of a commit (a pull request's head SHA), summed up.
+    void checksFor(const QString &repo, const QString &ref, Callback<ChecksSummary> done);
     void getPullRequest(const QString &repo, int number, Callback<PullRequest> done);
     void listIssueComments(const QString &repo, int number, Callback<QList<Comment>> done);
     void createIssueComment(const QString &repo, int number, const QString &body, Callback<Comment> done);

@@ -292,6 +292,45 @@ Artifact Artifact::fromJson(const QJsonObject &json)
     return artifact;
 }
 
+void ChecksSummary::add(const QString &status, const QString &conclusion)
+{
+    ++total;
+    if (status != QLatin1String("completed"))
+        ++pending;
+    else if (conclusion == QLatin1String("success") || conclusion == QLatin1String("neutral") ||
+             conclusion == QLatin1String("skipped"))
+        ++passed;
+    else
+        ++failed;
+}
+
+QString ChecksSummary::state() const
+{
+    if (failed > 0)
+        return QStringLiteral("failing");
+    if (pending > 0)
+        return QStringLiteral("pending");
+    return total > 0 ? QStringLiteral("passing") : QStringLiteral("none");
+}
+
+QString ChecksSummary::describe() const
+{
+    if (failed > 0)
+        return QStringLiteral("failing (%1 of %2 failed)").arg(failed).arg(total);
+    if (pending > 0)
+        return QStringLiteral("pending (%1 of %2 running)").arg(pending).arg(total);
+    return total > 0 ? QStringLiteral("passing (%1)").arg(total) : QStringLiteral("no checks");
+}
+
+QJsonObject ChecksSummary::toJson() const
+{
+    return {{QStringLiteral("state"), state()},
+            {QStringLiteral("total"), total},
+            {QStringLiteral("passed"), passed},
+            {QStringLiteral("failed"), failed},
+            {QStringLiteral("pending"), pending}};
+}
+
 PendingDeployment PendingDeployment::fromJson(const QJsonObject &json)
 {
     const QJsonObject environment = json.value(QLatin1String("environment")).toObject();

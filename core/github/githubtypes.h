@@ -136,6 +136,20 @@ struct PendingDeployment
     QJsonObject toJson() const;
 };
 
+// The check runs of a commit folded into what a pull request list shows (`GET …/commits/{ref}/check-runs`).
+struct ChecksSummary
+{
+    int total = 0;
+    int passed = 0; // success, neutral or skipped
+    int failed = 0; // failure, cancelled, timed_out, action_required, stale
+    int pending = 0;
+
+    void add(const QString &status, const QString &conclusion);
+    QString state() const;    // "failing", "pending", "passing" or "none"
+    QString describe() const; // "failing (1 of 3 failed)"
+    QJsonObject toJson() const;
+};
+
 // A file a run uploaded (`GET …/actions/runs/{id}/artifacts`); downloaded as a zip.
 struct Artifact
 {

@@ -590,3 +590,36 @@ TEST_CASE("CLI runs rerun --job --debug and runs review: sent as GitHub expects 
     CHECK(none.exitCode == 1);
     CHECK(none.err.contains(QStringLiteral("no deployment waiting")));
 }
+
+TEST_CASE("CLI prs list: each pull request with its head commit's checks", "[cli][github][checks]")
+{
+    CliHarness h;
+    // The seeded pull request's branch (new-topic) has a failed run; another branch passes; a third has none.
+    h.server.addRun({.repo = kRepo, .headBranch = QStringLiteral("green")});
+    h.server.addPullRequest(
+        {.repo = kRepo, .title = QStringLiteral("Green"), .head = QStringLiteral("green")});
+    h.server.addPullRequest(
+        {.repo = kRepo, .title = QStringLiteral("Fresh"), .head = QStringLiteral("fresh")});
+    const CliRun prs = h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo});
+    INFO(prs.err.toStdString() << prs.out.toStdString());
+    REQUIRE(prs.exitCode == 0);
+    CHECK(prs.out.contains(
+        QLatin1String("Amazing new feature  new-topic -> main  octocat  checks: failing (1 of 1 failed)")));
+    CHECK(prs.out.contains(QLatin1String("Green  green -> main  octocat  checks: passing (1)")));
+    CHECK(prs.out.contains(QLatin1String("Fresh  fresh -> main  octocat  checks: no checks")));
+    CHECK(h.server
+              .requestsTo(QStringLiteral("/repos/octocat/Hello-World/commits/[0-9a-f]{40}/check-runs"), "GET")
+              .size() == 3);
+    const QJsonArray json =
+        h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo, QStringLiteral("--json")})
+            .json()
+            .array();
+    REQUIRE(json.size() == 3);
+    QStringList states;
+    for (const QJsonValue &pr : json)
+        states.append(
+            pr.toObject().value(QLatin1String("checks")).toObject().value(QLatin1String("state")).toString());
+    states.sort();
+    CHECK(states ==
+          QStringList{QStringLiteral("failing"), QStringLiteral("none"), QStringLiteral("passing")});
+}

@@ -1595,10 +1595,11 @@ void FakeGitHubServer::Private::buildRoutes()
         }
         return then;
     };
-    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)", "actions=read", [attemptOf](P &p, Call &call) {
-        const auto then = attemptOf(p, call);
-        return then ? jsonResponse(200, p.runJson(*then)) : notFound();
-    });
+    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)", "actions=read",
+        [attemptOf](P &p, Call &call) {
+            const auto then = attemptOf(p, call);
+            return then ? jsonResponse(200, p.runJson(*then)) : notFound();
+        });
     add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)/jobs", "actions=read",
         [attemptOf](P &p, Call &call) {
             const auto then = attemptOf(p, call);
@@ -1637,16 +1638,20 @@ void FakeGitHubServer::Private::buildRoutes()
                 const QString name = run->pendingEnvironments[i];
                 items.append(QJsonObject{
                     {"environment",
-                     QJsonObject{{"id", environmentId(i)},
-                                 {"node_id", nodeId("Environment", environmentId(i))},
-                                 {"name", name},
-                                 {"url", p.apiUrl(QStringLiteral("/repos/%1/environments/%2").arg(run->repo, name))},
-                                 {"html_url", QStringLiteral("https://github.com/%1/deployments/activity_log?environments_filter=%2")
-                                                  .arg(run->repo, name)}}},
+                     QJsonObject{
+                         {"id", environmentId(i)},
+                         {"node_id", nodeId("Environment", environmentId(i))},
+                         {"name", name},
+                         {"url", p.apiUrl(QStringLiteral("/repos/%1/environments/%2").arg(run->repo, name))},
+                         {"html_url",
+                          QStringLiteral(
+                              "https://github.com/%1/deployments/activity_log?environments_filter=%2")
+                              .arg(run->repo, name)}}},
                     {"wait_timer", 30},
                     {"wait_timer_started_at", isoDate(run->createdAt)},
                     {"current_user_can_approve", true},
-                    {"reviewers", QJsonArray{QJsonObject{{"type", "User"}, {"reviewer", p.userJson("octocat")}}}}});
+                    {"reviewers",
+                     QJsonArray{QJsonObject{{"type", "User"}, {"reviewer", p.userJson("octocat")}}}}});
             }
             return jsonResponse(200, items);
         });
@@ -1695,6 +1700,49 @@ void FakeGitHubServer::Private::buildRoutes()
             return jsonResponse(202, QJsonObject{});
         });
     }
+
+    // --- Check runs: each job of a run on the commit is one, as GitHub Actions reports them. A ref is a
+    // SHA, a branch, or the head SHA a pull request of that branch reports.
+    add("GET", repo + "/commits/([^/]+)/check-runs", "checks=read", [](P &p, Call &call) {
+        const QString ref = call.args[2];
+        QJsonArray items;
+        for (const FakeRun &run : p.runs) {
+            const QString prSha = QString::fromLatin1(
+                QCryptographicHash::hash((run.repo + run.headBranch).toUtf8(), QCryptographicHash::Sha1)
+                    .toHex());
+            if (run.repo != call.repo->fullName ||
+                (run.headSha != ref && run.headBranch != ref && prSha != ref))
+                continue;
+            for (const FakeJob &job : run.jobs) {
+                const QJsonObject jobJson = p.jobJson(run, job);
+                items.append(QJsonObject{
+                    {"id", job.id},
+                    {"head_sha", run.headSha},
+                    {"node_id", nodeId("CheckRun", job.id)},
+                    {"external_id", QString::number(job.id)},
+                    {"url", p.apiUrl(QStringLiteral("/repos/%1/check-runs/%2").arg(run.repo).arg(job.id))},
+                    {"html_url", jobJson.value("html_url")},
+                    {"details_url", jobJson.value("html_url")},
+                    {"status", jobJson.value("status")},
+                    {"conclusion", jobJson.value("conclusion")},
+                    {"started_at", jobJson.value("started_at")},
+                    {"completed_at", jobJson.value("completed_at")},
+                    {"name", job.name},
+                    {"output", QJsonObject{{"title", QJsonValue()},
+                                           {"summary", QJsonValue()},
+                                           {"text", QJsonValue()},
+                                           {"annotations_count", 0},
+                                           {"annotations_url",
+                                            p.apiUrl(QStringLiteral("/repos/%1/check-runs/%2/annotations")
+                                                         .arg(run.repo)
+                                                         .arg(job.id))}}},
+                    {"check_suite", QJsonObject{{"id", run.id + 10000000}}},
+                    {"app", QJsonValue()},
+                    {"pull_requests", QJsonArray{}}});
+            }
+        }
+        return p.paginated(call, items, "check_runs");
+    });
 
     // --- Artifacts
     const auto artifactJson = [](P &p, const FakeArtifact &a) {
