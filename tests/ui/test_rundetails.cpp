@@ -1,6 +1,7 @@
 // Run details following a run live: jobs, steps and the selected job's log while it runs and after.
 #include "catch.h"
 #include "githubtesting.h"
+#include "palettes.h"
 #include "testutil.h"
 
 #include "confirm.h"
@@ -320,4 +321,38 @@ TEST_CASE("Run details: a deployment waiting for review is approved with a comme
     CHECK(actions.first().kind == ActionKind::ReviewDeployment);
     // Approved: the run goes on and the bar goes away.
     REQUIRE(QTest::qWaitFor([&]() { return !review->isVisible(); }, 10000));
+}
+
+TEST_CASE("Run details with attempts and artifacts, rendered light and dark", "[ui][rundetails][png]")
+{
+    for (const bool dark : {false, true}) {
+        PaletteScope scope(dark ? darkPalette() : lightPalette());
+        GitHubHarness h;
+        const qint64 runId = h.server.addRun(
+            {.repo = kHello,
+             .conclusion = QStringLiteral("failure"),
+             .jobs = {{.name = QStringLiteral("lint"), .conclusion = QStringLiteral("success")},
+                      {.name = QStringLiteral("test"), .conclusion = QStringLiteral("failure")}},
+             .runAttempt = 2,
+             .previousConclusions = {QStringLiteral("failure")}});
+        h.server.addArtifact(
+            {.runId = runId, .name = QStringLiteral("test-results"), .zip = QByteArray(180000, 'x')});
+        h.server.addArtifact(
+            {.runId = runId, .name = QStringLiteral("coverage"), .zip = QByteArray(5200, 'y')});
+        RunDetailsDialog dialog(*h.client, nullptr, kHello, fetchRun(h, runId));
+        dialog.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&dialog));
+        REQUIRE(QTest::qWaitFor(
+            [&]() {
+                return dialog.jobs().size() == 2 && dialog.artifactsPanel()->artifacts().size() == 2 &&
+                       dialog.shownLogJob() != 0 && !dialog.isLoading();
+            },
+            10000));
+        CHECK(dialog.attemptChooser()->isVisible());
+        dialog.sideTabs()->setCurrentIndex(1);
+        QTest::qWait(50);
+        const QString name = dark ? QStringLiteral("run-details-attempts-artifacts-dark.png")
+                                  : QStringLiteral("run-details-attempts-artifacts.png");
+        REQUIRE(dialog.grab().toImage().save(QDir(test::outputDir()).filePath(name)));
+    }
 }
