@@ -131,6 +131,10 @@ QString ActionLogModel::kindLabel(ActionKind kind)
         return tr("Disable workflow");
     case ActionKind::Notify:
         return tr("Notification");
+    case ActionKind::DeleteArtifact:
+        return tr("Delete artifact");
+    case ActionKind::ReviewDeployment:
+        return tr("Review deployment");
     }
     return toString(kind);
 }

@@ -205,6 +205,19 @@ void WorkflowTableModel::setWorkflows(QList<DashboardWorkflow> workflows)
     endResetModel();
 }
 
+void WorkflowTableModel::setWatched(QHash<QString, CiHealthState> watched)
+{
+    m_watched = std::move(watched);
+    if (!m_workflows.isEmpty())
+        Q_EMIT dataChanged(index(0, Name), index(int(m_workflows.size()) - 1, Name));
+}
+
+bool WorkflowTableModel::isWatched(int row) const
+{
+    const DashboardWorkflow &entry = m_workflows.value(row);
+    return m_watched.contains(WatchedWorkflow::keyOf(entry.repo, entry.workflow.id));
+}
+
 int WorkflowTableModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_workflows.size());
@@ -294,6 +307,14 @@ QVariant WorkflowTableModel::data(const QModelIndex &index, int role) const
     }
     if (column == State && role == Qt::ForegroundRole && !entry.workflow.isActive())
         return toneText(Tone::Muted);
+    if (column == Name && (role == Qt::DecorationRole || role == Qt::ToolTipRole)) {
+        const auto watched = m_watched.constFind(WatchedWorkflow::keyOf(entry.repo, entry.workflow.id));
+        if (watched != m_watched.cend())
+            return role == Qt::DecorationRole
+                       ? QVariant(ciHealthBadge(*watched))
+                       : QVariant(
+                             tr("Watched in the tray: %1 on the default branch").arg(ciHealthText(*watched)));
+    }
     if (role == Qt::ToolTipRole)
         return entry.workflow.path;
     return {};

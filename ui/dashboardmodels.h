@@ -2,8 +2,10 @@
 
 #include "github/githubtypes.h"
 #include "runstatus.h"
+#include "trayhealth.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QSortFilterProxyModel>
 #include <QStyledItemDelegate>
 
@@ -105,6 +107,9 @@ public:
 
     void setWorkflows(QList<DashboardWorkflow> workflows);
     const QList<DashboardWorkflow> &workflows() const { return m_workflows; }
+    // Watched workflows (WatchedWorkflow::key) with their health: their name gets the tray's badge.
+    void setWatched(QHash<QString, CiHealthState> watched);
+    bool isWatched(int row) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -113,6 +118,7 @@ public:
 
 private:
     QList<DashboardWorkflow> m_workflows;
+    QHash<QString, CiHealthState> m_watched;
 };
 
 // Draws role::History as bars, oldest left: height by duration, colour and shape (full / hollow bar) by

@@ -1,6 +1,7 @@
 #include "dashboardpage.h"
 
 #include "confirm.h"
+#include "dashboardworkflowfile.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "presetcommentsdialog.h"
@@ -41,6 +42,7 @@ namespace {
 const QString kReposKey = QStringLiteral("dashboard/repositories");
 const QString kRunColumnsKey = QStringLiteral("dashboard/runColumns");
 const QString kWorkflowColumnsKey = QStringLiteral("dashboard/workflowColumns");
+const QString kWatchedKey = QStringLiteral("dashboard/watchedWorkflows");
 constexpr int kDefaultSelection = 10; // first start: this many repositories, most recently pushed first
 
 QTableView *makeTable(QWidget *parent, const QString &name, const QString &accessibleName)
@@ -153,6 +155,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_workflowFilter(new QComboBox(this))
     , m_stateFilter(new QComboBox(this))
     , m_runsTitle(sectionTitle(tr("Recent workflow runs"), this))
+    , m_loadMore(new QPushButton(tr("Load &more runs"), this))
     , m_timer(new QTimer(this))
 {
     setObjectName(QStringLiteral("DashboardPage"));
@@ -257,7 +260,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_runProxy->setSourceModel(m_runs);
     m_runTable->setModel(m_runProxy);
     m_runTable->sortByColumn(RunTableModel::Started, Qt::DescendingOrder);
-    m_runTable->setToolTip(tr("Double-click a run for its jobs, steps and logs"));
+    m_runTable->setToolTip(tr("Double-click a run, or press Enter, for its jobs, steps and logs"));
     const int runWidths[] = {110, 160, 100, 100, 130, 80, 50, 75, 70};
     for (int c = 0; c < RunTableModel::ColumnCount; ++c)
         m_runTable->setColumnWidth(c, runWidths[c]);
@@ -273,11 +276,26 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     }
     m_runTable->horizontalHeader()->restoreState(m_state->value(kRunColumnsKey).toByteArray());
     m_workflowTable->horizontalHeader()->restoreState(m_state->value(kWorkflowColumnsKey).toByteArray());
+    // Dates are read whole or not at all: their columns never get narrower than the longest date.
+    keepDatesWhole(-1);
+    for (QTableView *table : {m_runTable, m_workflowTable})
+        connect(table->horizontalHeader(), &QHeaderView::sectionResized, this,
+                [this](int logicalIndex) { keepDatesWhole(logicalIndex); });
     m_workflowTable->setContextMenuPolicy(Qt::CustomContextMenu);
     m_workflowTable->setToolTip(tr("Right-click a workflow to enable or disable it"));
     connect(m_workflowTable, &QTableView::customContextMenuRequested, this, &DashboardPage::showWorkflowMenu);
     connect(m_runTable, &QTableView::doubleClicked, this,
             [this](const QModelIndex &index) { openRun(index.row()); });
+    // Enter on a run opens its jobs and logs, as a double-click does.
+    auto *openAction = new QAction(tr("View run"), m_runTable);
+    openAction->setObjectName(QStringLiteral("viewRunAction"));
+    openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    openAction->setShortcutContext(Qt::WidgetShortcut);
+    m_runTable->addAction(openAction);
+    connect(openAction, &QAction::triggered, this, [this]() {
+        if (m_runTable->currentIndex().isValid())
+            openRun(m_runTable->currentIndex().row());
+    });
 
     auto *workflowsPane = new QWidget(this);
     auto *workflowsLayout = new QVBoxLayout(workflowsPane);
@@ -287,8 +305,17 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     auto *runsPane = new QWidget(this);
     auto *runsLayout = new QVBoxLayout(runsPane);
     runsLayout->setContentsMargins(0, 0, 0, 0);
-    runsLayout->addWidget(m_runsTitle);
+    // Load more sits on the title's line: a row of its own would make the window taller than a laptop's.
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_runsTitle, 1);
+    titleRow->addWidget(m_loadMore);
+    runsLayout->addLayout(titleRow);
     runsLayout->addWidget(m_runTable, 1);
+    m_loadMore->setObjectName(QStringLiteral("loadMoreRuns"));
+    m_loadMore->setToolTip(tr("Older runs from GitHub, with the branch, workflow and status filters applied "
+                              "on GitHub's side"));
+    m_loadMore->setEnabled(false);
+    connect(m_loadMore, &QPushButton::clicked, this, &DashboardPage::loadMoreRuns);
 
     auto *tables = new QSplitter(Qt::Vertical, this);
     tables->addWidget(workflowsPane);
@@ -310,6 +337,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     connect(m_timer, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(&m_client.connection(), &GitHubConnection::rateLimitChanged, this, &DashboardPage::updateStatus);
 
+    m_watched = m_state->value(kWatchedKey).toStringList();
     if (m_state->contains(kReposKey))
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
     connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::onRepositoriesSelected);
@@ -415,6 +443,9 @@ void DashboardPage::loadRepositories()
 
 void DashboardPage::onRepositoriesSelected(const QStringList &selected)
 {
+    m_moreRuns.clear();
+    m_moreNext.clear();
+    m_moreKey.clear();
     m_state->setValue(kReposKey, selected);
     m_state->sync();
     refresh();
@@ -431,14 +462,16 @@ void DashboardPage::refresh()
     m_failedRepos.clear();
     m_nextRuns.clear();
     m_nextWorkflows.clear();
+    m_nextLatest.clear();
     const QStringList repos = m_picker->selected();
     m_refreshButton->setEnabled(false);
     m_refreshButton->setText(tr("Refreshing…"));
+    fetchWatchedRuns();
     if (repos.isEmpty()) {
         ++m_pending;
         QTimer::singleShot(0, this, [this]() {
-            --m_pending;
-            finishRefresh();
+            if (--m_pending == 0)
+                finishRefresh();
         });
         return;
     }
@@ -462,12 +495,14 @@ void DashboardPage::refresh()
         });
         RunFilter filter;
         filter.limit = 30;
-        m_client.listRuns(repo, filter, [self, repo, failed](Result<QList<WorkflowRun>> result) {
+        m_client.listRunsPage(repo, filter, {}, [self, repo, failed](Result<RunsPage> result) {
             if (!self)
                 return;
             if (result) {
-                for (const WorkflowRun &run : *result)
+                for (const WorkflowRun &run : std::as_const(result->runs))
                     self->m_nextRuns.append({repo, run});
+                if (self->m_moreKey.isEmpty() && !self->m_moreNext.contains(repo))
+                    self->m_moreNext.insert(repo, result->next);
             } else {
                 failed(repo, result.error());
             }
@@ -475,6 +510,179 @@ void DashboardPage::refresh()
                 self->finishRefresh();
         });
     }
+}
+
+// One small request per watched workflow: its newest run on the repository's default branch (the 30
+// newest runs of the repository may not include it). Unchanged answers are 304s, free of rate limit.
+RunFilter DashboardPage::serverFilter(const QString &repo) const
+{
+    RunFilter filter;
+    filter.limit = 30;
+    filter.branch = m_branchFilter->currentData().toString();
+    static const char *const statuses[] = {"queued",  "waiting",   "in_progress", "success",
+                                           "failure", "cancelled", "skipped",     "neutral"};
+    const int state = m_stateFilter->currentData().toInt();
+    if (state >= 0 && state < kRunStateCount)
+        filter.status = QString::fromLatin1(statuses[state]);
+    const QString workflow = m_workflowFilter->currentData().toString();
+    if (!workflow.isEmpty())
+        for (const DashboardWorkflow &entry : m_workflows->workflows())
+            if (entry.repo == repo && entry.workflow.name == workflow)
+                filter.workflow = QString::number(entry.workflow.id);
+    return filter;
+}
+
+QString DashboardPage::serverFilterKey() const
+{
+    const RunFilter filter = serverFilter({});
+    const QString workflow = m_workflowFilter->currentData().toString();
+    if (filter.branch.isEmpty() && filter.status.isEmpty() && workflow.isEmpty())
+        return {};
+    return QStringList{filter.branch, filter.status, workflow}.join(QLatin1Char('\x1f'));
+}
+
+void DashboardPage::loadMoreRuns()
+{
+    if (m_moreLoading > 0)
+        return;
+    const QString key = serverFilterKey();
+    const bool fresh = key != m_moreKey; // other filters: their listing starts at its first page
+    if (fresh) {
+        m_moreKey = key;
+        m_moreNext.clear();
+    }
+    QStringList repos = m_picker->selected();
+    if (const QString only = m_repoFilter->currentData().toString(); !only.isEmpty())
+        repos = {only};
+    QPointer<DashboardPage> self(this);
+    for (const QString &repo : std::as_const(repos)) {
+        const QUrl next = m_moreNext.value(repo);
+        if (!fresh && !next.isValid())
+            continue; // that repository has no older runs
+        RunFilter filter = serverFilter(repo);
+        if (!m_workflowFilter->currentData().toString().isEmpty() && filter.workflow.isEmpty())
+            continue; // the workflow is not in this repository
+        ++m_moreLoading;
+        m_client.listRunsPage(repo, filter, fresh ? QUrl() : next, [self, repo](Result<RunsPage> page) {
+            if (!self)
+                return;
+            --self->m_moreLoading;
+            if (page)
+                self->morePageArrived(repo, *page);
+            else
+                self->showError(tr("Could not load more runs of %1.").arg(repo), page.error().message);
+            self->m_loadMore->setEnabled(self->m_moreLoading == 0);
+        });
+    }
+    m_loadMore->setEnabled(m_moreLoading == 0);
+}
+
+void DashboardPage::morePageArrived(const QString &repo, const RunsPage &page)
+{
+    m_moreNext.insert(repo, page.next);
+    QList<DashboardRun> runs = m_runs->runs();
+    for (const WorkflowRun &run : page.runs) {
+        if (findRunRow(runs, run.id))
+            continue;
+        runs.append({repo, run});
+        m_moreRuns.append({repo, run});
+    }
+    std::stable_sort(runs.begin(), runs.end(), [](const DashboardRun &a, const DashboardRun &b) {
+        return a.run.createdAt > b.run.createdAt;
+    });
+    m_runs->setRuns(runs);
+    updateFilterChoices();
+}
+
+void DashboardPage::keepDatesWhole(int logicalIndex)
+{
+    const int needed = m_runTable->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59")) +
+                       2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_runTable) + 12;
+    const QList<QPair<QTableView *, int>> dateColumns{{m_runTable, RunTableModel::Started},
+                                                      {m_workflowTable, WorkflowTableModel::LastRunTime}};
+    for (const auto &[table, column] : dateColumns) {
+        if (logicalIndex >= 0 && logicalIndex != column)
+            continue;
+        QHeaderView *header = table->horizontalHeader();
+        if (!header->isSectionHidden(column) && header->sectionSize(column) < needed)
+            header->resizeSection(column, needed);
+    }
+}
+
+void DashboardPage::fetchWatchedRuns()
+{
+    QPointer<DashboardPage> self(this);
+    for (const QString &key : std::as_const(m_watched)) {
+        const QString repo = key.section(QLatin1Char(':'), 0, 0);
+        RunFilter filter;
+        filter.workflow = key.section(QLatin1Char(':'), 1);
+        for (const Repository &known : std::as_const(m_repositories))
+            if (known.fullName == repo)
+                filter.branch = known.defaultBranch;
+        filter.limit = 1;
+        ++m_pending;
+        m_client.listRuns(repo, filter, [self, key](Result<QList<WorkflowRun>> result) {
+            if (!self)
+                return;
+            if (result)
+                self->m_nextLatest.insert(
+                    key, result->isEmpty() ? std::nullopt : std::optional<WorkflowRun>(result->first()));
+            if (--self->m_pending == 0)
+                self->finishRefresh();
+        });
+    }
+}
+
+void DashboardPage::updateHealth()
+{
+    CiHealth health;
+    QHash<QString, CiHealthState> states;
+    for (const QString &key : std::as_const(m_watched)) {
+        WatchedWorkflow watched;
+        watched.repo = key.section(QLatin1Char(':'), 0, 0);
+        watched.workflowId = key.section(QLatin1Char(':'), 1).toLongLong();
+        for (const Repository &known : std::as_const(m_repositories))
+            if (known.fullName == watched.repo)
+                watched.branch = known.defaultBranch;
+        // A failed request keeps what the last refresh knew rather than turning the tray grey.
+        const auto fetched = m_nextLatest.constFind(key);
+        if (fetched != m_nextLatest.cend()) {
+            watched.latest = *fetched;
+        } else {
+            for (const WatchedWorkflow &old : std::as_const(m_health.workflows))
+                if (old.key() == key)
+                    watched.latest = old.latest;
+        }
+        for (const DashboardWorkflow &entry : m_workflows->workflows())
+            if (entry.repo == watched.repo && entry.workflow.id == watched.workflowId)
+                watched.name = entry.workflow.name;
+        if (watched.name.isEmpty() && watched.latest)
+            watched.name = watched.latest->name;
+        states.insert(key, watched.state());
+        health.workflows.append(watched);
+    }
+    m_health = health;
+    m_workflows->setWatched(states);
+    Q_EMIT ciHealthChanged(m_health);
+}
+
+void DashboardPage::setWorkflowWatched(int proxyRow, bool watched)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return;
+    const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
+    const QString key = WatchedWorkflow::keyOf(entry.repo, entry.workflow.id);
+    if (watched == m_watched.contains(key))
+        return;
+    if (watched)
+        m_watched.append(key);
+    else
+        m_watched.removeAll(key);
+    m_state->setValue(kWatchedKey, m_watched);
+    m_state->sync();
+    updateHealth();
+    refresh();
 }
 
 void DashboardPage::finishRefresh()
@@ -485,6 +693,10 @@ void DashboardPage::finishRefresh()
         if (m_failedRepos.contains(old.repo))
             runs.append(old);
     }
+    // Runs Load more brought stay, unless the refresh has a newer copy of them.
+    for (const DashboardRun &more : std::as_const(m_moreRuns))
+        if (!findRunRow(runs, more.run.id))
+            runs.append(more);
     std::stable_sort(runs.begin(), runs.end(), [](const DashboardRun &a, const DashboardRun &b) {
         return a.run.createdAt > b.run.createdAt;
     });
@@ -532,6 +744,8 @@ void DashboardPage::finishRefresh()
     } else {
         showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
     }
+    updateHealth();
+    m_loadMore->setEnabled(m_moreLoading == 0);
     ++m_refreshCount;
     m_refreshButton->setEnabled(true);
     m_refreshButton->setText(tr("&Refresh"));
@@ -718,10 +932,20 @@ void DashboardPage::showWorkflowMenu(const QPoint &pos)
     const bool active = entry.workflow.isActive();
     QAction *run = menu.addAction(tr("&Run workflow…"));
     run->setEnabled(active);
+    QAction *file = menu.addAction(tr("&View workflow file…"));
     QAction *toggle = menu.addAction(active ? tr("&Disable workflow") : tr("&Enable workflow"));
+    menu.addSeparator();
+    QAction *watch = menu.addAction(tr("&Watch in the tray"));
+    watch->setCheckable(true);
+    watch->setChecked(m_workflows->isWatched(source.row()));
+    watch->setToolTip(tr("The tray icon shows whether its latest run on the default branch passed"));
     QAction *chosen = menu.exec(m_workflowTable->viewport()->mapToGlobal(pos));
     if (chosen == toggle)
         setWorkflowEnabled(index.row(), !active);
+    else if (chosen == file)
+        openWorkflowFile(index.row());
+    else if (chosen == watch)
+        setWorkflowWatched(index.row(), watch->isChecked());
     else if (chosen == run)
         openDispatch(index.row());
 }
@@ -815,6 +1039,18 @@ void DashboardPage::addDispatchedRun(const QString &repo, const Workflow &workfl
         updateFilterChoices();
     }
     refresh();
+}
+
+WorkflowFileDialog *DashboardPage::openWorkflowFile(int proxyRow)
+{
+    const QModelIndex source = m_workflowProxy->mapToSource(m_workflowProxy->index(proxyRow, 0));
+    if (!source.isValid())
+        return nullptr;
+    const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
+    auto *dialog = new WorkflowFileDialog(m_client, entry.repo, entry.workflow, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 RunDetailsDialog *DashboardPage::openRun(int proxyRow)

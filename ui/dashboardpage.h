@@ -2,11 +2,17 @@
 
 #include "dashboardmodels.h"
 #include "dashboardsnapshot.h"
+#include "github/githubclient.h"
+#include "trayhealth.h"
 #include "util/result.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QStringList>
+#include <QUrl>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -26,6 +32,7 @@ class DispatchDialog;
 class PresetCommentsDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
+class WorkflowFileDialog;
 
 // The dashboard: repository picker, Active Workflows, Recent Workflow Runs with their filters, refresh
 // (button, F5, and a timer that runs faster while runs are in progress) and an error banner. All GitHub
@@ -75,6 +82,21 @@ public:
     // (EnableWorkflow / DisableWorkflow), then refreshed. The table's context menu calls this.
     void setWorkflowEnabled(int proxyRow, bool enabled);
 
+    // "Load more runs": the next page of runs of each shown repository, filtered on GitHub's side by the
+    // branch, status and workflow filters (GitHub's `Link: rel="next"` pages on from there). Loaded runs
+    // stay listed across refreshes until the repository selection changes.
+    void loadMoreRuns();
+    QPushButton *loadMoreButton() const { return m_loadMore; }
+
+    // "Watch in the tray" for the workflow at `proxyRow`: its latest run on the default branch counts
+    // towards the tray's CI health from the next refresh on (which this starts). Kept in the state file.
+    void setWorkflowWatched(int proxyRow, bool watched);
+    QStringList watchedWorkflows() const { return m_watched; } // WatchedWorkflow::key()s
+    CiHealth ciHealth() const { return m_health; }
+
+    // The workflow file at `proxyRow` of the workflows table, read-only with its dispatch inputs.
+    WorkflowFileDialog *openWorkflowFile(int proxyRow);
+
     // "Run workflow" for the workflow at `proxyRow` of the workflows table. The run it starts is listed at
     // once (queued, from the run id the dispatch returned), before the refresh that follows.
     DispatchDialog *openDispatch(int proxyRow);
@@ -98,6 +120,8 @@ Q_SIGNALS:
     void statusChanged(const QString &text);
     void runDetailsOpened(exeserver::RunDetailsDialog *dialog);
     void workflowActionFinished(bool ok);
+    // After every refresh: the watched workflows' latest default-branch runs (empty: none watched).
+    void ciHealthChanged(const exeserver::CiHealth &health);
 
 private:
     void finishRefresh();
@@ -113,6 +137,12 @@ private:
                           const DispatchResult &result);
     void loadSnapshot(std::future<DashboardSnapshot> readAhead);
     void saveSnapshot() const;
+    void fetchWatchedRuns();
+    void updateHealth();
+    void keepDatesWhole(int logicalIndex);
+    RunFilter serverFilter(const QString &repo) const;
+    QString serverFilterKey() const;
+    void morePageArrived(const QString &repo, const RunsPage &page);
 
     GitHubClient &m_client;
     EventStore *m_store;
@@ -136,6 +166,7 @@ private:
     QComboBox *m_workflowFilter;
     QComboBox *m_stateFilter;
     QLabel *m_runsTitle;
+    QPushButton *m_loadMore;
     QTimer *m_timer;
 
     int m_idleIntervalMs = 60000;
@@ -151,6 +182,13 @@ private:
     QStringList m_failedRepos;
     QList<DashboardRun> m_nextRuns;
     QHash<QString, QList<Workflow>> m_nextWorkflows;
+    QStringList m_watched;
+    QHash<QString, QUrl> m_moreNext; // repo -> next page of runs, for the filters in m_moreKey
+    QString m_moreKey;               // "": the refresh's own unfiltered pages
+    QList<DashboardRun> m_moreRuns;  // runs Load more added, beyond the refresh's newest
+    int m_moreLoading = 0;
+    QHash<QString, std::optional<WorkflowRun>> m_nextLatest; // watched key -> latest default-branch run
+    CiHealth m_health;
 };
 
 } // namespace exeserver

@@ -103,7 +103,7 @@ void MainWindow::createTray()
     connect(m_trayController, &TrayController::quitRequested, qApp, &QApplication::quit);
     connect(m_trayController, &TrayController::runRequested, this, [this](const QString &repo, qint64 runId) {
         if (!m_dashboard || !m_dashboard->openRunById(repo, runId))
-            statusBar()->showMessage(tr("Run %1 of %2 is no longer listed.").arg(runId).arg(repo), 15000);
+            statusBar()->showMessage(tr("That run of %1 is no longer listed.").arg(repo), 15000);
     });
     connect(m_trayController, &TrayController::eventRequested, this, [this](const QString &eventId) {
         if (!m_workbench || !m_workbench->showEvent(eventId)) // the id itself means nothing to people
@@ -244,6 +244,11 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     connect(m_dashboard, &DashboardPage::refreshed, this, [this]() {
         for (const DesktopNotification &notification :
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
+            showNotification(notification);
+    });
+    connect(m_dashboard, &DashboardPage::ciHealthChanged, this, [this](const CiHealth &health) {
+        m_trayController->setHealth(health);
+        for (const DesktopNotification &notification : m_notifications->healthChanged(health))
             showNotification(notification);
     });
     // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a

@@ -78,6 +78,36 @@ QList<DesktopNotification> NotificationPolicy::runsRefreshed(const QList<Dashboa
         notification.target = DesktopNotification::Target::Run;
         notification.repo = run.repo;
         notification.runId = run.run.id;
+        notification.runNumber = run.run.runNumber;
+        result.append(notification);
+    }
+    return result;
+}
+
+QList<DesktopNotification> NotificationPolicy::healthChanged(const CiHealth &health)
+{
+    QList<DesktopNotification> result;
+    for (const WatchedWorkflow &workflow : health.workflows) {
+        const CiHealthState state = workflow.state();
+        if (state != CiHealthState::Passing && state != CiHealthState::Failing)
+            continue; // running or unknown: the outcome is still to come
+        const auto last = m_lastOutcome.constFind(workflow.key());
+        const bool changed = last != m_lastOutcome.cend() && *last != state;
+        m_lastOutcome.insert(workflow.key(), state);
+        if (!changed)
+            continue;
+        const bool broke = state == CiHealthState::Failing;
+        DesktopNotification notification;
+        notification.title =
+            broke ? tr("CI broke: %1").arg(workflow.label()) : tr("CI fixed: %1").arg(workflow.label());
+        notification.body = tr("Run #%1 on %2 by %3: %4")
+                                .arg(workflow.latest->runNumber)
+                                .arg(workflow.branch, workflow.latest->actor, workflow.latest->displayTitle);
+        notification.warning = broke;
+        notification.target = DesktopNotification::Target::Run;
+        notification.repo = workflow.repo;
+        notification.runId = workflow.latest->id;
+        notification.runNumber = workflow.latest->runNumber;
         result.append(notification);
     }
     return result;

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "dashboardmodels.h"
+#include "trayhealth.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -30,6 +32,7 @@ struct DesktopNotification
     Target target = Target::Window;
     QString repo;
     qint64 runId = 0;
+    int runNumber = 0; // what messages show; the id is for GitHub
     QString eventId;
     QString actionId;
 };
@@ -63,6 +66,10 @@ public:
 
     // Every run a dashboard refresh listed; returns the notifications it warrants, newest first.
     QList<DesktopNotification> runsRefreshed(const QList<DashboardRun> &runs);
+    // The watched workflows' health after a refresh: a notification when one breaks (its latest finished
+    // default-branch run failed after one that passed) and when it is fixed. The first look at a
+    // workflow only learns its state.
+    QList<DesktopNotification> healthChanged(const CiHealth &health);
     std::optional<DesktopNotification> triggerMessage(const TriggerNotification &notification) const;
     // A trigger that could not run, or an action that failed; `eventId` when known. Clicking it opens the
     // action (`actionId`) when there is one, else the event.
@@ -77,6 +84,7 @@ private:
     QString m_login;
     QSet<QString> m_seenUnfinished; // runs seen queued or running: their failure is news whatever its time
     QSet<QString> m_notified;       // repo#run#attempt already announced
+    QHash<QString, CiHealthState> m_lastOutcome; // watched workflow -> Passing or Failing, last seen
 };
 
 } // namespace exeserver

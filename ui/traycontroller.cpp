@@ -12,6 +12,8 @@ namespace exeserver {
 TrayController::TrayController(const QIcon &icon, QObject *parent)
     : QObject(parent)
     , m_menu(new QMenu)
+    , m_baseIcon(icon)
+    , m_currentIcon(icon)
 {
     m_show = m_menu->addAction(tr("&Show ExeServer"), this, &TrayController::showRequested);
     m_pause = m_menu->addAction(tr("&Pause triggers"), this, [this]() {
@@ -56,10 +58,27 @@ void TrayController::updatePauseState()
     const bool paused = m_host && m_host->triggersPaused();
     m_pause->setEnabled(m_host != nullptr && m_host->triggers() != nullptr);
     m_pause->setText(paused ? tr("&Resume triggers") : tr("&Pause triggers"));
-    m_toolTip =
-        paused ? tr("ExeServer — triggers paused (events are still recorded)") : QStringLiteral("ExeServer");
+    m_paused = paused;
+    updateToolTip();
+}
+
+void TrayController::updateToolTip()
+{
+    m_toolTip = m_paused ? tr("ExeServer — triggers paused (events are still recorded)")
+                         : QStringLiteral("ExeServer");
+    if (!m_health.isEmpty())
+        m_toolTip += QLatin1Char('\n') + m_health.toolTip();
     if (m_icon)
         m_icon->setToolTip(m_toolTip);
+}
+
+void TrayController::setHealth(const CiHealth &health)
+{
+    m_health = health;
+    m_currentIcon = health.isEmpty() ? m_baseIcon : ciHealthIcon(m_baseIcon, health.overall());
+    if (m_icon)
+        m_icon->setIcon(m_currentIcon);
+    updateToolTip();
 }
 
 void TrayController::notify(const DesktopNotification &notification)

@@ -1,12 +1,13 @@
 #pragma once
 
 #include "notificationpolicy.h"
+#include "trayhealth.h"
 
+#include <QIcon>
 #include <QObject>
 #include <QPointer>
 
 class QAction;
-class QIcon;
 class QMenu;
 class QSystemTrayIcon;
 
@@ -35,6 +36,12 @@ public:
     // Pause/Resume acts on this host's triggers; without one the entry is disabled.
     void setHost(AutomationHost *host);
 
+    // The watched workflows' health: the icon gets the worst state's badge, the tooltip names the failing
+    // ones. An empty health (nothing watched) shows the plain icon.
+    void setHealth(const CiHealth &health);
+    CiHealth health() const { return m_health; }
+    QIcon currentIcon() const { return m_currentIcon; }
+
     // Shows `notification` as a tray message (when there is a tray) and remembers it for messageClicked().
     void notify(const DesktopNotification &notification);
     DesktopNotification lastNotification() const { return m_last; }
@@ -52,6 +59,7 @@ Q_SIGNALS:
 
 private:
     void updatePauseState();
+    void updateToolTip();
 
     QPointer<AutomationHost> m_host;
     QSystemTrayIcon *m_icon = nullptr;
@@ -60,6 +68,10 @@ private:
     QAction *m_pause = nullptr;
     QAction *m_quit = nullptr;
     QString m_toolTip;
+    bool m_paused = false;
+    QIcon m_baseIcon;
+    QIcon m_currentIcon;
+    CiHealth m_health;
     DesktopNotification m_last;
 };
 

@@ -7,10 +7,15 @@
 #include "store/eventstore.h"
 #include "triggers/presetstore.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSaveFile>
+#include <QTimer>
 
 namespace exeserver::cli {
 
@@ -30,11 +35,36 @@ const QCommandLineOption kBranch(QStringLiteral("branch"), QStringLiteral("Only 
 const QCommandLineOption kStatus(QStringLiteral("status"),
                                  QStringLiteral("Only runs with this status or conclusion."),
                                  QStringLiteral("S"));
+const QCommandLineOption kActor(QStringLiteral("actor"), QStringLiteral("Only runs started by this login."),
+                                QStringLiteral("LOGIN"));
+const QCommandLineOption
+    kEvent(QStringLiteral("event"),
+           QStringLiteral("Only runs triggered by this event (push, pull_request, ...)."),
+           QStringLiteral("EVENT"));
+const QCommandLineOption kCreated(QStringLiteral("created"),
+                                  QStringLiteral("Only runs created then, in GitHub's date syntax "
+                                                 "(2026-03-01, >=2026-03-01, 2026-03-01..2026-03-07)."),
+                                  QStringLiteral("DATE"));
+const QCommandLineOption kInterval(QStringLiteral("interval"),
+                                   QStringLiteral("Seconds between checks (default 3; never faster than "
+                                                  "GitHub's poll interval)."),
+                                   QStringLiteral("SECS"), QStringLiteral("3"));
+const QCommandLineOption kDir(QStringLiteral("dir"), QStringLiteral("Folder to save into (default: here)."),
+                              QStringLiteral("DIR"), QStringLiteral("."));
 const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N runs (default 30)."),
                                 QStringLiteral("N"), QStringLiteral("30"));
 const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
                               QStringLiteral("JOB_ID"));
 const QCommandLineOption kFailed(QStringLiteral("failed"), QStringLiteral("Re-run only the failed jobs."));
+const QCommandLineOption kDebug(QStringLiteral("debug"), QStringLiteral("Re-run with debug logging."));
+const QCommandLineOption kRerunJob(QStringLiteral("job"),
+                                   QStringLiteral("Re-run only this job (and those needing it)."),
+                                   QStringLiteral("JOB_ID"));
+const QCommandLineOption kApprove(QStringLiteral("approve"),
+                                  QStringLiteral("Approve the pending deployments."));
+const QCommandLineOption kReject(QStringLiteral("reject"), QStringLiteral("Reject the pending deployments."));
+const QCommandLineOption kComment(QStringLiteral("comment"), QStringLiteral("The reviewer's comment."),
+                                  QStringLiteral("TEXT"));
 const QCommandLineOption kForce(QStringLiteral("force"),
                                 QStringLiteral("Force-cancel a run that does not stop."));
 const QCommandLineOption kState(QStringLiteral("state"),
@@ -387,7 +417,8 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     Arguments args(
         context, parser,
         QStringLiteral(
-            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"));
+            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] [--event EVENT] "
+            "[--created DATE] [--limit N] [--json]"));
     if (!args.expect(1))
         return ExitUsage;
     const QString repo = args.repo(0);
@@ -401,6 +432,9 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     filter.workflow = parser.value(kWorkflow);
     filter.branch = parser.value(kBranch);
     filter.status = parser.value(kStatus);
+    filter.actor = parser.value(kActor);
+    filter.event = parser.value(kEvent);
+    filter.created = parser.value(kCreated);
     auto client = makeClient(context);
     const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
     return printList(context, parser, runs, [&](const WorkflowRun &run) {
@@ -449,6 +483,184 @@ int runsShow(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
+// Prints what changed since the last look: the run's state, then each job's and step's.
+class WatchPrinter
+{
+public:
+    explicit WatchPrinter(CliContext &context)
+        : m_context(context)
+    {
+    }
+
+    void print(const WorkflowRun &run, const QList<Job> &jobs)
+    {
+        line(QStringLiteral("run"), outcome(run.status, run.conclusion),
+             QStringLiteral("Run #%1 %2 (%3 on %4)")
+                 .arg(run.runNumber)
+                 .arg(run.name, run.event, run.headBranch));
+        for (const Job &job : jobs) {
+            line(QStringLiteral("job %1").arg(job.id), outcome(job.status, job.conclusion),
+                 QStringLiteral("  %1").arg(job.name));
+            for (const Step &step : job.steps)
+                line(QStringLiteral("job %1 step %2").arg(job.id).arg(step.number),
+                     outcome(step.status, step.conclusion),
+                     QStringLiteral("    %1. %2").arg(step.number).arg(step.name));
+        }
+    }
+
+private:
+    void line(const QString &key, const QString &state, const QString &what)
+    {
+        if (m_seen.value(key) == state)
+            return;
+        m_seen.insert(key, state);
+        m_context.out() << what << ": " << state << '\n';
+        m_context.out().flush();
+    }
+
+    CliContext &m_context;
+    QHash<QString, QString> m_seen;
+};
+
+// `gh run watch --exit-status`: follows the run until it completes; exit 0 on success, 1 otherwise.
+int runsWatch(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs watch OWNER/REPO RUN_ID [--interval SECS]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    bool ok = false;
+    const double interval = parser.value(kInterval).toDouble(&ok);
+    if (!ok || interval <= 0 || interval > 3600)
+        args.usage(QStringLiteral("--interval must be a number of seconds from 0 to 3600"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    WatchPrinter printer(context);
+    for (;;) {
+        const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
+        if (!run)
+            return refused(context, run.error());
+        const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
+        if (!jobs)
+            return refused(context, jobs.error());
+        printer.print(*run, *jobs);
+        if (run->status == QLatin1String("completed")) {
+            const bool success = run->conclusion == QLatin1String("success");
+            context.out() << "Run #" << run->runNumber << ' ' << run->name << " finished: " << run->conclusion
+                          << '\n';
+            return success ? ExitOk : ExitRefused;
+        }
+        // Unchanged answers are 304s from the ETag cache and cost no rate limit; the wait follows
+        // GitHub's X-Poll-Interval when it asks for longer.
+        const int waitMs = std::max(int(interval * 1000), client->connection().pollIntervalSecs() * 1000);
+        runBlocking([waitMs](std::function<void()> finished) { QTimer::singleShot(waitMs, finished); });
+    }
+}
+
+int runsArtifacts(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs artifacts OWNER/REPO RUN_ID [--json]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto artifacts =
+        call<QList<Artifact>>([&](auto done) { client->listArtifacts(repo, runId, done); });
+    return printList(context, parser, artifacts, [&](const Artifact &artifact) {
+        context.out() << artifact.id << "  " << artifact.name << "  " << artifact.sizeInBytes << " bytes"
+                      << (artifact.expired ? QStringLiteral("  (expired)")
+                                           : QStringLiteral("  expires ") + when(artifact.expiresAt))
+                      << '\n';
+    });
+}
+
+// Saves the artifact's zip as NAME.zip (gh run download unpacks; a zip keeps what GitHub served, byte for
+// byte, and is never written over an existing file).
+int runsDownload(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser, QStringLiteral("runs download OWNER/REPO ARTIFACT_ID [--dir DIR]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 artifactId = args.id(1, QStringLiteral("ARTIFACT_ID"));
+    const QDir dir(parser.value(kDir));
+    if (!args.failed() && !dir.exists())
+        args.usage(QStringLiteral("--dir %1 is not a folder").arg(parser.value(kDir)));
+    if (args.failed())
+        return ExitUsage;
+    auto client = makeClient(context);
+    const auto found = call<Artifact>([&](auto done) { client->getArtifact(repo, artifactId, done); });
+    if (!found)
+        return refused(context, found.error());
+    const QString path = dir.filePath(artifactFileName(*found));
+    if (QFileInfo::exists(path)) {
+        context.err() << "exeserver-cli: " << path << " exists; not overwritten.\n";
+        return ExitRefused;
+    }
+    const auto zip = call<QByteArray>([&](auto done) { client->downloadArtifact(repo, artifactId, done); });
+    if (!zip)
+        return refused(context, zip.error());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(*zip) != zip->size() || !file.commit()) {
+        context.err() << "exeserver-cli: could not write " << path << ": " << file.errorString() << '\n';
+        return ExitRefused;
+    }
+    context.out() << "Saved " << found->name << " (" << zip->size() << " bytes) to " << path << '\n';
+    return ExitOk;
+}
+
+// Approves or rejects every deployment of the run that waits for the token's user.
+int runsReview(CliContext &context, const QCommandLineParser &parser)
+{
+    Arguments args(context, parser,
+                   QStringLiteral("runs review OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"));
+    if (!args.expect(2))
+        return ExitUsage;
+    const QString repo = args.repo(0);
+    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    if (!args.failed() && parser.isSet(kApprove) == parser.isSet(kReject))
+        args.usage(QStringLiteral("give either --approve or --reject"));
+    if (args.failed())
+        return ExitUsage;
+    const bool approve = parser.isSet(kApprove);
+    auto client = makeClient(context);
+    const auto pending =
+        call<QList<PendingDeployment>>([&](auto done) { client->listPendingDeployments(repo, runId, done); });
+    if (!pending)
+        return refused(context, pending.error());
+    QList<qint64> ids;
+    QStringList names;
+    for (const PendingDeployment &deployment : *pending)
+        if (deployment.currentUserCanApprove) {
+            ids.append(deployment.environmentId);
+            names.append(deployment.environment);
+        }
+    if (ids.isEmpty()) {
+        context.err() << "exeserver-cli: run " << runId << " has no deployment waiting for your review.\n";
+        return ExitRefused;
+    }
+    const auto status = recordedCall<Done>(
+        context, ActionKind::ReviewDeployment,
+        QStringLiteral("%1/actions/runs/%2 %3 %4")
+            .arg(repo)
+            .arg(runId)
+            .arg(approve ? QStringLiteral("approve") : QStringLiteral("reject"),
+                 names.join(QLatin1Char(','))),
+        [&](auto done) {
+            client->reviewPendingDeployments(repo, runId, ids, approve, parser.value(kComment), done);
+        });
+    if (!status)
+        return refused(context, status.error());
+    context.out() << (approve ? "Approved" : "Rejected") << " the deployment to "
+                  << names.join(QStringLiteral(", ")) << " of run " << runId << ".\n";
+    return ExitOk;
+}
+
 int runsLogs(CliContext &context, const QCommandLineParser &parser)
 {
     Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
@@ -493,20 +705,37 @@ int runsLogs(CliContext &context, const QCommandLineParser &parser)
 int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun)
 {
     Arguments args(context, parser,
-                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed]")
+                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]")
                          : QStringLiteral("runs cancel OWNER/REPO RUN_ID [--force]"));
     if (!args.expect(2))
         return ExitUsage;
     const QString repo = args.repo(0);
     const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    qint64 jobId = 0;
+    if (rerun && parser.isSet(kRerunJob)) {
+        jobId = parser.value(kRerunJob).toLongLong();
+        if (jobId <= 0 || parser.isSet(kFailed))
+            args.usage(QStringLiteral("--job takes a job id, and not with --failed"));
+    }
     if (args.failed())
         return ExitUsage;
     auto client = makeClient(context);
+    const bool debug = parser.isSet(kDebug);
+    if (jobId != 0) {
+        const auto status = recordedCall<Done>(
+            context, ActionKind::Rerun, QStringLiteral("%1/actions/jobs/%2").arg(repo).arg(jobId),
+            [&](auto done) { client->rerunJob(repo, jobId, debug, done); });
+        if (!status)
+            return refused(context, status.error());
+        context.out() << "Re-running job " << jobId << " of run " << runId
+                      << (debug ? " with debug logging" : "") << ".\n";
+        return ExitOk;
+    }
     const auto status =
         recordedCall<Done>(context, rerun ? ActionKind::Rerun : ActionKind::Cancel,
                            QStringLiteral("%1/actions/runs/%2").arg(repo).arg(runId), [&](auto done) {
                                if (rerun)
-                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done);
+                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done, debug);
                                else
                                    client->cancelRun(repo, runId, parser.isSet(kForce), done);
                            });
@@ -534,10 +763,27 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
     auto client = makeClient(context);
     const auto pulls = call<QList<PullRequest>>(
         [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
-    return printList(context, parser, pulls, [&](const PullRequest &pr) {
+    if (!pulls)
+        return refused(context, pulls.error());
+    // Each pull request's head commit's checks, as GitHub's list shows them; a refused look-up (a token
+    // without checks:read) leaves the state unknown rather than failing the list.
+    QJsonArray json;
+    for (const PullRequest &pr : *pulls) {
+        const auto checks =
+            call<ChecksSummary>([&](auto done) { client->checksFor(repo, pr.headSha, done); });
+        if (parser.isSet(kJson)) {
+            QJsonObject item = pr.toJson();
+            item.insert(QStringLiteral("checks"), checks ? QJsonValue(checks->toJson()) : QJsonValue());
+            json.append(item);
+            continue;
+        }
         context.out() << '#' << pr.number << "  " << pr.title << "  " << pr.headRef << " -> " << pr.baseRef
-                      << "  " << pr.author << (pr.draft ? "  (draft)" : "") << '\n';
-    });
+                      << "  " << pr.author << (pr.draft ? "  (draft)" : "")
+                      << "  checks: " << (checks ? checks->describe() : QStringLiteral("unknown")) << '\n';
+    }
+    if (parser.isSet(kJson))
+        printJson(context, json);
+    return ExitOk;
 }
 
 int comment(CliContext &context, const QCommandLineParser &parser)
@@ -627,15 +873,29 @@ void registerGitHubCommands(CommandTable &table)
                QStringLiteral("Run a workflow by hand; prints the run id and URL."),
                options({kRef, kInput, kJson}), workflowsDispatch});
     table.add({words("runs", "list"),
-               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--limit N] [--json]"),
-               QStringLiteral("List workflow runs, newest first."),
-               options({kWorkflow, kBranch, kStatus, kLimit, kJson}), runsList});
+               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] "
+                              "[--event EVENT] [--created DATE] [--limit N] [--json]"),
+               QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
+               options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
+    table.add({words("runs", "review"),
+               QStringLiteral("OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"),
+               QStringLiteral("Approve or reject the run's deployments waiting for your review."),
+               options({kApprove, kReject, kComment}), runsReview});
+    table.add({words("runs", "artifacts"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
+               QStringLiteral("List a run's artifacts."), options({kJson}), runsArtifacts});
+    table.add({words("runs", "download"), QStringLiteral("OWNER/REPO ARTIFACT_ID [--dir DIR]"),
+               QStringLiteral("Save an artifact as NAME.zip."), options({kDir}), runsDownload});
+    table.add(
+        {words("runs", "watch"), QStringLiteral("OWNER/REPO RUN_ID [--interval SECS]"),
+         QStringLiteral("Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),
+         options({kInterval}), runsWatch});
     table.add({words("runs", "show"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
                QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
     table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),
                QStringLiteral("Print a run's job logs."), options({kJob}), runsLogs});
-    table.add({words("runs", "rerun"), QStringLiteral("OWNER/REPO RUN_ID [--failed]"),
-               QStringLiteral("Re-run a run."), options({kFailed}),
+    table.add({words("runs", "rerun"),
+               QStringLiteral("OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]"),
+               QStringLiteral("Re-run a run."), options({kFailed, kRerunJob, kDebug}),
                [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); }});
     table.add({words("runs", "cancel"), QStringLiteral("OWNER/REPO RUN_ID [--force]"),
                QStringLiteral("Cancel a run."), options({kForce}),

@@ -344,10 +344,12 @@ void GitHubClient::findDispatchedRun(const QString &repo, const QString &workflo
     });
 }
 
-void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done)
+namespace {
+
+// `GET …/actions/runs` (or a workflow's runs) with the filter's fields as GitHub's query parameters.
+GitHubRequest runsRequest(const QString &repo, const RunFilter &filter, int perPageCount)
 {
-    const int limit = std::max(filter.limit, 1);
-    QUrlQuery query = perPage(std::min(limit, 100));
+    QUrlQuery query = perPage(perPageCount);
     const QList<QPair<QString, QString>> filters{{QStringLiteral("branch"), filter.branch},
                                                  {QStringLiteral("event"), filter.event},
                                                  {QStringLiteral("status"), filter.status},
@@ -361,11 +363,48 @@ void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callba
                                   : workflowPath(repo, filter.workflow, QStringLiteral("/runs")),
         query);
     request.itemsKey = QStringLiteral("workflow_runs");
+    return request;
+}
+
+} // namespace
+
+void GitHubClient::listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done)
+{
+    const int limit = std::max(filter.limit, 1);
+    GitHubRequest request = runsRequest(repo, filter, std::min(limit, 100));
     request.maxPages = std::max(1, (limit + 99) / 100);
     fetchList<WorkflowRun>(std::move(request), [limit, done](Result<QList<WorkflowRun>> runs) {
         if (runs && runs->size() > limit)
             runs.value().resize(limit);
         done(std::move(runs));
+    });
+}
+
+void GitHubClient::listRunsPage(const QString &repo, const RunFilter &filter, const QUrl &next,
+                                Callback<RunsPage> done)
+{
+    GitHubRequest request = runsRequest(repo, filter, std::clamp(filter.limit, 1, 100));
+    if (next.isValid()) {
+        // The link keeps every filter and the page size; only links to the API itself are followed.
+        if (m_connection->urlFor(request.path).adjusted(QUrl::RemoveQuery) !=
+            next.adjusted(QUrl::RemoveQuery))
+            return QTimer::singleShot(0, this, [done]() {
+                done(Error{QStringLiteral("invalid"),
+                           QStringLiteral("The next page of runs is not a runs page of the API."), 0});
+            });
+        request.path = next.toString(QUrl::FullyEncoded);
+        request.query = {};
+    }
+    request.maxPages = 1;
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        RunsPage page;
+        for (const QJsonValue &item : std::as_const(response->items))
+            page.runs.append(WorkflowRun::fromJson(item.toObject()));
+        page.totalCount = response->object().value(QLatin1String("total_count")).toInt();
+        page.next = response->nextPage;
+        done(std::move(page));
     });
 }
 
@@ -394,10 +433,64 @@ void GitHubClient::jobLogs(const QString &repo, qint64 jobId, Callback<QByteArra
                        });
 }
 
-void GitHubClient::rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done)
+void GitHubClient::getRunAttempt(const QString &repo, qint64 runId, int attempt, Callback<WorkflowRun> done)
+{
+    fetchOne<WorkflowRun>(GitHubRequest::get(repoPath(
+                              repo, QStringLiteral("/actions/runs/%1/attempts/%2").arg(runId).arg(attempt))),
+                          std::move(done));
+}
+
+void GitHubClient::listAttemptJobs(const QString &repo, qint64 runId, int attempt, Callback<QList<Job>> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/actions/runs/%1/attempts/%2/jobs").arg(runId).arg(attempt)),
+        perPage(100));
+    request.itemsKey = QStringLiteral("jobs");
+    fetchList<Job>(std::move(request), std::move(done));
+}
+
+void GitHubClient::rerunJob(const QString &repo, qint64 jobId, bool debugLogging, StatusCallback done)
+{
+    sendForStatus(
+        GitHubRequest::withBody("POST", repoPath(repo, QStringLiteral("/actions/jobs/%1/rerun").arg(jobId)),
+                                QJsonObject{{QStringLiteral("enable_debug_logging"), debugLogging}}),
+        std::move(done));
+}
+
+void GitHubClient::listPendingDeployments(const QString &repo, qint64 runId,
+                                          Callback<QList<PendingDeployment>> done)
+{
+    fetchList<PendingDeployment>(
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/runs/%1/pending_deployments").arg(runId))),
+        std::move(done));
+}
+
+void GitHubClient::reviewPendingDeployments(const QString &repo, qint64 runId,
+                                            const QList<qint64> &environmentIds, bool approve,
+                                            const QString &comment, StatusCallback done)
+{
+    QJsonArray ids;
+    for (const qint64 id : environmentIds)
+        ids.append(id);
+    sendForStatus(GitHubRequest::withBody(
+                      "POST",
+                      repoPath(repo, QStringLiteral("/actions/runs/%1/pending_deployments").arg(runId)),
+                      QJsonObject{{QStringLiteral("environment_ids"), ids},
+                                  {QStringLiteral("state"),
+                                   approve ? QStringLiteral("approved") : QStringLiteral("rejected")},
+                                  {QStringLiteral("comment"), comment}}),
+                  std::move(done));
+}
+
+void GitHubClient::rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done,
+                            bool debugLogging)
 {
     GitHubRequest request;
     request.method = "POST";
+    if (debugLogging) {
+        request.body = QJsonObject{{QStringLiteral("enable_debug_logging"), true}};
+        request.hasBody = true;
+    }
     request.path = repoPath(
         repo, QStringLiteral("/actions/runs/%1/%2")
                   .arg(runId)
@@ -416,6 +509,45 @@ void GitHubClient::cancelRun(const QString &repo, qint64 runId, bool force, Stat
     sendForStatus(std::move(request), std::move(done));
 }
 
+void GitHubClient::listArtifacts(const QString &repo, qint64 runId, Callback<QList<Artifact>> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/actions/runs/%1/artifacts").arg(runId)), perPage(100));
+    request.itemsKey = QStringLiteral("artifacts");
+    fetchList<Artifact>(std::move(request), std::move(done));
+}
+
+void GitHubClient::getArtifact(const QString &repo, qint64 artifactId, Callback<Artifact> done)
+{
+    fetchOne<Artifact>(
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1").arg(artifactId))),
+        std::move(done));
+}
+
+void GitHubClient::downloadArtifact(const QString &repo, qint64 artifactId, Callback<QByteArray> done,
+                                    std::function<void(qint64, qint64)> progress,
+                                    std::shared_ptr<bool> cancel)
+{
+    GitHubRequest request =
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1/zip").arg(artifactId)));
+    request.cacheable = false; // megabytes of zip have no place in the ETag cache
+    request.progress = std::move(progress);
+    request.cancelled = std::move(cancel);
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        done(response->body);
+    });
+}
+
+void GitHubClient::deleteArtifact(const QString &repo, qint64 artifactId, StatusCallback done)
+{
+    GitHubRequest request =
+        GitHubRequest::get(repoPath(repo, QStringLiteral("/actions/artifacts/%1").arg(artifactId)));
+    request.method = "DELETE";
+    sendForStatus(std::move(request), std::move(done));
+}
+
 void GitHubClient::listPullRequests(const QString &repo, const QString &state,
                                     Callback<QList<PullRequest>> done)
 {
@@ -423,6 +555,25 @@ void GitHubClient::listPullRequests(const QString &repo, const QString &state,
     query.addQueryItem(QStringLiteral("state"), state.isEmpty() ? QStringLiteral("open") : state);
     fetchList<PullRequest>(GitHubRequest::get(repoPath(repo, QStringLiteral("/pulls")), query),
                            std::move(done));
+}
+
+void GitHubClient::checksFor(const QString &repo, const QString &ref, Callback<ChecksSummary> done)
+{
+    GitHubRequest request = GitHubRequest::get(
+        repoPath(repo, QStringLiteral("/commits/%1/check-runs").arg(segment(ref))), perPage(100));
+    request.itemsKey = QStringLiteral("check_runs");
+    request.maxPages = m_options.maxPages;
+    m_connection->send(std::move(request), [done](Result<GitHubResponse> response) {
+        if (!response)
+            return done(response.error());
+        ChecksSummary summary;
+        for (const QJsonValue &item : std::as_const(response->items)) {
+            const QJsonObject check = item.toObject();
+            summary.add(check.value(QLatin1String("status")).toString(),
+                        check.value(QLatin1String("conclusion")).toString());
+        }
+        done(summary);
+    });
 }
 
 void GitHubClient::getPullRequest(const QString &repo, int number, Callback<PullRequest> done)

@@ -38,6 +38,15 @@ struct RunFilter
     int limit = 30;
 };
 
+// One page of runs as GitHub pages them, for "Load more".
+struct RunsPage
+{
+    QList<WorkflowRun> runs;
+    int totalCount = 0; // matching runs on GitHub's side, all pages
+    QUrl next;          // GitHub's `Link: rel="next"`; invalid on the last page
+    bool hasMore() const { return next.isValid(); }
+};
+
 // Where a webhook lives: a repository ("owner/name") or an organisation ("org").
 struct HookScope
 {
@@ -117,13 +126,38 @@ public:
                           const QJsonObject &inputs, Callback<DispatchResult> done);
 
     void listRuns(const QString &repo, const RunFilter &filter, Callback<QList<WorkflowRun>> done);
+    // The first page of runs matching `filter` (filter.limit runs, at most 100), or with `next` from an
+    // earlier page, the page it links to.
+    void listRunsPage(const QString &repo, const RunFilter &filter, const QUrl &next,
+                      Callback<RunsPage> done);
     void getRun(const QString &repo, qint64 runId, Callback<WorkflowRun> done);
     void listJobs(const QString &repo, qint64 runId, Callback<QList<Job>> done);
+    // An earlier (or the current) attempt of a run and its jobs; attempts count from 1.
+    void getRunAttempt(const QString &repo, qint64 runId, int attempt, Callback<WorkflowRun> done);
+    void listAttemptJobs(const QString &repo, qint64 runId, int attempt, Callback<QList<Job>> done);
+    // Re-runs one job (and the jobs that depend on it), optionally with debug logging.
+    void rerunJob(const QString &repo, qint64 jobId, bool debugLogging, StatusCallback done);
+    void listPendingDeployments(const QString &repo, qint64 runId, Callback<QList<PendingDeployment>> done);
+    // Approves or rejects the run's deployments to these environments, with the reviewer's comment.
+    void reviewPendingDeployments(const QString &repo, qint64 runId, const QList<qint64> &environmentIds,
+                                  bool approve, const QString &comment, StatusCallback done);
     void jobLogs(const QString &repo, qint64 jobId, Callback<QByteArray> done);
-    void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done);
+    void rerunRun(const QString &repo, qint64 runId, bool failedJobsOnly, StatusCallback done,
+                  bool debugLogging = false);
     void cancelRun(const QString &repo, qint64 runId, bool force, StatusCallback done);
 
+    void listArtifacts(const QString &repo, qint64 runId, Callback<QList<Artifact>> done);
+    void getArtifact(const QString &repo, qint64 artifactId, Callback<Artifact> done);
+    // The artifact's zip (GitHub redirects to its storage, without the token). `progress` reports bytes as
+    // they arrive; setting *cancel to true stops the download (kind "cancelled"). Not cached.
+    void downloadArtifact(const QString &repo, qint64 artifactId, Callback<QByteArray> done,
+                          std::function<void(qint64, qint64)> progress = {},
+                          std::shared_ptr<bool> cancel = {});
+    void deleteArtifact(const QString &repo, qint64 artifactId, StatusCallback done);
+
     void listPullRequests(const QString &repo, const QString &state, Callback<QList<PullRequest>> done);
+    // The check runs of a commit (a pull request's head SHA), summed up.
+    void checksFor(const QString &repo, const QString &ref, Callback<ChecksSummary> done);
     void getPullRequest(const QString &repo, int number, Callback<PullRequest> done);
     void listIssueComments(const QString &repo, int number, Callback<QList<Comment>> done);
     void createIssueComment(const QString &repo, int number, const QString &body, Callback<Comment> done);

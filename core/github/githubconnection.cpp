@@ -251,7 +251,7 @@ void GitHubConnection::start(const CallPtr &call)
     request.setTransferTimeout(m_options.transferTimeoutMs);
 
     std::optional<CachedResponse> cached;
-    if (call->idempotent()) {
+    if (call->idempotent() && call->request.cacheable) {
         cached = m_cache->find(call->url.toString(QUrl::FullyEncoded));
         if (cached) {
             if (!cached->etag.isEmpty())
@@ -271,6 +271,15 @@ void GitHubConnection::start(const CallPtr &call)
     ++m_statistics.requests;
     connect(reply, &QNetworkReply::finished, this,
             [this, call, reply, cached]() { finished(call, reply, cached); });
+    if (call->request.progress || call->request.cancelled) {
+        connect(reply, &QNetworkReply::downloadProgress, this, [call, reply](qint64 received, qint64 total) {
+            if (call->request.cancelled && *call->request.cancelled)
+                reply->abort();
+            else if (call->request.progress &&
+                     reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                call->request.progress(received, total);
+        });
+    }
 }
 
 void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
@@ -296,6 +305,11 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
             m_pollIntervalSecs = secs;
     }
 
+    if (call->request.cancelled && *call->request.cancelled) {
+        complete(call, Error{QStringLiteral("cancelled"),
+                             QStringLiteral("Cancelled: %1 was stopped.").arg(what), 0});
+        return;
+    }
     if (status == 0) {
         const QNetworkReply::NetworkError error = reply->error();
         const bool timedOut =
@@ -356,7 +370,7 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
         complete(call,
                  gitHubHttpError(status, body, header, what, call->sendToken && !m_options.token.isEmpty()));
         return;
-    } else if (call->idempotent()) {
+    } else if (call->idempotent() && call->request.cacheable) {
         const QByteArray etag = reply->rawHeader("ETag");
         const QByteArray lastModified = reply->rawHeader("Last-Modified");
         if (!etag.isEmpty() || !lastModified.isEmpty())
@@ -395,6 +409,7 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
         return;
     }
     response.truncated = next.isValid();
+    response.nextPage = next;
     complete(call, response);
 }
 

@@ -40,6 +40,11 @@ struct GitHubRequest
     // Creates content others see (comments, dispatches, reactions): paced under GitHub's 80 a minute.
     bool contentCreating = false;
     QByteArray accept; // empty: application/vnd.github+json
+    // Large downloads (artifacts): kept out of the response cache, with progress reports, and stopped
+    // when *cancelled turns true (the call then ends with kind "cancelled").
+    bool cacheable = true;
+    std::function<void(qint64 received, qint64 total)> progress;
+    std::shared_ptr<bool> cancelled;
 
     static GitHubRequest get(QString path, QUrlQuery query = {});
     static GitHubRequest withBody(QByteArray method, QString path, QJsonObject body);
@@ -54,6 +59,7 @@ struct GitHubResponse
     int pages = 0;
     int notModifiedPages = 0; // answered 304 and served from the cache (free of rate-limit units)
     bool truncated = false;   // more pages existed than the request's maxPages
+    QUrl nextPage;            // when truncated: the next page, from GitHub's `Link: rel="next"`
 
     QByteArray header(const QByteArray &name) const;
     bool hasHeader(const QByteArray &name) const;

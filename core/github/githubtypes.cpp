@@ -280,6 +280,97 @@ QJsonObject Comment::toJson() const
             {QStringLiteral("updated_at"), dateJson(updatedAt)}};
 }
 
+Artifact Artifact::fromJson(const QJsonObject &json)
+{
+    Artifact artifact;
+    artifact.id = integer(json, "id");
+    artifact.name = str(json, "name");
+    artifact.sizeInBytes = integer(json, "size_in_bytes");
+    artifact.expired = json.value(QLatin1String("expired")).toBool();
+    artifact.createdAt = date(json, "created_at");
+    artifact.expiresAt = date(json, "expires_at");
+    return artifact;
+}
+
+void ChecksSummary::add(const QString &status, const QString &conclusion)
+{
+    ++total;
+    if (status != QLatin1String("completed"))
+        ++pending;
+    else if (conclusion == QLatin1String("success") || conclusion == QLatin1String("neutral") ||
+             conclusion == QLatin1String("skipped"))
+        ++passed;
+    else
+        ++failed;
+}
+
+QString ChecksSummary::state() const
+{
+    if (failed > 0)
+        return QStringLiteral("failing");
+    if (pending > 0)
+        return QStringLiteral("pending");
+    return total > 0 ? QStringLiteral("passing") : QStringLiteral("none");
+}
+
+QString ChecksSummary::describe() const
+{
+    if (failed > 0)
+        return QStringLiteral("failing (%1 of %2 failed)").arg(failed).arg(total);
+    if (pending > 0)
+        return QStringLiteral("pending (%1 of %2 running)").arg(pending).arg(total);
+    return total > 0 ? QStringLiteral("passing (%1)").arg(total) : QStringLiteral("no checks");
+}
+
+QJsonObject ChecksSummary::toJson() const
+{
+    return {{QStringLiteral("state"), state()},
+            {QStringLiteral("total"), total},
+            {QStringLiteral("passed"), passed},
+            {QStringLiteral("failed"), failed},
+            {QStringLiteral("pending"), pending}};
+}
+
+PendingDeployment PendingDeployment::fromJson(const QJsonObject &json)
+{
+    const QJsonObject environment = json.value(QLatin1String("environment")).toObject();
+    PendingDeployment pending;
+    pending.environmentId = integer(environment, "id");
+    pending.environment = str(environment, "name");
+    pending.currentUserCanApprove = json.value(QLatin1String("current_user_can_approve")).toBool();
+    pending.waitTimer = int(integer(json, "wait_timer"));
+    return pending;
+}
+
+QJsonObject PendingDeployment::toJson() const
+{
+    return {{QStringLiteral("environment_id"), environmentId},
+            {QStringLiteral("environment"), environment},
+            {QStringLiteral("current_user_can_approve"), currentUserCanApprove},
+            {QStringLiteral("wait_timer"), waitTimer}};
+}
+
+QString artifactFileName(const Artifact &artifact)
+{
+    QString name = artifact.name;
+    for (QChar &c : name)
+        if (c.unicode() < 0x20 || QStringLiteral("/\\:*?\"<>|").contains(c))
+            c = QLatin1Char('_');
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String(".."))
+        name = QStringLiteral("artifact-%1").arg(artifact.id);
+    return name + QStringLiteral(".zip");
+}
+
+QJsonObject Artifact::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("size_in_bytes"), sizeInBytes},
+            {QStringLiteral("expired"), expired},
+            {QStringLiteral("created_at"), dateJson(createdAt)},
+            {QStringLiteral("expires_at"), dateJson(expiresAt)}};
+}
+
 QString DispatchInput::typeName(Type type)
 {
     switch (type) {

@@ -123,6 +123,51 @@ struct Job
     QJsonObject toJson() const;
 };
 
+// A deployment a run waits on (`GET …/runs/{id}/pending_deployments`): its environment and whether the
+// token's user may approve or reject it.
+struct PendingDeployment
+{
+    qint64 environmentId = 0;
+    QString environment;
+    bool currentUserCanApprove = false;
+    int waitTimer = 0; // minutes
+
+    static PendingDeployment fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// The check runs of a commit folded into what a pull request list shows (`GET …/commits/{ref}/check-runs`).
+struct ChecksSummary
+{
+    int total = 0;
+    int passed = 0; // success, neutral or skipped
+    int failed = 0; // failure, cancelled, timed_out, action_required, stale
+    int pending = 0;
+
+    void add(const QString &status, const QString &conclusion);
+    QString state() const;    // "failing", "pending", "passing" or "none"
+    QString describe() const; // "failing (1 of 3 failed)"
+    QJsonObject toJson() const;
+};
+
+// A file a run uploaded (`GET …/actions/runs/{id}/artifacts`); downloaded as a zip.
+struct Artifact
+{
+    qint64 id = 0;
+    QString name;
+    qint64 sizeInBytes = 0;
+    bool expired = false;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+
+    static Artifact fromJson(const QJsonObject &json);
+    QJsonObject toJson() const;
+};
+
+// "NAME.zip" with characters no file system takes replaced, and never a path: a name is chosen by the
+// workflow, so it must not lead a download outside the folder the user picked.
+QString artifactFileName(const Artifact &artifact);
+
 struct PullRequest
 {
     qint64 id = 0;

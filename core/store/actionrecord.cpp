@@ -8,7 +8,7 @@ namespace exeserver {
 namespace {
 
 // Stored as text in the action log and in synced rows: these spellings are part of the schema.
-const std::array<std::pair<ActionKind, const char *>, 9> kKinds{{
+const std::array<std::pair<ActionKind, const char *>, 11> kKinds{{
     {ActionKind::CodeFile, "code_file"},
     {ActionKind::Dispatch, "dispatch"},
     {ActionKind::Comment, "comment"},
@@ -18,6 +18,8 @@ const std::array<std::pair<ActionKind, const char *>, 9> kKinds{{
     {ActionKind::EnableWorkflow, "enable_workflow"},
     {ActionKind::DisableWorkflow, "disable_workflow"},
     {ActionKind::Notify, "notify"},
+    {ActionKind::DeleteArtifact, "delete_artifact"},
+    {ActionKind::ReviewDeployment, "review_deployment"},
 }};
 
 const std::array<std::pair<ActionStatus, const char *>, 6> kStatuses{{

@@ -20,6 +20,8 @@ enum class ActionKind
     EnableWorkflow,
     DisableWorkflow,
     Notify, // a desktop or chat notification
+    DeleteArtifact,
+    ReviewDeployment, // approve or reject a run's pending deployments
 };
 
 enum class ActionStatus

@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
 
 using namespace exeserver::test;
 
@@ -474,4 +476,150 @@ TEST_CASE("CLI hooks: one relay channel and one secret for several repositories 
         CHECK(h.server.hooks(repo)[0].url == relay.createdChannels().first());
         CHECK(h.server.hooks(repo)[0].secret == QStringLiteral("shared"));
     }
+}
+
+TEST_CASE("CLI runs watch: prints step progress until the run ends; exit 0 on success, 1 otherwise",
+          "[cli][github][watch]")
+{
+    CliHarness h;
+    for (const bool succeeds : {true, false}) {
+        const qint64 runId = h.server.addRun({.repo = kRepo,
+                                              .status = QStringLiteral("in_progress"),
+                                              .conclusion = {},
+                                              .jobs = {{.name = QStringLiteral("build")}}});
+        // The run ends while the CLI watches it.
+        QTimer::singleShot(1500, &h.server, [&h, runId, succeeds]() {
+            h.server.setRunStatus(runId, QStringLiteral("completed"),
+                                  succeeds ? QStringLiteral("success") : QStringLiteral("failure"));
+        });
+        const CliRun run =
+            h.run({QStringLiteral("runs"), QStringLiteral("watch"), kRepo, QString::number(runId),
+                   QStringLiteral("--interval"), QStringLiteral("0.2")});
+        INFO(run.out.toStdString() << run.err.toStdString());
+        CHECK(run.exitCode == (succeeds ? 0 : 1));
+        CHECK(run.out.contains(QLatin1String("3. Run make test: in_progress")));
+        CHECK(run.out.contains(succeeds ? QLatin1String("3. Run make test: success")
+                                        : QLatin1String("3. Run make test: failure")));
+        CHECK(run.out.contains(succeeds ? QLatin1String("finished: success")
+                                        : QLatin1String("finished: failure")));
+        // Each state is printed once, however many polls saw it.
+        CHECK(run.out.count(QLatin1String("3. Run make test: in_progress")) == 1);
+        CHECK(h.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs/%1").arg(runId))
+                  .size() >= 2);
+    }
+    const CliRun missing = h.run(args({"runs", "watch", "octocat/Hello-World", "999"}));
+    CHECK(missing.exitCode == 1);
+}
+
+TEST_CASE("CLI runs list: branch, actor, event, status and created go to GitHub as query parameters",
+          "[cli][github][filters]")
+{
+    CliHarness h;
+    h.server.clearRequests();
+    const CliRun run =
+        h.run(args({"runs", "list", "octocat/Hello-World", "--branch", "main", "--actor", "octocat",
+                    "--event", "push", "--status", "success", "--created", ">=2020-01-01", "--limit", "5"}));
+    INFO(run.err.toStdString());
+    REQUIRE(run.exitCode == 0);
+    const auto sent = h.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    const QUrlQuery &query = sent.first().query;
+    CHECK(query.queryItemValue(QStringLiteral("branch")) == QLatin1String("main"));
+    CHECK(query.queryItemValue(QStringLiteral("actor")) == QLatin1String("octocat"));
+    CHECK(query.queryItemValue(QStringLiteral("event")) == QLatin1String("push"));
+    CHECK(query.queryItemValue(QStringLiteral("status")) == QLatin1String("success"));
+    CHECK(query.queryItemValue(QStringLiteral("created"), QUrl::FullyDecoded) ==
+          QLatin1String(">=2020-01-01"));
+    CHECK(query.queryItemValue(QStringLiteral("per_page")) == QLatin1String("5"));
+}
+
+TEST_CASE("CLI runs artifacts and runs download: the zip is saved byte for byte, never over a file",
+          "[cli][github][artifacts]")
+{
+    CliHarness h;
+    const qint64 runId = h.server.addRun({.repo = kRepo});
+    const QByteArray zip = QByteArray("PK\x03\x04", 4) + QByteArray(5000, 'z');
+    const qint64 id = h.server.addArtifact({.runId = runId, .name = QStringLiteral("dist"), .zip = zip});
+    const CliRun listed =
+        h.run({QStringLiteral("runs"), QStringLiteral("artifacts"), kRepo, QString::number(runId)});
+    INFO(listed.err.toStdString());
+    REQUIRE(listed.exitCode == 0);
+    CHECK(listed.out.contains(QStringLiteral("%1  dist  5004 bytes").arg(id)));
+    QTemporaryDir out;
+    const QStringList download{QStringLiteral("runs"), QStringLiteral("download"), kRepo,
+                               QString::number(id),    QStringLiteral("--dir"),    out.path()};
+    const CliRun saved = h.run(download);
+    INFO(saved.err.toStdString());
+    REQUIRE(saved.exitCode == 0);
+    QFile file(QDir(out.path()).filePath(QStringLiteral("dist.zip")));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == zip);
+    const CliRun again = h.run(download);
+    CHECK(again.exitCode == 1);
+    CHECK(again.err.contains(QStringLiteral("not overwritten")));
+}
+
+TEST_CASE("CLI runs rerun --job --debug and runs review: sent as GitHub expects and logged",
+          "[cli][github][attempts]")
+{
+    CliHarness h;
+    const qint64 runId = h.server.addRun({.repo = kRepo, .conclusion = QStringLiteral("failure")});
+    const QString job = QString::number(h.server.run(runId)->jobs.first().id);
+    const CliRun rerun =
+        h.run({QStringLiteral("runs"), QStringLiteral("rerun"), kRepo, QString::number(runId),
+               QStringLiteral("--job"), job, QStringLiteral("--debug")});
+    INFO(rerun.err.toStdString());
+    REQUIRE(rerun.exitCode == 0);
+    const auto sent = h.server.requestsTo(QStringLiteral(".*/actions/jobs/%1/rerun").arg(job), "POST");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().json().value(QStringLiteral("enable_debug_logging")).toBool());
+
+    const qint64 waiting = h.server.addRun({.repo = kRepo,
+                                            .status = QStringLiteral("waiting"),
+                                            .conclusion = {},
+                                            .pendingEnvironments = {QStringLiteral("production")}});
+    const CliRun review =
+        h.run({QStringLiteral("runs"), QStringLiteral("review"), kRepo, QString::number(waiting),
+               QStringLiteral("--reject"), QStringLiteral("--comment"), QStringLiteral("Not today")});
+    INFO(review.err.toStdString());
+    REQUIRE(review.exitCode == 0);
+    CHECK(review.out.contains(QStringLiteral("Rejected the deployment to production")));
+    CHECK(h.server.run(waiting)->conclusion == QStringLiteral("failure"));
+    const CliRun none = h.run({QStringLiteral("runs"), QStringLiteral("review"), kRepo,
+                               QString::number(waiting), QStringLiteral("--approve")});
+    CHECK(none.exitCode == 1);
+    CHECK(none.err.contains(QStringLiteral("no deployment waiting")));
+}
+
+TEST_CASE("CLI prs list: each pull request with its head commit's checks", "[cli][github][checks]")
+{
+    CliHarness h;
+    // The seeded pull request's branch (new-topic) has a failed run; another branch passes; a third has none.
+    h.server.addRun({.repo = kRepo, .headBranch = QStringLiteral("green")});
+    h.server.addPullRequest(
+        {.repo = kRepo, .title = QStringLiteral("Green"), .head = QStringLiteral("green")});
+    h.server.addPullRequest(
+        {.repo = kRepo, .title = QStringLiteral("Fresh"), .head = QStringLiteral("fresh")});
+    const CliRun prs = h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo});
+    INFO(prs.err.toStdString() << prs.out.toStdString());
+    REQUIRE(prs.exitCode == 0);
+    CHECK(prs.out.contains(
+        QLatin1String("Amazing new feature  new-topic -> main  octocat  checks: failing (1 of 1 failed)")));
+    CHECK(prs.out.contains(QLatin1String("Green  green -> main  octocat  checks: passing (1)")));
+    CHECK(prs.out.contains(QLatin1String("Fresh  fresh -> main  octocat  checks: no checks")));
+    CHECK(h.server
+              .requestsTo(QStringLiteral("/repos/octocat/Hello-World/commits/[0-9a-f]{40}/check-runs"), "GET")
+              .size() == 3);
+    const QJsonArray json =
+        h.run({QStringLiteral("prs"), QStringLiteral("list"), kRepo, QStringLiteral("--json")})
+            .json()
+            .array();
+    REQUIRE(json.size() == 3);
+    QStringList states;
+    for (const QJsonValue &pr : json)
+        states.append(
+            pr.toObject().value(QLatin1String("checks")).toObject().value(QLatin1String("state")).toString());
+    states.sort();
+    CHECK(states ==
+          QStringList{QStringLiteral("failing"), QStringLiteral("none"), QStringLiteral("passing")});
 }

@@ -222,6 +222,10 @@ TEST_CASE(
         "dry_run=true",
         "runs list octocat/hello",
         "runs list octocat/hello --workflow ci.yml --branch main --status completed --limit 5",
+        "runs list octocat/hello --actor octocat --event push --created 2026-03-01T00:00:00Z",
+        "runs artifacts octocat/hello 5",
+        "runs rerun octocat/hello 5 --job 7 --debug",
+        "runs review octocat/hello 5 --approve --comment Checked",
         "runs show octocat/hello 5",
         "runs logs octocat/hello 5 --job 7",
         "runs rerun octocat/hello 5",
@@ -289,6 +293,34 @@ TEST_CASE(
             client.deleteHook(scope, 1, [&](Status) { deleted = true; });
             REQUIRE(QTest::qWaitFor([&]() { return updated && deleted; }, 60000));
         }
+        // Artifacts: the zip's redirect target (blob storage) is not GitHub's API, so only the calls to
+        // the API are checked here; `runs download` would follow the redirect off the machine.
+        bool artifactRead = false;
+        bool artifactDeleted = false;
+        bool pageRead = false;
+        client.getArtifact(QStringLiteral("octocat/hello"), 5,
+                           [&](Result<Artifact>) { artifactRead = true; });
+        client.deleteArtifact(QStringLiteral("octocat/hello"), 5, [&](Status) { artifactDeleted = true; });
+        RunFilter filter;
+        filter.actor = QStringLiteral("octocat");
+        filter.limit = 10;
+        client.listRunsPage(QStringLiteral("octocat/hello"), filter, {},
+                            [&](Result<RunsPage>) { pageRead = true; });
+        REQUIRE(QTest::qWaitFor([&]() { return artifactRead && artifactDeleted && pageRead; }, 60000));
+        // Attempts, a job's re-run, debug logging and deployment reviews (`runs watch` uses only the
+        // calls of `runs show`; it is not run here, since Prism's generated runs never complete).
+        int answered = 0;
+        const auto count = [&answered](auto) { ++answered; };
+        client.getRunAttempt(QStringLiteral("octocat/hello"), 5, 2, [&](Result<WorkflowRun>) { ++answered; });
+        client.listAttemptJobs(QStringLiteral("octocat/hello"), 5, 1,
+                               [&](Result<QList<Job>>) { ++answered; });
+        client.rerunJob(QStringLiteral("octocat/hello"), 7, true, count);
+        client.rerunRun(QStringLiteral("octocat/hello"), 5, false, count, true);
+        client.listPendingDeployments(QStringLiteral("octocat/hello"), 5,
+                                      [&](Result<QList<PendingDeployment>>) { ++answered; });
+        client.reviewPendingDeployments(QStringLiteral("octocat/hello"), 5, {161088068}, true,
+                                        QStringLiteral("Ship it"), count);
+        REQUIRE(QTest::qWaitFor([&]() { return answered == 6; }, 60000));
         for (const Exchange &exchange : proxy.takeExchanges()) {
             report.append(QStringLiteral("client  [%1]  %2")
                               .arg(exchange.status)

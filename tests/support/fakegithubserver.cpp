@@ -1016,6 +1016,7 @@ struct FakeGitHubServer::Private
     QDateTime lastModified;
     qint64 requestCounter = 0;
     bool dispatchReturnsDetails = true;
+    bool logsOnlyWhenCompleted = false;
 
     QList<Route> routes;
     QList<Failure> failures;
@@ -1031,6 +1032,8 @@ struct FakeGitHubServer::Private
     QList<Event> events; // newest first
     QList<Reaction> reactions;
     QList<FakeDispatch> dispatches;
+    QList<FakeArtifact> artifacts;
+    qint64 nextArtifactId = 11223344;
     QList<FakeHook> hooks;
     QList<FakeHookDelivery> hookDeliveries; // newest last
     QNetworkAccessManager hookNetwork;      // deliveries go out like GitHub's, over HTTP
@@ -1112,6 +1115,13 @@ void FakeGitHubServer::Private::handle(const HttpRequest &request, LocalHttpServ
     if (failure != failures.end() && failure->status == 0) {
         --failure->remaining;
         response.status = 0; // LocalHttpServer closes the connection without answering
+    } else if (path.startsWith(QLatin1String("/_logs/artifacts/"))) {
+        const qint64 id = path.section(QLatin1Char('/'), 3, 3).toLongLong();
+        const auto found = std::find_if(artifacts.cbegin(), artifacts.cend(),
+                                        [id](const FakeArtifact &a) { return a.id == id; });
+        response = found != artifacts.cend() ? HttpResponse::text(200, found->zip)
+                                             : HttpResponse::text(404, "BlobNotFound");
+        response.headers.set("Content-Type", "application/zip");
     } else if (isLog) {
         const auto [run, job] = findJob(path.section(QLatin1Char('/'), 3, 3).toLongLong());
         response =
@@ -1530,6 +1540,8 @@ void FakeGitHubServer::Private::buildRoutes()
         const auto [run, job] = p.findJob(call.args[2].toLongLong());
         if (!job || run->repo != call.repo->fullName)
             return notFound();
+        if (p.logsOnlyWhenCompleted && jobStatus(*run, *job) != QLatin1String("completed"))
+            return notFound();
         // Like GitHub's redirect to blob storage: another host, a signed query, no Authorization expected.
         const QString requestHost =
             QString::fromLatin1(call.request.headers.value("Host")).section(QLatin1Char(':'), 0, 0);
@@ -1551,6 +1563,7 @@ void FakeGitHubServer::Private::buildRoutes()
             return errorResponse(403, "This workflow is already running");
         if (failedOnly && run->conclusion == QLatin1String("success"))
             return errorResponse(403, "This workflow run has no failed jobs to re-run");
+        run->previousConclusions.append(run->conclusion);
         run->status = "queued";
         run->conclusion.clear();
         ++run->runAttempt;
@@ -1563,6 +1576,112 @@ void FakeGitHubServer::Private::buildRoutes()
         p.touch();
         return jsonResponse(201, QJsonObject{});
     };
+    // Attempts: an earlier attempt is the run as it ended then, with the jobs of that attempt.
+    const auto attemptOf = [](P &p, Call &call) -> std::optional<FakeRun> {
+        const FakeRun *run = p.findRun(call.args[2].toLongLong());
+        const int attempt = call.args[3].toInt();
+        if (!run || run->repo != call.repo->fullName || attempt < 1 || attempt > run->runAttempt)
+            return std::nullopt;
+        FakeRun then = *run;
+        if (attempt < run->runAttempt) {
+            then.runAttempt = attempt;
+            then.status = "completed";
+            then.conclusion = run->previousConclusions.value(attempt - 1, QStringLiteral("failure"));
+            for (FakeJob &job : then.jobs) {
+                job.status = "completed";
+                job.conclusion = then.conclusion;
+                job.steps.clear();
+            }
+        }
+        return then;
+    };
+    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)", "actions=read",
+        [attemptOf](P &p, Call &call) {
+            const auto then = attemptOf(p, call);
+            return then ? jsonResponse(200, p.runJson(*then)) : notFound();
+        });
+    add("GET", repo + "/actions/runs/([0-9]+)/attempts/([0-9]+)/jobs", "actions=read",
+        [attemptOf](P &p, Call &call) {
+            const auto then = attemptOf(p, call);
+            if (!then)
+                return notFound();
+            QJsonArray items;
+            for (const FakeJob &job : then->jobs)
+                items.append(p.jobJson(*then, job));
+            return p.paginated(call, items, "jobs");
+        });
+    add("POST", repo + "/actions/jobs/([0-9]+)/rerun", "actions=write", [](P &p, Call &call) {
+        const auto [run, job] = p.findJob(call.args[2].toLongLong());
+        if (!job || run->repo != call.repo->fullName)
+            return notFound();
+        if (run->status != QLatin1String("completed"))
+            return errorResponse(403, "This workflow is already running");
+        run->previousConclusions.append(run->conclusion);
+        run->status = "queued";
+        run->conclusion.clear();
+        ++run->runAttempt;
+        job->status.clear();
+        job->conclusion.clear();
+        job->steps.clear();
+        p.touch();
+        return jsonResponse(201, QJsonObject{});
+    });
+    // Deployments waiting for a reviewer.
+    const auto environmentId = [](int index) { return qint64(161088068 + index); };
+    add("GET", repo + "/actions/runs/([0-9]+)/pending_deployments", "actions=read",
+        [environmentId](P &p, Call &call) {
+            const FakeRun *run = p.findRun(call.args[2].toLongLong());
+            if (!run || run->repo != call.repo->fullName)
+                return notFound();
+            QJsonArray items;
+            for (int i = 0; i < run->pendingEnvironments.size(); ++i) {
+                const QString name = run->pendingEnvironments[i];
+                items.append(QJsonObject{
+                    {"environment",
+                     QJsonObject{
+                         {"id", environmentId(i)},
+                         {"node_id", nodeId("Environment", environmentId(i))},
+                         {"name", name},
+                         {"url", p.apiUrl(QStringLiteral("/repos/%1/environments/%2").arg(run->repo, name))},
+                         {"html_url",
+                          QStringLiteral(
+                              "https://github.com/%1/deployments/activity_log?environments_filter=%2")
+                              .arg(run->repo, name)}}},
+                    {"wait_timer", 30},
+                    {"wait_timer_started_at", isoDate(run->createdAt)},
+                    {"current_user_can_approve", true},
+                    {"reviewers",
+                     QJsonArray{QJsonObject{{"type", "User"}, {"reviewer", p.userJson("octocat")}}}}});
+            }
+            return jsonResponse(200, items);
+        });
+    add("POST", repo + "/actions/runs/([0-9]+)/pending_deployments", "deployments=write",
+        [environmentId](P &p, Call &call) {
+            FakeRun *run = p.findRun(call.args[2].toLongLong());
+            if (!run || run->repo != call.repo->fullName)
+                return notFound();
+            const QJsonObject body = QJsonDocument::fromJson(call.request.body).object();
+            const QString state = body.value("state").toString();
+            if (state != QLatin1String("approved") && state != QLatin1String("rejected"))
+                return errorResponse(422, "Invalid request.");
+            QStringList remaining;
+            const QJsonArray ids = body.value("environment_ids").toArray();
+            for (int i = 0; i < run->pendingEnvironments.size(); ++i)
+                if (!ids.contains(QJsonValue(environmentId(i))))
+                    remaining.append(run->pendingEnvironments[i]);
+            if (remaining.size() == run->pendingEnvironments.size())
+                return errorResponse(422, "No pending deployment for these environments.");
+            run->pendingEnvironments = remaining;
+            if (state == QLatin1String("rejected")) {
+                run->status = "completed";
+                run->conclusion = "failure";
+            } else if (remaining.isEmpty()) {
+                run->status = "in_progress";
+            }
+            run->updatedAt = p.now();
+            p.touch();
+            return jsonResponse(200, QJsonArray{});
+        });
     add("POST", repo + "/actions/runs/([0-9]+)/rerun", "actions=write",
         [rerun](P &p, Call &call) { return rerun(p, call, false); });
     add("POST", repo + "/actions/runs/([0-9]+)/rerun-failed-jobs", "actions=write",
@@ -1581,6 +1700,125 @@ void FakeGitHubServer::Private::buildRoutes()
             return jsonResponse(202, QJsonObject{});
         });
     }
+
+    // --- Check runs: each job of a run on the commit is one, as GitHub Actions reports them. A ref is a
+    // SHA, a branch, or the head SHA a pull request of that branch reports.
+    add("GET", repo + "/commits/([^/]+)/check-runs", "checks=read", [](P &p, Call &call) {
+        const QString ref = call.args[2];
+        QJsonArray items;
+        for (const FakeRun &run : p.runs) {
+            const QString prSha = QString::fromLatin1(
+                QCryptographicHash::hash((run.repo + run.headBranch).toUtf8(), QCryptographicHash::Sha1)
+                    .toHex());
+            if (run.repo != call.repo->fullName ||
+                (run.headSha != ref && run.headBranch != ref && prSha != ref))
+                continue;
+            for (const FakeJob &job : run.jobs) {
+                const QJsonObject jobJson = p.jobJson(run, job);
+                items.append(QJsonObject{
+                    {"id", job.id},
+                    {"head_sha", run.headSha},
+                    {"node_id", nodeId("CheckRun", job.id)},
+                    {"external_id", QString::number(job.id)},
+                    {"url", p.apiUrl(QStringLiteral("/repos/%1/check-runs/%2").arg(run.repo).arg(job.id))},
+                    {"html_url", jobJson.value("html_url")},
+                    {"details_url", jobJson.value("html_url")},
+                    {"status", jobJson.value("status")},
+                    {"conclusion", jobJson.value("conclusion")},
+                    {"started_at", jobJson.value("started_at")},
+                    {"completed_at", jobJson.value("completed_at")},
+                    {"name", job.name},
+                    {"output", QJsonObject{{"title", QJsonValue()},
+                                           {"summary", QJsonValue()},
+                                           {"text", QJsonValue()},
+                                           {"annotations_count", 0},
+                                           {"annotations_url",
+                                            p.apiUrl(QStringLiteral("/repos/%1/check-runs/%2/annotations")
+                                                         .arg(run.repo)
+                                                         .arg(job.id))}}},
+                    {"check_suite", QJsonObject{{"id", run.id + 10000000}}},
+                    {"app", QJsonValue()},
+                    {"pull_requests", QJsonArray{}}});
+            }
+        }
+        return p.paginated(call, items, "check_runs");
+    });
+
+    // --- Artifacts
+    const auto artifactJson = [](P &p, const FakeArtifact &a) {
+        const FakeRun *run = p.findRun(a.runId);
+        const QString repoName = run ? run->repo : QString();
+        const QString url =
+            p.apiUrl(QStringLiteral("/repos/%1/actions/artifacts/%2").arg(repoName).arg(a.id));
+        const QDateTime created = run ? run->updatedAt : p.now();
+        return QJsonObject{
+            {"id", a.id},
+            {"node_id", nodeId("Artifact", a.id)},
+            {"name", a.name},
+            {"size_in_bytes", a.zip.size()},
+            {"url", url},
+            {"archive_download_url", url + "/zip"},
+            {"expired", a.expired},
+            {"created_at", isoDate(created)},
+            {"updated_at", isoDate(created)},
+            {"expires_at", isoDate(created.addDays(90))},
+            {"digest", QString::fromLatin1(
+                           "sha256:" + QCryptographicHash::hash(a.zip, QCryptographicHash::Sha256).toHex())},
+            {"workflow_run", QJsonObject{{"id", a.runId},
+                                         {"repository_id", 1296269},
+                                         {"head_repository_id", 1296269},
+                                         {"head_branch", run ? run->headBranch : QString()},
+                                         {"head_sha", run ? run->headSha : QString()}}}};
+    };
+    const auto findArtifact = [](P &p, Call &call) -> FakeArtifact * {
+        for (FakeArtifact &a : p.artifacts) {
+            const FakeRun *run = p.findRun(a.runId);
+            if (a.id == call.args[2].toLongLong() && run && run->repo == call.repo->fullName)
+                return &a;
+        }
+        return nullptr;
+    };
+    add("GET", repo + "/actions/runs/([0-9]+)/artifacts", "actions=read", [artifactJson](P &p, Call &call) {
+        const FakeRun *run = p.findRun(call.args[2].toLongLong());
+        if (!run || run->repo != call.repo->fullName)
+            return notFound();
+        QJsonArray items;
+        for (const FakeArtifact &a : p.artifacts)
+            if (a.runId == run->id)
+                items.append(artifactJson(p, a));
+        return p.paginated(call, items, "artifacts");
+    });
+    add("GET", repo + "/actions/artifacts/([0-9]+)", "actions=read",
+        [artifactJson, findArtifact](P &p, Call &call) {
+            const FakeArtifact *a = findArtifact(p, call);
+            return a ? jsonResponse(200, artifactJson(p, *a)) : notFound();
+        });
+    add("GET", repo + "/actions/artifacts/([0-9]+)/(zip)", "actions=read", [findArtifact](P &p, Call &call) {
+        const FakeArtifact *a = findArtifact(p, call);
+        if (!a)
+            return notFound();
+        if (a->expired)
+            return errorResponse(410, "Artifact has expired");
+        HttpResponse response = empty(302);
+        const QString requestHost =
+            QString::fromLatin1(call.request.headers.value("Host")).section(QLatin1Char(':'), 0, 0);
+        const QString otherHost = requestHost == QLatin1String("localhost") ? "127.0.0.1" : "localhost";
+        response.headers.set("Location", QStringLiteral("http://%1:%2/_logs/artifacts/%3?sig=fake")
+                                             .arg(otherHost)
+                                             .arg(p.server.port())
+                                             .arg(a->id)
+                                             .toLatin1());
+        return response;
+    });
+    add("DELETE", repo + "/actions/artifacts/([0-9]+)", "actions=write", [findArtifact](P &p, Call &call) {
+        const FakeArtifact *a = findArtifact(p, call);
+        if (!a)
+            return notFound();
+        const qint64 id = a->id;
+        p.artifacts.removeIf([id](const FakeArtifact &x) { return x.id == id; });
+        p.touch();
+        return empty(204);
+    });
 
     // --- Contents
     add("GET", repo + "/contents(?:/(.*))?", "contents=read", [](P &p, Call &call) {
@@ -2080,6 +2318,32 @@ void FakeGitHubServer::setDispatchReturnsRunDetails(bool enabled)
     d->dispatchReturnsDetails = enabled;
 }
 
+qint64 FakeGitHubServer::addArtifact(const FakeArtifact &artifact)
+{
+    FakeArtifact added = artifact;
+    if (added.id == 0)
+        added.id = d->nextArtifactId++;
+    if (added.zip.isEmpty())
+        added.zip = QByteArray("PK\x05\x06", 4) + QByteArray(18, '\0'); // an empty zip archive
+    d->artifacts.append(added);
+    d->touch();
+    return added.id;
+}
+
+QList<FakeArtifact> FakeGitHubServer::artifacts(qint64 runId) const
+{
+    QList<FakeArtifact> list;
+    for (const FakeArtifact &a : d->artifacts)
+        if (a.runId == runId)
+            list.append(a);
+    return list;
+}
+
+void FakeGitHubServer::setLogsOnlyWhenCompleted(bool enabled)
+{
+    d->logsOnlyWhenCompleted = enabled;
+}
+
 qint64 FakeGitHubServer::addHook(const FakeHook &hook)
 {
     FakeHook added = hook;
@@ -2141,6 +2405,7 @@ void FakeGitHubServer::clearData()
     d->events.clear();
     d->reactions.clear();
     d->dispatches.clear();
+    d->artifacts.clear();
     d->files.clear();
     d->touch();
 }

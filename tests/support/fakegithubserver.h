@@ -74,6 +74,8 @@ struct FakeRun
     QDateTime createdAt{};
     QDateTime updatedAt{};
     qint64 id = 0;
+    QStringList previousConclusions{}; // attempt 1, 2, …: their conclusions (a re-run appends one)
+    QStringList pendingEnvironments{}; // environments waiting for a review (status "waiting")
 };
 
 struct FakePullRequest
@@ -138,6 +140,16 @@ struct FakeHookDelivery
     QByteArray body{};
     QDateTime deliveredAt{};
     QString guid{};
+    qint64 id = 0;
+};
+
+// A file a run uploaded. Downloads redirect to the log host, as GitHub's go to its blob storage.
+struct FakeArtifact
+{
+    qint64 runId = 0;
+    QString name = QStringLiteral("build-output");
+    QByteArray zip{}; // empty: an empty but valid zip archive
+    bool expired = false;
     qint64 id = 0;
 };
 
@@ -219,6 +231,11 @@ public:
     void setFileContent(const QString &repo, const QString &path, const QByteArray &text);
     QList<FakeDispatch> dispatches() const;
     void setDispatchReturnsRunDetails(bool enabled);
+    // As GitHub does: a job's log is served once the job has completed, 404 before. Off by default, so
+    // older tests that read a running job's log keep working.
+    void setLogsOnlyWhenCompleted(bool enabled);
+    qint64 addArtifact(const FakeArtifact &artifact);
+    QList<FakeArtifact> artifacts(qint64 runId) const;
     // Webhooks. Pings, redeliveries and deliverEvent() really POST to the hook's URL, signed with its
     // secret (X-Hub-Signature-256) as GitHub does, with content_type json.
     qint64 addHook(const FakeHook &hook);

@@ -8,6 +8,7 @@
 #include "confirm.h"
 #include "dashboardpage.h"
 #include "dashboardsnapshot.h"
+#include "dashboardworkflowfile.h"
 #include "dispatchdialog.h"
 #include "github/githubclient.h"
 #include "logview.h"
@@ -17,6 +18,8 @@
 #include "runstatus.h"
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
+#include "traycontroller.h"
+#include "trayhealth.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
@@ -35,14 +38,20 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
+#include <QPainter>
 #include <QProcess>
 #include <QPushButton>
+#include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QWindow>
@@ -925,10 +934,15 @@ TEST_CASE("Dashboard: on a first start the columns have their default widths and
     const QTableView *runs = page.runTable();
     CHECK(runs->columnWidth(RunTableModel::Status) == 110);
     CHECK(runs->columnWidth(RunTableModel::Repository) == 160);
-    CHECK(runs->columnWidth(RunTableModel::Started) == 75);
+    // Dates are never elided: their columns start wide enough for the longest date.
+    const int dateWidth = runs->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59"));
+    CHECK(runs->columnWidth(RunTableModel::Started) > dateWidth);
     const QTableView *workflows = page.workflowTable();
     CHECK(workflows->columnWidth(WorkflowTableModel::Repository) == 170);
-    CHECK(workflows->columnWidth(WorkflowTableModel::LastRunTime) == 90);
+    CHECK(workflows->columnWidth(WorkflowTableModel::LastRunTime) > dateWidth);
+    // Nor can they be dragged narrower than that.
+    page.runTable()->horizontalHeader()->resizeSection(RunTableModel::Started, 40);
+    CHECK(runs->columnWidth(RunTableModel::Started) > dateWidth);
     for (const QTableView *table : {runs, workflows}) {
         const QHeaderView *header = table->horizontalHeader();
         CHECK(header->stretchLastSection());
@@ -1575,4 +1589,235 @@ TEST_CASE("Main window: a returning user's first frame shows the snapshot read w
           QStringLiteral("3 selected; your repository list is not loaded yet"));
     test::savePng(window, QStringLiteral("mainwindow-first-frame.png"));
     desk.server.clearFailures();
+}
+
+TEST_CASE("Tray CI health: a watched workflow's state follows it from failing to fixed, with notifications",
+          "[ui][dashboard][tray]")
+{
+    Desk desk;
+    desk.server.clearData();
+    desk.server.addRepository({.fullName = kHello});
+    const qint64 ci = desk.server.addWorkflow({.repo = kHello, .name = QStringLiteral("CI")});
+    desk.server.addWorkflow({.repo = kHello,
+                             .name = QStringLiteral("Docs"),
+                             .path = QStringLiteral(".github/workflows/docs.yml")});
+    const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-600);
+    desk.server.addRun({.repo = kHello, .workflowId = ci, .createdAt = start});
+    // A failure on another branch says nothing about the default branch's health.
+    desk.server.addRun({.repo = kHello,
+                        .workflowId = ci,
+                        .conclusion = QStringLiteral("failure"),
+                        .headBranch = QStringLiteral("topic"),
+                        .createdAt = start.addSecs(10)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    page.repositoryPicker()->setSelected({kHello});
+    REQUIRE(QTest::qWaitFor([&]() { return page.workflowModel()->rowCount() == 2 && !page.isRefreshing(); },
+                            10000));
+    CHECK(page.ciHealth().isEmpty());
+
+    TrayController tray(QIcon(QStringLiteral(":/icons/exeserver.svg")));
+    NotificationPolicy policy;
+    QList<DesktopNotification> shown;
+    QObject::connect(&page, &DashboardPage::ciHealthChanged, &tray, [&](const CiHealth &health) {
+        tray.setHealth(health);
+        shown.append(policy.healthChanged(health));
+    });
+
+    int ciRow = -1;
+    for (int row = 0; row < page.workflowProxy()->rowCount(); ++row)
+        if (page.workflowProxy()->index(row, WorkflowTableModel::Name).data().toString() ==
+            QLatin1String("CI"))
+            ciRow = row;
+    REQUIRE(ciRow >= 0);
+    int refreshes = page.refreshCount();
+    page.setWorkflowWatched(ciRow, true);
+    waitForRefresh(page, refreshes + 1);
+    CHECK(page.watchedWorkflows() == QStringList{WatchedWorkflow::keyOf(kHello, ci)});
+    CHECK(tray.health().overall() == CiHealthState::Passing);
+    CHECK(tray.toolTip().contains(QStringLiteral("CI: Passing")));
+    CHECK_FALSE(
+        page.workflowProxy()->index(ciRow, WorkflowTableModel::Name).data(Qt::DecorationRole).isNull());
+    // The request for the watched workflow went to GitHub with the default branch.
+    const auto watchedCalls = desk.server.requestsTo(
+        QStringLiteral("/repos/octocat/Hello-World/actions/workflows/%1/runs").arg(ci), "GET");
+    REQUIRE_FALSE(watchedCalls.isEmpty());
+    CHECK(watchedCalls.last().query.queryItemValue(QStringLiteral("branch")) == QLatin1String("main"));
+
+    // It breaks on main.
+    const qint64 broken = desk.server.addRun({.repo = kHello,
+                                              .workflowId = ci,
+                                              .conclusion = QStringLiteral("failure"),
+                                              .displayTitle = QStringLiteral("Break the build"),
+                                              .createdAt = start.addSecs(60)});
+    refreshes = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, refreshes + 1);
+    CHECK(tray.health().overall() == CiHealthState::Failing);
+    CHECK(tray.toolTip().contains(QStringLiteral("1 failing:\n  octocat/Hello-World · CI")));
+    REQUIRE(shown.size() == 1);
+    CHECK(shown.at(0).title == QStringLiteral("CI broke: octocat/Hello-World · CI"));
+    CHECK(shown.at(0).warning);
+    CHECK(shown.at(0).runId == broken);
+    const QImage failingIcon = tray.currentIcon().pixmap(32, 32).toImage();
+
+    // A fix is running: the tray says so, no notification yet.
+    const qint64 fix = desk.server.addRun({.repo = kHello,
+                                           .workflowId = ci,
+                                           .status = QStringLiteral("in_progress"),
+                                           .conclusion = {},
+                                           .createdAt = start.addSecs(120)});
+    refreshes = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, refreshes + 1);
+    CHECK(tray.health().overall() == CiHealthState::Running);
+    CHECK(shown.size() == 1);
+
+    desk.server.setRunStatus(fix, QStringLiteral("completed"), QStringLiteral("success"));
+    refreshes = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, refreshes + 1);
+    CHECK(tray.health().overall() == CiHealthState::Passing);
+    REQUIRE(shown.size() == 2);
+    CHECK(shown.at(1).title == QStringLiteral("CI fixed: octocat/Hello-World · CI"));
+    CHECK_FALSE(shown.at(1).warning);
+    CHECK(tray.currentIcon().pixmap(32, 32).toImage() != failingIcon);
+
+    // Unwatched: the plain icon again; the choice is kept in the state file.
+    refreshes = page.refreshCount();
+    page.setWorkflowWatched(ciRow, false);
+    waitForRefresh(page, refreshes + 1);
+    CHECK(tray.health().isEmpty());
+    QSettings state(desk.stateFile(), QSettings::IniFormat);
+    CHECK(state.value(QStringLiteral("dashboard/watchedWorkflows")).toStringList().isEmpty());
+}
+
+TEST_CASE("Tray CI health: the icon's four states, rendered on a light and a dark panel", "[ui][tray][png]")
+{
+    const QIcon base(QStringLiteral(":/icons/exeserver.svg"));
+    const QList<CiHealthState> states{CiHealthState::Passing, CiHealthState::Running, CiHealthState::Unknown,
+                                      CiHealthState::Failing};
+    QImage strip(2 * (states.size() * 56 + 8), 2 * 72, QImage::Format_ARGB32);
+    strip.setDevicePixelRatio(2);
+    QPainter painter(&strip);
+    for (int band = 0; band < 2; ++band) {
+        const bool dark = band == 1;
+        painter.fillRect(QRect(0, band * 36, int(states.size()) * 56 + 8, 36),
+                         dark ? QColor(0x24, 0x24, 0x24) : QColor(0xf0, 0xf0, 0xf0));
+        for (int i = 0; i < states.size(); ++i) {
+            const QIcon icon = ciHealthIcon(base, states[i]);
+            icon.paint(&painter, QRect(8 + i * 56, band * 36 + 2, 32, 32));
+            icon.paint(&painter, QRect(8 + i * 56 + 36, band * 36 + 10, 16, 16));
+        }
+    }
+    painter.end();
+    REQUIRE(strip.save(QDir(test::outputDir()).filePath(QStringLiteral("tray-ci-health.png"))));
+    // The four badges differ from each other and from the plain icon.
+    QSet<QByteArray> seen;
+    for (const CiHealthState state : states) {
+        const QImage image = ciHealthIcon(base, state).pixmap(32, 32).toImage();
+        seen.insert(QByteArray(reinterpret_cast<const char *>(image.constBits()), image.sizeInBytes()));
+    }
+    CHECK(seen.size() == 4);
+}
+
+TEST_CASE("Dashboard: Load more pages through GitHub's Link header, with the filters sent to GitHub",
+          "[ui][dashboard][filters]")
+{
+    Desk desk;
+    desk.server.clearData();
+    desk.server.addRepository({.fullName = kHello});
+    desk.server.addWorkflow({.repo = kHello});
+    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-2);
+    for (int i = 0; i < 45; ++i)
+        desk.server.addRun({.repo = kHello,
+                            .headBranch = i % 3 == 0 ? QStringLiteral("feature") : QStringLiteral("main"),
+                            .createdAt = start.addSecs(i * 60)});
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    page.repositoryPicker()->setSelected({kHello});
+    REQUIRE(
+        QTest::qWaitFor([&]() { return page.runModel()->rowCount() == 30 && !page.isRefreshing(); }, 10000));
+    REQUIRE(QTest::qWaitFor([&]() { return page.loadMoreButton()->isEnabled(); }, 5000));
+
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    REQUIRE(QTest::qWaitFor([&]() { return page.runModel()->rowCount() == 45; }, 10000));
+    auto sent = desk.server.requestsTo(QStringLiteral("/repos/octocat/Hello-World/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("page")) == QLatin1String("2"));
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("per_page")) == QLatin1String("30"));
+    // A refresh keeps the older runs Load more brought.
+    const int refreshes = page.refreshCount();
+    page.refresh();
+    waitForRefresh(page, refreshes + 1);
+    CHECK(page.runModel()->rowCount() == 45);
+
+    // With filters, Load more asks GitHub for the filtered listing from its first page.
+    page.setBranchFilter(QStringLiteral("feature"));
+    page.setStateFilter(int(RunState::Success));
+    REQUIRE(QTest::qWaitFor([&]() { return page.loadMoreButton()->isEnabled(); }, 5000));
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    REQUIRE(QTest::qWaitFor(
+        [&]() {
+            return !desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET").isEmpty() &&
+                   page.loadMoreButton()->isEnabled();
+        },
+        10000));
+    sent = desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("branch")) == QLatin1String("feature"));
+    CHECK(sent.first().query.queryItemValue(QStringLiteral("status")) == QLatin1String("success"));
+    CHECK_FALSE(sent.first().query.hasQueryItem(QStringLiteral("page")));
+    // All 15 fit one page: no Link, nothing more to ask for.
+    desk.server.clearRequests();
+    page.loadMoreRuns();
+    QTest::qWait(100);
+    CHECK(desk.server.requestsTo(QStringLiteral(".*/actions/runs"), "GET").isEmpty());
+    CHECK(page.runProxy()->rowCount() == 15);
+}
+
+TEST_CASE("Workflow file: the YAML from the contents API, read-only and coloured, with its dispatch inputs",
+          "[ui][dashboard][workflowfile]")
+{
+    Desk desk;
+    DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    waitForFirstLoad(page);
+    int row = -1;
+    for (int r = 0; r < page.workflowProxy()->rowCount(); ++r)
+        if (page.workflowProxy()->index(r, WorkflowTableModel::Repository).data().toString() == kHello &&
+            page.workflowProxy()->index(r, WorkflowTableModel::File).data().toString() ==
+                QLatin1String("ci.yml"))
+            row = r;
+    REQUIRE(row >= 0);
+    for (const bool dark : {false, true}) {
+        const QPalette before = QApplication::palette();
+        if (dark)
+            QApplication::setPalette(darkPalette());
+        WorkflowFileDialog *dialog = page.openWorkflowFile(row);
+        REQUIRE(dialog);
+        QSignalSpy loaded(dialog, &WorkflowFileDialog::loaded);
+        REQUIRE(QTest::qWaitFor([&]() { return dialog->isLoaded(); }, 10000));
+        CHECK(dialog->text()->isReadOnly());
+        CHECK(dialog->text()->toPlainText().contains(QStringLiteral("workflow_dispatch:")));
+        CHECK_FALSE(
+            desk.server.requestsTo(QStringLiteral(".*/contents/.github/workflows/ci.yml"), "GET").isEmpty());
+        REQUIRE(dialog->inputs()->topLevelItemCount() == 2);
+        CHECK(dialog->inputs()->topLevelItem(0)->text(0) == QStringLiteral("environment"));
+        CHECK(dialog->inputs()->topLevelItem(0)->text(1) == QStringLiteral("choice (staging, production)"));
+        // The key "jobs" is coloured apart from the plain text.
+        const QTextBlock jobs = dialog->text()->document()->find(QStringLiteral("jobs:")).block();
+        REQUIRE(jobs.isValid());
+        const QList<QTextLayout::FormatRange> formats = jobs.layout()->formats();
+        REQUIRE_FALSE(formats.isEmpty());
+        CHECK(formats.first().start == 0);
+        CHECK(formats.first().length == 4);
+        QTest::qWait(50);
+        REQUIRE(dialog->grab().toImage().save(QDir(test::outputDir())
+                                                  .filePath(dark ? QStringLiteral("workflow-file-dark.png")
+                                                                 : QStringLiteral("workflow-file.png"))));
+        dialog->close();
+        QApplication::setPalette(before);
+    }
 }
