@@ -1,9 +1,9 @@
 // Event log view benchmark: the window's event log over a million stored events — open to first paint,
 // jump to the end, a filter change — each timed to a synchronous repaint of the table, median of repeats.
 // Goals (issue 9): each under 100 ms. Events come from the tests' generator (one recursive-CTE insert).
-#include "eventlogmodel.h"
-#include "eventlogview.h"
 #include "generatedevents.h"
+#include "logs/eventlogmodel.h"
+#include "logs/eventlogview.h"
 #include "store/eventstore.h"
 
 #include <QApplication>

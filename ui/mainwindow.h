@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dashboardsnapshot.h"
+#include "dashboard/dashboardsnapshot.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -5,7 +5,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "github/githubclient.h"
-#include "themecolors.h"
+#include "widgets/themecolors.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,13 +1,13 @@
 #include "workbenchdocks.h"
 
-#include "actionlogview.h"
-#include "eventlogview.h"
+#include "dashboard/repositorypicker.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
-#include "repositorypicker.h"
+#include "logs/actionlogview.h"
+#include "logs/eventlogview.h"
+#include "logs/syncstatuspanel.h"
 #include "store/eventstore.h"
-#include "syncstatuspanel.h"
-#include "triggerlistview.h"
+#include "triggereditor/triggerlistview.h"
 #include "triggers/triggerruntime.h"
 
 #include <QCloseEvent>

@@ -2,7 +2,7 @@
 #include "api/apihost.h"
 #include "api/apiserver.h"
 #include "api/apitoken.h"
-#include "chatdock.h"
+#include "chat/chatdock.h"
 #include "config/credentialloader.h"
 #include "config/ghclitokensource.h"
 #include "config/globaloptions.h"
@@ -19,7 +19,7 @@
 #include "store/eventstore.h"
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
-#include "traycontroller.h"
+#include "tray/traycontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

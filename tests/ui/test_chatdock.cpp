@@ -3,12 +3,12 @@
 #include "testutil.h"
 
 #include "assistant/chatstore.h"
-#include "chatcardwidget.h"
-#include "chatdock.h"
-#include "chatmessagewidget.h"
-#include "confirm.h"
+#include "chat/chatcardwidget.h"
+#include "chat/chatdock.h"
+#include "chat/chatmessagewidget.h"
 #include "mainwindow.h"
-#include "themecolors.h"
+#include "widgets/confirm.h"
+#include "widgets/themecolors.h"
 
 #include <QAction>
 #include <QApplication>

@@ -4,10 +4,10 @@
 #include "testutil.h"
 #include "widgetpng.h"
 
-#include "eventlogmodel.h"
-#include "eventlogview.h"
-#include "jsontreemodel.h"
+#include "logs/eventlogmodel.h"
+#include "logs/eventlogview.h"
 #include "store/eventstore.h"
+#include "widgets/jsontreemodel.h"
 
 #include <QApplication>
 #include <QClipboard>

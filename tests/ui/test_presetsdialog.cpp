@@ -3,12 +3,12 @@
 #include "testutil.h"
 #include "widgetpng.h"
 
-#include "confirm.h"
-#include "dashboardpage.h"
+#include "dashboard/dashboardpage.h"
+#include "dashboard/presetcommentsdialog.h"
+#include "dashboard/repositorypicker.h"
 #include "github/githubclient.h"
-#include "presetcommentsdialog.h"
-#include "repositorypicker.h"
 #include "store/eventstore.h"
+#include "widgets/confirm.h"
 
 #include <QApplication>
 #include <QDir>

@@ -4,12 +4,12 @@
 #include "palettes.h"
 #include "testutil.h"
 
-#include "confirm.h"
-#include "logview.h"
-#include "rundetailsartifacts.h"
-#include "rundetailsdialog.h"
-#include "rundetailsreview.h"
+#include "dashboard/rundetailsartifacts.h"
+#include "dashboard/rundetailsdialog.h"
+#include "dashboard/rundetailsreview.h"
 #include "store/eventstore.h"
+#include "widgets/confirm.h"
+#include "widgets/logview.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -5,8 +5,8 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "dashboardmodels.h"
-#include "dashboardpage.h"
+#include "dashboard/dashboardmodels.h"
+#include "dashboard/dashboardpage.h"
 #include "github/githubclient.h"
 #include "mainwindow.h"
 #include "settingsdialog.h"

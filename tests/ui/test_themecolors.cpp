@@ -2,14 +2,14 @@
 #include "palettes.h"
 #include "testutil.h"
 
-#include "actionlogmodel.h"
-#include "chatcardwidget.h"
-#include "chatmessagewidget.h"
-#include "conditionsbuilder.h"
-#include "runstatus.h"
+#include "chat/chatcardwidget.h"
+#include "chat/chatmessagewidget.h"
+#include "dashboard/runstatus.h"
+#include "logs/actionlogmodel.h"
 #include "store/eventstore.h"
 #include "storetestutil.h"
-#include "themecolors.h"
+#include "triggereditor/conditionsbuilder.h"
+#include "widgets/themecolors.h"
 
 #include <QApplication>
 #include <QBrush>

@@ -3,14 +3,14 @@
 #include "testutil.h"
 
 #include "config/settings.h"
-#include "dashboardpage.h"
+#include "dashboard/dashboardpage.h"
+#include "dashboard/rundetailsdialog.h"
 #include "github/githubclient.h"
 #include "host/automationhost.h"
 #include "mainwindow.h"
-#include "notificationpolicy.h"
-#include "rundetailsdialog.h"
 #include "store/eventstore.h"
-#include "traycontroller.h"
+#include "tray/notificationpolicy.h"
+#include "tray/traycontroller.h"
 #include "triggers/triggerengine.h"
 
 #include <QAction>
