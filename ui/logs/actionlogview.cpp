@@ -4,6 +4,7 @@
 #include "store/eventstore.h"
 #include "triggers/triggerengine.h"
 #include "widgets/emptyhint.h"
+#include "widgets/logtable.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -57,14 +58,7 @@ ActionLogView::ActionLogView(EventStore &store, QWidget *parent)
                              "is recorded here."));
     m_table->setAccessibleName(tr("Actions"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    setUpLogTable(*m_table);
     // Dates and kinds whole; the event's words are the widest column, their tail elided.
     const QFontMetrics metrics = m_table->fontMetrics();
     const int padding = 3 * metrics.averageCharWidth();

@@ -4,6 +4,7 @@
 #include "store/eventstore.h"
 #include "widgets/emptyhint.h"
 #include "widgets/jsontreemodel.h"
+#include "widgets/logtable.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -74,15 +75,7 @@ EventLogView::EventLogView(EventStore &store, QWidget *parent)
                              "ExeServer watches; the filters above may hide some."));
     m_table->setAccessibleName(tr("Events"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    // Fixed row heights: a million rows must not be measured.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    setUpLogTable(*m_table);
     m_table->setColumnWidth(EventLogModel::TimeColumn, 150);
     m_table->setColumnWidth(EventLogModel::SourceColumn, 70);
     m_table->setColumnWidth(EventLogModel::TypeColumn, 190);
