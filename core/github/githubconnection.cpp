@@ -290,20 +290,7 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const auto header = [reply](const QByteArray &name) { return reply->rawHeader(name); };
     const QString what = call->what();
-
-    if (m_rateLimit.updateFrom(header)) {
-        // The last unit is spent: hold everything back until the reset instead of collecting 403s.
-        if (m_rateLimit.remaining == 0 && m_rateLimit.reset > m_clock->now() &&
-            (!m_rateLimit.blockedUntil.isValid() || m_rateLimit.blockedUntil < m_rateLimit.reset))
-            m_rateLimit.blockedUntil = m_rateLimit.reset;
-        Q_EMIT rateLimitChanged(m_rateLimit);
-    }
-
-    if (const QByteArray poll = header("x-poll-interval"); !poll.isEmpty()) {
-        bool ok = false;
-        if (const int secs = poll.toInt(&ok); ok && secs > 0)
-            m_pollIntervalSecs = secs;
-    }
+    readLimits(reply);
 
     if (call->request.cancelled && *call->request.cancelled) {
         complete(call, Error{QStringLiteral("cancelled"),
@@ -378,6 +365,34 @@ void GitHubConnection::finished(const CallPtr &call, QNetworkReply *reply,
                            {etag, lastModified, body, link, m_clock->now()});
     }
 
+    acceptPage(call, reply, std::move(body), link, effectiveStatus);
+}
+
+// Every answer's x-ratelimit-* and x-poll-interval headers, before anything else is read.
+void GitHubConnection::readLimits(QNetworkReply *reply)
+{
+    const auto header = [reply](const QByteArray &name) { return reply->rawHeader(name); };
+    if (m_rateLimit.updateFrom(header)) {
+        // The last unit is spent: hold everything back until the reset instead of collecting 403s.
+        if (m_rateLimit.remaining == 0 && m_rateLimit.reset > m_clock->now() &&
+            (!m_rateLimit.blockedUntil.isValid() || m_rateLimit.blockedUntil < m_rateLimit.reset))
+            m_rateLimit.blockedUntil = m_rateLimit.reset;
+        Q_EMIT rateLimitChanged(m_rateLimit);
+    }
+    if (const QByteArray poll = header("x-poll-interval"); !poll.isEmpty()) {
+        bool ok = false;
+        if (const int secs = poll.toInt(&ok); ok && secs > 0)
+            m_pollIntervalSecs = secs;
+    }
+}
+
+// A successful page (fresh or from the cache after a 304): its items join the response, and the next page
+// is requested while `maxPages` allows and it stays on the API's host.
+void GitHubConnection::acceptPage(const CallPtr &call, QNetworkReply *reply, QByteArray body,
+                                  const QByteArray &link, int effectiveStatus)
+{
+    GitHubResponse &response = call->response;
+    const QString what = call->what();
     m_secondaryHits = 0;
     response.status = effectiveStatus;
     response.headers = reply->rawHeaderPairs();

@@ -139,6 +139,9 @@ private:
     void pump();
     void start(const CallPtr &call);
     void finished(const CallPtr &call, QNetworkReply *reply, const std::optional<CachedResponse> &cached);
+    void readLimits(QNetworkReply *reply);
+    void acceptPage(const CallPtr &call, QNetworkReply *reply, QByteArray body, const QByteArray &link,
+                    int effectiveStatus);
     bool waitForRateLimit(const CallPtr &call, int status, QNetworkReply *reply, const QByteArray &body);
     void retryLater(const CallPtr &call);
     void requeue(const CallPtr &call);
