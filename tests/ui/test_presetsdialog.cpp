@@ -1,5 +1,6 @@
 #include "catch.h"
 #include "fakegithubserver.h"
+#include "palettes.h"
 #include "testutil.h"
 #include "widgetpng.h"
 
@@ -88,6 +89,67 @@ TEST_CASE("preset dialog lists the open pull requests of the selected repositori
     const QStringList presets = dialog.presetNames();
     CHECK(presets.mid(0, 4) == QStringList{QStringLiteral("review"), QStringLiteral("describe"),
                                            QStringLiteral("improve"), QStringLiteral("ask")});
+}
+
+TEST_CASE("each pull request shows its head commit's checks, revalidated with 304s", "[ui][presets][checks]")
+{
+    Desk desk;
+    // The seeded pull request's branch (new-topic) has a failed run; the others pass, run, or have none.
+    desk.server.addRun({.repo = kHello, .headBranch = QStringLiteral("green")});
+    desk.server.addRun({.repo = kHello,
+                        .status = QStringLiteral("in_progress"),
+                        .conclusion = {},
+                        .headBranch = QStringLiteral("busy")});
+    const int green = desk.server.addPullRequest(
+        {.repo = kHello, .title = QStringLiteral("Green"), .head = QStringLiteral("green")});
+    const int busy = desk.server.addPullRequest(
+        {.repo = kHello, .title = QStringLiteral("Busy"), .head = QStringLiteral("busy")});
+    const int fresh = desk.server.addPullRequest(
+        {.repo = kHello, .title = QStringLiteral("Fresh"), .head = QStringLiteral("fresh")});
+
+    for (const bool dark : {false, true}) {
+        test::PaletteScope scope(dark ? test::darkPalette() : test::lightPalette());
+        const int before304 = desk.server.count304();
+        PresetCommentsDialog dialog(*desk.client, &desk.store, desk.dir.path(), {kHello});
+        dialog.show();
+        waitLoaded(dialog);
+        REQUIRE(QTest::qWaitFor([&]() { return !dialog.isLoadingChecks(); }, 10000));
+        CHECK(dialog.checksState(kHello, 1347) == QStringLiteral("failing"));
+        CHECK(dialog.checksState(kHello, green) == QStringLiteral("passing"));
+        CHECK(dialog.checksState(kHello, busy) == QStringLiteral("pending"));
+        CHECK(dialog.checksState(kHello, fresh) == QStringLiteral("none"));
+        const QStringList labels = dialog.pullRequestLabels();
+        CHECK(labels.filter(QStringLiteral("#1347 — Amazing new feature   · checks: failing (1 of 1 failed)"))
+                  .size() == 1);
+        CHECK(labels.filter(QStringLiteral("Green   · checks: passing (1)")).size() == 1);
+        CHECK(labels.filter(QStringLiteral("Busy   · checks: pending")).size() == 1);
+        CHECK(labels.filter(QStringLiteral("Fresh   · checks: no checks")).size() == 1);
+        // The searcher finds pull requests by their checks' state too.
+        dialog.setSearchText(QStringLiteral("failing"));
+        CHECK(dialog.pullRequestLabels().size() == 1);
+        dialog.setSearchText({});
+        // The second dialog asks again and GitHub's 304s answer from the client's cache.
+        if (dark)
+            CHECK(desk.server.count304() >= before304 + 4);
+        test::savePng(dialog, dark ? QStringLiteral("presets-dialog-checks-dark.png")
+                                   : QStringLiteral("presets-dialog-checks.png"));
+    }
+    CHECK(desk.server
+              .requestsTo(QStringLiteral("/repos/octocat/Hello-World/commits/[0-9a-f]{40}/check-runs"), "GET")
+              .size() == 8);
+}
+
+TEST_CASE("a refused checks look-up leaves the pull request listed with unknown checks",
+          "[ui][presets][checks]")
+{
+    Desk desk;
+    desk.server.failNext("GET", QStringLiteral("/repos/octocat/Hello-World/commits/[^/]+/check-runs"), 403);
+    PresetCommentsDialog dialog(*desk.client, &desk.store, desk.dir.path(), {kHello});
+    waitLoaded(dialog);
+    REQUIRE(QTest::qWaitFor([&]() { return !dialog.isLoadingChecks(); }, 10000));
+    CHECK(dialog.checksState(kHello, 1347) == QStringLiteral("unknown"));
+    REQUIRE(dialog.pullRequestLabels().size() == 1);
+    CHECK(dialog.pullRequestLabels().constFirst().endsWith(QStringLiteral("checks unknown")));
 }
 
 TEST_CASE("choosing review on PR 1347 posts the rendered body and logs the action", "[ui][presets]")

@@ -3,6 +3,7 @@
 #include "githubtesting.h"
 #include "palettes.h"
 #include "testutil.h"
+#include "widgetpng.h"
 
 #include "dashboard/rundetailsartifacts.h"
 #include "dashboard/rundetailsdialog.h"
@@ -321,6 +322,66 @@ TEST_CASE("Run details: a deployment waiting for review is approved with a comme
     CHECK(actions.first().kind == ActionKind::ReviewDeployment);
     // Approved: the run goes on and the bar goes away.
     REQUIRE(QTest::qWaitFor([&]() { return !review->isVisible(); }, 10000));
+}
+
+TEST_CASE("the deployment review covers only the environments ticked", "[ui][rundetails][deployments]")
+{
+    GitHubHarness h;
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(QDir(dir.path()).filePath(QStringLiteral("exeserver.db"))).ok());
+    const qint64 runId =
+        h.server.addRun({.repo = kHello,
+                         .status = QStringLiteral("waiting"),
+                         .conclusion = {},
+                         .pendingEnvironments = {QStringLiteral("staging"), QStringLiteral("production")}});
+    RunDetailsDialog dialog(*h.client, &store, kHello, fetchRun(h, runId));
+    DeploymentReviewBar *review = dialog.reviewBar();
+    dialog.show();
+    REQUIRE(QTest::qWaitFor([&]() { return review->pending().size() == 2; }, 10000));
+    // All are chosen by default.
+    CHECK(review->chosenEnvironments() ==
+          QStringList{QStringLiteral("staging"), QStringLiteral("production")});
+    const qint64 stagingId = review->pending().at(0).environmentId;
+    review->setCommentAsker([](const QString &) { return QStringLiteral("ok"); });
+
+    // Nothing ticked: nothing to send.
+    REQUIRE(review->setEnvironmentChosen(QStringLiteral("staging"), false));
+    REQUIRE(review->setEnvironmentChosen(QStringLiteral("production"), false));
+    CHECK_FALSE(review->findChild<QPushButton *>(QStringLiteral("approveDeployment"))->isEnabled());
+    review->approve();
+    CHECK(h.server.requestsTo(QStringLiteral(".*/pending_deployments"), "POST").isEmpty());
+
+    test::savePng(dialog, QStringLiteral("run-details-review-choice.png"));
+    REQUIRE(review->setEnvironmentChosen(QStringLiteral("staging"), true));
+    QSignalSpy reviewed(review, &DeploymentReviewBar::reviewed);
+    review->approve();
+    REQUIRE(QTest::qWaitFor([&]() { return reviewed.count() == 1; }, 10000));
+    CHECK(reviewed.at(0).at(1).toBool());
+    const auto sent =
+        h.server.requestsTo(QStringLiteral(".*/actions/runs/%1/pending_deployments").arg(runId), "POST");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent.first().json().value(QStringLiteral("environment_ids")).toArray() == QJsonArray{stagingId});
+    CHECK(h.server.run(runId)->pendingEnvironments == QStringList{QStringLiteral("production")});
+    const auto actions = store.actions({}).value();
+    REQUIRE(actions.size() == 1);
+    CHECK(actions.first().target.endsWith(QStringLiteral(" approve staging")));
+
+    // Production still waits, alone, so the bar stays and the rest can be rejected.
+    REQUIRE(QTest::qWaitFor([&]() { return review->pending().size() == 1; }, 10000));
+    CHECK(review->isVisible());
+    CHECK(review->chosenEnvironments() == QStringList{QStringLiteral("production")});
+    // The fake numbers environments by their place in the waiting list, so read production's id again.
+    const qint64 productionId = review->pending().at(0).environmentId;
+    review->reject();
+    REQUIRE(QTest::qWaitFor([&]() { return reviewed.count() == 2; }, 10000));
+    const auto all =
+        h.server.requestsTo(QStringLiteral(".*/actions/runs/%1/pending_deployments").arg(runId), "POST");
+    REQUIRE(all.size() == 2);
+    CHECK(all.last().json().value(QStringLiteral("environment_ids")).toArray() == QJsonArray{productionId});
+    CHECK(all.last().json().value(QStringLiteral("state")).toString() == QStringLiteral("rejected"));
+    CHECK(reviewed.at(1).at(1).toBool());
+    CHECK(h.server.run(runId)->pendingEnvironments.isEmpty());
 }
 
 TEST_CASE("Run details with attempts and artifacts, rendered light and dark", "[ui][rundetails][png]")

@@ -35,6 +35,18 @@ QString labelOf(const QString &repo, const PullRequest &pr)
     return QStringLiteral("%1 #%2 — %3").arg(repo).arg(pr.number).arg(pr.title);
 }
 
+// The mark beside a pull request: failing reads as failure, pending as warning, no or unknown checks muted.
+Tone checksTone(const QString &state)
+{
+    if (state == u"failing")
+        return Tone::Failure;
+    if (state == u"pending")
+        return Tone::Warning;
+    if (state == u"passing")
+        return Tone::Success;
+    return Tone::Muted;
+}
+
 bool usesArgs(const QString &body)
 {
     static const QRegularExpression args(QStringLiteral("\\{\\{\\s*args\\s*\\}\\}"));
@@ -142,6 +154,7 @@ PresetCommentsDialog::PresetCommentsDialog(GitHubClient &client, EventStore *sto
     connect(m_postButton, &QPushButton::clicked, this, &PresetCommentsDialog::post);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    onPaletteChange(this, [this]() { recolourChecks(); });
     reloadPresets();
     load();
 }
@@ -161,11 +174,12 @@ void PresetCommentsDialog::load()
                     return;
                 if (result) {
                     for (const PullRequest &pr : result.value()) {
-                        self->m_entries.append({repo, pr});
+                        self->m_entries.append({repo, pr, {}});
                         auto *item = new QStandardItem(labelOf(repo, pr));
                         item->setData(int(self->m_entries.size() - 1), EntryRole);
                         item->setToolTip(pr.htmlUrl);
                         self->m_model->appendRow(item);
+                        self->loadChecks(int(self->m_entries.size() - 1));
                     }
                 } else {
                     self->m_loadErrors.append(QStringLiteral("%1: %2").arg(repo, result.error().message));
@@ -184,6 +198,58 @@ void PresetCommentsDialog::load()
                 Q_EMIT self->pullRequestsLoaded();
             });
     }
+}
+
+void PresetCommentsDialog::loadChecks(int entry)
+{
+    const Entry &e = m_entries.at(entry);
+    ++m_checksPending;
+    showChecks(entry, QString(), tr("checks…"));
+    QPointer<PresetCommentsDialog> self(this);
+    m_client.checksFor(e.repo, e.pr.headSha, [self, entry](Result<ChecksSummary> result) {
+        if (!self)
+            return;
+        --self->m_checksPending;
+        // A token without checks:read leaves the state unknown rather than hiding the pull request.
+        if (result)
+            self->showChecks(entry, result->state(), tr("checks: %1").arg(result->describe()));
+        else
+            self->showChecks(entry, QStringLiteral("unknown"), tr("checks unknown"));
+        if (!result)
+            self->m_model->item(entry)->setToolTip(
+                tr("%1\nChecks could not be read: %2")
+                    .arg(self->m_entries.at(entry).pr.htmlUrl, result.error().message));
+    });
+}
+
+// Rows are appended in m_entries order and never removed, so the entry index is the source row.
+void PresetCommentsDialog::showChecks(int entry, const QString &state, const QString &words)
+{
+    Entry &e = m_entries[entry];
+    e.checks = state;
+    QStandardItem *item = m_model->item(entry);
+    item->setText(QStringLiteral("%1   · %2").arg(labelOf(e.repo, e.pr), words));
+    item->setData(state, Qt::AccessibleDescriptionRole);
+    item->setData(state.isEmpty() ? QVariant() : QVariant(toneText(checksTone(state), palette())),
+                  Qt::DecorationRole);
+}
+
+void PresetCommentsDialog::recolourChecks()
+{
+    for (int row = 0; row < m_entries.size(); ++row) {
+        const QString &state = m_entries.at(row).checks;
+        if (!state.isEmpty())
+            m_model->item(row)->setData(toneText(checksTone(state), palette()), Qt::DecorationRole);
+    }
+}
+
+QString PresetCommentsDialog::checksState(const QString &repo, int number) const
+{
+    for (const Entry &entry : m_entries) {
+        if (entry.repo == repo && entry.pr.number == number)
+            return entry.checks;
+    }
+    return {};
 }
 
 void PresetCommentsDialog::reloadPresets()

@@ -27,8 +27,10 @@ class GitHubClient;
 // repository), one button per preset of the PresetStore in `presetDirectory` (built-ins first), a question
 // line for presets that use {{ args }} (/ask), a live preview of the rendered text, and Post — confirmed
 // (Confirm::ask) and written to the action log (kind Comment, target owner/repo#N, as the CLI) around
-// GitHubClient::createIssueComment. Choosing one of the user's presets puts it in the editor below ("Save
-// preset" replaces it, "Delete preset" removes it); a new name adds one. Errors show in the dialog.
+// GitHubClient::createIssueComment. Each pull request's row ends with its head commit's checks in words and
+// a tone-coloured mark, fetched after the list (GitHubClient::checksFor, cached and revalidated like every
+// GET). Choosing one of the user's presets puts it in the editor below ("Save preset" replaces it, "Delete
+// preset" removes it); a new name adds one. Errors show in the dialog.
 class PresetCommentsDialog : public QDialog
 {
     Q_OBJECT
@@ -37,8 +39,12 @@ public:
                          const QStringList &repositories, QWidget *parent = nullptr);
 
     bool isLoading() const { return m_pending > 0; }
+    bool isLoadingChecks() const { return m_checksPending > 0; }
     bool isPosting() const { return m_posting; }
-    // "owner/repo #N — title" of the pull requests shown (after the search), in order.
+    // The head commit's checks: "failing", "pending", "passing", "none", "unknown" (GitHub refused the
+    // look-up) or empty while it is being fetched.
+    QString checksState(const QString &repo, int number) const;
+    // "owner/repo #N — title   · checks: …" of the pull requests shown (after the search), in order.
     QStringList pullRequestLabels() const;
     void setSearchText(const QString &text);
     bool selectPullRequest(const QString &repo, int number);
@@ -70,8 +76,12 @@ private:
     {
         QString repo;
         PullRequest pr;
+        QString checks; // ChecksSummary::state(), "unknown", or empty while fetching
     };
     void load();
+    void loadChecks(int entry);
+    void showChecks(int entry, const QString &state, const QString &words);
+    void recolourChecks();
     void reloadPresets();
     void updateEditor();
     void updatePreview();
@@ -86,6 +96,7 @@ private:
     QString m_preset;
     QString m_rendered;
     int m_pending = 0;
+    int m_checksPending = 0;
     bool m_posting = false;
     QStringList m_loadErrors;
 

@@ -4,6 +4,7 @@
 #include "store/recordedaction.h"
 #include "widgets/themecolors.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -20,6 +21,7 @@ DeploymentReviewBar::DeploymentReviewBar(GitHubClient &client, EventStore *store
     , m_repo(std::move(repo))
     , m_runId(runId)
     , m_text(new QLabel(this))
+    , m_choiceRow(new QHBoxLayout)
     , m_approve(new QPushButton(tr("A&pprove…"), this))
     , m_reject(new QPushButton(tr("Re&ject…"), this))
 {
@@ -39,6 +41,7 @@ DeploymentReviewBar::DeploymentReviewBar(GitHubClient &client, EventStore *store
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
     layout->addWidget(m_text, 1);
+    layout->addLayout(m_choiceRow);
     layout->addWidget(m_approve);
     layout->addWidget(m_reject);
     connect(m_approve, &QPushButton::clicked, this, &DeploymentReviewBar::approve);
@@ -67,21 +70,68 @@ void DeploymentReviewBar::reload()
             names.append(pending.environment);
         self->m_text->setText(
             tr("This run waits for a review to deploy to %1.").arg(names.join(QStringLiteral(", "))));
+        self->rebuildChoices();
         self->setVisible(!self->m_pending.isEmpty());
         Q_EMIT self->pendingLoaded(int(self->m_pending.size()));
     });
 }
 
+// A single waiting environment needs no choice, so its tick box stays hidden.
+void DeploymentReviewBar::rebuildChoices()
+{
+    qDeleteAll(m_choices);
+    m_choices.clear();
+    for (const PendingDeployment &pending : std::as_const(m_pending)) {
+        auto *box = new QCheckBox(pending.environment, this);
+        box->setChecked(true);
+        box->setAccessibleName(tr("Review the deployment to %1").arg(pending.environment));
+        box->setVisible(m_pending.size() > 1);
+        connect(box, &QCheckBox::toggled, this, &DeploymentReviewBar::updateButtons);
+        m_choiceRow->addWidget(box);
+        m_choices.append(box);
+    }
+    updateButtons();
+}
+
+void DeploymentReviewBar::updateButtons()
+{
+    const bool any = !chosenEnvironments().isEmpty();
+    m_approve->setEnabled(any);
+    m_reject->setEnabled(any);
+}
+
+QStringList DeploymentReviewBar::chosenEnvironments() const
+{
+    QStringList names;
+    for (int i = 0; i < m_choices.size(); ++i)
+        if (m_choices.at(i)->isChecked())
+            names.append(m_pending.at(i).environment);
+    return names;
+}
+
+bool DeploymentReviewBar::setEnvironmentChosen(const QString &environment, bool chosen)
+{
+    for (int i = 0; i < m_pending.size(); ++i) {
+        if (m_pending.at(i).environment == environment) {
+            m_choices.at(i)->setChecked(chosen);
+            return true;
+        }
+    }
+    return false;
+}
+
 void DeploymentReviewBar::review(bool approve)
 {
-    if (m_pending.isEmpty())
-        return;
     QStringList names;
     QList<qint64> ids;
-    for (const PendingDeployment &pending : std::as_const(m_pending)) {
-        names.append(pending.environment);
-        ids.append(pending.environmentId);
+    for (int i = 0; i < m_pending.size(); ++i) {
+        if (!m_choices.at(i)->isChecked())
+            continue;
+        names.append(m_pending.at(i).environment);
+        ids.append(m_pending.at(i).environmentId);
     }
+    if (ids.isEmpty())
+        return;
     const std::optional<QString> comment = m_askComment(
         approve
             ? tr("Approve the deployment to %1? Comment for the log:").arg(names.join(QStringLiteral(", ")))

@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 
+class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 
@@ -16,8 +18,9 @@ class EventStore;
 class GitHubClient;
 
 // The bar a run waiting for a deployment review shows: which environments wait, and Approve… / Reject…
-// with the reviewer's comment. Each review is written to the action log before it is sent. Hidden while
-// nothing waits for the token's user.
+// with the reviewer's comment. With several environments waiting, a tick box each chooses which ones the
+// review covers (all by default); only those are sent as environment_ids. Each review is written to the
+// action log before it is sent. Hidden while nothing waits for the token's user.
 class DeploymentReviewBar : public QFrame
 {
     Q_OBJECT
@@ -31,6 +34,9 @@ public:
 
     const QList<PendingDeployment> &pending() const { return m_pending; }
     QString text() const;
+    // The environments the next review covers (ticked), in GitHub's order.
+    QStringList chosenEnvironments() const;
+    bool setEnvironmentChosen(const QString &environment, bool chosen);
 
 public Q_SLOTS:
     void reload();
@@ -43,6 +49,8 @@ Q_SIGNALS:
 
 private:
     void review(bool approve);
+    void rebuildChoices();
+    void updateButtons();
 
     GitHubClient &m_client;
     EventStore *m_store;
@@ -51,6 +59,8 @@ private:
     QList<PendingDeployment> m_pending;
     CommentAsker m_askComment;
     QLabel *m_text;
+    QHBoxLayout *m_choiceRow;
+    QList<QCheckBox *> m_choices; // one per m_pending entry, same order
     QPushButton *m_approve;
     QPushButton *m_reject;
 };
