@@ -25,7 +25,13 @@ struct Command
     std::function<int(CliContext &, const QCommandLineParser &)> run = {};
     QList<QCommandLineOption> options = {};
     int minArguments = 0;
-    int maxArguments = kAnyCount; // kAnyCount: not limited (or checked by the handler)
+    int maxArguments = kAnyCount;     // kAnyCount: not limited (or checked by the handler)
+    QStringList requiredOptions = {}; // names from `options` that must be given: no brackets in usage
+
+    bool isRequired(const QCommandLineOption &option) const
+    {
+        return requiredOptions.contains(option.names().constFirst());
+    }
 
     QString name() const { return words.join(QLatin1Char(' ')); }
     QString usageLine() const; // "exeserver-cli WORDS ARGUMENTS [--option VALUE]..."
