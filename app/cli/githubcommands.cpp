@@ -13,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -80,64 +79,24 @@ const QCommandLineOption kArgs(QStringLiteral("args"),
                                QStringLiteral("The preset's {{ args }} (e.g. /ask's question)."),
                                QStringLiteral("TEXT"));
 
-class Arguments
+// OWNER/REPO and the positive number after it (RUN_ID, ARTIFACT_ID, PR_NUMBER); nullopt after a usage error.
+struct RepoAndId
 {
-public:
-    Arguments(CliContext &context, const QCommandLineParser &parser, QString synopsis)
-        : m_context(context)
-        , m_parser(parser)
-        , m_synopsis(std::move(synopsis))
-    {
-    }
-
-    bool expect(int count)
-    {
-        if (m_parser.positionalArguments().size() == count)
-            return true;
-        return usage(QStringLiteral("expected %1 argument(s), got %2")
-                         .arg(count)
-                         .arg(m_parser.positionalArguments().size()));
-    }
-
-    QString repo(int index)
-    {
-        const QString value = m_parser.positionalArguments().value(index);
-        static const QRegularExpression pattern(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
-        if (!pattern.match(value).hasMatch()) {
-            usage(QStringLiteral("\"%1\" is not OWNER/REPO").arg(value));
-            return {};
-        }
-        return value;
-    }
-
-    qint64 id(int index, const QString &what)
-    {
-        bool ok = false;
-        const qint64 value = m_parser.positionalArguments().value(index).toLongLong(&ok);
-        if (!ok || value <= 0) {
-            usage(QStringLiteral("%1 must be a positive number").arg(what));
-            return 0;
-        }
-        return value;
-    }
-
-    bool usage(const QString &message)
-    {
-        if (m_failed)
-            return false;
-        m_failed = true;
-        m_context.err() << "exeserver-cli: " << message << "\nUsage: exeserver-cli " << m_synopsis << '\n';
-        return false;
-    }
-
-    bool failed() const { return m_failed; }
-
-private:
-    CliContext &m_context;
-    const QCommandLineParser &m_parser;
-    QString m_synopsis;
-    bool m_failed = false;
+    QString repo;
+    qint64 id = 0;
 };
+
+std::optional<RepoAndId> repoAndId(CliContext &context, const QCommandLineParser &parser, const QString &what)
+{
+    const QStringList positional = parser.positionalArguments();
+    const std::optional<QString> repo = context.repoArgument(positional.at(0));
+    if (!repo)
+        return std::nullopt;
+    const std::optional<qint64> id = context.idArgument(positional.at(1), what);
+    if (!id)
+        return std::nullopt;
+    return RepoAndId{*repo, *id};
+}
 
 // A call that changes something on GitHub: written to the action log before it starts and updated with its
 // outcome, as every action the app takes is. Without a writable log nothing is sent.
@@ -172,12 +131,6 @@ Result<T> recordedCall(CliContext &context, ActionKind kind, const QString &targ
     return result;
 }
 
-int refused(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
-    return ExitRefused;
-}
-
 void printJson(CliContext &context, const QJsonValue &value)
 {
     context.out() << (value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject()))
@@ -199,7 +152,7 @@ int printList(CliContext &context, const QCommandLineParser &parser, const Resul
               PrintItem printItem)
 {
     if (!items)
-        return refused(context, items.error());
+        return context.refused(items.error());
     if (parser.isSet(kJson)) {
         printJson(context, toJsonArray(*items));
         return ExitOk;
@@ -224,14 +177,11 @@ QString when(const QDateTime &time)
 
 int authStatus(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("auth status [--json]"));
-    if (!args.expect(0))
-        return ExitUsage;
     auto client = makeClient(context);
     const SettingValue token = context.settings().value(setting::GitHubToken);
     const auto user = call<AuthenticatedUser>([&](auto done) { client->currentUser(done); });
     if (!user)
-        return refused(context, user.error());
+        return context.refused(user.error());
     const QString source =
         token.value.isEmpty()
             ? QStringLiteral("none")
@@ -280,9 +230,6 @@ int authStatus(CliContext &context, const QCommandLineParser &parser)
 
 int reposList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("repos list [--org ORG] [--json]"));
-    if (!args.expect(0))
-        return ExitUsage;
     auto client = makeClient(context);
     const auto repos = call<QList<Repository>>([&](auto done) {
         if (parser.isSet(kOrg))
@@ -302,14 +249,11 @@ int reposList(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("workflows list OWNER/REPO [--json]"));
-    if (!args.expect(1))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
+    const std::optional<QString> repo = context.repoArgument(parser.positionalArguments().at(0));
+    if (!repo)
         return ExitUsage;
     auto client = makeClient(context);
-    const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(repo, done); });
+    const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(*repo, done); });
     return printList(context, parser, workflows, [&](const Workflow &w) {
         context.out() << w.id << "  " << w.fileName() << "  " << w.name << "  " << w.state << '\n';
     });
@@ -317,17 +261,13 @@ int workflowsList(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser,
-                   QStringLiteral("workflows inputs OWNER/REPO WORKFLOW [--ref REF] [--json]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
+    const std::optional<QString> repo = context.repoArgument(parser.positionalArguments().at(0));
+    if (!repo)
         return ExitUsage;
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
     const auto inputs = call<QList<DispatchInput>>(
-        [&](auto done) { client->workflowInputs(repo, workflow, parser.value(kRef), done); });
+        [&](auto done) { client->workflowInputs(*repo, workflow, parser.value(kRef), done); });
     if (inputs && inputs->isEmpty() && !parser.isSet(kJson))
         context.out() << workflow << " takes no inputs.\n";
     return printList(context, parser, inputs, [&](const DispatchInput &input) {
@@ -345,14 +285,10 @@ int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool enable)
 {
-    Arguments args(context, parser,
-                   QStringLiteral("workflows %1 OWNER/REPO WORKFLOW")
-                       .arg(enable ? QStringLiteral("enable") : QStringLiteral("disable")));
-    if (!args.expect(2))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = *found;
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
     const auto status =
@@ -360,32 +296,22 @@ int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool 
                            QStringLiteral("%1:%2").arg(repo, workflow),
                            [&](auto done) { client->setWorkflowEnabled(repo, workflow, enable, done); });
     if (!status)
-        return refused(context, status.error());
+        return context.refused(status.error());
     context.out() << workflow << (enable ? " enabled" : " disabled") << " in " << repo << ".\n";
     return ExitOk;
 }
 
 int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(
-        context, parser,
-        QStringLiteral("workflows dispatch OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"));
-    if (!args.expect(2))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
-    if (!parser.isSet(kRef)) {
-        args.usage(QStringLiteral("--ref is required"));
-        return ExitUsage;
-    }
+    const QString repo = *found;
     QJsonObject inputs;
     for (const QString &input : parser.values(kInput)) {
         const qsizetype eq = input.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            args.usage(QStringLiteral("--input \"%1\" is not KEY=VALUE").arg(input));
-            return ExitUsage;
-        }
+        if (eq <= 0)
+            return context.usageError(QStringLiteral("--input \"%1\" is not KEY=VALUE").arg(input));
         inputs.insert(input.left(eq), input.mid(eq + 1));
     }
     const QString workflow = parser.positionalArguments().at(1);
@@ -394,7 +320,7 @@ int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
         context, ActionKind::Dispatch, QStringLiteral("%1:%2@%3").arg(repo, workflow, parser.value(kRef)),
         [&](auto done) { client->dispatchWorkflow(repo, workflow, parser.value(kRef), inputs, done); });
     if (!result)
-        return refused(context, result.error());
+        return context.refused(result.error());
     if (parser.isSet(kJson)) {
         printJson(context, result->toJson());
         return ExitOk;
@@ -414,21 +340,14 @@ int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
 
 int runsList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(
-        context, parser,
-        QStringLiteral(
-            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] [--event EVENT] "
-            "[--created DATE] [--limit N] [--json]"));
-    if (!args.expect(1))
+    const std::optional<QString> repo = context.repoArgument(parser.positionalArguments().at(0));
+    if (!repo)
         return ExitUsage;
-    const QString repo = args.repo(0);
     bool ok = false;
     RunFilter filter;
     filter.limit = parser.value(kLimit).toInt(&ok);
     if (!ok || filter.limit <= 0 || filter.limit > 1000)
-        args.usage(QStringLiteral("--limit must be a number from 1 to 1000"));
-    if (args.failed())
-        return ExitUsage;
+        return context.usageError(QStringLiteral("--limit must be a number from 1 to 1000"));
     filter.workflow = parser.value(kWorkflow);
     filter.branch = parser.value(kBranch);
     filter.status = parser.value(kStatus);
@@ -436,7 +355,7 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
     filter.event = parser.value(kEvent);
     filter.created = parser.value(kCreated);
     auto client = makeClient(context);
-    const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
+    const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(*repo, filter, done); });
     return printList(context, parser, runs, [&](const WorkflowRun &run) {
         context.out() << run.id << "  " << outcome(run.status, run.conclusion).leftJustified(11) << "  "
                       << run.name << "  " << run.headBranch << "  " << run.event << "  "
@@ -446,20 +365,18 @@ int runsList(CliContext &context, const QCommandLineParser &parser)
 
 int runsShow(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("runs show OWNER/REPO RUN_ID [--json]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
     auto client = makeClient(context);
     const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
     if (!run)
-        return refused(context, run.error());
+        return context.refused(run.error());
     const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
     if (!jobs)
-        return refused(context, jobs.error());
+        return context.refused(jobs.error());
     if (parser.isSet(kJson)) {
         QJsonObject json = run->toJson();
         json.insert(QStringLiteral("jobs"), toJsonArray(*jobs));
@@ -525,26 +442,24 @@ private:
 // `gh run watch --exit-status`: follows the run until it completes; exit 0 on success, 1 otherwise.
 int runsWatch(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("runs watch OWNER/REPO RUN_ID [--interval SECS]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
     bool ok = false;
     const double interval = parser.value(kInterval).toDouble(&ok);
     if (!ok || interval <= 0 || interval > 3600)
-        args.usage(QStringLiteral("--interval must be a number of seconds from 0 to 3600"));
-    if (args.failed())
-        return ExitUsage;
+        return context.usageError(QStringLiteral("--interval must be a number of seconds from 0 to 3600"));
     auto client = makeClient(context);
     WatchPrinter printer(context);
     for (;;) {
         const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
         if (!run)
-            return refused(context, run.error());
+            return context.refused(run.error());
         const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
         if (!jobs)
-            return refused(context, jobs.error());
+            return context.refused(jobs.error());
         printer.print(*run, *jobs);
         if (run->status == QLatin1String("completed")) {
             const bool success = run->conclusion == QLatin1String("success");
@@ -561,13 +476,11 @@ int runsWatch(CliContext &context, const QCommandLineParser &parser)
 
 int runsArtifacts(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("runs artifacts OWNER/REPO RUN_ID [--json]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
     auto client = makeClient(context);
     const auto artifacts =
         call<QList<Artifact>>([&](auto done) { client->listArtifacts(repo, runId, done); });
@@ -583,20 +496,18 @@ int runsArtifacts(CliContext &context, const QCommandLineParser &parser)
 // byte, and is never written over an existing file).
 int runsDownload(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("runs download OWNER/REPO ARTIFACT_ID [--dir DIR]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("ARTIFACT_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 artifactId = args.id(1, QStringLiteral("ARTIFACT_ID"));
+    const QString repo = target->repo;
+    const qint64 artifactId = target->id;
     const QDir dir(parser.value(kDir));
-    if (!args.failed() && !dir.exists())
-        args.usage(QStringLiteral("--dir %1 is not a folder").arg(parser.value(kDir)));
-    if (args.failed())
-        return ExitUsage;
+    if (!dir.exists())
+        return context.usageError(QStringLiteral("--dir %1 is not a folder").arg(parser.value(kDir)));
     auto client = makeClient(context);
     const auto found = call<Artifact>([&](auto done) { client->getArtifact(repo, artifactId, done); });
     if (!found)
-        return refused(context, found.error());
+        return context.refused(found.error());
     const QString path = dir.filePath(artifactFileName(*found));
     if (QFileInfo::exists(path)) {
         context.err() << "exeserver-cli: " << path << " exists; not overwritten.\n";
@@ -604,7 +515,7 @@ int runsDownload(CliContext &context, const QCommandLineParser &parser)
     }
     const auto zip = call<QByteArray>([&](auto done) { client->downloadArtifact(repo, artifactId, done); });
     if (!zip)
-        return refused(context, zip.error());
+        return context.refused(zip.error());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(*zip) != zip->size() || !file.commit()) {
         context.err() << "exeserver-cli: could not write " << path << ": " << file.errorString() << '\n';
@@ -617,22 +528,19 @@ int runsDownload(CliContext &context, const QCommandLineParser &parser)
 // Approves or rejects every deployment of the run that waits for the token's user.
 int runsReview(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser,
-                   QStringLiteral("runs review OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (!args.failed() && parser.isSet(kApprove) == parser.isSet(kReject))
-        args.usage(QStringLiteral("give either --approve or --reject"));
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
+    if (parser.isSet(kApprove) == parser.isSet(kReject))
+        return context.usageError(QStringLiteral("give either --approve or --reject"));
     const bool approve = parser.isSet(kApprove);
     auto client = makeClient(context);
     const auto pending =
         call<QList<PendingDeployment>>([&](auto done) { client->listPendingDeployments(repo, runId, done); });
     if (!pending)
-        return refused(context, pending.error());
+        return context.refused(pending.error());
     QList<qint64> ids;
     QStringList names;
     for (const PendingDeployment &deployment : *pending)
@@ -655,7 +563,7 @@ int runsReview(CliContext &context, const QCommandLineParser &parser)
             client->reviewPendingDeployments(repo, runId, ids, approve, parser.value(kComment), done);
         });
     if (!status)
-        return refused(context, status.error());
+        return context.refused(status.error());
     context.out() << (approve ? "Approved" : "Rejected") << " the deployment to "
                   << names.join(QStringLiteral(", ")) << " of run " << runId << ".\n";
     return ExitOk;
@@ -663,20 +571,18 @@ int runsReview(CliContext &context, const QCommandLineParser &parser)
 
 int runsLogs(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
     qint64 jobId = 0;
     if (parser.isSet(kJob)) {
         bool ok = false;
         jobId = parser.value(kJob).toLongLong(&ok);
         if (!ok || jobId <= 0)
-            args.usage(QStringLiteral("--job must be a job id"));
+            return context.usageError(QStringLiteral("--job must be a job id"));
     }
-    if (args.failed())
-        return ExitUsage;
     auto client = makeClient(context);
     QList<Job> jobs;
     if (jobId) {
@@ -686,13 +592,13 @@ int runsLogs(CliContext &context, const QCommandLineParser &parser)
     } else {
         const auto listed = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
         if (!listed)
-            return refused(context, listed.error());
+            return context.refused(listed.error());
         jobs = *listed;
     }
     for (const Job &job : jobs) {
         const auto log = call<QByteArray>([&](auto done) { client->jobLogs(repo, job.id, done); });
         if (!log)
-            return refused(context, log.error());
+            return context.refused(log.error());
         if (!jobId)
             context.out() << "==> " << job.name << " (job " << job.id << ") <==\n";
         context.out() << QString::fromUtf8(*log);
@@ -704,21 +610,17 @@ int runsLogs(CliContext &context, const QCommandLineParser &parser)
 
 int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun)
 {
-    Arguments args(context, parser,
-                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]")
-                         : QStringLiteral("runs cancel OWNER/REPO RUN_ID [--force]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("RUN_ID"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
+    const QString repo = target->repo;
+    const qint64 runId = target->id;
     qint64 jobId = 0;
     if (rerun && parser.isSet(kRerunJob)) {
         jobId = parser.value(kRerunJob).toLongLong();
         if (jobId <= 0 || parser.isSet(kFailed))
-            args.usage(QStringLiteral("--job takes a job id, and not with --failed"));
+            return context.usageError(QStringLiteral("--job takes a job id, and not with --failed"));
     }
-    if (args.failed())
-        return ExitUsage;
     auto client = makeClient(context);
     const bool debug = parser.isSet(kDebug);
     if (jobId != 0) {
@@ -726,7 +628,7 @@ int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun
             context, ActionKind::Rerun, QStringLiteral("%1/actions/jobs/%2").arg(repo).arg(jobId),
             [&](auto done) { client->rerunJob(repo, jobId, debug, done); });
         if (!status)
-            return refused(context, status.error());
+            return context.refused(status.error());
         context.out() << "Re-running job " << jobId << " of run " << runId
                       << (debug ? " with debug logging" : "") << ".\n";
         return ExitOk;
@@ -740,7 +642,7 @@ int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun
                                    client->cancelRun(repo, runId, parser.isSet(kForce), done);
                            });
     if (!status)
-        return refused(context, status.error());
+        return context.refused(status.error());
     if (rerun)
         context.out() << "Re-running " << (parser.isSet(kFailed) ? "the failed jobs of " : "") << "run "
                       << runId << ".\n";
@@ -754,17 +656,15 @@ int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun
 
 int prsList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("prs list OWNER/REPO [--state STATE] [--json]"));
-    if (!args.expect(1))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = *found;
     auto client = makeClient(context);
     const auto pulls = call<QList<PullRequest>>(
         [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
     if (!pulls)
-        return refused(context, pulls.error());
+        return context.refused(pulls.error());
     // Each pull request's head commit's checks, as GitHub's list shows them; a refused look-up (a token
     // without checks:read) leaves the state unknown rather than failing the list.
     QJsonArray json;
@@ -788,18 +688,14 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
 
 int comment(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(
-        context, parser,
-        QStringLiteral("comment OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("PR_NUMBER"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 number = args.id(1, QStringLiteral("PR_NUMBER"));
+    const QString repo = target->repo;
+    const qint64 number = target->id;
     const bool hasBody = !parser.value(kBody).trimmed().isEmpty();
-    if (!args.failed() && hasBody == parser.isSet(kPreset))
-        args.usage(QStringLiteral("give either --body TEXT or --preset NAME"));
-    if (args.failed())
-        return ExitUsage;
+    if (hasBody == parser.isSet(kPreset))
+        return context.usageError(QStringLiteral("give either --body TEXT or --preset NAME"));
     QString body = parser.value(kBody);
     if (parser.isSet(kPreset)) {
         // Rendered as a trigger would, with what is known without an event: the repository and the number.
@@ -814,7 +710,7 @@ int comment(CliContext &context, const QCommandLineParser &parser)
                          {QStringLiteral("repository"), QJsonObject{{QStringLiteral("full_name"), repo}}}}}};
         const Result<QString> rendered = presets.renderComment(action, templateContext);
         if (!rendered)
-            return refused(context, rendered.error());
+            return context.refused(rendered.error());
         body = *rendered;
     }
     auto client = makeClient(context);
@@ -822,18 +718,13 @@ int comment(CliContext &context, const QCommandLineParser &parser)
         recordedCall<Comment>(context, ActionKind::Comment, QStringLiteral("%1#%2").arg(repo).arg(number),
                               [&](auto done) { client->createIssueComment(repo, int(number), body, done); });
     if (!created)
-        return refused(context, created.error());
+        return context.refused(created.error());
     if (parser.isSet(kJson)) {
         printJson(context, created->toJson());
         return ExitOk;
     }
     context.out() << "Commented on " << repo << '#' << number << ": " << created->htmlUrl << '\n';
     return ExitOk;
-}
-
-std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
-{
-    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
 }
 
 } // namespace
@@ -846,66 +737,134 @@ void registerGitHubCommands(CommandTable &table)
             list.append(QString::fromLatin1(b));
         return list;
     };
+    const QString repoRun = QStringLiteral("OWNER/REPO RUN_ID");
+    table.add({.words = words("auth", "status"),
+               .summary = QStringLiteral(
+                   "Show who the token belongs to, where it came from, its scopes and the rate "
+                   "limit."),
+               .run = authStatus,
+               .options = {kJson},
+               .maxArguments = 0});
     table.add(
-        {words("auth", "status"), QStringLiteral("[--json]"),
-         QStringLiteral("Show who the token belongs to, where it came from, its scopes and the rate limit."),
-         options({kJson}), authStatus});
-    table.add({words("repos", "list"), QStringLiteral("[--org ORG] [--json]"),
-               QStringLiteral("List your repositories (owned, collaborator, organisation member)."),
-               options({kOrg, kJson}), reposList});
-    table.add({words("workflows", "list"), QStringLiteral("OWNER/REPO [--json]"),
-               QStringLiteral("List a repository's workflows."), options({kJson}), workflowsList});
-    table.add({words("workflows", "inputs"), QStringLiteral("OWNER/REPO WORKFLOW [--ref REF] [--json]"),
-               QStringLiteral("Show a workflow's workflow_dispatch inputs."), options({kRef, kJson}),
-               workflowsInputs});
-    table.add({words("workflows", "enable"),
-               QStringLiteral("OWNER/REPO WORKFLOW"),
-               QStringLiteral("Enable a workflow."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, true); }});
-    table.add({words("workflows", "disable"),
-               QStringLiteral("OWNER/REPO WORKFLOW"),
-               QStringLiteral("Disable a workflow."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, false); }});
-    table.add({words("workflows", "dispatch"),
-               QStringLiteral("OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"),
-               QStringLiteral("Run a workflow by hand; prints the run id and URL."),
-               options({kRef, kInput, kJson}), workflowsDispatch});
-    table.add({words("runs", "list"),
-               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] "
-                              "[--event EVENT] [--created DATE] [--limit N] [--json]"),
-               QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
-               options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
-    table.add({words("runs", "review"),
-               QStringLiteral("OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"),
-               QStringLiteral("Approve or reject the run's deployments waiting for your review."),
-               options({kApprove, kReject, kComment}), runsReview});
-    table.add({words("runs", "artifacts"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
-               QStringLiteral("List a run's artifacts."), options({kJson}), runsArtifacts});
-    table.add({words("runs", "download"), QStringLiteral("OWNER/REPO ARTIFACT_ID [--dir DIR]"),
-               QStringLiteral("Save an artifact as NAME.zip."), options({kDir}), runsDownload});
+        {.words = words("repos", "list"),
+         .summary = QStringLiteral("List your repositories (owned, collaborator, organisation member)."),
+         .run = reposList,
+         .options = {kOrg, kJson},
+         .maxArguments = 0});
+    table.add({.words = words("workflows", "list"),
+               .arguments = QStringLiteral("OWNER/REPO"),
+               .summary = QStringLiteral("List a repository's workflows."),
+               .run = workflowsList,
+               .options = {kJson},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("workflows", "inputs"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Show a workflow's workflow_dispatch inputs."),
+               .run = workflowsInputs,
+               .options = {kRef, kJson},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "enable"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Enable a workflow."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, true); },
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "disable"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Disable a workflow."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, false); },
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "dispatch"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Run a workflow by hand; prints the run id and URL."),
+               .run = workflowsDispatch,
+               .options = {kRef, kInput, kJson},
+               .minArguments = 2,
+               .maxArguments = 2,
+               .requiredOptions = kRef.names()});
+    table.add({.words = words("runs", "list"),
+               .arguments = QStringLiteral("OWNER/REPO"),
+               .summary = QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
+               .run = runsList,
+               .options = {kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("runs", "review"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("Approve (--approve) or reject (--reject) the run's deployments "
+                                         "waiting for your review."),
+               .run = runsReview,
+               .options = {kApprove, kReject, kComment},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "artifacts"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("List a run's artifacts."),
+               .run = runsArtifacts,
+               .options = {kJson},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "download"),
+               .arguments = QStringLiteral("OWNER/REPO ARTIFACT_ID"),
+               .summary = QStringLiteral("Save an artifact as NAME.zip."),
+               .run = runsDownload,
+               .options = {kDir},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "watch"),
+               .arguments = repoRun,
+               .summary = QStringLiteral(
+                   "Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),
+               .run = runsWatch,
+               .options = {kInterval},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "show"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("Show a run with its jobs and steps."),
+               .run = runsShow,
+               .options = {kJson},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "logs"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("Print a run's job logs."),
+               .run = runsLogs,
+               .options = {kJob},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "rerun"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("Re-run a run (--failed: only its failed jobs; --job: one job)."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); },
+               .options = {kFailed, kRerunJob, kDebug},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("runs", "cancel"),
+               .arguments = repoRun,
+               .summary = QStringLiteral("Cancel a run."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, false); },
+               .options = {kForce},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("prs", "list"),
+               .arguments = QStringLiteral("OWNER/REPO"),
+               .summary = QStringLiteral("List pull requests."),
+               .run = prsList,
+               .options = {kState, kJson},
+               .minArguments = 1,
+               .maxArguments = 1});
     table.add(
-        {words("runs", "watch"), QStringLiteral("OWNER/REPO RUN_ID [--interval SECS]"),
-         QStringLiteral("Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),
-         options({kInterval}), runsWatch});
-    table.add({words("runs", "show"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
-               QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
-    table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),
-               QStringLiteral("Print a run's job logs."), options({kJob}), runsLogs});
-    table.add({words("runs", "rerun"),
-               QStringLiteral("OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]"),
-               QStringLiteral("Re-run a run."), options({kFailed, kRerunJob, kDebug}),
-               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); }});
-    table.add({words("runs", "cancel"), QStringLiteral("OWNER/REPO RUN_ID [--force]"),
-               QStringLiteral("Cancel a run."), options({kForce}),
-               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, false); }});
-    table.add({words("prs", "list"), QStringLiteral("OWNER/REPO [--state STATE] [--json]"),
-               QStringLiteral("List pull requests."), options({kState, kJson}), prsList});
-    table.add({words("comment"),
-               QStringLiteral("OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"),
-               QStringLiteral("Comment on a pull request or issue (text, or a preset)."),
-               options({kBody, kPreset, kArgs, kJson}), comment});
+        {.words = words("comment"),
+         .arguments = QStringLiteral("OWNER/REPO PR_NUMBER"),
+         .summary = QStringLiteral("Comment on a pull request or issue: --body TEXT, or --preset NAME."),
+         .run = comment,
+         .options = {kBody, kPreset, kArgs, kJson},
+         .minArguments = 2,
+         .maxArguments = 2});
 }
 
 } // namespace exeserver::cli
