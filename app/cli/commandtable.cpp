@@ -154,8 +154,6 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     globals.addTo(parser);
     parser.addOptions(command->options);
     globals.addCliOptionsTo(parser);
-    if (command->addOptions)
-        command->addOptions(parser);
     QStringList commandArguments{arguments.value(0, QStringLiteral("exeserver-cli"))};
     commandArguments += positional.mid(command->words.size());
     if (!parser.parse(commandArguments)) {

@@ -20,8 +20,6 @@ struct Command
     QStringList words = {};
     QString arguments = {}; // the positional arguments after the words, e.g. "KEY VALUE", "[FILE]", "ID..."
     QString summary = {};
-    // Options added by hand; they are not listed in the usage line (prefer `options`).
-    std::function<void(QCommandLineParser &)> addOptions = {};
     std::function<int(CliContext &, const QCommandLineParser &)> run = {};
     QList<QCommandLineOption> options = {};
     int minArguments = 0;
