@@ -62,6 +62,7 @@ void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
 void registerServeCommand(CommandTable &table);
 void registerGitHubCommands(CommandTable &table);
+void registerRunCommands(CommandTable &table); // called by registerGitHubCommands, for the listing's order
 void registerHookCommands(CommandTable &table);
 void registerTriggerCommands(CommandTable &table);
 void registerAskCommands(CommandTable &table);
