@@ -1,12 +1,13 @@
 #include "clicontext.h"
 
-#include "config/secretredactor.h"
 #include "api/apiclient.h"
 #include "blocking.h"
+#include "config/secretredactor.h"
 #include "store/eventstore.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
+#include <QRegularExpression>
 
 namespace exeserver::cli {
 
@@ -52,6 +53,30 @@ int CliContext::usageError(const QString &message)
 {
     m_err << "exeserver-cli " << m_command << ": " << message << "\nUsage: " << m_usageLine << '\n';
     return ExitUsage;
+}
+
+bool CliContext::isRepoName(const QString &value)
+{
+    static const QRegularExpression pattern(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
+    return pattern.match(value).hasMatch();
+}
+
+std::optional<QString> CliContext::repoArgument(const QString &value)
+{
+    if (isRepoName(value))
+        return value;
+    usageError(QStringLiteral("\"%1\" is not OWNER/REPO").arg(value));
+    return std::nullopt;
+}
+
+std::optional<qint64> CliContext::idArgument(const QString &value, const QString &what)
+{
+    bool ok = false;
+    const qint64 id = value.toLongLong(&ok);
+    if (ok && id > 0)
+        return id;
+    usageError(QStringLiteral("%1 must be a positive number").arg(what));
+    return std::nullopt;
 }
 
 int CliContext::refused(const Error &error)

@@ -10,6 +10,7 @@
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -50,6 +51,11 @@ public:
     // A value the command cannot use: "exeserver-cli NAME: message" and the command's usage line on
     // stderr; returns ExitUsage.
     int usageError(const QString &message);
+    // Positional values the table cannot check: OWNER/REPO, and a positive number (`what` names it in the
+    // message). nullopt after a usageError.
+    std::optional<QString> repoArgument(const QString &value);
+    static bool isRepoName(const QString &value);
+    std::optional<qint64> idArgument(const QString &value, const QString &what);
     // An operation that failed: "exeserver-cli: message" on stderr; returns ExitRefused.
     int refused(const Error &error);
     // `--remote URL`: the read commands ask a running instance's local API instead of the store. The

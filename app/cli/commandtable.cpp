@@ -20,6 +20,18 @@ QString commandName(const Command &command)
     return command.name();
 }
 
+// "--event TYPE" for the first required option not given; empty when all are there.
+QString missingOption(const Command &command, const QCommandLineParser &parser)
+{
+    for (const QCommandLineOption &option : command.options) {
+        if (!command.isRequired(option) || parser.isSet(option))
+            continue;
+        const QString name = QStringLiteral("--") + option.names().constFirst();
+        return option.valueName().isEmpty() ? name : name + QLatin1Char(' ') + option.valueName();
+    }
+    return {};
+}
+
 QString commandHelp(const Command &command, QCommandLineParser &parser)
 {
     QString text = QStringLiteral("Usage: %1\n%2\n").arg(command.usageLine(), command.summary);
@@ -38,10 +50,12 @@ QString Command::usageLine() const
     if (!arguments.isEmpty())
         line += QLatin1Char(' ') + arguments;
     for (const QCommandLineOption &option : options) {
-        line += QStringLiteral(" [--") + option.names().constFirst();
+        const bool required = isRequired(option);
+        line += (required ? QStringLiteral(" --") : QStringLiteral(" [--")) + option.names().constFirst();
         if (!option.valueName().isEmpty())
             line += QLatin1Char(' ') + option.valueName();
-        line += QLatin1Char(']');
+        if (!required)
+            line += QLatin1Char(']');
     }
     return line;
 }
@@ -140,8 +154,6 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
     globals.addTo(parser);
     parser.addOptions(command->options);
     globals.addCliOptionsTo(parser);
-    if (command->addOptions)
-        command->addOptions(parser);
     QStringList commandArguments{arguments.value(0, QStringLiteral("exeserver-cli"))};
     commandArguments += positional.mid(command->words.size());
     if (!parser.parse(commandArguments)) {
@@ -160,6 +172,11 @@ int CommandTable::run(const QStringList &arguments, QTextStream &out, QTextStrea
         (command->maxArguments != Command::kAnyCount && count > command->maxArguments)) {
         err << "exeserver-cli " << commandName(*command) << ": "
             << (count < command->minArguments ? "missing arguments" : "too many arguments") << "\n\n"
+            << commandHelp(*command, parser);
+        return ExitUsage;
+    }
+    if (const QString missing = missingOption(*command, parser); !missing.isEmpty()) {
+        err << "exeserver-cli " << commandName(*command) << ": " << missing << " is required\n\n"
             << commandHelp(*command, parser);
         return ExitUsage;
     }

@@ -20,12 +20,16 @@ struct Command
     QStringList words = {};
     QString arguments = {}; // the positional arguments after the words, e.g. "KEY VALUE", "[FILE]", "ID..."
     QString summary = {};
-    // Options added by hand; they are not listed in the usage line (prefer `options`).
-    std::function<void(QCommandLineParser &)> addOptions = {};
     std::function<int(CliContext &, const QCommandLineParser &)> run = {};
     QList<QCommandLineOption> options = {};
     int minArguments = 0;
-    int maxArguments = kAnyCount; // kAnyCount: not limited (or checked by the handler)
+    int maxArguments = kAnyCount;     // kAnyCount: not limited (or checked by the handler)
+    QStringList requiredOptions = {}; // names from `options` that must be given: no brackets in usage
+
+    bool isRequired(const QCommandLineOption &option) const
+    {
+        return requiredOptions.contains(option.names().constFirst());
+    }
 
     QString name() const { return words.join(QLatin1Char(' ')); }
     QString usageLine() const; // "exeserver-cli WORDS ARGUMENTS [--option VALUE]..."
@@ -58,6 +62,7 @@ void registerConfigCommands(CommandTable &table);
 void registerStoreCommands(CommandTable &table);
 void registerServeCommand(CommandTable &table);
 void registerGitHubCommands(CommandTable &table);
+void registerRunCommands(CommandTable &table); // called by registerGitHubCommands, for the listing's order
 void registerHookCommands(CommandTable &table);
 void registerTriggerCommands(CommandTable &table);
 void registerAskCommands(CommandTable &table);

@@ -1,21 +1,14 @@
-// `exeserver-cli auth|repos|workflows|runs|prs|comment …`: the GitHub calls the GUI makes, from a shell.
-#include "blocking.h"
+// `exeserver-cli auth|repos|workflows|prs|comment …`: the GitHub calls the GUI makes (runs: runcommands.cpp).
+// runcommands.cpp).
 #include "commandtable.h"
 #include "config/secretredactor.h"
 #include "github/githubclient.h"
+#include "githubcalls.h"
 #include "githubconnection.h"
-#include "store/eventstore.h"
 #include "triggers/presetstore.h"
 
-#include <QDir>
-#include <QFileInfo>
-#include <QHash>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
-#include <QSaveFile>
-#include <QTimer>
 
 namespace exeserver::cli {
 
@@ -28,45 +21,6 @@ const QCommandLineOption kRef(QStringLiteral("ref"), QStringLiteral("Branch or t
                               QStringLiteral("REF"));
 const QCommandLineOption kInput(QStringLiteral("input"), QStringLiteral("A workflow input (repeatable)."),
                                 QStringLiteral("KEY=VALUE"));
-const QCommandLineOption kWorkflow(QStringLiteral("workflow"), QStringLiteral("Only runs of this workflow."),
-                                   QStringLiteral("WF"));
-const QCommandLineOption kBranch(QStringLiteral("branch"), QStringLiteral("Only runs on this branch."),
-                                 QStringLiteral("B"));
-const QCommandLineOption kStatus(QStringLiteral("status"),
-                                 QStringLiteral("Only runs with this status or conclusion."),
-                                 QStringLiteral("S"));
-const QCommandLineOption kActor(QStringLiteral("actor"), QStringLiteral("Only runs started by this login."),
-                                QStringLiteral("LOGIN"));
-const QCommandLineOption
-    kEvent(QStringLiteral("event"),
-           QStringLiteral("Only runs triggered by this event (push, pull_request, ...)."),
-           QStringLiteral("EVENT"));
-const QCommandLineOption kCreated(QStringLiteral("created"),
-                                  QStringLiteral("Only runs created then, in GitHub's date syntax "
-                                                 "(2026-03-01, >=2026-03-01, 2026-03-01..2026-03-07)."),
-                                  QStringLiteral("DATE"));
-const QCommandLineOption kInterval(QStringLiteral("interval"),
-                                   QStringLiteral("Seconds between checks (default 3; never faster than "
-                                                  "GitHub's poll interval)."),
-                                   QStringLiteral("SECS"), QStringLiteral("3"));
-const QCommandLineOption kDir(QStringLiteral("dir"), QStringLiteral("Folder to save into (default: here)."),
-                              QStringLiteral("DIR"), QStringLiteral("."));
-const QCommandLineOption kLimit(QStringLiteral("limit"), QStringLiteral("At most N runs (default 30)."),
-                                QStringLiteral("N"), QStringLiteral("30"));
-const QCommandLineOption kJob(QStringLiteral("job"), QStringLiteral("Only this job's log."),
-                              QStringLiteral("JOB_ID"));
-const QCommandLineOption kFailed(QStringLiteral("failed"), QStringLiteral("Re-run only the failed jobs."));
-const QCommandLineOption kDebug(QStringLiteral("debug"), QStringLiteral("Re-run with debug logging."));
-const QCommandLineOption kRerunJob(QStringLiteral("job"),
-                                   QStringLiteral("Re-run only this job (and those needing it)."),
-                                   QStringLiteral("JOB_ID"));
-const QCommandLineOption kApprove(QStringLiteral("approve"),
-                                  QStringLiteral("Approve the pending deployments."));
-const QCommandLineOption kReject(QStringLiteral("reject"), QStringLiteral("Reject the pending deployments."));
-const QCommandLineOption kComment(QStringLiteral("comment"), QStringLiteral("The reviewer's comment."),
-                                  QStringLiteral("TEXT"));
-const QCommandLineOption kForce(QStringLiteral("force"),
-                                QStringLiteral("Force-cancel a run that does not stop."));
 const QCommandLineOption kState(QStringLiteral("state"),
                                 QStringLiteral("open, closed or all (default open)."),
                                 QStringLiteral("STATE"), QStringLiteral("open"));
@@ -80,158 +34,15 @@ const QCommandLineOption kArgs(QStringLiteral("args"),
                                QStringLiteral("The preset's {{ args }} (e.g. /ask's question)."),
                                QStringLiteral("TEXT"));
 
-class Arguments
-{
-public:
-    Arguments(CliContext &context, const QCommandLineParser &parser, QString synopsis)
-        : m_context(context)
-        , m_parser(parser)
-        , m_synopsis(std::move(synopsis))
-    {
-    }
-
-    bool expect(int count)
-    {
-        if (m_parser.positionalArguments().size() == count)
-            return true;
-        return usage(QStringLiteral("expected %1 argument(s), got %2")
-                         .arg(count)
-                         .arg(m_parser.positionalArguments().size()));
-    }
-
-    QString repo(int index)
-    {
-        const QString value = m_parser.positionalArguments().value(index);
-        static const QRegularExpression pattern(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
-        if (!pattern.match(value).hasMatch()) {
-            usage(QStringLiteral("\"%1\" is not OWNER/REPO").arg(value));
-            return {};
-        }
-        return value;
-    }
-
-    qint64 id(int index, const QString &what)
-    {
-        bool ok = false;
-        const qint64 value = m_parser.positionalArguments().value(index).toLongLong(&ok);
-        if (!ok || value <= 0) {
-            usage(QStringLiteral("%1 must be a positive number").arg(what));
-            return 0;
-        }
-        return value;
-    }
-
-    bool usage(const QString &message)
-    {
-        if (m_failed)
-            return false;
-        m_failed = true;
-        m_context.err() << "exeserver-cli: " << message << "\nUsage: exeserver-cli " << m_synopsis << '\n';
-        return false;
-    }
-
-    bool failed() const { return m_failed; }
-
-private:
-    CliContext &m_context;
-    const QCommandLineParser &m_parser;
-    QString m_synopsis;
-    bool m_failed = false;
-};
-
-// A call that changes something on GitHub: written to the action log before it starts and updated with its
-// outcome, as every action the app takes is. Without a writable log nothing is sent.
-template <typename T, typename Start>
-Result<T> recordedCall(CliContext &context, ActionKind kind, const QString &target, Start start)
-{
-    EventStore *store = context.store();
-    if (!store)
-        return Error{QStringLiteral("action_log"),
-                     QStringLiteral("Nothing was sent: the action log (event store) could not be opened.")};
-    const Result<QString> actionId = store->beginAction({kind, target, {}, {}, true});
-    if (!actionId)
-        return Error{actionId.error().kind,
-                     QStringLiteral("Nothing was sent: %1").arg(actionId.error().message)};
-    Result<T> result = call<T>(std::move(start));
-    ActionOutcome outcome;
-    if (result) {
-        outcome.status = ActionStatus::Success;
-        if constexpr (std::is_same_v<T, DispatchResult>) {
-            if (result->runId != 0)
-                outcome.output = QStringLiteral("run %1 %2").arg(result->runId).arg(result->htmlUrl);
-        }
-    } else {
-        outcome.status = ActionStatus::Failure;
-        if (result.error().httpStatus > 0)
-            outcome.httpStatus = result.error().httpStatus;
-        outcome.error = result.error().message;
-    }
-    if (const Status finished = store->finishAction(*actionId, outcome); !finished)
-        context.err() << "exeserver-cli: the action ran but its outcome could not be logged: "
-                      << finished.error().message << '\n';
-    return result;
-}
-
-int refused(CliContext &context, const Error &error)
-{
-    context.err() << "exeserver-cli: " << SecretRedactor::redact(error.message) << '\n';
-    return ExitRefused;
-}
-
-void printJson(CliContext &context, const QJsonValue &value)
-{
-    context.out() << (value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject()))
-                         .toJson(QJsonDocument::Indented);
-}
-
-template <typename T>
-QJsonArray toJsonArray(const QList<T> &items)
-{
-    QJsonArray array;
-    for (const T &item : items)
-        array.append(item.toJson());
-    return array;
-}
-
-// The common end of every list command: GitHub's refusal (exit 1), or the items as --json or one line each.
-template <typename T, typename PrintItem>
-int printList(CliContext &context, const QCommandLineParser &parser, const Result<QList<T>> &items,
-              PrintItem printItem)
-{
-    if (!items)
-        return refused(context, items.error());
-    if (parser.isSet(kJson)) {
-        printJson(context, toJsonArray(*items));
-        return ExitOk;
-    }
-    for (const T &item : *items)
-        printItem(item);
-    return ExitOk;
-}
-
-QString outcome(const QString &status, const QString &conclusion)
-{
-    return conclusion.isEmpty() ? status : conclusion;
-}
-
-QString when(const QDateTime &time)
-{
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                          : QStringLiteral("-");
-}
-
 // --- auth
 
 int authStatus(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("auth status [--json]"));
-    if (!args.expect(0))
-        return ExitUsage;
     auto client = makeClient(context);
     const SettingValue token = context.settings().value(setting::GitHubToken);
     const auto user = call<AuthenticatedUser>([&](auto done) { client->currentUser(done); });
     if (!user)
-        return refused(context, user.error());
+        return context.refused(user.error());
     const QString source =
         token.value.isEmpty()
             ? QStringLiteral("none")
@@ -280,9 +91,6 @@ int authStatus(CliContext &context, const QCommandLineParser &parser)
 
 int reposList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("repos list [--org ORG] [--json]"));
-    if (!args.expect(0))
-        return ExitUsage;
     auto client = makeClient(context);
     const auto repos = call<QList<Repository>>([&](auto done) {
         if (parser.isSet(kOrg))
@@ -302,14 +110,11 @@ int reposList(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("workflows list OWNER/REPO [--json]"));
-    if (!args.expect(1))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
+    const std::optional<QString> repo = context.repoArgument(parser.positionalArguments().at(0));
+    if (!repo)
         return ExitUsage;
     auto client = makeClient(context);
-    const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(repo, done); });
+    const auto workflows = call<QList<Workflow>>([&](auto done) { client->listWorkflows(*repo, done); });
     return printList(context, parser, workflows, [&](const Workflow &w) {
         context.out() << w.id << "  " << w.fileName() << "  " << w.name << "  " << w.state << '\n';
     });
@@ -317,17 +122,13 @@ int workflowsList(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser,
-                   QStringLiteral("workflows inputs OWNER/REPO WORKFLOW [--ref REF] [--json]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
+    const std::optional<QString> repo = context.repoArgument(parser.positionalArguments().at(0));
+    if (!repo)
         return ExitUsage;
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
     const auto inputs = call<QList<DispatchInput>>(
-        [&](auto done) { client->workflowInputs(repo, workflow, parser.value(kRef), done); });
+        [&](auto done) { client->workflowInputs(*repo, workflow, parser.value(kRef), done); });
     if (inputs && inputs->isEmpty() && !parser.isSet(kJson))
         context.out() << workflow << " takes no inputs.\n";
     return printList(context, parser, inputs, [&](const DispatchInput &input) {
@@ -345,14 +146,10 @@ int workflowsInputs(CliContext &context, const QCommandLineParser &parser)
 
 int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool enable)
 {
-    Arguments args(context, parser,
-                   QStringLiteral("workflows %1 OWNER/REPO WORKFLOW")
-                       .arg(enable ? QStringLiteral("enable") : QStringLiteral("disable")));
-    if (!args.expect(2))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = *found;
     const QString workflow = parser.positionalArguments().at(1);
     auto client = makeClient(context);
     const auto status =
@@ -360,32 +157,22 @@ int workflowsEnable(CliContext &context, const QCommandLineParser &parser, bool 
                            QStringLiteral("%1:%2").arg(repo, workflow),
                            [&](auto done) { client->setWorkflowEnabled(repo, workflow, enable, done); });
     if (!status)
-        return refused(context, status.error());
+        return context.refused(status.error());
     context.out() << workflow << (enable ? " enabled" : " disabled") << " in " << repo << ".\n";
     return ExitOk;
 }
 
 int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(
-        context, parser,
-        QStringLiteral("workflows dispatch OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"));
-    if (!args.expect(2))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
-    if (!parser.isSet(kRef)) {
-        args.usage(QStringLiteral("--ref is required"));
-        return ExitUsage;
-    }
+    const QString repo = *found;
     QJsonObject inputs;
     for (const QString &input : parser.values(kInput)) {
         const qsizetype eq = input.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            args.usage(QStringLiteral("--input \"%1\" is not KEY=VALUE").arg(input));
-            return ExitUsage;
-        }
+        if (eq <= 0)
+            return context.usageError(QStringLiteral("--input \"%1\" is not KEY=VALUE").arg(input));
         inputs.insert(input.left(eq), input.mid(eq + 1));
     }
     const QString workflow = parser.positionalArguments().at(1);
@@ -394,7 +181,7 @@ int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
         context, ActionKind::Dispatch, QStringLiteral("%1:%2@%3").arg(repo, workflow, parser.value(kRef)),
         [&](auto done) { client->dispatchWorkflow(repo, workflow, parser.value(kRef), inputs, done); });
     if (!result)
-        return refused(context, result.error());
+        return context.refused(result.error());
     if (parser.isSet(kJson)) {
         printJson(context, result->toJson());
         return ExitOk;
@@ -410,361 +197,19 @@ int workflowsDispatch(CliContext &context, const QCommandLineParser &parser)
     return ExitOk;
 }
 
-// --- runs
-
-int runsList(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(
-        context, parser,
-        QStringLiteral(
-            "runs list OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] [--event EVENT] "
-            "[--created DATE] [--limit N] [--json]"));
-    if (!args.expect(1))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    bool ok = false;
-    RunFilter filter;
-    filter.limit = parser.value(kLimit).toInt(&ok);
-    if (!ok || filter.limit <= 0 || filter.limit > 1000)
-        args.usage(QStringLiteral("--limit must be a number from 1 to 1000"));
-    if (args.failed())
-        return ExitUsage;
-    filter.workflow = parser.value(kWorkflow);
-    filter.branch = parser.value(kBranch);
-    filter.status = parser.value(kStatus);
-    filter.actor = parser.value(kActor);
-    filter.event = parser.value(kEvent);
-    filter.created = parser.value(kCreated);
-    auto client = makeClient(context);
-    const auto runs = call<QList<WorkflowRun>>([&](auto done) { client->listRuns(repo, filter, done); });
-    return printList(context, parser, runs, [&](const WorkflowRun &run) {
-        context.out() << run.id << "  " << outcome(run.status, run.conclusion).leftJustified(11) << "  "
-                      << run.name << "  " << run.headBranch << "  " << run.event << "  "
-                      << when(run.createdAt) << "  " << run.displayTitle << '\n';
-    });
-}
-
-int runsShow(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser, QStringLiteral("runs show OWNER/REPO RUN_ID [--json]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
-    if (!run)
-        return refused(context, run.error());
-    const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
-    if (!jobs)
-        return refused(context, jobs.error());
-    if (parser.isSet(kJson)) {
-        QJsonObject json = run->toJson();
-        json.insert(QStringLiteral("jobs"), toJsonArray(*jobs));
-        printJson(context, json);
-        return ExitOk;
-    }
-    context.out() << "Run " << run->id << " #" << run->runNumber << "  " << run->name << "  "
-                  << outcome(run->status, run->conclusion) << '\n'
-                  << "  " << run->displayTitle << '\n'
-                  << "  " << run->event << " on " << run->headBranch << " (" << run->headSha.left(7)
-                  << ") by " << run->actor << ", " << when(run->createdAt) << '\n'
-                  << "  " << run->htmlUrl << '\n';
-    for (const Job &job : *jobs) {
-        context.out() << "\nJob " << job.id << "  " << job.name << "  " << outcome(job.status, job.conclusion)
-                      << '\n';
-        for (const Step &step : job.steps)
-            context.out() << "  " << QString::number(step.number).rightJustified(2) << ". "
-                          << outcome(step.status, step.conclusion).leftJustified(11) << "  " << step.name
-                          << '\n';
-    }
-    return ExitOk;
-}
-
-// Prints what changed since the last look: the run's state, then each job's and step's.
-class WatchPrinter
-{
-public:
-    explicit WatchPrinter(CliContext &context)
-        : m_context(context)
-    {
-    }
-
-    void print(const WorkflowRun &run, const QList<Job> &jobs)
-    {
-        line(QStringLiteral("run"), outcome(run.status, run.conclusion),
-             QStringLiteral("Run #%1 %2 (%3 on %4)")
-                 .arg(run.runNumber)
-                 .arg(run.name, run.event, run.headBranch));
-        for (const Job &job : jobs) {
-            line(QStringLiteral("job %1").arg(job.id), outcome(job.status, job.conclusion),
-                 QStringLiteral("  %1").arg(job.name));
-            for (const Step &step : job.steps)
-                line(QStringLiteral("job %1 step %2").arg(job.id).arg(step.number),
-                     outcome(step.status, step.conclusion),
-                     QStringLiteral("    %1. %2").arg(step.number).arg(step.name));
-        }
-    }
-
-private:
-    void line(const QString &key, const QString &state, const QString &what)
-    {
-        if (m_seen.value(key) == state)
-            return;
-        m_seen.insert(key, state);
-        m_context.out() << what << ": " << state << '\n';
-        m_context.out().flush();
-    }
-
-    CliContext &m_context;
-    QHash<QString, QString> m_seen;
-};
-
-// `gh run watch --exit-status`: follows the run until it completes; exit 0 on success, 1 otherwise.
-int runsWatch(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser, QStringLiteral("runs watch OWNER/REPO RUN_ID [--interval SECS]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    bool ok = false;
-    const double interval = parser.value(kInterval).toDouble(&ok);
-    if (!ok || interval <= 0 || interval > 3600)
-        args.usage(QStringLiteral("--interval must be a number of seconds from 0 to 3600"));
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    WatchPrinter printer(context);
-    for (;;) {
-        const auto run = call<WorkflowRun>([&](auto done) { client->getRun(repo, runId, done); });
-        if (!run)
-            return refused(context, run.error());
-        const auto jobs = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
-        if (!jobs)
-            return refused(context, jobs.error());
-        printer.print(*run, *jobs);
-        if (run->status == QLatin1String("completed")) {
-            const bool success = run->conclusion == QLatin1String("success");
-            context.out() << "Run #" << run->runNumber << ' ' << run->name << " finished: " << run->conclusion
-                          << '\n';
-            return success ? ExitOk : ExitRefused;
-        }
-        // Unchanged answers are 304s from the ETag cache and cost no rate limit; the wait follows
-        // GitHub's X-Poll-Interval when it asks for longer.
-        const int waitMs = std::max(int(interval * 1000), client->connection().pollIntervalSecs() * 1000);
-        runBlocking([waitMs](std::function<void()> finished) { QTimer::singleShot(waitMs, finished); });
-    }
-}
-
-int runsArtifacts(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser, QStringLiteral("runs artifacts OWNER/REPO RUN_ID [--json]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    const auto artifacts =
-        call<QList<Artifact>>([&](auto done) { client->listArtifacts(repo, runId, done); });
-    return printList(context, parser, artifacts, [&](const Artifact &artifact) {
-        context.out() << artifact.id << "  " << artifact.name << "  " << artifact.sizeInBytes << " bytes"
-                      << (artifact.expired ? QStringLiteral("  (expired)")
-                                           : QStringLiteral("  expires ") + when(artifact.expiresAt))
-                      << '\n';
-    });
-}
-
-// Saves the artifact's zip as NAME.zip (gh run download unpacks; a zip keeps what GitHub served, byte for
-// byte, and is never written over an existing file).
-int runsDownload(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser, QStringLiteral("runs download OWNER/REPO ARTIFACT_ID [--dir DIR]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 artifactId = args.id(1, QStringLiteral("ARTIFACT_ID"));
-    const QDir dir(parser.value(kDir));
-    if (!args.failed() && !dir.exists())
-        args.usage(QStringLiteral("--dir %1 is not a folder").arg(parser.value(kDir)));
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    const auto found = call<Artifact>([&](auto done) { client->getArtifact(repo, artifactId, done); });
-    if (!found)
-        return refused(context, found.error());
-    const QString path = dir.filePath(artifactFileName(*found));
-    if (QFileInfo::exists(path)) {
-        context.err() << "exeserver-cli: " << path << " exists; not overwritten.\n";
-        return ExitRefused;
-    }
-    const auto zip = call<QByteArray>([&](auto done) { client->downloadArtifact(repo, artifactId, done); });
-    if (!zip)
-        return refused(context, zip.error());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(*zip) != zip->size() || !file.commit()) {
-        context.err() << "exeserver-cli: could not write " << path << ": " << file.errorString() << '\n';
-        return ExitRefused;
-    }
-    context.out() << "Saved " << found->name << " (" << zip->size() << " bytes) to " << path << '\n';
-    return ExitOk;
-}
-
-// Approves or rejects every deployment of the run that waits for the token's user.
-int runsReview(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser,
-                   QStringLiteral("runs review OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    if (!args.failed() && parser.isSet(kApprove) == parser.isSet(kReject))
-        args.usage(QStringLiteral("give either --approve or --reject"));
-    if (args.failed())
-        return ExitUsage;
-    const bool approve = parser.isSet(kApprove);
-    auto client = makeClient(context);
-    const auto pending =
-        call<QList<PendingDeployment>>([&](auto done) { client->listPendingDeployments(repo, runId, done); });
-    if (!pending)
-        return refused(context, pending.error());
-    QList<qint64> ids;
-    QStringList names;
-    for (const PendingDeployment &deployment : *pending)
-        if (deployment.currentUserCanApprove) {
-            ids.append(deployment.environmentId);
-            names.append(deployment.environment);
-        }
-    if (ids.isEmpty()) {
-        context.err() << "exeserver-cli: run " << runId << " has no deployment waiting for your review.\n";
-        return ExitRefused;
-    }
-    const auto status = recordedCall<Done>(
-        context, ActionKind::ReviewDeployment,
-        QStringLiteral("%1/actions/runs/%2 %3 %4")
-            .arg(repo)
-            .arg(runId)
-            .arg(approve ? QStringLiteral("approve") : QStringLiteral("reject"),
-                 names.join(QLatin1Char(','))),
-        [&](auto done) {
-            client->reviewPendingDeployments(repo, runId, ids, approve, parser.value(kComment), done);
-        });
-    if (!status)
-        return refused(context, status.error());
-    context.out() << (approve ? "Approved" : "Rejected") << " the deployment to "
-                  << names.join(QStringLiteral(", ")) << " of run " << runId << ".\n";
-    return ExitOk;
-}
-
-int runsLogs(CliContext &context, const QCommandLineParser &parser)
-{
-    Arguments args(context, parser, QStringLiteral("runs logs OWNER/REPO RUN_ID [--job JOB_ID]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    qint64 jobId = 0;
-    if (parser.isSet(kJob)) {
-        bool ok = false;
-        jobId = parser.value(kJob).toLongLong(&ok);
-        if (!ok || jobId <= 0)
-            args.usage(QStringLiteral("--job must be a job id"));
-    }
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    QList<Job> jobs;
-    if (jobId) {
-        Job only;
-        only.id = jobId;
-        jobs.append(only);
-    } else {
-        const auto listed = call<QList<Job>>([&](auto done) { client->listJobs(repo, runId, done); });
-        if (!listed)
-            return refused(context, listed.error());
-        jobs = *listed;
-    }
-    for (const Job &job : jobs) {
-        const auto log = call<QByteArray>([&](auto done) { client->jobLogs(repo, job.id, done); });
-        if (!log)
-            return refused(context, log.error());
-        if (!jobId)
-            context.out() << "==> " << job.name << " (job " << job.id << ") <==\n";
-        context.out() << QString::fromUtf8(*log);
-        if (!log->endsWith('\n'))
-            context.out() << '\n';
-    }
-    return ExitOk;
-}
-
-int runsAction(CliContext &context, const QCommandLineParser &parser, bool rerun)
-{
-    Arguments args(context, parser,
-                   rerun ? QStringLiteral("runs rerun OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]")
-                         : QStringLiteral("runs cancel OWNER/REPO RUN_ID [--force]"));
-    if (!args.expect(2))
-        return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 runId = args.id(1, QStringLiteral("RUN_ID"));
-    qint64 jobId = 0;
-    if (rerun && parser.isSet(kRerunJob)) {
-        jobId = parser.value(kRerunJob).toLongLong();
-        if (jobId <= 0 || parser.isSet(kFailed))
-            args.usage(QStringLiteral("--job takes a job id, and not with --failed"));
-    }
-    if (args.failed())
-        return ExitUsage;
-    auto client = makeClient(context);
-    const bool debug = parser.isSet(kDebug);
-    if (jobId != 0) {
-        const auto status = recordedCall<Done>(
-            context, ActionKind::Rerun, QStringLiteral("%1/actions/jobs/%2").arg(repo).arg(jobId),
-            [&](auto done) { client->rerunJob(repo, jobId, debug, done); });
-        if (!status)
-            return refused(context, status.error());
-        context.out() << "Re-running job " << jobId << " of run " << runId
-                      << (debug ? " with debug logging" : "") << ".\n";
-        return ExitOk;
-    }
-    const auto status =
-        recordedCall<Done>(context, rerun ? ActionKind::Rerun : ActionKind::Cancel,
-                           QStringLiteral("%1/actions/runs/%2").arg(repo).arg(runId), [&](auto done) {
-                               if (rerun)
-                                   client->rerunRun(repo, runId, parser.isSet(kFailed), done, debug);
-                               else
-                                   client->cancelRun(repo, runId, parser.isSet(kForce), done);
-                           });
-    if (!status)
-        return refused(context, status.error());
-    if (rerun)
-        context.out() << "Re-running " << (parser.isSet(kFailed) ? "the failed jobs of " : "") << "run "
-                      << runId << ".\n";
-    else
-        context.out() << (parser.isSet(kForce) ? "Force-cancelling" : "Cancelling") << " run " << runId
-                      << ".\n";
-    return ExitOk;
-}
-
 // --- pull requests and comments
 
 int prsList(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(context, parser, QStringLiteral("prs list OWNER/REPO [--state STATE] [--json]"));
-    if (!args.expect(1))
+    const std::optional<QString> found = context.repoArgument(parser.positionalArguments().at(0));
+    if (!found)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    if (args.failed())
-        return ExitUsage;
+    const QString repo = *found;
     auto client = makeClient(context);
     const auto pulls = call<QList<PullRequest>>(
         [&](auto done) { client->listPullRequests(repo, parser.value(kState), done); });
     if (!pulls)
-        return refused(context, pulls.error());
+        return context.refused(pulls.error());
     // Each pull request's head commit's checks, as GitHub's list shows them; a refused look-up (a token
     // without checks:read) leaves the state unknown rather than failing the list.
     QJsonArray json;
@@ -788,18 +233,14 @@ int prsList(CliContext &context, const QCommandLineParser &parser)
 
 int comment(CliContext &context, const QCommandLineParser &parser)
 {
-    Arguments args(
-        context, parser,
-        QStringLiteral("comment OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"));
-    if (!args.expect(2))
+    const auto target = repoAndId(context, parser, QStringLiteral("PR_NUMBER"));
+    if (!target)
         return ExitUsage;
-    const QString repo = args.repo(0);
-    const qint64 number = args.id(1, QStringLiteral("PR_NUMBER"));
+    const QString repo = target->repo;
+    const qint64 number = target->id;
     const bool hasBody = !parser.value(kBody).trimmed().isEmpty();
-    if (!args.failed() && hasBody == parser.isSet(kPreset))
-        args.usage(QStringLiteral("give either --body TEXT or --preset NAME"));
-    if (args.failed())
-        return ExitUsage;
+    if (hasBody == parser.isSet(kPreset))
+        return context.usageError(QStringLiteral("give either --body TEXT or --preset NAME"));
     QString body = parser.value(kBody);
     if (parser.isSet(kPreset)) {
         // Rendered as a trigger would, with what is known without an event: the repository and the number.
@@ -814,7 +255,7 @@ int comment(CliContext &context, const QCommandLineParser &parser)
                          {QStringLiteral("repository"), QJsonObject{{QStringLiteral("full_name"), repo}}}}}};
         const Result<QString> rendered = presets.renderComment(action, templateContext);
         if (!rendered)
-            return refused(context, rendered.error());
+            return context.refused(rendered.error());
         body = *rendered;
     }
     auto client = makeClient(context);
@@ -822,18 +263,13 @@ int comment(CliContext &context, const QCommandLineParser &parser)
         recordedCall<Comment>(context, ActionKind::Comment, QStringLiteral("%1#%2").arg(repo).arg(number),
                               [&](auto done) { client->createIssueComment(repo, int(number), body, done); });
     if (!created)
-        return refused(context, created.error());
+        return context.refused(created.error());
     if (parser.isSet(kJson)) {
         printJson(context, created->toJson());
         return ExitOk;
     }
     context.out() << "Commented on " << repo << '#' << number << ": " << created->htmlUrl << '\n';
     return ExitOk;
-}
-
-std::function<void(QCommandLineParser &)> options(QList<QCommandLineOption> list)
-{
-    return [list = std::move(list)](QCommandLineParser &parser) { parser.addOptions(list); };
 }
 
 } // namespace
@@ -846,66 +282,69 @@ void registerGitHubCommands(CommandTable &table)
             list.append(QString::fromLatin1(b));
         return list;
     };
+    table.add({.words = words("auth", "status"),
+               .summary = QStringLiteral(
+                   "Show who the token belongs to, where it came from, its scopes and the rate "
+                   "limit."),
+               .run = authStatus,
+               .options = {kJson},
+               .maxArguments = 0});
     table.add(
-        {words("auth", "status"), QStringLiteral("[--json]"),
-         QStringLiteral("Show who the token belongs to, where it came from, its scopes and the rate limit."),
-         options({kJson}), authStatus});
-    table.add({words("repos", "list"), QStringLiteral("[--org ORG] [--json]"),
-               QStringLiteral("List your repositories (owned, collaborator, organisation member)."),
-               options({kOrg, kJson}), reposList});
-    table.add({words("workflows", "list"), QStringLiteral("OWNER/REPO [--json]"),
-               QStringLiteral("List a repository's workflows."), options({kJson}), workflowsList});
-    table.add({words("workflows", "inputs"), QStringLiteral("OWNER/REPO WORKFLOW [--ref REF] [--json]"),
-               QStringLiteral("Show a workflow's workflow_dispatch inputs."), options({kRef, kJson}),
-               workflowsInputs});
-    table.add({words("workflows", "enable"),
-               QStringLiteral("OWNER/REPO WORKFLOW"),
-               QStringLiteral("Enable a workflow."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, true); }});
-    table.add({words("workflows", "disable"),
-               QStringLiteral("OWNER/REPO WORKFLOW"),
-               QStringLiteral("Disable a workflow."),
-               {},
-               [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, false); }});
-    table.add({words("workflows", "dispatch"),
-               QStringLiteral("OWNER/REPO WORKFLOW --ref REF [--input KEY=VALUE]... [--json]"),
-               QStringLiteral("Run a workflow by hand; prints the run id and URL."),
-               options({kRef, kInput, kJson}), workflowsDispatch});
-    table.add({words("runs", "list"),
-               QStringLiteral("OWNER/REPO [--workflow WF] [--branch B] [--status S] [--actor LOGIN] "
-                              "[--event EVENT] [--created DATE] [--limit N] [--json]"),
-               QStringLiteral("List workflow runs, newest first, filtered on GitHub's side."),
-               options({kWorkflow, kBranch, kStatus, kActor, kEvent, kCreated, kLimit, kJson}), runsList});
-    table.add({words("runs", "review"),
-               QStringLiteral("OWNER/REPO RUN_ID (--approve | --reject) [--comment TEXT]"),
-               QStringLiteral("Approve or reject the run's deployments waiting for your review."),
-               options({kApprove, kReject, kComment}), runsReview});
-    table.add({words("runs", "artifacts"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
-               QStringLiteral("List a run's artifacts."), options({kJson}), runsArtifacts});
-    table.add({words("runs", "download"), QStringLiteral("OWNER/REPO ARTIFACT_ID [--dir DIR]"),
-               QStringLiteral("Save an artifact as NAME.zip."), options({kDir}), runsDownload});
+        {.words = words("repos", "list"),
+         .summary = QStringLiteral("List your repositories (owned, collaborator, organisation member)."),
+         .run = reposList,
+         .options = {kOrg, kJson},
+         .maxArguments = 0});
+    table.add({.words = words("workflows", "list"),
+               .arguments = QStringLiteral("OWNER/REPO"),
+               .summary = QStringLiteral("List a repository's workflows."),
+               .run = workflowsList,
+               .options = {kJson},
+               .minArguments = 1,
+               .maxArguments = 1});
+    table.add({.words = words("workflows", "inputs"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Show a workflow's workflow_dispatch inputs."),
+               .run = workflowsInputs,
+               .options = {kRef, kJson},
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "enable"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Enable a workflow."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, true); },
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "disable"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Disable a workflow."),
+               .run = [](CliContext &c, const QCommandLineParser &p) { return workflowsEnable(c, p, false); },
+               .minArguments = 2,
+               .maxArguments = 2});
+    table.add({.words = words("workflows", "dispatch"),
+               .arguments = QStringLiteral("OWNER/REPO WORKFLOW"),
+               .summary = QStringLiteral("Run a workflow by hand; prints the run id and URL."),
+               .run = workflowsDispatch,
+               .options = {kRef, kInput, kJson},
+               .minArguments = 2,
+               .maxArguments = 2,
+               .requiredOptions = kRef.names()});
+    registerRunCommands(table); // between workflows and prs in the usage listing
+    table.add({.words = words("prs", "list"),
+               .arguments = QStringLiteral("OWNER/REPO"),
+               .summary = QStringLiteral("List pull requests."),
+               .run = prsList,
+               .options = {kState, kJson},
+               .minArguments = 1,
+               .maxArguments = 1});
     table.add(
-        {words("runs", "watch"), QStringLiteral("OWNER/REPO RUN_ID [--interval SECS]"),
-         QStringLiteral("Follow a run's jobs and steps until it ends; exit 0 if it succeeded, 1 if not."),
-         options({kInterval}), runsWatch});
-    table.add({words("runs", "show"), QStringLiteral("OWNER/REPO RUN_ID [--json]"),
-               QStringLiteral("Show a run with its jobs and steps."), options({kJson}), runsShow});
-    table.add({words("runs", "logs"), QStringLiteral("OWNER/REPO RUN_ID [--job JOB_ID]"),
-               QStringLiteral("Print a run's job logs."), options({kJob}), runsLogs});
-    table.add({words("runs", "rerun"),
-               QStringLiteral("OWNER/REPO RUN_ID [--failed | --job JOB_ID] [--debug]"),
-               QStringLiteral("Re-run a run."), options({kFailed, kRerunJob, kDebug}),
-               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, true); }});
-    table.add({words("runs", "cancel"), QStringLiteral("OWNER/REPO RUN_ID [--force]"),
-               QStringLiteral("Cancel a run."), options({kForce}),
-               [](CliContext &c, const QCommandLineParser &p) { return runsAction(c, p, false); }});
-    table.add({words("prs", "list"), QStringLiteral("OWNER/REPO [--state STATE] [--json]"),
-               QStringLiteral("List pull requests."), options({kState, kJson}), prsList});
-    table.add({words("comment"),
-               QStringLiteral("OWNER/REPO PR_NUMBER (--body TEXT | --preset NAME [--args TEXT]) [--json]"),
-               QStringLiteral("Comment on a pull request or issue (text, or a preset)."),
-               options({kBody, kPreset, kArgs, kJson}), comment});
+        {.words = words("comment"),
+         .arguments = QStringLiteral("OWNER/REPO PR_NUMBER"),
+         .summary = QStringLiteral("Comment on a pull request or issue: --body TEXT, or --preset NAME."),
+         .run = comment,
+         .options = {kBody, kPreset, kArgs, kJson},
+         .minArguments = 2,
+         .maxArguments = 2});
 }
 
 } // namespace exeserver::cli

@@ -12,7 +12,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 namespace exeserver::cli {
 
@@ -50,8 +49,7 @@ std::optional<Target> parseTarget(CliContext &context, const QCommandLineParser 
     if (parser.isSet(kOrg)) {
         target.scope = HookScope::organization(parser.value(kOrg));
     } else {
-        static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
-        if (positional.isEmpty() || !repo.match(positional.first()).hasMatch()) {
+        if (positional.isEmpty() || !CliContext::isRepoName(positional.first())) {
             context.usageError(QStringLiteral("expected OWNER/REPO or --org ORG"));
             return std::nullopt;
         }
@@ -184,11 +182,11 @@ int hooksAdd(CliContext &context, const QCommandLineParser &parser)
             return context.usageError(QStringLiteral("--org takes no repositories"));
         scopes.append(HookScope::organization(parser.value(kOrg)));
     } else {
-        static const QRegularExpression repo(QStringLiteral(R"(^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$)"));
         for (const QString &name : parser.positionalArguments()) {
-            if (!repo.match(name).hasMatch())
-                return context.usageError(QStringLiteral("\"%1\" is not OWNER/REPO").arg(name));
-            scopes.append(HookScope::repository(name));
+            const std::optional<QString> repo = context.repoArgument(name);
+            if (!repo)
+                return ExitUsage;
+            scopes.append(HookScope::repository(*repo));
         }
         if (scopes.isEmpty())
             return context.usageError(QStringLiteral("expected OWNER/REPO or --org ORG"));

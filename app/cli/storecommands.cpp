@@ -191,8 +191,6 @@ int showEvent(CliContext &context, const QCommandLineParser &parser)
 
 int ingestEvent(CliContext &context, const QCommandLineParser &parser)
 {
-    if (!parser.isSet(kEvent))
-        return context.usageError(QStringLiteral("--event TYPE is required"));
     const QString path = parser.positionalArguments().first();
     QFile file(path);
     if (path != QLatin1String("-") && !file.open(QIODevice::ReadOnly)) {
@@ -464,11 +462,12 @@ void registerStoreCommands(CommandTable &table)
     table.add({.words = {QStringLiteral("events"), QStringLiteral("ingest")},
                .arguments = QStringLiteral("FILE"),
                .summary = QStringLiteral("Store a webhook payload as if GitHub had delivered it (FILE - "
-                                         "reads stdin; --event is required)."),
+                                         "reads stdin)."),
                .run = ingestEvent,
                .options = {kEvent, kDelivery},
                .minArguments = 1,
-               .maxArguments = 1});
+               .maxArguments = 1,
+               .requiredOptions = kEvent.names()});
     table.add({.words = {QStringLiteral("actions"), QStringLiteral("list")},
                .summary = QStringLiteral("List the action log, newest first."),
                .run = listActions,

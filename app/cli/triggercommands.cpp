@@ -200,8 +200,6 @@ int setEnabled(CliContext &context, const QCommandLineParser &parser, bool enabl
 // The dry run: every gate and condition with what the event had, then what would run. Nothing runs.
 int testTrigger(CliContext &context, const QCommandLineParser &parser)
 {
-    if (!parser.isSet(kEvent))
-        return context.usageError(QStringLiteral("--event EVENT_ID is required"));
     EventStore *store = context.store();
     if (!store)
         return ExitRefused;
@@ -267,7 +265,7 @@ int listPresets(CliContext &context, const QCommandLineParser &parser)
 int addPreset(CliContext &context, const QCommandLineParser &parser)
 {
     if (parser.value(kBody).isEmpty())
-        return context.usageError(QStringLiteral("--body TEXT is required"));
+        return context.usageError(QStringLiteral("--body must not be empty"));
     PresetStore presets(context.settings().dataDir());
     const QString name = parser.positionalArguments().first();
     if (const Status added =
@@ -356,12 +354,13 @@ void registerTriggerCommands(CommandTable &table)
                .maxArguments = 1});
     table.add({.words = words("triggers", "test"),
                .arguments = QStringLiteral("NAME"),
-               .summary = QStringLiteral("Dry run: which conditions match a stored event (--event, required) "
-                                         "and what would run."),
+               .summary = QStringLiteral("Dry run: which conditions match a stored event and what "
+                                         "would run."),
                .run = testTrigger,
                .options = {kEvent},
                .minArguments = 1,
-               .maxArguments = 1});
+               .maxArguments = 1,
+               .requiredOptions = kEvent.names()});
     table.add({.words = words("presets", "list"),
                .summary = QStringLiteral("List comment presets."),
                .run = listPresets,
@@ -369,11 +368,12 @@ void registerTriggerCommands(CommandTable &table)
                .maxArguments = 0});
     table.add({.words = words("presets", "add"),
                .arguments = QStringLiteral("NAME"),
-               .summary = QStringLiteral("Add a comment preset (--body is required)."),
+               .summary = QStringLiteral("Add a comment preset."),
                .run = addPreset,
                .options = {kBody, kDescription, kReplace},
                .minArguments = 1,
-               .maxArguments = 1});
+               .maxArguments = 1,
+               .requiredOptions = kBody.names()});
     table.add({.words = words("presets", "remove"),
                .arguments = QStringLiteral("NAME"),
                .summary = QStringLiteral("Remove a user preset."),

@@ -196,8 +196,8 @@ TEST_CASE("CLI: --help works at every level, from the command table's declaratio
     CHECK(group.exitCode == 0);
     CHECK(group.out.contains(QStringLiteral("exeserver-cli events list [--type T]")));
     CHECK(group.out.contains(QStringLiteral("exeserver-cli events show ID")));
-    CHECK(group.out.contains(
-        QStringLiteral("exeserver-cli events ingest FILE [--event TYPE] [--delivery ID]")));
+    CHECK(
+        group.out.contains(QStringLiteral("exeserver-cli events ingest FILE --event TYPE [--delivery ID]")));
     CHECK_FALSE(group.out.contains(QStringLiteral("config show")));
     const CliRun bare = runCli({QStringLiteral("events")});
     CHECK(bare.exitCode == 2);
@@ -218,4 +218,27 @@ TEST_CASE("CLI: --help works at every level, from the command table's declaratio
     const CliRun extra = runCli({QStringLiteral("config"), QStringLiteral("show"), QStringLiteral("x")});
     CHECK(extra.exitCode == 2);
     CHECK(extra.err.contains(QStringLiteral("too many arguments")));
+}
+
+TEST_CASE("CLI: a required option shows without brackets and the table refuses its absence", "[cli]")
+{
+    const CliRun help =
+        runCli({QStringLiteral("triggers"), QStringLiteral("test"), QStringLiteral("--help")});
+    CHECK(help.exitCode == 0);
+    CHECK(help.out.startsWith(QStringLiteral("Usage: exeserver-cli triggers test NAME --event EVENT_ID\n")));
+    const CliRun presets = runCli({QStringLiteral("presets"), QStringLiteral("--help")});
+    CHECK(presets.out.contains(
+        QStringLiteral("exeserver-cli presets add NAME --body TEXT [--description TEXT] [--replace]")));
+
+    // Refused by the table before anything is opened: exit 2, the option named, the usage shown.
+    const CliRun missing = runCli({QStringLiteral("triggers"), QStringLiteral("test"), QStringLiteral("t")});
+    CHECK(missing.exitCode == 2);
+    CHECK(missing.err.contains(QStringLiteral("exeserver-cli triggers test: --event EVENT_ID is required")));
+    CHECK(missing.err.contains(QStringLiteral("Usage: exeserver-cli triggers test NAME --event EVENT_ID")));
+    const CliRun ingest = runCli({QStringLiteral("events"), QStringLiteral("ingest"), QStringLiteral("-")});
+    CHECK(ingest.exitCode == 2);
+    CHECK(ingest.err.contains(QStringLiteral("--event TYPE is required")));
+    const CliRun body = runCli({QStringLiteral("presets"), QStringLiteral("add"), QStringLiteral("p")});
+    CHECK(body.exitCode == 2);
+    CHECK(body.err.contains(QStringLiteral("--body TEXT is required")));
 }

@@ -257,7 +257,7 @@ TEST_CASE("CLI exit codes: 1 with GitHub's message when refused, 2 on usage erro
     const CliRun noRef =
         h.run({QStringLiteral("workflows"), QStringLiteral("dispatch"), kRepo, QStringLiteral("ci.yml")});
     CHECK(noRef.exitCode == 2);
-    CHECK(noRef.err.contains(QLatin1String("--ref is required")));
+    CHECK(noRef.err.contains(QLatin1String("--ref REF is required")));
     CHECK(h.run({QStringLiteral("runs"), QStringLiteral("show"), kRepo, QStringLiteral("abc")}).exitCode ==
           2);
     CHECK(h.run({QStringLiteral("runs"), QStringLiteral("list"), kRepo, QStringLiteral("--limit"),
