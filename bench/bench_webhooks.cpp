@@ -163,7 +163,7 @@ RunResult run(int cacheKb, int senders, int seconds, int paddingBytes)
 
 void report(const char *label, const RunResult &r)
 {
-    std::printf("%-14s %8lld requests in %5.2f s  %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  "
+    std::printf("%-16s %8lld requests in %5.2f s  %8.0f events/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  "
                 "stored %lld  failures %lld\n",
                 label, static_cast<long long>(r.requests), r.seconds, double(r.stored) / r.seconds,
                 percentile(r.latenciesMs, 50), percentile(r.latenciesMs, 99), percentile(r.latenciesMs, 100),
