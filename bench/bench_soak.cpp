@@ -137,14 +137,14 @@ int main(int argc, char *argv[])
     clientOptions.connection.clock = &clock;
     GitHubClient client(clientOptions);
 
+    // The cache `exeserver-cli serve` uses unless --cache-mb asks for another (the cache is most growth).
+    EventStore::Options storeOptions;
+    storeOptions.cacheSizeKb = EventStore::kServeCacheKb;
+    if (const qsizetype at = args.indexOf(QStringLiteral("--cache-mb")); at >= 0)
+        storeOptions.cacheSizeKb = args.value(at + 1).toInt() * 1024;
     EventStore store(&clock);
-    if (const Status opened = store.open(dir.filePath(QStringLiteral("exeserver.db"))); !opened)
+    if (const Status opened = store.open(dir.filePath(QStringLiteral("exeserver.db")), storeOptions); !opened)
         qFatal("%s", qPrintable(opened.error().message));
-    // What a smaller SQLite page cache than the store's would change (the cache is most of the growth).
-    if (const qsizetype at = args.indexOf(QStringLiteral("--cache-mb")); at >= 0) {
-        QSqlQuery pragma(store.database());
-        pragma.exec(QStringLiteral("PRAGMA cache_size = -%1").arg(args.value(at + 1).toInt() * 1024));
-    }
     const auto triggers = TriggerFile::parse(R"(triggers:
   - name: every push
     event: push

@@ -100,7 +100,13 @@ public:
         // checkpoint in the committing thread, as without the C API.
         int walCheckpointPages = 1000;
         int walCapPages = 4000;
+        // SQLite's page cache per connection, in KB (the process's RSS grows into it). 32 MB keeps the
+        // indexes' upper levels of a 1M-event store in memory for the window's queries; a long-running
+        // host that mostly appends can trade that for a flatter RSS (kServeCacheKb).
+        int cacheSizeKb = 32 * 1024;
     };
+    // The headless host's cache: appends touch the indexes' right edges, which fit in a few MB.
+    static constexpr int kServeCacheKb = 8 * 1024;
 
     explicit EventStore(Clock *clock = SystemClock::instance());
     ~EventStore();

@@ -66,6 +66,21 @@ TEST_CASE("EventStore: a new database gets the latest schema, WAL and foreign ke
     CHECK(store.hasFullTextSearch() == migrations::fts5Available(store.database()));
 }
 
+TEST_CASE("EventStore: the page cache size option reaches SQLite", "[store]")
+{
+    QTemporaryDir dir;
+    EventStore defaults;
+    REQUIRE(defaults.open(dbPath(dir)).ok());
+    CHECK(pragma(defaults, QStringLiteral("cache_size")) == QLatin1String("-32768"));
+    defaults.close();
+
+    EventStore serving;
+    EventStore::Options options;
+    options.cacheSizeKb = EventStore::kServeCacheKb;
+    REQUIRE(serving.open(dbPath(dir), options).ok());
+    CHECK(pragma(serving, QStringLiteral("cache_size")) == QLatin1String("-8192"));
+}
+
 TEST_CASE("EventStore: upgrades a database from every earlier schema version", "[store][migrations]")
 {
     for (int from = 1; from < migrations::kLatest; ++from) {
