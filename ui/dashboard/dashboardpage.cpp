@@ -20,15 +20,11 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -95,29 +91,6 @@ bool findRunRow(const QList<DashboardRun> &runs, qint64 id)
 {
     return std::any_of(runs.cbegin(), runs.cend(),
                        [id](const DashboardRun &run) { return run.run.id == id; });
-}
-
-// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at);
-// DashboardSnapshot::read reads it back.
-QJsonObject runToJson(const WorkflowRun &run)
-{
-    QJsonObject json = run.toJson();
-    json.insert(QStringLiteral("actor_login"), run.actor);
-    json.insert(QStringLiteral("run_started_at"), run.runStartedAt.toString(Qt::ISODate));
-    return json;
-}
-
-// Each workflow's recent runs are its runs among `runs` (newest first), at most kRecentRuns: computed
-// the same way after a refresh and from the snapshot, which therefore does not store them twice.
-QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRunsByWorkflow(const QList<DashboardRun> &runs)
-{
-    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs
-    for (const DashboardRun &entry : runs) {
-        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
-        if (recent.size() < DashboardWorkflow::kRecentRuns)
-            recent.append(entry.run);
-    }
-    return recentRuns;
 }
 
 QString detailLines(const QList<Error> &errors)
@@ -336,24 +309,7 @@ void DashboardPage::loadSnapshot(std::future<DashboardSnapshot> readAhead)
 
 void DashboardPage::saveSnapshot() const
 {
-    QJsonArray runs;
-    for (const DashboardRun &run : m_runs->runs())
-        runs.append(
-            QJsonObject{{QStringLiteral("repo"), run.repo}, {QStringLiteral("run"), runToJson(run.run)}});
-    QJsonArray workflows;
-    for (const DashboardWorkflow &workflow : m_workflows->workflows()) {
-        workflows.append(QJsonObject{{QStringLiteral("repo"), workflow.repo},
-                                     {QStringLiteral("workflow"), workflow.workflow.toJson()}});
-    }
-    const QJsonObject root{
-        {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-        {QStringLiteral("runs"), runs},
-        {QStringLiteral("workflows"), workflows}};
-    QSaveFile file(m_snapshotPath);
-    if (file.open(QIODevice::WriteOnly)) {
-        file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
-        file.commit();
-    }
+    DashboardSnapshot::write(m_snapshotPath, m_runs->runs(), m_workflows->workflows());
 }
 
 DashboardPage::~DashboardPage()
