@@ -4,6 +4,7 @@
 #include "dashboard/dashboardfilters.h"
 #include "dashboard/dashboardworkflowfile.h"
 #include "dashboard/dispatchdialog.h"
+#include "dashboard/errorbanner.h"
 #include "dashboard/presetcommentsdialog.h"
 #include "dashboard/repositorypicker.h"
 #include "dashboard/rundetailsdialog.h"
@@ -67,40 +68,10 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
-// One headline for a failed refresh: offline and rate-limited are named as such; the first message says
-// what to do; the full list goes to the tooltip.
-QString refreshErrorText(const QList<Error> &errors, const QStringList &repos)
-{
-    const Error &first = errors.first();
-    QString headline;
-    if (first.kind == QLatin1String("network") || first.kind == QLatin1String("timeout") ||
-        first.kind == QLatin1String("tls"))
-        headline = QObject::tr("Offline: GitHub cannot be reached.");
-    else if (first.kind == QLatin1String("rate_limited"))
-        headline = QObject::tr("Rate limited: GitHub refuses requests for now.");
-    else
-        headline = QObject::tr("GitHub refused a request.");
-    QString text = QObject::tr("%1 Could not refresh %2 — showing what was loaded before.\n%3")
-                       .arg(headline, repos.join(QStringLiteral(", ")), first.message);
-    if (errors.size() > 1)
-        text += QObject::tr(" (%n more error(s); hover for details)", "", int(errors.size() - 1));
-    return text;
-}
-
 bool findRunRow(const QList<DashboardRun> &runs, qint64 id)
 {
     return std::any_of(runs.cbegin(), runs.cend(),
                        [id](const DashboardRun &run) { return run.run.id == id; });
-}
-
-QString detailLines(const QList<Error> &errors)
-{
-    QStringList lines;
-    for (const Error &error : errors) {
-        if (!lines.contains(error.message))
-            lines.append(error.message);
-    }
-    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
@@ -118,8 +89,7 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_workflowProxy(new DashboardFilterProxy(this))
     , m_runTable(makeTable(this, QStringLiteral("runTable"), tr("Recent workflow runs")))
     , m_workflowTable(makeTable(this, QStringLiteral("workflowTable"), tr("Active workflows")))
-    , m_banner(new QFrame(this))
-    , m_bannerText(new QLabel(m_banner))
+    , m_banner(new ErrorBanner(this))
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
     , m_presetButton(new QPushButton(tr("Pre-set comment…"), this))
     , m_autoRefresh(new QCheckBox(tr("&Auto-refresh"), this))
@@ -132,18 +102,8 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     setObjectName(QStringLiteral("DashboardPage"));
 
     // Error banner: visible, never silent; Retry does a full reload.
-    m_banner->setObjectName(QStringLiteral("errorBanner"));
-    m_bannerText->setObjectName(QStringLiteral("errorBannerText"));
-    m_bannerText->setWordWrap(true);
-    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *retry = new QPushButton(tr("Retry"), m_banner);
-    retry->setObjectName(QStringLiteral("retryButton"));
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(10, 6, 6, 6);
-    bannerLayout->addWidget(m_bannerText, 1);
-    bannerLayout->addWidget(retry);
     m_banner->hide();
-    connect(retry, &QPushButton::clicked, this, [this]() {
+    connect(m_banner, &ErrorBanner::retryRequested, this, [this]() {
         loadRepositories();
         refresh();
     });
@@ -614,7 +574,8 @@ void DashboardPage::finishRefresh()
         m_lastUpdated = QDateTime::currentDateTime();
         saveSnapshot();
     } else {
-        showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
+        m_banner->showRefreshErrors(m_errors, m_failedRepos);
+        updateStatus();
     }
     updateHealth();
     m_loadMore->setEnabled(m_moreLoading == 0);
@@ -658,24 +619,13 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
 
 void DashboardPage::showError(const QString &text, const QString &details)
 {
-    // Styled when first shown: a style sheet costs the start a parse and a style for a banner rarely seen.
-    if (m_banner->styleSheet().isEmpty()) {
-        const Swatch swatch = toneSwatch(Tone::Failure);
-        m_banner->setStyleSheet(QStringLiteral("#errorBanner { background: %1; border: 1px solid %2; "
-                                               "border-radius: 4px; } #errorBanner QLabel { color: %3; }")
-                                    .arg(swatch.background.name(), swatch.border.name(), swatch.text.name()));
-    }
-    m_bannerText->setText(QStringLiteral("⚠ ") + text);
-    m_banner->setToolTip(details);
-    m_banner->show();
+    m_banner->showMessage(text, details);
     updateStatus();
 }
 
 void DashboardPage::hideError()
 {
-    m_banner->hide();
-    m_bannerText->clear();
-    m_banner->setToolTip({});
+    m_banner->clearMessage();
 }
 
 bool DashboardPage::isBannerVisible() const
@@ -685,7 +635,7 @@ bool DashboardPage::isBannerVisible() const
 
 QString DashboardPage::bannerText() const
 {
-    return m_bannerText->text();
+    return m_banner->text();
 }
 
 QString DashboardPage::statusText() const

@@ -31,6 +31,7 @@ class GitHubClient;
 class CiHealthWatcher;
 class DashboardFilters;
 class DispatchDialog;
+class ErrorBanner;
 class PresetCommentsDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
@@ -156,8 +157,7 @@ private:
     DashboardFilterProxy *m_workflowProxy;
     QTableView *m_runTable;
     QTableView *m_workflowTable;
-    QFrame *m_banner;
-    QLabel *m_bannerText;
+    ErrorBanner *m_banner;
     QPushButton *m_refreshButton;
     QPushButton *m_presetButton;
     QCheckBox *m_autoRefresh;
