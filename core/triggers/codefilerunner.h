@@ -122,19 +122,6 @@ public:
     // What would be executed for an action, or why it cannot run (missing file, not executable, no
     // interpreter, bad working folder). Nothing is started.
     static Result<Invocation> resolve(const CodefileAction &action);
-    // The environment of a run: `base` minus secrets, plus the request's carried GITHUB_ENV and GITHUB_PATH,
-    // plus the GITHUB_*, RUNNER_TEMP, CI and EXESERVER_* variables. `workspace` is GITHUB_WORKSPACE;
-    // `runFiles` (any of the run's files, see RunFiles) names the file commands' files; empty: none.
-    static QProcessEnvironment environment(const CodefileRequest &request, const QString &eventPath,
-                                           const QProcessEnvironment &base, const QString &workspace = {},
-                                           const QString &runFiles = {});
-    // Why GITHUB_ENV may not set `name` for later code files, or empty when it may: secrets (the token goes
-    // only to code files that ask for it), NODE_OPTIONS, and the GITHUB_* / RUNNER_* variables the runner
-    // sets (Actions refuses the same).
-    static QString refusedVariable(const QString &name);
-    // GITHUB_SERVER_URL for an API URL: https://api.github.com → https://github.com, GitHub Enterprise
-    // Server https://HOST/api/v3 → https://HOST, https://api.NAME.ghe.com → https://NAME.ghe.com.
-    static QString serverUrlFor(const QUrl &apiUrl);
 
 Q_SIGNALS:
     void started(quint64 id, qint64 pid);

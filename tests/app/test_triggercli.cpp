@@ -3,6 +3,7 @@
 #include "fakegithubserver.h"
 #include "fakepostgrest.h"
 #include "fakerelay.h"
+#include "triggers/codefileenvironment.h"
 #include "triggers/codefilerunner.h"
 
 #include <QDir>
@@ -325,7 +326,7 @@ triggers:
     // The configured API URL (the fake GitHub here) and the server URL derived from it.
     const QString api = h.server.baseUrl().toString(QUrl::StripTrailingSlash);
     CHECK(outputs.value(QLatin1String("api")).toString() ==
-          QStringLiteral("%1 server=%2").arg(api, exeserver::CodefileRunner::serverUrlFor(QUrl(api))));
+          QStringLiteral("%1 server=%2").arg(api, exeserver::CodefileEnvironment::serverUrlFor(QUrl(api))));
     CHECK(action.value(QLatin1String("summary")).toString() == QLatin1String("# Checked 2/merge\n"));
 }
 

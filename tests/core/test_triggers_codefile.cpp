@@ -1,6 +1,7 @@
 #include "catch.h"
 #include "triggers_testutil.h"
 
+#include "triggers/codefileenvironment.h"
 #include "triggers/codefilerunner.h"
 #include "triggers/runfiles.h"
 #include "triggers/templateengine.h"
@@ -374,13 +375,14 @@ TEST_CASE("Actions file commands: name=value lines and the heredoc form are read
 
 TEST_CASE("GITHUB_SERVER_URL follows the API URL, GitHub Enterprise Server included", "[triggers][codefile]")
 {
-    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://api.github.com"_s)) == u"https://github.com"_s);
-    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://ghe.example.com/api/v3/"_s)) ==
+    CHECK(CodefileEnvironment::serverUrlFor(QUrl(u"https://api.github.com"_s)) == u"https://github.com"_s);
+    CHECK(CodefileEnvironment::serverUrlFor(QUrl(u"https://ghe.example.com/api/v3/"_s)) ==
           u"https://ghe.example.com"_s);
-    CHECK(CodefileRunner::serverUrlFor(QUrl(u"https://api.octo.ghe.com"_s)) == u"https://octo.ghe.com"_s);
-    CHECK(CodefileRunner::serverUrlFor(QUrl(u"http://127.0.0.1:8080/api/v3"_s)) ==
+    CHECK(CodefileEnvironment::serverUrlFor(QUrl(u"https://api.octo.ghe.com"_s)) ==
+          u"https://octo.ghe.com"_s);
+    CHECK(CodefileEnvironment::serverUrlFor(QUrl(u"http://127.0.0.1:8080/api/v3"_s)) ==
           u"http://127.0.0.1:8080"_s);
-    CHECK(CodefileRunner::serverUrlFor(QUrl()) == u"https://github.com"_s);
+    CHECK(CodefileEnvironment::serverUrlFor(QUrl()) == u"https://github.com"_s);
 
     CodefileRequest r = request(u"/bin/true"_s);
     r.apiUrl = QUrl(u"https://ghe.example.com/api/v3"_s);
@@ -389,7 +391,7 @@ TEST_CASE("GITHUB_SERVER_URL follows the API URL, GitHub Enterprise Server inclu
     QProcessEnvironment base;
     base.insert(u"PATH"_s, u"/usr/bin"_s);
     const QProcessEnvironment env =
-        CodefileRunner::environment(r, u"/tmp/e.json"_s, base, u"/work/space"_s, u"/data/runs/a1.log"_s);
+        CodefileEnvironment::build(r, u"/tmp/e.json"_s, base, u"/work/space"_s, u"/data/runs/a1.log"_s);
     CHECK(env.value(u"GITHUB_API_URL"_s) == u"https://ghe.example.com/api/v3"_s);
     CHECK(env.value(u"GITHUB_SERVER_URL"_s) == u"https://ghe.example.com"_s);
     CHECK(env.value(u"CI"_s) == u"true"_s);
@@ -408,9 +410,9 @@ TEST_CASE("GITHUB_SERVER_URL follows the API URL, GitHub Enterprise Server inclu
     CHECK_FALSE(env.contains(u"GITHUB_TOKEN"_s));
     CHECK(env.value(u"GITHUB_REPOSITORY"_s) == u"Codertocat/Hello-World"_s);
     CHECK(env.value(u"PATH"_s) == u"/opt/newest:/opt/older:/usr/bin"_s);
-    CHECK(CodefileRunner::refusedVariable(u"gh_token"_s).contains(u"secret"_s));
-    CHECK(CodefileRunner::refusedVariable(u"NODE_OPTIONS"_s).contains(u"NODE_OPTIONS"_s));
-    CHECK(CodefileRunner::refusedVariable(u"MY_VAR"_s).isEmpty());
+    CHECK(CodefileEnvironment::refusedVariable(u"gh_token"_s).contains(u"secret"_s));
+    CHECK(CodefileEnvironment::refusedVariable(u"NODE_OPTIONS"_s).contains(u"NODE_OPTIONS"_s));
+    CHECK(CodefileEnvironment::refusedVariable(u"MY_VAR"_s).isEmpty());
 }
 
 TEST_CASE("A code file written for Actions writes its outputs, variables, PATH and summary; the runner reads "
@@ -448,8 +450,9 @@ echo "ci=$CI workspace=$GITHUB_WORKSPACE"
     CHECK(result.commands.path == QStringList{dir.filePath(u"runs/a1.temp/bin"_s)});
     CHECK(result.commands.summary == u"### Result: **pass**\n"_s);
     CHECK(QFile::exists(dir.filePath(u"runs/a1.output"_s)));
-    CHECK(QFile::permissions(dir.filePath(u"runs/a1.output"_s)) ==
-          (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser));
+    CHECK(
+        QFile::permissions(dir.filePath(u"runs/a1.output"_s)) ==
+        (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser));
     CHECK(QFile::exists(dir.filePath(u"runs/a1.summary.md"_s)));
     if (!direct) // the engine removes the bookkeeping once the outcome is recorded (keepRunFiles)
         RunFiles(kept.logFilePath).removeBookkeeping();

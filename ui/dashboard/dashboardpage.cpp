@@ -1,7 +1,10 @@
 #include "dashboard/dashboardpage.h"
 
+#include "dashboard/cihealthwatcher.h"
+#include "dashboard/dashboardfilters.h"
 #include "dashboard/dashboardworkflowfile.h"
 #include "dashboard/dispatchdialog.h"
+#include "dashboard/errorbanner.h"
 #include "dashboard/presetcommentsdialog.h"
 #include "dashboard/repositorypicker.h"
 #include "dashboard/rundetailsdialog.h"
@@ -18,15 +21,11 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -42,7 +41,6 @@ namespace {
 const QString kReposKey = QStringLiteral("dashboard/repositories");
 const QString kRunColumnsKey = QStringLiteral("dashboard/runColumns");
 const QString kWorkflowColumnsKey = QStringLiteral("dashboard/workflowColumns");
-const QString kWatchedKey = QStringLiteral("dashboard/watchedWorkflows");
 constexpr int kDefaultSelection = 10; // first start: this many repositories, most recently pushed first
 
 QTableView *makeTable(QWidget *parent, const QString &name, const QString &accessibleName)
@@ -70,63 +68,10 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
-// One headline for a failed refresh: offline and rate-limited are named as such; the first message says
-// what to do; the full list goes to the tooltip.
-QString refreshErrorText(const QList<Error> &errors, const QStringList &repos)
-{
-    const Error &first = errors.first();
-    QString headline;
-    if (first.kind == QLatin1String("network") || first.kind == QLatin1String("timeout") ||
-        first.kind == QLatin1String("tls"))
-        headline = QObject::tr("Offline: GitHub cannot be reached.");
-    else if (first.kind == QLatin1String("rate_limited"))
-        headline = QObject::tr("Rate limited: GitHub refuses requests for now.");
-    else
-        headline = QObject::tr("GitHub refused a request.");
-    QString text = QObject::tr("%1 Could not refresh %2 — showing what was loaded before.\n%3")
-                       .arg(headline, repos.join(QStringLiteral(", ")), first.message);
-    if (errors.size() > 1)
-        text += QObject::tr(" (%n more error(s); hover for details)", "", int(errors.size() - 1));
-    return text;
-}
-
 bool findRunRow(const QList<DashboardRun> &runs, qint64 id)
 {
     return std::any_of(runs.cbegin(), runs.cend(),
                        [id](const DashboardRun &run) { return run.run.id == id; });
-}
-
-// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at);
-// DashboardSnapshot::read reads it back.
-QJsonObject runToJson(const WorkflowRun &run)
-{
-    QJsonObject json = run.toJson();
-    json.insert(QStringLiteral("actor_login"), run.actor);
-    json.insert(QStringLiteral("run_started_at"), run.runStartedAt.toString(Qt::ISODate));
-    return json;
-}
-
-// Each workflow's recent runs are its runs among `runs` (newest first), at most kRecentRuns: computed
-// the same way after a refresh and from the snapshot, which therefore does not store them twice.
-QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRunsByWorkflow(const QList<DashboardRun> &runs)
-{
-    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs
-    for (const DashboardRun &entry : runs) {
-        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
-        if (recent.size() < DashboardWorkflow::kRecentRuns)
-            recent.append(entry.run);
-    }
-    return recentRuns;
-}
-
-QString detailLines(const QList<Error> &errors)
-{
-    QStringList lines;
-    for (const Error &error : errors) {
-        if (!lines.contains(error.message))
-            lines.append(error.message);
-    }
-    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
@@ -144,35 +89,21 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_workflowProxy(new DashboardFilterProxy(this))
     , m_runTable(makeTable(this, QStringLiteral("runTable"), tr("Recent workflow runs")))
     , m_workflowTable(makeTable(this, QStringLiteral("workflowTable"), tr("Active workflows")))
-    , m_banner(new QFrame(this))
-    , m_bannerText(new QLabel(m_banner))
+    , m_banner(new ErrorBanner(this))
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
     , m_presetButton(new QPushButton(tr("Pre-set comment…"), this))
     , m_autoRefresh(new QCheckBox(tr("&Auto-refresh"), this))
-    , m_search(new QLineEdit(this))
-    , m_repoFilter(new QComboBox(this))
-    , m_branchFilter(new QComboBox(this))
-    , m_workflowFilter(new QComboBox(this))
-    , m_stateFilter(new QComboBox(this))
     , m_runsTitle(sectionTitle(tr("Recent workflow runs"), this))
     , m_loadMore(new QPushButton(tr("Load &more runs"), this))
+    , m_filters(new DashboardFilters(m_runProxy, m_workflowProxy, this))
     , m_timer(new QTimer(this))
+    , m_watcher(new CiHealthWatcher(client, m_state, this))
 {
     setObjectName(QStringLiteral("DashboardPage"));
 
     // Error banner: visible, never silent; Retry does a full reload.
-    m_banner->setObjectName(QStringLiteral("errorBanner"));
-    m_bannerText->setObjectName(QStringLiteral("errorBannerText"));
-    m_bannerText->setWordWrap(true);
-    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *retry = new QPushButton(tr("Retry"), m_banner);
-    retry->setObjectName(QStringLiteral("retryButton"));
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(10, 6, 6, 6);
-    bannerLayout->addWidget(m_bannerText, 1);
-    bannerLayout->addWidget(retry);
     m_banner->hide();
-    connect(retry, &QPushButton::clicked, this, [this]() {
+    connect(m_banner, &ErrorBanner::retryRequested, this, [this]() {
         loadRepositories();
         refresh();
     });
@@ -184,40 +115,16 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     m_autoRefresh->setObjectName(QStringLiteral("autoRefresh"));
     m_autoRefresh->setChecked(true);
     m_autoRefresh->setToolTip(tr("Refresh every minute, every few seconds while runs are in progress"));
-    m_search->setObjectName(QStringLiteral("runSearch"));
-    m_search->setPlaceholderText(tr("Filter runs and workflows… (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setAccessibleName(tr("Filter runs and workflows"));
-    m_repoFilter->setObjectName(QStringLiteral("repositoryFilter"));
-    m_repoFilter->setAccessibleName(tr("Repository filter"));
-    m_branchFilter->setObjectName(QStringLiteral("branchFilter"));
-    m_branchFilter->setAccessibleName(tr("Branch filter"));
-    m_workflowFilter->setObjectName(QStringLiteral("workflowFilter"));
-    m_workflowFilter->setAccessibleName(tr("Workflow filter"));
-    m_stateFilter->setObjectName(QStringLiteral("statusFilter"));
-    m_stateFilter->setAccessibleName(tr("Status filter"));
-    m_stateFilter->addItem(tr("All statuses"), -1);
-    for (int s = 0; s < kRunStateCount; ++s)
-        m_stateFilter->addItem(runStateIcon(RunState(s)), runStateText(RunState(s)), s);
-    // A long repository or workflow name widens its filter, but never past what a laptop beside a dock
-    // can give: the choices list still shows the whole name.
-    for (QComboBox *combo : {m_repoFilter, m_workflowFilter, m_branchFilter, m_stateFilter}) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(12);
-    }
-    m_search->setMinimumWidth(200); // the filter stays a field to type in, never "Fi…"
-    updateFilterChoices();
-
     // Two rows, so the dashboard fits beside a dock on a 1024-pixel screen.
     auto *toolbar = new QVBoxLayout;
     auto *actionsRow = new QHBoxLayout;
     actionsRow->addWidget(m_refreshButton);
     actionsRow->addWidget(m_autoRefresh);
     actionsRow->addSpacing(12);
-    actionsRow->addWidget(m_search, 1);
+    actionsRow->addWidget(m_filters->searchField(), 1);
     actionsRow->addWidget(m_presetButton);
     auto *filterRow = new QHBoxLayout;
-    for (QComboBox *combo : {m_repoFilter, m_workflowFilter, m_branchFilter, m_stateFilter})
+    for (QComboBox *combo : m_filters->choices())
         filterRow->addWidget(combo, 1);
     toolbar->addLayout(actionsRow);
     toolbar->addLayout(filterRow);
@@ -237,21 +144,9 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     findAction->setShortcut(QKeySequence::Find); // Ctrl+F
     findAction->setShortcutContext(Qt::WindowShortcut);
     addAction(findAction);
-    connect(findAction, &QAction::triggered, this, [this]() {
-        m_search->setFocus(Qt::ShortcutFocusReason);
-        m_search->selectAll();
-    });
+    connect(findAction, &QAction::triggered, m_filters, &DashboardFilters::focusSearch);
     connect(m_refreshButton, &QPushButton::clicked, this, &DashboardPage::refresh);
     connect(m_autoRefresh, &QCheckBox::toggled, this, &DashboardPage::scheduleAutoRefresh);
-    connect(m_search, &QLineEdit::textChanged, this, &DashboardPage::setSearchText);
-    connect(m_repoFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { setRepositoryFilter(m_repoFilter->currentData().toString()); });
-    connect(m_branchFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { setBranchFilter(m_branchFilter->currentData().toString()); });
-    connect(m_workflowFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { setWorkflowFilter(m_workflowFilter->currentData().toString()); });
-    connect(m_stateFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { setStateFilter(m_stateFilter->currentData().toInt()); });
 
     // Tables.
     m_workflowProxy->setSourceModel(m_workflows);
@@ -337,7 +232,6 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     connect(m_timer, &QTimer::timeout, this, &DashboardPage::refresh);
     connect(&m_client.connection(), &GitHubConnection::rateLimitChanged, this, &DashboardPage::updateStatus);
 
-    m_watched = m_state->value(kWatchedKey).toStringList();
     if (m_state->contains(kReposKey))
         m_picker->setSelected(m_state->value(kReposKey).toStringList());
     connect(m_picker, &RepositoryPicker::selectionChanged, this, &DashboardPage::onRepositoriesSelected);
@@ -375,24 +269,7 @@ void DashboardPage::loadSnapshot(std::future<DashboardSnapshot> readAhead)
 
 void DashboardPage::saveSnapshot() const
 {
-    QJsonArray runs;
-    for (const DashboardRun &run : m_runs->runs())
-        runs.append(
-            QJsonObject{{QStringLiteral("repo"), run.repo}, {QStringLiteral("run"), runToJson(run.run)}});
-    QJsonArray workflows;
-    for (const DashboardWorkflow &workflow : m_workflows->workflows()) {
-        workflows.append(QJsonObject{{QStringLiteral("repo"), workflow.repo},
-                                     {QStringLiteral("workflow"), workflow.workflow.toJson()}});
-    }
-    const QJsonObject root{
-        {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-        {QStringLiteral("runs"), runs},
-        {QStringLiteral("workflows"), workflows}};
-    QSaveFile file(m_snapshotPath);
-    if (file.open(QIODevice::WriteOnly)) {
-        file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
-        file.commit();
-    }
+    DashboardSnapshot::write(m_snapshotPath, m_runs->runs(), m_workflows->workflows());
 }
 
 DashboardPage::~DashboardPage()
@@ -462,11 +339,15 @@ void DashboardPage::refresh()
     m_failedRepos.clear();
     m_nextRuns.clear();
     m_nextWorkflows.clear();
-    m_nextLatest.clear();
     const QStringList repos = m_picker->selected();
     m_refreshButton->setEnabled(false);
     m_refreshButton->setText(tr("Refreshing…"));
-    fetchWatchedRuns();
+    QPointer<DashboardPage> page(this);
+    m_pending += int(m_watcher->watched().size());
+    m_watcher->fetch(m_repositories, [page]() {
+        if (page && --page->m_pending == 0)
+            page->finishRefresh();
+    });
     if (repos.isEmpty()) {
         ++m_pending;
         QTimer::singleShot(0, this, [this]() {
@@ -512,19 +393,17 @@ void DashboardPage::refresh()
     }
 }
 
-// One small request per watched workflow: its newest run on the repository's default branch (the 30
-// newest runs of the repository may not include it). Unchanged answers are 304s, free of rate limit.
 RunFilter DashboardPage::serverFilter(const QString &repo) const
 {
     RunFilter filter;
     filter.limit = 30;
-    filter.branch = m_branchFilter->currentData().toString();
+    filter.branch = m_filters->branch();
     static const char *const statuses[] = {"queued",  "waiting",   "in_progress", "success",
                                            "failure", "cancelled", "skipped",     "neutral"};
-    const int state = m_stateFilter->currentData().toInt();
+    const int state = m_filters->state();
     if (state >= 0 && state < kRunStateCount)
         filter.status = QString::fromLatin1(statuses[state]);
-    const QString workflow = m_workflowFilter->currentData().toString();
+    const QString workflow = m_filters->workflow();
     if (!workflow.isEmpty())
         for (const DashboardWorkflow &entry : m_workflows->workflows())
             if (entry.repo == repo && entry.workflow.name == workflow)
@@ -535,7 +414,7 @@ RunFilter DashboardPage::serverFilter(const QString &repo) const
 QString DashboardPage::serverFilterKey() const
 {
     const RunFilter filter = serverFilter({});
-    const QString workflow = m_workflowFilter->currentData().toString();
+    const QString workflow = m_filters->workflow();
     if (filter.branch.isEmpty() && filter.status.isEmpty() && workflow.isEmpty())
         return {};
     return QStringList{filter.branch, filter.status, workflow}.join(QLatin1Char('\x1f'));
@@ -552,7 +431,7 @@ void DashboardPage::loadMoreRuns()
         m_moreNext.clear();
     }
     QStringList repos = m_picker->selected();
-    if (const QString only = m_repoFilter->currentData().toString(); !only.isEmpty())
+    if (const QString only = m_filters->repository(); !only.isEmpty())
         repos = {only};
     QPointer<DashboardPage> self(this);
     for (const QString &repo : std::as_const(repos)) {
@@ -560,7 +439,7 @@ void DashboardPage::loadMoreRuns()
         if (!fresh && !next.isValid())
             continue; // that repository has no older runs
         RunFilter filter = serverFilter(repo);
-        if (!m_workflowFilter->currentData().toString().isEmpty() && filter.workflow.isEmpty())
+        if (!m_filters->workflow().isEmpty() && filter.workflow.isEmpty())
             continue; // the workflow is not in this repository
         ++m_moreLoading;
         m_client.listRunsPage(repo, filter, fresh ? QUrl() : next, [self, repo](Result<RunsPage> page) {
@@ -609,61 +488,20 @@ void DashboardPage::keepDatesWhole(int logicalIndex)
     }
 }
 
-void DashboardPage::fetchWatchedRuns()
+QStringList DashboardPage::watchedWorkflows() const
 {
-    QPointer<DashboardPage> self(this);
-    for (const QString &key : std::as_const(m_watched)) {
-        const QString repo = key.section(QLatin1Char(':'), 0, 0);
-        RunFilter filter;
-        filter.workflow = key.section(QLatin1Char(':'), 1);
-        for (const Repository &known : std::as_const(m_repositories))
-            if (known.fullName == repo)
-                filter.branch = known.defaultBranch;
-        filter.limit = 1;
-        ++m_pending;
-        m_client.listRuns(repo, filter, [self, key](Result<QList<WorkflowRun>> result) {
-            if (!self)
-                return;
-            if (result)
-                self->m_nextLatest.insert(
-                    key, result->isEmpty() ? std::nullopt : std::optional<WorkflowRun>(result->first()));
-            if (--self->m_pending == 0)
-                self->finishRefresh();
-        });
-    }
+    return m_watcher->watched();
+}
+
+CiHealth DashboardPage::ciHealth() const
+{
+    return m_watcher->health();
 }
 
 void DashboardPage::updateHealth()
 {
-    CiHealth health;
-    QHash<QString, CiHealthState> states;
-    for (const QString &key : std::as_const(m_watched)) {
-        WatchedWorkflow watched;
-        watched.repo = key.section(QLatin1Char(':'), 0, 0);
-        watched.workflowId = key.section(QLatin1Char(':'), 1).toLongLong();
-        for (const Repository &known : std::as_const(m_repositories))
-            if (known.fullName == watched.repo)
-                watched.branch = known.defaultBranch;
-        // A failed request keeps what the last refresh knew rather than turning the tray grey.
-        const auto fetched = m_nextLatest.constFind(key);
-        if (fetched != m_nextLatest.cend()) {
-            watched.latest = *fetched;
-        } else {
-            for (const WatchedWorkflow &old : std::as_const(m_health.workflows))
-                if (old.key() == key)
-                    watched.latest = old.latest;
-        }
-        for (const DashboardWorkflow &entry : m_workflows->workflows())
-            if (entry.repo == watched.repo && entry.workflow.id == watched.workflowId)
-                watched.name = entry.workflow.name;
-        if (watched.name.isEmpty() && watched.latest)
-            watched.name = watched.latest->name;
-        states.insert(key, watched.state());
-        health.workflows.append(watched);
-    }
-    m_health = health;
-    m_workflows->setWatched(states);
-    Q_EMIT ciHealthChanged(m_health);
+    m_workflows->setWatched(m_watcher->update(m_repositories, m_workflows->workflows()));
+    Q_EMIT ciHealthChanged(m_watcher->health());
 }
 
 void DashboardPage::setWorkflowWatched(int proxyRow, bool watched)
@@ -673,14 +511,8 @@ void DashboardPage::setWorkflowWatched(int proxyRow, bool watched)
         return;
     const DashboardWorkflow &entry = m_workflows->workflows().at(source.row());
     const QString key = WatchedWorkflow::keyOf(entry.repo, entry.workflow.id);
-    if (watched == m_watched.contains(key))
+    if (!m_watcher->setWatched(key, watched))
         return;
-    if (watched)
-        m_watched.append(key);
-    else
-        m_watched.removeAll(key);
-    m_state->setValue(kWatchedKey, m_watched);
-    m_state->sync();
     updateHealth();
     refresh();
 }
@@ -742,7 +574,8 @@ void DashboardPage::finishRefresh()
         m_lastUpdated = QDateTime::currentDateTime();
         saveSnapshot();
     } else {
-        showError(refreshErrorText(m_errors, m_failedRepos), detailLines(m_errors));
+        m_banner->showRefreshErrors(m_errors, m_failedRepos);
+        updateStatus();
     }
     updateHealth();
     m_loadMore->setEnabled(m_moreLoading == 0);
@@ -786,24 +619,13 @@ void DashboardPage::setAutoRefreshIntervals(int idleMs, int busyMs)
 
 void DashboardPage::showError(const QString &text, const QString &details)
 {
-    // Styled when first shown: a style sheet costs the start a parse and a style for a banner rarely seen.
-    if (m_banner->styleSheet().isEmpty()) {
-        const Swatch swatch = toneSwatch(Tone::Failure);
-        m_banner->setStyleSheet(QStringLiteral("#errorBanner { background: %1; border: 1px solid %2; "
-                                               "border-radius: 4px; } #errorBanner QLabel { color: %3; }")
-                                    .arg(swatch.background.name(), swatch.border.name(), swatch.text.name()));
-    }
-    m_bannerText->setText(QStringLiteral("⚠ ") + text);
-    m_banner->setToolTip(details);
-    m_banner->show();
+    m_banner->showMessage(text, details);
     updateStatus();
 }
 
 void DashboardPage::hideError()
 {
-    m_banner->hide();
-    m_bannerText->clear();
-    m_banner->setToolTip({});
+    m_banner->clearMessage();
 }
 
 bool DashboardPage::isBannerVisible() const
@@ -813,7 +635,7 @@ bool DashboardPage::isBannerVisible() const
 
 QString DashboardPage::bannerText() const
 {
-    return m_bannerText->text();
+    return m_banner->text();
 }
 
 QString DashboardPage::statusText() const
@@ -841,84 +663,32 @@ void DashboardPage::updateStatus()
 
 void DashboardPage::updateFilterChoices()
 {
-    const auto refill = [](QComboBox *combo, const QString &allText, QStringList values) {
-        const QString current = combo->currentData().toString();
-        values.removeDuplicates();
-        values.removeAll(QString());
-        values.sort(Qt::CaseInsensitive);
-        const QSignalBlocker block(combo);
-        combo->clear();
-        combo->addItem(allText, QString());
-        for (const QString &value : std::as_const(values))
-            combo->addItem(value, value);
-        const int index = combo->findData(current);
-        combo->setCurrentIndex(index >= 0 ? index : 0);
-        return index >= 0 || current.isEmpty();
-    };
-    QStringList branches;
-    for (const DashboardRun &run : m_runs->runs())
-        branches.append(run.run.headBranch);
-    if (!refill(m_repoFilter, tr("All repositories"), m_picker->selected()))
-        setRepositoryFilter({});
-    if (!refill(m_branchFilter, tr("All branches"), branches))
-        setBranchFilter({});
-    QStringList workflowNames;
-    for (const DashboardWorkflow &workflow : m_workflows->workflows())
-        workflowNames.append(workflow.workflow.name);
-    if (!refill(m_workflowFilter, tr("All workflows"), workflowNames))
-        setWorkflowFilter({});
+    m_filters->updateChoices(m_picker->selected(), m_runs->runs(), m_workflows->workflows());
 }
 
 void DashboardPage::setRepositoryFilter(const QString &repo)
 {
-    const int index = m_repoFilter->findData(repo);
-    if (index >= 0 && index != m_repoFilter->currentIndex()) {
-        m_repoFilter->setCurrentIndex(index); // comes back here through the signal
-        return;
-    }
-    m_runProxy->setRepository(repo);
-    m_workflowProxy->setRepository(repo);
+    m_filters->setRepository(repo);
 }
 
 void DashboardPage::setBranchFilter(const QString &branch)
 {
-    const int index = m_branchFilter->findData(branch);
-    if (index >= 0 && index != m_branchFilter->currentIndex()) {
-        m_branchFilter->setCurrentIndex(index);
-        return;
-    }
-    m_runProxy->setBranch(branch);
+    m_filters->setBranch(branch);
 }
 
 void DashboardPage::setWorkflowFilter(const QString &name)
 {
-    const int index = m_workflowFilter->findData(name);
-    if (index >= 0 && index != m_workflowFilter->currentIndex()) {
-        m_workflowFilter->setCurrentIndex(index);
-        return;
-    }
-    m_runProxy->setWorkflow(name);
-    m_workflowProxy->setWorkflow(name);
+    m_filters->setWorkflow(name);
 }
 
 void DashboardPage::setStateFilter(int state)
 {
-    const int index = m_stateFilter->findData(state);
-    if (index >= 0 && index != m_stateFilter->currentIndex()) {
-        m_stateFilter->setCurrentIndex(index);
-        return;
-    }
-    m_runProxy->setState(state);
+    m_filters->setState(state);
 }
 
 void DashboardPage::setSearchText(const QString &text)
 {
-    if (m_search->text() != text) {
-        m_search->setText(text); // comes back here through textChanged
-        return;
-    }
-    m_runProxy->setText(text);
-    m_workflowProxy->setText(text);
+    m_filters->setSearchText(text);
 }
 
 void DashboardPage::showWorkflowMenu(const QPoint &pos)

@@ -28,7 +28,10 @@ namespace exeserver {
 
 class EventStore;
 class GitHubClient;
+class CiHealthWatcher;
+class DashboardFilters;
 class DispatchDialog;
+class ErrorBanner;
 class PresetCommentsDialog;
 class RepositoryPicker;
 class RunDetailsDialog;
@@ -91,8 +94,8 @@ public:
     // "Watch in the tray" for the workflow at `proxyRow`: its latest run on the default branch counts
     // towards the tray's CI health from the next refresh on (which this starts). Kept in the state file.
     void setWorkflowWatched(int proxyRow, bool watched);
-    QStringList watchedWorkflows() const { return m_watched; } // WatchedWorkflow::key()s
-    CiHealth ciHealth() const { return m_health; }
+    QStringList watchedWorkflows() const; // WatchedWorkflow::key()s
+    CiHealth ciHealth() const;
 
     // The workflow file at `proxyRow` of the workflows table, read-only with its dispatch inputs.
     WorkflowFileDialog *openWorkflowFile(int proxyRow);
@@ -137,7 +140,6 @@ private:
                           const DispatchResult &result);
     void loadSnapshot(std::future<DashboardSnapshot> readAhead);
     void saveSnapshot() const;
-    void fetchWatchedRuns();
     void updateHealth();
     void keepDatesWhole(int logicalIndex);
     RunFilter serverFilter(const QString &repo) const;
@@ -155,18 +157,13 @@ private:
     DashboardFilterProxy *m_workflowProxy;
     QTableView *m_runTable;
     QTableView *m_workflowTable;
-    QFrame *m_banner;
-    QLabel *m_bannerText;
+    ErrorBanner *m_banner;
     QPushButton *m_refreshButton;
     QPushButton *m_presetButton;
     QCheckBox *m_autoRefresh;
-    QLineEdit *m_search;
-    QComboBox *m_repoFilter;
-    QComboBox *m_branchFilter;
-    QComboBox *m_workflowFilter;
-    QComboBox *m_stateFilter;
     QLabel *m_runsTitle;
     QPushButton *m_loadMore;
+    DashboardFilters *m_filters;
     QTimer *m_timer;
 
     int m_idleIntervalMs = 60000;
@@ -182,13 +179,11 @@ private:
     QStringList m_failedRepos;
     QList<DashboardRun> m_nextRuns;
     QHash<QString, QList<Workflow>> m_nextWorkflows;
-    QStringList m_watched;
     QHash<QString, QUrl> m_moreNext; // repo -> next page of runs, for the filters in m_moreKey
     QString m_moreKey;               // "": the refresh's own unfiltered pages
     QList<DashboardRun> m_moreRuns;  // runs Load more added, beyond the refresh's newest
     int m_moreLoading = 0;
-    QHash<QString, std::optional<WorkflowRun>> m_nextLatest; // watched key -> latest default-branch run
-    CiHealth m_health;
+    CiHealthWatcher *m_watcher;
 };
 
 } // namespace exeserver

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 
 namespace exeserver {
 
@@ -14,8 +15,18 @@ namespace {
 WorkflowRun runFromJson(const QJsonObject &json)
 {
     WorkflowRun run = WorkflowRun::fromJson(json);
-    run.actor = json.value(QLatin1String("actor_login")).toString(); // see DashboardPage::saveSnapshot
+    run.actor = json.value(QLatin1String("actor_login")).toString(); // see runToJson
     return run;
+}
+
+// The snapshot keeps what WorkflowRun::toJson leaves out or writes differently (actor, run_started_at);
+// DashboardSnapshot::read reads it back.
+QJsonObject runToJson(const WorkflowRun &run)
+{
+    QJsonObject json = run.toJson();
+    json.insert(QStringLiteral("actor_login"), run.actor);
+    json.insert(QStringLiteral("run_started_at"), run.runStartedAt.toString(Qt::ISODate));
+    return json;
 }
 
 bool sameFile(const DashboardSnapshot &snapshot, const QFileInfo &file)
@@ -75,6 +86,40 @@ DashboardSnapshot DashboardSnapshot::take(std::future<DashboardSnapshot> ahead, 
             return snapshot;
     }
     return read(path);
+}
+
+void DashboardSnapshot::write(const QString &path, const QList<DashboardRun> &runs,
+                              const QList<DashboardWorkflow> &workflows)
+{
+    QJsonArray runArray;
+    for (const DashboardRun &run : runs)
+        runArray.append(
+            QJsonObject{{QStringLiteral("repo"), run.repo}, {QStringLiteral("run"), runToJson(run.run)}});
+    QJsonArray workflowArray;
+    for (const DashboardWorkflow &workflow : workflows) {
+        workflowArray.append(QJsonObject{{QStringLiteral("repo"), workflow.repo},
+                                         {QStringLiteral("workflow"), workflow.workflow.toJson()}});
+    }
+    const QJsonObject root{
+        {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("runs"), runArray},
+        {QStringLiteral("workflows"), workflowArray}};
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
+        file.commit();
+    }
+}
+
+QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRunsByWorkflow(const QList<DashboardRun> &runs)
+{
+    QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRuns; // repo → workflow id → runs
+    for (const DashboardRun &entry : runs) {
+        QList<WorkflowRun> &recent = recentRuns[entry.repo][entry.run.workflowId];
+        if (recent.size() < DashboardWorkflow::kRecentRuns)
+            recent.append(entry.run);
+    }
+    return recentRuns;
 }
 
 } // namespace exeserver

@@ -3,6 +3,7 @@
 #include "dashboard/dashboardmodels.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -34,6 +35,13 @@ struct DashboardSnapshot
     // The result of `ahead` (a readAsync of `path`; waits for it) when the file is still the one it read,
     // otherwise (no read ahead, or the file changed since) read(path).
     static DashboardSnapshot take(std::future<DashboardSnapshot> ahead, const QString &path);
+    // Replaces the file at `path` with these rows (atomically: a crash leaves the old one).
+    static void write(const QString &path, const QList<DashboardRun> &runs,
+                      const QList<DashboardWorkflow> &workflows);
 };
+
+// Each workflow's recent runs are its runs among `runs` (newest first), at most kRecentRuns: computed
+// the same way after a refresh and from the snapshot, which therefore does not store them twice.
+QHash<QString, QHash<qint64, QList<WorkflowRun>>> recentRunsByWorkflow(const QList<DashboardRun> &runs);
 
 } // namespace exeserver

@@ -3,6 +3,7 @@
 #include "hooks/coverageline.h"
 #include "store/eventstore.h"
 #include "triggereditor/conditionsbuilder.h"
+#include "triggereditor/runactionform.h"
 #include "triggereditor/triggerlimitspage.h"
 #include "triggereditor/webhookcatalog.h"
 #include "triggereditor/workflowactionpage.h"
@@ -18,7 +19,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
-#include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -31,7 +31,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QStackedWidget>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -41,27 +40,6 @@
 namespace exeserver {
 
 namespace {
-
-enum RunPage
-{
-    CodefilePage,
-    WorkflowPage,
-    CommentPage,
-    NotifyPage,
-    ReactionPage,
-    RunTargetPage,
-    OtherPage
-};
-
-// GitHub's reactions, as the file format names them and as people see them.
-const QList<QPair<QString, QString>> kReactions{{QStringLiteral("eyes"), QStringLiteral("👀 eyes")},
-                                                {QStringLiteral("+1"), QStringLiteral("👍 +1")},
-                                                {QStringLiteral("-1"), QStringLiteral("👎 -1")},
-                                                {QStringLiteral("laugh"), QStringLiteral("😄 laugh")},
-                                                {QStringLiteral("confused"), QStringLiteral("😕 confused")},
-                                                {QStringLiteral("heart"), QStringLiteral("❤️ heart")},
-                                                {QStringLiteral("hooray"), QStringLiteral("🎉 hooray")},
-                                                {QStringLiteral("rocket"), QStringLiteral("🚀 rocket")}};
 
 QString kindOf(const QJsonObject &action)
 {
@@ -76,24 +54,6 @@ QStringList splitList(const QString &text)
             items.append(item.trimmed());
     }
     return items;
-}
-
-QStringList lines(const QString &text)
-{
-    QStringList out;
-    for (const QString &line : text.split(QLatin1Char('\n'))) {
-        if (!line.trimmed().isEmpty())
-            out.append(line.trimmed());
-    }
-    return out;
-}
-
-void putText(QJsonObject &object, const char *key, const QString &value)
-{
-    if (value.isEmpty())
-        object.remove(QLatin1String(key));
-    else
-        object.insert(QLatin1String(key), value);
 }
 
 // The trigger as the store would keep it, so "modified" compares meaning, not how the form spelled it
@@ -135,20 +95,8 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     , m_actions(new QListWidget(this))
     , m_conditions(new ConditionsBuilder(this))
     , m_run(new QListWidget(this))
-    , m_runPages(new QStackedWidget(this))
-    , m_codePath(new QLineEdit(this))
-    , m_codeId(new QLineEdit(this))
-    , m_codeArgs(new QPlainTextEdit(this))
-    , m_codeOutput(new QPlainTextEdit(this))
-    , m_workflowPage(new WorkflowActionPage(this))
-    , m_commentPreset(new QLineEdit(this))
-    , m_commentBody(new QPlainTextEdit(this))
-    , m_notifyTitle(new QLineEdit(this))
-    , m_notifyBody(new QPlainTextEdit(this))
-    , m_reaction(new QComboBox(this))
-    , m_runTarget(new QLineEdit(this))
+    , m_runForm(new RunActionForm(this))
     , m_limits(new TriggerLimitsPage(this))
-    , m_otherAction(new QLabel(this))
     , m_message(new QLabel(this))
     , m_save(new QPushButton(tr("Save"), this))
     , m_revert(new QPushButton(tr("Revert"), this))
@@ -163,16 +111,6 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
                                                  {m_event, tr("Event")},
                                                  {m_actions, tr("Event actions (none ticked: any)")},
                                                  {m_run, tr("Actions to run, in order")},
-                                                 {m_codePath, tr("Code file")},
-                                                 {m_codeId, tr("Step id for later actions")},
-                                                 {m_codeArgs, tr("Code file arguments")},
-                                                 {m_codeOutput, tr("Code file output")},
-                                                 {m_commentPreset, tr("Pre-set comment")},
-                                                 {m_commentBody, tr("Comment body")},
-                                                 {m_notifyTitle, tr("Notification title")},
-                                                 {m_notifyBody, tr("Notification body")},
-                                                 {m_reaction, tr("Reaction")},
-                                                 {m_runTarget, tr("Workflow run")},
                                                  {m_pastEvent, tr("Past event to test against")},
                                                  {m_dryRun, tr("Dry run result")}};
     for (const auto &[widget, name] : names)
@@ -238,62 +176,13 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     runButtons->addWidget(remove);
     runButtons->addStretch(1);
 
-    auto *codePage = new QWidget(this);
-    auto *codeForm = new QFormLayout(codePage);
-    auto *browse = new QPushButton(tr("Choose…"), this);
-    auto *pathRow = new QHBoxLayout;
-    pathRow->addWidget(m_codePath, 1);
-    pathRow->addWidget(browse);
-    auto *runNow = new QPushButton(tr("Run now with a sample event"), this);
-    runNow->setObjectName(QStringLiteral("runNow"));
-    m_codeArgs->setPlaceholderText(tr("One argument per line; {{ event.number }} templates allowed"));
-    m_codeArgs->setMaximumHeight(60);
-    m_codeOutput->setObjectName(QStringLiteral("codefileOutput"));
-    m_codeOutput->setReadOnly(true);
-    m_codeOutput->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_codeId->setObjectName(QStringLiteral("codefileId"));
-    m_codeId->setPlaceholderText(tr("optional; later actions read {{ steps.ID.outputs.NAME }}"));
-    m_codeId->setToolTip(tr("Name this step so later actions can use what it wrote to GITHUB_OUTPUT"));
-    codeForm->addRow(tr("Code file"), pathRow);
-    codeForm->addRow(tr("Step id"), m_codeId);
-    codeForm->addRow(tr("Arguments"), m_codeArgs);
-    codeForm->addRow(QString(), runNow);
-    codeForm->addRow(tr("Output"), m_codeOutput);
-    auto *commentPage = new QWidget(this);
-    auto *commentForm = new QFormLayout(commentPage);
-    m_commentPreset->setPlaceholderText(tr("a pre-set comment's name, or write a body"));
-    commentForm->addRow(tr("Pre-set"), m_commentPreset);
-    commentForm->addRow(tr("Body"), m_commentBody);
-    auto *notifyPage = new QWidget(this);
-    auto *notifyForm = new QFormLayout(notifyPage);
-    notifyForm->addRow(tr("Title"), m_notifyTitle);
-    notifyForm->addRow(tr("Body"), m_notifyBody);
-    auto *reactionPage = new QWidget(this);
-    auto *reactionForm = new QFormLayout(reactionPage);
-    m_reaction->setObjectName(QStringLiteral("reactionContent"));
-    for (const auto &[content, label] : kReactions)
-        m_reaction->addItem(label, content);
-    reactionForm->addRow(tr("Reaction"), m_reaction);
-    auto *runTargetPage = new QWidget(this);
-    auto *runTargetForm = new QFormLayout(runTargetPage);
-    m_runTarget->setObjectName(QStringLiteral("runTarget"));
-    m_runTarget->setPlaceholderText(tr("empty: the event's workflow run; or {{ event.workflow_run.id }}"));
-    runTargetForm->addRow(tr("Workflow run"), m_runTarget);
-    m_otherAction->setWordWrap(true);
-    m_runPages->addWidget(codePage);
-    m_runPages->addWidget(m_workflowPage);
-    m_runPages->addWidget(commentPage);
-    m_runPages->addWidget(notifyPage);
-    m_runPages->addWidget(reactionPage);
-    m_runPages->addWidget(runTargetPage);
-    m_runPages->addWidget(m_otherAction);
     auto *runTab = new QWidget(this);
     auto *runLayout = new QHBoxLayout(runTab);
     auto *runLeft = new QHBoxLayout;
     runLeft->addWidget(m_run, 1);
     runLeft->addLayout(runButtons);
     runLayout->addLayout(runLeft, 2);
-    runLayout->addWidget(m_runPages, 3);
+    runLayout->addWidget(m_runForm, 3);
 
     // The dry run.
     auto *testTab = new QWidget(this);
@@ -362,23 +251,12 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
     connect(m_actions, &QListWidget::itemChanged, this, &TriggerEditor::onEdited);
     connect(m_conditions, &ConditionsBuilder::changed, this, &TriggerEditor::onEdited);
     connect(m_run, &QListWidget::currentRowChanged, this, &TriggerEditor::showRunAction);
-    for (QLineEdit *edit : {m_codePath, m_codeId, m_commentPreset, m_notifyTitle, m_runTarget})
-        connect(edit, &QLineEdit::textEdited, this, &TriggerEditor::storeRunAction);
-    connect(m_reaction, &QComboBox::activated, this, &TriggerEditor::storeRunAction);
     connect(m_limits, &TriggerLimitsPage::edited, this, &TriggerEditor::onEdited);
-    for (QPlainTextEdit *edit : {m_codeArgs, m_commentBody, m_notifyBody})
-        connect(edit, &QPlainTextEdit::textChanged, this, &TriggerEditor::storeRunAction);
-    connect(m_workflowPage, &WorkflowActionPage::edited, this, &TriggerEditor::storeRunAction);
-    connect(m_repositories, &QLineEdit::editingFinished, this,
-            [this]() { m_workflowPage->setTriggerRepositories(splitList(m_repositories->text())); });
-    connect(browse, &QPushButton::clicked, this, [this]() {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Code file to run"), m_codePath->text());
-        if (!file.isEmpty()) {
-            m_codePath->setText(file);
-            storeRunAction();
-        }
+    connect(m_runForm, &RunActionForm::edited, this, &TriggerEditor::storeRunAction);
+    connect(m_repositories, &QLineEdit::editingFinished, this, [this]() {
+        m_runForm->workflowPage()->setTriggerRepositories(splitList(m_repositories->text()));
     });
-    connect(runNow, &QPushButton::clicked, this, &TriggerEditor::runSelectedCodefile);
+    connect(m_runForm, &RunActionForm::runCodefileRequested, this, &TriggerEditor::runSelectedCodefile);
     connect(up, &QPushButton::clicked, this,
             [this]() { moveRunAction(m_run->currentRow(), m_run->currentRow() - 1); });
     connect(down, &QPushButton::clicked, this,
@@ -403,7 +281,7 @@ TriggerEditor::TriggerEditor(EventStore *store, QWidget *parent)
                         .arg(result.exitCode)
                         .arg(result.durationMs)
                         .arg(result.timedOut ? tr(" (timed out)") : QString());
-        m_codeOutput->setPlainText(text);
+        m_runForm->setCodefileOutput(text);
     });
     clear();
 }
@@ -427,7 +305,7 @@ void TriggerEditor::setRepositoryChoices(const QStringList &repositories)
 
 void TriggerEditor::setGitHubClient(GitHubClient *client)
 {
-    m_workflowPage->setGitHubClient(client);
+    m_runForm->workflowPage()->setGitHubClient(client);
 }
 
 void TriggerEditor::clear()
@@ -519,12 +397,12 @@ void TriggerEditor::load(const QJsonObject &json)
     m_limits->load(json);
     m_run->clear();
     for (const QJsonValue &value : json.value(QLatin1String("run")).toArray()) {
-        auto *item = new QListWidgetItem(summary(value.toObject()), m_run);
+        auto *item = new QListWidgetItem(RunActionForm::summary(value.toObject()), m_run);
         item->setData(Qt::UserRole, value.toObject());
     }
     m_run->setCurrentRow(m_run->count() > 0 ? 0 : -1);
     showRunAction();
-    m_codeOutput->clear();
+    m_runForm->setCodefileOutput({});
     m_dryRun->clear();
     m_loading = false;
     onEdited();
@@ -615,48 +493,9 @@ void TriggerEditor::setActionChecked(const QString &action, bool checked)
     item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
 }
 
-QString TriggerEditor::summary(const QJsonObject &action)
-{
-    const QString kind = kindOf(action);
-    const QJsonObject body = action.value(kind).toObject();
-    if (kind == QLatin1String("codefile")) {
-        const QString run =
-            tr("Run %1").arg(body.value(QLatin1String("path")).toString(tr("(no file chosen)")));
-        const QString id = body.value(QLatin1String("id")).toString();
-        return id.isEmpty() ? run : tr("%1 (step %2)").arg(run, id);
-    }
-    if (kind == QLatin1String("workflow"))
-        return tr("Dispatch %1").arg(body.value(QLatin1String("workflow")).toString());
-    if (kind == QLatin1String("comment")) {
-        const QString preset = body.value(QLatin1String("preset")).toString();
-        return preset.isEmpty() ? tr("Comment: %1").arg(body.value(QLatin1String("body")).toString().left(40))
-                                : tr("Comment with pre-set %1").arg(preset);
-    }
-    if (kind == QLatin1String("notify"))
-        return tr("Notify: %1").arg(body.value(QLatin1String("title")).toString());
-    if (kind == QLatin1String("reaction")) {
-        const QString content = action.value(kind).isString()
-                                    ? action.value(kind).toString()
-                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
-        for (const auto &[name, label] : kReactions) {
-            if (name == content)
-                return tr("React %1").arg(label);
-        }
-        return tr("React %1").arg(content);
-    }
-    if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
-        const QString run = body.value(QLatin1String("run")).toString();
-        const QString target = run.isEmpty() ? tr("the event's run") : tr("run %1").arg(run);
-        return kind == QLatin1String("cancel") ? tr("Cancel %1").arg(target)
-                                               : tr("Re-run the failed jobs of %1").arg(target);
-    }
-    return QStringLiteral("%1 %2").arg(kind,
-                                       QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)));
-}
-
 void TriggerEditor::addRunAction(const QJsonObject &action)
 {
-    auto *item = new QListWidgetItem(summary(action), m_run);
+    auto *item = new QListWidgetItem(RunActionForm::summary(action), m_run);
     item->setData(Qt::UserRole, action);
     m_run->setCurrentItem(item);
     onEdited();
@@ -688,81 +527,17 @@ void TriggerEditor::moveRunAction(int from, int to)
 void TriggerEditor::showRunAction()
 {
     QListWidgetItem *item = m_run->currentItem();
-    const QJsonObject action = item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject();
-    const QString kind = kindOf(action);
-    const QJsonObject body = action.value(kind).toObject();
     const bool loading = m_loading;
     m_loading = true; // filling the page is not an edit
-    m_workflowPage->deactivate();
-    if (kind == QLatin1String("codefile")) {
-        m_codePath->setText(body.value(QLatin1String("path")).toString());
-        m_codeId->setText(body.value(QLatin1String("id")).toString());
-        QStringList args;
-        for (const QJsonValue &arg : body.value(QLatin1String("args")).toArray())
-            args.append(arg.toString());
-        m_codeArgs->setPlainText(args.join(QLatin1Char('\n')));
-        m_runPages->setCurrentIndex(CodefilePage);
-    } else if (kind == QLatin1String("workflow")) {
-        m_runPages->setCurrentIndex(WorkflowPage);
-        m_workflowPage->setTriggerRepositories(splitList(m_repositories->text()));
-        m_workflowPage->setAction(body);
-    } else if (kind == QLatin1String("comment")) {
-        m_commentPreset->setText(body.value(QLatin1String("preset")).toString());
-        m_commentBody->setPlainText(body.value(QLatin1String("body")).toString());
-        m_runPages->setCurrentIndex(CommentPage);
-    } else if (kind == QLatin1String("notify")) {
-        m_notifyTitle->setText(body.value(QLatin1String("title")).toString());
-        m_notifyBody->setPlainText(body.value(QLatin1String("body")).toString());
-        m_runPages->setCurrentIndex(NotifyPage);
-    } else if (kind == QLatin1String("reaction")) {
-        const QString content = action.value(kind).isString()
-                                    ? action.value(kind).toString()
-                                    : body.value(QLatin1String("content")).toString(QStringLiteral("eyes"));
-        m_reaction->setCurrentIndex(std::max(0, m_reaction->findData(content)));
-        m_runPages->setCurrentIndex(ReactionPage);
-    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
-        m_runTarget->setText(body.value(QLatin1String("run")).toString());
-        m_runPages->setCurrentIndex(RunTargetPage);
-    } else {
-        m_otherAction->setText(kind.isEmpty()
-                                   ? tr("Add an action: what the trigger does when it fires.")
-                                   : tr("%1 — kept as written in the trigger file:\n%2")
-                                         .arg(kind, QString::fromUtf8(QJsonDocument(body).toJson())));
-        m_runPages->setCurrentIndex(OtherPage);
-    }
+    m_runForm->showAction(item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject(),
+                          splitList(m_repositories->text()));
     m_loading = loading;
 }
 
 QJsonObject TriggerEditor::runActionFromPage() const
 {
     QListWidgetItem *item = m_run->currentItem();
-    const QJsonObject action = item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject();
-    const QString kind = kindOf(action);
-    QJsonObject body = action.value(kind).toObject();
-    if (kind == QLatin1String("codefile")) {
-        putText(body, "path", m_codePath->text().trimmed());
-        putText(body, "id", m_codeId->text().trimmed());
-        const QStringList args = lines(m_codeArgs->toPlainText());
-        if (args.isEmpty())
-            body.remove(QLatin1String("args"));
-        else
-            body.insert(QLatin1String("args"), QJsonArray::fromStringList(args));
-    } else if (kind == QLatin1String("workflow")) {
-        body = m_workflowPage->body();
-    } else if (kind == QLatin1String("comment")) {
-        putText(body, "preset", m_commentPreset->text().trimmed());
-        putText(body, "body", m_commentBody->toPlainText());
-    } else if (kind == QLatin1String("notify")) {
-        putText(body, "title", m_notifyTitle->text());
-        putText(body, "body", m_notifyBody->toPlainText());
-    } else if (kind == QLatin1String("reaction")) {
-        body = QJsonObject{{QStringLiteral("content"), m_reaction->currentData().toString()}};
-    } else if (kind == QLatin1String("rerun_failed") || kind == QLatin1String("cancel")) {
-        putText(body, "run", m_runTarget->text().trimmed());
-    } else {
-        return action;
-    }
-    return QJsonObject{{kind, body}};
+    return m_runForm->actionFromPage(item ? item->data(Qt::UserRole).toJsonObject() : QJsonObject());
 }
 
 void TriggerEditor::storeRunAction()
@@ -774,7 +549,7 @@ void TriggerEditor::storeRunAction()
         return;
     const QJsonObject action = runActionFromPage();
     item->setData(Qt::UserRole, action);
-    item->setText(summary(action));
+    item->setText(RunActionForm::summary(action));
     onEdited();
 }
 
@@ -981,7 +756,7 @@ void TriggerEditor::runSelectedCodefile()
     json.remove(QStringLiteral("conditions")); // the sample event need not match
     const Result<Trigger> parsed = TriggerFile::fromJsonObject(json);
     if (!parsed || parsed->run.isEmpty()) {
-        m_codeOutput->setPlainText(parsed ? tr("No code file.") : parsed.error().message);
+        m_runForm->setCodefileOutput(parsed ? tr("No code file.") : parsed.error().message);
         return;
     }
     const QString type =
@@ -993,14 +768,19 @@ void TriggerEditor::runSelectedCodefile()
     const QJsonObject context = TemplateEngine::context(request.event, parsed->name, std::nullopt);
     request.action =
         std::get<CodefileAction>(TemplateEngine::renderAction(parsed->run.first(), context, nullptr));
-    m_codeOutput->setPlainText(
+    m_runForm->setCodefileOutput(
         tr("Running %1 with GitHub's sample %2 event…").arg(request.action.path, type));
     m_codefileRun = m_runner->submit(request);
 }
 
+WorkflowActionPage *TriggerEditor::workflowPage() const
+{
+    return m_runForm->workflowPage();
+}
+
 QString TriggerEditor::codefileOutput() const
 {
-    return m_codeOutput->toPlainText();
+    return m_runForm->codefileOutput();
 }
 
 } // namespace exeserver

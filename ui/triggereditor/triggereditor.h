@@ -14,7 +14,6 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
-class QStackedWidget;
 class QToolButton;
 class QTreeWidget;
 
@@ -26,6 +25,7 @@ class TriggerLimitsPage;
 class CoverageLine;
 class EventStore;
 class GitHubClient;
+class RunActionForm;
 class WorkflowActionPage;
 
 // One trigger as a form: name, enabled, repositories (globs, or picked from the dashboard's selection),
@@ -88,7 +88,7 @@ public:
     // "Run now with a sample event" for the selected code file action; output shows when it ends.
     void runSelectedCodefile();
     QString codefileOutput() const;
-    WorkflowActionPage *workflowPage() const { return m_workflowPage; }
+    WorkflowActionPage *workflowPage() const;
     bool isCodefileRunning() const { return m_codefileRun != 0; }
 
 Q_SIGNALS:
@@ -104,7 +104,6 @@ private:
     void showRunAction();
     void storeRunAction();
     QJsonObject runActionFromPage() const;
-    static QString summary(const QJsonObject &action);
 
     EventStore *m_store;
     CodefileRunner *m_runner;
@@ -125,24 +124,8 @@ private:
     QListWidget *m_actions;
     ConditionsBuilder *m_conditions;
     QListWidget *m_run;
-    QStackedWidget *m_runPages;
-    // code file page
-    QLineEdit *m_codePath;
-    QLineEdit *m_codeId; // `id:`, the name `{{ steps.ID.outputs.NAME }}` uses
-    QPlainTextEdit *m_codeArgs;
-    QPlainTextEdit *m_codeOutput;
-    WorkflowActionPage *m_workflowPage;
-    // comment page
-    QLineEdit *m_commentPreset;
-    QPlainTextEdit *m_commentBody;
-    // notify page
-    QLineEdit *m_notifyTitle;
-    QPlainTextEdit *m_notifyBody;
-    // reaction page; re-run failed and cancel page
-    QComboBox *m_reaction;
-    QLineEdit *m_runTarget;
+    RunActionForm *m_runForm; // the selected action's page
     TriggerLimitsPage *m_limits;
-    QLabel *m_otherAction;
     QLabel *m_message;
     QPushButton *m_save;
     QPushButton *m_revert;
