@@ -1,5 +1,4 @@
 // `exeserver-cli auth|repos|workflows|prs|comment …`: the GitHub calls the GUI makes (runs: runcommands.cpp).
-// runcommands.cpp).
 #include "commandtable.h"
 #include "config/secretredactor.h"
 #include "github/githubclient.h"
