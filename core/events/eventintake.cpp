@@ -14,12 +14,18 @@ EventIntake::EventIntake(EventSink &sink, const Clock &clock, QObject *parent)
     , m_sink(sink)
     , m_clock(clock)
 {
+    // A journalled sink stores later: its events are announced when they reach the store, not when stored.
+    m_sink.setCommittedHandler([this](const QList<NormalizedEvent> &events) {
+        for (const NormalizedEvent &event : events)
+            Q_EMIT eventAccepted(event);
+    });
 }
 
 // Deliveries still held are stored and answered: their senders are waiting (and the sink outlives us).
 EventIntake::~EventIntake()
 {
     flush();
+    m_sink.setCommittedHandler({});
 }
 
 IntakeOutcome EventIntake::reject(int status, const QString &reason, const WebhookDelivery &delivery)
@@ -92,8 +98,9 @@ IntakeOutcome EventIntake::outcomeOf(const NormalizedEvent &event, const Result<
         event.name == QLatin1StringView("ping") ? QStringLiteral("pong") : QStringLiteral("Stored.");
     qCDebug(lcEvents).noquote() << "stored" << toString(event.source) << event.name << event.action
                                 << event.repository << event.id;
-    QMetaObject::invokeMethod(
-        this, [this, event]() { Q_EMIT eventAccepted(event); }, Qt::QueuedConnection);
+    if (!m_sink.announcesCommits())
+        QMetaObject::invokeMethod(
+            this, [this, event]() { Q_EMIT eventAccepted(event); }, Qt::QueuedConnection);
     return outcome;
 }
 

@@ -2,6 +2,7 @@
 
 #include "config/settings.h"
 #include "events/eventintake.h"
+#include "events/journalledstoresink.h"
 #include "events/memoryeventsink.h"
 #include "events/poller.h"
 #include "events/relayclient.h"
@@ -24,7 +25,8 @@ namespace exeserver {
 
 struct AutomationHost::Private
 {
-    std::unique_ptr<EventSink> sink;
+    std::unique_ptr<EventSink> sink;              // the poller's: stores before it returns
+    std::unique_ptr<JournalledStoreSink> journal; // the intake's, with a store
     std::unique_ptr<EventIntake> intake;
     std::unique_ptr<WebhookReceiver> receiver;
     std::unique_ptr<RelayClient> relay;
@@ -94,7 +96,16 @@ AutomationHost::AutomationHost(Settings &settings, EventStore *store, QNetworkAc
         d->sink = std::make_unique<StoreEventSink>(*m_store);
     else
         d->sink = std::make_unique<MemoryEventSink>();
-    d->intake = std::make_unique<EventIntake>(*d->sink, *SystemClock::instance());
+    if (m_store && m_options.journalIntake) {
+        d->journal = std::make_unique<JournalledStoreSink>(*m_store);
+        connect(d->journal.get(), &JournalledStoreSink::storeFailing, this, [this](const QString &message) {
+            Q_EMIT errorRaised(tr("Cannot store accepted events (kept in the intake journal, retried; new "
+                                  "deliveries are refused until it works): %1")
+                                   .arg(message));
+        });
+    }
+    d->intake = std::make_unique<EventIntake>(d->journal ? static_cast<EventSink &>(*d->journal) : *d->sink,
+                                              *SystemClock::instance());
     d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8());
     connect(d->intake.get(), &EventIntake::eventAccepted, this, &AutomationHost::onAccepted);
 }
@@ -141,6 +152,13 @@ Status AutomationHost::start()
     m_started = true;
     m_listenFailed = false;
     d->intake->setSecret(m_settings.get(setting::WebhookSecret).toUtf8()); // may have come from the keychain
+    if (d->journal) {
+        // Before listening: what the last run accepted but did not store yet goes first.
+        if (const Status started = d->journal->start(); !started) {
+            m_started = false;
+            return started;
+        }
+    }
     if (m_options.webhookPort) {
         d->receiver = std::make_unique<WebhookReceiver>(*d->intake);
         connect(d->receiver.get(), &WebhookReceiver::warningRaised, this, &AutomationHost::warningRaised);
@@ -399,6 +417,9 @@ void AutomationHost::stop()
         d->relay->stop();
     if (d->receiver)
         d->receiver->close();
+    d->intake->flush();
+    if (d->journal)
+        d->journal->stop(); // stores what was accepted and announces it
 }
 
 QString AutomationHost::description() const

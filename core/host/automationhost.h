@@ -43,6 +43,10 @@ public:
         QString pollerStatePath;            // empty: the poller starts afresh each time
         bool runTriggers = true;            // only with a store
         int maxRateLimitWaitSecs = 90;
+        // With a store: deliveries are answered once written to the intake journal and stored by a
+        // worker thread in large transactions (JournalledStoreSink). Off: stored before the answer, on
+        // the answering thread (benchmarks compare the two).
+        bool journalIntake = true;
     };
 
     // The desktop app's options from the settings: webhook.port, webhook.bind, poll.enabled, relay.url,

@@ -70,6 +70,9 @@ struct IngestStatements
     bool cApi = true; // cleared when the driver's SQLite is not reachable
     std::unique_ptr<SqliteStatement> insertEvent;
     std::unique_ptr<SqliteStatement> claimKey;
+    // The intake's duplicate probes (EventStore::holdsCopyOf), prepared when first needed.
+    std::unique_ptr<SqliteStatement> hasId;
+    std::unique_ptr<SqliteStatement> hasKey;
     ~IngestStatements();
 };
 

@@ -153,6 +153,7 @@ Status EventStore::open(const QString &path, const Options &options)
 {
     close();
     m_path = QFileInfo(path).absoluteFilePath();
+    m_options = options;
     // The walk's default, 32,768 entries: enough for a term in one event of a few hundred, and cheap (an
     // index step and an in-memory probe each) when the matches are all older than that.
     m_textSearchWalk = std::max<qint64>(options.textSearchWalk, 4);
@@ -472,6 +473,44 @@ Result<std::optional<Event>> EventStore::storedCopyOf(const Event &event) const
     if (!query.next())
         return std::optional<Event>();
     return this->event(query.value(0).toString());
+}
+
+Result<bool> EventStore::holdsCopyOf(const QString &id, const QString &dedupeKey) const
+{
+    const auto probe = [this](std::unique_ptr<SqliteStatement> &statement, const char *sql,
+                              const QString &value) -> Result<bool> {
+        if (m_ingest && m_ingest->cApi) {
+            if (!statement) {
+                if (sqlite3 *handle = SqliteStatement::handleOf(database()))
+                    statement = std::make_unique<SqliteStatement>(handle, sql);
+                if (statement && !statement->isValid()) {
+                    const QSqlError error = statement->lastError();
+                    statement.reset();
+                    return sqlError(error, QStringLiteral("look for a stored copy of an event"));
+                }
+            }
+            if (statement) {
+                statement->bindText(1, value);
+                const std::optional<bool> found = statement->hasRow();
+                if (!found)
+                    return sqlError(statement->lastError(),
+                                    QStringLiteral("look for a stored copy of an event"));
+                return *found;
+            }
+        }
+        QSqlQuery query(database());
+        query.prepare(QString::fromLatin1(sql));
+        query.addBindValue(value);
+        if (!query.exec())
+            return sqlError(query.lastError(), QStringLiteral("look for a stored copy of an event"));
+        return query.next();
+    };
+    if (!m_ingest)
+        return Error{QStringLiteral("io"), QStringLiteral("The event store is not open.")};
+    const Result<bool> byId = probe(m_ingest->hasId, "SELECT 1 FROM events WHERE id = ?", id);
+    if (!byId || *byId || dedupeKey.isEmpty())
+        return byId;
+    return probe(m_ingest->hasKey, "SELECT 1 FROM event_keys WHERE key = ?", dedupeKey);
 }
 
 Result<qint64> EventStore::eventCount(const EventQuery &filter, qint64 atMost) const

@@ -121,6 +121,7 @@ public:
     void close();
     bool isOpen() const;
     QString path() const { return m_path; }
+    Options options() const { return m_options; } // as given to open()
     int schemaVersion() const;
     bool hasFullTextSearch() const { return m_fts; }
     Clock *clock() const { return m_clock; }
@@ -141,6 +142,9 @@ public:
     // The stored event that `event` is a copy of: the one with its id, else the one holding its dedupe
     // key (the same GitHub event under another delivery id). What addEvent kept when it returned false.
     Result<std::optional<Event>> storedCopyOf(const Event &event) const;
+    // Whether an event with this id, or one holding this dedupe key (when not empty), is stored: two index
+    // probes through statements kept prepared, for the intake's duplicate check on every delivery.
+    Result<bool> holdsCopyOf(const QString &id, const QString &dedupeKey) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
     // Up to `limit` events stored after `seq`, in arrival order (the trigger engine's catch-up).
@@ -236,6 +240,7 @@ private:
     QString m_path;
     QString m_sessionId;
     std::unique_ptr<QLockFile> m_sessionLock;
+    Options m_options;
     bool m_fts = false;
     qint64 m_textSearchWalk = 32768;
     std::unique_ptr<IngestStatements> m_ingest; // addEvents' prepared statements; dropped before closing

@@ -75,6 +75,16 @@ bool SqliteStatement::execute()
     return false;
 }
 
+std::optional<bool> SqliteStatement::hasRow()
+{
+    const int code = sqlite3_step(m_statement);
+    sqlite3_reset(m_statement);
+    if (code == SQLITE_ROW || code == SQLITE_DONE)
+        return code == SQLITE_ROW;
+    fail(code);
+    return std::nullopt;
+}
+
 int SqliteStatement::changes() const
 {
     return sqlite3_changes(m_db);

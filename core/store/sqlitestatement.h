@@ -4,6 +4,8 @@
 #include <QSqlError>
 #include <QString>
 
+#include <optional>
+
 struct sqlite3;
 struct sqlite3_stmt;
 class QSqlDatabase;
@@ -39,6 +41,8 @@ public:
     // Runs a statement that returns no rows, then resets it for the next binding. False on an error,
     // described by lastError() in QSqlQuery's terms (native code = SQLite's extended result code).
     bool execute();
+    // Runs a query and tells whether it returned a row (then resets it); nullopt on an error.
+    std::optional<bool> hasRow();
     // Rows the last execute() inserted, updated or deleted; and the rowid of the last row it inserted.
     int changes() const;
     qint64 lastInsertRowId() const;

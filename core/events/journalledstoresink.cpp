@@ -1,0 +1,225 @@
+#include "events/journalledstoresink.h"
+
+#include "config/logging.h"
+#include "events/storeeventsink.h"
+#include "store/eventstore.h"
+
+#include <QMetaObject>
+
+namespace exeserver {
+
+namespace {
+
+// Leftovers are stored in slices: one transaction per slice keeps a long journal's memory bounded.
+constexpr qsizetype kRecoverySlice = 1000;
+
+} // namespace
+
+JournalledStoreSink::JournalledStoreSink(EventStore &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_journal(IntakeJournal::directoryFor(store.path()))
+{
+}
+
+JournalledStoreSink::~JournalledStoreSink()
+{
+    stop();
+}
+
+Status JournalledStoreSink::recoverLeftovers()
+{
+    const Result<QList<IntakeJournal::Leftover>> leftovers = m_journal.leftovers();
+    if (!leftovers)
+        return leftovers.error();
+    for (const IntakeJournal::Leftover &leftover : *leftovers) {
+        for (qsizetype at = 0; at < leftover.events.size(); at += kRecoverySlice) {
+            QList<bool> stored;
+            const Result<int> added = m_store.addEvents(leftover.events.mid(at, kRecoverySlice), &stored);
+            if (!added)
+                return Error{added.error().kind,
+                             QStringLiteral("Cannot store the events accepted before the last exit (kept in "
+                                            "%1): %2")
+                                 .arg(m_journal.directory(), added.error().message)};
+            m_recovered += *added;
+        }
+        if (const Status removed = m_journal.remove(leftover); !removed)
+            return removed;
+    }
+    if (m_recovered > 0)
+        qCInfo(lcEvents) << "stored" << m_recovered << "events accepted before the last exit";
+    return success();
+}
+
+Status JournalledStoreSink::start()
+{
+    if (m_worker)
+        return success();
+    // Before anything new: a leftover's events were acknowledged first, and keep their place in the log.
+    if (const Status recovered = recoverLeftovers(); !recovered)
+        return recovered;
+    if (const Status opened = m_journal.open(); !opened)
+        return opened;
+    auto worker = std::make_unique<IngestWorker>(m_store.path(), m_store.options(),
+                                                 [this](IngestWorker::Outcome outcome) { report(outcome); });
+    if (const Status started = worker->start(); !started) {
+        m_journal.close();
+        return started;
+    }
+    m_worker = std::move(worker);
+    m_storeError.reset();
+    return success();
+}
+
+void JournalledStoreSink::stop()
+{
+    if (!m_worker)
+        return;
+    const qsizetype left = m_worker->stop();
+    m_worker.reset();
+    takeReports(); // announce what the worker stored last
+    if (left > 0)
+        qCWarning(lcEvents) << left << "accepted events could not be stored now; they are kept in"
+                            << m_journal.directory() << "and stored at the next start";
+    m_journal.close();
+    m_held.clear();
+    m_heldIds.clear();
+    m_heldKeys.clear();
+}
+
+Result<EventSink::Outcome> JournalledStoreSink::accept(const NormalizedEvent &event)
+{
+    return acceptAll({event}).first();
+}
+
+Result<bool> JournalledStoreSink::isDuplicate(const NormalizedEvent &event) const
+{
+    if (m_heldIds.contains(event.id) || (!event.dedupeKey.isEmpty() && m_heldKeys.contains(event.dedupeKey)))
+        return true;
+    return m_store.holdsCopyOf(event.id, event.dedupeKey);
+}
+
+void JournalledStoreSink::hold(const NormalizedEvent &event)
+{
+    ++m_heldIds[event.id];
+    if (!event.dedupeKey.isEmpty())
+        ++m_heldKeys[event.dedupeKey];
+}
+
+void JournalledStoreSink::unhold(const NormalizedEvent &event)
+{
+    const auto drop = [](QHash<QString, int> &held, const QString &key) {
+        const auto it = held.find(key);
+        if (it != held.end() && --it.value() <= 0)
+            held.erase(it);
+    };
+    drop(m_heldIds, event.id);
+    if (!event.dedupeKey.isEmpty())
+        drop(m_heldKeys, event.dedupeKey);
+}
+
+QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<NormalizedEvent> &events)
+{
+    takeReports(); // a commit that just ended may clear a failure
+    QList<Result<Outcome>> results;
+    results.reserve(events.size());
+    if (!m_worker) {
+        const Error closed{QStringLiteral("io"), QStringLiteral("The event intake is not running.")};
+        for (qsizetype i = 0; i < events.size(); ++i)
+            results.append(closed);
+        return results;
+    }
+    Held held;
+    QList<Event> fresh;
+    QList<qsizetype> freshAt; // where each fresh event's result is
+    for (const NormalizedEvent &event : events) {
+        if (m_storeError) {
+            results.append(*m_storeError);
+            continue;
+        }
+        const Result<bool> duplicate = isDuplicate(event);
+        if (!duplicate) {
+            results.append(duplicate.error());
+            continue;
+        }
+        if (*duplicate) {
+            results.append(Outcome::Duplicate);
+            continue;
+        }
+        hold(event); // before the next event: a copy later in this batch is a duplicate
+        held.events.append(event);
+        fresh.append(toEvent(event));
+        freshAt.append(results.size());
+        results.append(Outcome::Stored);
+    }
+    if (fresh.isEmpty())
+        return results;
+
+    const Result<IntakeJournal::Ticket> ticket = m_journal.append(fresh);
+    if (!ticket) {
+        for (const NormalizedEvent &event : std::as_const(held.events))
+            unhold(event);
+        for (const qsizetype at : std::as_const(freshAt))
+            results[at] = ticket.error();
+        return results;
+    }
+    held.ticket = *ticket;
+    const quint64 tag = m_nextTag++;
+    m_held.insert(tag, std::move(held));
+    m_worker->post(IngestWorker::Batch{tag, std::move(fresh)});
+    return results;
+}
+
+void JournalledStoreSink::report(IngestWorker::Outcome outcome)
+{
+    bool first = false;
+    {
+        const std::lock_guard lock(m_reportsMutex);
+        first = m_reports.isEmpty();
+        m_reports.append(std::move(outcome));
+    }
+    if (first)
+        QMetaObject::invokeMethod(this, &JournalledStoreSink::takeReports, Qt::QueuedConnection);
+}
+
+void JournalledStoreSink::takeReports()
+{
+    QList<IngestWorker::Outcome> reports;
+    {
+        const std::lock_guard lock(m_reportsMutex);
+        reports.swap(m_reports);
+    }
+    for (const IngestWorker::Outcome &outcome : std::as_const(reports))
+        apply(outcome);
+}
+
+void JournalledStoreSink::apply(const IngestWorker::Outcome &outcome)
+{
+    if (outcome.error) {
+        const bool wasFailing = m_storeError.has_value();
+        m_storeError = outcome.error;
+        if (!wasFailing)
+            Q_EMIT storeFailing(outcome.error->message);
+        return;
+    }
+    if (m_storeError) {
+        m_storeError.reset();
+        Q_EMIT storeRecovered();
+    }
+    QList<NormalizedEvent> committed;
+    for (qsizetype b = 0; b < outcome.tags.size(); ++b) {
+        const Held held = m_held.take(outcome.tags[b]);
+        const QList<bool> &stored = outcome.stored[b];
+        for (qsizetype i = 0; i < held.events.size(); ++i) {
+            unhold(held.events[i]);
+            // Not stored: the same GitHub event came from another source first (the poller); it ran there.
+            if (stored.value(i))
+                committed.append(held.events[i]);
+        }
+        m_journal.release(held.ticket);
+    }
+    if (!committed.isEmpty() && m_committed)
+        m_committed(committed);
+}
+
+} // namespace exeserver

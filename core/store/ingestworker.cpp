@@ -1,0 +1,167 @@
+#include "store/ingestworker.h"
+
+#include "config/logging.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace exeserver {
+
+namespace {
+
+// Errors that say the events themselves are wrong, not the disk: retrying the same batch cannot help.
+bool refusesTheEvents(const Error &error)
+{
+    return error.kind.startsWith(QLatin1StringView("invalid_"));
+}
+
+} // namespace
+
+IngestWorker::IngestWorker(const QString &databasePath, const EventStore::Options &options, Report report)
+    : m_path(databasePath)
+    , m_options(options)
+    , m_report(std::move(report))
+{
+}
+
+IngestWorker::~IngestWorker()
+{
+    stop();
+}
+
+Status IngestWorker::start()
+{
+    if (m_thread.joinable())
+        return success();
+    m_thread = std::thread([this]() { run(); });
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this]() { return m_opened; });
+    if (m_openError) {
+        lock.unlock();
+        m_thread.join();
+        return *m_openError;
+    }
+    return success();
+}
+
+void IngestWorker::post(Batch batch)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(batch));
+    }
+    m_wake.notify_all();
+}
+
+qsizetype IngestWorker::stop()
+{
+    if (!m_thread.joinable())
+        return 0;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+    return m_leftAtStop;
+}
+
+void IngestWorker::run()
+{
+    EventStore store;
+    const Status opened = store.open(m_path, m_options);
+    std::unique_lock lock(m_mutex);
+    m_opened = true;
+    if (!opened)
+        m_openError = opened.error();
+    m_wake.notify_all();
+    if (!opened)
+        return;
+
+    int retryMs = 0;
+    bool indexed = true; // nothing to index until something is stored
+    for (;;) {
+        if (m_queue.empty()) {
+            if (m_stopping)
+                break;
+            if (!indexed) {
+                // Idle: catch the full-text index up, a chunk at a time, checking for new batches between.
+                lock.unlock();
+                const Result<int> count = store.indexFullText(kIndexChunk);
+                lock.lock();
+                indexed = !count || *count < kIndexChunk;
+                if (!count)
+                    qCWarning(lcStore).noquote() << "could not index event text:" << count.error().message;
+                continue;
+            }
+            m_wake.wait(lock, [this]() { return !m_queue.empty() || m_stopping; });
+            continue;
+        }
+
+        std::deque<Batch> taken;
+        taken.swap(m_queue);
+        lock.unlock();
+        QList<Event> events;
+        for (const Batch &batch : taken)
+            events.append(batch.events);
+        QList<bool> stored;
+        Result<int> added = store.addEvents(events, &stored);
+        if (!added && refusesTheEvents(added.error())) {
+            // One bad event must not hold back the rest: store them one at a time, the bad one refused.
+            stored.clear();
+            for (const Event &event : std::as_const(events)) {
+                const Result<bool> one = store.addEvent(event);
+                if (!one && !refusesTheEvents(one.error())) {
+                    added = one.error();
+                    break;
+                }
+                if (!one)
+                    qCWarning(lcStore).noquote()
+                        << "event" << event.id << "not stored:" << one.error().message;
+                stored.append(one && *one);
+            }
+            if (stored.size() == events.size())
+                added = int(std::count(stored.cbegin(), stored.cend(), true));
+        }
+
+        Outcome outcome;
+        if (added) {
+            qsizetype at = 0;
+            for (const Batch &batch : taken) {
+                outcome.tags.append(batch.tag);
+                outcome.stored.append(stored.mid(at, batch.events.size()));
+                at += batch.events.size();
+            }
+            indexed = false;
+        } else {
+            outcome.error = added.error();
+        }
+        m_report(std::move(outcome));
+
+        lock.lock();
+        if (added) {
+            retryMs = 0;
+            continue;
+        }
+        qCWarning(lcStore).noquote() << "could not store" << events.size()
+                                     << "accepted events (kept in the intake journal):"
+                                     << added.error().message;
+        if (m_stopping) {
+            // Already tried once since the stop was asked: the journal keeps them for the next start.
+            for (const Batch &batch : taken)
+                m_leftAtStop += batch.events.size();
+            for (const Batch &batch : m_queue)
+                m_leftAtStop += batch.events.size();
+            m_queue.clear();
+            break;
+        }
+        for (auto it = taken.rbegin(); it != taken.rend(); ++it)
+            m_queue.push_front(std::move(*it));
+        retryMs = retryMs ? std::min(retryMs * 2, kMaxRetryMs) : kFirstRetryMs;
+        m_wake.wait_for(lock, std::chrono::milliseconds(retryMs), [this]() { return m_stopping; });
+    }
+    lock.unlock();
+    store.close();
+}
+
+} // namespace exeserver

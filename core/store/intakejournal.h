@@ -1,0 +1,89 @@
+#pragma once
+
+#include "events/event.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+class QFile;
+
+namespace exeserver {
+
+// An append-only log of accepted events that are not yet in the event store. The webhook intake writes a
+// delivery here — one write() for every delivery of an event-loop turn — and answers once the write
+// returned: the bytes are then in the operating system's hands and survive a killed process, as a WAL
+// commit with synchronous=NORMAL does. The store takes the events later, in large transactions on a thread
+// of its own (IngestWorker), and each record is released once it is committed there. What a killed process
+// left is read back at the next start (recover) and stored before anything new is accepted; storing is
+// idempotent (ids and dedupe keys), so a record stored just before the kill is not stored twice.
+//
+// The log is a folder of numbered segment files. Each record carries its length and a CRC-32 of its bytes,
+// so a torn tail (a full disk, a power cut) is recognised and skipped, never misread. A segment is deleted
+// once every record in it is released and a newer one is being written; the segment being written is
+// emptied in place once all its records are released and it has grown past a size worth reclaiming.
+class IntakeJournal
+{
+public:
+    // Identifies the records of one append, to release them once they are stored.
+    struct Ticket
+    {
+        quint64 segment = 0;
+        int records = 0;
+    };
+    // One segment a previous run left, with every record that could be read back.
+    struct Leftover
+    {
+        QString path;
+        QList<Event> events;
+        qint64 unreadableBytes = 0; // a torn or damaged tail, skipped
+    };
+
+    static constexpr qint64 kSegmentBytes = 8 * 1024 * 1024;  // a new segment past this size
+    static constexpr qint64 kReclaimBytes = 1024 * 1024;      // empty a released segment past this
+    static QString directoryFor(const QString &databasePath); // "<database>-intake" beside the file
+
+    explicit IntakeJournal(const QString &directory);
+    ~IntakeJournal();
+    IntakeJournal(const IntakeJournal &) = delete;
+    IntakeJournal &operator=(const IntakeJournal &) = delete;
+
+    QString directory() const { return m_directory; }
+
+    // What earlier runs left, oldest first. Call before open(); remove each leftover once it is stored.
+    Result<QList<Leftover>> leftovers() const;
+    Status remove(const Leftover &leftover);
+
+    // Creates the folder and starts a new segment after any leftover.
+    Status open();
+    bool isOpen() const { return m_file != nullptr; }
+    void close(); // deletes the segments whose records are all released
+
+    // Appends the events with one write. On an error nothing is appended (the segment is cut back).
+    Result<Ticket> append(const QList<Event> &events);
+    void release(const Ticket &ticket);
+    qsizetype unreleasedRecords() const;
+
+    // The record format, exposed for tests and the fuzzer.
+    static void encode(const Event &event, QByteArray &out);
+    // Reads the records in `bytes` (a segment without its header); stops at the first unreadable one and
+    // says where.
+    static QList<Event> decode(const QByteArray &bytes, qint64 *readBytes);
+
+private:
+    Status startSegment(quint64 number);
+    QString segmentPath(quint64 number) const;
+
+    QString m_directory;
+    std::unique_ptr<QFile> m_file;
+    quint64 m_segment = 0;                  // the segment being written
+    qint64 m_size = 0;                      // its size in bytes
+    QHash<quint64, qsizetype> m_unreleased; // records not yet released, per segment
+    QByteArray m_buffer;                    // reused for each append's bytes
+};
+
+} // namespace exeserver
