@@ -60,6 +60,10 @@ const QCommandLineOption
 const QCommandLineOption kNoApi(QStringLiteral("no-api"), QStringLiteral("Do not serve the local HTTP API."));
 const QCommandLineOption kInMemory(QStringLiteral("in-memory"),
                                    QStringLiteral("Keep events in memory instead of the event store."));
+const QCommandLineOption kNoJournal(
+    QStringLiteral("no-intake-journal"),
+    QStringLiteral("Store each delivery in the event store before answering it, on the answering thread, "
+                   "instead of answering once it is in the intake journal (slower; for comparison)."));
 
 // Where the API listens: --api-port, else api.port when api.enabled; nullopt when off.
 Result<std::optional<ApiAddress>> apiAddress(const Settings &settings, const QCommandLineParser &parser)
@@ -174,6 +178,7 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         options.relayUrl = relayUrl;
     options.repositories = parser.values(kRepo);
     options.poll = !parser.isSet(kNoPoll);
+    options.journalIntake = !parser.isSet(kNoJournal);
     // With the store, the poller remembers what was seen across restarts so downtime is caught up.
     options.pollerStatePath = QDir(settings.dataDir()).filePath(QStringLiteral("poller-state.json"));
     AutomationHost host(settings, store.get(), context.network(), options);
@@ -388,8 +393,8 @@ void registerServeCommand(CommandTable &table)
                .summary = QStringLiteral(
                    "Run headless: receive GitHub webhooks (and a relay) until SIGINT/SIGTERM."),
                .run = serve,
-               .options = {kWebhookPort, kWebhookBind, kRepo, kNoPoll, kRelay, kInMemory, kApiPort, kApiBind,
-                           kNoApi},
+               .options = {kWebhookPort, kWebhookBind, kRepo, kNoPoll, kRelay, kInMemory, kNoJournal,
+                           kApiPort, kApiBind, kNoApi},
                .maxArguments = 0});
 }
 

@@ -428,7 +428,8 @@ Result<std::optional<Event>> EventStore::event(const QString &id) const
     return std::optional<Event>(std::move(event));
 }
 
-Result<QList<SequencedEvent>> EventStore::eventsAfter(qint64 seq, int limit) const
+Result<QList<SequencedEvent>>
+EventStore::eventsAfter(qint64 seq, int limit, const std::function<bool(const Event &)> &needsPayload) const
 {
     QSqlQuery query(database());
     query.setForwardOnly(true);
@@ -442,10 +443,12 @@ Result<QList<SequencedEvent>> EventStore::eventsAfter(qint64 seq, int limit) con
     while (query.next()) {
         SequencedEvent row;
         row.event = storerows::eventFromRow(query);
-        Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
-        if (!payload)
-            return payload.error();
-        row.event.payload = std::move(payload).value();
+        if (!needsPayload || needsPayload(row.event)) {
+            Result<QByteArray> payload = PayloadCodec::decode(query.value(9).toByteArray());
+            if (!payload)
+                return payload.error();
+            row.event.payload = std::move(payload).value();
+        }
         row.seq = query.value(0).toLongLong();
         events.append(std::move(row));
     }

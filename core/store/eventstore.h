@@ -11,6 +11,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -148,7 +149,9 @@ public:
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
     // Up to `limit` events stored after `seq`, in arrival order (the trigger engine's catch-up).
-    Result<QList<SequencedEvent>> eventsAfter(qint64 seq, int limit) const;
+    // `needsPayload`, when given, says which events' payloads to decode; the others come without one.
+    Result<QList<SequencedEvent>>
+    eventsAfter(qint64 seq, int limit, const std::function<bool(const Event &)> &needsPayload = {}) const;
     Result<qint64> lastEventSeq() const; // 0 when empty
     // Events matching the query's filters and text, older than its `after` and newer than its `before`
     // cursor when set (limit, offset and order are ignored), counting at most `atMost` (> 0) of them: a

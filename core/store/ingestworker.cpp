@@ -48,6 +48,7 @@ void IngestWorker::post(Batch batch)
 {
     {
         const std::lock_guard lock(m_mutex);
+        m_queuedEvents += batch.events.size();
         m_queue.push_back(std::move(batch));
     }
     m_wake.notify_all();
@@ -79,6 +80,7 @@ void IngestWorker::run()
         return;
 
     int retryMs = 0;
+    auto lastCommit = std::chrono::steady_clock::time_point();
     bool indexed = true; // nothing to index until something is stored
     for (;;) {
         if (m_queue.empty()) {
@@ -98,8 +100,13 @@ void IngestWorker::run()
             continue;
         }
 
+        if (!m_stopping && m_queuedEvents < kGatherEvents &&
+            std::chrono::steady_clock::now() - lastCommit < std::chrono::milliseconds(kBusyMs))
+            m_wake.wait_for(lock, std::chrono::milliseconds(kGatherMs),
+                            [this]() { return m_queuedEvents >= kGatherEvents || m_stopping; });
         std::deque<Batch> taken;
         taken.swap(m_queue);
+        m_queuedEvents = 0;
         lock.unlock();
         QList<Event> events;
         for (const Batch &batch : taken)
@@ -137,6 +144,7 @@ void IngestWorker::run()
             outcome.error = added.error();
         }
         m_report(std::move(outcome));
+        lastCommit = std::chrono::steady_clock::now();
 
         lock.lock();
         if (added) {
@@ -153,10 +161,13 @@ void IngestWorker::run()
             for (const Batch &batch : m_queue)
                 m_leftAtStop += batch.events.size();
             m_queue.clear();
+            m_queuedEvents = 0;
             break;
         }
-        for (auto it = taken.rbegin(); it != taken.rend(); ++it)
+        for (auto it = taken.rbegin(); it != taken.rend(); ++it) {
+            m_queuedEvents += it->events.size();
             m_queue.push_front(std::move(*it));
+        }
         retryMs = retryMs ? std::min(retryMs * 2, kMaxRetryMs) : kFirstRetryMs;
         m_wake.wait_for(lock, std::chrono::milliseconds(retryMs), [this]() { return m_stopping; });
     }

@@ -51,17 +51,29 @@ Result<QList<DecidedEvent>> TriggerEngine::decidePending()
         }
         m_mark = **stored;
     }
+    // Read once per call, not per event: a busy intake announces a commit of many events at a time.
+    const Result<QList<Trigger>> all = triggers();
+    if (!all)
+        return all.error();
+    // Only the events a trigger listens to are decoded and parsed; the others are decided as they are.
+    const auto listened = [&](const Event &event) { return anyListensTo(*all, event.type); };
     QList<DecidedEvent> decided;
     for (;;) {
-        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(*m_mark, kCatchUpBatch);
+        const Result<QList<SequencedEvent>> pending = m_store.eventsAfter(*m_mark, kCatchUpBatch, listened);
         if (!pending)
             return pending.error();
         for (const SequencedEvent &row : *pending) {
             const Event &event = row.event;
+            if (!listened(event)) {
+                decided.append({event.id, ProcessReport{}});
+                m_mark = row.seq;
+                scheduleMarkSave();
+                continue;
+            }
             const Result<ProcessReport> report =
                 processContext(EventContext::fromPayload(
                                    event.type, QJsonDocument::fromJson(event.payload).object(), event.id),
-                               event.receivedAt);
+                               event.receivedAt, *all);
             if (!report)
                 return report.error(); // the mark stays before it: the next intake or start tries again
             decided.append({row.event.id, *report});

@@ -191,19 +191,28 @@ Result<ProcessReport> TriggerEngine::process(const Event &event)
 {
     // Parsed once; every trigger is evaluated against the same context.
     const QJsonObject payload = QJsonDocument::fromJson(event.payload).object();
-    return processContext(EventContext::fromPayload(event.type, payload, event.id), {});
-}
-
-Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, const QDateTime &receivedAt)
-{
     const Result<QList<Trigger>> all = triggers();
     if (!all)
         return all.error();
+    return processContext(EventContext::fromPayload(event.type, payload, event.id), {}, *all);
+}
+
+bool TriggerEngine::anyListensTo(const QList<Trigger> &triggers, const QString &eventType)
+{
+    return std::any_of(triggers.cbegin(), triggers.cend(), [&](const Trigger &trigger) {
+        return trigger.enabled &&
+               (trigger.event.isEmpty() || trigger.event == u"*" || trigger.event == eventType);
+    });
+}
+
+Result<ProcessReport> TriggerEngine::processContext(const EventContext &event, const QDateTime &receivedAt,
+                                                    const QList<Trigger> &triggers)
+{
     // A replay, a second source or a catch-up after a crash: what was decided stays decided. Read only once
     // a trigger matches, so the usual event (no trigger for it) costs no query.
     std::optional<QSet<QString>> decided;
     ProcessReport report;
-    for (const Trigger &trigger : *all) {
+    for (const Trigger &trigger : triggers) {
         // In a catch-up (receivedAt set), a trigger fires on what arrived after it existed, not on history.
         if (receivedAt.isValid() && m_cache.value(trigger.name).createdAt > receivedAt)
             continue;

@@ -146,7 +146,10 @@ private:
     struct Step;
     struct Firing;
 
-    Result<ProcessReport> processContext(const EventContext &event, const QDateTime &receivedAt);
+    Result<ProcessReport> processContext(const EventContext &event, const QDateTime &receivedAt,
+                                         const QList<Trigger> &triggers);
+    // Whether an enabled trigger listens to this event type: an event none listens to needs no payload.
+    static bool anyListensTo(const QList<Trigger> &triggers, const QString &eventType);
     Status fire(const Trigger &trigger, const EventContext &event, ProcessReport &report,
                 bool fromDeferred = false);
     static void renderSteps(Firing &firing, const Trigger &trigger);
