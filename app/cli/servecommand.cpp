@@ -25,6 +25,7 @@
 #include <QEventLoop>
 
 #include <memory>
+#include <utility>
 
 namespace exeserver::cli {
 
@@ -226,15 +227,26 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         out << " (poll, " << event.id << ")\n";
         out.flush();
     });
-    QObject::connect(&host, &AutomationHost::eventAccepted, &host, [&out](const NormalizedEvent &event) {
-        out << "event " << event.name;
-        if (!event.action.isEmpty())
-            out << ' ' << event.action;
-        if (!event.repository.isEmpty())
-            out << ' ' << event.repository;
-        out << " (" << toString(event.source) << ", " << event.id << ")\n";
-        out.flush();
-    });
+    // One flush per event-loop turn, not per line: a busy intake announces a commit's events in one go.
+    bool flushQueued = false;
+    QObject::connect(&host, &AutomationHost::eventAccepted, &host,
+                     [&out, &host, &flushQueued](const NormalizedEvent &event) {
+                         out << "event " << event.name;
+                         if (!event.action.isEmpty())
+                             out << ' ' << event.action;
+                         if (!event.repository.isEmpty())
+                             out << ' ' << event.repository;
+                         out << " (" << toString(event.source) << ", " << event.id << ")\n";
+                         if (std::exchange(flushQueued, true))
+                             return;
+                         QMetaObject::invokeMethod(
+                             &host,
+                             [&out, &flushQueued]() {
+                                 flushQueued = false;
+                                 out.flush();
+                             },
+                             Qt::QueuedConnection);
+                     });
     QObject::connect(&host, &AutomationHost::processingFailed, &host, [&err](const QString &message) {
         err << "Triggers not run: " << message << '\n';
         err.flush();

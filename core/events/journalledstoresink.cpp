@@ -92,11 +92,10 @@ Result<EventSink::Outcome> JournalledStoreSink::accept(const NormalizedEvent &ev
     return acceptAll({event}).first();
 }
 
-Result<bool> JournalledStoreSink::isDuplicate(const NormalizedEvent &event) const
+bool JournalledStoreSink::isHeld(const NormalizedEvent &event) const
 {
-    if (m_heldIds.contains(event.id) || (!event.dedupeKey.isEmpty() && m_heldKeys.contains(event.dedupeKey)))
-        return true;
-    return m_store.holdsCopyOf(event.id, event.dedupeKey);
+    return m_heldIds.contains(event.id) ||
+           (!event.dedupeKey.isEmpty() && m_heldKeys.contains(event.dedupeKey));
 }
 
 void JournalledStoreSink::hold(const NormalizedEvent &event)
@@ -129,26 +128,33 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
             results.append(closed);
         return results;
     }
+    if (m_storeError) {
+        for (qsizetype i = 0; i < events.size(); ++i)
+            results.append(*m_storeError);
+        return results;
+    }
+    QList<Event> candidates;
+    candidates.reserve(events.size());
+    for (const NormalizedEvent &event : events)
+        candidates.append(toEvent(event));
+    const Result<QList<bool>> inStore = m_store.holdCopiesOf(candidates);
+    if (!inStore) {
+        for (qsizetype i = 0; i < events.size(); ++i)
+            results.append(inStore.error());
+        return results;
+    }
     Held held;
     QList<Event> fresh;
     QList<qsizetype> freshAt; // where each fresh event's result is
-    for (const NormalizedEvent &event : events) {
-        if (m_storeError) {
-            results.append(*m_storeError);
-            continue;
-        }
-        const Result<bool> duplicate = isDuplicate(event);
-        if (!duplicate) {
-            results.append(duplicate.error());
-            continue;
-        }
-        if (*duplicate) {
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const NormalizedEvent &event = events[i];
+        if (inStore->at(i) || isHeld(event)) {
             results.append(Outcome::Duplicate);
             continue;
         }
         hold(event); // before the next event: a copy later in this batch is a duplicate
         held.events.append(event);
-        fresh.append(toEvent(event));
+        fresh.append(candidates[i]);
         freshAt.append(results.size());
         results.append(Outcome::Stored);
     }

@@ -64,7 +64,7 @@ private:
     };
 
     Status recoverLeftovers();
-    Result<bool> isDuplicate(const NormalizedEvent &event) const;
+    bool isHeld(const NormalizedEvent &event) const; // accepted, not yet committed
     void hold(const NormalizedEvent &event);
     void unhold(const NormalizedEvent &event);
     // Called on the worker's thread: queues the outcome for the owner's thread.

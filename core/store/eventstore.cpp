@@ -516,6 +516,27 @@ Result<bool> EventStore::holdsCopyOf(const QString &id, const QString &dedupeKey
     return probe(m_ingest->hasKey, "SELECT 1 FROM event_keys WHERE key = ?", dedupeKey);
 }
 
+Result<QList<bool>> EventStore::holdCopiesOf(const QList<Event> &events) const
+{
+    // One read transaction for all: one snapshot (and one round of WAL read locks) instead of one a probe.
+    QSqlDatabase db = database();
+    const bool snapshot = events.size() > 1 && db.transaction();
+    QList<bool> held;
+    held.reserve(events.size());
+    for (const Event &event : events) {
+        const Result<bool> found = holdsCopyOf(event.id, event.dedupeKey);
+        if (!found) {
+            if (snapshot)
+                db.rollback();
+            return found.error();
+        }
+        held.append(*found);
+    }
+    if (snapshot)
+        db.commit();
+    return held;
+}
+
 Result<qint64> EventStore::eventCount(const EventQuery &filter, qint64 atMost) const
 {
     return EventSearch(*this, m_textSearchWalk).count(filter, atMost);

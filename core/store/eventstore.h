@@ -146,6 +146,8 @@ public:
     // Whether an event with this id, or one holding this dedupe key (when not empty), is stored: two index
     // probes through statements kept prepared, for the intake's duplicate check on every delivery.
     Result<bool> holdsCopyOf(const QString &id, const QString &dedupeKey) const;
+    // The same for each event (its id and dedupe key), in one read transaction.
+    Result<QList<bool>> holdCopiesOf(const QList<Event> &events) const;
     Result<EventPage> events(const EventQuery &query) const;
     Result<qint64> eventCount() const;
     // Up to `limit` events stored after `seq`, in arrival order (the trigger engine's catch-up).

@@ -55,6 +55,18 @@ Result<QList<DecidedEvent>> TriggerEngine::decidePending()
     const Result<QList<Trigger>> all = triggers();
     if (!all)
         return all.error();
+    if (std::none_of(all->cbegin(), all->cend(), [](const Trigger &trigger) { return trigger.enabled; })) {
+        // Nothing could fire: the mark moves past what is stored without reading it (a trigger added later
+        // fires on what arrives after it, never on these).
+        const Result<qint64> last = m_store.lastEventSeq();
+        if (!last)
+            return last.error();
+        if (*last > *m_mark) {
+            m_mark = *last;
+            scheduleMarkSave();
+        }
+        return QList<DecidedEvent>();
+    }
     // Only the events a trigger listens to are decoded and parsed; the others are decided as they are.
     const auto listened = [&](const Event &event) { return anyListensTo(*all, event.type); };
     QList<DecidedEvent> decided;
