@@ -46,12 +46,17 @@ Status IngestWorker::start()
 
 void IngestWorker::post(Batch batch)
 {
+    bool wake = false;
     {
         const std::lock_guard lock(m_mutex);
         m_queuedEvents += batch.events.size();
         m_queue.push_back(std::move(batch));
+        // A wake-up costs both threads a context switch: only when the worker waits for work, or has
+        // gathered enough. While it stores or gathers, it finds the batch when it next looks.
+        wake = m_idle || m_queuedEvents >= kGatherEvents;
     }
-    m_wake.notify_all();
+    if (wake)
+        m_wake.notify_all();
 }
 
 qsizetype IngestWorker::stop()
@@ -96,7 +101,9 @@ void IngestWorker::run()
                     qCWarning(lcStore).noquote() << "could not index event text:" << count.error().message;
                 continue;
             }
+            m_idle = true;
             m_wake.wait(lock, [this]() { return !m_queue.empty() || m_stopping; });
+            m_idle = false;
             continue;
         }
 

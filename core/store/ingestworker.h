@@ -75,6 +75,7 @@ private:
     std::deque<Batch> m_queue; // guarded by m_mutex, as are the count and flags below
     qsizetype m_queuedEvents = 0;
     bool m_stopping = false;
+    bool m_idle = false; // waiting for a batch (not gathering, not retrying)
     bool m_opened = false;
     std::optional<Error> m_openError;
     qsizetype m_leftAtStop = 0;
