@@ -1,0 +1,285 @@
+// The intake journal and the sink behind it: a delivery is answered once it is in the journal, stored by
+// the ingest worker, announced once stored; what a killed process or a full store left is stored at the
+// next start, once.
+#include "catch.h"
+#include "storetestutil.h"
+
+#include "events/journalledstoresink.h"
+#include "store/eventstore.h"
+#include "store/intakejournal.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace exeserver;
+using exeserver::test::dbPath;
+using exeserver::test::sampleEvent;
+
+namespace {
+
+NormalizedEvent normalized(const Event &event)
+{
+    NormalizedEvent out;
+    out.id = event.id;
+    out.name = event.type;
+    out.action = event.action;
+    out.repository = event.repository;
+    out.sender = event.sender;
+    out.occurredAt = event.occurredAt;
+    out.receivedAt = event.receivedAt;
+    out.payload = event.payload;
+    out.dedupeKey = event.dedupeKey;
+    out.source = EventSource::Webhook;
+    return out;
+}
+
+QStringList segmentFiles(const QString &directory)
+{
+    return QDir(directory).entryList({QStringLiteral("*.journal")}, QDir::Files, QDir::Name);
+}
+
+void checkSame(const Event &read, const Event &written)
+{
+    CHECK(read.id == written.id);
+    CHECK(read.type == written.type);
+    CHECK(read.action == written.action);
+    CHECK(read.repository == written.repository);
+    CHECK(read.sender == written.sender);
+    CHECK(read.source == written.source);
+    CHECK(read.occurredAt == written.occurredAt);
+    CHECK(read.receivedAt == written.receivedAt);
+    CHECK(read.payload == written.payload);
+    CHECK(read.dedupeKey == written.dedupeKey);
+}
+
+} // namespace
+
+TEST_CASE("Intake journal: what was appended reads back field for field; a torn or damaged tail is skipped",
+          "[journal]")
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("intake"));
+    QList<Event> events{sampleEvent(1), sampleEvent(2, QStringLiteral("push"), QString()), sampleEvent(3)};
+    events[1].occurredAt = QDateTime(); // no time in the payload
+    events[1].dedupeKey = QStringLiteral("push:octo/ü:abc");
+    events[2].source = eventsource::Relay;
+    {
+        IntakeJournal journal(folder);
+        REQUIRE(journal.open().ok());
+        REQUIRE(journal.append({events[0]}).ok());
+        REQUIRE(journal.append({events[1], events[2]}).ok());
+        CHECK(journal.unreleasedRecords() == 3);
+        // Not released: as a killed process leaves it.
+    }
+    const QStringList files = segmentFiles(folder);
+    REQUIRE(files.size() == 1);
+    const QString segment = QDir(folder).filePath(files.first());
+
+    Result<QList<IntakeJournal::Leftover>> left = IntakeJournal(folder).leftovers();
+    REQUIRE(left.ok());
+    REQUIRE(left->size() == 1);
+    REQUIRE(left->first().events.size() == 3);
+    CHECK(left->first().unreadableBytes == 0);
+    for (int i = 0; i < 3; ++i)
+        checkSame(left->first().events[i], events[i]);
+
+    SECTION("a write cut short by a crash or a full disk")
+    {
+        QFile file(segment);
+        REQUIRE(file.resize(file.size() - 5));
+        left = IntakeJournal(folder).leftovers();
+        REQUIRE(left.ok());
+        REQUIRE(left->first().events.size() == 2);
+        CHECK(left->first().unreadableBytes > 0);
+        checkSame(left->first().events[1], events[1]);
+    }
+    SECTION("a damaged byte in a record's body")
+    {
+        QFile file(segment);
+        REQUIRE(file.open(QIODevice::ReadWrite));
+        QByteArray bytes = file.readAll();
+        const qsizetype at = bytes.indexOf(events[1].payload.left(40));
+        REQUIRE(at > 0);
+        bytes[at + 10] = char(bytes[at + 10] ^ 0x20);
+        file.seek(0);
+        file.write(bytes);
+        file.close();
+        left = IntakeJournal(folder).leftovers();
+        REQUIRE(left.ok());
+        REQUIRE(left->first().events.size() == 1); // the damaged record and what follows are not guessed at
+        checkSame(left->first().events[0], events[0]);
+    }
+    SECTION("a file that is not a journal segment")
+    {
+        QFile file(segment);
+        REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("not a journal");
+        file.close();
+        left = IntakeJournal(folder).leftovers();
+        REQUIRE(left.ok());
+        CHECK(left->first().events.isEmpty());
+        CHECK(left->first().unreadableBytes == 13);
+    }
+}
+
+TEST_CASE("Intake journal: a segment goes once all its records are stored; the one being written starts over",
+          "[journal]")
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("intake"));
+    IntakeJournal journal(folder);
+    REQUIRE(journal.open().ok());
+    Event big = sampleEvent(1);
+    big.payload = QByteArray(64 * 1024, 'x'); // the journal does not look inside
+
+    // Past the reclaim size but inside one segment: released, it is emptied in place.
+    QList<IntakeJournal::Ticket> tickets;
+    for (int i = 0; i < 20; ++i) {
+        big.id = QStringLiteral("reclaim-%1").arg(i);
+        const Result<IntakeJournal::Ticket> ticket = journal.append({big});
+        REQUIRE(ticket.ok());
+        tickets.append(*ticket);
+    }
+    REQUIRE(segmentFiles(folder).size() == 1);
+    const QString first = QDir(folder).filePath(segmentFiles(folder).first());
+    CHECK(QFileInfo(first).size() > IntakeJournal::kReclaimBytes);
+    for (const IntakeJournal::Ticket &ticket : std::as_const(tickets))
+        journal.release(ticket);
+    CHECK(QFileInfo(first).size() < 64);
+    CHECK(journal.unreleasedRecords() == 0);
+
+    // Past the segment size: the next append starts a new segment; the old one goes once released.
+    tickets.clear();
+    for (int i = 0; QFileInfo(first).size() < IntakeJournal::kSegmentBytes; ++i) {
+        big.id = QStringLiteral("rotate-%1").arg(i);
+        const Result<IntakeJournal::Ticket> ticket = journal.append({big});
+        REQUIRE(ticket.ok());
+        tickets.append(*ticket);
+    }
+    const Result<IntakeJournal::Ticket> next = journal.append({sampleEvent(2)});
+    REQUIRE(next.ok());
+    CHECK(segmentFiles(folder).size() == 2);
+    for (const IntakeJournal::Ticket &ticket : std::as_const(tickets))
+        journal.release(ticket);
+    CHECK(segmentFiles(folder).size() == 1);
+    CHECK_FALSE(QFile::exists(first));
+    journal.release(*next);
+    journal.close();
+    CHECK(segmentFiles(folder).isEmpty()); // a clean close leaves nothing to recover
+}
+
+TEST_CASE("Journalled sink: answered Stored before the store has it, announced once it does, a copy is a "
+          "duplicate either way",
+          "[journal][sink]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    JournalledStoreSink sink(store);
+    QList<NormalizedEvent> announced;
+    sink.setCommittedHandler([&](const QList<NormalizedEvent> &events) { announced.append(events); });
+    REQUIRE(sink.start().ok());
+
+    const NormalizedEvent first = normalized(sampleEvent(1));
+    NormalizedEvent sameKey = normalized(sampleEvent(2));
+    NormalizedEvent keyed = normalized(sampleEvent(3));
+    keyed.dedupeKey = sameKey.dedupeKey = QStringLiteral("pull_request:octo/repo:42:opened");
+
+    // The same delivery twice in one batch, and a second source's copy (same dedupe key) right after.
+    const QList<Result<EventSink::Outcome>> outcomes = sink.acceptAll({first, first, keyed});
+    REQUIRE(outcomes.size() == 3);
+    CHECK(*outcomes[0] == EventSink::Outcome::Stored);
+    CHECK(*outcomes[1] == EventSink::Outcome::Duplicate);
+    CHECK(*outcomes[2] == EventSink::Outcome::Stored);
+    CHECK(*sink.accept(sameKey) == EventSink::Outcome::Duplicate); // held, not yet committed
+
+    REQUIRE(QTest::qWaitFor([&]() { return announced.size() == 2; }, 5000));
+    CHECK(announced[0].id == first.id);
+    CHECK(announced[1].id == keyed.id);
+    CHECK(store.event(first.id)->has_value());
+    CHECK(sink.uncommittedCount() == 0);
+    // Now from the store.
+    CHECK(*sink.accept(first) == EventSink::Outcome::Duplicate);
+    CHECK(*sink.accept(sameKey) == EventSink::Outcome::Duplicate);
+    CHECK(*store.eventCount() == 2);
+
+    // Stopping stores and announces what is still held.
+    CHECK(*sink.accept(normalized(sampleEvent(4))) == EventSink::Outcome::Stored);
+    sink.stop();
+    CHECK(announced.size() == 3);
+    CHECK(*store.eventCount() == 3);
+    CHECK(segmentFiles(IntakeJournal::directoryFor(store.path())).isEmpty());
+    CHECK_FALSE(sink.accept(normalized(sampleEvent(5))).ok()); // stopped: refused, not lost
+}
+
+TEST_CASE("Journalled sink: what a killed process left in the journal is stored at the next start, once",
+          "[journal][sink]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    const Event stored = sampleEvent(1);
+    REQUIRE(store.addEvent(stored).ok()); // committed just before the kill
+    {
+        IntakeJournal journal(IntakeJournal::directoryFor(store.path()));
+        REQUIRE(journal.open().ok());
+        REQUIRE(journal.append({stored, sampleEvent(2)}).ok());
+        REQUIRE(journal.append({sampleEvent(3)}).ok());
+    } // no release: the process died here
+
+    JournalledStoreSink sink(store);
+    REQUIRE(sink.start().ok());
+    CHECK(sink.recoveredCount() == 2);
+    CHECK(*store.eventCount() == 3);
+    CHECK(store.event(sampleEvent(3).id)->has_value());
+    CHECK(*sink.accept(normalized(sampleEvent(2))) == EventSink::Outcome::Duplicate);
+    sink.stop();
+    CHECK(segmentFiles(IntakeJournal::directoryFor(store.path())).isEmpty());
+}
+
+TEST_CASE("Journalled sink: a full store loses nothing: accepted events wait in the journal, new ones are "
+          "refused with the store's error, and the next start stores them",
+          "[journal][sink]")
+{
+    QTemporaryDir dir;
+    QStringList accepted;
+    {
+        EventStore store;
+        EventStore::Options options;
+        options.maxPageCount = 60; // a tiny "disk"
+        REQUIRE(store.open(dbPath(dir), options).ok());
+        JournalledStoreSink sink(store);
+        QSignalSpy failing(&sink, &JournalledStoreSink::storeFailing);
+        REQUIRE(sink.start().ok());
+        std::optional<Error> refused;
+        for (int n = 0; n < 5000 && !refused; ++n) {
+            const NormalizedEvent event = normalized(sampleEvent(n));
+            const Result<EventSink::Outcome> outcome = sink.accept(event);
+            if (!outcome)
+                refused = outcome.error();
+            else
+                accepted.append(event.id);
+            if (n % 50 == 49)
+                QTest::qWait(20); // let the worker's reports in
+        }
+        REQUIRE(refused.has_value());
+        CHECK(refused->kind == QLatin1String("disk_full"));
+        CHECK(refused->message.contains(QLatin1String("full")));
+        CHECK(failing.count() == 1);
+        CHECK(*store.eventCount() < accepted.size()); // some wait in the journal
+        sink.stop();
+        CHECK_FALSE(segmentFiles(IntakeJournal::directoryFor(store.path())).isEmpty());
+    }
+    EventStore store; // room again
+    REQUIRE(store.open(dbPath(dir)).ok());
+    JournalledStoreSink sink(store);
+    REQUIRE(sink.start().ok());
+    CHECK(sink.recoveredCount() > 0);
+    CHECK(*store.eventCount() == accepted.size());
+    for (const QString &id : std::as_const(accepted))
+        if (!store.event(id)->has_value())
+            FAIL("accepted event " << id.toStdString() << " was lost");
+}
