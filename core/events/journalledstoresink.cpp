@@ -6,6 +6,8 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
+
 namespace exeserver {
 
 namespace {
@@ -60,7 +62,10 @@ Status JournalledStoreSink::start()
         return recovered;
     if (const Status opened = m_journal.open(); !opened)
         return opened;
-    auto worker = std::make_unique<IngestWorker>(m_store.path(), m_store.options(),
+    EventStore::Options options = m_store.options();
+    // The worker appends: the indexes' right edges and the id index's recent pages fit in the host's cache.
+    options.cacheSizeKb = std::min(options.cacheSizeKb, EventStore::kServeCacheKb);
+    auto worker = std::make_unique<IngestWorker>(m_store.path(), options,
                                                  [this](IngestWorker::Outcome outcome) { report(outcome); });
     if (const Status started = worker->start(); !started) {
         m_journal.close();
