@@ -17,6 +17,7 @@ class HttpHeaders
 {
 public:
     void add(const QByteArray &name, const QByteArray &value);
+    void reserve(qsizetype count) { m_headers.reserve(count); }
     void set(const QByteArray &name, const QByteArray &value); // replaces every header of that name
     QByteArray value(const QByteArray &name, const QByteArray &fallback = {}) const;
     bool contains(const QByteArray &name) const;
@@ -62,6 +63,9 @@ struct HttpResponse
     // For a streamed answer: the head (Transfer-Encoding: chunked) and one chunk in the wire format.
     QByteArray serializeHead(bool keepAlive) const;
     static QByteArray serializeChunk(const QByteArray &data); // empty data: the last chunk
+
+private:
+    QByteArray head(bool keepAlive, bool chunked, qsizetype room) const;
 };
 
 } // namespace exeserver
