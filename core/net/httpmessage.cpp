@@ -1,6 +1,58 @@
 #include "net/httpmessage.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
 namespace exeserver {
+
+namespace {
+
+// A string as QJsonDocument writes it, for ASCII text (false otherwise: the caller lets Qt write it).
+bool appendJsonString(QByteArray &out, QStringView text)
+{
+    out.append('"');
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80)
+            return false;
+        if (u >= 0x20 && u != '"' && u != '\\') {
+            out.append(char(u));
+            continue;
+        }
+        out.append('\\');
+        switch (u) {
+        case '"':
+            out.append('"');
+            break;
+        case '\\':
+            out.append('\\');
+            break;
+        case '\b':
+            out.append('b');
+            break;
+        case '\f':
+            out.append('f');
+            break;
+        case '\n':
+            out.append('n');
+            break;
+        case '\r':
+            out.append('r');
+            break;
+        case '\t':
+            out.append('t');
+            break;
+        default:
+            out.append("u00").append("0123456789abcdef"[u >> 4]).append("0123456789abcdef"[u & 0xf]);
+        }
+    }
+    out.append('"');
+    return true;
+}
+
+} // namespace
 
 void HttpHeaders::add(const QByteArray &name, const QByteArray &value)
 {
@@ -44,6 +96,32 @@ HttpResponse HttpResponse::json(int status, const QByteArray &body)
     response.headers.set("Content-Type", "application/json; charset=utf-8");
     response.body = body;
     return response;
+}
+
+HttpResponse HttpResponse::json(int status, QList<std::pair<QLatin1StringView, QString>> members)
+{
+    std::sort(members.begin(), members.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QByteArray body;
+    body.reserve(64);
+    body.append('{');
+    bool ascii = true;
+    for (const auto &[key, value] : members) {
+        if (body.size() > 1)
+            body.append(',');
+        // Keys are identifiers from our code; values may come from the sender (a delivery id).
+        body.append('"').append(QByteArrayView(key.data(), key.size())).append("\":");
+        ascii = appendJsonString(body, value);
+        if (!ascii)
+            break;
+    }
+    body.append('}');
+    if (!ascii) {
+        QJsonObject object;
+        for (const auto &[key, value] : members)
+            object.insert(key, value);
+        body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    }
+    return json(status, body);
 }
 
 HttpResponse HttpResponse::text(int status, const QByteArray &body)

@@ -7,6 +7,7 @@
 #include <QUrlQuery>
 
 #include <memory>
+#include <utility>
 
 namespace exeserver {
 
@@ -56,6 +57,9 @@ struct HttpResponse
     std::shared_ptr<HttpStream> stream;
 
     static HttpResponse json(int status, const QByteArray &body);
+    // A JSON object of string members, written as QJsonDocument's compact form would write it (members in
+    // key order, the same escapes) but without building one.
+    static HttpResponse json(int status, QList<std::pair<QLatin1StringView, QString>> members);
     static HttpResponse text(int status, const QByteArray &body);
     static QByteArray reasonPhrase(int status);
     // Serialises status line, headers (adds Content-Length and Connection when missing) and body.

@@ -2,6 +2,8 @@
 
 #include "net/httprequestparser.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 using namespace exeserver;
@@ -298,4 +300,25 @@ TEST_CASE("Header names, values and framing are read as before", "[net]")
     HttpRequestParser version;
     CHECK(version.feed("GET / HTTP/2.0\r\n\r\n") == State::Error);
     CHECK(version.errorStatus() == 505);
+}
+
+TEST_CASE("A JSON answer of string members is written byte for byte as QJsonDocument writes it", "[net]")
+{
+    QString every;
+    for (char16_t c = 0; c < 0x80; ++c)
+        every += QChar(c);
+    for (const QString &value : {QString(), QStringLiteral("Stored."), every, QStringLiteral("caf\u00e9"),
+                                 QStringLiteral("\U0001F600 \"x\""), QStringLiteral("a\u2028b")}) {
+        INFO(value.toStdString());
+        const HttpResponse answer =
+            HttpResponse::json(202, {{QLatin1StringView("status"), QStringLiteral("stored")},
+                                     {QLatin1StringView("message"), value},
+                                     {QLatin1StringView("id"), value + QStringLiteral("-1")}});
+        const QJsonObject object{{QStringLiteral("status"), QStringLiteral("stored")},
+                                 {QStringLiteral("message"), value},
+                                 {QStringLiteral("id"), value + QStringLiteral("-1")}};
+        CHECK(answer.body == QJsonDocument(object).toJson(QJsonDocument::Compact));
+        CHECK(answer.status == 202);
+        CHECK(answer.headers.value("Content-Type") == "application/json; charset=utf-8");
+    }
 }
