@@ -1,10 +1,6 @@
 #include "util/jsonscanner.h"
 
-#include <QVarLengthArray>
-
 #include <cmath>
-#include <cstdlib>
-#include <limits>
 
 namespace exeserver::json {
 
@@ -18,15 +14,6 @@ char16_t hexValue(const unsigned char *h)
         v = char16_t((v << 4) | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10));
     }
     return v;
-}
-
-// strtod needs a terminated string; numbers are short.
-double toDouble(QByteArrayView text)
-{
-    QVarLengthArray<char, 64> terminated(text.size() + 1);
-    std::memcpy(terminated.data(), text.data(), size_t(text.size()));
-    terminated[text.size()] = '\0';
-    return std::strtod(terminated.data(), nullptr);
 }
 
 } // namespace
@@ -84,39 +71,27 @@ qint64 integerOf(const Token &token)
 {
     if (token.kind != Token::Kind::Number)
         return 0;
-    const QByteArrayView text = token.bytes();
-    bool integral = true;
-    for (char c : text)
-        integral = integral && c != '.' && c != 'e' && c != 'E';
-    if (integral) {
+    const QByteArray text =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(token.from), token.to - token.from);
+    if (!text.contains('.') && !text.contains('e') && !text.contains('E')) {
         bool ok = false;
         const qint64 value = text.toLongLong(&ok);
         if (ok)
             return value;
     }
     // What QJsonValue::toInteger() does with a double: exact integers in qint64's range only.
-    const double value = toDouble(text);
+    const double value = text.toDouble();
     constexpr double kLimit = 9223372036854775808.0; // 2^63
     if (!(value >= -kLimit && value < kLimit) || std::trunc(value) != value)
         return 0;
     return qint64(value);
 }
 
-bool isFiniteNumber(QByteArrayView text)
+bool isNumber(QByteArrayView text)
 {
-    const double value = toDouble(text);
-    if (std::isinf(value))
-        return false;
-    if (value != 0)
-        return true;
-    // Zero is fine when it was written as zero, not when a tiny number underflowed to it.
-    for (char c : text) {
-        if (c == 'e' || c == 'E')
-            break;
-        if (c >= '1' && c <= '9')
-            return false;
-    }
-    return true;
+    bool ok = false;
+    QByteArray::fromRawData(text.data(), text.size()).toDouble(&ok);
+    return ok;
 }
 
 } // namespace exeserver::json

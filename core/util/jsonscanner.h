@@ -33,9 +33,9 @@ QString decodeString(const Token &token);
 // A number token as QJsonValue::toInteger() gives it: integers that fit qint64 exactly, other numbers
 // when they are integral and in range, else 0. Any other token: 0.
 qint64 integerOf(const Token &token);
-// Whether a number's text is within double's range as QJsonDocument requires (not infinite, and not
-// rounded to zero when it is not zero).
-bool isFiniteNumber(QByteArrayView text);
+// Whether number characters are a number QJsonDocument takes: what QByteArray::toDouble() accepts (in
+// double's range, not rounded to zero when it is not zero).
+bool isNumber(QByteArrayView text);
 
 // One pass over JSON text that validates it as QJsonDocument would (RFC 8259 and UTF-8, with Qt's
 // leniencies: raw control characters, unknown escapes, "1."; numbers beyond double's range refused) and
@@ -149,32 +149,35 @@ private:
         return m_p != start;
     }
 
+    // Qt's number: its characters as QJsonDocument takes them (a leading '.', "1." and "1.e5" included),
+    // then C-locale toDouble() decides, as in Qt's parser. Plain integers need no conversion.
     bool number()
     {
         const unsigned char *start = m_p;
         if (m_p != m_end && *m_p == '-')
             ++m_p;
-        if (m_p != m_end && *m_p == '0')
+        bool integer = false;
+        if (m_p != m_end && *m_p == '0') {
             ++m_p;
-        else if (!digits())
-            return fail("invalid value");
+            integer = true;
+        } else {
+            integer = digits();
+        }
         if (m_p != m_end && *m_p == '.') {
             ++m_p;
-            digits(); // QJsonDocument accepts "1." too
+            digits();
+            integer = false;
         }
-        bool exponent = false;
         if (m_p != m_end && (*m_p == 'e' || *m_p == 'E')) {
-            exponent = true;
             ++m_p;
             if (m_p != m_end && (*m_p == '+' || *m_p == '-'))
                 ++m_p;
-            if (!digits())
-                return fail("invalid number");
+            digits();
+            integer = false;
         }
-        // QJsonDocument refuses a number beyond double's range; only a long one or an exponent can be.
-        if ((exponent || m_p - start > 300) && !isFiniteNumber(QByteArrayView(start, m_p - start))) {
+        if ((!integer || m_p - start > 300) && !isNumber(QByteArrayView(start, m_p - start))) {
             m_p = start;
-            return fail("number out of range");
+            return fail("invalid number");
         }
         return true;
     }
