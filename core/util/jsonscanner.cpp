@@ -58,7 +58,7 @@ QString decodeString(const Token &token)
             out += QChar(hexValue(p + 1));
             p += 4;
             break;
-        default: // '"', '\\', '/' and the unknown (ASCII) escapes, which stand for the character itself
+        default: // '"', '\\', '/' and unknown escapes: the byte itself, as Latin-1 (as Qt's parser reads it)
             out += QChar(char16_t(*p));
         }
         run = p + 1;

@@ -275,9 +275,8 @@ private:
                 ++m_p;
                 if (m_p == m_end)
                     return fail("unterminated string");
-                // Like QJsonDocument, an unknown escape stands for the character itself, if it is ASCII.
-                if (*m_p >= 0x80)
-                    return fail("invalid escape");
+                // Like QJsonDocument, an unknown escape stands for the byte after the backslash, read as
+                // Latin-1 (so a backslash before "é" leaves its second byte to fail as UTF-8 below).
                 if (*m_p++ == 'u' && !hex4())
                     return false;
                 continue;

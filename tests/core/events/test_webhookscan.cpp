@@ -133,6 +133,10 @@ TEST_CASE("Webhook scan: odd but valid payloads read as QJsonDocument reads them
         R"({"review":{"submitted_at":"nope"},"issue":{"created_at":"2025-02-03T04:05:06+02:00"}})",
         R"({"head_commit":null,"starred_at":"2025-02-03T04:05:06Z","comment":{"updated_at":"2024-01-01T00:00:00Z"}})",
         R"({"head_commit":{"timestamp":5},"comment":{"updated_at":"2024-01-01T00:00:00Z"}})",
+        // Found by the fuzzer: an unknown escape of a non-ASCII byte is that byte as Latin-1.
+        "{\"action\":\"\\\xdd\\\\x\\\xc3x\",\"sender\":{\"login\":\"\\\xff\"},\"repository\":{\"full_name\":"
+        "\"o/r\"}}",
+        "{\"\\\xdd\":1,\"action\":\"y\"}",
         R"({})",
         " \n\t{\"action\":\"x\"}\r\n ",
     };
