@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <iterator>
+#include <string_view>
 
 namespace exeserver::payload {
 
@@ -22,6 +23,31 @@ constexpr QLatin1StringView kMemberKeys[] = {
     "full_name"_L1,  "login"_L1,        "timestamp"_L1,  "name"_L1,         "id"_L1,        "run_attempt"_L1,
     "updated_at"_L1, "completed_at"_L1, "started_at"_L1, "submitted_at"_L1, "created_at"_L1};
 static_assert(std::size(kTopKeys) < 0xff && std::size(kMemberKeys) < 0xff);
+
+template <size_t N>
+constexpr bool listed(const QLatin1StringView (&table)[N], std::string_view key)
+{
+    for (const QLatin1StringView entry : table) {
+        if (std::string_view(entry.data(), size_t(entry.size())) == key)
+            return true;
+    }
+    return false;
+}
+
+// The normaliser reads every subject's time fields: the tables must hold them all.
+constexpr bool coversSubjects()
+{
+    for (const char *subject : kSubjectKeys) {
+        if (!listed(kTopKeys, subject))
+            return false;
+    }
+    for (const char *field : kSubjectTimeKeys) {
+        if (!listed(kMemberKeys, field))
+            return false;
+    }
+    return true;
+}
+static_assert(coversSubjects());
 
 enum State : quint8
 {
