@@ -7,7 +7,6 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -19,42 +18,42 @@ namespace {
 using payload::idText;
 using payload::stringAt;
 
-QDateTime parseTime(const QJsonValue &value)
+QDateTime parseTime(const QString &text)
 {
-    if (!value.isString())
+    if (text.isEmpty())
         return {};
-    QDateTime when = QDateTime::fromString(value.toString(), Qt::ISODate);
+    QDateTime when = QDateTime::fromString(text, Qt::ISODate);
     return when.isValid() ? when.toUTC() : QDateTime();
 }
 
-// The object a webhook is about, in order of specificity: a comment on a pull request names both, and the
-// comment is what happened.
-const char *const kSubjectKeys[] = {
-    "comment",      "review",           "pull_request", "issue",          "release",           "discussion",
-    "workflow_run", "workflow_job",     "check_run",    "check_suite",    "deployment_status", "deployment",
-    "alert",        "milestone",        "project_card", "project_column", "project",           "package",
-    "merge_group",  "projects_v2_item", "forkee",       "sponsorship",
-};
-
-QDateTime occurredAt(const QJsonObject &payload)
+QDateTime parseTime(const QJsonValue &value)
 {
+    return value.isString() ? parseTime(value.toString()) : QDateTime();
+}
+
+QDateTime occurredAt(const payload::FieldReader &payload)
+{
+    using L = QLatin1StringView;
     // A push says when its head commit was made; star when it was starred.
-    if (QDateTime when = parseTime(
-            payload.value(QLatin1StringView("head_commit")).toObject().value(QLatin1StringView("timestamp")));
-        when.isValid())
+    if (QDateTime when = parseTime(payload.text(L("head_commit"), L("timestamp"))); when.isValid())
         return when;
-    if (QDateTime when = parseTime(payload.value(QLatin1StringView("starred_at"))); when.isValid())
+    if (QDateTime when = parseTime(payload.text(L("starred_at"))); when.isValid())
         return when;
-    for (const char *key : kSubjectKeys) {
-        const QJsonObject subject = payload.value(QLatin1StringView(key)).toObject();
-        if (subject.isEmpty())
-            continue;
-        for (const char *field : {"updated_at", "completed_at", "started_at", "submitted_at", "created_at"}) {
-            if (QDateTime when = parseTime(subject.value(QLatin1StringView(field))); when.isValid())
+    for (const char *subject : payload::kSubjectKeys) {
+        for (const char *field : payload::kSubjectTimeKeys) {
+            if (QDateTime when = parseTime(payload.text(L(subject), L(field))); when.isValid())
                 return when;
         }
     }
     return {};
+}
+
+// GitHub's "application/x-www-form-urlencoded" content type sends the JSON as the `payload` field.
+bool isFormEncoded(const QByteArray &contentType)
+{
+    constexpr QByteArrayView kForm("application/x-www-form-urlencoded");
+    const QByteArrayView type = QByteArrayView(contentType).trimmed();
+    return type.size() >= kForm.size() && qstrnicmp(type.data(), kForm.data(), kForm.size()) == 0;
 }
 
 // GitHub's documented correspondence of Events API types to webhook names, where the general rule
@@ -138,12 +137,6 @@ QString runAction(const QString &status)
     return QStringLiteral("requested"); // queued, requested, waiting, pending
 }
 
-QString repositoryOf(const QJsonObject &payload)
-{
-    return stringAt(payload.value(QLatin1StringView("repository")).toObject(),
-                    QLatin1StringView("full_name"));
-}
-
 } // namespace
 
 QString EventNormalizer::webhookNameForEventsApiType(const QString &type)
@@ -160,12 +153,11 @@ QString EventNormalizer::contentHashId(const QString &eventName, const QByteArra
     return QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
 }
 
-void EventNormalizer::fillCommonFields(NormalizedEvent &event, const QJsonObject &payload)
+void EventNormalizer::fillCommonFields(NormalizedEvent &event, const payload::FieldReader &payload)
 {
-    event.action = stringAt(payload, QLatin1StringView("action"));
-    event.repository = repositoryOf(payload);
-    event.sender =
-        stringAt(payload.value(QLatin1StringView("sender")).toObject(), QLatin1StringView("login"));
+    event.action = payload.text(QLatin1StringView("action"));
+    event.repository = payload.text(QLatin1StringView("repository"), QLatin1StringView("full_name"));
+    event.sender = payload.text(QLatin1StringView("sender"), QLatin1StringView("login"));
     event.dedupeKey = Occurrence::key(event.name, payload);
 }
 
@@ -178,31 +170,36 @@ Result<NormalizedEvent> EventNormalizer::fromWebhook(const QString &eventName, c
             QStringLiteral("missing_event"),
             QStringLiteral("The delivery has no X-GitHub-Event header, so its event type is unknown."), 400};
     QByteArray json = body;
-    if (contentType.trimmed().toLower().startsWith("application/x-www-form-urlencoded")) {
-        // GitHub's "application/x-www-form-urlencoded" content type sends the JSON as the `payload` field.
+    if (isFormEncoded(contentType)) {
         const QUrlQuery form(QString::fromUtf8(body));
         json = form.queryItemValue(QStringLiteral("payload"), QUrl::FullyDecoded).toUtf8();
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+    // One validating pass over the bytes that keeps only the fields an event needs: no tree is built.
+    payload::ScannedFields fields;
+    json::Scanner scanner(json, fields);
+    if (!scanner.run(true))
         return Error{QStringLiteral("malformed_json"),
-                     parseError.error != QJsonParseError::NoError
-                         ? QStringLiteral("The body is not valid JSON: %1 at offset %2.")
-                               .arg(parseError.errorString())
-                               .arg(parseError.offset)
-                         : QStringLiteral("The body is JSON but not an object."),
+                     QStringLiteral("The body is not valid JSON: %1.").arg(scanner.error()), 400};
+    if (!fields.isObject())
+        return Error{QStringLiteral("malformed_json"), QStringLiteral("The body is JSON but not an object."),
                      400};
-    const QJsonObject payload = document.object();
+    return fromScannedWebhook(eventName, deliveryId, json, fields, receivedAt);
+}
 
+NormalizedEvent EventNormalizer::fromScannedWebhook(const QString &eventName, const QString &deliveryId,
+                                                    const QByteArray &json,
+                                                    const payload::ScannedFields &fields,
+                                                    const QDateTime &receivedAt)
+{
     NormalizedEvent event;
     event.name = eventName.trimmed();
     event.source = EventSource::Webhook;
     event.payload = json;
     event.receivedAt = receivedAt.toUTC();
-    event.occurredAt = occurredAt(payload);
-    event.id = deliveryId.trimmed().isEmpty() ? contentHashId(event.name, json) : deliveryId.trimmed();
-    fillCommonFields(event, payload);
+    event.occurredAt = occurredAt(fields);
+    const QString id = deliveryId.trimmed();
+    event.id = id.isEmpty() ? contentHashId(event.name, json) : id;
+    fillCommonFields(event, fields);
     return event;
 }
 
@@ -230,9 +227,9 @@ Result<NormalizedEvent> EventNormalizer::fromEventsApi(const QJsonObject &item, 
     event.receivedAt = receivedAt.toUTC();
     event.occurredAt = parseTime(item.value(QLatin1StringView("created_at")));
     if (!event.occurredAt.isValid())
-        event.occurredAt = occurredAt(payload);
+        event.occurredAt = occurredAt(payload::JsonFields(payload));
     event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-    fillCommonFields(event, payload);
+    fillCommonFields(event, payload::JsonFields(payload));
     return event;
 }
 
@@ -259,7 +256,7 @@ NormalizedEvent EventNormalizer::fromWorkflowRun(const QJsonObject &run, const Q
     event.receivedAt = receivedAt.toUTC();
     event.occurredAt = parseTime(run.value(QLatin1StringView("updated_at")));
     event.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-    fillCommonFields(event, payload);
+    fillCommonFields(event, payload::JsonFields(payload));
     return event;
 }
 

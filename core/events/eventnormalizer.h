@@ -7,6 +7,11 @@
 
 namespace exeserver {
 
+namespace payload {
+class FieldReader;
+class ScannedFields;
+} // namespace payload
+
 // Turns what GitHub sends — a webhook delivery or an Events API item — into the one canonical event:
 // webhook names and payload shapes, a stable id, and the fields triggers filter on. Pure functions.
 class EventNormalizer
@@ -15,6 +20,7 @@ public:
     // A webhook delivery: X-GitHub-Event, X-GitHub-Delivery and the raw body (JSON, or the
     // application/x-www-form-urlencoded `payload=` form GitHub offers as an alternative). An empty
     // delivery id gets a content-hash id. Error kind "malformed_json" when the body is not a JSON object.
+    // Reads the body in one validating pass (json::Scanner) that keeps only the fields it needs.
     static Result<NormalizedEvent> fromWebhook(const QString &eventName, const QString &deliveryId,
                                                const QByteArray &body, const QDateTime &receivedAt,
                                                const QByteArray &contentType = {});
@@ -22,6 +28,12 @@ public:
     // One item of GET /repos/{o}/{r}/events (or /users/{u}/events, /orgs/{o}/events): the type mapped to
     // its webhook name, `payload` reshaped with `repository` and `sender` from `repo` and `actor`,
     // id "events-api:<id>", occurredAt from created_at.
+    // The same from a JSON body already scanned into `fields` (by scanPayload with fields, which also
+    // yields the store's search text), for one pass shared by normalising and storing.
+    static NormalizedEvent fromScannedWebhook(const QString &eventName, const QString &deliveryId,
+                                              const QByteArray &json, const payload::ScannedFields &fields,
+                                              const QDateTime &receivedAt);
+
     static Result<NormalizedEvent> fromEventsApi(const QJsonObject &item, const QDateTime &receivedAt);
 
     // One run of GET /repos/{o}/{r}/actions/runs as the workflow_run webhook of its current status would
@@ -43,7 +55,7 @@ public:
     static QString contentHashId(const QString &eventName, const QByteArray &payload);
 
 private:
-    static void fillCommonFields(NormalizedEvent &event, const QJsonObject &payload);
+    static void fillCommonFields(NormalizedEvent &event, const payload::FieldReader &payload);
 };
 
 } // namespace exeserver

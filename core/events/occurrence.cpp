@@ -6,9 +6,6 @@ namespace exeserver {
 
 namespace {
 
-using payload::idText;
-using payload::stringAt;
-
 bool isOneOf(const QString &action, std::initializer_list<const char *> actions)
 {
     for (const char *candidate : actions) {
@@ -22,9 +19,14 @@ bool isOneOf(const QString &action, std::initializer_list<const char *> actions)
 
 QString Occurrence::key(const QString &eventName, const QJsonObject &payload)
 {
-    const QString repository =
-        stringAt(payload.value(QLatin1StringView("repository")).toObject(), QLatin1StringView("full_name"));
-    const QString action = stringAt(payload, QLatin1StringView("action"));
+    return key(eventName, payload::JsonFields(payload));
+}
+
+QString Occurrence::key(const QString &eventName, const payload::FieldReader &payload)
+{
+    using L = QLatin1StringView;
+    const QString repository = payload.text(L("repository"), L("full_name"));
+    const QString action = payload.text(L("action"));
     auto key = [&](const QStringList &parts) -> QString {
         for (const QString &part : parts) {
             if (part.isEmpty())
@@ -34,56 +36,48 @@ QString Occurrence::key(const QString &eventName, const QJsonObject &payload)
     };
     if (repository.isEmpty())
         return {};
-    auto object = [&](const char *name) { return payload.value(QLatin1StringView(name)).toObject(); };
-    auto updated = [](const QJsonObject &o) { return stringAt(o, QLatin1StringView("updated_at")); };
-    auto id = [](const QJsonObject &o) { return idText(o.value(QLatin1StringView("id"))); };
 
     // A push is identified by the ref it moved and the commits it moved it from and to; the same
     // (ref, before, after) cannot happen twice without a force-push back and forth, which the before
     // sha distinguishes too except in a cycle — documented.
-    if (eventName == QLatin1StringView("push"))
-        return key({stringAt(payload, QLatin1StringView("ref")),
-                    stringAt(payload, QLatin1StringView("before")),
-                    stringAt(payload, QLatin1StringView("after"))});
+    if (eventName == L("push"))
+        return key({payload.text(L("ref")), payload.text(L("before")), payload.text(L("after"))});
     // A run attempt passes each of the webhook's three actions once. The poller maps the Actions API's
     // statuses onto those actions and an absent run_attempt to 1, so both sides give the same parts.
-    if (eventName == QLatin1StringView("workflow_run")) {
+    if (eventName == L("workflow_run")) {
         if (!isOneOf(action, {"requested", "in_progress", "completed"}))
             return {};
-        const QJsonObject run = object("workflow_run");
-        const qint64 attempt = std::max<qint64>(1, run.value(QLatin1StringView("run_attempt")).toInteger());
-        return key({id(run), QString::number(attempt), action});
+        const qint64 attempt = std::max<qint64>(1, payload.integer(L("workflow_run"), L("run_attempt")));
+        return key({payload.id(L("workflow_run")), QString::number(attempt), action});
     }
     // Pull requests and issues: their id, the action and updated_at — but only for actions that cannot
     // happen twice within updated_at's one-second resolution. Adding two labels in one request sends two
     // `labeled` deliveries with the same updated_at, so those carry the label (or assignee) as well, and
     // without it get no key.
-    if (eventName == QLatin1StringView("pull_request") || eventName == QLatin1StringView("issues")) {
-        const QJsonObject subject =
-            object(eventName == QLatin1StringView("issues") ? "issue" : "pull_request");
-        QStringList parts{id(subject), action, updated(subject)};
+    if (eventName == L("pull_request") || eventName == L("issues")) {
+        const L subject = eventName == L("issues") ? L("issue") : L("pull_request");
+        QStringList parts{payload.id(subject), action, payload.text(subject, L("updated_at"))};
         if (isOneOf(action, {"labeled", "unlabeled"}))
-            parts << stringAt(object("label"), QLatin1StringView("name"));
+            parts << payload.text(L("label"), L("name"));
         else if (isOneOf(action, {"assigned", "unassigned"}))
-            parts << stringAt(object("assignee"), QLatin1StringView("login"));
+            parts << payload.text(L("assignee"), L("login"));
         else if (!isOneOf(action, {"opened", "closed", "reopened"}))
             return {};
         return key(parts);
     }
     // Comments are created and deleted once; edits can repeat within a second, so they get no key.
-    if ((eventName == QLatin1StringView("issue_comment") ||
-         eventName == QLatin1StringView("pull_request_review_comment")) &&
+    if ((eventName == L("issue_comment") || eventName == L("pull_request_review_comment")) &&
         isOneOf(action, {"created", "deleted"}))
-        return key({id(object("comment")), action});
+        return key({payload.id(L("comment")), action});
     // Objects created once, with an action that happens once per object.
-    if (eventName == QLatin1StringView("commit_comment") && action == QLatin1StringView("created"))
-        return key({id(object("comment")), action});
-    if (eventName == QLatin1StringView("pull_request_review") && action == QLatin1StringView("submitted"))
-        return key({id(object("review")), action});
-    if (eventName == QLatin1StringView("release") && action == QLatin1StringView("published"))
-        return key({id(object("release")), action});
-    if (eventName == QLatin1StringView("fork"))
-        return key({id(object("forkee"))});
+    if (eventName == L("commit_comment") && action == L("created"))
+        return key({payload.id(L("comment")), action});
+    if (eventName == L("pull_request_review") && action == L("submitted"))
+        return key({payload.id(L("review")), action});
+    if (eventName == L("release") && action == L("published"))
+        return key({payload.id(L("release")), action});
+    if (eventName == L("fork"))
+        return key({payload.id(L("forkee"))});
     return {};
 }
 

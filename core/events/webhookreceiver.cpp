@@ -21,23 +21,25 @@ HttpResponse message(int status, const QString &text)
     return jsonAnswer(status, QJsonObject{{QStringLiteral("message"), text}});
 }
 
+// Every delivery is answered with this: written directly (HttpResponse::json of members), not through a
+// QJsonObject.
 HttpResponse answerFor(const IntakeOutcome &outcome)
 {
-    QJsonObject body{{QStringLiteral("message"), outcome.message}};
+    QList<std::pair<QLatin1StringView, QString>> members{{QLatin1StringView("message"), outcome.message}};
     if (!outcome.eventId.isEmpty())
-        body.insert(QStringLiteral("id"), outcome.eventId);
+        members.append({QLatin1StringView("id"), outcome.eventId});
     switch (outcome.kind) {
     case IntakeOutcome::Kind::Stored:
-        body.insert(QStringLiteral("status"), QStringLiteral("stored"));
+        members.append({QLatin1StringView("status"), QStringLiteral("stored")});
         break;
     case IntakeOutcome::Kind::Duplicate:
-        body.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
+        members.append({QLatin1StringView("status"), QStringLiteral("duplicate")});
         break;
     case IntakeOutcome::Kind::Rejected:
-        body.insert(QStringLiteral("status"), QStringLiteral("rejected"));
+        members.append({QLatin1StringView("status"), QStringLiteral("rejected")});
         break;
     }
-    HttpResponse answer = jsonAnswer(outcome.httpStatus, body);
+    HttpResponse answer = HttpResponse::json(outcome.httpStatus, std::move(members));
     if (outcome.httpStatus == 401)
         answer.headers.set("WWW-Authenticate", "X-Hub-Signature-256");
     return answer;

@@ -17,10 +17,13 @@ bool wantsKeepAlive(const HttpRequest &request)
     for (const auto &[name, value] : request.headers.all()) {
         if (name.compare("Connection", Qt::CaseInsensitive) != 0)
             continue;
-        for (const QByteArray &token : value.split(',')) {
-            const QByteArray option = token.trimmed().toLower();
-            close = close || option == "close";
-            keepAlive = keepAlive || option == "keep-alive";
+        for (QByteArrayView rest(value); !rest.isEmpty();) {
+            const qsizetype comma = rest.indexOf(',');
+            const QByteArrayView option = (comma < 0 ? rest : rest.first(comma)).trimmed();
+            rest = comma < 0 ? QByteArrayView() : rest.sliced(comma + 1);
+            close = close || (option.size() == 5 && qstrnicmp(option.data(), 5, "close", 5) == 0);
+            keepAlive =
+                keepAlive || (option.size() == 10 && qstrnicmp(option.data(), 10, "keep-alive", 10) == 0);
         }
     }
     if (close)
@@ -54,6 +57,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestParser::Limits lim
     , m_handler(std::move(handler))
     , m_errorAnswer(std::move(errorAnswer))
     , m_peer(peerOf(*socket))
+    , m_peerAddress(socket->peerAddress().toString())
 {
     socket->setParent(this);
     m_deadline.setSingleShot(true);
@@ -206,17 +210,20 @@ void HttpConnection::settle()
 
 void HttpConnection::dispatch(HttpRequest request)
 {
-    request.peerAddress = m_socket->peerAddress().toString();
-    const bool keepAlive = wantsKeepAlive(request);
+    request.peerAddress = m_peerAddress;
+    m_keepAlive = wantsKeepAlive(request);
     m_fresh = false;
+    m_answered = false;
     enter(Phase::Busy);
     Q_EMIT requestReceived(request);
-    auto answered = std::make_shared<bool>(false);
-    QPointer<HttpConnection> self(this);
-    m_handler(request, [self, keepAlive, answered](HttpResponse response) {
-        if (std::exchange(*answered, true) || !self)
+    // The answer counts only while this request is the one in hand: a second call, or a call after the
+    // connection moved on or went away, does nothing.
+    const quint64 serial = ++m_requestSerial;
+    m_handler(request, [self = QPointer<HttpConnection>(this), serial](HttpResponse response) {
+        if (!self || self->m_requestSerial != serial || self->m_answered)
             return;
-        self->answer(response, keepAlive);
+        self->m_answered = true;
+        self->answer(response, self->m_keepAlive);
     });
 }
 
@@ -240,7 +247,10 @@ void HttpConnection::answer(const HttpResponse &response, bool keepAlive)
         streamChunks(response.chunks, response.chunkIntervalMs, 0, keepAlive);
         return;
     }
+    // Written at once, not when the event loop next finds the socket writable: one write call per answer
+    // and no extra turn of the loop.
     m_socket->write(response.serialize(keepAlive));
+    m_socket->flush();
     afterAnswer(keepAlive);
 }
 

@@ -105,7 +105,11 @@ private:
     Handler m_handler;
     ErrorAnswer m_errorAnswer;
     QString m_peer;
+    QString m_peerAddress;
     Phase m_phase = Phase::Idle;
+    quint64 m_requestSerial = 0; // the request with the handler, so a late or second answer is dropped
+    bool m_answered = false;
+    bool m_keepAlive = false;    // what the request with the handler asked for
     bool m_fresh = true;         // no request answered yet: the header deadline counts from the accept
     bool m_processing = false;   // inside processBuffered(), so a synchronous answer need not recurse
     bool m_armedForBody = false; // the Receiving deadline is the request's, not the headers'

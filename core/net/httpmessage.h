@@ -7,6 +7,7 @@
 #include <QUrlQuery>
 
 #include <memory>
+#include <utility>
 
 namespace exeserver {
 
@@ -17,6 +18,7 @@ class HttpHeaders
 {
 public:
     void add(const QByteArray &name, const QByteArray &value);
+    void reserve(qsizetype count) { m_headers.reserve(count); }
     void set(const QByteArray &name, const QByteArray &value); // replaces every header of that name
     QByteArray value(const QByteArray &name, const QByteArray &fallback = {}) const;
     bool contains(const QByteArray &name) const;
@@ -55,6 +57,9 @@ struct HttpResponse
     std::shared_ptr<HttpStream> stream;
 
     static HttpResponse json(int status, const QByteArray &body);
+    // A JSON object of string members, written as QJsonDocument's compact form would write it (members in
+    // key order, the same escapes) but without building one.
+    static HttpResponse json(int status, QList<std::pair<QLatin1StringView, QString>> members);
     static HttpResponse text(int status, const QByteArray &body);
     static QByteArray reasonPhrase(int status);
     // Serialises status line, headers (adds Content-Length and Connection when missing) and body.
@@ -62,6 +67,9 @@ struct HttpResponse
     // For a streamed answer: the head (Transfer-Encoding: chunked) and one chunk in the wire format.
     QByteArray serializeHead(bool keepAlive) const;
     static QByteArray serializeChunk(const QByteArray &data); // empty data: the last chunk
+
+private:
+    QByteArray head(bool keepAlive, bool chunked, qsizetype room) const;
 };
 
 } // namespace exeserver

@@ -30,7 +30,9 @@ public:
     }
 
     // Appends data and advances. Call again with empty data after takeRequest() to parse pipelined bytes.
-    State feed(const QByteArray &data);
+    // Bytes are parsed where they lie when nothing is buffered; a body goes straight into the request's
+    // body, reserved once from Content-Length.
+    State feed(QByteArrayView data);
     State state() const { return m_state; }
     HttpRequest takeRequest(); // valid in Complete; resets for the next request on the connection
     // Part of the next request is in (NeedMore only): the server's header and request deadlines run.
@@ -44,13 +46,17 @@ public:
 
 private:
     State fail(int status, QString message);
-    State parseHead();
-    State parseBody();
-    State parseChunked();
+    // Each consumes from the front of `input` what it has parsed.
+    void advance(QByteArrayView &input);
+    State parseHead(QByteArrayView &input);
+    State parseHeadLines(QByteArrayView head);
+    State parseFraming();
+    State parseBody(QByteArrayView &input);
+    State parseChunked(QByteArrayView &input);
 
     Limits m_limits;
     State m_state = State::NeedMore;
-    QByteArray m_buffer;
+    QByteArray m_buffer; // bytes not parsed yet: a partial head or chunk line, or a pipelined request
     HttpRequest m_request;
     bool m_headParsed = false;
     bool m_chunked = false;

@@ -708,3 +708,27 @@ TEST_CASE("ConnectionLog summarises a flood instead of a line per connection", "
     closes.note(ConnectionLog::Level::Info, QStringLiteral("127.0.0.1:2000"), QStringLiteral("idle"));
     CHECK(log.lines().size() == 5);
 }
+
+TEST_CASE("LocalHttpServer drops an answer to a request it already answered, after the next one began",
+          "[net][server]")
+{
+    // The responder of the first request is kept and called again while the second is with the handler:
+    // the second request's slot must not take it.
+    QList<LocalHttpServer::Responder> responders;
+    LocalHttpServer server(
+        [&](const HttpRequest &, LocalHttpServer::Responder respond) { responders.append(respond); });
+    REQUIRE(server.listen());
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, server.port());
+    REQUIRE(client.waitForConnected(5000));
+    client.write("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(QTest::qWaitFor([&]() { return responders.size() == 1; }, 5000));
+    responders[0](HttpResponse::text(200, "first"));
+    REQUIRE(QTest::qWaitFor([&]() { return responders.size() == 2; }, 5000));
+    responders[0](HttpResponse::text(500, "late"));
+    responders[1](HttpResponse::text(200, "second"));
+    const QByteArray received = readUntil(client, containsTimes("HTTP/1.1 ", 2));
+    CHECK(received.count("HTTP/1.1 200 OK") == 2);
+    CHECK_FALSE(received.contains("late"));
+    CHECK(received.indexOf("first") < received.indexOf("second"));
+}

@@ -2,6 +2,9 @@
 
 #include "events/webhooksignature.h"
 
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+
 using exeserver::WebhookSignature;
 
 TEST_CASE("WebhookSignature: matches GitHub's documented example", "[events][signature]")
@@ -37,4 +40,21 @@ TEST_CASE("WebhookSignature: constant-time comparison is a plain equality", "[ev
     CHECK_FALSE(WebhookSignature::constantTimeEquals("abc", "abd"));
     CHECK_FALSE(WebhookSignature::constantTimeEquals("abc", "ab"));
     CHECK(WebhookSignature::constantTimeEquals({}, {}));
+}
+
+TEST_CASE("WebhookSignature: alternating secrets and bodies sign like Qt's HMAC", "[events][signature]")
+{
+    // The keyed context is reused while the secret stays the same; a new secret must re-key it.
+    const QByteArray secrets[] = {"It's a Secret to Everybody", "other", "", QByteArray(200, 'k')};
+    const QByteArray bodies[] = {"Hello, World!", "", QByteArray(10000, 'x')};
+    for (int round = 0; round < 2; ++round) {
+        for (const QByteArray &secret : secrets) {
+            for (const QByteArray &body : bodies) {
+                const QByteArray expected =
+                    "sha256=" +
+                    QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256).toHex();
+                CHECK(WebhookSignature::sign(secret, body) == expected);
+            }
+        }
+    }
 }
