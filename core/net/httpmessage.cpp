@@ -100,7 +100,8 @@ HttpResponse HttpResponse::json(int status, const QByteArray &body)
 
 HttpResponse HttpResponse::json(int status, QList<std::pair<QLatin1StringView, QString>> members)
 {
-    std::sort(members.begin(), members.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::sort(members.begin(), members.end(),
+              [](const auto &a, const auto &b) { return a.first.compare(b.first) < 0; });
     QByteArray body;
     body.reserve(64);
     body.append('{');
