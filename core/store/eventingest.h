@@ -73,6 +73,8 @@ struct IngestStatements
     // The intake's duplicate probes (EventStore::holdsCopyOf), prepared when first needed.
     std::unique_ptr<SqliteStatement> hasId;
     std::unique_ptr<SqliteStatement> hasKey;
+    std::unique_ptr<SqliteStatement> beginRead; // BEGIN and COMMIT around a batch of probes
+    std::unique_ptr<SqliteStatement> endRead;
     ~IngestStatements();
 };
 

@@ -519,21 +519,32 @@ Result<bool> EventStore::holdsCopyOf(const QString &id, const QString &dedupeKey
 Result<QList<bool>> EventStore::holdCopiesOf(const QList<Event> &events) const
 {
     // One read transaction for all: one snapshot (and one round of WAL read locks) instead of one a probe.
-    QSqlDatabase db = database();
-    const bool snapshot = events.size() > 1 && db.transaction();
+    // BEGIN and COMMIT are kept prepared too: through QSqlDatabase each cost more than a probe.
+    SqliteStatement *commit = nullptr; // set once BEGIN ran
+    if (m_ingest && m_ingest->cApi && events.size() > 1) {
+        if (!m_ingest->beginRead) {
+            if (sqlite3 *handle = SqliteStatement::handleOf(database())) {
+                m_ingest->beginRead = std::make_unique<SqliteStatement>(handle, "BEGIN");
+                m_ingest->endRead = std::make_unique<SqliteStatement>(handle, "COMMIT");
+            }
+        }
+        if (m_ingest->beginRead && m_ingest->beginRead->isValid() && m_ingest->endRead->isValid() &&
+            m_ingest->beginRead->execute())
+            commit = m_ingest->endRead.get();
+    }
     QList<bool> held;
     held.reserve(events.size());
     for (const Event &event : events) {
         const Result<bool> found = holdsCopyOf(event.id, event.dedupeKey);
         if (!found) {
-            if (snapshot)
-                db.rollback();
+            if (commit)
+                commit->execute();
             return found.error();
         }
         held.append(*found);
     }
-    if (snapshot)
-        db.commit();
+    if (commit)
+        commit->execute();
     return held;
 }
 
