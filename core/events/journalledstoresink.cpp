@@ -22,6 +22,12 @@ JournalledStoreSink::JournalledStoreSink(EventStore &store, QObject *parent)
     , m_store(store)
     , m_journal(IntakeJournal::directoryFor(store.path()))
 {
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(kWorkerIdleMs);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this]() {
+        if (m_held.isEmpty())
+            stopWorker();
+    });
 }
 
 JournalledStoreSink::~JournalledStoreSink()
@@ -55,29 +61,36 @@ Status JournalledStoreSink::recoverLeftovers()
 
 Status JournalledStoreSink::start()
 {
-    if (m_worker)
+    if (m_running)
         return success();
     // Before anything new: a leftover's events were acknowledged first, and keep their place in the log.
     if (const Status recovered = recoverLeftovers(); !recovered)
         return recovered;
     if (const Status opened = m_journal.open(); !opened)
         return opened;
+    m_running = true;
+    m_storeError.reset();
+    return success();
+}
+
+Status JournalledStoreSink::startWorker()
+{
+    if (m_worker)
+        return success();
     EventStore::Options options = m_store.options();
     // The worker appends: the indexes' right edges and the id index's recent pages fit in the host's cache.
     options.cacheSizeKb = std::min(options.cacheSizeKb, EventStore::kServeCacheKb);
     auto worker = std::make_unique<IngestWorker>(m_store.path(), options,
                                                  [this](IngestWorker::Outcome outcome) { report(outcome); });
-    if (const Status started = worker->start(); !started) {
-        m_journal.close();
+    if (const Status started = worker->start(); !started)
         return started;
-    }
     m_worker = std::move(worker);
-    m_storeError.reset();
     return success();
 }
 
-void JournalledStoreSink::stop()
+void JournalledStoreSink::stopWorker()
 {
+    m_idleTimer.stop();
     if (!m_worker)
         return;
     const qsizetype left = m_worker->stop();
@@ -86,6 +99,14 @@ void JournalledStoreSink::stop()
     if (left > 0)
         qCWarning(lcEvents) << left << "accepted events could not be stored now; they are kept in"
                             << m_journal.directory() << "and stored at the next start";
+}
+
+void JournalledStoreSink::stop()
+{
+    if (!m_running)
+        return;
+    stopWorker();
+    m_running = false;
     m_journal.close();
     m_held.clear();
     m_heldIds.clear();
@@ -127,7 +148,7 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
     takeReports(); // a commit that just ended may clear a failure
     QList<Result<Outcome>> results;
     results.reserve(events.size());
-    if (!m_worker) {
+    if (!m_running) {
         const Error closed{QStringLiteral("io"), QStringLiteral("The event intake is not running.")};
         for (qsizetype i = 0; i < events.size(); ++i)
             results.append(closed);
@@ -165,6 +186,13 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
     }
     if (fresh.isEmpty())
         return results;
+    if (const Status started = startWorker(); !started) {
+        for (const NormalizedEvent &event : std::as_const(held.events))
+            unhold(event);
+        for (const qsizetype at : std::as_const(freshAt))
+            results[at] = started.error();
+        return results;
+    }
 
     const Result<IntakeJournal::Ticket> ticket = m_journal.append(fresh);
     if (!ticket) {
@@ -231,6 +259,8 @@ void JournalledStoreSink::apply(const IngestWorker::Outcome &outcome)
     }
     if (!committed.isEmpty() && m_committed)
         m_committed(committed);
+    if (m_held.isEmpty() && m_worker)
+        m_idleTimer.start(); // restarted by every commit: fires once deliveries stop
 }
 
 } // namespace exeserver

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 #include <mutex>
@@ -38,7 +39,14 @@ public:
     // Waits until the worker has stored what was accepted, announces it, and closes the journal. What the
     // store refused stays journalled for the next start.
     void stop();
-    bool isRunning() const { return m_worker != nullptr; }
+    bool isRunning() const { return m_running; }
+
+    // The worker (a thread, a connection and its page cache) runs only while deliveries come: it starts
+    // with the first and ends once everything is stored and none came for this long. A host that waits
+    // for webhooks for days holds none of it.
+    static constexpr int kWorkerIdleMs = 30 * 1000;
+    void setWorkerIdleMs(int ms) { m_idleTimer.setInterval(ms); } // tests
+    bool isWorkerRunning() const { return m_worker != nullptr; }
 
     Result<Outcome> accept(const NormalizedEvent &event) override;
     QList<Result<Outcome>> acceptAll(const QList<NormalizedEvent> &events) override;
@@ -64,6 +72,8 @@ private:
     };
 
     Status recoverLeftovers();
+    Status startWorker();
+    void stopWorker();                               // after storing what it holds
     bool isHeld(const NormalizedEvent &event) const; // accepted, not yet committed
     void hold(const NormalizedEvent &event);
     void unhold(const NormalizedEvent &event);
@@ -75,6 +85,8 @@ private:
     EventStore &m_store;
     IntakeJournal m_journal;
     std::unique_ptr<IngestWorker> m_worker;
+    bool m_running = false; // between start() and stop()
+    QTimer m_idleTimer;
     Committed m_committed;
     QHash<quint64, Held> m_held; // by the worker's batch tag
     quint64 m_nextTag = 1;

@@ -283,3 +283,25 @@ TEST_CASE("Journalled sink: a full store loses nothing: accepted events wait in 
         if (!store.event(id)->has_value())
             FAIL("accepted event " << id.toStdString() << " was lost");
 }
+
+TEST_CASE("Journalled sink: the ingest worker runs only while deliveries come", "[journal][sink]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    JournalledStoreSink sink(store);
+    int announced = 0;
+    sink.setCommittedHandler([&](const QList<NormalizedEvent> &events) { announced += int(events.size()); });
+    sink.setWorkerIdleMs(100);
+    REQUIRE(sink.start().ok());
+    CHECK_FALSE(sink.isWorkerRunning()); // waiting for webhooks costs no thread and no connection
+
+    CHECK(*sink.accept(normalized(sampleEvent(1))) == EventSink::Outcome::Stored);
+    CHECK(sink.isWorkerRunning());
+    REQUIRE(QTest::qWaitFor([&]() { return announced == 1; }, 5000));
+    CHECK(QTest::qWaitFor([&]() { return !sink.isWorkerRunning(); }, 5000)); // a quiet spell ends it
+
+    CHECK(*sink.accept(normalized(sampleEvent(2))) == EventSink::Outcome::Stored); // and the next starts it
+    REQUIRE(QTest::qWaitFor([&]() { return announced == 2; }, 5000));
+    CHECK(*store.eventCount() == 2);
+}
