@@ -34,6 +34,20 @@ long long vmRssKb()
     return -1;
 }
 
+// The anonymous part of the resident set (heap, stacks, SQLite's page cache; not the mapped libraries and
+// fonts), from /proc/self/smaps_rollup; -1 without it.
+long long anonymousKb()
+{
+    QFile rollup(QStringLiteral("/proc/self/smaps_rollup"));
+    if (!rollup.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : rollup.readAll().split('\n')) {
+        if (line.startsWith("Anonymous:"))
+            return line.mid(10).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
 // CPU time of the calling (main) thread: unlike the wall clock it hardly moves when other processes
 // share the cores, so the benchmark can say what each stage costs even on a busy machine. -1 where the
 // clock is missing.
@@ -85,7 +99,7 @@ bool StartupReport::eventFilter(QObject *watched, QEvent *event)
             std::fflush(stdout);
         });
         QTimer::singleShot(m_settleMs, this, []() {
-            std::printf("idle_rss_kb=%lld\n", vmRssKb());
+            std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", vmRssKb(), anonymousKb());
             std::fflush(stdout);
             QCoreApplication::quit();
         });
