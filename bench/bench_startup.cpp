@@ -161,8 +161,18 @@ struct Pairs
     QHash<QByteArray, QList<double>> stageCpuMs; // main-thread CPU spent since the previous mark
     QList<double> cpuToPaint, emptyCpuToPaint;   // main-thread CPU spent until the first paint
 
+    QList<double> emptyApplication, emptyApplicationCpu; // the empty window's "application" mark
+
     void add(const Sample &empty, const Sample &exe)
     {
+        for (const auto &[stage, ms] : empty.stages) {
+            if (stage == "application")
+                emptyApplication.append(ms);
+        }
+        for (const auto &[stage, ms] : empty.stageCpu) {
+            if (stage == "application")
+                emptyApplicationCpu.append(ms);
+        }
         emptyPaint.append(empty.firstPaintMs);
         appPaint.append(exe.firstPaintMs);
         emptyRss.append(empty.rssMb);
@@ -208,6 +218,9 @@ struct Pairs
         for (const QByteArray &stage : stageOrder)
             std::printf(" %s %.2f", stage.constData(), median(stageCpuMs.value(stage)));
         std::printf(" (until the first paint %.1f)\n", median(cpuToPaint));
+        if (!emptyApplication.isEmpty())
+            std::printf("[%s] empty window: application %.1f ms since start, %.2f ms main-thread CPU\n", name,
+                        median(emptyApplication), median(emptyApplicationCpu));
         // Not the goal (that is wall time, fork to frame), but a load-independent cross-check of it.
         std::printf("[%s] main-thread CPU until the first paint: empty window %.1f ms, ExeServer %.1f ms, "
                     "ratio %.2f\n",
