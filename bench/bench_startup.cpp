@@ -15,6 +15,7 @@
 //
 //     build/bench/bench/bench_startup [--runs N] [--settle-ms MS] [--app PATH-TO-EXESERVER]
 //         [--scenarios fresh,returning] [--events N] [--returning-dir DIR (kept and reused)]
+//         [--png DIR (each scenario's first ExeServer window, settled, as DIR/<scenario>.png)]
 #include "config/settings.h"
 #include "fakegithubserver.h"
 #include "generatedevents.h"
@@ -150,6 +151,7 @@ struct Options
     int runs = 7;
     QString appPath;
     QString emptyPath;
+    QString pngDir; // --png DIR: the first measured ExeServer window of each scenario, settled
 };
 
 // What one scenario's pairs gave, for the printed summary.
@@ -247,12 +249,17 @@ bool runPairs(const Scenario &scenario, const Options &options)
         env = scenario.nextEnv();
         if (!env)
             return false;
+        QProcessEnvironment appEnv = *env;
+        if (i == 0 && !options.pngDir.isEmpty())
+            appEnv.insert(
+                QStringLiteral("EXESERVER_REPORT_PNG"),
+                QDir(options.pngDir).filePath(QString::fromLatin1(scenario.name) + QStringLiteral(".png")));
         std::optional<Sample> empty, exe;
         if (emptyFirst) {
             empty = runOnce(options.emptyPath, *env);
-            exe = runOnce(options.appPath, *env);
+            exe = runOnce(options.appPath, appEnv);
         } else {
-            exe = runOnce(options.appPath, *env);
+            exe = runOnce(options.appPath, appEnv);
             empty = runOnce(options.emptyPath, *env);
         }
         if (!empty || !exe)
@@ -333,6 +340,7 @@ int main(int argc, char *argv[])
     // --app PATH: another exeserver binary (an A/B against an older build).
     options.appPath = option("--app", QStringLiteral(EXESERVER_GUI_PATH));
     options.emptyPath = QStringLiteral(EXESERVER_EMPTY_WINDOW_PATH);
+    options.pngDir = option("--png", QString());
 
     FakeGitHubServer server;
     if (!server.start())

@@ -10,7 +10,8 @@ namespace exeserver {
 // "first_paint_monotonic_ns=N" when `window` is first painted (steady_clock, which is CLOCK_MONOTONIC on
 // Linux, so the benchmark compares it with the time it started the process), then,
 // EXESERVER_REPORT_SETTLE_MS later (default 3000), "idle_rss_kb=N" (VmRSS; -1 without /proc),
-// "idle_anon_kb=N" (its anonymous part) and quits the application. Without the variable it does nothing.
+// "idle_anon_kb=N" (its anonymous part) and quits the application; with EXESERVER_REPORT_PNG=PATH it saves
+// the settled window there first. Without the variable it does nothing.
 class StartupReport : public QObject
 {
     Q_OBJECT
