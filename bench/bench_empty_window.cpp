@@ -10,6 +10,7 @@
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    exeserver::StartupReport::mark("application"); // as ExeServer's main does: the stages compare
     QMainWindow window;
     auto *table = new QTableView(&window);
     auto *model = new QStandardItemModel(0, 9, table);

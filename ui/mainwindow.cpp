@@ -9,6 +9,7 @@
 #include "dashboard/rundetailsdialog.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
+#include "heaptrim.h"
 #include "hooks/coverageline.h"
 #include "hooks/hooksdock.h"
 #include "host/automationhost.h"
@@ -245,6 +246,8 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
         for (const DesktopNotification &notification :
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
+        // The refresh's replies and JSON are freed by now: the window idles without their pages.
+        releaseFreeHeap();
     });
     connect(m_dashboard, &DashboardPage::ciHealthChanged, this, [this](const CiHealth &health) {
         m_trayController->setHealth(health);

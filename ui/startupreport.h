@@ -9,8 +9,9 @@ namespace exeserver {
 // For bench/bench_startup: with EXESERVER_REPORT_FIRST_PAINT=1 in the environment, prints
 // "first_paint_monotonic_ns=N" when `window` is first painted (steady_clock, which is CLOCK_MONOTONIC on
 // Linux, so the benchmark compares it with the time it started the process), then,
-// EXESERVER_REPORT_SETTLE_MS later (default 3000), "idle_rss_kb=N" (VmRSS; -1 without /proc) and quits the
-// application. Without the variable it does nothing.
+// EXESERVER_REPORT_SETTLE_MS later (default 3000), "idle_rss_kb=N" (VmRSS; -1 without /proc),
+// "idle_anon_kb=N" (its anonymous part) and quits the application; with EXESERVER_REPORT_PNG=PATH it saves
+// the settled window there first. Without the variable it does nothing.
 class StartupReport : public QObject
 {
     Q_OBJECT

@@ -12,6 +12,7 @@
 #include "exeserver/version.h"
 #include "fontwarmup.h"
 #include "github/githubclient.h"
+#include "heaptrim.h"
 #include "host/automationhost.h"
 #include "imagepluginwarmup.h"
 #include "mainwindow.h"
@@ -26,6 +27,7 @@
 #include <QDir>
 #include <QNetworkAccessManager>
 #include <QStatusBar>
+#include <QTimer>
 
 #include <cstdio>
 #include <memory>
@@ -179,6 +181,8 @@ int main(int argc, char *argv[])
         }
         startApi();
         StartupReport::mark("services");
+        // Opening the store and starting the host leave freed memory in several threads' arenas.
+        QTimer::singleShot(0, &window, releaseFreeHeap);
     };
     // Credentials usually arrive in the first event-loop turn, before the first frame is painted.
     bool painted = !window.isVisible();

@@ -627,6 +627,38 @@ TEST_CASE("A next-page link to another host is not followed, so the token never 
     CHECK(seen[0].headers.value("Host").startsWith("127.0.0.1"));
 }
 
+TEST_CASE("The next page is the Link header's entry whose rel names next, among others and spaces",
+          "[github]")
+{
+    QList<QByteArray> paths;
+    LocalHttpServer server([&paths](const HttpRequest &request, LocalHttpServer::Responder respond) {
+        paths.append(request.target);
+        const QByteArray host = request.headers.value("Host");
+        const QByteArray base = "http://" + host + "/user/repos?page=";
+        const bool first = !request.target.contains("page=2");
+        HttpResponse response =
+            HttpResponse::json(200, first ? R"([{"full_name":"a/one"}])" : R"([{"full_name":"a/two"}])");
+        // First a link that only mentions "next" in another parameter, then one rel with two values.
+        response.headers.set("Link", first ? "<" + base + "9>; title=\"not next\"; rel=\"last\", <" + base +
+                                                 "2> ;rel=\"prev next\""
+                                           : "<" + base + "1>; rel=\"prev first\"");
+        respond(response);
+    });
+    REQUIRE(server.listen());
+    QNetworkAccessManager network;
+    GitHubClient::Options options;
+    options.connection.apiUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+    options.connection.token = QStringLiteral("secret-token");
+    options.connection.network = &network;
+    GitHubClient client(options);
+    const auto repos = await<QList<Repository>>([&](auto done) { client.listRepositories(done); });
+    REQUIRE(repos.ok());
+    REQUIRE(repos->size() == 2);
+    CHECK(repos->at(1).fullName == QStringLiteral("a/two"));
+    REQUIRE(paths.size() == 2);
+    CHECK(paths[1].endsWith("page=2"));
+}
+
 TEST_CASE("listBranches returns the repository's branches and the connection remembers X-Poll-Interval",
           "[github]")
 {

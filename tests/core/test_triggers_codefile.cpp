@@ -6,8 +6,10 @@
 #include "triggers/runfiles.h"
 #include "triggers/templateengine.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -479,4 +481,33 @@ TEST_CASE("A malformed GITHUB_OUTPUT fails the run, as it fails an Actions step"
     CHECK_FALSE(result.success);
     CHECK(result.error.kind == u"file_command"_s);
     CHECK(result.error.message.contains(u"GITHUB_OUTPUT"_s));
+}
+
+TEST_CASE("Code files: the files of a killed process are removed at start; the living's and others stay",
+          "[triggers][codefile]")
+{
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    // No process has this id (Linux's pid_max is at most 2^22), so its files are a killed process's.
+    const QString dead = u"2147480000"_s;
+    const QString alive = QString::number(QCoreApplication::applicationPid());
+    const auto touch = [&dir](const QString &name) {
+        QFile file(dir.filePath(name));
+        REQUIRE(file.open(QIODevice::WriteOnly));
+    };
+    touch(u"exeserver-event-%1-1.json"_s.arg(dead));
+    touch(u"EXESERVER-EVENT-%1-2.JSON"_s.arg(dead)); // QDir's name filters ignored case: still so
+    touch(u"exeserver-run-%1-3"_s.arg(dead));
+    REQUIRE(QDir(dir.path()).mkpath(u"exeserver-run-%1-4/files"_s.arg(dead)));
+    touch(u"exeserver-event-%1-5.json"_s.arg(alive));
+    touch(u"exeserver-event-%1-6.txt"_s.arg(dead)); // not an event file
+    touch(u"other-%1.json"_s.arg(dead));
+
+    CHECK(CodefileRunner::removeLeftovers(dir.path()) == 4);
+    QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
+    QStringList kept{u"exeserver-event-%1-5.json"_s.arg(alive), u"exeserver-event-%1-6.txt"_s.arg(dead),
+                     u"other-%1.json"_s.arg(dead)};
+    left.sort();
+    kept.sort();
+    CHECK(left == kept);
 }

@@ -1,5 +1,7 @@
 #include "dashboard/dashboardfilters.h"
 
+#include "widgets/compactcombobox.h"
+
 #include <QComboBox>
 #include <QLineEdit>
 
@@ -45,10 +47,12 @@ DashboardFilters::DashboardFilters(DashboardFilterProxy *runProxy, DashboardFilt
     , m_runProxy(runProxy)
     , m_workflowProxy(workflowProxy)
     , m_search(new QLineEdit(parent))
-    , m_repository(new QComboBox(parent))
-    , m_branch(new QComboBox(parent))
-    , m_workflow(new QComboBox(parent))
-    , m_state(new QComboBox(parent))
+    // A long repository or workflow name widens its filter, but never past what a laptop beside a dock
+    // can give (12 characters): the choices list still shows the whole name.
+    , m_repository(new CompactComboBox(12, parent))
+    , m_branch(new CompactComboBox(12, parent))
+    , m_workflow(new CompactComboBox(12, parent))
+    , m_state(new CompactComboBox(12, parent))
 {
     m_search->setObjectName(QStringLiteral("runSearch"));
     m_search->setPlaceholderText(tr("Filter runs and workflows… (Ctrl+F)"));
@@ -65,12 +69,6 @@ DashboardFilters::DashboardFilters(DashboardFilterProxy *runProxy, DashboardFilt
     m_state->addItem(tr("All statuses"), -1);
     for (int s = 0; s < kRunStateCount; ++s)
         m_state->addItem(runStateIcon(RunState(s)), runStateText(RunState(s)), s);
-    // A long repository or workflow name widens its filter, but never past what a laptop beside a dock
-    // can give: the choices list still shows the whole name.
-    for (QComboBox *combo : choices()) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(12);
-    }
     m_search->setMinimumWidth(200); // the filter stays a field to type in, never "Fi…"
     updateChoices({}, {}, {});
 

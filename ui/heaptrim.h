@@ -1,0 +1,11 @@
+#pragma once
+
+namespace exeserver {
+
+// Gives the heap's free pages back to the system (glibc's malloc_trim; a no-op elsewhere). The start and
+// each dashboard refresh free far more than they keep (replies, JSON documents, the snapshot, the
+// threads' temporaries), and glibc keeps what every thread's arena freed mapped until told otherwise.
+// Cheap (well under a millisecond for this app's heap); call it when a burst of work has finished.
+void releaseFreeHeap();
+
+} // namespace exeserver
