@@ -97,6 +97,15 @@ private:
     bool m_ok = true;
 };
 
+// The segment files, sorted by name. Filtered by hand: QDir's name filters compile a regular expression,
+// which maps PCRE2's compiler and JIT (~0.4 MB resident) into a host that otherwise never uses one.
+QStringList segmentNames(const QDir &dir)
+{
+    QStringList names = dir.entryList(QDir::Files, QDir::Name);
+    names.removeIf([](const QString &name) { return !name.endsWith(QLatin1StringView(".journal")); });
+    return names;
+}
+
 QDateTime timeFrom(qint64 ms)
 {
     return ms == kNoTime ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
@@ -183,8 +192,7 @@ Result<QList<IntakeJournal::Leftover>> IntakeJournal::leftovers() const
     const QDir dir(m_directory);
     if (!dir.exists())
         return found;
-    const QStringList names =
-        dir.entryList({QStringLiteral("*.journal")}, QDir::Files, QDir::Name); // zero-padded: oldest first
+    const QStringList names = segmentNames(dir); // zero-padded: oldest first
     for (const QString &name : names) {
         QFile file(dir.filePath(name));
         if (!file.open(QIODevice::ReadOnly))
@@ -226,7 +234,7 @@ Status IntakeJournal::open()
                      QStringLiteral("Cannot create the intake journal folder %1.").arg(m_directory)};
     // Numbers go up across runs, so a leftover not yet stored always sorts before what this run writes.
     quint64 next = 1;
-    const QStringList names = QDir(m_directory).entryList({QStringLiteral("*.journal")}, QDir::Files);
+    const QStringList names = segmentNames(QDir(m_directory));
     for (const QString &name : names)
         next = std::max(next, QStringView(name).chopped(8).toULongLong() + 1);
     return startSegment(next);
