@@ -1,14 +1,15 @@
 // A simulated day of the host's parts (issue 24): a signed `push` webhook every simulated second through
-// the WebhookReceiver into the SQLite store (group commit), a trigger firing on each, the poller against
-// the fake GitHub, sync to a fake PostgREST and the full-text indexer, all on one ManualClock that moves a
-// second per delivery, so a day takes minutes. Prints RSS (and SQLite's page cache) every simulated hour;
-// the goal is growth of at most 5 MB from the first hour to the end.
+// the WebhookReceiver, its intake journal and ingest worker into the SQLite store, a trigger firing on each,
+// the poller against the fake GitHub, sync to a fake PostgREST and the full-text indexer, all on one
+// ManualClock that moves a second per delivery, so a day takes minutes. Prints RSS (and SQLite's page cache)
+// every simulated hour; the goal is growth of at most 5 MB from the first hour to the end.
 //
 //   bench_soak [--hours N] [--examples PATH/TO/webhooks-examples/api.github.com/index.json]
 //              [--no-triggers] [--no-poll] [--no-sync] [--cache-mb N]
 //
 // The parts are put together here as AutomationHost does, because AutomationHost takes no clock.
 #include "events/eventintake.h"
+#include "events/journalledstoresink.h"
 #include "events/poller.h"
 #include "events/storeeventsink.h"
 #include "events/webhookreceiver.h"
@@ -155,8 +156,11 @@ int main(int argc, char *argv[])
     for (const Trigger &trigger : *triggers)
         store.saveTrigger(toStoredTrigger(trigger));
 
-    StoreEventSink sink(store);
-    EventIntake intake(sink, clock);
+    StoreEventSink sink(store);         // the poller's
+    JournalledStoreSink journal(store); // the intake's: answered from the journal, stored by the worker
+    if (const Status started = journal.start(); !started)
+        qFatal("%s", qPrintable(started.error().message));
+    EventIntake intake(journal, clock);
     intake.setSecret(kSecret);
     WebhookReceiver receiver(intake);
     if (!receiver.listen(QHostAddress::LocalHost, 0))

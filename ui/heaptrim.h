@@ -8,4 +8,8 @@ namespace exeserver {
 // Cheap (well under a millisecond for this app's heap); call it when a burst of work has finished.
 void releaseFreeHeap();
 
+// The anonymous part of this process's resident set in KB (heap, stacks, SQLite's page cache; not the
+// mapped libraries and fonts), from /proc/self/smaps_rollup; -1 where there is none.
+long long anonymousResidentKb();
+
 } // namespace exeserver

@@ -1,5 +1,7 @@
 #include "startupreport.h"
 
+#include "heaptrim.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <QFile>
@@ -31,20 +33,6 @@ long long vmRssKb()
     for (const QByteArray &line : status.readAll().split('\n')) {
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-// The anonymous part of the resident set (heap, stacks, SQLite's page cache; not the mapped libraries and
-// fonts), from /proc/self/smaps_rollup; -1 without it.
-long long anonymousKb()
-{
-    QFile rollup(QStringLiteral("/proc/self/smaps_rollup"));
-    if (!rollup.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : rollup.readAll().split('\n')) {
-        if (line.startsWith("Anonymous:"))
-            return line.mid(10).trimmed().split(' ').value(0).toLongLong();
     }
     return -1;
 }
@@ -100,7 +88,7 @@ bool StartupReport::eventFilter(QObject *watched, QEvent *event)
             std::fflush(stdout);
         });
         QTimer::singleShot(m_settleMs, this, [this]() {
-            std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", vmRssKb(), anonymousKb());
+            std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", vmRssKb(), anonymousResidentKb());
             std::fflush(stdout);
             // After the memory is read: the picture costs a window-sized image.
             if (const QString png = qEnvironmentVariable("EXESERVER_REPORT_PNG"); !png.isEmpty())

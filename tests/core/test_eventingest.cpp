@@ -2,6 +2,7 @@
 // fills itself since schema 8, and the C API binding path storing exactly what the QSqlQuery path does.
 #include "catch.h"
 #include "storetestutil.h"
+#include "testutil.h"
 
 #include "events/eventnormalizer.h"
 #include "events/storeeventsink.h"
@@ -55,24 +56,11 @@ bool hasTrigger(const EventStore &store, const QString &name)
 QList<Event> examplePayloads()
 {
     QList<QPair<QString, QByteArray>> payloads;
-    QFile index(qEnvironmentVariableIsSet("EXESERVER_WEBHOOK_EXAMPLES")
-                    ? qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES")
-                    : QStringLiteral(EXESERVER_SOURCE_DIR "/tests/contract/node_modules/@octokit/"
-                                                          "webhooks-examples/api.github.com/index.json"));
-    if (index.open(QIODevice::ReadOnly)) {
-        for (const QJsonValue &group : QJsonDocument::fromJson(index.readAll()).array())
-            for (const QJsonValue &example : group.toObject().value(QStringLiteral("examples")).toArray())
-                payloads.append({group.toObject().value(QStringLiteral("name")).toString(),
-                                 QJsonDocument(example.toObject()).toJson(QJsonDocument::Compact)});
-    } else {
+    bool fromPackage = false;
+    for (const test::WebhookExample &example : test::webhookExamples(&fromPackage))
+        payloads.append({example.name, QJsonDocument(example.payload).toJson(QJsonDocument::Compact)});
+    if (!fromPackage)
         WARN("@octokit/webhooks-examples not found: comparing the payloads in tests/data/webhooks");
-        const QDir dir(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks"));
-        for (const QString &name : dir.entryList({QStringLiteral("*.json")})) {
-            QFile file(dir.filePath(name));
-            REQUIRE(file.open(QIODevice::ReadOnly));
-            payloads.append({name.section(QLatin1Char('.'), 0, 0), file.readAll()});
-        }
-    }
     QList<Event> events;
     const QDateTime received = QDateTime::fromSecsSinceEpoch(1764000000, QTimeZone::utc());
     for (qsizetype i = 0; i < payloads.size(); ++i) {

@@ -2,8 +2,6 @@
 
 #include "heaptrim.h"
 
-#include <QFile>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -11,27 +9,10 @@
 
 using namespace exeserver;
 
-namespace {
-
-// The anonymous part of this process's resident set, in KB; -1 without /proc.
-qint64 anonymousKb()
-{
-    QFile rollup(QStringLiteral("/proc/self/smaps_rollup"));
-    if (!rollup.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : rollup.readAll().split('\n')) {
-        if (line.startsWith("Anonymous:"))
-            return line.mid(10).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
-
 TEST_CASE("releaseFreeHeap gives the pages of freed heap memory back to the system", "[ui][memory]")
 {
 #if defined(__GLIBC__)
-    if (anonymousKb() < 0) {
+    if (anonymousResidentKb() < 0) {
         WARN("no /proc/self/smaps_rollup: nothing to measure");
         return;
     }
@@ -49,9 +30,9 @@ TEST_CASE("releaseFreeHeap gives the pages of freed heap memory back to the syst
     REQUIRE(std::find(blocks.cbegin(), blocks.cend(), nullptr) == blocks.cend());
     for (std::size_t i = 0; i + 1 < blocks.size(); ++i)
         std::free(blocks[i]);
-    const qint64 before = anonymousKb();
+    const qint64 before = anonymousResidentKb();
     releaseFreeHeap();
-    const qint64 after = anonymousKb();
+    const qint64 after = anonymousResidentKb();
     std::free(blocks.back());
     CHECK(before - after > 16 * 1024);
 #else

@@ -1,4 +1,5 @@
 #include "catch.h"
+#include "testutil.h"
 
 #include "events/eventnormalizer.h"
 #include "events/occurrence.h"
@@ -15,34 +16,6 @@ using namespace exeserver;
 namespace {
 
 const QDateTime kReceived = QDateTime::fromString(QStringLiteral("2025-11-24T10:00:00Z"), Qt::ISODate);
-
-// GitHub's real webhook payloads by event name: @octokit/webhooks-examples (EXESERVER_WEBHOOK_EXAMPLES, or
-// tests/contract after `npm ci`); without the package, the copies in tests/data/webhooks.
-QList<QPair<QString, QJsonObject>> webhookExamples(bool *fromPackage)
-{
-    QList<QPair<QString, QJsonObject>> examples;
-    QFile index(qEnvironmentVariableIsSet("EXESERVER_WEBHOOK_EXAMPLES")
-                    ? qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES")
-                    : QStringLiteral(EXESERVER_SOURCE_DIR "/tests/contract/node_modules/@octokit/"
-                                                          "webhooks-examples/api.github.com/index.json"));
-    *fromPackage = index.open(QIODevice::ReadOnly);
-    if (*fromPackage) {
-        for (const QJsonValue &group : QJsonDocument::fromJson(index.readAll()).array())
-            for (const QJsonValue &example : group.toObject().value(QStringLiteral("examples")).toArray())
-                examples.append(
-                    {group.toObject().value(QStringLiteral("name")).toString(), example.toObject()});
-        return examples;
-    }
-    WARN("@octokit/webhooks-examples not found: using the payloads in tests/data/webhooks");
-    const QDir dir(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks"));
-    for (const QString &name : dir.entryList({QStringLiteral("*.json")})) {
-        QFile file(dir.filePath(name));
-        REQUIRE(file.open(QIODevice::ReadOnly));
-        examples.append(
-            {name.section(QLatin1Char('.'), 0, 0), QJsonDocument::fromJson(file.readAll()).object()});
-    }
-    return examples;
-}
 
 QString eventsApiType(const QString &webhookName)
 {
@@ -124,7 +97,9 @@ TEST_CASE("Occurrence: every real webhook example with a key has the same key fr
           "[events][occurrence]")
 {
     bool fromPackage = false;
-    const QList<QPair<QString, QJsonObject>> examples = webhookExamples(&fromPackage);
+    const QList<test::WebhookExample> examples = test::webhookExamples(&fromPackage);
+    if (!fromPackage)
+        WARN("@octokit/webhooks-examples not found: using the payloads in tests/data/webhooks");
     const QStringList keyed = Occurrence::keyedTypes();
     QHash<QString, int> matched;
     for (const auto &[name, payload] : examples) {

@@ -1,4 +1,5 @@
 #include "catch.h"
+#include "testutil.h"
 
 #include "events/eventnormalizer.h"
 #include "events/payloadfields.h"
@@ -24,29 +25,14 @@ struct Example
     QByteArray body;
 };
 
-// Every payload of @octokit/webhooks-examples (EXESERVER_WEBHOOK_EXAMPLES), else tests/data/webhooks.
+// Every example payload, indented as GitHub sends it (tests/support's webhookExamples()).
 QList<Example> examples(bool *fromPackage)
 {
     QList<Example> out;
-    QFile index(qEnvironmentVariableIsSet("EXESERVER_WEBHOOK_EXAMPLES")
-                    ? qEnvironmentVariable("EXESERVER_WEBHOOK_EXAMPLES")
-                    : QStringLiteral(EXESERVER_SOURCE_DIR "/tests/contract/node_modules/@octokit/"
-                                                          "webhooks-examples/api.github.com/index.json"));
-    *fromPackage = index.open(QIODevice::ReadOnly);
-    if (*fromPackage) {
-        for (const QJsonValue &group : QJsonDocument::fromJson(index.readAll()).array())
-            for (const QJsonValue &example : group.toObject().value(QStringLiteral("examples")).toArray())
-                out.append({group.toObject().value(QStringLiteral("name")).toString(),
-                            QJsonDocument(example.toObject()).toJson(QJsonDocument::Indented)});
-        return out;
-    }
-    WARN("@octokit/webhooks-examples not found: using the payloads in tests/data/webhooks");
-    const QDir dir(QStringLiteral(EXESERVER_SOURCE_DIR "/tests/data/webhooks"));
-    for (const QString &name : dir.entryList({QStringLiteral("*.json")})) {
-        QFile file(dir.filePath(name));
-        REQUIRE(file.open(QIODevice::ReadOnly));
-        out.append({name.section(QLatin1Char('.'), 0, 0), file.readAll()});
-    }
+    for (const test::WebhookExample &example : test::webhookExamples(fromPackage))
+        out.append({example.name, QJsonDocument(example.payload).toJson(QJsonDocument::Indented)});
+    if (!*fromPackage)
+        WARN("@octokit/webhooks-examples not found: using the payloads in tests/data/webhooks");
     return out;
 }
 
