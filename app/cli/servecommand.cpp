@@ -301,6 +301,8 @@ int serve(CliContext &context, const QCommandLineParser &parser)
         out << "Local API on " << apiServer->baseUrl() << "/api/v1/ ("
             << (apiServer->hasToken() ? "bearer token required" : "no token: loopback only") << ")\n";
     }
+    if (const int recovered = host.recoveredEvents(); recovered > 0)
+        out << "Stored " << recovered << " event(s) the last run had accepted but not stored yet.\n";
     if (const ResumeReport &resumed = host.resumeReport(); resumed.firings > 0) {
         out << "Resumed " << resumed.firings
             << " firing(s) the last exit left unfinished: " << resumed.finished

@@ -115,6 +115,11 @@ AutomationHost::~AutomationHost()
     stop();
 }
 
+int AutomationHost::recoveredEvents() const
+{
+    return d->journal ? d->journal->recoveredCount() : 0;
+}
+
 EventIntake &AutomationHost::intake()
 {
     return *d->intake;

@@ -100,6 +100,8 @@ public:
     bool listenFailed() const { return m_listenFailed; }
     // What start() found of the last exit's unfinished work.
     const ResumeReport &resumeReport() const { return m_resumed; }
+    // Events the last run accepted (answered) but had not stored yet, stored by start() from the journal.
+    int recoveredEvents() const;
     int interruptedCount() const { return m_resumed.interrupted; }
 
     EventIntake &intake();
