@@ -602,6 +602,20 @@ TEST_CASE("Every other endpoint builds the right request and parses the answer",
     CHECK(errorKind(badReaction) == QLatin1String("invalid"));
 }
 
+namespace {
+
+// A client of `server` on 127.0.0.1 with a token, for the paging tests.
+GitHubClient::Options optionsFor(const LocalHttpServer &server, QNetworkAccessManager &network)
+{
+    GitHubClient::Options options;
+    options.connection.apiUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+    options.connection.token = QStringLiteral("secret-token");
+    options.connection.network = &network;
+    return options;
+}
+
+} // namespace
+
 TEST_CASE("A next-page link to another host is not followed, so the token never goes there", "[github]")
 {
     QList<HttpRequest> seen;
@@ -615,11 +629,7 @@ TEST_CASE("A next-page link to another host is not followed, so the token never 
     });
     REQUIRE(server.listen());
     QNetworkAccessManager network;
-    GitHubClient::Options options;
-    options.connection.apiUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
-    options.connection.token = QStringLiteral("secret-token");
-    options.connection.network = &network;
-    GitHubClient client(options);
+    GitHubClient client(optionsFor(server, network));
     const auto repos = await<QList<Repository>>([&](auto done) { client.listRepositories(done); });
     REQUIRE(repos.ok());
     CHECK(repos->size() == 1);
@@ -646,11 +656,7 @@ TEST_CASE("The next page is the Link header's entry whose rel names next, among 
     });
     REQUIRE(server.listen());
     QNetworkAccessManager network;
-    GitHubClient::Options options;
-    options.connection.apiUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
-    options.connection.token = QStringLiteral("secret-token");
-    options.connection.network = &network;
-    GitHubClient client(options);
+    GitHubClient client(optionsFor(server, network));
     const auto repos = await<QList<Repository>>([&](auto done) { client.listRepositories(done); });
     REQUIRE(repos.ok());
     REQUIRE(repos->size() == 2);
