@@ -40,16 +40,34 @@ Status JournalledStoreSink::recoverLeftovers()
     const Result<QList<IntakeJournal::Leftover>> leftovers = m_journal.leftovers();
     if (!leftovers)
         return leftovers.error();
+    const auto failed = [this](const Error &error) {
+        return Error{error.kind,
+                     QStringLiteral("Cannot store the events accepted before the last exit (kept in "
+                                    "%1 for the next start): %2")
+                         .arg(m_journal.directory(), error.message)};
+    };
     for (const IntakeJournal::Leftover &leftover : *leftovers) {
         for (qsizetype at = 0; at < leftover.events.size(); at += kRecoverySlice) {
-            QList<bool> stored;
-            const Result<int> added = m_store.addEvents(leftover.events.mid(at, kRecoverySlice), &stored);
-            if (!added)
-                return Error{added.error().kind,
-                             QStringLiteral("Cannot store the events accepted before the last exit (kept in "
-                                            "%1): %2")
-                                 .arg(m_journal.directory(), added.error().message)};
-            m_recovered += *added;
+            const QList<Event> slice = leftover.events.mid(at, kRecoverySlice);
+            const Result<int> added = m_store.addEvents(slice);
+            if (added) {
+                m_recovered += *added;
+                continue;
+            }
+            if (!added.error().kind.startsWith(QLatin1StringView("invalid_")))
+                return failed(added.error());
+            // One event the store refuses must not hold the others back, nor every later start.
+            for (const Event &event : slice) {
+                const Result<bool> one = m_store.addEvent(event);
+                if (!one && !one.error().kind.startsWith(QLatin1StringView("invalid_")))
+                    return failed(one.error());
+                if (!one)
+                    qCWarning(lcEvents).noquote()
+                        << "event" << event.id
+                        << "from the intake journal not stored:" << one.error().message;
+                else if (*one)
+                    ++m_recovered;
+            }
         }
         if (const Status removed = m_journal.remove(leftover); !removed)
             return removed;
@@ -63,13 +81,30 @@ Status JournalledStoreSink::start()
 {
     if (m_running)
         return success();
-    // Before anything new: a leftover's events were acknowledged first, and keep their place in the log.
-    if (const Status recovered = recoverLeftovers(); !recovered)
-        return recovered;
-    if (const Status opened = m_journal.open(); !opened)
-        return opened;
-    m_running = true;
+    m_recovered = 0;
     m_storeError.reset();
+    if (const Status claimed = m_journal.claim(); !claimed) {
+        if (claimed.error().kind != QLatin1StringView("journal_busy"))
+            return claimed;
+        // The window and `serve` on one data folder: the first owns the journal, this one stores first.
+        qCInfo(lcEvents).noquote() << claimed.error().message
+                                   << "Deliveries here are stored before they are "
+                                      "answered.";
+        m_direct = std::make_unique<StoreEventSink>(m_store);
+        m_running = true;
+        return success();
+    }
+    // Before anything new: a leftover's events were acknowledged first, and keep their place in the log. If
+    // the store refuses them now (a full disk), they stay for the next start and this one goes on.
+    if (const Status recovered = recoverLeftovers(); !recovered) {
+        qCWarning(lcEvents).noquote() << recovered.error().message;
+        m_recoveryError = recovered.error().message;
+    }
+    if (const Status opened = m_journal.open(); !opened) {
+        m_journal.close();
+        return opened;
+    }
+    m_running = true;
     return success();
 }
 
@@ -107,6 +142,7 @@ void JournalledStoreSink::stop()
         return;
     stopWorker();
     m_running = false;
+    m_direct.reset();
     m_journal.close();
     m_held.clear();
     m_heldIds.clear();
@@ -154,6 +190,8 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
             results.append(closed);
         return results;
     }
+    if (m_direct)
+        return acceptDirectly(events);
     if (m_storeError) {
         for (qsizetype i = 0; i < events.size(); ++i)
             results.append(*m_storeError);
@@ -174,6 +212,12 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
     QList<qsizetype> freshAt; // where each fresh event's result is
     for (qsizetype i = 0; i < events.size(); ++i) {
         const NormalizedEvent &event = events[i];
+        if (event.payload.size() > IntakeJournal::kMaxPayloadBytes) {
+            results.append(
+                Error{QStringLiteral("too_large"), QStringLiteral("The event is too large to store (%1 MB).")
+                                                       .arg(event.payload.size() / (1024 * 1024))});
+            continue;
+        }
         if (inStore->at(i) || isHeld(event)) {
             results.append(Outcome::Duplicate);
             continue;
@@ -209,6 +253,25 @@ QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptAll(const QList<Nor
     return results;
 }
 
+QList<Result<EventSink::Outcome>> JournalledStoreSink::acceptDirectly(const QList<NormalizedEvent> &events)
+{
+    const QList<Result<Outcome>> results = m_direct->acceptAll(events);
+    QList<NormalizedEvent> stored;
+    for (qsizetype i = 0; i < events.size(); ++i)
+        if (results[i] && *results[i] == Outcome::Stored)
+            stored.append(events[i]);
+    // Announced from the event loop, as the journalled path does: never before the sender's answer.
+    if (!stored.isEmpty())
+        QMetaObject::invokeMethod(
+            this,
+            [this, stored]() {
+                if (m_committed)
+                    m_committed(stored);
+            },
+            Qt::QueuedConnection);
+    return results;
+}
+
 void JournalledStoreSink::report(IngestWorker::Outcome outcome)
 {
     bool first = false;
@@ -235,9 +298,15 @@ void JournalledStoreSink::takeReports()
 void JournalledStoreSink::apply(const IngestWorker::Outcome &outcome)
 {
     if (outcome.error) {
+        // New deliveries are refused only when the store cannot take more (a full or read-only disk, a
+        // damaged file); a passing lock is waited out while the journal keeps them.
+        const QString &kind = outcome.error->kind;
+        const bool refuse = kind == QLatin1StringView("disk_full") ||
+                            kind == QLatin1StringView("read_only") || kind == QLatin1StringView("corrupt");
         const bool wasFailing = m_storeError.has_value();
-        m_storeError = outcome.error;
-        if (!wasFailing)
+        if (refuse)
+            m_storeError = outcome.error;
+        if (refuse && !wasFailing)
             Q_EMIT storeFailing(outcome.error->message);
         return;
     }

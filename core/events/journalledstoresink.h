@@ -1,6 +1,7 @@
 #pragma once
 
 #include "events/eventsink.h"
+#include "events/storeeventsink.h"
 #include "store/ingestworker.h"
 #include "store/intakejournal.h"
 
@@ -55,8 +56,11 @@ public:
 
     // Accepted and journalled, not yet committed to the store.
     qsizetype uncommittedCount() const { return m_heldIds.size(); }
-    // Events a previous run left in the journal that start() stored.
+    // Events a previous run left in the journal that start() stored; why it could not, when it could not.
     int recoveredCount() const { return m_recovered; }
+    QString recoveryError() const { return m_recoveryError; }
+    // Another process owns the journal: deliveries are stored before they are answered (StoreEventSink).
+    bool storesDirectly() const { return m_direct != nullptr; }
     QString journalDirectory() const { return m_journal.directory(); }
 
 Q_SIGNALS:
@@ -75,6 +79,7 @@ private:
     Status startWorker();
     void stopWorker();                               // after storing what it holds
     bool isHeld(const NormalizedEvent &event) const; // accepted, not yet committed
+    QList<Result<Outcome>> acceptDirectly(const QList<NormalizedEvent> &events);
     void hold(const NormalizedEvent &event);
     void unhold(const NormalizedEvent &event);
     // Called on the worker's thread: queues the outcome for the owner's thread.
@@ -94,6 +99,8 @@ private:
     QHash<QString, int> m_heldKeys;
     std::optional<Error> m_storeError; // the worker's last failure, until a commit succeeds
     int m_recovered = 0;
+    QString m_recoveryError;
+    std::unique_ptr<StoreEventSink> m_direct; // while another process owns the journal
 
     std::mutex m_reportsMutex;
     QList<IngestWorker::Outcome> m_reports; // from the worker, not yet applied

@@ -163,6 +163,8 @@ Status AutomationHost::start()
             m_started = false;
             return started;
         }
+        if (!d->journal->recoveryError().isEmpty())
+            Q_EMIT errorRaised(d->journal->recoveryError());
     }
     if (m_options.webhookPort) {
         d->receiver = std::make_unique<WebhookReceiver>(*d->intake);

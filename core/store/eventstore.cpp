@@ -516,6 +516,14 @@ Result<bool> EventStore::holdsCopyOf(const QString &id, const QString &dedupeKey
     return probe(m_ingest->hasKey, "SELECT 1 FROM event_keys WHERE key = ?", dedupeKey);
 }
 
+// A read transaction left open would pin an old snapshot: later reads would miss new events, and checkpoints
+// could not pass it.
+void EventStore::endReadTransaction(SqliteStatement *commit) const
+{
+    if (commit && !commit->execute())
+        QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+}
+
 Result<QList<bool>> EventStore::holdCopiesOf(const QList<Event> &events) const
 {
     // One read transaction for all: one snapshot (and one round of WAL read locks) instead of one a probe.
@@ -537,14 +545,12 @@ Result<QList<bool>> EventStore::holdCopiesOf(const QList<Event> &events) const
     for (const Event &event : events) {
         const Result<bool> found = holdsCopyOf(event.id, event.dedupeKey);
         if (!found) {
-            if (commit)
-                commit->execute();
+            endReadTransaction(commit);
             return found.error();
         }
         held.append(*found);
     }
-    if (commit)
-        commit->execute();
+    endReadTransaction(commit);
     return held;
 }
 

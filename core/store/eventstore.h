@@ -20,6 +20,7 @@ class QLockFile;
 namespace exeserver {
 
 class IngestPipeline;
+class SqliteStatement;
 class Settings;
 class WalCheckpointer;
 struct IngestStatements;
@@ -228,6 +229,7 @@ public:
     static constexpr int kMaxPageSize = 10000;          // events() and actions() return at most this many
 
 private:
+    void endReadTransaction(SqliteStatement *commit) const; // COMMIT, or ROLLBACK if that fails
     struct InsertedBatch
     {
         int added = 0;

@@ -33,6 +33,12 @@ Status IngestWorker::start()
 {
     if (m_thread.joinable())
         return success();
+    {
+        const std::lock_guard lock(m_mutex); // a worker stopped before starts afresh
+        m_opened = m_stopping = false;
+        m_openError.reset();
+        m_leftAtStop = 0;
+    }
     m_thread = std::thread([this]() { run(); });
     std::unique_lock lock(m_mutex);
     m_wake.wait(lock, [this]() { return m_opened; });
@@ -162,7 +168,7 @@ void IngestWorker::run()
                                      << "accepted events (kept in the intake journal):"
                                      << added.error().message;
         if (m_stopping) {
-            // Already tried once since the stop was asked: the journal keeps them for the next start.
+            // Stopping: no more tries; the journal keeps them for the next start.
             for (const Batch &batch : taken)
                 m_leftAtStop += batch.events.size();
             for (const Batch &batch : m_queue)

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QtEndian>
 
 #include <zlib.h>
@@ -226,9 +227,33 @@ Status IntakeJournal::remove(const Leftover &leftover)
     return success();
 }
 
+Status IntakeJournal::claim()
+{
+    if (m_owner)
+        return success();
+    if (!QDir().mkpath(m_directory))
+        return Error{QStringLiteral("read_only"),
+                     QStringLiteral("Cannot create the intake journal folder %1.").arg(m_directory)};
+    auto owner = std::make_unique<QLockFile>(QDir(m_directory).filePath(QStringLiteral("owner.lock")));
+    owner->setStaleLockTime(0); // stale only when its process is gone, however long it has been held
+    if (!owner->tryLock(0)) {
+        qint64 pid = 0;
+        owner->getLockInfo(&pid, nullptr, nullptr);
+        return Error{QStringLiteral("journal_busy"),
+                     QStringLiteral("Another ExeServer process (pid %1) takes webhooks into %2.")
+                         .arg(pid)
+                         .arg(m_directory)};
+    }
+    m_owner = std::move(owner);
+    return success();
+}
+
 Status IntakeJournal::open()
 {
-    close();
+    if (m_file)
+        close();
+    if (const Status claimed = claim(); !claimed)
+        return claimed;
     if (!QDir().mkpath(m_directory))
         return Error{QStringLiteral("read_only"),
                      QStringLiteral("Cannot create the intake journal folder %1.").arg(m_directory)};
@@ -257,13 +282,14 @@ Status IntakeJournal::startSegment(quint64 number)
 
 void IntakeJournal::close()
 {
-    if (!m_file)
-        return;
-    m_file.reset();
-    for (auto it = m_unreleased.cbegin(); it != m_unreleased.cend(); ++it)
-        if (it.value() == 0)
-            QFile::remove(segmentPath(it.key()));
-    m_unreleased.clear();
+    if (m_file) {
+        m_file.reset();
+        for (auto it = m_unreleased.cbegin(); it != m_unreleased.cend(); ++it)
+            if (it.value() == 0)
+                QFile::remove(segmentPath(it.key()));
+        m_unreleased.clear();
+    }
+    m_owner.reset(); // unlocks
 }
 
 Result<IntakeJournal::Ticket> IntakeJournal::append(const QList<Event> &events)
@@ -280,17 +306,24 @@ Result<IntakeJournal::Ticket> IntakeJournal::append(const QList<Event> &events)
         }
     }
     m_buffer.clear();
-    for (const Event &event : events)
+    for (const Event &event : events) {
+        if (event.payload.size() > kMaxPayloadBytes)
+            return Error{QStringLiteral("too_large"),
+                         QStringLiteral("Event %1 is too large for the intake journal (%2 MB).")
+                             .arg(event.id)
+                             .arg(event.payload.size() / (1024 * 1024))};
         encode(event, m_buffer);
+    }
     const qint64 written = m_file->write(m_buffer);
     if (written != m_buffer.size()) {
+        const bool full = m_file->error() == QFileDevice::ResourceError;
         const QString why = m_file->errorString();
         // Cut back a partial write, so the next append follows a whole record.
         if (written > 0 && !m_file->resize(m_size))
             qCWarning(lcStore).noquote()
                 << "cannot cut the intake journal back after a failed write:" << m_file->errorString();
         m_file->seek(m_size);
-        return Error{QStringLiteral("disk_full"),
+        return Error{full ? QStringLiteral("disk_full") : QStringLiteral("io"),
                      QStringLiteral("Cannot write the intake journal %1: %2").arg(m_file->fileName(), why)};
     }
     m_size += written;

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QFile;
+class QLockFile;
 
 namespace exeserver {
 
@@ -22,9 +23,13 @@ namespace exeserver {
 // left is read back at the next start (recover) and stored before anything new is accepted; storing is
 // idempotent (ids and dedupe keys), so a record stored just before the kill is not stored twice.
 //
+// The guarantee is a killed process's, not a power cut's: nothing is fsynced (neither are SQLite's commits
+// with synchronous=NORMAL). One process owns the folder at a time (a lock file; the GUI and `serve` may share
+// a data folder): another gets claim()'s "journal_busy" and stores before answering instead.
+//
 // The log is a folder of numbered segment files. Each record carries its length and a CRC-32 of its bytes,
-// so a torn tail (a full disk, a power cut) is recognised and skipped, never misread. A segment is deleted
-// once every record in it is released and a newer one is being written; the segment being written is
+// so a torn tail (a full disk, a crash mid-write) is recognised and skipped, never misread. A segment is
+// deleted once every record in it is released and a newer one is being written; the segment being written is
 // emptied in place once all its records are released and it has grown past a size worth reclaiming.
 class IntakeJournal
 {
@@ -43,9 +48,10 @@ public:
         qint64 unreadableBytes = 0; // a torn or damaged tail, skipped
     };
 
-    static constexpr qint64 kSegmentBytes = 8 * 1024 * 1024;  // a new segment past this size
-    static constexpr qint64 kReclaimBytes = 1024 * 1024;      // empty a released segment past this
-    static QString directoryFor(const QString &databasePath); // "<database>-intake" beside the file
+    static constexpr qint64 kSegmentBytes = 8 * 1024 * 1024;        // a new segment past this size
+    static constexpr qint64 kReclaimBytes = 1024 * 1024;            // empty a released segment past this
+    static constexpr qsizetype kMaxPayloadBytes = 63 * 1024 * 1024; // so a record reads back (64 MB frames)
+    static QString directoryFor(const QString &databasePath);       // "<database>-intake" beside the file
 
     explicit IntakeJournal(const QString &directory);
     ~IntakeJournal();
@@ -54,6 +60,10 @@ public:
 
     QString directory() const { return m_directory; }
 
+    // Takes the folder for this process until close(): "journal_busy" while another live process has it (a
+    // killed one's claim is taken over). Call before leftovers() and open().
+    Status claim();
+
     // What earlier runs left, oldest first. Call before open(); remove each leftover once it is stored.
     Result<QList<Leftover>> leftovers() const;
     Status remove(const Leftover &leftover);
@@ -61,7 +71,7 @@ public:
     // Creates the folder and starts a new segment after any leftover.
     Status open();
     bool isOpen() const { return m_file != nullptr; }
-    void close(); // deletes the segments whose records are all released
+    void close(); // deletes the segments whose records are all released, and gives the folder up
 
     // Appends the events with one write. On an error nothing is appended (the segment is cut back).
     Result<Ticket> append(const QList<Event> &events);
@@ -79,6 +89,7 @@ private:
     QString segmentPath(quint64 number) const;
 
     QString m_directory;
+    std::unique_ptr<QLockFile> m_owner;
     std::unique_ptr<QFile> m_file;
     quint64 m_segment = 0;                  // the segment being written
     qint64 m_size = 0;                      // its size in bytes

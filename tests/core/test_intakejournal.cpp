@@ -305,3 +305,73 @@ TEST_CASE("Journalled sink: the ingest worker runs only while deliveries come", 
     REQUIRE(QTest::qWaitFor([&]() { return announced == 2; }, 5000));
     CHECK(*store.eventCount() == 2);
 }
+
+TEST_CASE(
+    "Journalled sink: the window and serve on one data folder — the second stores before answering, and "
+    "neither touches the other's journal",
+    "[journal][sink]")
+{
+    QTemporaryDir dir;
+    EventStore first;
+    EventStore second;
+    REQUIRE(first.open(dbPath(dir)).ok());
+    REQUIRE(second.open(dbPath(dir)).ok());
+    JournalledStoreSink owner(first);
+    JournalledStoreSink other(second);
+    int announcedByOther = 0;
+    other.setCommittedHandler(
+        [&](const QList<NormalizedEvent> &events) { announcedByOther += int(events.size()); });
+    REQUIRE(owner.start().ok());
+    REQUIRE(other.start().ok());
+    CHECK_FALSE(owner.storesDirectly());
+    CHECK(other.storesDirectly());
+
+    CHECK(*owner.accept(normalized(sampleEvent(1))) == EventSink::Outcome::Stored);
+    CHECK(*other.accept(normalized(sampleEvent(2))) == EventSink::Outcome::Stored);
+    CHECK(second.event(sampleEvent(2).id)->has_value()); // stored before the answer
+    CHECK(*other.accept(normalized(sampleEvent(2))) == EventSink::Outcome::Duplicate);
+    REQUIRE(QTest::qWaitFor([&]() { return announcedByOther == 1; }, 5000));
+    REQUIRE(QTest::qWaitFor([&]() { return owner.uncommittedCount() == 0; }, 5000));
+
+    other.stop();
+    other.start(); // a restart while the owner runs must not take the owner's segment as a leftover
+    CHECK(other.storesDirectly());
+    CHECK(other.recoveredCount() == 0);
+    CHECK(*owner.accept(normalized(sampleEvent(3))) == EventSink::Outcome::Stored);
+    owner.stop();
+    other.stop();
+    CHECK(*first.eventCount() == 3);
+    CHECK(segmentFiles(IntakeJournal::directoryFor(first.path())).isEmpty());
+}
+
+TEST_CASE(
+    "Journalled sink: a leftover the store refuses does not hold back the others, nor the start; the sink "
+    "starts again after a stop",
+    "[journal][sink]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    Event bad = sampleEvent(1);
+    bad.payload = "{not json";
+    {
+        IntakeJournal journal(IntakeJournal::directoryFor(store.path()));
+        REQUIRE(journal.open().ok());
+        REQUIRE(journal.append({bad, sampleEvent(2)}).ok());
+    }
+    JournalledStoreSink sink(store);
+    REQUIRE(sink.start().ok());
+    CHECK(sink.recoveredCount() == 1);
+    CHECK(sink.recoveryError().isEmpty());
+    CHECK(store.event(sampleEvent(2).id)->has_value());
+    CHECK_FALSE(store.event(bad.id)->has_value());
+
+    int announced = 0;
+    sink.setCommittedHandler([&](const QList<NormalizedEvent> &events) { announced += int(events.size()); });
+    sink.stop();
+    REQUIRE(sink.start().ok());
+    CHECK(*sink.accept(normalized(sampleEvent(3))) == EventSink::Outcome::Stored);
+    REQUIRE(QTest::qWaitFor([&]() { return announced == 1; }, 5000));
+    sink.stop();
+    CHECK(*store.eventCount() == 2);
+}
