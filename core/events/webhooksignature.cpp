@@ -53,7 +53,9 @@ private:
         if (!m_context || EVP_MAC_init(m_context, reinterpret_cast<const unsigned char *>(secret.constData()),
                                        size_t(secret.size()), params) != 1)
             return false;
-        m_secret = secret;
+        // A deep copy: the caller's array may be a view of a buffer (QByteArray::fromRawData) that changes or
+        // goes away, and a stale copy would pass the comparison above for a secret it was not keyed with.
+        m_secret = QByteArray(secret.constData(), secret.size());
         return true;
     }
 

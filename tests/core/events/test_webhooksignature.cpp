@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 
+#include <cstring>
+
 using exeserver::WebhookSignature;
 
 TEST_CASE("WebhookSignature: matches GitHub's documented example", "[events][signature]")
@@ -57,4 +59,25 @@ TEST_CASE("WebhookSignature: alternating secrets and bodies sign like Qt's HMAC"
             }
         }
     }
+}
+
+TEST_CASE(
+    "WebhookSignature: a secret given as a view of a buffer that later changes signs with the new secret",
+    "[events][signature]")
+{
+    // Found by fuzz_webhooksignature: the keyed context kept the caller's view of its secret, so once the
+    // buffer held another secret the context, still keyed with the old one, was taken for it.
+    char buffer[] = "first-secret";
+    const QByteArray body = "{\"zen\":\"Keep it logically awesome.\"}";
+    {
+        const QByteArray view = QByteArray::fromRawData(buffer, qsizetype(sizeof buffer - 1));
+        REQUIRE(
+            WebhookSignature::sign(view, body) ==
+            "sha256=" +
+                QMessageAuthenticationCode::hash(body, "first-secret", QCryptographicHash::Sha256).toHex());
+    }
+    std::memcpy(buffer, "other-secret", sizeof buffer);
+    const QByteArray other = "other-secret";
+    CHECK(WebhookSignature::sign(other, body) ==
+          "sha256=" + QMessageAuthenticationCode::hash(body, other, QCryptographicHash::Sha256).toHex());
 }
