@@ -15,6 +15,44 @@ bool refusesTheEvents(const Error &error)
     return error.kind.startsWith(QLatin1StringView("invalid_"));
 }
 
+// Stores the batches in one transaction and says, per batch and event, what was new. When the store refuses
+// an event itself, the events go one at a time so that one is refused alone.
+IngestWorker::Outcome storeBatches(EventStore &store, const std::deque<IngestWorker::Batch> &batches)
+{
+    QList<Event> events;
+    for (const IngestWorker::Batch &batch : batches)
+        events.append(batch.events);
+    QList<bool> stored;
+    Result<int> added = store.addEvents(events, &stored);
+    if (!added && refusesTheEvents(added.error())) {
+        stored.clear();
+        for (const Event &event : std::as_const(events)) {
+            const Result<bool> one = store.addEvent(event);
+            if (!one && !refusesTheEvents(one.error())) {
+                added = one.error();
+                break;
+            }
+            if (!one)
+                qCWarning(lcStore).noquote() << "event" << event.id << "not stored:" << one.error().message;
+            stored.append(one && *one);
+        }
+        if (stored.size() == events.size())
+            added = int(std::count(stored.cbegin(), stored.cend(), true));
+    }
+    IngestWorker::Outcome outcome;
+    if (!added) {
+        outcome.error = added.error();
+        return outcome;
+    }
+    qsizetype at = 0;
+    for (const IngestWorker::Batch &batch : batches) {
+        outcome.tags.append(batch.tag);
+        outcome.stored.append(stored.mid(at, batch.events.size()));
+        at += batch.events.size();
+    }
+    return outcome;
+}
+
 } // namespace
 
 IngestWorker::IngestWorker(const QString &databasePath, const EventStore::Options &options, Report report)
@@ -121,52 +159,20 @@ void IngestWorker::run()
         taken.swap(m_queue);
         m_queuedEvents = 0;
         lock.unlock();
-        QList<Event> events;
-        for (const Batch &batch : taken)
-            events.append(batch.events);
-        QList<bool> stored;
-        Result<int> added = store.addEvents(events, &stored);
-        if (!added && refusesTheEvents(added.error())) {
-            // One bad event must not hold back the rest: store them one at a time, the bad one refused.
-            stored.clear();
-            for (const Event &event : std::as_const(events)) {
-                const Result<bool> one = store.addEvent(event);
-                if (!one && !refusesTheEvents(one.error())) {
-                    added = one.error();
-                    break;
-                }
-                if (!one)
-                    qCWarning(lcStore).noquote()
-                        << "event" << event.id << "not stored:" << one.error().message;
-                stored.append(one && *one);
-            }
-            if (stored.size() == events.size())
-                added = int(std::count(stored.cbegin(), stored.cend(), true));
-        }
-
-        Outcome outcome;
-        if (added) {
-            qsizetype at = 0;
-            for (const Batch &batch : taken) {
-                outcome.tags.append(batch.tag);
-                outcome.stored.append(stored.mid(at, batch.events.size()));
-                at += batch.events.size();
-            }
+        Outcome outcome = storeBatches(store, taken);
+        const std::optional<Error> failed = outcome.error;
+        if (!failed)
             indexed = false;
-        } else {
-            outcome.error = added.error();
-        }
         m_report(std::move(outcome));
         lastCommit = std::chrono::steady_clock::now();
 
         lock.lock();
-        if (added) {
+        if (!failed) {
             retryMs = 0;
             continue;
         }
-        qCWarning(lcStore).noquote() << "could not store" << events.size()
-                                     << "accepted events (kept in the intake journal):"
-                                     << added.error().message;
+        qCWarning(lcStore).noquote() << "could not store accepted events (kept in the intake journal):"
+                                     << failed->message;
         if (m_stopping) {
             // Stopping: no more tries; the journal keeps them for the next start.
             for (const Batch &batch : taken)
