@@ -82,14 +82,13 @@ Status JournalledStoreSink::start()
     if (m_running)
         return success();
     m_recovered = 0;
+    m_recoveryError.clear();
     m_storeError.reset();
     if (const Status claimed = m_journal.claim(); !claimed) {
         if (claimed.error().kind != QLatin1StringView("journal_busy"))
             return claimed;
         // The window and `serve` on one data folder: the first owns the journal, this one stores first.
-        qCInfo(lcEvents).noquote() << claimed.error().message
-                                   << "Deliveries here are stored before they are "
-                                      "answered.";
+        qCInfo(lcEvents).noquote() << claimed.error().message << "Deliveries here are stored, then answered.";
         m_direct = std::make_unique<StoreEventSink>(m_store);
         m_running = true;
         return success();
