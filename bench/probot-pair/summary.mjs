@@ -15,6 +15,8 @@ for (const connections of [...new Set(runs.map((r) => r.connections))]) {
     const of = (label) => median(runs.filter((r) => r.label === label && r.connections === connections).map((r) => r[field]));
     const [ours, theirs] = [of("exeserver"), of("probot")];
     const ratio = theirs ? (ours / theirs).toFixed(2) + "x" : "-";
-    console.log(`${connections.padEnd(12)}${field.padEnd(18)}${String(ours).padStart(11)}${String(theirs).padStart(11)}${ratio.padStart(9)}`);
+    // Six significant digits: the median of an even count is a mean, which may not print short.
+    const show = (value) => String(Number(value.toPrecision(6)));
+    console.log(`${connections.padEnd(12)}${field.padEnd(18)}${show(ours).padStart(11)}${show(theirs).padStart(11)}${ratio.padStart(9)}`);
   }
 }
