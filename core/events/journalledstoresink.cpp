@@ -48,26 +48,12 @@ Status JournalledStoreSink::recoverLeftovers()
     };
     for (const IntakeJournal::Leftover &leftover : *leftovers) {
         for (qsizetype at = 0; at < leftover.events.size(); at += kRecoverySlice) {
-            const QList<Event> slice = leftover.events.mid(at, kRecoverySlice);
-            const Result<int> added = m_store.addEvents(slice);
-            if (added) {
-                m_recovered += *added;
-                continue;
-            }
-            if (!added.error().kind.startsWith(QLatin1StringView("invalid_")))
-                return failed(added.error());
             // One event the store refuses must not hold the others back, nor every later start.
-            for (const Event &event : slice) {
-                const Result<bool> one = m_store.addEvent(event);
-                if (!one && !one.error().kind.startsWith(QLatin1StringView("invalid_")))
-                    return failed(one.error());
-                if (!one)
-                    qCWarning(lcEvents).noquote()
-                        << "event" << event.id
-                        << "from the intake journal not stored:" << one.error().message;
-                else if (*one)
-                    ++m_recovered;
-            }
+            const Result<int> added =
+                m_store.addEventsSkippingRefused(leftover.events.mid(at, kRecoverySlice));
+            if (!added)
+                return failed(added.error());
+            m_recovered += *added;
         }
         if (const Status removed = m_journal.remove(leftover); !removed)
             return removed;

@@ -287,6 +287,30 @@ Result<int> EventStore::addEvents(const QList<Event> &events, QList<bool> *store
     return inserted->added;
 }
 
+Result<int> EventStore::addEventsSkippingRefused(const QList<Event> &events, QList<bool> *stored)
+{
+    const auto refused = [](const Error &error) {
+        return error.kind.startsWith(QLatin1StringView("invalid_"));
+    };
+    Result<int> added = addEvents(events, stored);
+    if (added || !refused(added.error()))
+        return added;
+    QList<bool> flags;
+    int count = 0;
+    for (const Event &event : events) {
+        const Result<bool> one = addEvent(event);
+        if (!one && !refused(one.error()))
+            return one.error();
+        if (!one)
+            qCWarning(lcStore).noquote() << "event" << event.id << "not stored:" << one.error().message;
+        flags.append(one && *one);
+        count += flags.last() ? 1 : 0;
+    }
+    if (stored)
+        *stored = flags;
+    return count;
+}
+
 Result<EventStore::InsertedBatch> EventStore::insertBatch(const QList<Event> &events,
                                                           IngestPipeline &pipeline)
 {

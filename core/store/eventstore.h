@@ -140,6 +140,11 @@ public:
     // One transaction; returns how many were new. `stored`, when given, gets one flag per event: true for
     // those this call stored, false for copies of an event already stored (or earlier in the batch).
     Result<int> addEvents(const QList<Event> &events, QList<bool> *stored = nullptr);
+    // The same, except that an event the store refuses (not JSON, no id: an "invalid_" error) is left out
+    // and logged instead of failing the batch: the others are then stored one by one. Events already
+    // accepted from a sender (the intake journal's) must not be held back by one bad one. An error is the
+    // store's own (a full disk, a lock), with nothing of the batch stored by the failing call.
+    Result<int> addEventsSkippingRefused(const QList<Event> &events, QList<bool> *stored = nullptr);
     Result<std::optional<Event>> event(const QString &id) const;
     // The stored event that `event` is a copy of: the one with its id, else the one holding its dedupe
     // key (the same GitHub event under another delivery id). What addEvent kept when it returned false.

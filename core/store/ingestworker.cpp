@@ -9,36 +9,15 @@ namespace exeserver {
 
 namespace {
 
-// Errors that say the events themselves are wrong, not the disk: retrying the same batch cannot help.
-bool refusesTheEvents(const Error &error)
-{
-    return error.kind.startsWith(QLatin1StringView("invalid_"));
-}
-
-// Stores the batches in one transaction and says, per batch and event, what was new. When the store refuses
-// an event itself, the events go one at a time so that one is refused alone.
+// Stores the batches in one transaction and says, per batch and event, what was new; an event the store
+// refuses is left out alone (EventStore::addEventsSkippingRefused).
 IngestWorker::Outcome storeBatches(EventStore &store, const std::deque<IngestWorker::Batch> &batches)
 {
     QList<Event> events;
     for (const IngestWorker::Batch &batch : batches)
         events.append(batch.events);
     QList<bool> stored;
-    Result<int> added = store.addEvents(events, &stored);
-    if (!added && refusesTheEvents(added.error())) {
-        stored.clear();
-        for (const Event &event : std::as_const(events)) {
-            const Result<bool> one = store.addEvent(event);
-            if (!one && !refusesTheEvents(one.error())) {
-                added = one.error();
-                break;
-            }
-            if (!one)
-                qCWarning(lcStore).noquote() << "event" << event.id << "not stored:" << one.error().message;
-            stored.append(one && *one);
-        }
-        if (stored.size() == events.size())
-            added = int(std::count(stored.cbegin(), stored.cend(), true));
-    }
+    const Result<int> added = store.addEventsSkippingRefused(events, &stored);
     IngestWorker::Outcome outcome;
     if (!added) {
         outcome.error = added.error();
