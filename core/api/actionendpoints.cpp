@@ -46,9 +46,7 @@ std::optional<ActionQuery> actionQuery(ApiCall &call)
         bool ok = false;
         query.beforeSeq = params.queryItemValue(QStringLiteral("cursor")).toLongLong(&ok);
         if (!ok || query.beforeSeq < 1) {
-            call.respond(
-                api::error(400, QStringLiteral("bad_cursor"),
-                           QStringLiteral("cursor must be a next_cursor value from an earlier page.")));
+            call.respond(apicheck::badCursor());
             return std::nullopt;
         }
     }

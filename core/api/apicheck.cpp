@@ -81,4 +81,10 @@ HttpResponse storeError(const QString &message)
     return api::error(500, QStringLiteral("store"), message);
 }
 
+HttpResponse badCursor()
+{
+    return api::error(400, QStringLiteral("bad_cursor"),
+                      QStringLiteral("cursor must be a next_cursor value from an earlier page."));
+}
+
 } // namespace exeserver::apicheck

@@ -28,6 +28,8 @@ bool onlyQuery(ApiCall &call, const QSet<QString> &allowed);
 // The `limit` query parameter: default when absent, 400 when not a number from 1 to max.
 std::optional<int> pageSize(ApiCall &call, int fallback, int max);
 HttpResponse storeError(const QString &message);
+// 400 for a `cursor` that no earlier page handed out (each list reads its own kind of cursor).
+HttpResponse badCursor();
 } // namespace apicheck
 
 } // namespace exeserver

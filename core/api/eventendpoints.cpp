@@ -54,9 +54,7 @@ std::optional<EventQuery> eventQuery(ApiCall &call)
     if (call.request.query.hasQueryItem(QStringLiteral("cursor"))) {
         query.after = EventCursor::fromString(queryValue(call, QStringLiteral("cursor")));
         if (query.after.isNull()) {
-            call.respond(
-                api::error(400, QStringLiteral("bad_cursor"),
-                           QStringLiteral("cursor must be a next_cursor value from an earlier page.")));
+            call.respond(apicheck::badCursor());
             return std::nullopt;
         }
     }
