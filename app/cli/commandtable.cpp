@@ -225,4 +225,11 @@ CommandTable buildCommandTable()
     return table;
 }
 
+const QCommandLineOption &jsonOutputOption()
+{
+    static const QCommandLineOption option(QStringLiteral("json"),
+                                           QStringLiteral("Print JSON instead of text."));
+    return option;
+}
+
 } // namespace exeserver::cli

@@ -70,4 +70,7 @@ void registerAskCommands(CommandTable &table);
 // The table with every module's commands.
 CommandTable buildCommandTable();
 
+// `--json` of the commands whose text output has a JSON twin ("Print JSON instead of text.").
+const QCommandLineOption &jsonOutputOption();
+
 } // namespace exeserver::cli

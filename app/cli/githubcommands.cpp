@@ -13,7 +13,7 @@ namespace exeserver::cli {
 
 namespace {
 
-const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption &kJson = jsonOutputOption();
 const QCommandLineOption kOrg(QStringLiteral("org"), QStringLiteral("List an organisation's repositories."),
                               QStringLiteral("ORG"));
 const QCommandLineOption kRef(QStringLiteral("ref"), QStringLiteral("Branch or tag to run on."),

@@ -17,7 +17,7 @@ namespace exeserver::cli {
 
 namespace {
 
-const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption &kJson = jsonOutputOption();
 const QCommandLineOption kOrg(QStringLiteral("org"),
                               QStringLiteral("An organisation's webhooks instead of a repository's."),
                               QStringLiteral("ORG"));

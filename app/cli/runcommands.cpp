@@ -12,7 +12,7 @@ namespace exeserver::cli {
 
 namespace {
 
-const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption &kJson = jsonOutputOption();
 const QCommandLineOption kWorkflow(QStringLiteral("workflow"), QStringLiteral("Only runs of this workflow."),
                                    QStringLiteral("WF"));
 const QCommandLineOption kBranch(QStringLiteral("branch"), QStringLiteral("Only runs on this branch."),

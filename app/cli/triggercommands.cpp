@@ -23,7 +23,7 @@ namespace exeserver::cli {
 
 namespace {
 
-const QCommandLineOption kJson(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+const QCommandLineOption &kJson = jsonOutputOption();
 const QCommandLineOption kEvent(QStringLiteral("event"), QStringLiteral("The stored event to test against."),
                                 QStringLiteral("EVENT_ID"));
 const QCommandLineOption kBody(QStringLiteral("body"), QStringLiteral("The preset's text (a template)."),
