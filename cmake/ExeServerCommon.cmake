@@ -23,3 +23,26 @@ if(EXESERVER_ENABLE_SANITIZERS AND NOT MSVC)
         -fno-sanitize-recover=undefined)
     target_link_options(exeserver_common INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Linux links with lld when it is installed: it is faster than GNU ld, and it can place the desktop app's
+# start-up functions together (app/gui/startup-order.txt, made by scripts/startup-order). For that,
+# optimised builds give each function its own section. Without lld the default linker links as before.
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT MSVC)
+    include(CheckLinkerFlag)
+    check_linker_flag(CXX "-fuse-ld=lld" EXESERVER_HAVE_LLD)
+endif()
+if(EXESERVER_HAVE_LLD)
+    # keep-text-section-prefix: start-up, exit, hot and cold code grouped as GNU ld does.
+    target_link_options(exeserver_common INTERFACE -fuse-ld=lld LINKER:-z,keep-text-section-prefix)
+    target_compile_options(exeserver_common INTERFACE $<$<NOT:$<CONFIG:Debug>>:-ffunction-sections>)
+endif()
+
+# Places the functions named in `order_file` first and together in `target`'s code, so the pages the
+# running program keeps in memory hold the code it runs. Only with lld; names it lacks are ignored.
+function(exeserver_order_functions target order_file)
+    if(EXESERVER_HAVE_LLD)
+        target_link_options(${target} PRIVATE "LINKER:--symbol-ordering-file=${order_file}"
+            "LINKER:--no-warn-symbol-ordering")
+        set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${order_file}")
+    endif()
+endfunction()
