@@ -12,7 +12,6 @@ WalCheckpointer::WalCheckpointer(sqlite3 *writer, const QString &path, int start
     , m_startPages(std::max(1, startPages))
     , m_capPages(std::max(m_startPages, capPages))
 {
-    m_thread = std::thread([this]() { run(); });
     sqlite3_wal_hook(m_writer, &WalCheckpointer::onCommit, this); // replaces the automatic checkpoint
 }
 
@@ -24,7 +23,8 @@ WalCheckpointer::~WalCheckpointer()
         m_stop = true;
     }
     m_wake.notify_one();
-    m_thread.join();
+    if (m_thread.joinable())
+        m_thread.join();
 }
 
 int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *schema, int pages)
@@ -41,14 +41,22 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *schema, int p
         // Busy (another process checkpoints): the thread must run once more after this commit, or the
         // frames committed since stay in the WAL.
     }
-    if (pages >= checkpointer->m_startPages) {
-        {
-            const std::lock_guard lock(checkpointer->m_mutex);
-            checkpointer->m_pending = true;
-        }
-        checkpointer->m_wake.notify_one();
-    }
+    if (pages >= checkpointer->m_startPages)
+        checkpointer->wake();
     return SQLITE_OK;
+}
+
+void WalCheckpointer::wake()
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_pending = true;
+        // The thread and its connection (~0.4 MB of page cache and schema) start with the first
+        // checkpoint: a desktop that stores a few events an hour never needs them.
+        if (!m_thread.joinable())
+            m_thread = std::thread([this]() { run(); });
+    }
+    m_wake.notify_one();
 }
 
 void WalCheckpointer::run()

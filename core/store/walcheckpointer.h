@@ -45,6 +45,7 @@ public:
 
 private:
     static int onCommit(void *self, sqlite3 *db, const char *schema, int pages);
+    void wake(); // asks the thread for a checkpoint, starting it the first time
     void run();
 
     sqlite3 *m_writer;
@@ -61,7 +62,7 @@ private:
     bool m_stop = false;
     std::atomic<int> m_background{0};
     std::atomic<int> m_inline{0};
-    std::thread m_thread;
+    std::thread m_thread; // started by the first wake()
 };
 
 } // namespace exeserver

@@ -283,6 +283,36 @@ TEST_CASE(
     CHECK(store.checkIntegrity().ok());
 }
 
+#ifdef Q_OS_LINUX
+TEST_CASE("EventStore: the checkpoint thread and its connection start with the first checkpoint",
+          "[store][ingest][wal]")
+{
+    const auto threads = []() {
+        return QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size();
+    };
+    QTemporaryDir dir;
+    {
+        EventStore created; // the schema's creation alone crosses a checkpoint threshold of 8 pages
+        REQUIRE(created.open(dbPath(dir)).ok());
+    }
+    EventStore store;
+    EventStore::Options options;
+    options.walCheckpointPages = 8;
+    const auto before = threads();
+    REQUIRE(store.open(dbPath(dir), options).ok());
+    REQUIRE(*store.addEvents({sampleEvent(0), sampleEvent(1)}) == 2);
+    // An idle window's store that writes a few events holds no thread and no second connection.
+    CHECK(threads() == before);
+
+    int n = 2;
+    ingestWatchingWal(store, dbPath(dir), n);
+    CHECK(QTest::qWaitFor([&]() { return store.backgroundCheckpoints() > 0; }, 5000));
+    CHECK(threads() == before + 1);
+    store.close();
+    CHECK(threads() == before);
+}
+#endif
+
 TEST_CASE("EventStore: without the checkpoint thread SQLite checkpoints as before", "[store][ingest][wal]")
 {
     QTemporaryDir dir;
