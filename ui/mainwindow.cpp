@@ -21,6 +21,7 @@
 #include "triggereditor/triggereditor.h"
 #include "triggereditor/triggerlistview.h"
 #include "welcomepage.h"
+#include "widgets/applicationicon.h"
 #include "widgets/elidedlabel.h"
 #include "workbenchdocks.h"
 
@@ -83,10 +84,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     createMenus();
     m_assistant = new ChatDock(settings, this);
     m_assistant->addTo(this);
-    // Not earlier: loading the SVG icon engine waits for Qt's plugin lock, which ImagePluginWarmUp
-    // (app/gui) holds for the first millisecond or two; by now it is done (the window is not created
-    // before show(), so the icon is in place for its first frame all the same).
-    setWindowIcon(QIcon(QStringLiteral(":/icons/exeserver.svg")));
+    setWindowIcon(applicationIcon());
     createTray();
     connectWelcomePage();
     refreshCredentials();

@@ -1,6 +1,7 @@
 #include "catch.h"
 
 #include "imagepluginwarmup.h"
+#include "widgets/applicationicon.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -23,7 +24,7 @@ TEST_CASE(
         const ImagePluginWarmUp warmUp; // joins here
     }
     CHECK(QImageReader::supportedImageFormats().contains("png"));
-    CHECK_FALSE(QIcon(QStringLiteral(":/icons/exeserver.svg")).pixmap(32, 32).isNull());
+    CHECK_FALSE(applicationIcon().pixmap(32, 32).isNull());
     QMenuBar bar; // its extension button's icon is the image that used to load the plugins
     CHECK_FALSE(
         bar.style()->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).pixmap(16, 16).isNull());

@@ -18,6 +18,7 @@
 #include "store/sqliteresponsecache.h"
 #include "tray/traycontroller.h"
 #include "tray/trayhealth.h"
+#include "widgets/applicationicon.h"
 #include "widgets/confirm.h"
 #include "widgets/logview.h"
 #include "workbenchdocks.h"
@@ -1616,7 +1617,7 @@ TEST_CASE("Tray CI health: a watched workflow's state follows it from failing to
                             10000));
     CHECK(page.ciHealth().isEmpty());
 
-    TrayController tray(QIcon(QStringLiteral(":/icons/exeserver.svg")));
+    TrayController tray(applicationIcon());
     NotificationPolicy policy;
     QList<DesktopNotification> shown;
     QObject::connect(&page, &DashboardPage::ciHealthChanged, &tray, [&](const CiHealth &health) {
@@ -1694,7 +1695,7 @@ TEST_CASE("Tray CI health: a watched workflow's state follows it from failing to
 
 TEST_CASE("Tray CI health: the icon's four states, rendered on a light and a dark panel", "[ui][tray][png]")
 {
-    const QIcon base(QStringLiteral(":/icons/exeserver.svg"));
+    const QIcon base = applicationIcon();
     const QList<CiHealthState> states{CiHealthState::Passing, CiHealthState::Running, CiHealthState::Unknown,
                                       CiHealthState::Failing};
     QImage strip(2 * (states.size() * 56 + 8), 2 * 72, QImage::Format_ARGB32);

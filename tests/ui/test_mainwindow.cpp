@@ -23,6 +23,7 @@
 #include "triggereditor/triggerlistview.h"
 #include "util/clock.h"
 #include "welcomepage.h"
+#include "widgets/applicationicon.h"
 #include "workbenchdocks.h"
 
 #include <QApplication>
@@ -184,10 +185,27 @@ TEST_CASE("Main window: About names the version, the Qt version and the licences
     CHECK(aboutText.contains(QStringLiteral("LGPL")));
 }
 
-TEST_CASE("Main window: the application icon is compiled in", "[ui]")
+TEST_CASE("Main window: the application icon is compiled in and drawn at the sizes asked for", "[ui]")
 {
     // Resources in a static library are dropped by the linker unless linked as an object library.
-    CHECK(QFile::exists(QStringLiteral(":/icons/exeserver.svg")));
+    const QIcon icon = applicationIcon();
+    REQUIRE_FALSE(icon.isNull());
+    CHECK(icon.availableSizes().contains(QSize(16, 16)));
+    CHECK(icon.availableSizes().contains(QSize(128, 128)));
+    for (const int side : {16, 20, 32, 48, 256}) {
+        const QImage image = icon.pixmap(QSize(side, side)).toImage();
+        CAPTURE(side);
+        REQUIRE(image.size() == QSize(side, side));
+        CHECK(qAlpha(image.pixel(side / 2, side / 2)) > 0); // drawn, not an empty pixmap
+        CHECK(qAlpha(image.pixel(0, 0)) < 255);             // the rounded corner is transparent
+    }
+    CHECK_FALSE(icon.pixmap(QSize(32, 32), QIcon::Disabled).isNull());
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("EXESERVER_DATA_DIR"), dir.path());
+    Settings settings(env);
+    MainWindow window(settings);
+    CHECK(window.windowIcon().availableSizes() == icon.availableSizes());
 }
 
 TEST_CASE("Sync panel: shows the running sync's target and why it is backing off", "[ui][sync]")

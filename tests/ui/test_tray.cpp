@@ -12,6 +12,7 @@
 #include "tray/notificationpolicy.h"
 #include "tray/traycontroller.h"
 #include "triggers/triggerengine.h"
+#include "widgets/applicationicon.h"
 
 #include <QAction>
 #include <QDir>
@@ -168,7 +169,7 @@ TEST_CASE("Tray: the menu pauses and resumes the host's triggers and says so", "
     AutomationHost host(settings, &store, network, *options);
     REQUIRE(host.start().ok());
 
-    TrayController tray(QIcon(QStringLiteral(":/icons/exeserver.svg")));
+    TrayController tray(applicationIcon());
     CHECK_FALSE(tray.pauseAction()->isEnabled()); // no host yet
     QStringList entries;
     for (QAction *action : tray.menu()->actions()) {
