@@ -80,7 +80,7 @@ private:
 
     static QPixmap readPng(int side)
     {
-        QFile file(QStringLiteral(":/icons/hicolor/%1x%1/apps/io.github.exeserver.png").arg(side));
+        QFile file(QStringLiteral(":/application-icon/%1x%1/apps/io.github.exeserver.png").arg(side));
         if (!file.open(QIODevice::ReadOnly))
             return {};
         QImageReader reader(&file, "png");
