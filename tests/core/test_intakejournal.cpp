@@ -566,3 +566,36 @@ TEST_CASE(
     sink.stop();
     CHECK(*store.eventCount() == 2);
 }
+
+TEST_CASE("Event store: the intake's duplicate probe finds a stored copy by id or by dedupe key, and "
+          "nothing by an empty key",
+          "[journal]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    Event keyed = sampleEvent(1);
+    keyed.dedupeKey = QStringLiteral("push:octo/repo:refs/heads/main:a:b");
+    Event unkeyed = sampleEvent(2);
+    unkeyed.dedupeKey.clear();
+    REQUIRE(store.addEvents({keyed, unkeyed}).ok());
+
+    Event sameId = sampleEvent(3);
+    sameId.id = keyed.id;
+    sameId.dedupeKey.clear();
+    Event sameKey = sampleEvent(4);
+    sameKey.dedupeKey = keyed.dedupeKey;
+    Event otherKey = sampleEvent(5);
+    otherKey.dedupeKey = QStringLiteral("push:octo/repo:refs/heads/main:b:c");
+    Event noKey = sampleEvent(6);
+    noKey.dedupeKey.clear();
+    Event emptyKey = sampleEvent(7);
+    emptyKey.dedupeKey = QStringLiteral(""); // empty, not null
+
+    const QList<Event> probed{sameId, sameKey, otherKey, noKey, emptyKey, unkeyed};
+    const Result<QList<bool>> held = store.holdCopiesOf(probed);
+    REQUIRE(held.ok());
+    CHECK(*held == QList<bool>{true, true, false, false, false, true});
+    for (qsizetype i = 0; i < probed.size(); ++i) // one at a time, outside a read transaction, the same
+        CHECK(*store.holdCopiesOf({probed[i]}) == QList<bool>{held->at(i)});
+}
