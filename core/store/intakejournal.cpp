@@ -31,6 +31,8 @@ constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
 // little-endian. The generation sits right before the body, so the CRC covers one contiguous run of bytes.
 constexpr qsizetype kFrameBytes = 16;
 constexpr qsizetype kFrameBytesV1 = 8; // length and zlib CRC-32 of the body
+// Room for a record's fields besides the payload: a guess, only to size the write buffer.
+constexpr qsizetype kRecordOverheadBytes = 512;
 // Larger than any webhook GitHub sends (25 MB) with room; a length past it is damage, not a record.
 constexpr quint32 kMaxRecordBytes = 64 * 1024 * 1024;
 
@@ -435,7 +437,13 @@ Result<IntakeJournal::Ticket> IntakeJournal::append(const QList<Event> &events)
         if (wasOpen && m_unreleased.value(previous) == 0)
             retire(previous);
     }
-    m_buffer.clear();
+    // Sized once for the whole append, and kept between appends: clear() would free it, and growing it
+    // payload by payload would copy it again each time.
+    qsizetype bytes = 0;
+    for (const Event &event : events)
+        bytes += kFrameBytes + kRecordOverheadBytes + event.payload.size();
+    m_buffer.resize(0);
+    m_buffer.reserve(bytes);
     for (const Event &event : events) {
         if (event.payload.size() > kMaxPayloadBytes)
             return Error{QStringLiteral("too_large"),
