@@ -419,6 +419,7 @@ void IntakeJournal::shrink()
     for (const QString &spare : std::as_const(m_spares))
         QFile::remove(spare);
     m_spares.clear();
+    m_buffer = QByteArray(); // kept between the appends of a burst, not for the quiet after it
     if (m_file && m_unreleased.value(m_segment) == 0 && m_file->resize(kHeaderBytes) &&
         m_file->seek(kHeaderBytes))
         m_size = kHeaderBytes; // released records only: none needs to survive a kill

@@ -90,8 +90,8 @@ public:
     Result<Ticket> append(const QList<Event> &events);
     void release(const Ticket &ticket);
     qsizetype unreleasedRecords() const;
-    // For a quiet spell: deletes the spares, and cuts the segment being written back to its header when
-    // all its records are released. The next burst allocates again.
+    // For a quiet spell: deletes the spares, frees the write buffer, and cuts the segment being written
+    // back to its header when all its records are released. The next burst allocates again.
     void shrink();
     int spareCount() const { return int(m_spares.size()); }
 
