@@ -25,8 +25,10 @@ JournalledStoreSink::JournalledStoreSink(EventStore &store, QObject *parent)
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(kWorkerIdleMs);
     connect(&m_idleTimer, &QTimer::timeout, this, [this]() {
-        if (m_held.isEmpty())
+        if (m_held.isEmpty()) {
             stopWorker();
+            m_journal.shrink();
+        }
     });
 }
 

@@ -43,8 +43,9 @@ public:
     bool isRunning() const { return m_running; }
 
     // The worker (a thread, a connection and its page cache) runs only while deliveries come: it starts
-    // with the first and ends once everything is stored and none came for this long. A host that waits
-    // for webhooks for days holds none of it.
+    // with the first and ends once everything is stored and none came for this long; the journal then
+    // drops its spare segment files (IntakeJournal::shrink). A host that waits for webhooks for days
+    // holds none of it.
     static constexpr int kWorkerIdleMs = 30 * 1000;
     void setWorkerIdleMs(int ms) { m_idleTimer.setInterval(ms); } // tests
     bool isWorkerRunning() const { return m_worker != nullptr; }

@@ -68,7 +68,7 @@ bool IngestPipeline::prepareNextChunk()
             out.error = std::move(scan.error);
             continue;
         }
-        out.searchText = std::move(scan.searchText);
+        out.searchText = scan.searchText.toUtf8();
         out.blob = PayloadCodec::encode(m_events[i].payload);
     }
     m_chunks[k].ready.store(true, std::memory_order_release);
@@ -162,7 +162,7 @@ std::optional<bool> EventInserter::insert(const Event &event, const PreparedEven
         statement.bindInt64(7, occurred);
         statement.bindInt64(8, received);
         statement.bindBlob(9, ready.blob);
-        statement.bindText(10, ready.searchText);
+        statement.bindUtf8(10, ready.searchText);
         if (!statement.execute()) {
             m_lastError = statement.lastError();
             return std::nullopt;
@@ -179,7 +179,7 @@ std::optional<bool> EventInserter::insert(const Event &event, const PreparedEven
     m_insert.bindValue(6, occurred);
     m_insert.bindValue(7, received);
     m_insert.bindValue(8, ready.blob);
-    m_insert.bindValue(9, text(ready.searchText));
+    m_insert.bindValue(9, text(QString::fromUtf8(ready.searchText)));
     if (!m_insert.exec()) {
         m_lastError = m_insert.lastError();
         return std::nullopt;

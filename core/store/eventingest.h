@@ -23,7 +23,9 @@ class SqliteStatement;
 struct PreparedEvent
 {
     QByteArray blob;
-    QString searchText;
+    // UTF-8, as SQLite stores text: given UTF-16, SQLite converts it a byte at a time on the inserting
+    // thread, while Qt's conversion is vectorised and runs here, on the pipeline's helpers.
+    QByteArray searchText;
     QString error; // the payload is not JSON
 };
 
@@ -70,9 +72,9 @@ struct IngestStatements
     bool cApi = true; // cleared when the driver's SQLite is not reachable
     std::unique_ptr<SqliteStatement> insertEvent;
     std::unique_ptr<SqliteStatement> claimKey;
-    // The intake's duplicate probes (EventStore::holdsCopyOf), prepared when first needed.
-    std::unique_ptr<SqliteStatement> hasId;
-    std::unique_ptr<SqliteStatement> hasKey;
+    // The intake's duplicate probe (EventStore::holdsCopyOf): the id and the dedupe key in one statement,
+    // prepared when first needed.
+    std::unique_ptr<SqliteStatement> hasCopy;
     std::unique_ptr<SqliteStatement> beginRead; // BEGIN and COMMIT around a batch of probes
     std::unique_ptr<SqliteStatement> endRead;
     ~IngestStatements();

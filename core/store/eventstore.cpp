@@ -504,40 +504,42 @@ Result<std::optional<Event>> EventStore::storedCopyOf(const Event &event) const
 
 Result<bool> EventStore::holdsCopyOf(const QString &id, const QString &dedupeKey) const
 {
-    const auto probe = [this](std::unique_ptr<SqliteStatement> &statement, const char *sql,
-                              const QString &value) -> Result<bool> {
-        if (m_ingest && m_ingest->cApi) {
-            if (!statement) {
-                if (sqlite3 *handle = SqliteStatement::handleOf(database()))
-                    statement = std::make_unique<SqliteStatement>(handle, sql);
-                if (statement && !statement->isValid()) {
-                    const QSqlError error = statement->lastError();
-                    statement.reset();
-                    return sqlError(error, QStringLiteral("look for a stored copy of an event"));
-                }
-            }
-            if (statement) {
-                statement->bindText(1, value);
-                const std::optional<bool> found = statement->hasRow();
-                if (!found)
-                    return sqlError(statement->lastError(),
-                                    QStringLiteral("look for a stored copy of an event"));
-                return *found;
-            }
+    if (!m_ingest)
+        return Error{QStringLiteral("io"), QStringLiteral("The event store is not open.")};
+    const QString failed = QStringLiteral("look for a stored copy of an event");
+    std::unique_ptr<SqliteStatement> &statement = m_ingest->hasCopy;
+    if (m_ingest->cApi && !statement) {
+        // One step for both lookups, and none of the key's when there is no key (AND stops there).
+        if (sqlite3 *handle = SqliteStatement::handleOf(database()))
+            statement = std::make_unique<SqliteStatement>(
+                handle, "SELECT 1 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1) OR (?2 <> '' AND "
+                        "EXISTS (SELECT 1 FROM event_keys WHERE key = ?2))");
+        if (statement && !statement->isValid()) {
+            const QSqlError error = statement->lastError();
+            statement.reset();
+            return sqlError(error, failed);
         }
+    }
+    if (statement) {
+        statement->bindText(1, id);
+        statement->bindText(2, dedupeKey);
+        const std::optional<bool> found = statement->hasRow();
+        if (!found)
+            return sqlError(statement->lastError(), failed);
+        return *found;
+    }
+    const auto probe = [&](const char *sql, const QString &value) -> Result<bool> {
         QSqlQuery query(database());
         query.prepare(QString::fromLatin1(sql));
         query.addBindValue(value);
         if (!query.exec())
-            return sqlError(query.lastError(), QStringLiteral("look for a stored copy of an event"));
+            return sqlError(query.lastError(), failed);
         return query.next();
     };
-    if (!m_ingest)
-        return Error{QStringLiteral("io"), QStringLiteral("The event store is not open.")};
-    const Result<bool> byId = probe(m_ingest->hasId, "SELECT 1 FROM events WHERE id = ?", id);
+    const Result<bool> byId = probe("SELECT 1 FROM events WHERE id = ?", id);
     if (!byId || *byId || dedupeKey.isEmpty())
         return byId;
-    return probe(m_ingest->hasKey, "SELECT 1 FROM event_keys WHERE key = ?", dedupeKey);
+    return probe("SELECT 1 FROM event_keys WHERE key = ?", dedupeKey);
 }
 
 // A read transaction left open would pin an old snapshot: later reads would miss new events, and checkpoints

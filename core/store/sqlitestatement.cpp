@@ -51,6 +51,13 @@ void SqliteStatement::bindText(int index, const QString &value)
     sqlite3_bind_text16(m_statement, index, data, int(value.size() * 2), SQLITE_STATIC);
 }
 
+void SqliteStatement::bindUtf8(int index, const QByteArray &value)
+{
+    static const char kEmpty[] = "";
+    sqlite3_bind_text(m_statement, index, value.isEmpty() ? kEmpty : value.constData(), int(value.size()),
+                      SQLITE_STATIC);
+}
+
 void SqliteStatement::bindInt64(int index, qint64 value)
 {
     sqlite3_bind_int64(m_statement, index, value);

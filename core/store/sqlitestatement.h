@@ -35,6 +35,7 @@ public:
     // Parameters count from 1, as in SQL. Text and blobs are not copied: the value must stay alive and
     // unchanged until execute() returns. A null QString binds '' (NOT NULL columns), not SQL NULL.
     void bindText(int index, const QString &value);
+    void bindUtf8(int index, const QByteArray &value); // text already in UTF-8: SQLite keeps it as given
     void bindInt64(int index, qint64 value);
     void bindBlob(int index, const QByteArray &value);
 

@@ -5,6 +5,7 @@
 #include "storetestutil.h"
 
 #include "events/journalledstoresink.h"
+#include "store/crc32c.h"
 #include "store/eventstore.h"
 #include "store/intakejournal.h"
 
@@ -13,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 using namespace exeserver;
 using exeserver::test::dbPath;
@@ -125,7 +127,8 @@ TEST_CASE("Intake journal: what was appended reads back field for field; a torn 
     }
 }
 
-TEST_CASE("Intake journal: a segment goes once all its records are stored; the one being written starts over",
+TEST_CASE("Intake journal: a released segment's file is reused under a new number, and never shows its "
+          "earlier records",
           "[journal]")
 {
     QTemporaryDir dir;
@@ -135,7 +138,8 @@ TEST_CASE("Intake journal: a segment goes once all its records are stored; the o
     Event big = sampleEvent(1);
     big.payload = QByteArray(64 * 1024, 'x'); // the journal does not look inside
 
-    // Past the reclaim size but inside one segment: released, it is emptied in place.
+    // Past the reclaim size but inside one segment: released, it starts over under the next number in
+    // the same file, its blocks kept.
     QList<IntakeJournal::Ticket> tickets;
     for (int i = 0; i < 20; ++i) {
         big.id = QStringLiteral("reclaim-%1").arg(i);
@@ -144,31 +148,218 @@ TEST_CASE("Intake journal: a segment goes once all its records are stored; the o
         tickets.append(*ticket);
     }
     REQUIRE(segmentFiles(folder).size() == 1);
-    const QString first = QDir(folder).filePath(segmentFiles(folder).first());
-    CHECK(QFileInfo(first).size() > IntakeJournal::kReclaimBytes);
+    const QString first = segmentFiles(folder).first();
     for (const IntakeJournal::Ticket &ticket : std::as_const(tickets))
         journal.release(ticket);
-    CHECK(QFileInfo(first).size() < 64);
     CHECK(journal.unreleasedRecords() == 0);
+    REQUIRE(segmentFiles(folder).size() == 1);
+    const QString second = QDir(folder).filePath(segmentFiles(folder).first());
+    CHECK(QFileInfo(second).fileName() > first);
+    CHECK(QFileInfo(second).size() > IntakeJournal::kReclaimBytes);
+    Result<QList<IntakeJournal::Leftover>> left = IntakeJournal(folder).leftovers();
+    REQUIRE(left.ok());
+    CHECK(left->first().events.isEmpty());     // the released records behind the new header are not read back
+    CHECK(left->first().unreadableBytes == 0); // nor taken for damage
 
-    // Past the segment size: the next append starts a new segment; the old one goes once released.
+    // Released past the segment size: a spare, whose file the next segment takes.
     tickets.clear();
-    for (int i = 0; QFileInfo(first).size() < IntakeJournal::kSegmentBytes; ++i) {
+    for (int i = 0; QFileInfo(second).size() < IntakeJournal::kSegmentBytes; ++i) {
         big.id = QStringLiteral("rotate-%1").arg(i);
         const Result<IntakeJournal::Ticket> ticket = journal.append({big});
         REQUIRE(ticket.ok());
         tickets.append(*ticket);
     }
-    const Result<IntakeJournal::Ticket> next = journal.append({sampleEvent(2)});
-    REQUIRE(next.ok());
+    const Result<IntakeJournal::Ticket> third = journal.append({sampleEvent(2)});
+    REQUIRE(third.ok());
     CHECK(segmentFiles(folder).size() == 2);
     for (const IntakeJournal::Ticket &ticket : std::as_const(tickets))
         journal.release(ticket);
     CHECK(segmentFiles(folder).size() == 1);
-    CHECK_FALSE(QFile::exists(first));
-    journal.release(*next);
+    CHECK_FALSE(QFile::exists(second));
+    CHECK(journal.spareCount() == 1);
+    for (int i = 0; journal.spareCount() == 1; ++i) { // fill the third segment until the spare is taken
+        big.id = QStringLiteral("fill-%1").arg(i);
+        REQUIRE(journal.append({big}).ok());
+    }
+    CHECK(segmentFiles(folder).size() == 2);
+    CHECK(QDir(folder).entryList(QDir::Files).size() == 3); // two segments and the lock: no new file
+
+    // As a killed process leaves it: the reused file reads back only what was written in its new life.
+    REQUIRE(journal.append({sampleEvent(3), sampleEvent(4)}).ok());
+    const QString fourth = QDir(folder).filePath(segmentFiles(folder).last());
+    CHECK(QFileInfo(fourth).size() > IntakeJournal::kSegmentBytes); // the spare's old records still there
+    left = IntakeJournal(folder).leftovers();
+    REQUIRE(left.ok());
+    REQUIRE(left->size() == 2);
+    REQUIRE(left->last().events.size() == 3); // the append that took the spare, and these two
+    CHECK(left->last().unreadableBytes == 0);
+    checkSame(left->last().events[1], sampleEvent(3));
+    checkSame(left->last().events[2], sampleEvent(4));
+}
+
+TEST_CASE("Intake journal: a record of an earlier generation ends the records, a torn one of this "
+          "generation is damage",
+          "[journal]")
+{
+    const Event one = sampleEvent(1);
+    const Event two = sampleEvent(2);
+    QByteArray segment = IntakeJournal::header(7);
+    IntakeJournal::encode(one, 7, segment);
+    const qsizetype afterOne = segment.size();
+    IntakeJournal::encode(two, 6, segment); // what the file held before it became segment 7
+    IntakeJournal::encode(two, 7, segment); // never read: it follows the earlier life's record
+
+    IntakeJournal::Decoded decoded = IntakeJournal::decode(segment);
+    REQUIRE(decoded.events.size() == 1);
+    checkSame(decoded.events.first(), one);
+    CHECK(decoded.unreadableBytes == 0);
+
+    SECTION("never-written zeros after the last record")
+    {
+        segment.truncate(afterOne);
+        segment.append(4096, '\0');
+        decoded = IntakeJournal::decode(segment);
+        CHECK(decoded.events.size() == 1);
+        CHECK(decoded.unreadableBytes == 0);
+    }
+    SECTION("a record of this generation torn over an earlier one")
+    {
+        QByteArray torn = IntakeJournal::header(7);
+        IntakeJournal::encode(one, 7, torn);
+        QByteArray newer;
+        IntakeJournal::encode(two, 7, newer);
+        torn.append(newer.left(newer.size() / 2)); // the write got this far...
+        Event earlier = two;                       // the same size, other bytes
+        earlier.payload.replace("\"", "'");
+        REQUIRE(earlier.payload != two.payload);
+        QByteArray older;
+        IntakeJournal::encode(earlier, 6, older);
+        torn.append(older.mid(newer.size() / 2)); // ...over the earlier record's bytes
+        decoded = IntakeJournal::decode(torn);
+        CHECK(decoded.events.size() == 1);
+        CHECK(decoded.unreadableBytes == older.size()); // from the torn record on
+    }
+    SECTION("a generation changed in a record's frame is caught by its CRC")
+    {
+        QByteArray changed = IntakeJournal::header(7);
+        QByteArray record;
+        IntakeJournal::encode(one, 6, record);
+        record[8] = 7; // the frame's generation, little-endian: now 7, but the CRC was of 6
+        changed.append(record);
+        decoded = IntakeJournal::decode(changed);
+        CHECK(decoded.events.isEmpty());
+        CHECK(decoded.unreadableBytes == record.size());
+    }
+}
+
+namespace {
+
+// zlib's CRC-32, bit by bit: what a version-1 segment's frames carry.
+quint32 crc32Reference(const QByteArray &bytes)
+{
+    quint32 crc = 0xFFFFFFFF;
+    for (const char c : bytes) {
+        crc ^= quint8(c);
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc >> 1) ^ ((crc & 1) ? 0xEDB88320 : 0);
+    }
+    return ~crc;
+}
+
+} // namespace
+
+TEST_CASE("Intake journal: a segment an older version left (no generations, zlib's CRC-32) is still read",
+          "[journal]")
+{
+    QByteArray segment = QByteArrayLiteral("EXSJRNL1");
+    for (const Event &event : {sampleEvent(1), sampleEvent(2)}) {
+        QByteArray record;
+        IntakeJournal::encode(event, 1, record);
+        const QByteArray body = record.mid(16); // the body is the same in both versions
+        const quint32 frame[2] = {qToLittleEndian(quint32(body.size())),
+                                  qToLittleEndian(crc32Reference(body))};
+        segment.append(reinterpret_cast<const char *>(frame), sizeof frame);
+        segment.append(body);
+    }
+    IntakeJournal::Decoded decoded = IntakeJournal::decode(segment);
+    REQUIRE(decoded.events.size() == 2);
+    checkSame(decoded.events[1], sampleEvent(2));
+    CHECK(decoded.unreadableBytes == 0);
+    segment.chop(3);
+    decoded = IntakeJournal::decode(segment);
+    CHECK(decoded.events.size() == 1);
+    CHECK(decoded.unreadableBytes > 0);
+}
+
+TEST_CASE("Intake journal: numbers go past a killed run's spares; a quiet spell and a close drop the "
+          "spares",
+          "[journal]")
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("intake"));
+    REQUIRE(QDir().mkpath(folder));
+    {
+        // A killed run's spare, holding records of its generation 40.
+        QFile spare(QDir(folder).filePath(QStringLiteral("000000000040.spare")));
+        REQUIRE(spare.open(QIODevice::WriteOnly));
+        QByteArray bytes = IntakeJournal::header(40);
+        IntakeJournal::encode(sampleEvent(9), 40, bytes);
+        spare.write(bytes);
+    }
+    IntakeJournal journal(folder);
+    REQUIRE(journal.leftovers()->isEmpty()); // a spare is not a leftover
+    REQUIRE(journal.open().ok());
+    CHECK(segmentFiles(folder) == QStringList{QStringLiteral("000000000041.journal")}); // it took the spare
+    CHECK(journal.spareCount() == 0);
+    const Result<IntakeJournal::Ticket> ticket = journal.append({sampleEvent(1)});
+    REQUIRE(ticket.ok());
+    {
+        const Result<QList<IntakeJournal::Leftover>> left = IntakeJournal(folder).leftovers();
+        REQUIRE(left->size() == 1);
+        REQUIRE(left->first().events.size() == 1);
+        CHECK(left->first().events.first().id == sampleEvent(1).id);
+    }
+
+    // Three segments released: two become spares (one is taken again at once: the segment being written
+    // starts over in it); a quiet spell drops them and cuts the segment back.
+    Event big = sampleEvent(2);
+    big.payload = QByteArray(1024 * 1024, 'x');
+    QList<IntakeJournal::Ticket> tickets{*ticket};
+    for (int i = 0; i < 20; ++i) {
+        big.id = QStringLiteral("big-%1").arg(i);
+        const Result<IntakeJournal::Ticket> next = journal.append({big});
+        REQUIRE(next.ok());
+        tickets.append(*next);
+    }
+    for (const IntakeJournal::Ticket &released : std::as_const(tickets))
+        journal.release(released);
+    CHECK(journal.spareCount() == IntakeJournal::kMaxSpares - 1);
+    journal.shrink();
+    CHECK(journal.spareCount() == 0);
+    CHECK(QDir(folder).entryList({QStringLiteral("*.spare")}, QDir::Files).isEmpty());
+    REQUIRE(segmentFiles(folder).size() == 1);
+    CHECK(QFileInfo(QDir(folder).filePath(segmentFiles(folder).first())).size() == 16); // its header
+    REQUIRE(journal.append({sampleEvent(3)}).ok());
     journal.close();
-    CHECK(segmentFiles(folder).isEmpty()); // a clean close leaves nothing to recover
+    CHECK(segmentFiles(folder).size() == 1); // not released: kept for the next start
+    CHECK(QDir(folder).entryList({QStringLiteral("*.spare")}, QDir::Files).isEmpty());
+}
+
+TEST_CASE("CRC-32C: the standard check value, and the hardware and table versions agree", "[journal]")
+{
+    CHECK(crc32c::extend(0, "123456789", 9) == 0xE3069283);
+    CHECK(crc32c::extendPortable(0, "123456789", 9) == 0xE3069283);
+    QByteArray bytes(300, Qt::Uninitialized);
+    for (qsizetype i = 0; i < bytes.size(); ++i)
+        bytes[i] = char(i * 131 + 7);
+    for (qsizetype from = 0; from < 9; ++from)
+        for (qsizetype size = 0; size + from <= bytes.size(); size += 37) {
+            const quint32 whole = crc32c::extend(0, bytes.constData() + from, size);
+            CHECK(whole == crc32c::extendPortable(0, bytes.constData() + from, size));
+            // Extending in two steps gives the sum of the whole run.
+            const quint32 half = crc32c::extend(0, bytes.constData() + from, size / 2);
+            CHECK(whole == crc32c::extend(half, bytes.constData() + from + size / 2, size - size / 2));
+        }
 }
 
 TEST_CASE("Journalled sink: answered Stored before the store has it, announced once it does, a copy is a "
@@ -374,4 +565,37 @@ TEST_CASE(
     REQUIRE(QTest::qWaitFor([&]() { return announced == 1; }, 5000));
     sink.stop();
     CHECK(*store.eventCount() == 2);
+}
+
+TEST_CASE("Event store: the intake's duplicate probe finds a stored copy by id or by dedupe key, and "
+          "nothing by an empty key",
+          "[journal]")
+{
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    Event keyed = sampleEvent(1);
+    keyed.dedupeKey = QStringLiteral("push:octo/repo:refs/heads/main:a:b");
+    Event unkeyed = sampleEvent(2);
+    unkeyed.dedupeKey.clear();
+    REQUIRE(store.addEvents({keyed, unkeyed}).ok());
+
+    Event sameId = sampleEvent(3);
+    sameId.id = keyed.id;
+    sameId.dedupeKey.clear();
+    Event sameKey = sampleEvent(4);
+    sameKey.dedupeKey = keyed.dedupeKey;
+    Event otherKey = sampleEvent(5);
+    otherKey.dedupeKey = QStringLiteral("push:octo/repo:refs/heads/main:b:c");
+    Event noKey = sampleEvent(6);
+    noKey.dedupeKey.clear();
+    Event emptyKey = sampleEvent(7);
+    emptyKey.dedupeKey = QStringLiteral(""); // empty, not null
+
+    const QList<Event> probed{sameId, sameKey, otherKey, noKey, emptyKey, unkeyed};
+    const Result<QList<bool>> held = store.holdCopiesOf(probed);
+    REQUIRE(held.ok());
+    CHECK(*held == QList<bool>{true, true, false, false, false, true});
+    for (qsizetype i = 0; i < probed.size(); ++i) // one at a time, outside a read transaction, the same
+        CHECK(*store.holdCopiesOf({probed[i]}) == QList<bool>{held->at(i)});
 }
