@@ -1,6 +1,6 @@
 #include "startupreport.h"
 
-#include "heaptrim.h"
+#include "util/heaptrim.h"
 
 #include <QCoreApplication>
 #include <QEvent>

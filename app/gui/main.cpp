@@ -12,7 +12,6 @@
 #include "exeserver/version.h"
 #include "fontwarmup.h"
 #include "github/githubclient.h"
-#include "heaptrim.h"
 #include "host/automationhost.h"
 #include "imagepluginwarmup.h"
 #include "mainwindow.h"
@@ -21,6 +20,7 @@
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "tray/traycontroller.h"
+#include "util/heaptrim.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

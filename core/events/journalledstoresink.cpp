@@ -3,6 +3,7 @@
 #include "config/logging.h"
 #include "events/storeeventsink.h"
 #include "store/eventstore.h"
+#include "util/heaptrim.h"
 
 #include <QMetaObject>
 
@@ -28,6 +29,9 @@ JournalledStoreSink::JournalledStoreSink(EventStore &store, QObject *parent)
         if (m_held.isEmpty()) {
             stopWorker();
             m_journal.shrink();
+            // The burst's batches, payload copies and the worker's arenas are free now, but glibc keeps
+            // them mapped: serve stayed at 31 MB after a one-second burst, against 21.5 MB fresh.
+            releaseFreeHeap();
         }
     });
 }

@@ -1,6 +1,6 @@
 #include "catch.h"
 
-#include "heaptrim.h"
+#include "util/heaptrim.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "heaptrim.h"
+#include "util/heaptrim.h"
 
 #include <QFile>
 
