@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <optional>
+
 using namespace exeserver;
 using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
@@ -476,16 +478,35 @@ TEST_CASE("Journalled sink: a full store loses nothing: accepted events wait in 
             FAIL("accepted event " << id.toStdString() << " was lost");
 }
 
-TEST_CASE("Journalled sink: the ingest worker runs only while deliveries come", "[journal][sink]")
+namespace {
+
+// A store in a temporary folder and a started sink over it that counts the events it announces.
+struct CountingSink
 {
     QTemporaryDir dir;
     EventStore store;
-    REQUIRE(store.open(dbPath(dir)).ok());
-    JournalledStoreSink sink(store);
+    std::optional<JournalledStoreSink> sink;
     int announced = 0;
-    sink.setCommittedHandler([&](const QList<NormalizedEvent> &events) { announced += int(events.size()); });
-    sink.setWorkerIdleMs(100);
-    REQUIRE(sink.start().ok());
+
+    explicit CountingSink(int workerIdleMs)
+    {
+        REQUIRE(store.open(dbPath(dir)).ok());
+        sink.emplace(store);
+        sink->setCommittedHandler(
+            [this](const QList<NormalizedEvent> &events) { announced += int(events.size()); });
+        sink->setWorkerIdleMs(workerIdleMs);
+        REQUIRE(sink->start().ok());
+    }
+};
+
+} // namespace
+
+TEST_CASE("Journalled sink: the ingest worker runs only while deliveries come", "[journal][sink]")
+{
+    CountingSink counting(100);
+    JournalledStoreSink &sink = *counting.sink;
+    const int &announced = counting.announced;
+    EventStore &store = counting.store;
     CHECK_FALSE(sink.isWorkerRunning()); // waiting for webhooks costs no thread and no connection
 
     CHECK(*sink.accept(normalized(sampleEvent(1))) == EventSink::Outcome::Stored);
@@ -506,14 +527,8 @@ TEST_CASE("Journalled sink: a quiet spell after a burst gives the burst's freed 
         WARN("no /proc/self/smaps_rollup: nothing to measure");
         return;
     }
-    QTemporaryDir dir;
-    EventStore store;
-    REQUIRE(store.open(dbPath(dir)).ok());
-    JournalledStoreSink sink(store);
-    int announced = 0;
-    sink.setCommittedHandler([&](const QList<NormalizedEvent> &events) { announced += int(events.size()); });
-    sink.setWorkerIdleMs(500);
-    REQUIRE(sink.start().ok());
+    CountingSink counting(500);
+    JournalledStoreSink &sink = *counting.sink;
     releaseFreeHeap();
     const qint64 before = anonymousResidentKb();
 
@@ -525,7 +540,7 @@ TEST_CASE("Journalled sink: a quiet spell after a burst gives the burst's freed 
         event.payload.insert(1, "\"padding\":\"" + padding + "\",");
         REQUIRE(*sink.accept(event) == EventSink::Outcome::Stored);
     }
-    REQUIRE(QTest::qWaitFor([&]() { return announced == kBurst; }, 20000));
+    REQUIRE(QTest::qWaitFor([&]() { return counting.announced == kBurst; }, 20000));
     REQUIRE(QTest::qWaitFor([&]() { return !sink.isWorkerRunning(); }, 5000));
     const qint64 after = anonymousResidentKb();
     CAPTURE(before, after);
