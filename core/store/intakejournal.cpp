@@ -276,12 +276,7 @@ Result<QList<IntakeJournal::Leftover>> IntakeJournal::leftovers() const
         if (!file.open(QIODevice::ReadOnly))
             return Error{QStringLiteral("io"), QStringLiteral("Cannot read the intake journal %1: %2")
                                                    .arg(file.fileName(), file.errorString())};
-        const QByteArray bytes = file.readAll();
-        Decoded decoded = decode(bytes);
-        Leftover leftover;
-        leftover.path = file.fileName();
-        leftover.events = std::move(decoded.events);
-        leftover.unreadableBytes = decoded.unreadableBytes;
+        Leftover leftover{decode(file.readAll()), file.fileName()};
         if (leftover.unreadableBytes > 0)
             qCWarning(lcStore).noquote()
                 << "intake journal" << leftover.path << "ends in" << leftover.unreadableBytes

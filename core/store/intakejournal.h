@@ -46,18 +46,16 @@ public:
         quint64 segment = 0;
         int records = 0;
     };
-    // One segment a previous run left, with every record that could be read back.
-    struct Leftover
-    {
-        QString path;
-        QList<Event> events;
-        qint64 unreadableBytes = 0; // a torn or damaged tail, skipped
-    };
     // What decode() read from a segment file's bytes.
     struct Decoded
     {
         QList<Event> events;
         qint64 unreadableBytes = 0; // after the last record read: torn or damaged (not an earlier life's)
+    };
+    // One segment a previous run left, with every record that could be read back (the tail skipped).
+    struct Leftover : Decoded
+    {
+        QString path;
     };
 
     static constexpr qint64 kSegmentBytes = 8 * 1024 * 1024;        // a new segment past this size
