@@ -14,6 +14,7 @@
 #include "host/automationhost.h"
 #include "logs/syncstatuspanel.h"
 #include "settingsdialog.h"
+#include "store/eventstore.h"
 #include "sync/syncservice.h"
 #include "tray/notificationpolicy.h"
 #include "tray/traycontroller.h"
@@ -232,6 +233,8 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
 {
     if (m_dashboard || !client || m_settings.gitHubToken().isEmpty())
         return;
+    if (store)
+        m_store = store;
     m_dashboard = new DashboardPage(*client, store, stateFile(), this, std::move(m_snapshotAhead));
     connect(m_dashboard, &DashboardPage::statusChanged, m_dashboardStatus, &QLabel::setText);
     m_dashboardStatus->setText(m_dashboard->statusText());
@@ -245,7 +248,7 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
         // The refresh's replies and JSON are freed by now: the window idles without their pages.
-        releaseFreeHeap();
+        releaseIdleMemory();
     });
     connect(m_dashboard, &DashboardPage::ciHealthChanged, this, [this](const CiHealth &health) {
         m_trayController->setHealth(health);
@@ -282,6 +285,7 @@ void MainWindow::setEventStore(EventStore *store)
     if (!m_waitingForStore)
         return;
     m_waitingForStore = false;
+    m_store = store;
     if (!m_dashboard) {
         // No dashboard yet (no token): attachGitHub gets the store when it comes. The triggers and the
         // logs are local data, so their docks work already.
@@ -294,6 +298,13 @@ void MainWindow::setEventStore(EventStore *store)
     }
     m_dashboard->setStore(store);
     attachHidden(m_client, store);
+}
+
+void MainWindow::releaseIdleMemory()
+{
+    if (m_store)
+        m_store->releaseMemory(); // first: the pages it frees are then returned with the rest
+    releaseFreeHeap();
 }
 
 void MainWindow::fetchLogin()

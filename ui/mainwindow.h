@@ -53,6 +53,9 @@ public:
     // when it could not be opened.
     void waitForEventStore();
     void setEventStore(EventStore *store);
+    // For a window about to sit idle (started, refreshed): the store's page cache and the heap's freed
+    // pages go back to the system.
+    void releaseIdleMemory();
     DashboardPage *dashboard() const { return m_dashboard; }
     ChatDock *assistant() const { return m_assistant; } // the "Assistant" dock (View → Assistant)
     WorkbenchDocks *workbench() const { return m_workbench; }
@@ -116,6 +119,7 @@ private:
     WorkbenchDocks *m_workbench = nullptr; // event and action logs, triggers
     QDockWidget *m_hooksDock = nullptr;    // made once the dashboard, its client and the keychain are there
     GitHubClient *m_client = nullptr;      // the dashboard's
+    EventStore *m_store = nullptr;         // once setEventStore() or attachGitHub() gave it
     QString m_hostError;
     QString m_lastHostMessage;
 

@@ -50,6 +50,17 @@ long long threadCpuNs()
     return -1;
 }
 
+// /proc files report a size of 0, so they are read to the end rather than copied.
+void saveSmaps(const QString &dir)
+{
+    QFile smaps(QStringLiteral("/proc/self/smaps"));
+    QFile copy(QStringLiteral("%1/smaps.%2.%3")
+                   .arg(dir, QCoreApplication::applicationName())
+                   .arg(QCoreApplication::applicationPid()));
+    if (smaps.open(QIODevice::ReadOnly) && copy.open(QIODevice::WriteOnly))
+        copy.write(smaps.readAll());
+}
+
 } // namespace
 
 void StartupReport::installIfRequested(QWidget *window)
@@ -90,6 +101,9 @@ bool StartupReport::eventFilter(QObject *watched, QEvent *event)
         QTimer::singleShot(m_settleMs, this, [this]() {
             std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", vmRssKb(), anonymousResidentKb());
             std::fflush(stdout);
+            // For bench/bench_startup --smaps: where each resident kilobyte is, to compare two processes.
+            if (const QString dir = qEnvironmentVariable("EXESERVER_REPORT_SMAPS"); !dir.isEmpty())
+                saveSmaps(dir);
             // After the memory is read: the picture costs a window-sized image.
             if (const QString png = qEnvironmentVariable("EXESERVER_REPORT_PNG"); !png.isEmpty())
                 static_cast<QWidget *>(parent())->grab().save(png);

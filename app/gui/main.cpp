@@ -20,17 +20,19 @@
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "tray/traycontroller.h"
-#include "util/heaptrim.h"
+#include "widgets/standardiconstyle.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QNetworkAccessManager>
 #include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 using namespace exeserver;
 
@@ -39,7 +41,14 @@ int main(int argc, char *argv[])
     const FontWarmUp fonts; // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
-    const ImagePluginWarmUp imagePlugins; // while the window builds itself
+    // Fusion's icons without loading every image plugin (widgets/standardiconstyle.h). Any other style, or
+    // one with a desktop's icon theme, reads image files the window shows at start: its plugins load on
+    // another thread while the window builds itself.
+    if (StandardIconStyle::canStandIn(QApplication::style()))
+        QApplication::setStyle(new StandardIconStyle);
+    std::optional<ImagePluginWarmUp> imagePlugins;
+    if (!qobject_cast<StandardIconStyle *>(QApplication::style()) || !QIcon::themeName().isEmpty())
+        imagePlugins.emplace();
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
     QApplication::setOrganizationName(QString::fromLatin1(kOrganizationName));
     QApplication::setApplicationVersion(QString::fromLatin1(kVersion));
@@ -182,7 +191,7 @@ int main(int argc, char *argv[])
         startApi();
         StartupReport::mark("services");
         // Opening the store and starting the host leave freed memory in several threads' arenas.
-        QTimer::singleShot(0, &window, releaseFreeHeap);
+        QTimer::singleShot(0, &window, &MainWindow::releaseIdleMemory);
     };
     // Credentials usually arrive in the first event-loop turn, before the first frame is painted.
     bool painted = !window.isVisible();

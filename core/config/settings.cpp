@@ -12,6 +12,38 @@
 
 namespace exeserver {
 
+// Defined here, not inline in the header: one initialiser in the program instead of one per file that
+// includes settings.h (each of those ran at start, ~2 KB of start-up code apiece).
+namespace setting {
+const QString GitHubToken = QStringLiteral("github.token");
+const QString GitHubApiUrl = QStringLiteral("github.api_url");
+const QString WebhookSecret = QStringLiteral("github.webhook_secret");
+const QString SupabaseUrl = QStringLiteral("supabase.url");
+const QString SupabaseAnonKey = QStringLiteral("supabase.anon_key");
+const QString DatabaseUrl = QStringLiteral("database.url");
+const QString OpenAiApiKey = QStringLiteral("llm.api_key");
+const QString OpenAiBaseUrl = QStringLiteral("llm.base_url");
+const QString LlmModel = QStringLiteral("llm.model");
+const QString LlmContextTokens = QStringLiteral("llm.context_tokens");
+const QString DataDir = QStringLiteral("data_dir");
+const QString RelayUrl = QStringLiteral("relay.url");
+const QString RelayService = QStringLiteral("relay.service");
+const QString WebhookPort = QStringLiteral("webhook.port");
+const QString WebhookBind = QStringLiteral("webhook.bind");
+const QString PollEnabled = QStringLiteral("poll.enabled");
+const QString PollMarkNotificationsRead = QStringLiteral("poll.mark_notifications_read");
+const QString WebhookPublicUrl = QStringLiteral("webhook.public_url");
+const QString NotifyMyFailedRuns = QStringLiteral("notify.my_failed_runs");
+const QString NotifyAllFailedRuns = QStringLiteral("notify.all_failed_runs");
+const QString NotifyTriggerFailures = QStringLiteral("notify.trigger_failures");
+const QString NotifyTriggerMessages = QStringLiteral("notify.trigger_messages");
+const QString StartMinimised = QStringLiteral("ui.start_minimised");
+const QString ApiEnabled = QStringLiteral("api.enabled");
+const QString ApiPort = QStringLiteral("api.port");
+const QString ApiBind = QStringLiteral("api.bind");
+const QString ApiToken = QStringLiteral("api.token");
+} // namespace setting
+
 namespace {
 
 QString iniKey(const QString &key)

@@ -44,33 +44,33 @@ struct SettingValue
 
 // Keys, so callers do not scatter string literals.
 namespace setting {
-inline const QString GitHubToken = QStringLiteral("github.token");
-inline const QString GitHubApiUrl = QStringLiteral("github.api_url");
-inline const QString WebhookSecret = QStringLiteral("github.webhook_secret");
-inline const QString SupabaseUrl = QStringLiteral("supabase.url");
-inline const QString SupabaseAnonKey = QStringLiteral("supabase.anon_key");
-inline const QString DatabaseUrl = QStringLiteral("database.url");
-inline const QString OpenAiApiKey = QStringLiteral("llm.api_key");
-inline const QString OpenAiBaseUrl = QStringLiteral("llm.base_url");
-inline const QString LlmModel = QStringLiteral("llm.model");
-inline const QString LlmContextTokens = QStringLiteral("llm.context_tokens");
-inline const QString DataDir = QStringLiteral("data_dir");
-inline const QString RelayUrl = QStringLiteral("relay.url");
-inline const QString RelayService = QStringLiteral("relay.service");
-inline const QString WebhookPort = QStringLiteral("webhook.port");
-inline const QString WebhookBind = QStringLiteral("webhook.bind");
-inline const QString PollEnabled = QStringLiteral("poll.enabled");
-inline const QString PollMarkNotificationsRead = QStringLiteral("poll.mark_notifications_read");
-inline const QString WebhookPublicUrl = QStringLiteral("webhook.public_url");
-inline const QString NotifyMyFailedRuns = QStringLiteral("notify.my_failed_runs");
-inline const QString NotifyAllFailedRuns = QStringLiteral("notify.all_failed_runs");
-inline const QString NotifyTriggerFailures = QStringLiteral("notify.trigger_failures");
-inline const QString NotifyTriggerMessages = QStringLiteral("notify.trigger_messages");
-inline const QString StartMinimised = QStringLiteral("ui.start_minimised");
-inline const QString ApiEnabled = QStringLiteral("api.enabled");
-inline const QString ApiPort = QStringLiteral("api.port");
-inline const QString ApiBind = QStringLiteral("api.bind");
-inline const QString ApiToken = QStringLiteral("api.token");
+extern const QString GitHubToken;
+extern const QString GitHubApiUrl;
+extern const QString WebhookSecret;
+extern const QString SupabaseUrl;
+extern const QString SupabaseAnonKey;
+extern const QString DatabaseUrl;
+extern const QString OpenAiApiKey;
+extern const QString OpenAiBaseUrl;
+extern const QString LlmModel;
+extern const QString LlmContextTokens;
+extern const QString DataDir;
+extern const QString RelayUrl;
+extern const QString RelayService;
+extern const QString WebhookPort;
+extern const QString WebhookBind;
+extern const QString PollEnabled;
+extern const QString PollMarkNotificationsRead;
+extern const QString WebhookPublicUrl;
+extern const QString NotifyMyFailedRuns;
+extern const QString NotifyAllFailedRuns;
+extern const QString NotifyTriggerFailures;
+extern const QString NotifyTriggerMessages;
+extern const QString StartMinimised;
+extern const QString ApiEnabled;
+extern const QString ApiPort;
+extern const QString ApiBind;
+extern const QString ApiToken;
 } // namespace setting
 
 // The one settings class, in the spirit of PR-Agent's get_setting_or_env. Precedence: command line >

@@ -27,10 +27,10 @@ struct Event
 
 // Where an event came from; stored as text so new sources need no migration.
 namespace eventsource {
-inline const QString Webhook = QStringLiteral("webhook");
-inline const QString Relay = QStringLiteral("relay");
-inline const QString Poll = QStringLiteral("poll");
-inline const QString Manual = QStringLiteral("manual");
+extern const QString Webhook;
+extern const QString Relay;
+extern const QString Poll;
+extern const QString Manual;
 } // namespace eventsource
 
 } // namespace exeserver

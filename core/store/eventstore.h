@@ -122,6 +122,9 @@ public:
     Status open(const QString &path) { return open(path, Options{}); }
     void close();
     bool isOpen() const;
+    // Gives the connection's page cache back to the system, for a store about to sit idle (the window's,
+    // once a refresh is done). Queries after it read their pages again from the OS's file cache.
+    void releaseMemory();
     QString path() const { return m_path; }
     Options options() const { return m_options; } // as given to open()
     int schemaVersion() const;

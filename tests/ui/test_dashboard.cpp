@@ -285,6 +285,20 @@ TEST_CASE("Dashboard: a configured token shows the dashboard and its tables fill
     CHECK(status->text().contains(QStringLiteral("of 5000")));
     CHECK_FALSE(page.isBannerVisible());
 
+    // Beside the runs' title: how many are still going.
+    int going = 0;
+    for (int row = 0; row < runs.rowCount(); ++row)
+        going += isRunning(runs.runAt(row)->state()) ? 1 : 0;
+    REQUIRE(going > 1);
+    auto *activity = page.findChild<QLabel *>(QStringLiteral("runsActivity"));
+    REQUIRE(activity);
+    CHECK(activity->text() == QStringLiteral("— %1 in progress or queued").arg(going));
+    // Titles are plain text in a bold font: one rich-text label brings in Qt's HTML parser and text layout.
+    for (const QLabel *label : window.findChildren<QLabel *>()) {
+        CAPTURE(label->text());
+        CHECK_FALSE((label->textFormat() != Qt::PlainText && Qt::mightBeRichText(label->text())));
+    }
+
     // The picker searches.
     page.repositoryPicker()->setFilterText(QStringLiteral("spoon"));
     CHECK(page.repositoryPicker()->visibleCount() == 1);
@@ -767,6 +781,51 @@ TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard 
     CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/exeserver.db"))));
     CHECK(QFile::exists(desk.dir.filePath(QStringLiteral("gui-data/ui-state.ini"))));
 }
+
+#ifdef Q_OS_LINUX // the memory map comes from /proc/self/smaps
+TEST_CASE("exeserver: the window starts and shows the dashboard without loading an image plugin",
+          "[ui][dashboard][start]")
+{
+    // Fusion made the menu bar's extension arrow, Refresh and the search field's clear button with
+    // QIcon(fileName), which loads every installed image plugin (and QtSvg through its plugin): ~0.7 MB of
+    // an idle window. StandardIconStyle draws the same files without them.
+    Desk desk;
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
+    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
+    env.remove(QStringLiteral("GITHUB_TOKEN"));
+    env.remove(QStringLiteral("GITHUB_API_URL"));
+    // StartupReport: after the first frame and a settle, the process saves its memory map and quits.
+    env.insert(QStringLiteral("EXESERVER_REPORT_FIRST_PAINT"), QStringLiteral("1"));
+    env.insert(QStringLiteral("EXESERVER_REPORT_SETTLE_MS"), QStringLiteral("2000"));
+    env.insert(QStringLiteral("EXESERVER_REPORT_SMAPS"), desk.dir.path());
+    gui.setProcessEnvironment(env);
+    gui.start(QStringLiteral(EXESERVER_GUI_PATH),
+              {QStringLiteral("--data-dir"), desk.dir.filePath(QStringLiteral("gui-data")),
+               QStringLiteral("--api-url"), desk.server.baseUrl().toString()});
+    REQUIRE(gui.waitForStarted(10000));
+    // The fake server answers from this thread's event loop, so the wait spins it.
+    const bool quit = QTest::qWaitFor([&]() { return gui.state() == QProcess::NotRunning; }, 30000);
+    if (!quit) {
+        gui.kill();
+        gui.waitForFinished(5000);
+    }
+    REQUIRE(quit);
+    CHECK(gui.exitCode() == 0);
+    // It showed the dashboard: the runs were asked for, so Refresh and the search field were made.
+    CHECK_FALSE(desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs")).isEmpty());
+    const QStringList maps = QDir(desk.dir.path()).entryList({QStringLiteral("smaps.*")}, QDir::Files);
+    REQUIRE(maps.size() == 1);
+    QFile smaps(desk.dir.filePath(maps.first()));
+    REQUIRE(smaps.open(QIODevice::ReadOnly));
+    const QByteArray map = smaps.readAll();
+    CHECK(map.contains("libQt6Widgets")); // the map is the app's
+    CHECK_FALSE(map.contains("/imageformats/"));
+    CHECK_FALSE(map.contains("libQt6Svg"));
+}
+#endif
 #endif
 
 TEST_CASE("Main window: geometry, the dashboard's column widths and open docks are remembered",

@@ -11,6 +11,7 @@
 #include "github/githubclient.h"
 #include "store/recordedaction.h"
 #include "widgets/confirm.h"
+#include "widgets/sectiontitle.h"
 #include "widgets/themecolors.h"
 
 #include <QAction>
@@ -61,9 +62,10 @@ QTableView *makeTable(QWidget *parent, const QString &name, const QString &acces
     return table;
 }
 
-QLabel *sectionTitle(const QString &text, QWidget *parent)
+// A section's title, with room above and below.
+QLabel *spacedSectionTitle(const QString &text, QWidget *parent)
 {
-    auto *label = new QLabel(QStringLiteral("<b>%1</b>").arg(text), parent);
+    QLabel *label = sectionTitle(text, parent);
     label->setContentsMargins(0, 4, 0, 2);
     return label;
 }
@@ -93,7 +95,8 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     , m_refreshButton(new QPushButton(tr("&Refresh"), this))
     , m_presetButton(new QPushButton(tr("Pre-set comment…"), this))
     , m_autoRefresh(new QCheckBox(tr("&Auto-refresh"), this))
-    , m_runsTitle(sectionTitle(tr("Recent workflow runs"), this))
+    , m_runsTitle(spacedSectionTitle(tr("Recent workflow runs"), this))
+    , m_runsActivity(new QLabel(this))
     , m_loadMore(new QPushButton(tr("Load &more runs"), this))
     , m_filters(new DashboardFilters(m_runProxy, m_workflowProxy, this))
     , m_timer(new QTimer(this))
@@ -195,14 +198,18 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
     auto *workflowsPane = new QWidget(this);
     auto *workflowsLayout = new QVBoxLayout(workflowsPane);
     workflowsLayout->setContentsMargins(0, 0, 0, 0);
-    workflowsLayout->addWidget(sectionTitle(tr("Active workflows"), workflowsPane));
+    workflowsLayout->addWidget(spacedSectionTitle(tr("Active workflows"), workflowsPane));
     workflowsLayout->addWidget(m_workflowTable, 1);
     auto *runsPane = new QWidget(this);
     auto *runsLayout = new QVBoxLayout(runsPane);
     runsLayout->setContentsMargins(0, 0, 0, 0);
     // Load more sits on the title's line: a row of its own would make the window taller than a laptop's.
     auto *titleRow = new QHBoxLayout;
-    titleRow->addWidget(m_runsTitle, 1);
+    titleRow->addWidget(m_runsTitle);
+    m_runsActivity->setObjectName(QStringLiteral("runsActivity"));
+    m_runsActivity->setTextFormat(Qt::PlainText);
+    m_runsActivity->setContentsMargins(0, 4, 0, 2);
+    titleRow->addWidget(m_runsActivity, 1);
     titleRow->addWidget(m_loadMore);
     runsLayout->addLayout(titleRow);
     runsLayout->addWidget(m_runTable, 1);
@@ -566,9 +573,7 @@ void DashboardPage::finishRefresh()
 
     const int running = int(std::count_if(runs.cbegin(), runs.cend(),
                                           [](const DashboardRun &run) { return isRunning(run.state()); }));
-    m_runsTitle->setText(running > 0
-                             ? tr("<b>Recent workflow runs</b> — %n in progress or queued", "", running)
-                             : tr("<b>Recent workflow runs</b>"));
+    m_runsActivity->setText(running > 0 ? tr("— %n in progress or queued", "", running) : QString());
     if (m_errors.isEmpty()) {
         hideError();
         m_lastUpdated = QDateTime::currentDateTime();

@@ -162,6 +162,7 @@ private:
     QPushButton *m_presetButton;
     QCheckBox *m_autoRefresh;
     QLabel *m_runsTitle;
+    QLabel *m_runsActivity; // "— 2 in progress or queued" beside the title
     QPushButton *m_loadMore;
     DashboardFilters *m_filters;
     QTimer *m_timer;

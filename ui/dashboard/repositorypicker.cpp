@@ -1,5 +1,7 @@
 #include "dashboard/repositorypicker.h"
 
+#include "widgets/sectiontitle.h"
+
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -18,7 +20,7 @@ RepositoryPicker::RepositoryPicker(QWidget *parent)
     , m_proxy(new QSortFilterProxyModel(this))
 {
     setObjectName(QStringLiteral("repositoryPicker"));
-    auto *title = new QLabel(tr("<b>Repositories</b>"), this);
+    QLabel *title = sectionTitle(tr("Repositories"), this);
     m_search->setObjectName(QStringLiteral("repositorySearch"));
     m_search->setPlaceholderText(tr("Search repositories…"));
     m_search->setClearButtonEnabled(true);

@@ -1,0 +1,70 @@
+#include "catch.h"
+
+#include "widgets/standardiconstyle.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QImage>
+#include <QPixmap>
+#include <QStyleFactory>
+#include <QStyleOption>
+
+#include <memory>
+
+using namespace exeserver;
+
+namespace {
+
+QImage pixels(const QIcon &icon, int side, QIcon::Mode mode)
+{
+    return icon.pixmap(QSize(side, side), mode)
+        .toImage()
+        .convertToFormat(QImage::Format_ARGB32_Premultiplied);
+}
+
+} // namespace
+
+TEST_CASE("Standard icon style: Fusion's icons, the same pixels at every size and mode", "[ui][style]")
+{
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    REQUIRE(StandardIconStyle::canStandIn(fusion.get()));
+    StandardIconStyle style;
+    QApplication::setStyle(QStringLiteral("Fusion")); // Disabled and Selected come from the app's style
+    QStyleOption rightToLeft;
+    rightToLeft.direction = Qt::RightToLeft;
+    for (const QStyle::StandardPixmap which :
+         {QStyle::SP_ToolBarHorizontalExtensionButton, QStyle::SP_ToolBarVerticalExtensionButton,
+          QStyle::SP_BrowserReload, QStyle::SP_LineEditClearButton}) {
+        for (const QStyleOption *option :
+             {static_cast<const QStyleOption *>(nullptr), static_cast<const QStyleOption *>(&rightToLeft)}) {
+            const QIcon own = style.standardIcon(which, option);
+            const QIcon qt = fusion->standardIcon(which, option);
+            CAPTURE(int(which), option != nullptr);
+            REQUIRE_FALSE(own.isNull());
+            CHECK(own.availableSizes() == qt.availableSizes());
+            for (const int side : {8, 12, 16, 20, 24, 32, 48}) {
+                CAPTURE(side);
+                CHECK(own.actualSize(QSize(side, side)) == qt.actualSize(QSize(side, side)));
+                for (const QIcon::Mode mode :
+                     {QIcon::Normal, QIcon::Disabled, QIcon::Active, QIcon::Selected}) {
+                    CAPTURE(int(mode));
+                    CHECK(pixels(own, side, mode) == pixels(qt, side, mode));
+                }
+            }
+        }
+    }
+    // Other icons are Fusion's own.
+    CHECK(style.standardIcon(QStyle::SP_TitleBarCloseButton).availableSizes() ==
+          fusion->standardIcon(QStyle::SP_TitleBarCloseButton).availableSizes());
+}
+
+TEST_CASE("Standard icon style: stands in for Fusion only", "[ui][style]")
+{
+    for (const QString &name : QStyleFactory::keys()) {
+        const std::unique_ptr<QStyle> style(QStyleFactory::create(name));
+        CAPTURE(name);
+        CHECK(StandardIconStyle::canStandIn(style.get()) ==
+              (name.compare(QLatin1String("Fusion"), Qt::CaseInsensitive) == 0));
+    }
+    CHECK_FALSE(StandardIconStyle::canStandIn(nullptr));
+}

@@ -1,0 +1,74 @@
+#include "widgets/standardiconstyle.h"
+
+#include "widgets/pngicon.h"
+
+#include <QFile>
+#include <QGuiApplication>
+#include <QIcon>
+#include <QStyleFactory>
+#include <QStyleOption>
+
+#include <algorithm>
+
+namespace exeserver {
+
+namespace {
+
+// The files and sizes QCommonStyle (Fusion's base) uses for each icon, in Qt 6's resources.
+QList<PngIconFile> filesFor(QStyle::StandardPixmap icon, bool rightToLeft)
+{
+    const auto file = [](const char *name, int width, int height) {
+        return PngIconFile{QStringLiteral(":/qt-project.org/styles/commonstyle/images/") +
+                               QLatin1String(name),
+                           QSize(width, height)};
+    };
+    switch (icon) {
+    case QStyle::SP_ToolBarHorizontalExtensionButton:
+        if (rightToLeft)
+            return {file("toolbar-ext-h-rtl-8.png", 8, 5), file("toolbar-ext-h-rtl-16.png", 16, 10),
+                    file("toolbar-ext-h-rtl-32.png", 32, 20)};
+        return {file("toolbar-ext-h-8.png", 8, 5), file("toolbar-ext-h-16.png", 16, 10),
+                file("toolbar-ext-h-32.png", 32, 20)};
+    case QStyle::SP_ToolBarVerticalExtensionButton:
+        return {file("toolbar-ext-v-5.png", 5, 8), file("toolbar-ext-v-10.png", 10, 16),
+                file("toolbar-ext-v-20.png", 20, 32)};
+    case QStyle::SP_BrowserReload:
+        return {file("refresh-24.png", 24, 24), file("refresh-32.png", 32, 32)};
+    case QStyle::SP_LineEditClearButton:
+        return {file("cleartext-16.png", 16, 16)};
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
+StandardIconStyle::StandardIconStyle()
+    : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+{
+}
+
+bool StandardIconStyle::canStandIn(const QStyle *style)
+{
+    return style && style->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) == 0;
+}
+
+QIcon StandardIconStyle::standardIcon(StandardPixmap icon, const QStyleOption *option,
+                                      const QWidget *widget) const
+{
+    // Fusion asks the icon theme first when there is one.
+    if (!QGuiApplication::desktopSettingsAware() || QIcon::themeName().isEmpty()) {
+        const bool rightToLeft =
+            option ? option->direction == Qt::RightToLeft : QGuiApplication::isRightToLeft();
+        const QList<PngIconFile> files = filesFor(icon, rightToLeft);
+        // A later Qt that moved or dropped a file gets Fusion's own icon.
+        const bool present =
+            !files.isEmpty() && std::all_of(files.cbegin(), files.cend(),
+                                            [](const PngIconFile &f) { return QFile::exists(f.path); });
+        if (present)
+            return pngIcon(files);
+    }
+    return QProxyStyle::standardIcon(icon, option, widget);
+}
+
+} // namespace exeserver
