@@ -16,6 +16,8 @@
 //     build/bench/bench/bench_startup [--runs N] [--settle-ms MS] [--app PATH-TO-EXESERVER]
 //         [--scenarios fresh,returning] [--events N] [--returning-dir DIR (kept and reused)]
 //         [--png DIR (each scenario's first ExeServer window, settled, as DIR/<scenario>.png)]
+//         [--smaps DIR (each process's /proc/self/smaps when settled, as DIR/smaps.<name>.<pid>: where
+//          the two programs' resident memory differs, library by library)]
 #include "config/settings.h"
 #include "fakegithubserver.h"
 #include "generatedevents.h"
@@ -364,6 +366,8 @@ int main(int argc, char *argv[])
     env.insert(QStringLiteral("EXESERVER_REPORT_FIRST_PAINT"), QStringLiteral("1"));
     env.insert(QStringLiteral("EXESERVER_REPORT_SETTLE_MS"), QString::number(settleMs));
     env.remove(QStringLiteral("GH_TOKEN"));
+    if (const QString smaps = option("--smaps", QString()); !smaps.isEmpty() && QDir().mkpath(smaps))
+        env.insert(QStringLiteral("EXESERVER_REPORT_SMAPS"), QDir(smaps).absolutePath());
 
     std::unique_ptr<QTemporaryDir> freshDir; // the current fresh start's folder; the previous one goes
     const Scenario fresh{"fresh", [&]() -> std::optional<QProcessEnvironment> {
