@@ -25,7 +25,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QIcon>
 #include <QNetworkAccessManager>
 #include <QStatusBar>
 #include <QTimer>
@@ -41,13 +40,13 @@ int main(int argc, char *argv[])
     const FontWarmUp fonts; // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
-    // Fusion's icons without loading every image plugin (widgets/standardiconstyle.h). Any other style, or
-    // one with a desktop's icon theme, reads image files the window shows at start: its plugins load on
-    // another thread while the window builds itself.
+    // Fusion's icons without loading every image plugin (widgets/standardiconstyle.h). Any other style
+    // reads image files the window shows at start: its plugins load on another thread while the window
+    // builds itself.
+    std::optional<ImagePluginWarmUp> imagePlugins;
     if (StandardIconStyle::canStandIn(QApplication::style()))
         QApplication::setStyle(new StandardIconStyle);
-    std::optional<ImagePluginWarmUp> imagePlugins;
-    if (!qobject_cast<StandardIconStyle *>(QApplication::style()) || !QIcon::themeName().isEmpty())
+    else
         imagePlugins.emplace();
     QApplication::setApplicationName(QString::fromLatin1(kApplicationName));
     QApplication::setOrganizationName(QString::fromLatin1(kOrganizationName));

@@ -3,11 +3,14 @@
 #include "widgets/standardiconstyle.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFile>
 #include <QIcon>
 #include <QImage>
 #include <QPixmap>
 #include <QStyleFactory>
 #include <QStyleOption>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -67,4 +70,37 @@ TEST_CASE("Standard icon style: stands in for Fusion only", "[ui][style]")
               (name.compare(QLatin1String("Fusion"), Qt::CaseInsensitive) == 0));
     }
     CHECK_FALSE(StandardIconStyle::canStandIn(nullptr));
+}
+
+TEST_CASE("Standard icon style: an icon theme's Refresh and clear button win, as they do in Fusion",
+          "[ui][style]")
+{
+    // A theme with Refresh only: Fusion takes it from the theme, and so does the style; the clear button
+    // and the extension arrows still come from Qt's files.
+    QTemporaryDir themes;
+    REQUIRE(QDir(themes.path()).mkpath(QStringLiteral("probe/16x16/actions")));
+    QFile index(themes.filePath(QStringLiteral("probe/index.theme")));
+    REQUIRE(index.open(QIODevice::WriteOnly));
+    index.write("[Icon Theme]\nName=probe\nDirectories=16x16/actions\n\n[16x16/actions]\nSize=16\n"
+                "Context=Actions\nType=Fixed\n");
+    index.close();
+    QImage refresh(16, 16, QImage::Format_ARGB32);
+    refresh.fill(Qt::blue);
+    REQUIRE(refresh.save(themes.filePath(QStringLiteral("probe/16x16/actions/view-refresh.png")), "PNG"));
+    const QStringList searchPaths = QIcon::themeSearchPaths();
+    const QString themeName = QIcon::themeName();
+    QIcon::setThemeSearchPaths({themes.path()});
+    QIcon::setThemeName(QStringLiteral("probe"));
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    StandardIconStyle style;
+    CHECK(fusion->standardIcon(QStyle::SP_BrowserReload).name() == QLatin1String("view-refresh"));
+    CHECK(style.standardIcon(QStyle::SP_BrowserReload).name() == QLatin1String("view-refresh"));
+    CHECK(pixels(style.standardIcon(QStyle::SP_BrowserReload), 16, QIcon::Normal).pixelColor(8, 8) ==
+          QColor(Qt::blue));
+    CHECK(pixels(style.standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal) ==
+          pixels(fusion->standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal));
+    CHECK(style.standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes() ==
+          fusion->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes());
+    QIcon::setThemeName(themeName);
+    QIcon::setThemeSearchPaths(searchPaths);
 }

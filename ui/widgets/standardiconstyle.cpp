@@ -41,6 +41,25 @@ QList<PngIconFile> filesFor(QStyle::StandardPixmap icon, bool rightToLeft)
     }
 }
 
+// Whether Fusion would take `icon` from the icon theme: the names it asks the theme for (Refresh and the
+// clear button only; the extension arrows always come from Qt's files). Without a theme, or with one that
+// lacks them (hicolor, the theme of a bare X session, has none), Fusion uses its PNG files.
+bool themeHasIconFor(QStyle::StandardPixmap icon, bool rightToLeft)
+{
+    if (!QGuiApplication::desktopSettingsAware() || QIcon::themeName().isEmpty())
+        return false;
+    switch (icon) {
+    case QStyle::SP_BrowserReload:
+        return QIcon::hasThemeIcon(QStringLiteral("view-refresh"));
+    case QStyle::SP_LineEditClearButton:
+        return QIcon::hasThemeIcon(rightToLeft ? QStringLiteral("edit-clear-locationbar-ltr")
+                                               : QStringLiteral("edit-clear-locationbar-rtl")) ||
+               QIcon::hasThemeIcon(QStringLiteral("edit-clear"));
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 StandardIconStyle::StandardIconStyle()
@@ -56,10 +75,8 @@ bool StandardIconStyle::canStandIn(const QStyle *style)
 QIcon StandardIconStyle::standardIcon(StandardPixmap icon, const QStyleOption *option,
                                       const QWidget *widget) const
 {
-    // Fusion asks the icon theme first when there is one.
-    if (!QGuiApplication::desktopSettingsAware() || QIcon::themeName().isEmpty()) {
-        const bool rightToLeft =
-            option ? option->direction == Qt::RightToLeft : QGuiApplication::isRightToLeft();
+    const bool rightToLeft = option ? option->direction == Qt::RightToLeft : QGuiApplication::isRightToLeft();
+    if (!themeHasIconFor(icon, rightToLeft)) {
         const QList<PngIconFile> files = filesFor(icon, rightToLeft);
         // A later Qt that moved or dropped a file gets Fusion's own icon.
         const bool present =

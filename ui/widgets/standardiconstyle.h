@@ -11,8 +11,8 @@ namespace exeserver {
 // included: ~0.7 MB of an idle window, and a thread to load them off the first frame's path, for four small
 // PNG files. The icons are the same files at the same sizes, drawn the same way.
 //
-// With an icon theme (a desktop's), Fusion takes these icons from the theme; this style then leaves them
-// to Fusion too.
+// Where the icon theme (a desktop's) has Refresh or the clear button, Fusion takes them from the theme, and
+// so does this style.
 class StandardIconStyle final : public QProxyStyle
 {
     Q_OBJECT
