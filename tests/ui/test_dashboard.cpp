@@ -749,12 +749,10 @@ TEST_CASE("Dashboard: the ETag cache lives in the store, so a restart still gets
 }
 
 #ifdef EXESERVER_GUI_PATH
-TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard from that API",
-          "[ui][dashboard]")
+// The desktop app itself, offscreen, against the desk's fake GitHub server with a token from the environment.
+void startGui(QProcess &gui, const Desk &desk,
+              QProcessEnvironment env = QProcessEnvironment::systemEnvironment())
 {
-    Desk desk;
-    QProcess gui;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
     env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
@@ -764,6 +762,14 @@ TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard 
     gui.start(QStringLiteral(EXESERVER_GUI_PATH),
               {QStringLiteral("--data-dir"), desk.dir.filePath(QStringLiteral("gui-data")),
                QStringLiteral("--api-url"), desk.server.baseUrl().toString()});
+}
+
+TEST_CASE("exeserver: with a token and --api-url the window loads the dashboard from that API",
+          "[ui][dashboard]")
+{
+    Desk desk;
+    QProcess gui;
+    startGui(gui, desk);
     REQUIRE(gui.waitForStarted(10000));
     // The dashboard lists the repositories and loads the runs of the ones it picked.
     const bool loaded = QTest::qWaitFor(
@@ -791,20 +797,12 @@ TEST_CASE("exeserver: the window starts and shows the dashboard without loading 
     // an idle window. StandardIconStyle draws the same files without them.
     Desk desk;
     QProcess gui;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("EXESERVER_NO_KEYCHAIN"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GH_TOKEN"), QString::fromLatin1(FakeGitHubServer::DefaultToken));
-    env.remove(QStringLiteral("GITHUB_TOKEN"));
-    env.remove(QStringLiteral("GITHUB_API_URL"));
     // StartupReport: after the first frame and a settle, the process saves its memory map and quits.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("EXESERVER_REPORT_FIRST_PAINT"), QStringLiteral("1"));
     env.insert(QStringLiteral("EXESERVER_REPORT_SETTLE_MS"), QStringLiteral("2000"));
     env.insert(QStringLiteral("EXESERVER_REPORT_SMAPS"), desk.dir.path());
-    gui.setProcessEnvironment(env);
-    gui.start(QStringLiteral(EXESERVER_GUI_PATH),
-              {QStringLiteral("--data-dir"), desk.dir.filePath(QStringLiteral("gui-data")),
-               QStringLiteral("--api-url"), desk.server.baseUrl().toString()});
+    startGui(gui, desk, env);
     REQUIRE(gui.waitForStarted(10000));
     // The fake server answers from this thread's event loop, so the wait spins it.
     const bool quit = QTest::qWaitFor([&]() { return gui.state() == QProcess::NotRunning; }, 30000);
