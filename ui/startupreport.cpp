@@ -25,18 +25,6 @@ long long monotonicNs()
         .count();
 }
 
-long long vmRssKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
 // CPU time of the calling (main) thread: unlike the wall clock it hardly moves when other processes
 // share the cores, so the benchmark can say what each stage costs even on a busy machine. -1 where the
 // clock is missing.
@@ -99,7 +87,7 @@ bool StartupReport::eventFilter(QObject *watched, QEvent *event)
             std::fflush(stdout);
         });
         QTimer::singleShot(m_settleMs, this, [this]() {
-            std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", vmRssKb(), anonymousResidentKb());
+            std::printf("idle_rss_kb=%lld\nidle_anon_kb=%lld\n", residentKb(), anonymousResidentKb());
             std::fflush(stdout);
             // For bench/bench_startup --smaps: where each resident kilobyte is, to compare two processes.
             if (const QString dir = qEnvironmentVariable("EXESERVER_REPORT_SMAPS"); !dir.isEmpty())

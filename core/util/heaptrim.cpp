@@ -1,5 +1,6 @@
 #include "util/heaptrim.h"
 
+#include <QByteArrayView>
 #include <QFile>
 
 #include <cstdlib> // defines __GLIBC__ with glibc
@@ -17,16 +18,31 @@ void releaseFreeHeap()
 #endif
 }
 
-long long anonymousResidentKb()
+namespace {
+
+// The number of kB after `field` ("VmRSS:") in a /proc file of `name: value kB` lines; -1 when absent.
+long long procFieldKb(const QString &path, QByteArrayView field)
 {
-    QFile rollup(QStringLiteral("/proc/self/smaps_rollup"));
-    if (!rollup.open(QIODevice::ReadOnly))
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
         return -1;
-    for (const QByteArray &line : rollup.readAll().split('\n')) {
-        if (line.startsWith("Anonymous:"))
-            return line.mid(10).trimmed().split(' ').value(0).toLongLong();
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(field.size()).trimmed().split(' ').value(0).toLongLong();
     }
     return -1;
+}
+
+} // namespace
+
+long long residentKb()
+{
+    return procFieldKb(QStringLiteral("/proc/self/status"), "VmRSS:");
+}
+
+long long anonymousResidentKb()
+{
+    return procFieldKb(QStringLiteral("/proc/self/smaps_rollup"), "Anonymous:");
 }
 
 } // namespace exeserver

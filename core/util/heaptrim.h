@@ -9,6 +9,9 @@ namespace exeserver {
 // call it when a burst of work has finished.
 void releaseFreeHeap();
 
+// This process's resident set in KB (VmRSS in /proc/self/status); -1 where there is none.
+long long residentKb();
+
 // The anonymous part of this process's resident set in KB (heap, stacks, SQLite's page cache; not the
 // mapped libraries and fonts), from /proc/self/smaps_rollup; -1 where there is none.
 long long anonymousResidentKb();

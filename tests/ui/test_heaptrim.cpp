@@ -2,6 +2,8 @@
 
 #include "util/heaptrim.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -37,5 +39,18 @@ TEST_CASE("releaseFreeHeap gives the pages of freed heap memory back to the syst
     CHECK(before - after > 16 * 1024);
 #else
     WARN("malloc_trim is glibc's: nothing to release elsewhere");
+#endif
+}
+
+TEST_CASE("residentKb and anonymousResidentKb read this process's resident set", "[ui][memory]")
+{
+#if defined(Q_OS_LINUX)
+    const long long resident = residentKb();
+    const long long anonymous = anonymousResidentKb();
+    REQUIRE(resident > 0);
+    REQUIRE(anonymous > 0);
+    CHECK(anonymous < resident); // the libraries' mapped code is resident too
+#else
+    CHECK(residentKb() == -1);
 #endif
 }
