@@ -9,7 +9,7 @@
 #include <QStyle>
 #include <QStyleOption>
 
-#include <algorithm>
+#include <utility>
 
 namespace exeserver {
 
