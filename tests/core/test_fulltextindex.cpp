@@ -14,6 +14,10 @@
 #include <QTest>
 #include <QTimeZone>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace exeserver;
 using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
@@ -200,6 +204,38 @@ TEST_CASE("FullTextIndexer: an idle store is checked less and less often, and ne
     REQUIRE(QTest::qWaitFor([&]() { return *store.unindexedEvents() == 0; }, 6000));
     CHECK(indexer.idleIntervalMs() == FullTextIndexer::kIdleMs);
 }
+
+#if defined(__GLIBC__)
+TEST_CASE("FullTextIndexer: a check that finds nothing new gives the store's page cache back", "[store][fts]")
+{
+    // An idle app checks every second, then less often, up to a minute; what one check read must not stay
+    // in its memory until the next.
+    QTemporaryDir dir;
+    EventStore store;
+    REQUIRE(store.open(dbPath(dir)).ok());
+    if (!store.hasFullTextSearch())
+        return;
+    QList<Event> events;
+    for (int n = 0; n < 400; ++n)
+        events.append(sampleEvent(n));
+    REQUIRE(*store.addEvents(events) == 400);
+    const auto inUse = []() {
+        const struct mallinfo2 info = mallinfo2();
+        return info.uordblks + info.hblkhd; // in the heap and in blocks of their own
+    };
+    FullTextIndexer indexer(store);
+    indexer.start();
+    // The first check indexes the 400 events and keeps its pages: more may come at once.
+    REQUIRE(QTest::qWaitFor([&]() { return *store.unindexedEvents() == 0; }, 5000));
+    const size_t afterIndexing = inUse();
+    // The next, a second later, finds nothing and gives them back.
+    REQUIRE(QTest::qWaitFor([&]() { return indexer.idleIntervalMs() > FullTextIndexer::kIdleMs; }, 5000));
+    const size_t afterIdleCheck = inUse();
+    CHECK(afterIndexing > afterIdleCheck);
+    CHECK(afterIndexing - afterIdleCheck >= 300 * 1024);
+    CHECK(idsMatching(store, QStringLiteral("number 399 fixes")) == QStringList{"delivery-399"});
+}
+#endif
 
 TEST_CASE("EventStore: the scan of unindexed events matches what FTS5 matches", "[store][fts]")
 {
