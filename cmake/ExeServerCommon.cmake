@@ -32,8 +32,10 @@ if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT MSVC)
     check_linker_flag(CXX "-fuse-ld=lld" EXESERVER_HAVE_LLD)
 endif()
 if(EXESERVER_HAVE_LLD)
-    # keep-text-section-prefix: start-up, exit, hot and cold code grouped as GNU ld does.
-    target_link_options(exeserver_common INTERFACE -fuse-ld=lld LINKER:-z,keep-text-section-prefix)
+    # keep-text-section-prefix: start-up, exit, hot and cold code grouped as GNU ld does; not for a target
+    # with an order file (below).
+    target_link_options(exeserver_common INTERFACE -fuse-ld=lld
+        "$<$<NOT:$<BOOL:$<TARGET_PROPERTY:EXESERVER_ORDER_FILE>>>:LINKER:-z,keep-text-section-prefix>")
     target_compile_options(exeserver_common INTERFACE $<$<NOT:$<CONFIG:Debug>>:-ffunction-sections>)
 endif()
 
@@ -41,6 +43,10 @@ endif()
 # running program keeps in memory hold the code it runs. Only with lld; names it lacks are ignored.
 function(exeserver_order_functions target order_file)
     if(EXESERVER_HAVE_LLD)
+        # Without keep-text-section-prefix (see above), the listed functions GCC put in start-up or cold
+        # sections (static initialisers, functions it judged unlikely) join the others at the front
+        # instead of staying behind, each in a 64 KB block of its own.
+        set_property(TARGET ${target} PROPERTY EXESERVER_ORDER_FILE "${order_file}")
         target_link_options(${target} PRIVATE "LINKER:--symbol-ordering-file=${order_file}"
             "LINKER:--no-warn-symbol-ordering")
         set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${order_file}")
