@@ -23,10 +23,6 @@
 
 #include <unistd.h>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 using namespace exeserver;
 using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
@@ -105,13 +101,9 @@ TEST_CASE("EventStore: releaseMemory gives its page cache back", "[store]")
     query.limit = 20;
     query.includePayload = true;
     REQUIRE(store.events(query).ok());
-    const auto inUse = []() {
-        const struct mallinfo2 info = mallinfo2();
-        return info.uordblks + info.hblkhd; // in the heap and in blocks of their own
-    };
-    const size_t before = inUse();
+    const size_t before = test::heapInUse();
     store.releaseMemory();
-    const size_t after = inUse();
+    const size_t after = test::heapInUse();
     CHECK(before > after);
     CHECK(before - after >= 300 * 1024);
     REQUIRE(store.events(query).ok()); // and the store reads them again

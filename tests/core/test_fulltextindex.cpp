@@ -14,10 +14,6 @@
 #include <QTest>
 #include <QTimeZone>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 using namespace exeserver;
 using exeserver::test::dbPath;
 using exeserver::test::sampleEvent;
@@ -49,6 +45,16 @@ QStringList idsMatching(const EventStore &store, const QString &text)
     for (const Event &event : page->events)
         ids.append(event.id);
     return ids;
+}
+
+// Sample events 0 .. count - 1, stored and left unindexed, as ingest leaves them; how many were added.
+qint64 addSampleEvents(EventStore &store, int count)
+{
+    QList<Event> events;
+    for (int n = 0; n < count; ++n)
+        events.append(sampleEvent(n));
+    const auto added = store.addEvents(events);
+    return added ? qint64(*added) : -1;
 }
 
 void indexEverything(EventStore &store)
@@ -172,10 +178,7 @@ TEST_CASE("FullTextIndexer: catches up in idle turns, then waits", "[store][fts]
     REQUIRE(store.open(dbPath(dir)).ok());
     if (!store.hasFullTextSearch())
         return;
-    QList<Event> events;
-    for (int n = 0; n < 5000; ++n)
-        events.append(sampleEvent(n));
-    REQUIRE(*store.addEvents(events) == 5000);
+    REQUIRE(addSampleEvents(store, 5000) == 5000);
     FullTextIndexer indexer(store);
     indexer.start();
     REQUIRE(QTest::qWaitFor([&]() { return *store.unindexedEvents() == 0; }, 10000));
@@ -215,22 +218,15 @@ TEST_CASE("FullTextIndexer: a check that finds nothing new gives the store's pag
     REQUIRE(store.open(dbPath(dir)).ok());
     if (!store.hasFullTextSearch())
         return;
-    QList<Event> events;
-    for (int n = 0; n < 400; ++n)
-        events.append(sampleEvent(n));
-    REQUIRE(*store.addEvents(events) == 400);
-    const auto inUse = []() {
-        const struct mallinfo2 info = mallinfo2();
-        return info.uordblks + info.hblkhd; // in the heap and in blocks of their own
-    };
+    REQUIRE(addSampleEvents(store, 400) == 400);
     FullTextIndexer indexer(store);
     indexer.start();
     // The first check indexes the 400 events and keeps its pages: more may come at once.
     REQUIRE(QTest::qWaitFor([&]() { return *store.unindexedEvents() == 0; }, 5000));
-    const size_t afterIndexing = inUse();
+    const size_t afterIndexing = test::heapInUse();
     // The next, a second later, finds nothing and gives them back.
     REQUIRE(QTest::qWaitFor([&]() { return indexer.idleIntervalMs() > FullTextIndexer::kIdleMs; }, 5000));
-    const size_t afterIdleCheck = inUse();
+    const size_t afterIdleCheck = test::heapInUse();
     CHECK(afterIndexing > afterIdleCheck);
     CHECK(afterIndexing - afterIdleCheck >= 300 * 1024);
     CHECK(idsMatching(store, QStringLiteral("number 399 fixes")) == QStringList{"delivery-399"});

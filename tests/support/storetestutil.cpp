@@ -6,6 +6,10 @@
 #include <QJsonObject>
 #include <QTimeZone>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace exeserver::test {
 
 Event sampleEvent(int n, const QString &type, const QString &action)
@@ -50,5 +54,13 @@ QString recordFailedDeploy(EventStore &store, const QString &eventId, const QStr
     failure.output = output;
     return store.finishAction(*failed, failure) ? *failed : QString();
 }
+
+#if defined(__GLIBC__)
+size_t heapInUse()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+#endif
 
 } // namespace exeserver::test

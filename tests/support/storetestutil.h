@@ -27,4 +27,10 @@ inline QString dbPath(const QTemporaryDir &dir)
     return QDir(dir.path()).filePath(QStringLiteral("exeserver.db"));
 }
 
+#if defined(__GLIBC__)
+// Bytes malloc has handed out and not had back, in the heap and in blocks mapped of their own (mallinfo2):
+// what a store's page cache holds shows here.
+size_t heapInUse();
+#endif
+
 } // namespace exeserver::test
