@@ -1,7 +1,8 @@
 # Fails when the desktop app's start-up functions (app/gui/startup-order.txt) do not fill one block of its
-# code (at least 90 % of the span from the first to the end of the last), or when the list misses main: callgrind could not name main, the static initialisers
-# or the functions GCC judged unlikely while the link kept their sections apart, so each such function cost
-# the idle window a 64 KB block of its own (cmake/ExeServerCommon.cmake).
+# code (at least 90 % of the span from the first to the end of the last), or when the list misses main.
+# While the link kept GCC's start-up and cold sections apart, main, the static initialisers and the functions
+# GCC judged unlikely lay outside the block, callgrind could not name them, and each cost the idle window a
+# 64 KB block of its own (cmake/ExeServerCommon.cmake).
 cmake_policy(SET CMP0057 NEW) # IN_LIST, in script mode
 execute_process(COMMAND "${NM}" -n -S --defined-only "${APP}" OUTPUT_VARIABLE symbols RESULT_VARIABLE failed)
 if(failed)
