@@ -39,6 +39,7 @@ endforeach()
 math(EXPR span "${end} - ${first}")
 math(EXPR percent "100 * ${listed_bytes} / ${span}")
 if(percent LESS 90)
-    message(FATAL_ERROR "the start-up functions (${listed_bytes} bytes) are spread over ${span} bytes of ${APP}")
+    message(FATAL_ERROR
+        "the start-up functions (${listed_bytes} bytes) are spread over ${span} bytes of ${APP}")
 endif()
 message(STATUS "the start-up functions fill ${percent} % of the ${span} bytes they span in ${APP}")
