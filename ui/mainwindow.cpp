@@ -303,8 +303,9 @@ void MainWindow::setEventStore(EventStore *store)
 void MainWindow::releaseIdleMemory()
 {
     if (m_store)
-        m_store->releaseMemory(); // first: the pages it frees are then returned with the rest
-    releaseFreeHeap();
+        m_store->releaseMemory(); // its page cache, then the heap's free pages with it
+    else
+        releaseFreeHeap();
 }
 
 void MainWindow::fetchLogin()

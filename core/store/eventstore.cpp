@@ -13,6 +13,7 @@
 #include "store/storerows.h"
 #include "store/triggertable.h"
 #include "store/walcheckpointer.h"
+#include "util/heaptrim.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -250,6 +251,7 @@ void EventStore::releaseMemory()
     // An empty page cache also frees the block SQLite took for its first pages (330 KB with 16 KB pages).
     if (sqlite3 *handle = isOpen() ? SqliteStatement::handleOf(database()) : nullptr)
         sqlite3_db_release_memory(handle);
+    releaseFreeHeap(); // what SQLite freed is malloc's until trimmed
 }
 
 int EventStore::schemaVersion() const

@@ -122,8 +122,9 @@ public:
     Status open(const QString &path) { return open(path, Options{}); }
     void close();
     bool isOpen() const;
-    // Gives the connection's page cache back to the system, for a store about to sit idle (the window's,
-    // once a refresh is done). Queries after it read their pages again from the OS's file cache.
+    // Gives the connection's page cache back to the system (then the heap's free pages, releaseFreeHeap),
+    // for a store about to sit idle: the window's once a refresh is done, the indexer's after a check that
+    // found nothing. Queries after it read their pages again from the OS's file cache.
     void releaseMemory();
     QString path() const { return m_path; }
     Options options() const { return m_options; } // as given to open()

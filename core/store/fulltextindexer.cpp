@@ -2,7 +2,6 @@
 
 #include "config/logging.h"
 #include "store/eventstore.h"
-#include "util/heaptrim.h"
 
 #include <algorithm>
 
@@ -48,10 +47,8 @@ void FullTextIndexer::indexChunk()
     m_timer.start(m_idleMs);
     // Nothing came since the last check: the store sits idle until the next one, so the pages this check
     // read (and the block SQLite takes for its first pages, ~330 KB) go back instead of staying until then.
-    if (*indexed == 0) {
+    if (*indexed == 0)
         m_store.releaseMemory();
-        releaseFreeHeap();
-    }
 }
 
 } // namespace exeserver
