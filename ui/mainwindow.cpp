@@ -33,12 +33,22 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPixmapCache>
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QWindow>
 
 namespace exeserver {
+
+namespace {
+
+// How long after a finished dashboard refresh the window gives back what it no longer needs: by then the
+// refreshed tables are repainted.
+constexpr int kIdleReleaseDelayMs = 1000;
+
+} // namespace
 
 MainWindow::MainWindow(Settings &settings, QWidget *parent)
     : QMainWindow(parent)
@@ -242,29 +252,44 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
     m_welcome = nullptr;
     m_presetAction->setEnabled(true);
     m_client = client;
-    fetchLogin();
     connect(m_dashboard, &DashboardPage::refreshed, this, [this]() {
         for (const DesktopNotification &notification :
              m_notifications->runsRefreshed(m_dashboard->runModel()->runs()))
             showNotification(notification);
-        // The refresh's replies and JSON are freed by now: the window idles without their pages.
-        releaseIdleMemory();
+        // The refresh's replies and JSON are freed by now, and its repaint (which draws the tables'
+        // headers and buttons into the style's cache again) is done a second later: the window then idles
+        // without their pages.
+        QTimer::singleShot(kIdleReleaseDelayMs, this, &MainWindow::releaseIdleMemory);
     });
     connect(m_dashboard, &DashboardPage::ciHealthChanged, this, [this](const CiHealth &health) {
         m_trayController->setHealth(health);
         for (const DesktopNotification &notification : m_notifications->healthChanged(health))
             showNotification(notification);
     });
+    const bool beforeFirstFrame = isVisible() && !(windowHandle() && windowHandle()->isExposed());
+    // The first frame shows the last refresh's snapshot, and GitHub cannot answer before it is painted:
+    // the requests (the ETag cache's reads, connections, TLS on the network thread) start after that frame
+    // instead of competing with it for the CPU.
+    if (beforeFirstFrame)
+        AfterFirstPaint::run(this, [this]() { startDashboard(); });
+    else
+        startDashboard();
     // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
     // window about to show its first frame (the start of a returning user) gets them after that frame.
     if (m_waitingForStore) {
         // setEventStore() comes after the first frame and attaches them.
-    } else if (isVisible() && !(windowHandle() && windowHandle()->isExposed())) {
+    } else if (beforeFirstFrame) {
         AfterFirstPaint::run(this, [this, client, store]() { attachHidden(client, store); });
     } else {
         attachHidden(client, store);
     }
     followSelection();
+}
+
+void MainWindow::startDashboard()
+{
+    m_dashboard->start();
+    fetchLogin();
 }
 
 void MainWindow::attachHidden(GitHubClient *client, EventStore *store)
@@ -302,6 +327,10 @@ void MainWindow::setEventStore(EventStore *store)
 
 void MainWindow::releaseIdleMemory()
 {
+    // Fusion keeps a pixmap of every header section, button and combo box frame it painted, per size:
+    // ~0.2 MB for the dashboard. They are drawn again when next painted, and Qt itself empties this cache
+    // after a minute or two of idling, but leaves the freed heap to the next trim.
+    QPixmapCache::clear();
     if (m_store)
         m_store->releaseMemory(); // its page cache, then the heap's free pages with it
     else

@@ -53,8 +53,9 @@ public:
     // when it could not be opened.
     void waitForEventStore();
     void setEventStore(EventStore *store);
-    // For a window about to sit idle (started, refreshed): the store's page cache and the heap's freed
-    // pages go back to the system.
+    // For a window about to sit idle (started, refreshed): the style's cached drawings, the store's page
+    // cache and the heap's freed pages go back to the system. A finished dashboard refresh calls it a
+    // second later, once the refreshed tables are repainted.
     void releaseIdleMemory();
     DashboardPage *dashboard() const { return m_dashboard; }
     ChatDock *assistant() const { return m_assistant; } // the "Assistant" dock (View → Assistant)
@@ -132,6 +133,7 @@ private:
     void useNewToken();
     void fetchLogin();
     void attachHidden(GitHubClient *client, EventStore *store);
+    void startDashboard();
 
     bool m_waitingForStore = false;
     std::future<DashboardSnapshot> m_snapshotAhead; // read while the window builds itself; see attachGitHub

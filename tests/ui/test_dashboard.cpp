@@ -317,6 +317,7 @@ TEST_CASE("Dashboard: the repository selection is remembered between starts", "[
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
         const int before = page.refreshCount();
         page.repositoryPicker()->setChecked(kOrg, false);
@@ -327,6 +328,7 @@ TEST_CASE("Dashboard: the repository selection is remembered between starts", "[
             CHECK(run.repo == kHello);
     }
     DashboardPage again(*desk.client, &desk.store, desk.stateFile());
+    again.start();
     // The remembered selection is used at once, before the repository list arrives.
     CHECK(again.repositoryPicker()->selected() == QStringList({kHello}));
     // Not "1 of 0 selected" while the list is on its way.
@@ -344,6 +346,7 @@ TEST_CASE("Dashboard: Refresh and F5 send conditional requests that GitHub answe
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.resize(1000, 600);
     page.show();
     REQUIRE(QTest::qWaitForWindowExposed(&page));
@@ -383,6 +386,7 @@ TEST_CASE("Dashboard: auto-refresh is on and runs faster while runs are in progr
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.setAutoRefreshIntervals(60000, 60);
     waitForFirstLoad(page);
     REQUIRE(page.runModel()->hasRunningRuns());
@@ -402,6 +406,7 @@ TEST_CASE("Dashboard: filters by repository, branch, status, workflow and text",
     Desk desk;
     addRunsOfEveryState(desk.server);
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     DashboardFilterProxy &runs = *page.runProxy();
     REQUIRE(runs.rowCount() == 9);
@@ -446,6 +451,7 @@ TEST_CASE("Dashboard: an unreachable API shows the error banner, not a hang", "[
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.resize(1100, 600);
     page.show();
     REQUIRE(QTest::qWaitForWindowExposed(&page));
@@ -479,6 +485,7 @@ TEST_CASE("Dashboard: an API unreachable from the start shows the banner", "[ui]
     Desk desk;
     desk.server.stop();
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     REQUIRE(QTest::qWaitFor([&]() { return page.isBannerVisible(); }, 15000));
     CHECK(page.bannerText().contains(QStringLiteral("Could not list your repositories")));
 }
@@ -487,6 +494,7 @@ TEST_CASE("Dashboard: a rate-limited refresh says so in the banner", "[ui][dashb
 {
     Desk desk(0);
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     desk.server.setRateLimitRemaining(0);
     const int count = page.refreshCount();
@@ -514,6 +522,7 @@ TEST_CASE("Run details: jobs, steps and the job log with folded groups and searc
                   {.name = QStringLiteral("test"), .conclusion = QStringLiteral("failure")}},
          .createdAt = QDateTime::currentDateTimeUtc().addSecs(-300)});
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     const int row = rowOfRun(page, runId);
     REQUIRE(row >= 0);
@@ -574,6 +583,7 @@ TEST_CASE("Run details: re-run, re-run failed jobs and cancel are confirmed, sen
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     const qint64 failed = desk.server.runs(kHello).at(1).id; // the seeded failure on new-topic
     REQUIRE(desk.server.run(failed)->conclusion == QStringLiteral("failure"));
@@ -670,6 +680,7 @@ TEST_CASE("Run details: Open on GitHub asks first, then opens the run's page", "
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     RunDetailsDialog *dialog = page.openRun(0);
     REQUIRE(dialog);
@@ -702,6 +713,7 @@ TEST_CASE("Dashboard: double-clicking a run opens its details", "[ui][dashboard]
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.resize(1100, 600);
     page.show();
     REQUIRE(QTest::qWaitForWindowExposed(&page));
@@ -727,6 +739,7 @@ TEST_CASE("Dashboard: the ETag cache lives in the store, so a restart still gets
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
     }
     // A new client over the same store: as after a restart of the app.
@@ -739,6 +752,7 @@ TEST_CASE("Dashboard: the ETag cache lives in the store, so a restart still gets
     desk.server.clearRequests();
     const int before304 = desk.server.count304();
     DashboardPage page(restarted, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     CHECK(page.runModel()->rowCount() == 4);
     const auto runRequests = desk.server.requestsTo(QStringLiteral("/repos/[^/]+/[^/]+/actions/runs"));
@@ -859,6 +873,7 @@ TEST_CASE("Dashboard: a refresh keeps the selected run selected", "[ui][dashboar
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     const qint64 id = page.runProxy()->index(2, 0).data(role::RunId).toLongLong();
     page.runTable()->setCurrentIndex(page.runProxy()->index(2, RunTableModel::Actor));
@@ -882,6 +897,7 @@ TEST_CASE("Run details: follows a running run until it completes", "[ui][dashboa
                                              .conclusion = {},
                                              .createdAt = QDateTime::currentDateTimeUtc().addSecs(-60)});
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     RunDetailsDialog *dialog = page.openRun(rowOfRun(page, runId));
     REQUIRE(dialog);
@@ -906,10 +922,12 @@ TEST_CASE("Dashboard: the last refresh is shown at start before GitHub answers",
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
     }
     desk.server.setDelay(3000); // GitHub is slow today
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     // At once, without waiting for any answer:
     REQUIRE(page.runModel()->rowCount() == 4);
     CHECK(page.workflowModel()->rowCount() == 4);
@@ -941,6 +959,7 @@ TEST_CASE("Dashboard: the snapshot shows each workflow's last run and recent run
     QHash<QString, QVariantList> refreshed;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
         const WorkflowTableModel &model = *page.workflowModel();
         for (int row = 0; row < model.rowCount(); ++row) {
@@ -953,6 +972,7 @@ TEST_CASE("Dashboard: the snapshot shows each workflow's last run and recent run
     REQUIRE(!refreshed.isEmpty());
     desk.server.setDelay(3000);
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     const WorkflowTableModel &model = *page.workflowModel();
     REQUIRE(model.rowCount() == refreshed.size());
     int withHistory = 0;
@@ -986,6 +1006,7 @@ TEST_CASE("Dashboard: on a first start the columns have their default widths and
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.resize(1280, 800);
     page.show();
     REQUIRE(QTest::qWaitForWindowExposed(&page));
@@ -1016,6 +1037,7 @@ TEST_CASE("Dashboard: a workflow is disabled and enabled again, confirmed and lo
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     page.setRepositoryFilter(kKnife);
     REQUIRE(page.workflowProxy()->rowCount() == 1);
@@ -1081,6 +1103,7 @@ TEST_CASE("Run workflow: the form comes from the workflow's choice and boolean i
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.resize(1100, 650);
     page.show();
     waitForFirstLoad(page);
@@ -1151,6 +1174,7 @@ TEST_CASE("Run workflow: string, number and environment inputs get their own fie
         "      target:\n        type: environment\n        default: staging\n"
         "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy\n");
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("deploy.yml")));
     REQUIRE(dialog);
@@ -1181,6 +1205,7 @@ TEST_CASE("Dashboard: auto-refresh never asks sooner than GitHub's X-Poll-Interv
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.setAutoRefreshIntervals(60000, 2000);
     waitForFirstLoad(page);
     REQUIRE(page.runModel()->hasRunningRuns());
@@ -1206,6 +1231,7 @@ TEST_CASE("Run workflow: the ref picker lists the repository's branches with the
     Desk desk;
     desk.server.addRun({.repo = kHello, .headBranch = QStringLiteral("release/2.0")});
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     DispatchDialog *dialog = page.openDispatch(rowOfWorkflow(page, kHello, QStringLiteral("ci.yml")));
     REQUIRE(dialog);
@@ -1299,6 +1325,7 @@ TEST_CASE("Dashboard: status colours follow a dark palette and stay readable, wi
         Desk desk;
         addRunsOfEveryState(desk.server);
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         page.resize(1100, 650);
         page.show();
         waitForFirstLoad(page);
@@ -1322,6 +1349,7 @@ TEST_CASE("Dashboard: Ctrl+F focuses the filter and every control has an accessi
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     page.show();
     REQUIRE(QTest::qWaitForWindowExposed(&page));
     waitForFirstLoad(page);
@@ -1363,6 +1391,7 @@ TEST_CASE("Dashboard: column widths, order and sorting of both tables survive a 
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
         page.runTable()->setColumnWidth(RunTableModel::Repository, 271);
         page.runTable()->horizontalHeader()->moveSection(RunTableModel::Actor, 1);
@@ -1370,6 +1399,7 @@ TEST_CASE("Dashboard: column widths, order and sorting of both tables survive a 
         page.workflowTable()->sortByColumn(WorkflowTableModel::Repository, Qt::DescendingOrder);
     } // closing saves
     DashboardPage again(*desk.client, &desk.store, desk.stateFile());
+    again.start();
     CHECK(again.runTable()->columnWidth(RunTableModel::Repository) == 271);
     CHECK(again.runTable()->horizontalHeader()->visualIndex(RunTableModel::Actor) == 1);
     CHECK(again.workflowTable()->columnWidth(WorkflowTableModel::Repository) == 233);
@@ -1470,6 +1500,7 @@ TEST_CASE("Main window: the store opens after the first frame and the first refr
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page); // fills the store's ETag cache and writes the snapshot
     }
     Settings settings = restartSettings(desk);
@@ -1483,7 +1514,10 @@ TEST_CASE("Main window: the store opens after the first frame and the first refr
     window.attachGitHub(&restarted, nullptr);
     REQUIRE(window.dashboard());
     CHECK(window.dashboard()->runModel()->rowCount() > 0); // the snapshot, in the first frame
-    CHECK(window.dashboard()->isRefreshing());             // "Refreshing…" as before
+    // The refresh starts after that frame (its requests would only compete with it), waiting for the
+    // cache as before.
+    CHECK_FALSE(window.dashboard()->isRefreshing());
+    REQUIRE(QTest::qWaitFor([&]() { return window.dashboard()->isRefreshing(); }, 2000));
     QTest::qWait(300);
     // Nothing went out without the ETags, and nothing that needs the store was built without it.
     CHECK(desk.server.requests().isEmpty());
@@ -1557,6 +1591,7 @@ TEST_CASE("Dashboard: the snapshot read on another thread shows the same rows as
     addRunsOfEveryState(desk.server);
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page); // writes the snapshot
     }
     desk.server.setDelay(3000); // the tables show the snapshot, not a refresh
@@ -1577,6 +1612,7 @@ TEST_CASE("Dashboard: a snapshot rewritten after it was read ahead is read again
     Desk desk;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
     }
     const QString path = DashboardSnapshot::pathBeside(desk.stateFile());
@@ -1596,6 +1632,7 @@ TEST_CASE("Dashboard: a snapshot rewritten after it was read ahead is read again
 
     desk.server.setDelay(3000);
     DashboardPage page(*desk.client, &desk.store, desk.stateFile(), nullptr, std::move(ahead));
+    page.start();
     CHECK(page.runModel()->rowCount() == 1);
     desk.server.clearFailures();
 }
@@ -1611,6 +1648,7 @@ TEST_CASE("Dashboard: without a snapshot file the read ahead finds nothing and t
     desk.server.setDelay(3000);
     DashboardPage page(*desk.client, &desk.store, desk.stateFile(), nullptr,
                        DashboardSnapshot::readAsync(path));
+    page.start();
     CHECK(page.runModel()->rowCount() == 0);
     CHECK(page.workflowModel()->rowCount() == 0);
     desk.server.clearFailures();
@@ -1624,6 +1662,7 @@ TEST_CASE("Main window: a returning user's first frame shows the snapshot read w
     QStringList shownBefore;
     {
         DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+        page.start();
         waitForFirstLoad(page);
         shownBefore = tableTexts(page);
     }
@@ -1668,6 +1707,7 @@ TEST_CASE("Tray CI health: a watched workflow's state follows it from failing to
                         .headBranch = QStringLiteral("topic"),
                         .createdAt = start.addSecs(10)});
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     page.repositoryPicker()->setSelected({kHello});
     REQUIRE(QTest::qWaitFor([&]() { return page.workflowModel()->rowCount() == 2 && !page.isRefreshing(); },
@@ -1792,6 +1832,7 @@ TEST_CASE("Dashboard: Load more pages through GitHub's Link header, with the fil
                             .headBranch = i % 3 == 0 ? QStringLiteral("feature") : QStringLiteral("main"),
                             .createdAt = start.addSecs(i * 60)});
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     page.repositoryPicker()->setSelected({kHello});
     REQUIRE(
@@ -1841,6 +1882,7 @@ TEST_CASE("Workflow file: the YAML from the contents API, read-only and coloured
 {
     Desk desk;
     DashboardPage page(*desk.client, &desk.store, desk.stateFile());
+    page.start();
     waitForFirstLoad(page);
     int row = -1;
     for (int r = 0; r < page.workflowProxy()->rowCount(); ++r)

@@ -6,6 +6,7 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
+#include "dashboard/dashboardpage.h"
 #include "exeserver/version.h"
 #include "github/githubclient.h"
 #include "logs/actionlogmodel.h"
@@ -34,6 +35,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QPixmapCache>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -279,6 +281,25 @@ TEST_CASE("Main window: a dock left open is built and shown at the next start, t
     QApplication::processEvents();
     REQUIRE(again.grab().toImage().save(
         QDir(test::outputDir()).filePath(QStringLiteral("mainwindow-restored-dock.png"))));
+}
+
+TEST_CASE("Main window: a second after a refresh the style's cached drawings are given back", "[ui][memory]")
+{
+    WorkbenchWindowDesk desk;
+    MainWindow window(*desk.settings);
+    window.show();
+    window.attachGitHub(desk.client.get(), &desk.store);
+    REQUIRE(window.dashboard());
+    REQUIRE(QTest::qWaitFor([&]() { return window.dashboard()->refreshCount() >= 1; }, 5000));
+    // What the window drew since (Fusion's header sections, buttons and combo boxes) sits in Qt's pixmap
+    // cache; a drawing of our own stands for them.
+    QPixmap drawn(64, 64);
+    drawn.fill(Qt::darkGreen);
+    const QString key = QStringLiteral("exeserver-test-drawn-since-the-refresh");
+    REQUIRE(QPixmapCache::insert(key, drawn));
+    QPixmap found;
+    CHECK(QPixmapCache::find(key, &found)); // not at once: the refreshed tables are still to be repainted
+    CHECK(QTest::qWaitFor([&]() { return !QPixmapCache::find(key, &found); }, 3000));
 }
 
 TEST_CASE("Main window: clicking a failed action's notification opens the action log on that action",

@@ -242,6 +242,7 @@ TEST_CASE("the dashboard toolbar button opens the preset dialog", "[ui][presets]
     Desk desk;
     DashboardPage page(*desk.client, &desk.store,
                        QDir(desk.dir.path()).filePath(QStringLiteral("ui-state.ini")));
+    page.start();
     REQUIRE(QTest::qWaitFor([&]() { return !page.repositoryPicker()->available().isEmpty(); }, 10000));
     auto *button = page.findChild<QPushButton *>(QStringLiteral("presetCommentButton"));
     REQUIRE(button);

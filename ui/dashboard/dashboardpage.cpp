@@ -245,6 +245,10 @@ DashboardPage::DashboardPage(GitHubClient &client, EventStore *store, const QStr
 
     m_snapshotPath = DashboardSnapshot::pathBeside(stateFile);
     loadSnapshot(std::move(readAhead));
+}
+
+void DashboardPage::start()
+{
     loadRepositories();
     refresh();
 }
@@ -560,6 +564,9 @@ void DashboardPage::finishRefresh()
     const int currentColumn = current.isValid() ? current.column() : 0;
     m_runs->setRuns(runs);
     m_workflows->setWorkflows(workflows);
+    // The models hold the rows now; the round's lists would keep a second copy until the next refresh.
+    m_nextRuns = {};
+    m_nextWorkflows = {};
     if (selectedRun != 0) {
         for (int row = 0; row < m_runProxy->rowCount(); ++row) {
             const QModelIndex index = m_runProxy->index(row, currentColumn);

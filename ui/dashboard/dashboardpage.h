@@ -52,6 +52,10 @@ public:
                   QWidget *parent = nullptr, std::future<DashboardSnapshot> readAhead = {});
     ~DashboardPage() override;
 
+    // The constructor shows the last refresh's snapshot only; this asks GitHub for the repositories and
+    // starts the first refresh (and with it the timer's).
+    void start();
+
     // The store for the action log of the dialogs opened from here (null: none); see
     // MainWindow::setEventStore.
     void setStore(EventStore *store) { m_store = store; }
