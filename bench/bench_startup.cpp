@@ -127,17 +127,18 @@ double median(QList<double> values)
     return n == 0 ? 0 : (n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
 }
 
-// "median q1-q3 (range lo-hi)" of per-pair ratios.
+// "median q1-q3 (range lo-hi)" of per-pair ratios, to three places: the goals sit at 1.2 and 1.25, and a
+// two-place 1.20 could be 1.204.
 QByteArray spread(QList<double> values)
 {
     std::sort(values.begin(), values.end());
     const auto at = [&](double q) { return values[qsizetype(q * double(values.size() - 1))]; };
     return QStringLiteral("%1, quartiles %2-%3, range %4-%5")
-        .arg(median(values), 0, 'f', 2)
-        .arg(at(0.25), 0, 'f', 2)
-        .arg(at(0.75), 0, 'f', 2)
-        .arg(values.first(), 0, 'f', 2)
-        .arg(values.last(), 0, 'f', 2)
+        .arg(median(values), 0, 'f', 3)
+        .arg(at(0.25), 0, 'f', 3)
+        .arg(at(0.75), 0, 'f', 3)
+        .arg(values.first(), 0, 'f', 3)
+        .arg(values.last(), 0, 'f', 3)
         .toUtf8();
 }
 
@@ -267,7 +268,7 @@ bool runPairs(const Scenario &scenario, const Options &options)
         if (!empty || !exe)
             return false;
         pairs.add(*empty, *exe);
-        std::printf("[%s] %3d  %5s  %14.1f  %18.1f  %5.2f  %12.1f  %16.1f  %5.2f\n", scenario.name, i + 1,
+        std::printf("[%s] %3d  %5s  %14.1f  %18.1f  %5.3f  %12.1f  %16.1f  %5.3f\n", scenario.name, i + 1,
                     emptyFirst ? "E,X" : "X,E", empty->firstPaintMs, exe->firstPaintMs,
                     pairs.paintRatios.last(), empty->rssMb, exe->rssMb, pairs.rssRatios.last());
         std::fflush(stdout);

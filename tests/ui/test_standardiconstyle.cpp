@@ -104,3 +104,36 @@ TEST_CASE("Standard icon style: an icon theme's Refresh and clear button win, as
     QIcon::setThemeName(themeName);
     QIcon::setThemeSearchPaths(searchPaths);
 }
+
+TEST_CASE("Standard icon style: hicolor, a bare X session's theme, is not read for Refresh or the clear "
+          "button",
+          "[ui][style]")
+{
+    // By the icon theme specification hicolor holds applications' icons, so Fusion's lookup there finds
+    // nothing and only costs the first frame the parse of its index.theme. Even a hicolor that breaks the
+    // rule and has Refresh gives Qt's own icon here.
+    QTemporaryDir themes;
+    REQUIRE(QDir(themes.path()).mkpath(QStringLiteral("hicolor/16x16/actions")));
+    QFile index(themes.filePath(QStringLiteral("hicolor/index.theme")));
+    REQUIRE(index.open(QIODevice::WriteOnly));
+    index.write("[Icon Theme]\nName=Hicolor\nDirectories=16x16/actions\n\n[16x16/actions]\nSize=16\n"
+                "Context=Actions\nType=Fixed\n");
+    index.close();
+    QImage refresh(16, 16, QImage::Format_ARGB32);
+    refresh.fill(Qt::blue);
+    REQUIRE(refresh.save(themes.filePath(QStringLiteral("hicolor/16x16/actions/view-refresh.png")), "PNG"));
+    const QStringList searchPaths = QIcon::themeSearchPaths();
+    const QString themeName = QIcon::themeName();
+    QIcon::setThemeSearchPaths({themes.path()});
+    QIcon::setThemeName(QStringLiteral("hicolor"));
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    StandardIconStyle style;
+    const QIcon own = style.standardIcon(QStyle::SP_BrowserReload);
+    CHECK(own.name().isEmpty());
+    CHECK(pixels(own, 16, QIcon::Normal).pixelColor(8, 8) != QColor(Qt::blue));
+    CHECK(own.availableSizes() == QList<QSize>({QSize(24, 24), QSize(32, 32)})); // Qt's refresh-24/32.png
+    CHECK(pixels(style.standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal) ==
+          pixels(fusion->standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal));
+    QIcon::setThemeName(themeName);
+    QIcon::setThemeSearchPaths(searchPaths);
+}

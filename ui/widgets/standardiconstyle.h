@@ -12,7 +12,8 @@ namespace exeserver {
 // PNG files. The icons are the same files at the same sizes, drawn the same way.
 //
 // Where the icon theme (a desktop's) has Refresh or the clear button, Fusion takes them from the theme, and
-// so does this style.
+// so does this style. hicolor, a bare X session's theme, is not read for them (standardiconstyle.cpp says
+// why).
 class StandardIconStyle final : public QProxyStyle
 {
     Q_OBJECT
