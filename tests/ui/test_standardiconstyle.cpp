@@ -25,6 +25,43 @@ QImage pixels(const QIcon &icon, int side, QIcon::Mode mode)
         .convertToFormat(QImage::Format_ARGB32_Premultiplied);
 }
 
+// An icon theme named `name` in a folder of its own with one icon, Refresh (solid blue, 16 px), made the
+// application's theme for the object's lifetime.
+class BlueRefreshTheme
+{
+public:
+    explicit BlueRefreshTheme(const QString &name)
+        : m_searchPaths(QIcon::themeSearchPaths())
+        , m_themeName(QIcon::themeName())
+    {
+        REQUIRE(m_themes.isValid());
+        REQUIRE(QDir(m_themes.path()).mkpath(name + QStringLiteral("/16x16/actions")));
+        QFile index(m_themes.filePath(name + QStringLiteral("/index.theme")));
+        REQUIRE(index.open(QIODevice::WriteOnly));
+        index.write("[Icon Theme]\nName=" + name.toUtf8() +
+                    "\nDirectories=16x16/actions\n\n[16x16/actions]\nSize=16\nContext=Actions\nType=Fixed\n");
+        index.close();
+        QImage refresh(16, 16, QImage::Format_ARGB32);
+        refresh.fill(Qt::blue);
+        REQUIRE(
+            refresh.save(m_themes.filePath(name + QStringLiteral("/16x16/actions/view-refresh.png")), "PNG"));
+        QIcon::setThemeSearchPaths({m_themes.path()});
+        QIcon::setThemeName(name);
+    }
+    ~BlueRefreshTheme()
+    {
+        QIcon::setThemeName(m_themeName);
+        QIcon::setThemeSearchPaths(m_searchPaths);
+    }
+    BlueRefreshTheme(const BlueRefreshTheme &) = delete;
+    BlueRefreshTheme &operator=(const BlueRefreshTheme &) = delete;
+
+private:
+    QTemporaryDir m_themes;
+    QStringList m_searchPaths;
+    QString m_themeName;
+};
+
 } // namespace
 
 TEST_CASE("Standard icon style: Fusion's icons, the same pixels at every size and mode", "[ui][style]")
@@ -77,20 +114,7 @@ TEST_CASE("Standard icon style: an icon theme's Refresh and clear button win, as
 {
     // A theme with Refresh only: Fusion takes it from the theme, and so does the style; the clear button
     // and the extension arrows still come from Qt's files.
-    QTemporaryDir themes;
-    REQUIRE(QDir(themes.path()).mkpath(QStringLiteral("probe/16x16/actions")));
-    QFile index(themes.filePath(QStringLiteral("probe/index.theme")));
-    REQUIRE(index.open(QIODevice::WriteOnly));
-    index.write("[Icon Theme]\nName=probe\nDirectories=16x16/actions\n\n[16x16/actions]\nSize=16\n"
-                "Context=Actions\nType=Fixed\n");
-    index.close();
-    QImage refresh(16, 16, QImage::Format_ARGB32);
-    refresh.fill(Qt::blue);
-    REQUIRE(refresh.save(themes.filePath(QStringLiteral("probe/16x16/actions/view-refresh.png")), "PNG"));
-    const QStringList searchPaths = QIcon::themeSearchPaths();
-    const QString themeName = QIcon::themeName();
-    QIcon::setThemeSearchPaths({themes.path()});
-    QIcon::setThemeName(QStringLiteral("probe"));
+    const BlueRefreshTheme theme(QStringLiteral("probe"));
     const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
     StandardIconStyle style;
     CHECK(fusion->standardIcon(QStyle::SP_BrowserReload).name() == QLatin1String("view-refresh"));
@@ -101,8 +125,6 @@ TEST_CASE("Standard icon style: an icon theme's Refresh and clear button win, as
           pixels(fusion->standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal));
     CHECK(style.standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes() ==
           fusion->standardIcon(QStyle::SP_ToolBarHorizontalExtensionButton).availableSizes());
-    QIcon::setThemeName(themeName);
-    QIcon::setThemeSearchPaths(searchPaths);
 }
 
 TEST_CASE("Standard icon style: hicolor, a bare X session's theme, is not read for Refresh or the clear "
@@ -112,20 +134,7 @@ TEST_CASE("Standard icon style: hicolor, a bare X session's theme, is not read f
     // By the icon theme specification hicolor holds applications' icons, so Fusion's lookup there finds
     // nothing and only costs the first frame the parse of its index.theme. Even a hicolor that breaks the
     // rule and has Refresh gives Qt's own icon here.
-    QTemporaryDir themes;
-    REQUIRE(QDir(themes.path()).mkpath(QStringLiteral("hicolor/16x16/actions")));
-    QFile index(themes.filePath(QStringLiteral("hicolor/index.theme")));
-    REQUIRE(index.open(QIODevice::WriteOnly));
-    index.write("[Icon Theme]\nName=Hicolor\nDirectories=16x16/actions\n\n[16x16/actions]\nSize=16\n"
-                "Context=Actions\nType=Fixed\n");
-    index.close();
-    QImage refresh(16, 16, QImage::Format_ARGB32);
-    refresh.fill(Qt::blue);
-    REQUIRE(refresh.save(themes.filePath(QStringLiteral("hicolor/16x16/actions/view-refresh.png")), "PNG"));
-    const QStringList searchPaths = QIcon::themeSearchPaths();
-    const QString themeName = QIcon::themeName();
-    QIcon::setThemeSearchPaths({themes.path()});
-    QIcon::setThemeName(QStringLiteral("hicolor"));
+    const BlueRefreshTheme theme(QStringLiteral("hicolor"));
     const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
     StandardIconStyle style;
     const QIcon own = style.standardIcon(QStyle::SP_BrowserReload);
@@ -134,6 +143,4 @@ TEST_CASE("Standard icon style: hicolor, a bare X session's theme, is not read f
     CHECK(own.availableSizes() == QList<QSize>({QSize(24, 24), QSize(32, 32)})); // Qt's refresh-24/32.png
     CHECK(pixels(style.standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal) ==
           pixels(fusion->standardIcon(QStyle::SP_LineEditClearButton), 16, QIcon::Normal));
-    QIcon::setThemeName(themeName);
-    QIcon::setThemeSearchPaths(searchPaths);
 }
