@@ -266,30 +266,23 @@ void MainWindow::attachGitHub(GitHubClient *client, EventStore *store)
         for (const DesktopNotification &notification : m_notifications->healthChanged(health))
             showNotification(notification);
     });
-    const bool beforeFirstFrame = isVisible() && !(windowHandle() && windowHandle()->isExposed());
     // The first frame shows the last refresh's snapshot, and GitHub cannot answer before it is painted:
     // the requests (the ETag cache's reads, connections, TLS on the network thread) start after that frame
-    // instead of competing with it for the CPU.
-    if (beforeFirstFrame)
-        AfterFirstPaint::run(this, [this]() { startDashboard(); });
+    // instead of competing with it for the CPU. The assistant and the docks start hidden and read the store
+    // (the last conversation, the logs), so they come after that frame too — or from setEventStore(), when
+    // the store itself opens after the first frame.
+    const bool attachDocks = !m_waitingForStore;
+    const auto startDashboardAndDocks = [this, client, store, attachDocks]() {
+        m_dashboard->start();
+        fetchLogin();
+        if (attachDocks)
+            attachHidden(client, store);
+    };
+    if (isVisible() && !(windowHandle() && windowHandle()->isExposed()))
+        AfterFirstPaint::run(this, startDashboardAndDocks);
     else
-        startDashboard();
-    // The assistant and the docks start hidden and read the store (the last conversation, the logs), so a
-    // window about to show its first frame (the start of a returning user) gets them after that frame.
-    if (m_waitingForStore) {
-        // setEventStore() comes after the first frame and attaches them.
-    } else if (beforeFirstFrame) {
-        AfterFirstPaint::run(this, [this, client, store]() { attachHidden(client, store); });
-    } else {
-        attachHidden(client, store);
-    }
+        startDashboardAndDocks();
     followSelection();
-}
-
-void MainWindow::startDashboard()
-{
-    m_dashboard->start();
-    fetchLogin();
 }
 
 void MainWindow::attachHidden(GitHubClient *client, EventStore *store)

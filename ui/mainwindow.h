@@ -133,7 +133,6 @@ private:
     void useNewToken();
     void fetchLogin();
     void attachHidden(GitHubClient *client, EventStore *store);
-    void startDashboard();
 
     bool m_waitingForStore = false;
     std::future<DashboardSnapshot> m_snapshotAhead; // read while the window builds itself; see attachGitHub

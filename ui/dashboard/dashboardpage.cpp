@@ -34,6 +34,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace exeserver {
 
@@ -530,8 +531,11 @@ void DashboardPage::setWorkflowWatched(int proxyRow, bool watched)
 
 void DashboardPage::finishRefresh()
 {
-    // A repository that failed keeps the rows it had, so a blip does not empty the tables.
-    QList<DashboardRun> runs = m_nextRuns;
+    // The round's lists are taken, not copied: the models keep the rows, and nothing holds a second copy
+    // until the next refresh. A repository that failed keeps the rows it had, so a blip does not empty
+    // the tables.
+    QList<DashboardRun> runs = std::exchange(m_nextRuns, {});
+    const QHash<QString, QList<Workflow>> nextWorkflows = std::exchange(m_nextWorkflows, {});
     for (const DashboardRun &old : m_runs->runs()) {
         if (m_failedRepos.contains(old.repo))
             runs.append(old);
@@ -554,7 +558,7 @@ void DashboardPage::finishRefresh()
             }
             continue;
         }
-        for (const Workflow &workflow : m_nextWorkflows.value(repo)) {
+        for (const Workflow &workflow : nextWorkflows.value(repo)) {
             workflows.append({repo, workflow, recentRuns.value(repo).value(workflow.id)});
         }
     }
@@ -564,9 +568,6 @@ void DashboardPage::finishRefresh()
     const int currentColumn = current.isValid() ? current.column() : 0;
     m_runs->setRuns(runs);
     m_workflows->setWorkflows(workflows);
-    // The models hold the rows now; the round's lists would keep a second copy until the next refresh.
-    m_nextRuns = {};
-    m_nextWorkflows = {};
     if (selectedRun != 0) {
         for (int row = 0; row < m_runProxy->rowCount(); ++row) {
             const QModelIndex index = m_runProxy->index(row, currentColumn);
