@@ -1,6 +1,7 @@
 #include "commandtable.h"
 
 #include "exeserver/version.h"
+#include "util/heaptrim.h"
 
 #include <QCoreApplication>
 
@@ -8,6 +9,7 @@
 
 int main(int argc, char *argv[])
 {
+    exeserver::keepLargeBlocksOutOfHeap(); // before anything is allocated: util/heaptrim.h says why
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QString::fromLatin1(exeserver::kApplicationName));
     QCoreApplication::setOrganizationName(QString::fromLatin1(exeserver::kOrganizationName));

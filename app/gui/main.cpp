@@ -20,6 +20,7 @@
 #include "store/sqliteresponsecache.h"
 #include "sync/syncservice.h"
 #include "tray/traycontroller.h"
+#include "util/heaptrim.h"
 #include "widgets/standardiconstyle.h"
 
 #include <QApplication>
@@ -37,7 +38,8 @@ using namespace exeserver;
 
 int main(int argc, char *argv[])
 {
-    const FontWarmUp fonts; // while QApplication loads the platform plugin
+    keepLargeBlocksOutOfHeap(); // before anything is allocated: util/heaptrim.h says why
+    const FontWarmUp fonts;     // while QApplication loads the platform plugin
     QApplication app(argc, argv);
     StartupReport::mark("application");
     // Fusion's icons without loading every image plugin (widgets/standardiconstyle.h). Any other style

@@ -18,6 +18,14 @@ void releaseFreeHeap()
 #endif
 }
 
+void keepLargeBlocksOutOfHeap()
+{
+#if defined(__GLIBC__)
+    // 128 KB is glibc's own starting threshold; setting it at all is what turns the raising off.
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 namespace {
 
 // The number of kB after `field` ("VmRSS:") in a /proc file of `name: value kB` lines; -1 when absent.

@@ -42,6 +42,35 @@ TEST_CASE("releaseFreeHeap gives the pages of freed heap memory back to the syst
 #endif
 }
 
+TEST_CASE("after keepLargeBlocksOutOfHeap a large buffer is given back the moment it is freed",
+          "[ui][memory]")
+{
+#if defined(__GLIBC__)
+    if (anonymousResidentKb() < 0) {
+        WARN("no /proc/self/smaps_rollup: nothing to measure");
+        return;
+    }
+    keepLargeBlocksOutOfHeap();
+    // Left alone, glibc would now raise its mmap threshold to 4 MB (the size of the block freed), and the
+    // 1 MB buffer below would come from the heap and stay resident after it is freed.
+    constexpr std::size_t kMb = 1024 * 1024;
+    void *previous = std::malloc(4 * kMb);
+    REQUIRE(previous);
+    std::memset(previous, 1, 4 * kMb);
+    std::free(previous);
+
+    void *buffer = std::malloc(kMb);
+    REQUIRE(buffer);
+    std::memset(buffer, 2, kMb);
+    const long long inUse = anonymousResidentKb();
+    std::free(buffer);
+    const long long freed = anonymousResidentKb();
+    CHECK(inUse - freed >= 1000);
+#else
+    WARN("M_MMAP_THRESHOLD is glibc's");
+#endif
+}
+
 TEST_CASE("residentKb and anonymousResidentKb read this process's resident set", "[ui][memory]")
 {
 #if defined(Q_OS_LINUX)
