@@ -99,12 +99,14 @@ double median(std::vector<double> values)
 // One simulated hour's samples.
 struct HourSamples
 {
-    std::vector<double> rss, cache, heapInUse, heapHeld;
+    std::vector<double> rss, anonymous, cache, sqlite, heapInUse, heapHeld;
 
-    void add(double rssNow, double cacheNow, HeapMb heap)
+    void add(double rssNow, double cacheNow, double sqliteNow, HeapMb heap)
     {
         rss.push_back(rssNow);
+        anonymous.push_back(double(anonymousResidentKb()) / 1024.0);
         cache.push_back(cacheNow);
+        sqlite.push_back(sqliteNow);
         heapInUse.push_back(heap.inUse);
         heapHeld.push_back(heap.held);
     }
@@ -115,6 +117,15 @@ double pageCacheMb(const EventStore &store)
     int used = 0, highwater = 0;
     if (sqlite3 *db = SqliteStatement::handleOf(store.database()))
         sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0);
+    return double(used) / (1024.0 * 1024.0);
+}
+
+// All that SQLite has allocated, on every connection (the ingest worker's and the indexer's too): page
+// caches, schemas, prepared statements. Part of malloc's in-use figure.
+double sqliteMb()
+{
+    sqlite3_int64 used = 0, highwater = 0;
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highwater, 0);
     return double(used) / (1024.0 * 1024.0);
 }
 
@@ -269,8 +280,8 @@ int main(int argc, char *argv[])
                 "repositories, sync to a fake PostgREST\n",
                 hours);
     std::fflush(stdout);
-    std::printf("%5s %9s %9s %10s %12s %10s %11s %9s %8s\n", "hour", "events", "rss_mb", "sqlite_mb",
-                "heap_used_mb", "heap_held", "notified", "synced", "wall_s");
+    std::printf("%5s %9s %9s %8s %9s %10s %12s %10s %11s %9s %8s\n", "hour", "events", "rss_mb", "anon_mb",
+                "cache_mb", "sqlite_mb", "heap_used_mb", "heap_held", "notified", "synced", "wall_s");
     QElapsedTimer wall;
     wall.start();
     HourSamples first;
@@ -296,11 +307,12 @@ int main(int argc, char *argv[])
                 github.clearRequests();
             }
             if (second % 300 == 299)
-                samples.add(rssMb(), pageCacheMb(store), heapMb());
+                samples.add(rssMb(), pageCacheMb(store), sqliteMb(), heapMb());
         }
         QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
-        std::printf("%5d %9lld %9.1f %10.1f %12.1f %10.1f %11lld %9lld %8.1f\n", hour,
-                    static_cast<long long>(*store.eventCount()), median(samples.rss), median(samples.cache),
+        std::printf("%5d %9lld %9.1f %8.1f %9.1f %10.1f %12.1f %10.1f %11lld %9lld %8.1f\n", hour,
+                    static_cast<long long>(*store.eventCount()), median(samples.rss),
+                    median(samples.anonymous), median(samples.cache), median(samples.sqlite),
                     median(samples.heapInUse), median(samples.heapHeld),
                     static_cast<long long>(notifications), static_cast<long long>(synced),
                     double(wall.elapsed()) / 1000.0);
@@ -309,10 +321,13 @@ int main(int argc, char *argv[])
             first = samples;
         last = std::move(samples);
     }
-    std::printf("Medians of the first and the last hour: RSS %.1f -> %.1f MB, growth %.1f MB (SQLite's page "
-                "cache %+.1f MB, malloc in use %+.1f MB, held %+.1f MB); failures %lld\n",
-                median(first.rss), median(last.rss), median(last.rss) - median(first.rss),
-                median(last.cache) - median(first.cache), median(last.heapInUse) - median(first.heapInUse),
-                median(last.heapHeld) - median(first.heapHeld), static_cast<long long>(failures));
+    std::printf(
+        "Medians of the first and the last hour: RSS %.1f -> %.1f MB, growth %.1f MB (anonymous %+.1f MB; "
+        "the store's page "
+        "cache %+.1f MB, all of SQLite %+.1f MB, malloc in use %+.1f MB, held %+.1f MB); failures %lld\n",
+        median(first.rss), median(last.rss), median(last.rss) - median(first.rss),
+        median(last.anonymous) - median(first.anonymous), median(last.cache) - median(first.cache),
+        median(last.sqlite) - median(first.sqlite), median(last.heapInUse) - median(first.heapInUse),
+        median(last.heapHeld) - median(first.heapHeld), static_cast<long long>(failures));
     return failures == 0 ? 0 : 1;
 }
