@@ -323,8 +323,8 @@ int main(int argc, char *argv[])
     }
     std::printf(
         "Medians of the first and the last hour: RSS %.1f -> %.1f MB, growth %.1f MB (anonymous %+.1f MB; "
-        "the store's page "
-        "cache %+.1f MB, all of SQLite %+.1f MB, malloc in use %+.1f MB, held %+.1f MB); failures %lld\n",
+        "the store's page cache %+.1f MB, all of SQLite %+.1f MB, malloc in use %+.1f MB, held %+.1f MB); "
+        "failures %lld\n",
         median(first.rss), median(last.rss), median(last.rss) - median(first.rss),
         median(last.anonymous) - median(first.anonymous), median(last.cache) - median(first.cache),
         median(last.sqlite) - median(first.sqlite), median(last.heapInUse) - median(first.heapInUse),

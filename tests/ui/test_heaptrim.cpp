@@ -78,9 +78,11 @@ TEST_CASE("after keepLargeBlocksOutOfHeap a large buffer is given back the momen
     probe.setProcessChannelMode(QProcess::MergedChannels);
     probe.start(QCoreApplication::applicationFilePath(), {QStringLiteral("[heapprobe]")});
     REQUIRE(probe.waitForFinished(60000));
-    INFO(probe.readAll().toStdString());
+    const QByteArray output = probe.readAll();
+    INFO(output.toStdString());
     CHECK(probe.exitStatus() == QProcess::NormalExit);
     CHECK(probe.exitCode() == 0);
+    CHECK(output.contains("in 1 test case")); // the probe ran: a filter matching nothing is no failure
 #else
     WARN("M_MMAP_THRESHOLD is glibc's");
 #endif
