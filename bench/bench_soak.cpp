@@ -63,11 +63,6 @@ namespace {
 const QByteArray kSecret = "soak-secret";
 const QString kSyncKey = QStringLiteral("soak-key");
 
-double rssMb()
-{
-    return double(residentKb()) / 1024.0;
-}
-
 // What malloc has handed out and not had back (in use), and what it holds from the system (held): growth of
 // the first is something kept; growth of only the second is fragmentation.
 struct HeapMb
@@ -96,22 +91,6 @@ double median(std::vector<double> values)
     return *middle;
 }
 
-// One simulated hour's samples.
-struct HourSamples
-{
-    std::vector<double> rss, anonymous, cache, sqlite, heapInUse, heapHeld;
-
-    void add(double rssNow, double cacheNow, double sqliteNow, HeapMb heap)
-    {
-        rss.push_back(rssNow);
-        anonymous.push_back(double(anonymousResidentKb()) / 1024.0);
-        cache.push_back(cacheNow);
-        sqlite.push_back(sqliteNow);
-        heapInUse.push_back(heap.inUse);
-        heapHeld.push_back(heap.held);
-    }
-};
-
 double pageCacheMb(const EventStore &store)
 {
     int used = 0, highwater = 0;
@@ -128,6 +107,23 @@ double sqliteMb()
     sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highwater, 0);
     return double(used) / (1024.0 * 1024.0);
 }
+
+// One simulated hour's samples, each measure read at the same moment.
+struct HourSamples
+{
+    std::vector<double> rss, anonymous, cache, sqlite, heapInUse, heapHeld;
+
+    void take(const EventStore &store)
+    {
+        rss.push_back(double(residentKb()) / 1024.0);
+        anonymous.push_back(double(anonymousResidentKb()) / 1024.0);
+        cache.push_back(pageCacheMb(store));
+        sqlite.push_back(sqliteMb());
+        const HeapMb heap = heapMb();
+        heapInUse.push_back(heap.inUse);
+        heapHeld.push_back(heap.held);
+    }
+};
 
 QByteArray pushTemplate(const QString &examplesPath)
 {
@@ -307,7 +303,7 @@ int main(int argc, char *argv[])
                 github.clearRequests();
             }
             if (second % 300 == 299)
-                samples.add(rssMb(), pageCacheMb(store), sqliteMb(), heapMb());
+                samples.take(store);
         }
         QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
         std::printf("%5d %9lld %9.1f %8.1f %9.1f %10.1f %12.1f %10.1f %11lld %9lld %8.1f\n", hour,
